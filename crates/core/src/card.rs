@@ -1,0 +1,504 @@
+//! Card validation: Luhn-checked numbers with brand detection, expiry dates,
+//! and security codes whose length depends on the brand. The same rules run
+//! in the SDK (instant feedback) and in the server (the authority).
+
+use crate::error::{ApiError, ErrorCode};
+use crate::secret::Secret;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Card brands, named as DigitalRiver.js names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Brand {
+    /// Visa.
+    Visa,
+    /// Mastercard.
+    Mastercard,
+    /// American Express.
+    Amex,
+    /// Diners Club.
+    Dinersclub,
+    /// Discover.
+    Discover,
+    /// JCB.
+    Jcb,
+    /// UnionPay.
+    Unionpay,
+    /// Maestro.
+    Maestro,
+}
+
+impl Brand {
+    /// Wire name (`visa`, `mastercard`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Brand::Visa => "visa",
+            Brand::Mastercard => "mastercard",
+            Brand::Amex => "amex",
+            Brand::Dinersclub => "dinersclub",
+            Brand::Discover => "discover",
+            Brand::Jcb => "jcb",
+            Brand::Unionpay => "unionpay",
+            Brand::Maestro => "maestro",
+        }
+    }
+    /// A name to show a shopper.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Brand::Visa => "Visa",
+            Brand::Mastercard => "Mastercard",
+            Brand::Amex => "American Express",
+            Brand::Dinersclub => "Diners Club",
+            Brand::Discover => "Discover",
+            Brand::Jcb => "JCB",
+            Brand::Unionpay => "UnionPay",
+            Brand::Maestro => "Maestro",
+        }
+    }
+    /// Valid number lengths.
+    pub fn lengths(self) -> (usize, usize) {
+        match self {
+            Brand::Visa => (13, 19),
+            Brand::Mastercard => (16, 16),
+            Brand::Amex => (15, 15),
+            Brand::Dinersclub => (14, 19),
+            Brand::Discover | Brand::Jcb | Brand::Unionpay => (16, 19),
+            Brand::Maestro => (12, 19),
+        }
+    }
+    /// Security code length: 4 for Amex, 3 for the rest.
+    pub fn security_code_len(self) -> usize {
+        if self == Brand::Amex {
+            4
+        } else {
+            3
+        }
+    }
+    /// Digit groups for display as typed (`4 4 4 4`, Amex `4 6 5`).
+    pub fn groups(self) -> &'static [usize] {
+        match self {
+            Brand::Amex => &[4, 6, 5],
+            Brand::Dinersclub => &[4, 6, 4],
+            _ => &[4, 4, 4, 4, 3],
+        }
+    }
+    /// Detects the brand from the leading digits (works on a partial number).
+    pub fn detect(digits: &str) -> Option<Brand> {
+        let prefix = |n: usize| -> u32 {
+            digits
+                .get(..n.min(digits.len()))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0)
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (p1, p2, p3, p4, p6) = (prefix(1), prefix(2), prefix(3), prefix(4), prefix(6));
+        let len = digits.len();
+        if p1 == 4 {
+            return Some(Brand::Visa);
+        }
+        if p2 == 34 || p2 == 37 {
+            return Some(Brand::Amex);
+        }
+        if (51..=55).contains(&p2) || (len >= 4 && (2221..=2720).contains(&p4)) {
+            return Some(Brand::Mastercard);
+        }
+        if (len >= 3 && (300..=305).contains(&p3)) || p2 == 36 || p2 == 38 || p2 == 39 {
+            return Some(Brand::Dinersclub);
+        }
+        if (len >= 4 && (3528..=3589).contains(&p4)) || (len < 4 && p2 == 35) {
+            return Some(Brand::Jcb);
+        }
+        if p4 == 6011
+            || (len >= 3 && (644..=649).contains(&p3))
+            || p2 == 65
+            || (len >= 6 && (622126..=622925).contains(&p6))
+        {
+            return Some(Brand::Discover);
+        }
+        if p2 == 62 {
+            return Some(Brand::Unionpay);
+        }
+        if p2 == 50 || (56..=58).contains(&p2) || p4 == 6304 || p4 == 6759 || p2 == 67 {
+            return Some(Brand::Maestro);
+        }
+        None
+    }
+}
+
+/// Keeps the digits of a typed number, allowing spaces and dashes between
+/// them. `None` when anything else is present.
+pub fn normalize_digits(input: &str) -> Option<String> {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '0'..='9' => out.push(c),
+            ' ' | '-' => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The Luhn (mod 10) check over ASCII digits.
+pub fn luhn_valid(digits: &str) -> bool {
+    if digits.len() < 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = (b - b'0') as u32;
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Formats typed digits in the brand's groups: `4242424242424242` → `4242 4242 4242 4242`.
+pub fn group_digits(digits: &str) -> String {
+    let groups = Brand::detect(digits)
+        .map(Brand::groups)
+        .unwrap_or(&[4, 4, 4, 4, 3]);
+    let mut out = String::with_capacity(digits.len() + 4);
+    let mut rest = digits;
+    for &g in groups {
+        if rest.is_empty() {
+            break;
+        }
+        let (head, tail) = rest.split_at(g.min(rest.len()));
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(head);
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        out.push_str(rest);
+    }
+    out
+}
+
+/// A complete, Luhn-valid card number of a known brand. `Debug` masks it;
+/// it is not `Serialize`: read it with [`CardNumber::expose`] where it must go.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardNumber {
+    digits: Secret<String>,
+    brand: Brand,
+}
+
+impl CardNumber {
+    /// Validates a typed number (spaces and dashes allowed).
+    pub fn parse(input: &str) -> Result<CardNumber, ApiError> {
+        let err = |code, msg: &str| Err(ApiError::validation(code, "number", msg));
+        let Some(digits) = normalize_digits(input) else {
+            return err(
+                ErrorCode::InvalidCardNumber,
+                "Card number may contain only digits.",
+            );
+        };
+        if digits.is_empty() {
+            return err(ErrorCode::IncompleteCardNumber, "Enter a card number.");
+        }
+        let Some(brand) = Brand::detect(&digits) else {
+            return err(
+                ErrorCode::InvalidCardNumber,
+                "Card number is not of a supported brand.",
+            );
+        };
+        let (min, max) = brand.lengths();
+        if digits.len() < min {
+            return err(
+                ErrorCode::IncompleteCardNumber,
+                "Card number is incomplete.",
+            );
+        }
+        if digits.len() > max || !luhn_valid(&digits) {
+            return err(ErrorCode::InvalidCardNumber, "Card number is invalid.");
+        }
+        Ok(CardNumber {
+            digits: Secret::new(digits),
+            brand,
+        })
+    }
+    /// The brand.
+    pub fn brand(&self) -> Brand {
+        self.brand
+    }
+    /// The last four digits.
+    pub fn last4(&self) -> &str {
+        let d = self.digits.expose();
+        &d[d.len() - 4..]
+    }
+    /// The first six digits (the BIN), which are not secret.
+    pub fn bin(&self) -> &str {
+        &self.digits.expose()[..6]
+    }
+    /// `424242xxxxxx4242`: BIN, `x` for each hidden digit, last four.
+    pub fn masked(&self) -> String {
+        let d = self.digits.expose();
+        format!(
+            "{}{}{}",
+            &d[..6],
+            "x".repeat(d.len() - 10),
+            &d[d.len() - 4..]
+        )
+    }
+    /// The full digits, for the one place that must have them (the processor, the vault).
+    pub fn expose(&self) -> &str {
+        self.digits.expose()
+    }
+}
+
+impl core::fmt::Debug for CardNumber {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "CardNumber({})", self.masked())
+    }
+}
+
+impl core::str::FromStr for CardNumber {
+    type Err = ApiError;
+    fn from_str(s: &str) -> Result<Self, ApiError> {
+        CardNumber::parse(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        CardNumber::parse(&s).map_err(|e| serde::de::Error::custom(e.errors[0].message.clone()))
+    }
+}
+
+/// A card's expiry, month 1-12 and a four-digit year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Expiry {
+    /// 1-12.
+    pub expiration_month: u8,
+    /// Four digits.
+    pub expiration_year: u16,
+}
+
+impl Expiry {
+    /// Validates month and year against today's `(year, month)`.
+    /// A two-digit year means 20YY. The card is valid through the end of its month.
+    pub fn parse(month: i64, year: i64, today: (u16, u8)) -> Result<Expiry, ApiError> {
+        let bad =
+            |p: &str, m: &str| Err(ApiError::validation(ErrorCode::InvalidExpirationDate, p, m));
+        if !(1..=12).contains(&month) {
+            return bad("expirationMonth", "Expiration month must be 1 to 12.");
+        }
+        let year = if (0..100).contains(&year) {
+            2000 + year
+        } else {
+            year
+        };
+        if !(2000..=2099).contains(&year) {
+            return bad("expirationYear", "Expiration year is invalid.");
+        }
+        let (ty, tm) = (today.0 as i64, today.1 as i64);
+        if (year, month) < (ty, tm) {
+            return bad("expirationYear", "The card has expired.");
+        }
+        if year > ty + 20 {
+            return bad(
+                "expirationYear",
+                "Expiration year is too far in the future.",
+            );
+        }
+        Ok(Expiry {
+            expiration_month: month as u8,
+            expiration_year: year as u16,
+        })
+    }
+
+    /// Parses `MM/YY` (or `MM / YY`, `MMYY`, `MM/YYYY`) as typed in a form.
+    pub fn parse_typed(input: &str, today: (u16, u8)) -> Result<Expiry, ApiError> {
+        let digits: String = input.chars().filter(|c| c.is_ascii_digit()).collect();
+        let ok_chars = input
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '/' || c == ' ');
+        if !ok_chars {
+            return Err(ApiError::validation(
+                ErrorCode::InvalidExpirationDate,
+                "expiry",
+                "Use the format MM/YY.",
+            ));
+        }
+        if digits.len() < 4 {
+            return Err(ApiError::validation(
+                ErrorCode::IncompleteExpirationDate,
+                "expiry",
+                "Expiration date is incomplete.",
+            ));
+        }
+        let (m, y) = digits.split_at(2);
+        let (m, y): (i64, i64) = (m.parse().unwrap_or(0), y.parse().unwrap_or(-1));
+        Expiry::parse(m, y, today).map_err(|mut e| {
+            e.errors[0].parameter = Some("expiry".into());
+            e
+        })
+    }
+}
+
+/// Checks a security code's digits and its length for the brand.
+pub fn check_security_code(code: &str, brand: Option<Brand>) -> Result<(), ApiError> {
+    let bad = |c, m: &str| Err(ApiError::validation(c, "cvv", m));
+    if code.is_empty() {
+        return bad(
+            ErrorCode::IncompleteSecurityCode,
+            "Enter the security code.",
+        );
+    }
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return bad(
+            ErrorCode::InvalidSecurityCode,
+            "Security code may contain only digits.",
+        );
+    }
+    let want = brand.map(Brand::security_code_len);
+    match want {
+        Some(n) if code.len() < n => bad(
+            ErrorCode::IncompleteSecurityCode,
+            "Security code is incomplete.",
+        ),
+        Some(n) if code.len() > n => bad(
+            ErrorCode::InvalidSecurityCode,
+            "Security code is too long for this card.",
+        ),
+        None if !(3..=4).contains(&code.len()) => bad(
+            ErrorCode::InvalidSecurityCode,
+            "Security code must be 3 or 4 digits.",
+        ),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn() {
+        assert!(luhn_valid("4242424242424242"));
+        assert!(luhn_valid("378282246310005"));
+        assert!(!luhn_valid("4242424242424241"));
+        assert!(!luhn_valid("4"));
+    }
+
+    #[test]
+    fn brands_of_the_test_cards() {
+        let b = |s: &str| CardNumber::parse(s).unwrap().brand();
+        assert_eq!(b("4242 4242 4242 4242"), Brand::Visa);
+        assert_eq!(b("5555-5555-5555-4444"), Brand::Mastercard);
+        assert_eq!(b("3782 822463 10005"), Brand::Amex);
+        assert_eq!(b("5454545454545454"), Brand::Mastercard);
+        assert_eq!(b("4917610000000000"), Brand::Visa);
+        assert_eq!(b("6011111111111117"), Brand::Discover);
+        assert_eq!(b("3566002020360505"), Brand::Jcb);
+        assert_eq!(b("30569309025904"), Brand::Dinersclub);
+        assert_eq!(b("2223003122003222"), Brand::Mastercard);
+    }
+
+    #[test]
+    fn invalid_and_incomplete_numbers() {
+        let code = |s: &str| CardNumber::parse(s).unwrap_err().code();
+        assert_eq!(code(""), ErrorCode::IncompleteCardNumber);
+        assert_eq!(code("4242 4242"), ErrorCode::IncompleteCardNumber);
+        assert_eq!(code("4242424242424241"), ErrorCode::InvalidCardNumber);
+        assert_eq!(code("4242abcd42424242"), ErrorCode::InvalidCardNumber);
+        assert_eq!(code("9999999999999995"), ErrorCode::InvalidCardNumber);
+        assert_eq!(code("42424242424242424242"), ErrorCode::InvalidCardNumber);
+    }
+
+    #[test]
+    fn masking_never_shows_the_middle() {
+        let n = CardNumber::parse("4242424242424242").unwrap();
+        assert_eq!(n.masked(), "424242xxxxxx4242");
+        assert_eq!(n.last4(), "4242");
+        assert_eq!(format!("{n:?}"), "CardNumber(424242xxxxxx4242)");
+        let a = CardNumber::parse("378282246310005").unwrap();
+        assert_eq!(a.masked(), "378282xxxxx0005");
+    }
+
+    #[test]
+    fn expiry() {
+        let today = (2026, 11);
+        assert!(Expiry::parse(11, 2026, today).is_ok());
+        assert!(Expiry::parse(12, 30, today).is_ok());
+        assert_eq!(Expiry::parse(12, 30, today).unwrap().expiration_year, 2030);
+        assert_eq!(
+            Expiry::parse(10, 2026, today).unwrap_err().code(),
+            ErrorCode::InvalidExpirationDate
+        );
+        assert_eq!(
+            Expiry::parse(13, 2027, today).unwrap_err().errors[0]
+                .parameter
+                .as_deref(),
+            Some("expirationMonth")
+        );
+        assert!(Expiry::parse(1, 2099, today).is_err());
+        assert_eq!(
+            Expiry::parse_typed("12/3", today).unwrap_err().code(),
+            ErrorCode::IncompleteExpirationDate
+        );
+        assert_eq!(
+            Expiry::parse_typed("12 / 30", today)
+                .unwrap()
+                .expiration_month,
+            12
+        );
+        assert_eq!(
+            Expiry::parse_typed("1a/30", today).unwrap_err().code(),
+            ErrorCode::InvalidExpirationDate
+        );
+    }
+
+    #[test]
+    fn security_codes() {
+        assert!(check_security_code("123", Some(Brand::Visa)).is_ok());
+        assert!(check_security_code("1234", Some(Brand::Amex)).is_ok());
+        assert_eq!(
+            check_security_code("123", Some(Brand::Amex))
+                .unwrap_err()
+                .code(),
+            ErrorCode::IncompleteSecurityCode
+        );
+        assert_eq!(
+            check_security_code("1234", Some(Brand::Visa))
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidSecurityCode
+        );
+        assert_eq!(
+            check_security_code("12a", Some(Brand::Visa))
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidSecurityCode
+        );
+        assert_eq!(
+            check_security_code("", None).unwrap_err().code(),
+            ErrorCode::IncompleteSecurityCode
+        );
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group_digits("4242424242424242"), "4242 4242 4242 4242");
+        assert_eq!(group_digits("378282246310005"), "3782 822463 10005");
+        assert_eq!(group_digits("42424"), "4242 4");
+    }
+}

@@ -1,0 +1,120 @@
+//! IBAN validation: country length and the ISO 13616 mod-97 check.
+
+use crate::error::{ApiError, ErrorCode};
+
+/// IBAN lengths of the SEPA countries (and a few more).
+const LENGTHS: &[(&str, usize)] = &[
+    ("AD", 24),
+    ("AT", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("CH", 21),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DK", 18),
+    ("EE", 20),
+    ("ES", 24),
+    ("FI", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GI", 23),
+    ("GR", 27),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IS", 26),
+    ("IT", 27),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("MC", 27),
+    ("MT", 31),
+    ("NL", 18),
+    ("NO", 15),
+    ("PL", 28),
+    ("PT", 25),
+    ("RO", 24),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("VA", 22),
+];
+
+/// A validated IBAN, upper case without spaces.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Iban(String);
+
+impl Iban {
+    /// Validates an IBAN as typed (spaces allowed, any case).
+    pub fn parse(input: &str) -> Result<Iban, ApiError> {
+        let bad = |m: &str| Err(ApiError::validation(ErrorCode::InvalidIban, "iban", m));
+        let s: String = input
+            .chars()
+            .filter(|c| *c != ' ')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        if s.len() < 5 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return bad("IBAN is invalid.");
+        }
+        let Some(&(_, len)) = LENGTHS.iter().find(|(c, _)| *c == &s[..2]) else {
+            return bad("IBAN country is not supported.");
+        };
+        if s.len() != len {
+            return bad("IBAN has the wrong length for its country.");
+        }
+        if mod97(&s) != 1 {
+            return bad("IBAN check digits are wrong.");
+        }
+        Ok(Iban(s))
+    }
+    /// Upper case, no spaces.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// Last four characters.
+    pub fn last4(&self) -> &str {
+        &self.0[self.0.len() - 4..]
+    }
+}
+
+fn mod97(s: &str) -> u32 {
+    let rearranged = s[4..].bytes().chain(s[..4].bytes());
+    let mut r: u32 = 0;
+    for b in rearranged {
+        let v = if b.is_ascii_digit() {
+            (b - b'0') as u32
+        } else {
+            (b - b'A') as u32 + 10
+        };
+        r = if v >= 10 {
+            (r * 100 + v) % 97
+        } else {
+            (r * 10 + v) % 97
+        };
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn test_iban() {
+        assert_eq!(
+            Iban::parse("DE89 3704 0044 0532 0130 00").unwrap().as_str(),
+            "DE89370400440532013000"
+        );
+        assert_eq!(
+            Iban::parse("de89370400440532013000").unwrap().last4(),
+            "3000"
+        );
+        assert!(Iban::parse("GB82 WEST 1234 5698 7654 32").is_ok());
+        assert!(Iban::parse("DE89 3704 0044 0532 0130 01").is_err());
+        assert!(Iban::parse("DE89 3704").is_err());
+        assert!(Iban::parse("XX00").is_err());
+        assert!(Iban::parse("DE89-3704-0044-0532-0130-00").is_err());
+    }
+}

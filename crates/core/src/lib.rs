@@ -1,0 +1,22 @@
+//! `paysession-core`: the vocabulary shared by the SDK (compiled to WebAssembly)
+//! and the session backend. Plain Rust: no wasm-bindgen, no web-sys, no I/O.
+//!
+//! Everything that validates shopper or merchant input lives here once; the
+//! SDK validates for instant feedback and the server re-validates as the
+//! authority.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod card;
+pub mod country;
+pub mod error;
+pub mod iban;
+pub mod methods;
+pub mod money;
+pub mod secret;
+pub mod state;
+pub mod wire;
+
+pub use error::{ApiError, ErrorCode, ErrorDetail, ErrorType};
+pub use money::{Amount, Currency};
+pub use secret::Secret;

@@ -1,0 +1,636 @@
+//! Wire types of the contract (camelCase JSON). Request types reject unknown
+//! fields; raw shopper input stays as typed strings/numbers here and is
+//! validated into [`crate::card`] / [`crate::iban`] types by the code that uses it,
+//! so that each error names its parameter.
+
+use crate::card::Brand;
+use crate::country::Country;
+use crate::money::{Amount, Currency};
+use crate::state::{Flow, PaymentType, SessionState, SourceState};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A postal address.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Address {
+    /// Street and number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// More of the street address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// City.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// State or region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<Country>,
+}
+
+/// The customer (and billing address); the same shape for session and source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Owner {
+    /// Given name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// E-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// Billing address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+/// Card details as typed by the shopper (browser only). Validated with
+/// [`crate::card`]; never serialized back (see [`MaskedCard`]).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CardInput {
+    /// Card number; spaces and dashes allowed.
+    #[serde(default)]
+    pub number: Option<crate::Secret<String>>,
+    /// 1-12.
+    #[serde(default)]
+    pub expiration_month: Option<i64>,
+    /// Four digits (or two: 20YY).
+    #[serde(default)]
+    pub expiration_year: Option<i64>,
+    /// Security code.
+    #[serde(default)]
+    pub cvv: Option<crate::Secret<String>>,
+    /// Name on the card.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A session's card as read back: never the full number, never the code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MaskedCard {
+    /// `424242xxxxxx4242`.
+    pub number: String,
+    /// Detected brand.
+    pub brand: Brand,
+    /// 1-12.
+    pub expiration_month: u8,
+    /// Four digits.
+    pub expiration_year: u16,
+    /// Name on the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A security code is held (it is erased once an operation uses the session).
+    pub cvv_present: bool,
+}
+
+/// `POST /v1/sessions`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateSession {
+    /// Minor units, > 0.
+    pub amount: Amount,
+    /// ISO 4217.
+    pub currency: Currency,
+    /// ISO 3166-1 alpha-2.
+    pub country: Country,
+    /// Customer and billing address.
+    #[serde(default)]
+    pub owner: Option<Owner>,
+    /// Shipping address.
+    #[serde(default)]
+    pub shipping: Option<Owner>,
+    /// Merchant's reference (order number).
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// BCP 47 locale for texts.
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// Merchant's key/value pairs.
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+}
+
+/// `PATCH /v1/sessions/{id}` and `/fields`: add or overwrite, never remove.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateSession {
+    /// Customer and billing address (merged field by field).
+    #[serde(default)]
+    pub owner: Option<Owner>,
+    /// Shipping address (merged field by field).
+    #[serde(default)]
+    pub shipping: Option<Owner>,
+    /// Card details (browser route only).
+    #[serde(default)]
+    pub card: Option<CardInput>,
+    /// Merchant's reference (secret-key route only).
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Merchant's key/value pairs, merged (secret-key route only).
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+    /// The version this write was decided on.
+    #[serde(default)]
+    pub version: Option<u64>,
+}
+
+/// Return and cancel URLs of a redirect method.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedirectInput {
+    /// Where the shopper lands after approving.
+    #[serde(default)]
+    pub return_url: Option<String>,
+    /// Where the shopper lands after cancelling.
+    #[serde(default)]
+    pub cancel_url: Option<String>,
+}
+
+/// `sepaDebit` input.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SepaInput {
+    /// The account's IBAN.
+    #[serde(default)]
+    pub iban: Option<String>,
+}
+
+/// `giftCard` input.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GiftCardInput {
+    /// Gift card number.
+    #[serde(default)]
+    pub number: Option<crate::Secret<String>>,
+    /// PIN.
+    #[serde(default)]
+    pub pin: Option<crate::Secret<String>>,
+}
+
+/// `wireTransfer` input (nothing is needed).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireTransferInput {}
+
+/// What a 3-D Secure server needs of the browser (PSD2/SCA).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BrowserInfo {
+    /// `screen.width`.
+    #[serde(default)]
+    pub screen_width: Option<u32>,
+    /// `screen.height`.
+    #[serde(default)]
+    pub screen_height: Option<u32>,
+    /// `screen.colorDepth`.
+    #[serde(default)]
+    pub color_depth: Option<u32>,
+    /// Minutes from UTC, as `Date.getTimezoneOffset()`.
+    #[serde(default)]
+    pub time_zone_offset: Option<i32>,
+    /// `navigator.language`.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// `navigator.userAgent`.
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// `navigator.javaEnabled()` (always false today).
+    #[serde(default)]
+    pub java_enabled: Option<bool>,
+}
+
+/// `POST /v1/sources`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateSource {
+    /// The payment type.
+    #[serde(rename = "type")]
+    pub kind: PaymentType,
+    /// The session whose fields fill what the request lacks.
+    pub session_id: String,
+    /// Overrides the session's owner.
+    #[serde(default)]
+    pub owner: Option<Owner>,
+    /// Card details; without it, the session's card is used.
+    #[serde(default)]
+    pub credit_card: Option<CardInput>,
+    /// PayPal redirect URLs.
+    #[serde(default)]
+    pub pay_pal: Option<RedirectInput>,
+    /// Klarna redirect URLs.
+    #[serde(default)]
+    pub klarna_credit: Option<RedirectInput>,
+    /// iDEAL redirect URLs.
+    #[serde(default)]
+    pub ideal: Option<RedirectInput>,
+    /// SEPA Direct Debit account.
+    #[serde(default)]
+    pub sepa_debit: Option<SepaInput>,
+    /// Wire transfer (no fields).
+    #[serde(default)]
+    pub wire_transfer: Option<WireTransferInput>,
+    /// Gift card number and PIN.
+    #[serde(default)]
+    pub gift_card: Option<GiftCardInput>,
+    /// Browser data for 3-D Secure.
+    #[serde(default)]
+    pub browser_info: Option<BrowserInfo>,
+    /// Optimistic lock on the session.
+    #[serde(default)]
+    pub version: Option<u64>,
+}
+
+/// A card source's details.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditCardView {
+    /// Brand.
+    pub brand: Brand,
+    /// Last four digits.
+    pub last_four_digits: String,
+    /// 1-12.
+    pub expiration_month: u8,
+    /// Four digits.
+    pub expiration_year: u16,
+    /// Stable per merchant and card number; not reversible.
+    pub fingerprint: String,
+}
+
+/// Redirect details of a `pending_redirect` source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedirectView {
+    /// The hosted approval page.
+    pub redirect_url: String,
+    /// Where approval returns.
+    pub return_url: String,
+    /// Where cancel returns.
+    pub cancel_url: String,
+}
+
+/// Wire transfer instructions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireTransferView {
+    /// Beneficiary.
+    pub account_holder: String,
+    /// Bank.
+    pub bank_name: String,
+    /// Beneficiary IBAN.
+    pub iban: String,
+    /// Bank BIC.
+    pub bic: String,
+    /// The reference the shopper must quote.
+    pub reference_id: String,
+}
+
+/// Gift card details.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftCardView {
+    /// Last four digits.
+    pub last_four_digits: String,
+    /// Balance in the session currency's minor unit.
+    pub balance: Amount,
+}
+
+/// SEPA Direct Debit details.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SepaDebitView {
+    /// Last four of the IBAN.
+    pub last_four_digits: String,
+    /// The mandate the shopper granted.
+    pub mandate_reference: String,
+}
+
+/// What the shopper must do next (3-D Secure or a redirect).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NextAction {
+    /// `challenge` or `redirect`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The hosted page to show (in an iframe for a challenge).
+    pub url: String,
+}
+
+/// A payment source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    /// `src_…`.
+    pub id: String,
+    /// Needed to read the source from a browser.
+    pub client_secret: String,
+    /// The session it was made for.
+    pub session_id: String,
+    /// Payment type.
+    #[serde(rename = "type")]
+    pub kind: PaymentType,
+    /// State.
+    pub state: SourceState,
+    /// Flow.
+    pub flow: Flow,
+    /// May be stored for later use (cards and SEPA).
+    pub reusable: bool,
+    /// What this source contributes, in minor units (from the session, never the browser).
+    pub amount: Amount,
+    /// The session's currency.
+    pub currency: Currency,
+    /// Owner (request's, else the session's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// The browser's IP as the server saw it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_ip: Option<String>,
+    /// RFC 3339.
+    pub created_time: String,
+    /// RFC 3339.
+    pub updated_time: String,
+    /// Card details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_card: Option<CreditCardView>,
+    /// Gift card details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardView>,
+    /// SEPA details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sepa_debit: Option<SepaDebitView>,
+    /// Wire instructions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire_transfer: Option<WireTransferView>,
+    /// Redirect URLs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<RedirectView>,
+    /// What the shopper must do next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_action: Option<NextAction>,
+}
+
+/// A source attached to a session, with what it contributes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachedSource {
+    /// Source id.
+    pub id: String,
+    /// Payment type.
+    #[serde(rename = "type")]
+    pub kind: PaymentType,
+    /// `true` for the primary source (funds the rest).
+    pub primary: bool,
+    /// Contribution in minor units.
+    pub amount: Amount,
+}
+
+/// A payment session as the merchant (secret key) sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// `ses_…`: random, unguessable.
+    pub id: String,
+    /// Secret handed to the merchant's server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// Incremented on every change.
+    pub version: u64,
+    /// State.
+    pub state: SessionState,
+    /// Total, minor units.
+    pub amount: Amount,
+    /// ISO 4217.
+    pub currency: Currency,
+    /// ISO 3166-1 alpha-2.
+    pub country: Country,
+    /// Sum of attached sources.
+    pub amount_contributed: Amount,
+    /// Still to be funded.
+    pub amount_remaining_to_be_contributed: Amount,
+    /// Customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// Shipping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Owner>,
+    /// Card held by the session (masked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<MaskedCard>,
+    /// Merchant reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Merchant metadata (secret-key view only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<BTreeMap<String, String>>,
+    /// Attached sources.
+    #[serde(default)]
+    pub sources: Vec<AttachedSource>,
+    /// The order, once complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// RFC 3339.
+    pub expires_at: String,
+    /// RFC 3339.
+    pub created_time: String,
+    /// RFC 3339.
+    pub updated_time: String,
+}
+
+/// `sessionInformation` of the payment-methods answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInformation {
+    /// Minor units (the amount remaining to be contributed).
+    pub amount: Amount,
+    /// ISO 4217.
+    pub currency: Currency,
+    /// ISO 3166-1 alpha-2.
+    pub country: Country,
+}
+
+/// Images of a payment method.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Images {
+    /// URL of an SVG icon.
+    pub icon_image: String,
+}
+
+/// One offered payment method.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethod {
+    /// Payment type.
+    #[serde(rename = "type")]
+    pub kind: PaymentType,
+    /// Flow.
+    pub flow: Flow,
+    /// Can be stored for recurring charges.
+    pub supports_recurring: bool,
+    /// Can be used for a free trial.
+    pub supports_free_trial: bool,
+    /// Icon.
+    pub images: Images,
+    /// Terms the shopper must accept (Klarna, SEPA mandate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<String>,
+}
+
+/// A localized legal text with an optional link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegalText {
+    /// Text to show.
+    pub localized_text: String,
+    /// Link to the full text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The seller of record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessEntity {
+    /// Legal name.
+    pub name: String,
+    /// Entity id.
+    pub id: String,
+}
+
+/// Compliance data for the drop-in's compliance section.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Compliance {
+    /// Seller of record.
+    pub business_entity: BusinessEntity,
+    /// Terms of sale.
+    pub terms_of_sale: LegalText,
+    /// Privacy policy.
+    pub privacy_policy: LegalText,
+    /// Cookie policy.
+    pub cookie_policy: LegalText,
+    /// Cancellation rights.
+    pub cancellation_rights: LegalText,
+    /// Legal notice.
+    pub legal_notice: LegalText,
+}
+
+/// Wallet configuration (Apple Pay / Google Pay).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletConfig {
+    /// Merchant id at the wallet.
+    pub merchant_id: String,
+    /// Merchant's display name.
+    pub merchant_name: String,
+    /// Card networks accepted.
+    pub supported_networks: Vec<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country_code: String,
+    /// ISO 4217.
+    pub currency_code: String,
+    /// Total in minor units.
+    pub total: Amount,
+}
+
+/// `GET /v1/sessions/{id}/payment-methods`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethods {
+    /// What the session is for.
+    pub session_information: SessionInformation,
+    /// Offered methods, in display order.
+    pub payment_methods: Vec<PaymentMethod>,
+    /// Apple Pay configuration, where offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apple_pay: Option<WalletConfig>,
+    /// Google Pay configuration, where offered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google_pay: Option<WalletConfig>,
+    /// Compliance section data.
+    pub compliance: Compliance,
+}
+
+/// `POST /v1/orders`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateOrder {
+    /// The funded session.
+    pub session_id: String,
+    /// Optimistic lock.
+    #[serde(default)]
+    pub version: Option<u64>,
+}
+
+/// An order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// `ord_…`.
+    pub id: String,
+    /// Session.
+    pub session_id: String,
+    /// `complete`.
+    pub state: String,
+    /// Total.
+    pub amount: Amount,
+    /// Currency.
+    pub currency: Currency,
+    /// Consumed sources with their contributions.
+    pub sources: Vec<AttachedSource>,
+    /// RFC 3339.
+    pub created_time: String,
+}
+
+/// `POST /v1/sessions/{id}/sources`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttachSource {
+    /// Source to attach.
+    pub source_id: String,
+    /// Optimistic lock.
+    #[serde(default)]
+    pub version: Option<u64>,
+}
+
+/// `POST /v1/sources/{id}/authenticate`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthenticateSource {
+    /// The source's client secret.
+    pub client_secret: String,
+    /// The session the source belongs to (checked when given).
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The challenge answer, for integrations without the hosted page.
+    #[serde(default)]
+    pub challenge_response: Option<crate::Secret<String>>,
+}
+
+/// Answer of `authenticate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticationResult {
+    /// `complete`, `authentication_not_required`, `failed`, or `pending` while the challenge is open.
+    pub status: String,
+    /// The source after authentication.
+    pub source: Source,
+}

@@ -1,0 +1,1 @@
+//! paysession SDK (placeholder; see issue 3).
