@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs whatever the project needs and is missing; safe to run again.
+# Used by `npm start`, `npm test` and .ci/run. Prints one line per install it does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+need() { command -v "$1" >/dev/null 2>&1; }
+say() { echo "setup: $*"; }
+
+need cargo || { echo "setup: cargo is required (install Rust with rustup)" >&2; exit 1; }
+need node || { echo "setup: node is required (Node 20 or later)" >&2; exit 1; }
+
+# System packages: a browser for the browser tests, brotli for size figures.
+# Installed with apt-get when we may (root on Debian); otherwise we say what is missing.
+apt_pkgs=()
+need chromium || apt_pkgs+=(chromium)
+need chromedriver || apt_pkgs+=(chromium-driver)
+need brotli || apt_pkgs+=(brotli)
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && need apt-get; then
+    say "installing ${apt_pkgs[*]} with apt-get"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
+  else
+    echo "setup: missing system packages: ${apt_pkgs[*]} (apt-get install them)" >&2
+    exit 1
+  fi
+fi
+
+# The wasm target.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+wb_version=${wb_version:-0.2.130}
+if [ "$("$ROOT/.tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version into .tools (a few minutes, once)"
+  # No --locked: its lockfile names a crate version the registry here lacks.
+  cargo install -q wasm-bindgen-cli --version "$wb_version" --root "$ROOT/.tools"
+fi
+
+# npm packages (binaryen's wasm-opt, Playwright's test runner, TypeScript, webpack, ...).
+stamp=node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
+  say "installing npm packages"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  touch "$stamp"
+fi
