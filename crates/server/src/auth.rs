@@ -1,0 +1,76 @@
+//! API keys: `Authorization: Bearer sk_…` (merchant server) or `pk_…` (browser).
+
+use crate::{config::KeyKind, AppState, Merchant};
+use axum::{extract::FromRequestParts, http::request::Parts};
+use paysession_core::{ApiError, ErrorCode, ErrorType};
+
+use crate::error::AppError;
+
+/// Any valid key of a merchant (browser routes).
+pub struct AnyKey {
+    /// The merchant.
+    pub merchant: Merchant,
+    /// Which key.
+    pub kind: KeyKind,
+}
+
+/// A secret key (merchant-server routes).
+pub struct SecretKey {
+    /// The merchant.
+    pub merchant: Merchant,
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &axum::http::HeaderMap) -> Option<&str> {
+    let v = parts
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn unauthorized(msg: &str) -> AppError {
+    AppError::api(ApiError::new(
+        ErrorType::Unauthorized,
+        ErrorCode::InvalidApiKey,
+        None,
+        msg,
+    ))
+}
+
+impl FromRequestParts<AppState> for AnyKey {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
+        let Some(token) = bearer(&parts.headers) else {
+            return Err(unauthorized(
+                "Send an API key as `Authorization: Bearer <key>`.",
+            ));
+        };
+        match s.config.by_key(token) {
+            Some((m, kind)) => Ok(AnyKey {
+                merchant: m.clone(),
+                kind,
+            }),
+            None => Err(unauthorized("The API key is not valid.")),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for SecretKey {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
+        let k = AnyKey::from_request_parts(parts, s).await?;
+        if k.kind != KeyKind::Secret {
+            return Err(AppError::api(ApiError::new(
+                ErrorType::Forbidden,
+                ErrorCode::PermissionDenied,
+                None,
+                "This route needs the secret key; a public key reaches only browser routes.",
+            )));
+        }
+        Ok(SecretKey {
+            merchant: k.merchant,
+        })
+    }
+}

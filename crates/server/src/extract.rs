@@ -1,0 +1,236 @@
+//! [`JsonBody`]: a JSON extractor whose every rejection is a contract error
+//! naming the parameter. Bodies are parsed to a `serde_json::Value` first
+//! (non-objects and `null`s rejected), then deserialized with
+//! `serde_path_to_error` to learn the failing path.
+
+use crate::{error::AppError, AppState};
+use axum::{
+    extract::{FromRequest, Request},
+    http::{header, HeaderMap, StatusCode},
+};
+use paysession_core::{ApiError, ErrorCode, ErrorType};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Largest accepted body.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// A JSON body deserialized into `T`.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, _: &AppState) -> Result<Self, AppError> {
+        check_json_content_type(req.headers())?;
+        let bytes = read_body(req).await?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// `415` unless the content type is JSON.
+pub fn check_json_content_type(h: &HeaderMap) -> Result<(), AppError> {
+    let ct = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json")) {
+        Ok(())
+    } else {
+        Err(AppError::with_status(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::bad_request(
+                ErrorCode::UnsupportedMediaType,
+                None,
+                "Send the body as `Content-Type: application/json`.",
+            ),
+        ))
+    }
+}
+
+/// `413 payload_too_large`.
+pub fn too_large() -> AppError {
+    AppError::with_status(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ApiError::bad_request(
+            ErrorCode::PayloadTooLarge,
+            None,
+            "The body is larger than 64 KiB.",
+        ),
+    )
+}
+
+/// Reads at most [`MAX_BODY`] bytes.
+pub async fn read_body(req: Request) -> Result<axum::body::Bytes, AppError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| too_large())
+}
+
+fn malformed(msg: &str) -> AppError {
+    AppError::api(ApiError::bad_request(ErrorCode::MalformedJson, None, msg))
+}
+
+/// Parses and deserializes a JSON object body into `T`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let v: Value =
+        serde_json::from_slice(bytes).map_err(|_| malformed("The body is not valid JSON."))?;
+    if !v.is_object() {
+        return Err(malformed("The body must be a JSON object."));
+    }
+    if let Some(path) = find_null(&v, String::new()) {
+        return Err(AppError::validation(
+            ErrorCode::NullNotAllowed,
+            &path,
+            format!("`{path}` may not be null: fields are overwritten, never removed."),
+        ));
+    }
+    deserialize_value(v)
+}
+
+/// Deserializes a JSON value, mapping serde's error to a contract error.
+pub fn deserialize_value<T: DeserializeOwned>(v: Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = path_string(e.path());
+        map_serde_error(&path, &e.inner().to_string())
+    })
+}
+
+fn find_null(v: &Value, path: String) -> Option<String> {
+    match v {
+        Value::Null => Some(path),
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            find_null(
+                v,
+                if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                },
+            )
+        }),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_null(v, format!("{path}[{i}]"))),
+        _ => None,
+    }
+}
+
+fn path_string(p: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for s in p.iter() {
+        match s {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn backticked(msg: &str) -> Option<&str> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(&msg[start..start + len])
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else if path == field || path.ends_with(&format!(".{field}")) {
+        path.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Maps a serde message at `path` to a code. Never echoes the input value
+/// (it may be a card number).
+pub fn map_serde_error(path: &str, msg: &str) -> AppError {
+    if msg.starts_with("missing field") {
+        let p = join(path, backticked(msg).unwrap_or(""));
+        return AppError::validation(
+            ErrorCode::MissingParameter,
+            &p,
+            format!("`{p}` is required."),
+        );
+    }
+    if msg.starts_with("unknown field") {
+        let p = join(path, backticked(msg).unwrap_or(""));
+        return AppError::validation(
+            ErrorCode::UnknownParameter,
+            &p,
+            format!("`{p}` is not a known parameter."),
+        );
+    }
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let (code, text) = match last {
+        "currency" => (
+            ErrorCode::InvalidCurrency,
+            "must be an upper-case ISO 4217 code this service supports".to_owned(),
+        ),
+        "country" => (
+            ErrorCode::InvalidCountry,
+            "must be an upper-case ISO 3166-1 alpha-2 code".to_owned(),
+        ),
+        "amount" => (
+            ErrorCode::InvalidAmount,
+            "must be a positive integer in the currency's minor unit".to_owned(),
+        ),
+        "type" if msg.starts_with("unknown variant") => (
+            ErrorCode::UnknownPaymentType,
+            "is not a payment type this service knows".to_owned(),
+        ),
+        _ => (
+            ErrorCode::InvalidParameter,
+            "has the wrong type or an invalid value".to_owned(),
+        ),
+    };
+    AppError::api(ApiError::new(
+        ErrorType::ValidationError,
+        code,
+        Some(path),
+        format!("`{path}` {text}."),
+    ))
+}
+
+/// Parses a query string into pairs, rejecting names not in `allowed`.
+pub fn query_pairs(
+    query: Option<&str>,
+    allowed: &[&str],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|_| AppError::bad_request(ErrorCode::InvalidParameter, "Malformed query."))?;
+    let mut out = std::collections::HashMap::new();
+    for (k, v) in pairs {
+        if !allowed.contains(&k.as_str()) {
+            return Err(AppError::validation(
+                ErrorCode::UnknownParameter,
+                &k,
+                format!("`{k}` is not a known parameter."),
+            ));
+        }
+        out.insert(k, v);
+    }
+    Ok(out)
+}

@@ -1,0 +1,371 @@
+//! Hosted test pages: the 3-D Secure challenge (shown in an iframe) and the
+//! redirect approval page of PayPal / Klarna / iDEAL. No inline script or
+//! style: they run under a strict Content-Security-Policy; the result is
+//! posted to the parent window by `/hosted/assets/hosted.js`.
+
+use crate::{
+    error::AppError,
+    extract::read_body,
+    model::SourceRec,
+    routes::sources::{authenticate_source, check_secret},
+    store::Write,
+    AppState,
+};
+use axum::{
+    extract::{Path, Request, State},
+    http::{header, HeaderValue, StatusCode, Uri},
+    response::{IntoResponse, Response},
+};
+use paysession_core::{state::SourceState, ApiError, ErrorCode};
+use std::collections::HashMap;
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   form-action 'self' http: https:; base-uri 'none'; frame-ancestors *";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn html(title: &str, body: &str, data: &str) -> Response {
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{t}</title><link rel=\"stylesheet\" href=\"/hosted/assets/hosted.css\"></head>\
+         <body{data}><main><h1>{t}</h1>{body}</main>\
+         <script src=\"/hosted/assets/hosted.js\"></script></body></html>\n",
+        t = esc(title)
+    );
+    let mut r = page.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+fn source_with_secret(
+    s: &AppState,
+    id: &str,
+    secret: Option<&String>,
+) -> Result<SourceRec, AppError> {
+    let rec = s
+        .store
+        .source(id)?
+        .ok_or_else(|| AppError::not_found("source"))?;
+    let Some(secret) = secret else {
+        return Err(AppError::validation(
+            ErrorCode::MissingParameter,
+            "clientSecret",
+            "`clientSecret` is required.",
+        ));
+    };
+    check_secret(&rec, secret)?;
+    Ok(rec)
+}
+
+fn query(uri: &Uri) -> HashMap<String, String> {
+    serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default()
+}
+
+async fn form(req: Request) -> Result<HashMap<String, String>, AppError> {
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !ct.starts_with("application/x-www-form-urlencoded") {
+        return Err(AppError::with_status(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::bad_request(
+                ErrorCode::UnsupportedMediaType,
+                None,
+                "Send the form as application/x-www-form-urlencoded.",
+            ),
+        ));
+    }
+    let body = read_body(req).await?;
+    serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::bad_request(ErrorCode::InvalidParameter, "Malformed form."))
+}
+
+fn challenge_form(rec: &SourceRec) -> Response {
+    let src = &rec.source;
+    let body = format!(
+        "<p>Test 3-D Secure challenge for {amount} {cur}. The password is <code>password</code>.</p>\
+         <form method=\"post\" action=\"/hosted/challenge/{id}\">\
+         <input type=\"hidden\" name=\"clientSecret\" value=\"{secret}\">\
+         <label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"off\" autofocus>\
+         <button type=\"submit\">Submit</button></form>",
+        amount = src.currency.format_major(src.amount),
+        cur = src.currency.as_str(),
+        id = esc(&src.id),
+        secret = esc(&src.client_secret),
+    );
+    html("Verify your payment", &body, "")
+}
+
+fn challenge_result(rec: &SourceRec) -> Response {
+    let state = rec.source.state.as_str();
+    let (title, text) = if rec.source.state == SourceState::Failed {
+        ("Verification failed", "The payment could not be verified.")
+    } else {
+        ("Verification complete", "You can return to the shop.")
+    };
+    let data = format!(
+        " data-paysession-result=\"challenge\" data-source-id=\"{}\" data-state=\"{}\"",
+        esc(&rec.source.id),
+        esc(state)
+    );
+    html(
+        title,
+        &format!("<p id=\"result\" data-state=\"{state}\">{text}</p>"),
+        &data,
+    )
+}
+
+/// `GET /hosted/challenge/{id}?clientSecret=`.
+pub async fn challenge_page(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> Result<Response, AppError> {
+    let q = query(&uri);
+    s.db(move |s| {
+        let rec = source_with_secret(s, &id, q.get("clientSecret"))?;
+        Ok(match rec.source.state {
+            SourceState::RequiresAction => challenge_form(&rec),
+            _ => challenge_result(&rec),
+        })
+    })
+    .await
+}
+
+/// `POST /hosted/challenge/{id}` (form: clientSecret, password).
+pub async fn challenge_submit(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let f = form(req).await?;
+    s.db(move |s| {
+        let rec = source_with_secret(s, &id, f.get("clientSecret"))?;
+        let answer = f.get("password").map(String::as_str).unwrap_or("");
+        let out = authenticate_source(s, &rec.merchant_id, &id, Some(answer))?;
+        let rec = SourceRec {
+            source: out.source,
+            ..rec
+        };
+        Ok(challenge_result(&rec))
+    })
+    .await
+}
+
+/// `GET /hosted/redirect/{id}?clientSecret=`: Approve / Cancel.
+pub async fn redirect_page(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> Result<Response, AppError> {
+    let q = query(&uri);
+    s.db(move |s| {
+        let rec = source_with_secret(s, &id, q.get("clientSecret"))?;
+        let src = &rec.source;
+        if src.state != SourceState::PendingRedirect {
+            return Ok(html(
+                "Payment already handled",
+                &format!(
+                    "<p id=\"result\" data-state=\"{0}\">This payment is {0}.</p>",
+                    src.state.as_str()
+                ),
+                "",
+            ));
+        }
+        let button = |action: &str, label: &str| {
+            format!(
+                "<form method=\"post\" action=\"/hosted/redirect/{id}\">\
+                 <input type=\"hidden\" name=\"clientSecret\" value=\"{secret}\">\
+                 <input type=\"hidden\" name=\"action\" value=\"{action}\">\
+                 <button type=\"submit\" class=\"{action}\">{label}</button></form>",
+                id = esc(&src.id),
+                secret = esc(&src.client_secret),
+            )
+        };
+        let body = format!(
+            "<p>Test {method} payment of {amount} {cur}.</p>{a}{c}",
+            method = src.kind.as_str(),
+            amount = src.currency.format_major(src.amount),
+            cur = src.currency.as_str(),
+            a = button("approve", "Approve"),
+            c = button("cancel", "Cancel"),
+        );
+        Ok(html("Approve your payment", &body, ""))
+    })
+    .await
+}
+
+/// `POST /hosted/redirect/{id}` (form: clientSecret, action=approve|cancel):
+/// `303` to the return or cancel URL with `sourceId`, `sourceClientSecret`, `state`.
+pub async fn redirect_submit(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let f = form(req).await?;
+    s.db(move |s| {
+        let mut rec = source_with_secret(s, &id, f.get("clientSecret"))?;
+        let approve = match f.get("action").map(String::as_str) {
+            Some("approve") => true,
+            Some("cancel") => false,
+            _ => {
+                return Err(AppError::validation(
+                    ErrorCode::InvalidParameter,
+                    "action",
+                    "`action` must be approve or cancel.",
+                ))
+            }
+        };
+        if rec.source.state != SourceState::PendingRedirect {
+            return Err(AppError::api(ApiError::bad_request(
+                ErrorCode::SourceStateInvalid,
+                None,
+                "This payment was already approved or cancelled.",
+            )));
+        }
+        let Some(redirect) = rec.source.redirect.clone() else {
+            return Err(AppError::internal("redirect source without redirect"));
+        };
+        rec.source.state = if approve {
+            SourceState::Chargeable
+        } else {
+            SourceState::Cancelled
+        };
+        rec.source.next_action = None;
+        rec.source.updated_time = crate::clock::rfc3339(crate::routes::now(s));
+        let target = append_query(
+            if approve {
+                &redirect.return_url
+            } else {
+                &redirect.cancel_url
+            },
+            &[
+                ("sourceId", rec.source.id.as_str()),
+                ("sourceClientSecret", rec.source.client_secret.as_str()),
+                ("state", rec.source.state.as_str()),
+            ],
+        );
+        s.store.commit(Write {
+            sources: vec![rec],
+            ..Write::default()
+        })?;
+        let mut r = StatusCode::SEE_OTHER.into_response();
+        let loc = HeaderValue::from_str(&target).map_err(AppError::internal)?;
+        r.headers_mut().insert(header::LOCATION, loc);
+        r.headers_mut().insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        Ok(r)
+    })
+    .await
+}
+
+/// Appends query parameters before any `#fragment`.
+pub fn append_query(url: &str, params: &[(&str, &str)]) -> String {
+    let (base, frag) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let q = serde_urlencoded::to_string(params).unwrap_or_default();
+    let sep = if base.contains('?') {
+        if base.ends_with('?') || base.ends_with('&') {
+            ""
+        } else {
+            "&"
+        }
+    } else {
+        "?"
+    };
+    match frag {
+        Some(f) => format!("{base}{sep}{q}#{f}"),
+        None => format!("{base}{sep}{q}"),
+    }
+}
+
+fn asset(body: &'static str, ct: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    r
+}
+
+/// The hosted pages' script: posts a challenge result to the parent window.
+pub async fn script() -> Response {
+    asset(
+        include_str!("assets/hosted.js"),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+/// The hosted pages' stylesheet.
+pub async fn style() -> Response {
+    asset(include_str!("assets/hosted.css"), "text/css; charset=utf-8")
+}
+
+/// `GET /hosted/assets/icons/{type}.svg`: a plain labelled icon.
+pub async fn icon(Path(name): Path<String>) -> Result<Response, AppError> {
+    let t = name
+        .strip_suffix(".svg")
+        .and_then(paysession_core::state::PaymentType::parse);
+    let Some(t) = t else {
+        return Err(AppError::not_found("icon"));
+    };
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"48\" height=\"32\" viewBox=\"0 0 48 32\">\
+         <rect width=\"48\" height=\"32\" rx=\"4\" fill=\"#f3f4f6\" stroke=\"#9ca3af\"/>\
+         <text x=\"24\" y=\"20\" font-family=\"sans-serif\" font-size=\"8\" text-anchor=\"middle\">{}</text></svg>",
+        esc(t.as_str())
+    );
+    let mut r = svg.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    Ok(r)
+}
+
+/// `GET /hosted/legal/{doc}`: placeholder legal texts for the compliance links.
+pub async fn legal(Path(doc): Path<String>) -> Result<Response, AppError> {
+    let title = match doc.as_str() {
+        "terms" => "Terms of Sale",
+        "privacy" => "Privacy Policy",
+        "cookies" => "Cookie Policy",
+        "cancellation" => "Cancellation Rights",
+        "notice" => "Legal Notice",
+        _ => return Err(AppError::not_found("document")),
+    };
+    Ok(html(
+        title,
+        "<p>This is a test seller of record; no real purchase is made.</p>",
+        "",
+    ))
+}

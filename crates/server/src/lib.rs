@@ -1,0 +1,147 @@
+//! `paysession-server`: the payment-session backend of the contract in
+//! docs/API.md (sections 1, 3, 4). Sessions, sources, orders over HTTP,
+//! stored in SQLite by default behind the [`store::Store`] trait.
+//!
+//! [`app`] builds the router; [`serve`] runs it on a bound listener.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod hosted;
+pub mod idempotency;
+pub mod ids;
+pub mod model;
+pub mod processor;
+pub mod routes;
+pub mod store;
+pub mod vault;
+
+use axum::{http::HeaderValue, Router};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, Merchant};
+pub use error::AppError;
+pub use store::{sqlite::SqliteStore, Store};
+pub use vault::Vault;
+
+/// Everything a handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Merchants and their keys.
+    pub config: Arc<Config>,
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Encrypts card data at rest; keys fingerprints.
+    pub vault: Arc<Vault>,
+    /// The time source (a [`ManualClock`] in tests).
+    pub clock: Arc<dyn Clock>,
+    /// How long a session lives after its last change (default 60 minutes).
+    pub session_ttl: Duration,
+    /// Base URL for hosted pages (`http://host:port`); else taken from `Host`.
+    pub public_url: Option<String>,
+    /// Static files served at `/` (`--demo DIR`).
+    pub demo_dir: Option<PathBuf>,
+    /// Idempotency keys whose first request is running.
+    pub inflight: idempotency::InFlight,
+}
+
+impl AppState {
+    /// A state with the system clock, a 60-minute TTL and no demo.
+    pub fn new(config: Config, store: Arc<dyn Store>, vault: Vault) -> Self {
+        AppState {
+            config: Arc::new(config),
+            store,
+            vault: Arc::new(vault),
+            clock: Arc::new(SystemClock),
+            session_ttl: Duration::from_secs(60 * 60),
+            public_url: None,
+            demo_dir: None,
+            inflight: Default::default(),
+        }
+    }
+
+    /// Runs blocking store work off the async threads.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+    {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || f(&me))
+            .await
+            .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+    }
+}
+
+/// The whole HTTP surface.
+pub fn app(state: AppState) -> Router {
+    let cors = cors_layer(&state.config);
+    routes::router(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            idempotency::middleware,
+        ))
+        .layer(cors)
+}
+
+fn cors_layer(config: &Config) -> CorsLayer {
+    use axum::http::{header, Method};
+    let any = config
+        .merchants
+        .iter()
+        .any(|m| m.allowed_origins.iter().any(|o| o == "*"));
+    let origins: Vec<String> = config
+        .merchants
+        .iter()
+        .flat_map(|m| m.allowed_origins.iter().cloned())
+        .collect();
+    let allow = if any {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::predicate(move |o: &HeaderValue, _| {
+            o.to_str()
+                .map(|o| origins.iter().any(|x| x == o))
+                .unwrap_or(false)
+        })
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::HeaderName::from_static("idempotent-replayed"),
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Serves `app(state)` on `listener` (with the peer address for `creationIp`)
+/// until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,185 @@
+//! Stored records and the rules computed from them: session state,
+//! contributions of attached sources, and the wire views.
+
+use crate::clock::rfc3339;
+use paysession_core::{
+    card::Brand,
+    country::Country,
+    state::{PaymentType, SessionState},
+    wire::{self, AttachedSource, BrowserInfo, MaskedCard, Owner},
+    Amount, Currency,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Failed card attempts after which a session is locked.
+pub const LOCK_THRESHOLD: u32 = 10;
+
+/// A session's card: the number and code only sealed by the vault.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredCard {
+    /// Vault-sealed digits.
+    pub number_sealed: String,
+    /// `424242xxxxxx4242`.
+    pub masked: String,
+    /// Brand.
+    pub brand: Brand,
+    /// 1-12.
+    pub expiration_month: u8,
+    /// Four digits.
+    pub expiration_year: u16,
+    /// Name on card.
+    pub name: Option<String>,
+    /// Vault-sealed security code, erased once an operation uses the session.
+    pub cvv_sealed: Option<String>,
+}
+
+/// A source attached to a session.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Attached {
+    /// Source id.
+    pub id: String,
+    /// Type.
+    pub kind: PaymentType,
+    /// Secondary sources have a balance.
+    pub balance: Option<u64>,
+}
+
+/// A session as stored.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionRec {
+    pub id: String,
+    pub merchant_id: String,
+    pub client_secret: String,
+    pub version: u64,
+    pub amount: Amount,
+    pub currency: Currency,
+    pub country: Country,
+    pub owner: Option<Owner>,
+    pub shipping: Option<Owner>,
+    pub reference: Option<String>,
+    pub locale: Option<String>,
+    pub metadata: Option<BTreeMap<String, String>>,
+    pub card: Option<StoredCard>,
+    pub attached: Vec<Attached>,
+    pub order_id: Option<String>,
+    pub failed_attempts: u32,
+    pub created: i64,
+    pub updated: i64,
+    pub expires: i64,
+}
+
+impl SessionRec {
+    /// Contributions in attach order: secondaries `min(balance, left)`, the primary the rest.
+    pub fn contributions(&self) -> Vec<AttachedSource> {
+        let mut left = self.amount.get();
+        let mut out = Vec::new();
+        for a in self.attached.iter().filter(|a| a.kind.is_secondary()) {
+            let c = a.balance.unwrap_or(0).min(left);
+            left -= c;
+            out.push(AttachedSource {
+                id: a.id.clone(),
+                kind: a.kind,
+                primary: false,
+                amount: Amount(c),
+            });
+        }
+        if let Some(p) = self.attached.iter().find(|a| !a.kind.is_secondary()) {
+            out.push(AttachedSource {
+                id: p.id.clone(),
+                kind: p.kind,
+                primary: true,
+                amount: Amount(left),
+            });
+        }
+        out
+    }
+
+    /// Sum of contributions.
+    pub fn contributed(&self) -> u64 {
+        self.contributions().iter().map(|c| c.amount.get()).sum()
+    }
+
+    /// What is still needed.
+    pub fn remaining(&self) -> u64 {
+        self.amount.get().saturating_sub(self.contributed())
+    }
+
+    /// The state at `now` (unix seconds).
+    pub fn state(&self, now: i64) -> SessionState {
+        if self.order_id.is_some() {
+            SessionState::Complete
+        } else if self.failed_attempts >= LOCK_THRESHOLD {
+            SessionState::Locked
+        } else if now >= self.expires {
+            SessionState::Expired
+        } else if self.remaining() == 0 {
+            SessionState::RequiresConfirmation
+        } else {
+            SessionState::RequiresSource
+        }
+    }
+
+    /// Records a change: version + 1, new expiry.
+    pub fn touch(&mut self, now: i64, ttl_secs: i64) {
+        self.version += 1;
+        self.updated = now;
+        self.expires = now + ttl_secs;
+    }
+
+    /// The wire view; `full` for the secret key (client secret, metadata).
+    pub fn view(&self, now: i64, full: bool) -> wire::Session {
+        let contributed = self.contributed();
+        wire::Session {
+            id: self.id.clone(),
+            client_secret: full.then(|| self.client_secret.clone()),
+            version: self.version,
+            state: self.state(now),
+            amount: self.amount,
+            currency: self.currency,
+            country: self.country,
+            amount_contributed: Amount(contributed),
+            amount_remaining_to_be_contributed: Amount(self.amount.get() - contributed),
+            owner: self.owner.clone(),
+            shipping: self.shipping.clone(),
+            card: self.card.as_ref().map(|c| MaskedCard {
+                number: c.masked.clone(),
+                brand: c.brand,
+                expiration_month: c.expiration_month,
+                expiration_year: c.expiration_year,
+                name: c.name.clone(),
+                cvv_present: c.cvv_sealed.is_some(),
+            }),
+            reference: self.reference.clone(),
+            locale: self.locale.clone(),
+            metadata: if full { self.metadata.clone() } else { None },
+            sources: self.contributions(),
+            order_id: self.order_id.clone(),
+            expires_at: rfc3339(self.expires),
+            created_time: rfc3339(self.created),
+            updated_time: rfc3339(self.updated),
+        }
+    }
+}
+
+/// A source as stored.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SourceRec {
+    pub merchant_id: String,
+    pub source: wire::Source,
+    /// Browser data collected for 3-D Secure.
+    pub browser_info: Option<BrowserInfo>,
+    /// A note for the merchant (e.g. SCA without browser data).
+    pub note: Option<String>,
+    /// A challenge was required (authenticate answers `complete` rather than not required).
+    pub challenged: bool,
+    /// Gift card balance.
+    pub balance: Option<u64>,
+}
+
+/// An order as stored.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrderRec {
+    pub merchant_id: String,
+    pub order: wire::Order,
+}

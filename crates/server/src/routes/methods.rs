@@ -1,0 +1,176 @@
+//! Available payment methods: per session, and by currency/country/amount
+//! without a session. Rules from `core::methods`; wallet and compliance data.
+
+use super::{base_url, load_session, now};
+use crate::{auth::AnyKey, config::Merchant, error::AppError, extract::query_pairs, AppState};
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, Uri},
+    Json,
+};
+use paysession_core::{
+    country::Country,
+    methods,
+    state::{PaymentType, SessionState},
+    wire::{
+        BusinessEntity, Compliance, Images, LegalText, PaymentMethod, PaymentMethods,
+        SessionInformation, WalletConfig,
+    },
+    Amount, Currency, ErrorCode,
+};
+
+/// `GET /v1/sessions/{id}/payment-methods` (pk or sk).
+pub async fn for_session(
+    State(s): State<AppState>,
+    key: AnyKey,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<PaymentMethods>, AppError> {
+    let base = base_url(&s, &headers);
+    s.db(move |s| {
+        let rec = load_session(s, &key.merchant.id, &id)?;
+        if rec.state(now(s)) == SessionState::Expired {
+            return Err(AppError::bad_request(
+                ErrorCode::SessionExpired,
+                "The session has expired.",
+            ));
+        }
+        Ok(Json(build(
+            &key.merchant,
+            &base,
+            rec.country,
+            rec.currency,
+            rec.amount,
+            Amount(rec.remaining()),
+        )))
+    })
+    .await
+}
+
+/// `GET /v1/payment-methods?currency=&country=&amount=` (pk or sk). Without
+/// `amount`, methods are judged for one major unit of the currency.
+pub async fn lookup(
+    State(s): State<AppState>,
+    key: AnyKey,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Json<PaymentMethods>, AppError> {
+    let q = query_pairs(uri.query(), &["currency", "country", "amount"])?;
+    let need = |k: &str| {
+        q.get(k).ok_or_else(|| {
+            AppError::validation(
+                ErrorCode::MissingParameter,
+                k,
+                format!("`{k}` is required."),
+            )
+        })
+    };
+    let currency: Currency = need("currency")?.parse()?;
+    let country: Country = need("country")?.parse()?;
+    let amount = match q.get("amount") {
+        Some(a) => Some(
+            a.parse::<u64>()
+                .ok()
+                .filter(|v| *v > 0)
+                .and_then(|v| Amount::new(v, "amount").ok())
+                .ok_or_else(|| {
+                    AppError::validation(
+                        ErrorCode::InvalidAmount,
+                        "amount",
+                        "`amount` must be a positive integer in the currency's minor unit.",
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let rules_amount = amount.unwrap_or(Amount(methods::klarna_limits(currency).0));
+    Ok(Json(build(
+        &key.merchant,
+        &base_url(&s, &headers),
+        country,
+        currency,
+        rules_amount,
+        amount.unwrap_or(Amount(0)),
+    )))
+}
+
+fn terms(t: PaymentType) -> Option<String> {
+    match t {
+        PaymentType::KlarnaCredit => Some(
+            "Pay later with Klarna: you agree to Klarna's terms and privacy notice.".into(),
+        ),
+        PaymentType::SepaDebit => Some(
+            "By providing your IBAN you authorise the merchant to debit your account under a SEPA Direct Debit mandate.".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// The answer for a checkout of `country`, `currency`, `rules_amount`.
+pub fn build(
+    m: &Merchant,
+    base: &str,
+    country: Country,
+    currency: Currency,
+    rules_amount: Amount,
+    info_amount: Amount,
+) -> PaymentMethods {
+    let list: Vec<PaymentMethod> = methods::available(country, currency, rules_amount)
+        .into_iter()
+        .map(|t| PaymentMethod {
+            kind: t,
+            flow: t.flow(),
+            supports_recurring: matches!(
+                t,
+                PaymentType::CreditCard | PaymentType::SepaDebit | PaymentType::PayPal
+            ),
+            supports_free_trial: matches!(t, PaymentType::CreditCard | PaymentType::PayPal),
+            images: Images {
+                icon_image: format!("{base}/hosted/assets/icons/{}.svg", t.as_str()),
+            },
+            terms: terms(t),
+        })
+        .collect();
+    let name = m
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{} (test merchant)", m.id));
+    let wallet = |prefix: &str| WalletConfig {
+        merchant_id: format!("{prefix}.paysession.{}", m.id),
+        merchant_name: name.clone(),
+        supported_networks: vec![
+            "visa".into(),
+            "mastercard".into(),
+            "amex".into(),
+            "discover".into(),
+        ],
+        country_code: country.as_str().into(),
+        currency_code: currency.as_str().into(),
+        total: info_amount,
+    };
+    let legal = |doc: &str, text: &str| LegalText {
+        localized_text: text.into(),
+        url: Some(format!("{base}/hosted/legal/{doc}")),
+    };
+    PaymentMethods {
+        session_information: SessionInformation {
+            amount: info_amount,
+            currency,
+            country,
+        },
+        apple_pay: Some(wallet("merchant")),
+        google_pay: Some(wallet("gpay")),
+        payment_methods: list,
+        compliance: Compliance {
+            business_entity: BusinessEntity {
+                name: "PaySession Test Seller of Record".into(),
+                id: "PS_TEST_SOR".into(),
+            },
+            terms_of_sale: legal("terms", "Terms of Sale"),
+            privacy_policy: legal("privacy", "Privacy Policy"),
+            cookie_policy: legal("cookies", "Cookie Policy"),
+            cancellation_rights: legal("cancellation", "Cancellation Rights"),
+            legal_notice: legal("notice", "Legal Notice"),
+        },
+    }
+}

@@ -1,0 +1,189 @@
+//! Validation of `POST /v1/sources` input that needs no session: each error
+//! names its parameter (`creditCard.number`, `payPal.returnUrl`, …).
+
+use crate::{error::AppError, processor};
+use paysession_core::{
+    card::{check_security_code, normalize_digits, CardNumber, Expiry},
+    iban::Iban,
+    state::PaymentType,
+    wire::{CardInput, CreateSource, RedirectInput},
+    ApiError, ErrorCode,
+};
+
+/// A validated card from the request.
+pub struct CardIn {
+    /// Number (digits held secret).
+    pub number: CardNumber,
+    /// Expiry.
+    pub expiry: Expiry,
+}
+
+/// Type-specific input, validated.
+pub enum Input {
+    /// A card from the request, or `None`: use the session's card.
+    Card(Option<CardIn>),
+    /// Return and cancel URLs.
+    Redirect {
+        return_url: String,
+        cancel_url: String,
+    },
+    /// Wire transfer.
+    Wire,
+    /// The test gift card (balance in minor units).
+    GiftCard { last4: String, balance: u64 },
+    /// SEPA Direct Debit.
+    Sepa(Iban),
+}
+
+fn missing(p: &str) -> AppError {
+    AppError::validation(
+        ErrorCode::MissingParameter,
+        p,
+        format!("`{p}` is required."),
+    )
+}
+
+/// Validates the request for its type.
+pub fn validate(req: &CreateSource, today: (u16, u8)) -> Result<Input, AppError> {
+    let kind = req.kind;
+    let given = [
+        (PaymentType::CreditCard, req.credit_card.is_some()),
+        (PaymentType::PayPal, req.pay_pal.is_some()),
+        (PaymentType::KlarnaCredit, req.klarna_credit.is_some()),
+        (PaymentType::Ideal, req.ideal.is_some()),
+        (PaymentType::SepaDebit, req.sepa_debit.is_some()),
+        (PaymentType::WireTransfer, req.wire_transfer.is_some()),
+        (PaymentType::GiftCard, req.gift_card.is_some()),
+    ];
+    if let Some((t, _)) = given.iter().find(|(t, g)| *g && *t != kind) {
+        let p = t.as_str();
+        return Err(AppError::validation(
+            ErrorCode::InvalidParameter,
+            p,
+            format!("`{p}` does not match `type` {}.", kind.as_str()),
+        ));
+    }
+    if req.browser_info.is_some() && kind != PaymentType::CreditCard {
+        return Err(AppError::validation(
+            ErrorCode::InvalidParameter,
+            "browserInfo",
+            "`browserInfo` applies only to card sources.",
+        ));
+    }
+    if let Some(o) = &req.owner {
+        super::sessions::check_owner(o, "owner")?;
+    }
+    Ok(match kind {
+        PaymentType::CreditCard => Input::Card(
+            req.credit_card
+                .as_ref()
+                .map(|c| card(c, today))
+                .transpose()?,
+        ),
+        PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => {
+            let r = match kind {
+                PaymentType::PayPal => &req.pay_pal,
+                PaymentType::KlarnaCredit => &req.klarna_credit,
+                _ => &req.ideal,
+            };
+            redirect(r.as_ref(), kind.as_str())?
+        }
+        PaymentType::WireTransfer => Input::Wire,
+        PaymentType::GiftCard => {
+            let g = req.gift_card.as_ref().ok_or_else(|| missing("giftCard"))?;
+            let number = g
+                .number
+                .as_ref()
+                .ok_or_else(|| missing("giftCard.number"))?;
+            let pin = g.pin.as_ref().ok_or_else(|| missing("giftCard.pin"))?;
+            let digits = normalize_digits(number.expose()).unwrap_or_default();
+            let (test_number, test_pin, balance) = processor::GIFT_CARD;
+            if digits != test_number {
+                return Err(AppError::validation(
+                    ErrorCode::InvalidGiftCard,
+                    "giftCard.number",
+                    "The gift card number is not valid.",
+                ));
+            }
+            if pin.expose() != test_pin {
+                return Err(AppError::validation(
+                    ErrorCode::InvalidGiftCard,
+                    "giftCard.pin",
+                    "The gift card PIN is not valid.",
+                ));
+            }
+            Input::GiftCard {
+                last4: digits[digits.len() - 4..].to_owned(),
+                balance,
+            }
+        }
+        PaymentType::SepaDebit => {
+            let sd = req
+                .sepa_debit
+                .as_ref()
+                .ok_or_else(|| missing("sepaDebit"))?;
+            let iban = sd.iban.as_ref().ok_or_else(|| missing("sepaDebit.iban"))?;
+            Input::Sepa(Iban::parse(iban).map_err(|e| AppError::api(e.nest("sepaDebit")))?)
+        }
+    })
+}
+
+fn card(c: &CardInput, today: (u16, u8)) -> Result<CardIn, AppError> {
+    let nest = |e: ApiError| AppError::api(e.nest("creditCard"));
+    let number = c
+        .number
+        .as_ref()
+        .ok_or_else(|| missing("creditCard.number"))?;
+    let number = CardNumber::parse(number.expose()).map_err(nest)?;
+    let month = c
+        .expiration_month
+        .ok_or_else(|| missing("creditCard.expirationMonth"))?;
+    let year = c
+        .expiration_year
+        .ok_or_else(|| missing("creditCard.expirationYear"))?;
+    let expiry = Expiry::parse(month, year, today).map_err(nest)?;
+    if let Some(cvv) = &c.cvv {
+        check_security_code(cvv.expose(), Some(number.brand())).map_err(nest)?;
+    }
+    Ok(CardIn { number, expiry })
+}
+
+fn redirect(r: Option<&RedirectInput>, prefix: &str) -> Result<Input, AppError> {
+    let r = r.ok_or_else(|| missing(prefix))?;
+    let url = |v: &Option<String>, name: &str| -> Result<String, AppError> {
+        let p = format!("{prefix}.{name}");
+        let v = v.as_ref().ok_or_else(|| missing(&p))?;
+        if is_absolute_http(v) {
+            Ok(v.clone())
+        } else {
+            Err(AppError::validation(
+                ErrorCode::InvalidUrl,
+                &p,
+                format!("`{p}` must be an absolute http(s) URL."),
+            ))
+        }
+    };
+    Ok(Input::Redirect {
+        return_url: url(&r.return_url, "returnUrl")?,
+        cancel_url: url(&r.cancel_url, "cancelUrl")?,
+    })
+}
+
+/// `http://host…` or `https://host…`, no spaces or control characters.
+pub fn is_absolute_http(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    match rest {
+        Some(r) => {
+            let host = r.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty()
+                && !host.contains('@')
+                && u.len() <= 2048
+                && !u.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
+                })
+        }
+        None => false,
+    }
+}
