@@ -98,7 +98,32 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             format!("`{path}` may not be null: fields are overwritten, never removed."),
         ));
     }
+    if let Some(path) = find_array(&v, String::new()) {
+        return Err(AppError::validation(
+            ErrorCode::InvalidParameter,
+            &path,
+            format!("`{path}` has the wrong type: no field of this API is a list."),
+        ));
+    }
     deserialize_value(v)
+}
+
+/// Request bodies of this API hold no lists; serde would read a struct from one.
+fn find_array(v: &Value, path: String) -> Option<String> {
+    match v {
+        Value::Array(_) => Some(path),
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            find_array(
+                v,
+                if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                },
+            )
+        }),
+        _ => None,
+    }
 }
 
 /// Deserializes a JSON value, mapping serde's error to a contract error.

@@ -1,0 +1,244 @@
+//! Test harness: the real app on 127.0.0.1:0 over a real SQLite file.
+
+#![allow(dead_code)]
+
+use paysession_server::{config::Config, AppState, ManualClock, SqliteStore, Vault};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+pub const SK: &str = "sk_test_default";
+pub const PK: &str = "pk_test_default";
+
+pub struct Server {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub db: PathBuf,
+    pub dir: Arc<tempfile::TempDir>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub fn two_merchants() -> Config {
+    Config::from_toml(
+        r#"
+[[merchant]]
+id = "default"
+public_key = "pk_test_default"
+secret_key = "sk_test_default"
+allowed_origins = ["https://shop.example"]
+
+[[merchant]]
+id = "other"
+public_key = "pk_test_other"
+secret_key = "sk_test_other"
+allowed_origins = ["https://other.example"]
+"#,
+    )
+    .unwrap()
+}
+
+pub async fn start() -> Server {
+    start_in(Arc::new(tempfile::tempdir().unwrap()), two_merchants()).await
+}
+
+pub async fn start_in(dir: Arc<tempfile::TempDir>, config: Config) -> Server {
+    let db = dir.path().join("test.db");
+    let store = SqliteStore::open(&db).unwrap();
+    let vault = Vault::load(None, Some(&dir.path().join("test.db.key"))).unwrap();
+    let mut state = AppState::new(config, Arc::new(store), vault);
+    let clock = Arc::new(ManualClock::default());
+    state.clock = clock.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        paysession_server::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    Server {
+        url,
+        http,
+        clock,
+        db,
+        dir,
+        stop: Some(tx),
+        task: Some(task),
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["errors"][0]["code"].as_str().unwrap_or("")
+    }
+    pub fn param(&self) -> &str {
+        self.body["errors"][0]["parameter"].as_str().unwrap_or("")
+    }
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: &str) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        assert_eq!(self.code(), code, "{}", self.text);
+        assert!(self.body["type"].is_string(), "{}", self.text);
+        assert!(
+            self.body["errors"][0]["message"].is_string(),
+            "{}",
+            self.text
+        );
+        self
+    }
+    #[track_caller]
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        &self.body
+    }
+}
+
+impl Server {
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), t).await;
+        }
+    }
+
+    pub fn advance(&self, secs: u64) {
+        self.clock.advance(Duration::from_secs(secs));
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.url)
+        };
+        let mut r = self.http.request(method, url);
+        if let Some(k) = key {
+            r = r.bearer_auth(k);
+        }
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        let resp = r.send().await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        key: &str,
+        ct: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let resp = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(key)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: Value) -> Resp {
+        self.send(Method::POST, path, Some(key), Some(body), &[])
+            .await
+    }
+    pub async fn patch(&self, path: &str, key: &str, body: Value) -> Resp {
+        self.send(Method::PATCH, path, Some(key), Some(body), &[])
+            .await
+    }
+    pub async fn get(&self, path: &str, key: &str) -> Resp {
+        self.send(Method::GET, path, Some(key), None, &[]).await
+    }
+    pub async fn delete(&self, path: &str, key: &str) -> Resp {
+        self.send(Method::DELETE, path, Some(key), None, &[]).await
+    }
+
+    pub async fn session(&self, amount: u64, currency: &str, country: &str) -> Value {
+        self.post(
+            "/v1/sessions",
+            SK,
+            json!({"amount": amount, "currency": currency, "country": country}),
+        )
+        .await
+        .ok(201)
+        .clone()
+    }
+
+    pub async fn card_source(&self, session: &str, number: &str) -> Resp {
+        self.post("/v1/sources", PK, json!({
+            "type": "creditCard", "sessionId": session,
+            "creditCard": {"number": number, "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}
+        }))
+        .await
+    }
+
+    pub async fn attach(&self, session: &str, source: &str) -> Resp {
+        self.post(
+            &format!("/v1/sessions/{session}/sources"),
+            SK,
+            json!({"sourceId": source}),
+        )
+        .await
+    }
+
+    pub async fn retrieve(&self, session: &str) -> Value {
+        self.get(&format!("/v1/sessions/{session}"), SK)
+            .await
+            .ok(200)
+            .clone()
+    }
+}
+
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}

@@ -1,0 +1,13 @@
+//! Integration tests of paysession-server over real HTTP and a real SQLite file.
+
+mod common;
+
+mod auth;
+mod bad_input;
+mod binary;
+mod funding;
+mod hosted;
+mod idempotency;
+mod sessions;
+mod sources;
+mod storage;
