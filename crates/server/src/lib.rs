@@ -86,6 +86,20 @@ pub fn app(state: AppState) -> Router {
             idempotency::middleware,
         ))
         .layer(cors)
+        .layer(axum::middleware::from_fn(log_request))
+}
+
+/// One log line per request: method, path (never the query: it may hold a
+/// client secret), status, duration. Bodies are never logged.
+async fn log_request(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let start = std::time::Instant::now();
+    let resp = next.run(req).await;
+    tracing::info!(%method, %path, status = resp.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
+    resp
 }
 
 fn cors_layer(config: &Config) -> CorsLayer {

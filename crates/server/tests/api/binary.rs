@@ -5,9 +5,14 @@ use std::time::Duration;
 #[tokio::test]
 async fn the_binary_prints_its_address_and_logs_no_card_data() {
     let dir = tempfile::tempdir().unwrap();
+    let www = dir.path().join("www");
+    std::fs::create_dir(&www).unwrap();
+    std::fs::write(www.join("index.html"), "<h1>demo shop</h1>").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
         .args(["--listen", "127.0.0.1:0", "--database"])
         .arg(format!("sqlite://{}", dir.path().join("bin.db").display()))
+        .arg("--demo")
+        .arg(&www)
         .env("RUST_LOG", "debug")
         .env_remove("PAYSESSION_CONFIG")
         .env_remove("PAYSESSION_VAULT_KEY")
@@ -40,6 +45,18 @@ async fn the_binary_prints_its_address_and_logs_no_card_data() {
         .await
         .unwrap();
     let sid = s["id"].as_str().unwrap();
+    // --demo serves static files at `/`; API routes and unknown paths still answer the contract.
+    let home = http
+        .get(format!("{url}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("demo shop"), "{home}");
+    let missing = http.get(format!("{url}/nope.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
     let r = http
         .post(format!("{url}/v1/sources"))
         .bearer_auth("pk_test_default")
