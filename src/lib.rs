@@ -1,1 +1,38 @@
-//! paysession SDK (placeholder; see issue 3).
+//! paysession: the JavaScript SDK, compiled to WebAssembly.
+//!
+//! ```js
+//! import init, { PaySession } from "./pkg-web/paysession.js";
+//! await init();
+//! const payments = new PaySession("pk_test_default", { apiBase: "http://127.0.0.1:8080" });
+//! const result = await payments.createSource({ sessionId, type: "creditCard", creditCard: { … } });
+//! ```
+//!
+//! Nothing JavaScript passes in can panic the module: every argument is read
+//! with `Reflect`, checked against a schema and turned into a
+//! `PaySessionError` with a code and the parameter's name.
+#![deny(missing_docs)]
+
+mod api;
+mod browser_info;
+mod dropin;
+mod error;
+mod fields;
+mod http;
+mod js;
+mod options;
+mod schema;
+mod session;
+mod source;
+mod types;
+
+pub use dropin::Dropin;
+pub use error::{Detail, SdkError};
+pub use session::PaySession;
+
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature has one thread,
+// so the allocator is never used concurrently.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds the JavaScript SDK: the root crate `paysession` to wasm32, then
+#   pkg/      wasm-bindgen --target bundler (the npm package)
+#   pkg-web/  wasm-bindgen --target web     (a plain <script type="module">)
+# each optimised with binaryen's wasm-opt -Oz from the npm package `binaryen`
+# (never Debian's /usr/bin/wasm-opt), and prints the brotli -q 11 size of
+# wasm + JS glue against the 40 KB budget.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUDGET=${PAYSESSION_SIZE_BUDGET:-40960}
+
+WASM_BINDGEN=${WASM_BINDGEN:-$ROOT/.tools/bin/wasm-bindgen}
+WASM_OPT=$ROOT/node_modules/.bin/wasm-opt
+[ -x "$WASM_BINDGEN" ] || { echo "build-sdk: $WASM_BINDGEN missing (run scripts/setup.sh)" >&2; exit 1; }
+[ -x "$WASM_OPT" ] && [ -x node_modules/.bin/esbuild ] || npm install --no-audit --no-fund >/dev/null
+command -v brotli >/dev/null || { echo "build-sdk: brotli CLI missing (apt-get install brotli)" >&2; exit 1; }
+
+want=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"/\1/p}' Cargo.lock | head -1)
+have=$("$WASM_BINDGEN" --version | awk '{print $2}')
+if [ -n "$want" ] && [ "$want" != "$have" ]; then
+  echo "build-sdk: wasm-bindgen CLI $have does not match the crate $want" >&2; exit 1
+fi
+
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+cargo build --release --target wasm32-unknown-unknown -p paysession
+WASM=$TARGET_DIR/wasm32-unknown-unknown/release/paysession.wasm
+
+for t in bundler:pkg web:pkg-web; do
+  target=${t%%:*}; out=${t##*:}
+  rm -rf "$out.tmp"
+  "$WASM_BINDGEN" --target "$target" --out-dir "$out.tmp" --out-name paysession "$WASM"
+  "$WASM_OPT" -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out.tmp/paysession_bg.wasm" -o "$out.tmp/paysession_bg.opt.wasm"
+  mv "$out.tmp/paysession_bg.opt.wasm" "$out.tmp/paysession_bg.wasm"
+  rm -rf "$out"; mv "$out.tmp" "$out"
+done
+
+# The no-bundler build ships as is: minify its JS glue (a bundler does this
+# for pkg/). Export names and import.meta.url are kept.
+"$ROOT/node_modules/.bin/esbuild" --minify --format=esm --log-level=warning \
+  pkg-web/paysession.js --outfile=pkg-web/paysession.min.js
+mv pkg-web/paysession.min.js pkg-web/paysession.js
+
+# package.json of the npm package (wasm-bindgen alone does not write one).
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+cat > pkg/package.json <<JSON
+{
+  "name": "paysession",
+  "version": "$version",
+  "description": "Client payments SDK in WebAssembly: payment sessions, sources and a drop-in widget.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "paysession.js",
+  "module": "paysession.js",
+  "types": "paysession.d.ts",
+  "files": ["paysession_bg.wasm", "paysession.js", "paysession_bg.js", "paysession.d.ts", "paysession_bg.wasm.d.ts"],
+  "sideEffects": ["./paysession.js", "./snippets/*"]
+}
+JSON
+
+size() { wc -c < "$1" | tr -d ' '; }
+br() { brotli -q 11 -c "$1" | wc -c | tr -d ' '; }
+report() {
+  local dir=$1; shift
+  local raw=0 comp=0 f
+  for f in "$@"; do raw=$((raw + $(size "$dir/$f"))); comp=$((comp + $(br "$dir/$f"))); done
+  printf '%-8s wasm+JS: %6d B raw, %6d B brotli (%s)\n' "$dir" "$raw" "$comp" "$*" >&2
+  echo "$comp"
+}
+echo "sizes (brotli -q 11):"
+web=$(report pkg-web paysession_bg.wasm paysession.js)
+report pkg paysession_bg.wasm paysession.js paysession_bg.js >/dev/null
+printf 'wasm alone: %d B raw, %d B brotli\n' "$(size pkg-web/paysession_bg.wasm)" "$(br pkg-web/paysession_bg.wasm)"
+if [ "$web" -gt "$BUDGET" ]; then
+  echo "build-sdk: over budget: $web > $BUDGET bytes brotli" >&2; exit 1
+fi
+echo "build-sdk: within budget ($web <= $BUDGET bytes brotli)"

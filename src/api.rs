@@ -1,0 +1,143 @@
+//! The non-payment methods: payment-method look-ups, source retrieval,
+//! 3-D Secure authentication, and the session's browser-side fields.
+//! Each resolves with the backend's object or fails with an [`SdkError`]
+//! (the binding turns that into a rejected promise).
+
+use crate::error::SdkError;
+use crate::fields::{self, check_card, check_id, check_owner};
+use crate::http::{encode, Client, Method};
+use crate::js;
+use crate::schema::{self, opt, req, Field, Kind};
+use paysession_core::country::Country;
+use paysession_core::money::Currency;
+use paysession_core::ErrorCode;
+use wasm_bindgen::JsValue;
+
+const BY_SESSION: &[Field] = &[req("sessionId", Kind::Str(128))];
+const BY_MARKET: &[Field] = &[
+    req("currency", Kind::Str(3)),
+    req("country", Kind::Str(2)),
+    opt("amount", Kind::Int(0, 999_999_999_999)),
+];
+
+/// `retrieveAvailablePaymentMethods({sessionId} | {currency, country, amount?})`.
+pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue, SdkError> {
+    if js::is_record(&query) && !js::get(&query, "sessionId").is_undefined() {
+        let q = schema::clean(&query, BY_SESSION, "", "query")?;
+        let id = check_id(&js::get(&q, "sessionId"), "sessionId")?;
+        return client.get(&["/v1/sessions/", &id, "/payment-methods"].concat()).await;
+    }
+    let q = schema::clean(&query, BY_MARKET, "", "query")?;
+    let currency = schema::string(&q, "currency").unwrap_or_default();
+    let country = schema::string(&q, "country").unwrap_or_default();
+    // Codes are canonical (upper case, on the list) once they parse.
+    if Currency::parse(&currency).is_none() {
+        return Err(SdkError::validation(ErrorCode::InvalidCurrency, "currency", "currency must be an ISO 4217 code such as EUR."));
+    }
+    if Country::parse(&country).is_none() {
+        return Err(SdkError::validation(ErrorCode::InvalidCountry, "country", "country must be an ISO 3166-1 alpha-2 code such as DE."));
+    }
+    let mut path = ["/v1/payment-methods?currency=", &currency, "&country=", &country].concat();
+    if let Some(a) = schema::integer(&q, "amount") {
+        if a <= 0 {
+            return Err(SdkError::validation(ErrorCode::InvalidAmount, "amount", "amount must be a positive whole number of minor units."));
+        }
+        path.push_str("&amount=");
+        path.push_str(&crate::js::itoa(a as u64));
+    }
+    client.get(&path).await
+}
+
+/// `retrieveSource(id, clientSecret)`.
+pub async fn retrieve_source(client: &Client, id: JsValue, secret: JsValue) -> Result<JsValue, SdkError> {
+    let id = check_id(&id, "sourceId")?;
+    let secret = check_secret(&secret, "clientSecret")?;
+    client.get(&["/v1/sources/", &id, "?clientSecret=", &encode(&secret)].concat()).await
+}
+
+fn check_secret(v: &JsValue, name: &str) -> Result<String, SdkError> {
+    match js::str_len(v) {
+        Some(1..=256) => Ok(v.as_string().unwrap_or_default()),
+        None if v.is_undefined() => Err(SdkError::validation(ErrorCode::MissingParameter, name, &[name, " is required."].concat())),
+        _ => Err(SdkError::invalid(name, "must be the source's client secret.")),
+    }
+}
+
+const AUTHENTICATE: &[Field] = &[
+    req("sessionId", Kind::Str(128)),
+    req("sourceId", Kind::Str(128)),
+    req("sourceClientSecret", Kind::Str(256)),
+    opt("challengeResponse", Kind::Str(256)),
+    opt("returnUrl", Kind::Str(2048)),
+];
+
+/// The statuses `authenticateSource` resolves with.
+pub const AUTH_STATUSES: &[&str] = &["complete", "authentication_not_required", "failed", "pending"];
+
+/// `authenticateSource({sessionId, sourceId, sourceClientSecret, challengeResponse?})`
+/// → `{status, source}`. A failed challenge is an outcome (`status: "failed"`), not an error.
+pub async fn authenticate(client: &Client, data: JsValue) -> Result<JsValue, SdkError> {
+    let d = schema::clean(&data, AUTHENTICATE, "", "data")?;
+    let session = check_id(&js::get(&d, "sessionId"), "sessionId")?;
+    let source = check_id(&js::get(&d, "sourceId"), "sourceId")?;
+    let secret = check_secret(&js::get(&d, "sourceClientSecret"), "sourceClientSecret")?;
+    let body = js::object();
+    js::set(&body, "clientSecret", &secret.into());
+    js::set(&body, "sessionId", &session.into());
+    let answer = js::get(&d, "challengeResponse");
+    if !answer.is_undefined() {
+        js::set(&body, "challengeResponse", &answer);
+    }
+    let path = ["/v1/sources/", &source, "/authenticate"].concat();
+    match client.send(Method::Post, &path, Some(&body)).await {
+        Ok(r) => match js::get(&r, "status").as_string() {
+            Some(s) if AUTH_STATUSES.contains(&s.as_str()) => Ok(r),
+            _ => Err(SdkError::invalid_response()),
+        },
+        Err(e) if e.code() == ErrorCode::AuthenticationFailed.as_str() => {
+            let out = js::object();
+            js::set(&out, "status", &"failed".into());
+            js::set(&out, "error", &e.to_js());
+            Ok(out.into())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `retrieveSession(sessionId)`: the masked view of the session's fields.
+pub async fn retrieve_session(client: &Client, id: JsValue) -> Result<JsValue, SdkError> {
+    let id = check_id(&id, "sessionId")?;
+    client.get(&["/v1/sessions/", &id, "/fields"].concat()).await
+}
+
+const UPDATE: &[Field] = &[
+    opt("owner", Kind::Obj(fields::OWNER)),
+    opt("shipping", Kind::Obj(fields::OWNER)),
+    opt("card", Kind::Obj(fields::CARD)),
+];
+const UPDATE_OPTIONS: &[Field] = &[opt("version", Kind::Int(0, 1 << 53))];
+
+/// `updateSession(sessionId, fields, {version})`: adds or overwrites fields;
+/// a stale `version` fails with `session_version_mismatch`.
+pub async fn update_session(client: &Client, id: JsValue, fields: JsValue, options: JsValue) -> Result<JsValue, SdkError> {
+    let id = check_id(&id, "sessionId")?;
+    let body = schema::clean(&fields, UPDATE, "", "fields")?;
+    for at in ["owner", "shipping"] {
+        let o = js::get(&body, at);
+        if !o.is_undefined() {
+            check_owner(&o, at)?;
+        }
+    }
+    let card = js::get(&body, "card");
+    if !card.is_undefined() {
+        check_card(&card, "card", false)?;
+    }
+    if !(options.is_undefined() || options.is_null()) {
+        let o = schema::clean(&options, UPDATE_OPTIONS, "", "options")?;
+        let v = js::get(&o, "version");
+        if !v.is_undefined() {
+            js::set(&body, "version", &v);
+        }
+    }
+    client.send(Method::Patch, &["/v1/sessions/", &id, "/fields"].concat(), Some(&body.into())).await
+}

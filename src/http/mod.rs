@@ -1,0 +1,127 @@
+//! The SDK's HTTP client: JSON over `fetch` with the public key, a deadline
+//! (`timeoutMs`) over the whole call, and safe retries.
+//!
+//! Retries happen on network failures and on 5xx/429 answers, up to
+//! `maxRetries`, with exponential backoff, jitter and `Retry-After`. Every
+//! write carries one `Idempotency-Key`, generated before the retry loop, so
+//! the backend replays rather than repeats a write whose answer was lost.
+
+mod backoff;
+mod fetch;
+mod timer;
+
+use crate::error::SdkError;
+use crate::js;
+use fetch::Outcome;
+use js_sys::Object;
+use wasm_bindgen::JsValue;
+
+pub use timer::sleep;
+
+/// HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Read.
+    Get,
+    /// Create (idempotent with its key).
+    Post,
+    /// Update session fields (idempotent with its key).
+    Patch,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// Settings of one `PaySession`.
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// `http(s)://host[:port][/prefix]`, no trailing slash.
+    pub base: String,
+    /// `pk_…`.
+    pub key: String,
+    /// `Accept-Language`.
+    pub locale: String,
+    /// Deadline of one call, retries included.
+    pub timeout_ms: f64,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+}
+
+impl Client {
+    /// Sends `body` (JSON) to `path` and returns the answer's JSON object.
+    pub async fn send(&self, method: Method, path: &str, body: Option<&JsValue>) -> Result<JsValue, SdkError> {
+        let url = [self.base.as_str(), path].concat();
+        let headers = js::object();
+        js::set(&headers, "Accept", &"application/json".into());
+        js::set(&headers, "Authorization", &["Bearer ", &self.key].concat().into());
+        js::set(&headers, "Accept-Language", &self.locale.as_str().into());
+        let body = match body {
+            Some(b) => Some(
+                js_sys::JSON::stringify(b)
+                    .map_err(|_| SdkError::invalid("payload", "cannot be sent as JSON."))?,
+            ),
+            None => None,
+        };
+        if body.is_some() {
+            js::set(&headers, "Content-Type", &"application/json".into());
+        }
+        if method != Method::Get {
+            // One key for every attempt of this call.
+            js::set(&headers, "Idempotency-Key", &backoff::uuid_v4().into());
+        }
+        let deadline = js_sys::Date::now() + self.timeout_ms;
+        let mut attempt = 0u32;
+        loop {
+            let left = deadline - js_sys::Date::now();
+            if left <= 0.0 {
+                return Err(SdkError::timeout());
+            }
+            let init = new_init(method, &headers, body.as_ref());
+            let (err, retry_after) = match fetch::attempt(&url, &init, left).await {
+                Outcome::Ok(v) => return Ok(v),
+                Outcome::Fail(e) => return Err(e),
+                Outcome::Timeout => return Err(SdkError::timeout()),
+                Outcome::Retry(e, ra) => (e, ra),
+            };
+            if attempt >= self.max_retries {
+                return Err(err);
+            }
+            let wait = backoff::delay_ms(attempt, retry_after);
+            if js_sys::Date::now() + wait >= deadline {
+                return Err(err);
+            }
+            sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Result<JsValue, SdkError> {
+        self.send(Method::Get, path, None).await
+    }
+}
+
+fn new_init(method: Method, headers: &Object, body: Option<&js_sys::JsString>) -> Object {
+    let init = js::object();
+    js::set(&init, "method", &method.as_str().into());
+    js::set(&init, "headers", headers);
+    js::set(&init, "mode", &"cors".into());
+    js::set(&init, "credentials", &"omit".into());
+    js::set(&init, "cache", &"no-store".into());
+    if let Some(b) = body {
+        js::set(&init, "body", b);
+    }
+    init
+}
+
+/// `encodeURIComponent` for a path segment or query value.
+pub fn encode(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}

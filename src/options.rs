@@ -1,0 +1,101 @@
+//! `new PaySession(publicKey, options)`: the key and options, checked.
+
+use crate::error::SdkError;
+use crate::http::Client;
+use crate::js;
+use crate::schema::{self, opt, Kind};
+use paysession_core::ErrorCode;
+use wasm_bindgen::JsValue;
+
+const OPTIONS: &[schema::Field] = &[
+    opt("apiBase", Kind::Str(512)),
+    opt("locale", Kind::Str(35)),
+    opt("timeoutMs", Kind::Int(1, 600_000)),
+    opt("maxRetries", Kind::Int(0, 10)),
+];
+
+/// Default deadline of one call, retries included.
+pub const DEFAULT_TIMEOUT_MS: i64 = 20_000;
+/// Default number of retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: i64 = 2;
+
+/// Builds the client settings from the constructor's arguments.
+pub fn parse(public_key: &JsValue, options: &JsValue) -> Result<Client, SdkError> {
+    let key = check_key(public_key)?;
+    let o = if options.is_undefined() || options.is_null() {
+        js::object()
+    } else {
+        schema::clean(options, OPTIONS, "", "options")?
+    };
+    let base = match schema::string(&o, "apiBase") {
+        Some(b) => b,
+        None => default_base().ok_or_else(|| {
+            SdkError::validation(ErrorCode::MissingParameter, "apiBase", "apiBase is required outside a web page.")
+        })?,
+    };
+    let base = check_base(&base)?;
+    let locale = match schema::string(&o, "locale") {
+        Some(l) => check_locale(l)?,
+        None => "en-US".into(),
+    };
+    Ok(Client {
+        base,
+        key,
+        locale,
+        timeout_ms: schema::integer(&o, "timeoutMs").unwrap_or(DEFAULT_TIMEOUT_MS) as f64,
+        max_retries: schema::integer(&o, "maxRetries").unwrap_or(DEFAULT_MAX_RETRIES) as u32,
+    })
+}
+
+fn check_key(v: &JsValue) -> Result<String, SdkError> {
+    let bad = |m: &str| SdkError::validation(ErrorCode::InvalidApiKey, "publicKey", m);
+    match js::str_len(v) {
+        None => return Err(bad("publicKey must be a string starting with pk_.")),
+        Some(n) if n > 256 => return Err(bad("publicKey is too long.")),
+        _ => {}
+    }
+    let k = v.as_string().unwrap_or_default();
+    if k.starts_with("sk_") {
+        return Err(bad("That is a secret key: never put it in a web page. Use the public key (pk_…)."));
+    }
+    if !k.starts_with("pk_") || k.len() < 4 || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(bad("publicKey must start with pk_ and contain only letters, digits and _."));
+    }
+    Ok(k)
+}
+
+/// An absolute `http(s)` URL without query or fragment; the trailing `/` removed.
+fn check_base(b: &str) -> Result<String, SdkError> {
+    let rest = b.strip_prefix("https://").or_else(|| b.strip_prefix("http://"));
+    let ok = match rest {
+        Some(r) => {
+            let host = r.split('/').next().unwrap_or("");
+            !host.is_empty()
+                && !host.contains('@')
+                && !b.bytes().any(|c| c <= b' ' || c == b'?' || c == b'#' || c == b'\\' || c >= 0x7f)
+        }
+        None => false,
+    };
+    if !ok {
+        return Err(SdkError::validation(
+            ErrorCode::InvalidUrl,
+            "apiBase",
+            "apiBase must be an absolute http(s) URL such as https://pay.example.com.",
+        ));
+    }
+    Ok(b.trim_end_matches('/').into())
+}
+
+fn check_locale(l: String) -> Result<String, SdkError> {
+    if l.len() >= 2 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        Ok(l.replace('_', "-"))
+    } else {
+        Err(SdkError::invalid("locale", "must be a BCP 47 tag such as en-US."))
+    }
+}
+
+/// The page's own origin, when there is a page.
+fn default_base() -> Option<String> {
+    let origin = js::get(&js::get(&js_sys::global(), "location"), "origin").as_string()?;
+    (origin.starts_with("http://") || origin.starts_with("https://")).then_some(origin)
+}

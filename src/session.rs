@@ -1,0 +1,138 @@
+//! `PaySession`: the SDK's JavaScript entry point.
+//!
+//! Which calls resolve and which reject:
+//! - `createSource` **always resolves** with `{state, source?, error?}`:
+//!   declines, invalid input and network failures give `state: "failed"` and
+//!   `error` (DigitalRiver.js style: one branch on `result.state`).
+//! - `authenticateSource` resolves with `{status, source?}` for every outcome
+//!   of the challenge (`failed` included) and rejects only when it cannot ask.
+//! - `retrieveAvailablePaymentMethods`, `retrieveSource`, `retrieveSession`
+//!   and `updateSession` resolve with the backend's object and **reject**
+//!   with a `PaySessionError` (`type`, `errors`, `code`) on any failure.
+//! - The constructor and `createDropin` **throw** a `PaySessionError` for a
+//!   bad argument. Nothing a page passes can trap the WebAssembly module.
+
+use crate::dropin::Dropin;
+use crate::error::SdkError;
+use crate::http::Client;
+use crate::{api, options, source};
+use js_sys::Promise;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `PaySessionOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "PaySessionOptions")]
+    pub type PaySessionOptions;
+    /// `UpdateSessionOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "UpdateSessionOptions")]
+    pub type UpdateSessionOptions;
+}
+
+/// A client of the session backend for one merchant's public key.
+#[wasm_bindgen]
+pub struct PaySession {
+    client: Rc<Client>,
+}
+
+/// Every call's future, boxed: one instantiation of the promise machinery
+/// instead of one per method (a few KB of WebAssembly each).
+pub(crate) type Call = Pin<Box<dyn Future<Output = Result<JsValue, SdkError>>>>;
+
+/// A promise that resolves with the value or rejects with the error object.
+pub(crate) fn promise(f: Call) -> Promise {
+    future_to_promise(Box::pin(async move { f.await.map_err(|e| e.to_js()) }))
+}
+
+#[wasm_bindgen]
+impl PaySession {
+    /// `new PaySession("pk_…", { apiBase, locale, timeoutMs, maxRetries })`.
+    /// Throws a `PaySessionError` for a bad key or option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] public_key: JsValue,
+        options: Option<PaySessionOptions>,
+    ) -> Result<PaySession, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let client = options::parse(&public_key, &options).map_err(|e| e.to_js())?;
+        Ok(PaySession { client: Rc::new(client) })
+    }
+
+    /// Creates a payment source for a session. Always resolves with
+    /// `{state, source?, error?}`; never rejects.
+    #[wasm_bindgen(js_name = createSource, unchecked_return_type = "Promise<CreateSourceResult>")]
+    pub fn create_source(&self, #[wasm_bindgen(unchecked_param_type = "CreateSourcePayload")] payload: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move { Ok(source::create(&client, payload).await) }))
+    }
+
+    /// The payment methods for a session (`{sessionId}`) or a market
+    /// (`{currency, country, amount?}`).
+    #[wasm_bindgen(js_name = retrieveAvailablePaymentMethods, unchecked_return_type = "Promise<PaymentMethodsResult>")]
+    pub fn retrieve_available_payment_methods(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PaymentMethodsQuery")] query: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move { api::payment_methods(&client, query).await }))
+    }
+
+    /// Reads a source with its client secret.
+    #[wasm_bindgen(js_name = retrieveSource, unchecked_return_type = "Promise<Source>")]
+    pub fn retrieve_source(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(js_name = clientSecret, unchecked_param_type = "string")] client_secret: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move { api::retrieve_source(&client, id, client_secret).await }))
+    }
+
+    /// Completes (or reports) a source's 3-D Secure authentication.
+    #[wasm_bindgen(js_name = authenticateSource, unchecked_return_type = "Promise<AuthenticateSourceResult>")]
+    pub fn authenticate_source(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AuthenticateSourceData")] data: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move { api::authenticate(&client, data).await }))
+    }
+
+    /// The session's browser-side fields, masked.
+    #[wasm_bindgen(js_name = retrieveSession, unchecked_return_type = "Promise<SessionFields>")]
+    pub fn retrieve_session(
+        &self,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string")] session_id: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move { api::retrieve_session(&client, session_id).await }))
+    }
+
+    /// Adds or overwrites the session's browser-side fields; with `{version}`
+    /// a stale session rejects with `session_version_mismatch`.
+    #[wasm_bindgen(js_name = updateSession, unchecked_return_type = "Promise<SessionFields>")]
+    pub fn update_session(
+        &self,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string")] session_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SessionFieldsUpdate")] fields: JsValue,
+        options: Option<UpdateSessionOptions>,
+    ) -> Promise {
+        let client = self.client.clone();
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        promise(Box::pin(async move { api::update_session(&client, session_id, fields, options).await }))
+    }
+
+    /// Creates a drop-in for a session; `mount(target)` shows it.
+    /// Throws a `PaySessionError` for a bad configuration.
+    #[wasm_bindgen(js_name = createDropin)]
+    pub fn create_dropin(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DropinConfiguration")] config: JsValue,
+    ) -> Result<Dropin, JsValue> {
+        Dropin::new(self.client.clone(), &config).map_err(|e| e.to_js())
+    }
+}

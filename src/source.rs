@@ -1,0 +1,167 @@
+//! `createSource(payload)`: checks the payload for its type, adds
+//! `browserInfo` to card sources, and shapes the answer as
+//! `{state, source?, error?}`. It never rejects: payment outcomes, invalid
+//! input and network failures all resolve, with `state: "failed"` and `error`.
+
+use crate::error::SdkError;
+use crate::fields::{self, check_card, check_owner, check_redirect, check_id};
+use crate::http::{Client, Method};
+use crate::js;
+use crate::schema::{self, opt, req, Field, Kind};
+use paysession_core::state::PaymentType;
+use paysession_core::ErrorCode;
+use wasm_bindgen::JsValue;
+
+/// The source states of the contract; anything else is not success.
+pub const STATES: &[&str] = &[
+    "chargeable",
+    "pending_redirect",
+    "requires_action",
+    "pending_funds",
+    "failed",
+    "cancelled",
+    "consumed",
+];
+
+const COMMON: [Field; 4] = [
+    req("type", Kind::Str(32)),
+    req("sessionId", Kind::Str(128)),
+    opt("owner", Kind::Obj(fields::OWNER)),
+    opt("version", Kind::Int(0, 1 << 53)),
+];
+
+/// The payload's field for its type, and whether it is required.
+fn type_field(t: PaymentType) -> Field {
+    use PaymentType as P;
+    let (name, shape, required) = match t {
+        P::CreditCard => ("creditCard", fields::CARD, false),
+        P::PayPal => ("payPal", fields::REDIRECT, false),
+        P::KlarnaCredit => ("klarnaCredit", fields::REDIRECT, false),
+        P::Ideal => ("ideal", fields::REDIRECT, false),
+        P::SepaDebit => ("sepaDebit", fields::SEPA, true),
+        P::WireTransfer => ("wireTransfer", fields::NONE, false),
+        P::GiftCard => ("giftCard", fields::GIFT_CARD, true),
+    };
+    Field { name, kind: Kind::Obj(shape), required }
+}
+
+/// Checks the payload and returns the request body.
+pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
+    if !js::is_record(payload) {
+        // Let the schema name the problem (missing vs wrong type).
+        schema::clean(payload, &COMMON, "", "payload")?;
+    }
+    let t = js::get(payload, "type");
+    let kind = match js::str_len(&t) {
+        None if t.is_undefined() => {
+            return Err(SdkError::validation(ErrorCode::MissingParameter, "type", "type is required."))
+        }
+        Some(n) if n <= 32 => PaymentType::parse(&t.as_string().unwrap_or_default()),
+        _ => None,
+    };
+    let Some(kind) = kind else {
+        return Err(SdkError::validation(
+            ErrorCode::UnknownPaymentType,
+            "type",
+            "type must be one of creditCard, payPal, klarnaCredit, ideal, sepaDebit, wireTransfer, giftCard.",
+        ));
+    };
+    let tf = type_field(kind);
+    let all = [COMMON[0], COMMON[1], COMMON[2], COMMON[3], tf];
+    let body = schema::clean(payload, &all, "", "payload")?;
+    check_id(&js::get(&body, "sessionId"), "sessionId")?;
+    let owner = js::get(&body, "owner");
+    if !owner.is_undefined() {
+        check_owner(&owner, "owner")?;
+    }
+    let detail = js::get(&body, tf.name);
+    match kind {
+        PaymentType::CreditCard => {
+            if !detail.is_undefined() {
+                check_card(&detail, "creditCard", true)?;
+            }
+            js::set(&body, "browserInfo", &crate::browser_info::collect());
+        }
+        PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => {
+            if !detail.is_undefined() {
+                check_redirect(&detail, tf.name)?;
+            }
+        }
+        PaymentType::SepaDebit => {
+            let iban = schema::string(&detail, "iban").unwrap_or_default();
+            let iban = paysession_core::iban::Iban::parse(&iban).map_err(|e| SdkError::from(e).nest("sepaDebit"))?;
+            js::set(&detail, "iban", &iban.as_str().into());
+        }
+        PaymentType::GiftCard => check_gift_card(&detail)?,
+        PaymentType::WireTransfer => {}
+    }
+    Ok(body.into())
+}
+
+fn check_gift_card(g: &JsValue) -> Result<(), SdkError> {
+    let digits = |f: &str, min: usize, max: usize| -> Result<String, SdkError> {
+        let v = schema::string(g, f).unwrap_or_default();
+        match paysession_core::card::normalize_digits(&v) {
+            Some(d) if (min..=max).contains(&d.len()) => Ok(d),
+            _ => {
+                let p = schema::path("giftCard", f);
+                Err(SdkError::validation(ErrorCode::InvalidGiftCard, &p, &[&p, " is not valid."].concat()))
+            }
+        }
+    };
+    let number = digits("number", 8, 19)?;
+    let pin = digits("pin", 3, 8)?;
+    js::set(g, "number", &number.into());
+    js::set(g, "pin", &pin.into());
+    Ok(())
+}
+
+/// `{state, source?, error?}` from the backend's answer.
+pub fn result(answer: Result<JsValue, SdkError>) -> JsValue {
+    let out = js::object();
+    match answer {
+        Ok(source) => match js::get(&source, "state").as_string() {
+            Some(s) if STATES.contains(&s.as_str()) => {
+                js::set(&out, "state", &s.as_str().into());
+                if s == "failed" {
+                    if let Some(e) = failure_of(&source) {
+                        js::set(&out, "error", &e.to_js());
+                    }
+                }
+                js::set(&out, "source", &source);
+            }
+            _ => {
+                js::set(&out, "state", &"failed".into());
+                js::set(&out, "error", &SdkError::invalid_response().to_js());
+            }
+        },
+        Err(e) => {
+            js::set(&out, "state", &"failed".into());
+            js::set(&out, "error", &e.to_js());
+        }
+    }
+    out.into()
+}
+
+/// The error a failed source carries (`error` in the contract's shape, or a
+/// `failureCode`/`failureReason`), so a decline reads like any other error.
+fn failure_of(source: &JsValue) -> Option<SdkError> {
+    if let Some(e) = SdkError::from_body(&js::get(source, "error")) {
+        return Some(e);
+    }
+    let code = js::get(source, "failureCode").as_string()?;
+    let message = js::get(source, "failureReason").as_string().unwrap_or_default();
+    Some(SdkError {
+        kind: "bad_request".into(),
+        errors: vec![crate::error::Detail { code, parameter: None, message }],
+    })
+}
+
+/// Runs `createSource` to completion.
+pub async fn create(client: &Client, payload: JsValue) -> JsValue {
+    let body = match build(&payload) {
+        Ok(b) => b,
+        Err(e) => return result(Err(e)),
+    };
+    result(client.send(Method::Post, "/v1/sources", Some(&body)).await)
+}

@@ -1,0 +1,221 @@
+//! TypeScript declarations of the contract's objects, emitted into
+//! `paysession.d.ts` next to the generated class declarations.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Options of `new PaySession(publicKey, options)`. */
+export interface PaySessionOptions {
+  /** Absolute http(s) URL of the session backend; defaults to the page's origin. */
+  apiBase?: string;
+  /** BCP 47 locale, e.g. "en-US" (sent as Accept-Language). */
+  locale?: string;
+  /** Deadline of one call in ms, retries included (default 20000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt on network errors and 5xx/429 (default 2, max 10). */
+  maxRetries?: number;
+}
+
+export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard";
+export type SourceState = "chargeable" | "pending_redirect" | "requires_action" | "pending_funds" | "failed" | "cancelled" | "consumed";
+export type Flow = "standard" | "redirect" | "receiver";
+export type ErrorType = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "internal_error" | "network_error" | "validation_error";
+export type CardBrand = "visa" | "mastercard" | "amex" | "dinersclub" | "discover" | "jcb" | "unionpay" | "maestro";
+
+/** One entry of `errors`. */
+export interface ErrorDetail {
+  /** snake_case code from the contract's closed list, e.g. "invalid_card_number". */
+  code: string;
+  /** Dotted path of the offending field, e.g. "creditCard.number". */
+  parameter?: string;
+  /** Human sentence. */
+  message: string;
+}
+
+/** The one error shape; thrown/rejected values are `Error`s with these fields. */
+export interface PaySessionError extends Error {
+  type: ErrorType;
+  errors: ErrorDetail[];
+  /** The first detail's code. */
+  code: string;
+}
+
+export interface Address {
+  line1?: string; line2?: string; city?: string; state?: string; postalCode?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+}
+
+export interface Owner {
+  firstName?: string; lastName?: string; email?: string; phoneNumber?: string; organization?: string;
+  address?: Address;
+}
+
+/** Card details as typed by the shopper. */
+export interface CreditCardInput {
+  number: string;
+  expirationMonth: number | string;
+  expirationYear: number | string;
+  cvv: string;
+  name?: string;
+}
+
+export interface RedirectInput { returnUrl?: string; cancelUrl?: string; }
+
+interface SourcePayloadBase {
+  sessionId: string;
+  /** Overrides the session's owner. */
+  owner?: Owner;
+  /** Optimistic lock on the session. */
+  version?: number;
+}
+
+/** `createSource` payload: one per payment type. */
+export type CreateSourcePayload =
+  | (SourcePayloadBase & { type: "creditCard"; creditCard?: CreditCardInput })
+  | (SourcePayloadBase & { type: "payPal"; payPal?: RedirectInput })
+  | (SourcePayloadBase & { type: "klarnaCredit"; klarnaCredit?: RedirectInput })
+  | (SourcePayloadBase & { type: "ideal"; ideal?: RedirectInput })
+  | (SourcePayloadBase & { type: "sepaDebit"; sepaDebit: { iban: string } })
+  | (SourcePayloadBase & { type: "wireTransfer"; wireTransfer?: Record<string, never> })
+  | (SourcePayloadBase & { type: "giftCard"; giftCard: { number: string; pin: string } });
+
+export interface Source {
+  id: string;
+  clientSecret: string;
+  sessionId: string;
+  type: PaymentType;
+  state: SourceState;
+  flow: Flow;
+  reusable: boolean;
+  /** Minor units of `currency`. */
+  amount: number;
+  currency: string;
+  owner?: Owner;
+  creationIp?: string;
+  createdTime: string;
+  updatedTime: string;
+  creditCard?: { brand: CardBrand; lastFourDigits: string; expirationMonth: number; expirationYear: number; fingerprint: string };
+  giftCard?: { lastFourDigits: string; balance: number };
+  sepaDebit?: { lastFourDigits: string; mandateReference: string };
+  wireTransfer?: { accountHolder: string; bankName: string; iban: string; bic: string; referenceId: string };
+  redirect?: { redirectUrl: string; returnUrl: string; cancelUrl: string };
+  nextAction?: { type: "challenge" | "redirect"; url: string };
+}
+
+/** What `createSource` resolves with; `state` is "failed" whenever there is only an `error`. */
+export interface CreateSourceResult {
+  state: SourceState;
+  source?: Source;
+  error?: PaySessionError;
+}
+
+export type PaymentMethodsQuery =
+  | { sessionId: string }
+  | { currency: string; country: string; amount?: number };
+
+export interface PaymentMethod {
+  type: PaymentType;
+  flow: Flow;
+  supportsRecurring: boolean;
+  supportsFreeTrial: boolean;
+  images: { iconImage: string };
+  terms?: string;
+}
+
+export interface LegalText { localizedText: string; url?: string; }
+
+export interface WalletConfig {
+  merchantId: string; merchantName: string; supportedNetworks: string[];
+  countryCode: string; currencyCode: string; total: number;
+}
+
+export interface PaymentMethodsResult {
+  sessionInformation: { amount: number; currency: string; country: string };
+  paymentMethods: PaymentMethod[];
+  applePay?: WalletConfig;
+  googlePay?: WalletConfig;
+  compliance: {
+    businessEntity: { name: string; id: string };
+    termsOfSale: LegalText; privacyPolicy: LegalText; cookiePolicy: LegalText;
+    cancellationRights: LegalText; legalNotice: LegalText;
+  };
+}
+
+export interface AuthenticateSourceData {
+  sessionId: string;
+  sourceId: string;
+  sourceClientSecret: string;
+  /** The challenge answer, for integrations without the hosted challenge page. */
+  challengeResponse?: string;
+  returnUrl?: string;
+}
+
+export interface AuthenticateSourceResult {
+  status: "complete" | "authentication_not_required" | "failed" | "pending";
+  source?: Source;
+  error?: PaySessionError;
+}
+
+/** The session's browser-side fields, masked. */
+export interface SessionFields {
+  id: string;
+  version: number;
+  state: "requires_source" | "requires_confirmation" | "complete" | "expired" | "locked";
+  amount: number;
+  currency: string;
+  country: string;
+  amountContributed: number;
+  amountRemainingToBeContributed: number;
+  owner?: Owner;
+  shipping?: Owner;
+  card?: { number: string; brand?: CardBrand; expirationMonth?: number; expirationYear?: number; name?: string; cvvPresent: boolean };
+  expiresAt: string;
+  [field: string]: unknown;
+}
+
+export interface SessionFieldsUpdate {
+  owner?: Owner;
+  shipping?: Owner;
+  card?: Partial<CreditCardInput>;
+}
+
+export interface UpdateSessionOptions {
+  /** The session version this write was decided on. */
+  version?: number;
+}
+
+export interface DropinOptions {
+  flow?: "checkout" | "managePaymentMethods";
+  showComplianceSection?: boolean;
+  showSavePaymentAgreement?: boolean;
+  showTermsOfSaleDisclosure?: boolean;
+  expandFirstPaymentMethod?: boolean;
+  usage?: "subscription" | "convenience" | "unscheduled";
+  button?: { type?: "continue" | "payNow" | "buyNow" | "completeOrder" | "submitOrder" | "custom"; buttonText?: string };
+  redirect?: { returnUrl?: string; cancelUrl?: string; disableAutomaticRedirects?: boolean };
+  consents?: Record<string, unknown>;
+}
+
+export interface DropinSuccessData { source: Source; readyForStorage: boolean; supportsStorage: boolean; }
+export interface DropinErrorData { paymentMethod: PaymentType | null; type?: ErrorType; errors: ErrorDetail[]; }
+export interface DropinReadyData { paymentMethodTypes: PaymentType[]; }
+export interface DropinCancelData { paymentMethod: PaymentType; }
+
+export interface DropinConfiguration {
+  sessionId: string;
+  options?: DropinOptions;
+  paymentMethodConfiguration?: {
+    enabledPaymentMethods?: PaymentType[];
+    disabledPaymentMethods?: PaymentType[];
+    style?: Record<string, unknown>;
+    creditCard?: Record<string, unknown>;
+    [type: string]: unknown;
+  };
+  onSuccess?(data: DropinSuccessData): void;
+  onError?(data: DropinErrorData): void;
+  onReady?(data: DropinReadyData): void;
+  onCancel?(data: DropinCancelData): void;
+}
+"#;
