@@ -95,3 +95,34 @@ fn ct_eq(a: &str, b: &str) -> bool {
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn toml_config_and_key_lookup() {
+        let c = Config::from_toml(
+            "[[merchant]]\nid = \"m\"\npublic_key = \"pk_m\"\nsecret_key = \"sk_m\"\nallowed_origins = [\"https://a.example\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.by_key("sk_m").map(|(m, k)| (m.id.as_str(), k)),
+            Some(("m", KeyKind::Secret))
+        );
+        assert_eq!(c.by_key("pk_m").map(|(_, k)| k), Some(KeyKind::Public));
+        assert!(c.by_key("sk_x").is_none());
+        assert!(Config::from_toml("").is_err());
+        assert!(Config::from_toml(
+            "[[merchant]]\nid=\"m\"\npublic_key=\"sk_m\"\nsecret_key=\"sk_n\"\n"
+        )
+        .is_err());
+        assert!(Config::from_toml(
+            "[[merchant]]\nid=\"m\"\npublic_key=\"pk_m\"\nsecret_key=\"sk_m\"\ncolor=1\n"
+        )
+        .is_err());
+        assert_eq!(
+            Config::default().by_key("sk_test_default").unwrap().0.id,
+            "default"
+        );
+    }
+}

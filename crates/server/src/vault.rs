@@ -154,3 +154,24 @@ mod tests {
         assert_ne!(v.fingerprint("a", "4242"), v.fingerprint("b", "4242"));
     }
 }
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+    #[test]
+    fn env_key_and_key_file() {
+        let hexkey = "11".repeat(32);
+        let a = Vault::load(Some(&hexkey), None).unwrap();
+        let b = Vault::from_key([0x11; 32]);
+        assert_eq!(b.open(&a.seal("x", "id"), "id").as_deref(), Some("x"));
+        assert!(Vault::load(Some("zz"), None).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("db.key");
+        let first = Vault::load(None, Some(&f)).unwrap();
+        let again = Vault::load(None, Some(&f)).unwrap();
+        assert_eq!(
+            again.open(&first.seal("y", "id"), "id").as_deref(),
+            Some("y")
+        );
+    }
+}

@@ -13,7 +13,7 @@ async fn the_binary_prints_its_address_and_logs_no_card_data() {
         .arg(format!("sqlite://{}", dir.path().join("bin.db").display()))
         .arg("--demo")
         .arg(&www)
-        .env("RUST_LOG", "debug")
+        .env("RUST_LOG", "info")
         .env_remove("PAYSESSION_CONFIG")
         .env_remove("PAYSESSION_VAULT_KEY")
         .stdout(Stdio::piped())
