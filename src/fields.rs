@@ -42,7 +42,7 @@ pub const CARD: &[Field] = &[
 ];
 
 /// Return and cancel URLs of a redirect method.
-pub const REDIRECT: &[Field] = &[opt("returnUrl", Kind::Str(2048)), opt("cancelUrl", Kind::Str(2048))];
+pub const REDIRECT: &[Field] = &[req("returnUrl", Kind::Str(2048)), req("cancelUrl", Kind::Str(2048))];
 
 /// SEPA Direct Debit.
 pub const SEPA: &[Field] = &[req("iban", Kind::Str(64))];

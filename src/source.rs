@@ -35,9 +35,9 @@ fn type_field(t: PaymentType) -> Field {
     use PaymentType as P;
     let (name, shape, required) = match t {
         P::CreditCard => ("creditCard", fields::CARD, false),
-        P::PayPal => ("payPal", fields::REDIRECT, false),
-        P::KlarnaCredit => ("klarnaCredit", fields::REDIRECT, false),
-        P::Ideal => ("ideal", fields::REDIRECT, false),
+        P::PayPal => ("payPal", fields::REDIRECT, true),
+        P::KlarnaCredit => ("klarnaCredit", fields::REDIRECT, true),
+        P::Ideal => ("ideal", fields::REDIRECT, true),
         P::SepaDebit => ("sepaDebit", fields::SEPA, true),
         P::WireTransfer => ("wireTransfer", fields::NONE, false),
         P::GiftCard => ("giftCard", fields::GIFT_CARD, true),
@@ -82,11 +82,7 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
             }
             js::set(&body, "browserInfo", &crate::browser_info::collect());
         }
-        PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => {
-            if !detail.is_undefined() {
-                check_redirect(&detail, tf.name)?;
-            }
-        }
+        PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => check_redirect(&detail, tf.name)?,
         PaymentType::SepaDebit => {
             let iban = schema::string(&detail, "iban").unwrap_or_default();
             let iban = paysession_core::iban::Iban::parse(&iban).map_err(|e| SdkError::from(e).nest("sepaDebit"))?;

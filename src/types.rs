@@ -61,7 +61,7 @@ export interface CreditCardInput {
   name?: string;
 }
 
-export interface RedirectInput { returnUrl?: string; cancelUrl?: string; }
+export interface RedirectInput { returnUrl: string; cancelUrl: string; }
 
 interface SourcePayloadBase {
   sessionId: string;
@@ -74,9 +74,9 @@ interface SourcePayloadBase {
 /** `createSource` payload: one per payment type. */
 export type CreateSourcePayload =
   | (SourcePayloadBase & { type: "creditCard"; creditCard?: CreditCardInput })
-  | (SourcePayloadBase & { type: "payPal"; payPal?: RedirectInput })
-  | (SourcePayloadBase & { type: "klarnaCredit"; klarnaCredit?: RedirectInput })
-  | (SourcePayloadBase & { type: "ideal"; ideal?: RedirectInput })
+  | (SourcePayloadBase & { type: "payPal"; payPal: RedirectInput })
+  | (SourcePayloadBase & { type: "klarnaCredit"; klarnaCredit: RedirectInput })
+  | (SourcePayloadBase & { type: "ideal"; ideal: RedirectInput })
   | (SourcePayloadBase & { type: "sepaDebit"; sepaDebit: { iban: string } })
   | (SourcePayloadBase & { type: "wireTransfer"; wireTransfer?: Record<string, never> })
   | (SourcePayloadBase & { type: "giftCard"; giftCard: { number: string; pin: string } });

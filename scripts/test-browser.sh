@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The SDK's browser tests: Playwright in Debian's Chromium against pkg-web/
+# and a real backend. Uses PAYSESSION_API when set (scripts/with-server.sh
+# exports it); otherwise starts the backend itself through with-server.sh.
+# Builds pkg-web/ first when it is missing or older than the SDK's sources.
+# Extra arguments go to `playwright test` (e.g. a file or -g PATTERN).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stale=0
+if [ ! -f pkg-web/paysession_bg.wasm ]; then
+  stale=1
+elif [ -n "$(find src crates/core/src Cargo.toml -newer pkg-web/paysession_bg.wasm -print -quit)" ]; then
+  stale=1
+fi
+[ "$stale" = 1 ] && bash scripts/build-sdk.sh
+
+if [ -z "${PAYSESSION_API:-}" ]; then
+  exec bash scripts/with-server.sh bash "$0" "$@"
+fi
+
+mkdir -p artifacts .tmp
+export TMPDIR=${TMPDIR_PLAYWRIGHT:-$PWD/.tmp}
+echo "test-browser: backend $PAYSESSION_API"
+exec npx playwright test --project=browser "$@"

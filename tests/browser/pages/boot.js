@@ -1,0 +1,23 @@
+// Loads the no-bundler build and exposes it, with helpers, to the tests.
+import init, * as sdk from "/pkg-web/paysession.js";
+
+/** A plain copy of an SDK error (Error objects do not survive page.evaluate). */
+window.errPlain = (e) => ({
+  isError: e instanceof Error,
+  name: e && e.name,
+  message: e && e.message,
+  type: e && e.type,
+  code: e && e.code,
+  errors: e && e.errors,
+});
+/** A plain copy of a createSource result. */
+window.resultPlain = (r) => ({ ...r, error: r.error ? window.errPlain(r.error) : undefined });
+
+try {
+  await init();
+  window.sdk = sdk;
+  window.PaySession = sdk.PaySession;
+  window.sdkReady = true;
+} catch (e) {
+  window.sdkError = String((e && e.stack) || e);
+}
