@@ -84,8 +84,8 @@ fn malformed(msg: &str) -> AppError {
     AppError::api(ApiError::bad_request(ErrorCode::MalformedJson, None, msg))
 }
 
-/// Parses and deserializes a JSON object body into `T`.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+/// Parses a JSON object body with no `null` anywhere.
+pub fn parse_object(bytes: &[u8]) -> Result<Value, AppError> {
     let v: Value =
         serde_json::from_slice(bytes).map_err(|_| malformed("The body is not valid JSON."))?;
     if !v.is_object() {
@@ -98,6 +98,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             format!("`{path}` may not be null: fields are overwritten, never removed."),
         ));
     }
+    Ok(v)
+}
+
+/// Parses and deserializes a JSON object body of the session API into `T`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let v = parse_object(bytes)?;
     if let Some(path) = find_array(&v, String::new()) {
         return Err(AppError::validation(
             ErrorCode::InvalidParameter,

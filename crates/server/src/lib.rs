@@ -7,11 +7,13 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod hosted;
 pub mod idempotency;
 pub mod ids;
+pub mod locales;
 pub mod model;
 pub mod processor;
 pub mod routes;
@@ -80,13 +82,24 @@ impl AppState {
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
     let cors = cors_layer(&state.config);
-    routes::router(state.clone())
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            idempotency::middleware,
-        ))
-        .layer(cors)
-        .layer(axum::middleware::from_fn(log_request))
+    let api = routes::router(state.clone()).layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::middleware,
+    ));
+    // With `--demo`, the demo shop's merchant backend runs beside the API as
+    // the first configured merchant, calling the API as a merchant server would.
+    let merchant = state.config.merchants.first();
+    let r = match (&state.demo_dir, merchant) {
+        (Some(_), Some(m)) => demo::router(demo::DemoMerchant {
+            api: api.clone(),
+            public_key: m.public_key.clone(),
+            secret_key: m.secret_key.clone(),
+            ordering: Default::default(),
+        })
+        .merge(api),
+        _ => api,
+    };
+    r.layer(cors).layer(axum::middleware::from_fn(log_request))
 }
 
 /// One log line per request: method, path (never the query: it may hold a

@@ -44,10 +44,29 @@ pub async fn start() -> Server {
 }
 
 pub async fn start_in(dir: Arc<tempfile::TempDir>, config: Config) -> Server {
+    start_with(dir, config, None).await
+}
+
+/// The server with `--demo DIR` (the demo shop's static files and merchant backend).
+pub async fn start_demo(demo: PathBuf) -> Server {
+    start_with(
+        Arc::new(tempfile::tempdir().unwrap()),
+        Config::default(),
+        Some(demo),
+    )
+    .await
+}
+
+pub async fn start_with(
+    dir: Arc<tempfile::TempDir>,
+    config: Config,
+    demo: Option<PathBuf>,
+) -> Server {
     let db = dir.path().join("test.db");
     let store = SqliteStore::open(&db).unwrap();
     let vault = Vault::load(None, Some(&dir.path().join("test.db.key"))).unwrap();
     let mut state = AppState::new(config, Arc::new(store), vault);
+    state.demo_dir = demo;
     let clock = Arc::new(ManualClock::default());
     state.clock = clock.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

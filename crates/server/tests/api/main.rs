@@ -5,6 +5,7 @@ mod common;
 mod auth;
 mod bad_input;
 mod binary;
+mod demo;
 mod funding;
 mod hosted;
 mod idempotency;

@@ -1,0 +1,17 @@
+// paysession SDK + drop-in, built like the peers (the SDK's styles live inside
+// the module and are applied through a constructed stylesheet: no CSS file).
+import { PaySession } from "paysession";
+
+window.benchMount = function benchMount(target, { apiBase, sessionId }) {
+  const t0 = performance.now();
+  const payments = new PaySession("pk_test_default", { apiBase });
+  return new Promise((resolve, reject) => {
+    payments
+      .createDropin({
+        sessionId,
+        onReady: () => resolve(performance.now() - t0),
+        onError: (e) => reject(e),
+      })
+      .mount(target);
+  });
+};

@@ -1,0 +1,67 @@
+// Time to ready in headless Chromium on loopback: a fresh browser profile per
+// load, the variants interleaved load by load. For each load: navigation start
+// → onReady (performance.now() at onReady) and mount() → onReady.
+import { chromium } from "playwright-core";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Writes bench/out/<variant>/index.html, a page that mounts the variant and records its timings. */
+export function writePage(outDir, variant, files) {
+  const tags = files.map((f) => (f.endsWith(".css") ? `<link rel="stylesheet" href="${f}">` : `<script src="${f}"></script>`)).join("\n");
+  writeFileSync(join(outDir, variant, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${variant}</title>
+${tags}<script src="../harness.js"></script></head><body><div id="dropin"></div></body></html>`);
+}
+
+export const HARNESS = `// Mounts the variant once its bundle has loaded and records the timings.
+window.addEventListener("load", async () => {
+  const q = new URLSearchParams(location.search);
+  const wait = () => new Promise((r) => { const t = () => (window.benchMount ? r() : setTimeout(t, 1)); t(); });
+  await wait();
+  try {
+    const mountToReady = await window.benchMount(document.getElementById("dropin"), { apiBase: q.get("api"), sessionId: q.get("session") });
+    window.__bench = { mountToReady, navToReady: performance.now() };
+  } catch (e) {
+    window.__bench = { error: String(e && (e.message || e.code) || e) };
+  }
+});`;
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { n: s.length, median, min: s[0], max: s[s.length - 1] };
+};
+
+/**
+ * Loads each variant `loads` times, interleaved, each in a fresh profile.
+ * `url(variant)` returns the page URL for one load (it may create a session).
+ */
+export async function measureReady(variants, loads, url) {
+  const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], errors: [] }]));
+  for (let i = 0; i < loads; i++) {
+    for (const v of variants) {
+      const profile = mkdtempSync(join(tmpdir(), "bench-profile-"));
+      const ctx = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+      try {
+        const page = ctx.pages()[0] || (await ctx.newPage());
+        await page.goto(await url(v));
+        const r = await page.waitForFunction(() => window.__bench, null, { timeout: 20000 }).then((h) => h.jsonValue());
+        if (r.error) samples[v].errors.push(r.error);
+        else { samples[v].navToReady.push(r.navToReady); samples[v].mountToReady.push(r.mountToReady); }
+      } catch (e) {
+        samples[v].errors.push(String(e.message || e).split("\n")[0]);
+      } finally {
+        await ctx.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([v, s]) => [v, {
+    navToReady: s.navToReady.length ? stats(s.navToReady) : null,
+    mountToReady: s.mountToReady.length ? stats(s.mountToReady) : null,
+    errors: s.errors,
+  }]));
+}

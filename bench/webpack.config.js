@@ -1,0 +1,24 @@
+// Builds each peer drop-in (and ours) the way a storefront would: webpack 5,
+// production mode, CSS extracted to a file. Output: bench/out/<name>/.
+const path = require("path");
+const MiniCssExtractPlugin = require("mini-css-extract-plugin");
+
+const entries = {
+  adyen: "./peers/adyen.js",
+  braintree: "./peers/braintree.js",
+  paysession: "./peers/paysession.js",
+};
+
+module.exports = Object.entries(entries).map(([name, entry]) => ({
+  name,
+  mode: "production",
+  context: __dirname,
+  entry: { [name]: entry },
+  output: { path: path.resolve(__dirname, "out", name), filename: "[name].js", clean: true },
+  resolve: { alias: { paysession: path.resolve(__dirname, "..", "pkg") } },
+  experiments: { asyncWebAssembly: true },
+  module: { rules: [{ test: /\.css$/, use: [MiniCssExtractPlugin.loader, "css-loader"] }] },
+  plugins: [new MiniCssExtractPlugin({ filename: "[name].css" })],
+  performance: { hints: false },
+  devtool: false,
+}));

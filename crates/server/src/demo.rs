@@ -1,0 +1,354 @@
+//! The demo storefront's own merchant backend (`--demo DIR`).
+//!
+//! It behaves as a shop's server would: it prices the cart from its own
+//! catalog (the browser never sends an amount), creates the payment session
+//! with the secret key, attaches the source the drop-in produced and creates
+//! the order. It talks to the session API exactly as a merchant would, through
+//! the public HTTP routes with `Authorization: Bearer sk_…` and an
+//! `Idempotency-Key` on every POST, only in-process (`tower::ServiceExt::oneshot`)
+//! instead of over a socket.
+
+use crate::error::AppError;
+use crate::extract::{check_json_content_type, deserialize_value, parse_object, read_body};
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use paysession_core::{Currency, ErrorCode};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// One product: prices in minor units per currency.
+struct Product {
+    sku: &'static str,
+    name: &'static str,
+    description: &'static str,
+    prices: &'static [(&'static str, u64)],
+}
+
+const PRODUCTS: &[Product] = &[
+    Product {
+        sku: "mug",
+        name: "Rust-coloured mug",
+        description: "Stoneware, 350 ml. Holds coffee while the borrow checker thinks.",
+        prices: &[
+            ("EUR", 1299),
+            ("USD", 1399),
+            ("GBP", 1099),
+            ("JPY", 1900),
+            ("AED", 5200),
+        ],
+    },
+    Product {
+        sku: "stickers",
+        name: "WebAssembly sticker pack",
+        description: "Twelve vinyl stickers for the laptop that ships small bundles.",
+        prices: &[
+            ("EUR", 500),
+            ("USD", 550),
+            ("GBP", 450),
+            ("JPY", 750),
+            ("AED", 2000),
+        ],
+    },
+    Product {
+        sku: "plush",
+        name: "Ferris plush",
+        description: "A soft crab, 25 cm, safe for ages 3 and up.",
+        prices: &[
+            ("EUR", 2499),
+            ("USD", 2699),
+            ("GBP", 2199),
+            ("JPY", 3600),
+            ("AED", 9900),
+        ],
+    },
+];
+
+/// Markets the shop sells to: country, currency, locale of the drop-in, label.
+const MARKETS: &[(&str, &str, &str, &str)] = &[
+    ("DE", "EUR", "de-DE", "Germany (EUR)"),
+    ("NL", "EUR", "en-US", "Netherlands (EUR)"),
+    ("FR", "EUR", "fr-FR", "France (EUR)"),
+    ("GB", "GBP", "en-US", "United Kingdom (GBP)"),
+    ("US", "USD", "en-US", "United States (USD)"),
+    ("JP", "JPY", "ja-JP", "Japan (JPY)"),
+    ("AE", "AED", "ar", "United Arab Emirates (AED)"),
+];
+
+/// The demo merchant's keys and the session API it calls.
+#[derive(Clone)]
+pub struct DemoMerchant {
+    /// The session API (the same router the server serves).
+    pub api: Router,
+    /// The merchant's public key, handed to the browser.
+    pub public_key: String,
+    /// The merchant's secret key; never leaves this module.
+    pub secret_key: String,
+    /// Serialises order submission, so a double click finds the first order.
+    pub ordering: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Routes under `/demo/api`.
+pub fn router(merchant: DemoMerchant) -> Router {
+    Router::new()
+        .route("/demo/api/catalog", get(catalog))
+        .route("/demo/api/checkout", post(checkout))
+        .route("/demo/api/sources", post(attach))
+        .route("/demo/api/orders", post(order))
+        .with_state(merchant)
+}
+
+fn error(code: ErrorCode, parameter: &str, message: &str) -> Response {
+    AppError::validation(code, parameter, message).into_response()
+}
+
+/// A JSON body whose rejections are contract errors, as on the session API.
+struct DemoJson<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DemoJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, _: &S) -> Result<Self, AppError> {
+        check_json_content_type(req.headers())?;
+        let bytes = read_body(req).await?;
+        parse_object(&bytes)
+            .and_then(deserialize_value)
+            .map(DemoJson)
+    }
+}
+
+async fn catalog() -> Json<Value> {
+    let products: Vec<Value> = PRODUCTS
+        .iter()
+        .map(|p| {
+            let prices: serde_json::Map<String, Value> = p
+                .prices
+                .iter()
+                .map(|(c, a)| ((*c).to_owned(), json!(a)))
+                .collect();
+            json!({"sku": p.sku, "name": p.name, "description": p.description, "prices": prices})
+        })
+        .collect();
+    let markets: Vec<Value> = MARKETS
+        .iter()
+        .map(|(country, currency, locale, label)| json!({"country": country, "currency": currency, "locale": locale, "label": label}))
+        .collect();
+    Json(json!({"products": products, "markets": markets}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Item {
+    sku: String,
+    quantity: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Checkout {
+    items: Vec<Item>,
+    country: String,
+    currency: String,
+}
+
+/// Prices the cart in the market's currency; the browser's view of prices is never used.
+fn price(items: &[Item], currency: &str) -> Result<u64, Response> {
+    let mut total: u64 = 0;
+    for (i, item) in items.iter().enumerate() {
+        let Some(p) = PRODUCTS.iter().find(|p| p.sku == item.sku) else {
+            return Err(error(
+                ErrorCode::InvalidParameter,
+                &format!("items[{i}].sku"),
+                "No such product.",
+            ));
+        };
+        if item.quantity > 9 {
+            return Err(error(
+                ErrorCode::InvalidParameter,
+                &format!("items[{i}].quantity"),
+                "At most 9 of each product.",
+            ));
+        }
+        let Some(&(_, unit)) = p.prices.iter().find(|(c, _)| *c == currency) else {
+            return Err(error(
+                ErrorCode::InvalidCurrency,
+                "currency",
+                "This product is not sold in this currency.",
+            ));
+        };
+        total += unit * item.quantity as u64;
+    }
+    if total == 0 {
+        return Err(error(
+            ErrorCode::InvalidAmount,
+            "items",
+            "The cart is empty.",
+        ));
+    }
+    Ok(total)
+}
+
+async fn checkout(
+    State(m): State<DemoMerchant>,
+    headers: HeaderMap,
+    DemoJson(c): DemoJson<Checkout>,
+) -> Response {
+    let Some(&(country, currency, locale, _)) = MARKETS
+        .iter()
+        .find(|(co, cu, _, _)| *co == c.country && *cu == c.currency)
+    else {
+        return error(
+            ErrorCode::InvalidCountry,
+            "country",
+            "The shop does not sell to this market.",
+        );
+    };
+    if Currency::parse(currency).is_none() {
+        return error(ErrorCode::InvalidCurrency, "currency", "Unknown currency.");
+    }
+    let amount = match price(&c.items, currency) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let reference = crate::ids::new_id("demo_");
+    let body = json!({"amount": amount, "currency": currency, "country": country, "locale": locale, "reference": reference});
+    let (status, session) = call(
+        &m,
+        Method::POST,
+        "/v1/sessions",
+        Some(body),
+        Some(&reference),
+    )
+    .await;
+    if !status.is_success() {
+        return (status, Json(session)).into_response();
+    }
+    // The browser reaches the session API on the same origin it loaded the shop from.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
+    Json(json!({
+        "sessionId": session["id"],
+        "amount": session["amount"],
+        "currency": session["currency"],
+        "country": session["country"],
+        "locale": locale,
+        "reference": reference,
+        "publicKey": m.public_key,
+        "apiBase": format!("http://{host}"),
+    }))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Attach {
+    session_id: String,
+    source_id: String,
+}
+
+async fn attach(State(m): State<DemoMerchant>, DemoJson(a): DemoJson<Attach>) -> Response {
+    let path = format!("/v1/sessions/{}/sources", a.session_id);
+    // One key per (session, source): a double click attaches once.
+    let key = format!("attach-{}-{}", a.session_id, a.source_id);
+    let (status, v) = call(
+        &m,
+        Method::POST,
+        &path,
+        Some(json!({"sourceId": a.source_id})),
+        Some(&key),
+    )
+    .await;
+    (status, Json(v)).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OrderReq {
+    session_id: String,
+}
+
+async fn order(State(m): State<DemoMerchant>, DemoJson(o): DemoJson<OrderReq>) -> Response {
+    let _one_at_a_time = m.ordering.lock().await;
+    // Decide on a version of the session (Mastercard's optimistic locking): the
+    // order is created only if the session is still what we looked at.
+    let (status, session) = call(
+        &m,
+        Method::GET,
+        &format!("/v1/sessions/{}", o.session_id),
+        None,
+        None,
+    )
+    .await;
+    if !status.is_success() {
+        return (status, Json(session)).into_response();
+    }
+    // Already ordered (a double click, a retry): answer with that order.
+    if let (Some("complete"), Some(order_id)) =
+        (session["state"].as_str(), session["orderId"].as_str())
+    {
+        let (status, v) = call(
+            &m,
+            Method::GET,
+            &format!("/v1/orders/{order_id}"),
+            None,
+            None,
+        )
+        .await;
+        return (status, Json(v)).into_response();
+    }
+    let version = session["version"].clone();
+    // One key per (session, version): a retry of this attempt replays it; a later
+    // attempt on a changed session is a new request.
+    let key = format!("order-{}-v{}", o.session_id, version);
+    let body = json!({"sessionId": o.session_id, "version": version});
+    let (status, v) = call(&m, Method::POST, "/v1/orders", Some(body), Some(&key)).await;
+    (status, Json(v)).into_response()
+}
+
+/// Calls the session API as the merchant's server would.
+async fn call(
+    m: &DemoMerchant,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    idempotency_key: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {}", m.secret_key))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(k) = idempotency_key {
+        req = req.header("idempotency-key", k);
+    }
+    let body = body
+        .map(|b| Body::from(b.to_string()))
+        .unwrap_or_else(Body::empty);
+    let internal = || {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"type": "internal_error", "errors": [{"code": "internal_error", "message": "Something went wrong."}]}),
+        )
+    };
+    let Ok(req) = req.body(body) else {
+        return internal();
+    };
+    let res = match m.api.clone().oneshot(req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    let status = res.status();
+    let Ok(bytes) = to_bytes(res.into_body(), 1 << 20).await else {
+        return internal();
+    };
+    match serde_json::from_slice(&bytes) {
+        Ok(v) => (status, v),
+        Err(_) => internal(),
+    }
+}

@@ -1,0 +1,197 @@
+//! The demo shop's merchant backend (`--demo`) and the locale catalogs.
+
+use crate::common::*;
+use serde_json::json;
+
+async fn demo() -> (Server, tempfile::TempDir) {
+    let www = tempfile::tempdir().unwrap();
+    std::fs::write(www.path().join("index.html"), "<h1>demo shop</h1>").unwrap();
+    (start_demo(www.path().to_owned()).await, www)
+}
+
+#[tokio::test]
+async fn the_demo_merchant_prices_the_cart_and_pays_once() {
+    let (s, _www) = demo().await;
+    let home = s
+        .http
+        .get(&s.url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("demo shop"));
+
+    let catalog = s.get("/demo/api/catalog", "").await.ok(200).clone();
+    let mug = &catalog["products"][0];
+    let (sku, price) = (
+        mug["sku"].as_str().unwrap(),
+        mug["prices"]["EUR"].as_u64().unwrap(),
+    );
+    assert!(catalog["markets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["country"] == "DE"));
+
+    // The server prices the cart: 2 mugs.
+    let co = s
+        .post(
+            "/demo/api/checkout",
+            "",
+            json!({"items": [{"sku": sku, "quantity": 2}], "country": "NL", "currency": "EUR"}),
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(co["amount"].as_u64().unwrap(), 2 * price);
+    assert_eq!(co["publicKey"], PK);
+    assert!(co["apiBase"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
+    let sid = co["sessionId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        s.retrieve(&sid).await["amount"].as_u64().unwrap(),
+        2 * price
+    );
+
+    // The browser can't name an amount.
+    s.post("/demo/api/checkout", "", json!({"items": [{"sku": sku, "quantity": 1}], "country": "NL", "currency": "EUR", "amount": 1}))
+        .await
+        .expect_error(400, "unknown_parameter");
+
+    // Ordering before the session is funded is refused with the contract's body.
+    s.post("/demo/api/orders", "", json!({"sessionId": sid}))
+        .await
+        .expect_error(400, "order_submit_failed");
+
+    let src = id(s.card_source(&sid, "4242424242424242").await.ok(201));
+    let attached = s
+        .post(
+            "/demo/api/sources",
+            "",
+            json!({"sessionId": sid, "sourceId": src}),
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(attached["state"], "requires_confirmation");
+    // A double click attaches once (same idempotency key, same answer).
+    let again = s
+        .post(
+            "/demo/api/sources",
+            "",
+            json!({"sessionId": sid, "sourceId": src}),
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(again["version"], attached["version"]);
+
+    let order = s
+        .post("/demo/api/orders", "", json!({"sessionId": sid}))
+        .await
+        .ok(201)
+        .clone();
+    let twice = s
+        .post("/demo/api/orders", "", json!({"sessionId": sid}))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(order["id"], twice["id"], "a doubled submit pays once");
+    assert_eq!(order["amount"].as_u64().unwrap(), 2 * price);
+    assert_eq!(s.retrieve(&sid).await["state"], "complete");
+
+    // Two submits at once (a double click) still make one order.
+    let co = s
+        .post(
+            "/demo/api/checkout",
+            "",
+            json!({"items": [{"sku": sku, "quantity": 1}], "country": "DE", "currency": "EUR"}),
+        )
+        .await
+        .ok(200)
+        .clone();
+    let sid = co["sessionId"].as_str().unwrap().to_owned();
+    let src = id(s.card_source(&sid, "5555555555554444").await.ok(201));
+    s.post(
+        "/demo/api/sources",
+        "",
+        json!({"sessionId": sid, "sourceId": src}),
+    )
+    .await
+    .ok(200);
+    let (a, b) = tokio::join!(
+        s.post("/demo/api/orders", "", json!({"sessionId": sid})),
+        s.post("/demo/api/orders", "", json!({"sessionId": sid}))
+    );
+    assert!(
+        a.status.is_success() && b.status.is_success(),
+        "{} / {}",
+        a.text,
+        b.text
+    );
+    assert_eq!(a.body["id"], b.body["id"]);
+}
+
+#[tokio::test]
+async fn the_demo_backend_rejects_bad_carts_with_contract_errors() {
+    let (s, _www) = demo().await;
+    let bad = |body| s.post("/demo/api/checkout", "", body);
+    bad(json!({"items": [{"sku": "nope", "quantity": 1}], "country": "DE", "currency": "EUR"}))
+        .await
+        .expect_error(400, "invalid_parameter");
+    assert_eq!(
+        bad(json!({"items": [{"sku": "mug", "quantity": 1}], "country": "DE", "currency": "EUR", "x": 1})).await.param(),
+        "x"
+    );
+    bad(json!({"items": [], "country": "DE", "currency": "EUR"}))
+        .await
+        .expect_error(400, "invalid_amount");
+    bad(json!({"items": [{"sku": "mug", "quantity": 10}], "country": "DE", "currency": "EUR"}))
+        .await
+        .expect_error(400, "invalid_parameter");
+    bad(json!({"items": [{"sku": "mug", "quantity": 1}], "country": "DE", "currency": "USD"}))
+        .await
+        .expect_error(400, "invalid_country");
+    bad(json!({"items": [{"sku": "mug", "quantity": 1}], "country": "DE"}))
+        .await
+        .expect_error(400, "missing_parameter");
+    let r = s
+        .raw(
+            reqwest::Method::POST,
+            "/demo/api/checkout",
+            "",
+            "application/json",
+            b"{not json".to_vec(),
+        )
+        .await;
+    r.expect_error(400, "malformed_json");
+}
+
+#[tokio::test]
+async fn locale_catalogs_are_served_without_a_key() {
+    let s = start().await;
+    let de = s
+        .send(reqwest::Method::GET, "/v1/locales/de-DE", None, None, &[])
+        .await;
+    assert_eq!(de.status.as_u16(), 200);
+    assert_eq!(de.body["field.cardNumber"], "Kartennummer");
+    assert!(de.headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
+    let ar = s
+        .send(reqwest::Method::GET, "/v1/locales/ar", None, None, &[])
+        .await;
+    assert_eq!(ar.body["dir"], "rtl");
+    s.send(reqwest::Method::GET, "/v1/locales/xx-YY", None, None, &[])
+        .await
+        .expect_error(404, "resource_not_found");
+    // Without --demo there is no demo backend.
+    s.get("/demo/api/catalog", "")
+        .await
+        .expect_error(404, "route_not_found");
+}

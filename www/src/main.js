@@ -1,0 +1,198 @@
+// The demo storefront: a cart, a market (country + currency) and a checkout
+// with the paysession drop-in. The demo's own merchant backend (served by
+// `paysession-server --demo`) prices the cart, creates the session with the
+// secret key, attaches sources and creates the order: the browser never
+// decides an amount.
+import "./shop.css";
+import { PaySession } from "paysession";
+import { log, clearLog } from "./devlog.js";
+
+const $ = (id) => document.getElementById(id);
+const state = { catalog: null, quantities: new Map(), market: null, session: null, dropin: null, payments: null };
+
+async function api(path, body) {
+  const init = body === undefined ? {} : {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  const res = await fetch(`/demo/api/${path}`, init);
+  const json = await res.json().catch(() => ({ type: "internal_error", errors: [{ code: "invalid_response", message: "The shop's server answered with something unexpected." }] }));
+  if (!res.ok) throw json;
+  return json;
+}
+
+const money = (amount, currency, locale = navigator.language) => {
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount / 10 ** digits);
+};
+
+const errorText = (e) => (e && e.errors && e.errors[0] && e.errors[0].message) || String(e && e.message ? e.message : e);
+
+function cartItems() {
+  return [...state.quantities].filter(([, q]) => q > 0).map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+function renderTotal() {
+  const { currency } = state.market;
+  const total = state.catalog.products.reduce((sum, p) => sum + (state.quantities.get(p.sku) || 0) * p.prices[currency], 0);
+  $("cart-total").textContent = money(total, currency);
+  $("checkout").disabled = total === 0;
+}
+
+function renderCart() {
+  const list = $("products");
+  list.replaceChildren();
+  for (const p of state.catalog.products) {
+    const li = document.createElement("li");
+    li.className = "product";
+    const text = document.createElement("div");
+    const name = document.createElement("div");
+    name.className = "product-name";
+    name.textContent = p.name;
+    const desc = document.createElement("div");
+    desc.className = "product-desc";
+    desc.textContent = p.description;
+    text.append(name, desc);
+    const price = document.createElement("span");
+    price.textContent = money(p.prices[state.market.currency], state.market.currency);
+    const qty = document.createElement("input");
+    qty.type = "number";
+    qty.min = "0";
+    qty.max = "9";
+    qty.className = "qty";
+    qty.value = String(state.quantities.get(p.sku) || 0);
+    qty.setAttribute("aria-label", `Quantity of ${p.name}`);
+    qty.addEventListener("input", () => {
+      const n = Math.max(0, Math.min(9, parseInt(qty.value, 10) || 0));
+      state.quantities.set(p.sku, n);
+      renderTotal();
+    });
+    li.append(text, price, qty);
+    list.append(li);
+  }
+  renderTotal();
+}
+
+function show(step) {
+  for (const s of ["step-cart", "step-pay", "step-done"]) $(s).hidden = s !== step;
+}
+
+function mountDropin() {
+  const s = state.session;
+  $("pay-summary").textContent = s.amountRemaining < s.amount
+    ? `Still to pay: ${money(s.amountRemaining, s.currency)} of ${money(s.amount, s.currency)}`
+    : `Total: ${money(s.amount, s.currency)}`;
+  const config = {
+    sessionId: s.sessionId,
+    options: {
+      flow: "checkout",
+      showComplianceSection: true,
+      showSavePaymentAgreement: false,
+      button: { type: "payNow" },
+      redirect: { returnUrl: location.href.split("?")[0], cancelUrl: location.href.split("?")[0], disableAutomaticRedirects: false },
+    },
+    onSuccess: (data) => { log("callback", "onSuccess", data); paid(data); },
+    onError: (data) => { log("callback", "onError", data); $("pay-status").textContent = errorText(data); },
+    onReady: (data) => { log("callback", "onReady", data); },
+    onCancel: (data) => { log("callback", "onCancel", data); $("pay-status").textContent = "Payment cancelled. Choose a method to try again."; },
+  };
+  log("call", "payments.createDropin(config)", { ...config, onSuccess: "ƒ", onError: "ƒ", onReady: "ƒ", onCancel: "ƒ" });
+  state.dropin = state.payments.createDropin(config);
+  state.dropin.mount("drop-in");
+}
+
+async function paid(data) {
+  const source = data.source;
+  try {
+    $("pay-status").textContent = "Confirming your order…";
+    const attached = await api("sources", { sessionId: state.session.sessionId, sourceId: source.id });
+    log("result", "merchant: attach source", attached);
+    if (attached.state !== "requires_confirmation") {
+      // A secondary source (gift card) left something to pay: show the drop-in again.
+      state.session.amountRemaining = attached.amountRemainingToBeContributed;
+      state.dropin.unmount();
+      $("pay-status").textContent = `Gift card applied. ${money(attached.amountRemainingToBeContributed, attached.currency)} still to pay.`;
+      mountDropin();
+      return;
+    }
+    const order = await api("orders", { sessionId: state.session.sessionId });
+    log("result", "merchant: create order", order);
+    state.dropin.unmount();
+    state.dropin = null;
+    $("order-id").textContent = order.id;
+    $("done-detail").textContent = source.state === "pending_funds"
+      ? "We will ship as soon as your bank transfer arrives."
+      : `Paid ${money(order.amount, order.currency)}.`;
+    show("step-done");
+    $("done-title").focus();
+  } catch (e) {
+    log("error", "merchant backend", e);
+    $("pay-status").textContent = errorText(e);
+  }
+}
+
+async function checkout() {
+  $("checkout").disabled = true;
+  $("cart-error").textContent = "";
+  try {
+    const body = { items: cartItems(), country: state.market.country, currency: state.market.currency };
+    const s = await api("checkout", body);
+    log("result", "merchant: create session", s);
+    state.session = { ...s, amountRemaining: s.amount };
+    sessionStorage.setItem("paysession-demo", JSON.stringify(state.session));
+    state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
+    show("step-pay");
+    mountDropin();
+  } catch (e) {
+    log("error", "checkout", e);
+    $("cart-error").textContent = errorText(e);
+  } finally {
+    $("checkout").disabled = false;
+  }
+}
+
+function back() {
+  if (state.dropin) state.dropin.unmount();
+  state.dropin = null;
+  $("pay-status").textContent = "";
+  show("step-cart");
+}
+
+async function start() {
+  state.catalog = await api("catalog");
+  const select = $("market");
+  for (const m of state.catalog.markets) {
+    const o = document.createElement("option");
+    o.value = `${m.country}:${m.currency}`;
+    o.textContent = m.label;
+    select.append(o);
+  }
+  state.market = state.catalog.markets[0];
+  select.addEventListener("change", () => {
+    const [country, currency] = select.value.split(":");
+    state.market = { country, currency };
+    renderCart();
+  });
+  state.quantities.set(state.catalog.products[0].sku, 1);
+  renderCart();
+  $("checkout").addEventListener("click", checkout);
+  $("back").addEventListener("click", back);
+  $("again").addEventListener("click", () => { sessionStorage.removeItem("paysession-demo"); location.assign(location.pathname); });
+  $("clear-log").addEventListener("click", clearLog);
+
+  // Coming back from a redirect payment (PayPal, Klarna, iDEAL): resume the drop-in,
+  // which reads the source from the URL and fires onSuccess or onCancel.
+  const saved = sessionStorage.getItem("paysession-demo");
+  if (saved && new URLSearchParams(location.search).has("sourceId")) {
+    state.session = JSON.parse(saved);
+    state.payments = new PaySession(state.session.publicKey, { apiBase: state.session.apiBase, locale: state.session.locale });
+    show("step-pay");
+    mountDropin();
+  }
+}
+
+start().catch((e) => {
+  log("error", "start", e);
+  $("cart-error").textContent = `The shop could not load: ${errorText(e)}`;
+});
