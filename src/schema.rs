@@ -80,6 +80,7 @@ pub fn clean(value: &JsValue, fields: &[Field], at: &str, what: &str) -> Result<
     if keys.length() > MAX_KEYS {
         return Err(SdkError::invalid(name, "has too many fields."));
     }
+    let mut own = Vec::with_capacity(keys.length() as usize);
     for key in keys.iter() {
         let Some(k) = key.as_string() else { continue };
         if !fields.iter().any(|f| f.name == k) {
@@ -90,12 +91,17 @@ pub fn clean(value: &JsValue, fields: &[Field], at: &str, what: &str) -> Result<
                 &[&p, " is not a known field."].concat(),
             ));
         }
+        own.push(k);
     }
     let out = js::object();
     for f in fields {
         let p = path(at, f.name);
-        let v = Reflect::get(value, &JsValue::from_str(f.name))
-            .map_err(|_| SdkError::invalid(&p, "cannot be read."))?;
+        // Own properties only: nothing inherited (a polluted prototype) is read.
+        let v = if own.iter().any(|k| k == f.name) {
+            Reflect::get(value, &JsValue::from_str(f.name)).map_err(|_| SdkError::invalid(&p, "cannot be read."))?
+        } else {
+            JsValue::UNDEFINED
+        };
         if v.is_undefined() {
             if f.required {
                 return Err(SdkError::validation(

@@ -1,0 +1,115 @@
+// Timeouts, retries with backoff, one Idempotency-Key per call.
+import { test, expect, API, PK, createSession, card } from "./fixtures.mjs";
+
+test("a lost answer is retried with the same Idempotency-Key and makes ONE source", async ({ sdkPage }) => {
+  const s = await createSession();
+  const attempts = [];
+  let first;
+  await sdkPage.route(`${API}/v1/sources`, async (route) => {
+    const req = route.request();
+    if (req.method() !== "POST") return route.continue();
+    attempts.push(req.headers()["idempotency-key"]);
+    if (attempts.length === 1) {
+      // The backend makes the source, but its answer never reaches the page.
+      const res = await route.fetch();
+      first = await res.json();
+      return route.abort("connectionreset");
+    }
+    return route.continue();
+  });
+  const r = await sdkPage.evaluate(async ({ api, pk, sid, c }) =>
+    resultPlain(await new PaySession(pk, { apiBase: api }).createSource({ sessionId: sid, type: "creditCard", creditCard: c })),
+  { api: API, pk: PK, sid: s.id, c: card("4242424242424242") });
+  expect(attempts.length).toBe(2);
+  expect(attempts[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(attempts[1]).toBe(attempts[0]);
+  expect(r.state).toBe("chargeable");
+  expect(r.source.id).toBe(first.id); // replayed, not a second source
+});
+
+test("each call has its own key", async ({ sdkPage }) => {
+  const s = await createSession();
+  const keys = [];
+  sdkPage.on("request", (r) => { if (r.method() === "POST" && r.url().startsWith(API)) keys.push(r.headers()["idempotency-key"]); });
+  await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    await p.createSource({ sessionId: sid, type: "wireTransfer", wireTransfer: {} });
+    await p.createSource({ sessionId: sid, type: "wireTransfer", wireTransfer: {} });
+  }, { api: API, pk: PK, sid: s.id });
+  expect(keys.length).toBe(2);
+  expect(keys[0]).not.toBe(keys[1]);
+});
+
+test("5xx and 429 are retried with backoff; 4xx is not", async ({ sdkPage }) => {
+  const s = await createSession();
+  const times = [];
+  await sdkPage.route(`${API}/v1/sessions/${s.id}/payment-methods`, async (route) => {
+    times.push(Date.now());
+    if (times.length === 1) return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ type: "internal_error", errors: [{ code: "internal_error", message: "busy" }] }) });
+    if (times.length === 2) return route.fulfill({ status: 429, contentType: "application/json", body: "{}" });
+    return route.continue();
+  });
+  const pm = await sdkPage.evaluate(async ({ api, pk, sid }) =>
+    new PaySession(pk, { apiBase: api }).retrieveAvailablePaymentMethods({ sessionId: sid }), { api: API, pk: PK, sid: s.id });
+  expect(pm.paymentMethods.length).toBeGreaterThan(0);
+  expect(times.length).toBe(3);
+  expect(times[1] - times[0]).toBeGreaterThanOrEqual(100);
+  expect(times[2] - times[1]).toBeGreaterThan(times[1] - times[0] - 150);
+
+  let calls = 0;
+  await sdkPage.route(`${API}/v1/sessions/ses_404/fields`, (route) => { calls++; return route.continue(); });
+  const e = await sdkPage.evaluate(async ({ api, pk }) => {
+    try { await new PaySession(pk, { apiBase: api }).retrieveSession("ses_404"); } catch (e) { return errPlain(e); }
+  }, { api: API, pk: PK });
+  expect(e.type).toBe("not_found");
+  expect(calls).toBe(1);
+});
+
+test("retries stop at maxRetries and keep the last error", async ({ sdkPage }) => {
+  let calls = 0;
+  await sdkPage.route(`${API}/v1/payment-methods*`, (route) => { calls++; return route.abort("connectionrefused"); });
+  const e = await sdkPage.evaluate(async ({ api, pk }) => {
+    try { await new PaySession(pk, { apiBase: api, maxRetries: 1 }).retrieveAvailablePaymentMethods({ currency: "EUR", country: "DE" }); }
+    catch (e) { return errPlain(e); }
+  }, { api: API, pk: PK });
+  expect(calls).toBe(2);
+  expect(e).toMatchObject({ isError: true, type: "network_error", code: "network_unavailable" });
+});
+
+test("createSource resolves failed on a network failure (never rejects, never hangs)", async ({ sdkPage }) => {
+  await sdkPage.route(`${API}/v1/sources`, (route) => route.abort("internetdisconnected"));
+  const r = await sdkPage.evaluate(async ({ api, pk }) =>
+    resultPlain(await new PaySession(pk, { apiBase: api, maxRetries: 0 }).createSource({ sessionId: "ses_x", type: "wireTransfer", wireTransfer: {} })),
+  { api: API, pk: PK });
+  expect(r.state).toBe("failed");
+  expect(r.error).toMatchObject({ type: "network_error", code: "network_unavailable" });
+});
+
+test("a request that never answers times out with request_timeout", async ({ sdkPage }) => {
+  await sdkPage.route(`${API}/v1/sessions/ses_slow/fields`, () => { /* never answered */ });
+  const t0 = Date.now();
+  const e = await sdkPage.evaluate(async ({ api, pk }) => {
+    try { await new PaySession(pk, { apiBase: api, timeoutMs: 400 }).retrieveSession("ses_slow"); } catch (e) { return errPlain(e); }
+  }, { api: API, pk: PK });
+  const took = Date.now() - t0;
+  expect(e).toMatchObject({ isError: true, type: "network_error", code: "request_timeout" });
+  expect(took).toBeLessThan(3000);
+});
+
+test("an unparseable answer is invalid_response; an unknown state is not success", async ({ sdkPage }) => {
+  await sdkPage.route(`${API}/v1/sessions/ses_html/fields`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<html>hi</html>" }));
+  await sdkPage.route(`${API}/v1/sources`, (route) => route.fulfill({
+    status: 201, contentType: "application/json", headers: { "access-control-allow-origin": "*" },
+    body: JSON.stringify({ id: "src_1", state: "totally_paid" }),
+  }));
+  const out = await sdkPage.evaluate(async ({ api, pk }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    let html;
+    try { await p.retrieveSession("ses_html"); } catch (e) { html = errPlain(e); }
+    const odd = resultPlain(await p.createSource({ sessionId: "ses_x", type: "wireTransfer", wireTransfer: {} }));
+    return { html, odd };
+  }, { api: API, pk: PK });
+  expect(out.html.code).toBe("invalid_response");
+  expect(out.odd.state).toBe("failed");
+  expect(out.odd.error.code).toBe("invalid_response");
+});

@@ -1,0 +1,27 @@
+// The generated .d.ts is precise enough for a strict TypeScript example.
+import { test, expect } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+
+test("tests/ts/example.ts type-checks against pkg-web/paysession.d.ts", () => {
+  let out = "";
+  try {
+    out = execFileSync("npx", ["tsc", "--noEmit", "-p", "tests/ts"], { encoding: "utf8", stdio: "pipe" });
+  } catch (e) {
+    out = `${e.stdout}${e.stderr}`;
+    throw new Error(`tsc failed:\n${out}`);
+  }
+  expect(out).toBe("");
+});
+
+test("the declarations name the contract's types, not any", async () => {
+  const { readFileSync } = await import("node:fs");
+  const dts = readFileSync("pkg-web/paysession.d.ts", "utf8");
+  for (const t of ["createSource(payload: CreateSourcePayload): Promise<CreateSourceResult>",
+    "retrieveAvailablePaymentMethods(query: PaymentMethodsQuery): Promise<PaymentMethodsResult>",
+    "retrieveSource(id: string, clientSecret: string): Promise<Source>",
+    "createDropin(config: DropinConfiguration): Dropin"]) {
+    expect(dts).toContain(t);
+  }
+  const classPart = dts.slice(dts.indexOf("export class PaySession"));
+  expect(classPart.slice(0, classPart.indexOf("\n}"))).not.toMatch(/: any\b/);
+});

@@ -1,0 +1,66 @@
+// Type-checks the generated package's declarations: `npx tsc --noEmit -p tests/ts`.
+import init, {
+  PaySession,
+  type CreateSourceResult,
+  type PaySessionError,
+  type PaymentMethodsResult,
+  type Source,
+  type DropinConfiguration,
+} from "../../pkg-web/paysession.js";
+
+export async function checkout(sessionId: string): Promise<string> {
+  await init();
+  const payments = new PaySession("pk_test_default", { apiBase: "http://127.0.0.1:8080", locale: "en-US", timeoutMs: 10_000, maxRetries: 2 });
+
+  const result: CreateSourceResult = await payments.createSource({
+    sessionId,
+    type: "creditCard",
+    owner: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", address: { line1: "1 Main St", city: "Berlin", postalCode: "10115", country: "DE" } },
+    creditCard: { number: "4242 4242 4242 4242", expirationMonth: 12, expirationYear: 2030, cvv: "123" },
+  });
+  if (result.state === "chargeable" && result.source) {
+    const source: Source = result.source;
+    const brand: string | undefined = source.creditCard?.brand;
+    return `${source.id} ${brand}`;
+  }
+  const err: PaySessionError | undefined = result.error;
+  const first = err?.errors[0];
+  const where: string | undefined = first?.parameter;
+
+  await payments.createSource({ sessionId, type: "payPal", payPal: { returnUrl: "https://a.example", cancelUrl: "https://b.example" } });
+  await payments.createSource({ sessionId, type: "wireTransfer", wireTransfer: {} });
+  await payments.createSource({ sessionId, type: "giftCard", giftCard: { number: "6000000000000001", pin: "1234" } });
+
+  const pm: PaymentMethodsResult = await payments.retrieveAvailablePaymentMethods({ sessionId });
+  const types: string[] = pm.paymentMethods.map((m) => m.type);
+  await payments.retrieveAvailablePaymentMethods({ currency: "EUR", country: "DE", amount: 1000 });
+
+  const auth = await payments.authenticateSource({ sessionId, sourceId: "src_1", sourceClientSecret: "secret" });
+  const done: boolean = auth.status === "complete";
+  const fields = await payments.retrieveSession(sessionId);
+  await payments.updateSession(sessionId, { owner: { lastName: "Byron" } }, { version: fields.version });
+  try {
+    await payments.retrieveSource("src_1", "secret");
+  } catch (e) {
+    const pe = e as PaySessionError;
+    console.log(pe.type, pe.code);
+  }
+
+  const config: DropinConfiguration = {
+    sessionId,
+    options: { flow: "checkout", showComplianceSection: true, button: { type: "payNow" } },
+    onReady: (d) => console.log(d.paymentMethodTypes.length),
+    onError: (d) => console.log(d.errors[0]?.code),
+    onSuccess: (d) => console.log(d.source.state),
+    onCancel: (d) => console.log(d.paymentMethod),
+  };
+  const dropin = payments.createDropin(config);
+  dropin.mount("drop-in");
+  dropin.unmount();
+  return `${where} ${types.length} ${done}`;
+}
+
+// @ts-expect-error: an unknown payment type does not type-check
+void new PaySession("pk_x").createSource({ sessionId: "s", type: "bitcoin" });
+// @ts-expect-error: a SEPA source needs its IBAN
+void new PaySession("pk_x").createSource({ sessionId: "s", type: "sepaDebit" });
