@@ -101,6 +101,6 @@ impl Config {
 
     /// Whether the configuration lets `t` be shown.
     pub fn allows(&self, t: &str) -> bool {
-        self.enabled.as_ref().map_or(true, |e| e.iter().any(|x| x == t)) && !self.disabled.iter().any(|x| x == t)
+        self.enabled.as_ref().is_none_or(|e| e.iter().any(|x| x == t)) && !self.disabled.iter().any(|x| x == t)
     }
 }

@@ -170,7 +170,7 @@ async fn load(weak: Weak<RefCell<State>>, generation: u32) {
                 js::set(&data, "paymentMethod", &JsValue::NULL);
                 js::set(&data, "type", &e.kind.as_str().into());
                 js::set(&data, "errors", &js::get(&e.to_js(), "errors"));
-                (s.config.on_error.clone(), data.into())
+                (s.config.on_error.clone(), data)
             }
         }
     };
