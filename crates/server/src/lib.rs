@@ -153,6 +153,7 @@ fn cors_layer(config: &Config) -> CorsLayer {
         .expose_headers([
             header::ETAG,
             header::LOCATION,
+            header::RETRY_AFTER,
             header::HeaderName::from_static("idempotent-replayed"),
         ])
         .max_age(Duration::from_secs(600))

@@ -122,5 +122,13 @@ async fn cors_allows_the_configured_origins() {
         r.headers["access-control-allow-origin"],
         "https://shop.example"
     );
+    // The SDK reads these from another origin: Retry-After for its backoff.
+    let exposed = r.headers["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for h in ["retry-after", "idempotent-replayed"] {
+        assert!(exposed.contains(h), "{exposed}");
+    }
     s.stop().await;
 }
