@@ -6,8 +6,22 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** A fresh profile and a browser on it; `close()` ends both. */
+export async function launch(extraArgs = []) {
+  const profile = mkdtempSync(join(tmpdir(), "bench-profile-"));
+  try {
+    const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
+    const page = ctx.pages()[0] || (await ctx.newPage());
+    return { ctx, page, close: async () => { await ctx.close().catch(() => {}); rmSync(profile, { recursive: true, force: true }); } };
+  } catch (e) {
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+}
 
 /** Writes bench/out/<variant>/index.html, a page that mounts the variant and records its timings. */
 export function writePage(outDir, variant, files) {
@@ -29,7 +43,7 @@ window.addEventListener("load", async () => {
   }
 });`;
 
-const stats = (xs) => {
+export const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   return { n: s.length, median, min: s[0], max: s[s.length - 1] };
@@ -43,10 +57,10 @@ export async function measureReady(variants, loads, url) {
   const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], errors: [] }]));
   for (let i = 0; i < loads; i++) {
     for (const v of variants) {
-      const profile = mkdtempSync(join(tmpdir(), "bench-profile-"));
-      const ctx = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+      let b = null;
       try {
-        const page = ctx.pages()[0] || (await ctx.newPage());
+        b = await launch();
+        const page = b.page;
         await page.goto(await url(v));
         const r = await page.waitForFunction(() => window.__bench, null, { timeout: 20000 }).then((h) => h.jsonValue());
         if (r.error) samples[v].errors.push(r.error);
@@ -54,8 +68,7 @@ export async function measureReady(variants, loads, url) {
       } catch (e) {
         samples[v].errors.push(String(e.message || e).split("\n")[0]);
       } finally {
-        await ctx.close();
-        rmSync(profile, { recursive: true, force: true });
+        if (b) await b.close();
       }
     }
   }

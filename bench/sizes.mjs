@@ -1,14 +1,16 @@
 // Bytes shipped to a shopper: raw, gzip -9 and brotli -q 11 of every JS, CSS
-// and wasm file webpack emitted for each variant. Prints a table and writes JSON.
+// and wasm file webpack emitted for each variant. `measureSizes()` returns the
+// figures; run directly (`node sizes.mjs`) it prints a table and writes JSON.
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { fileURLToPath } from "node:url";
 
-const out = new URL("./out/", import.meta.url).pathname;
+export const OUT = fileURLToPath(new URL("./out/", import.meta.url));
 const kinds = new Set([".js", ".css", ".wasm"]);
 
 function measure(dir) {
-  const files = readdirSync(dir).filter((f) => kinds.has(extname(f)) && statSync(join(dir, f)).isFile());
+  const files = readdirSync(dir).filter((f) => kinds.has(extname(f)) && statSync(join(dir, f)).isFile()).sort();
   const sum = { raw: 0, gzip: 0, brotli: 0, files: [] };
   for (const f of files) {
     const buf = readFileSync(join(dir, f));
@@ -22,17 +24,26 @@ function measure(dir) {
   return sum;
 }
 
-const kb = (n) => (n / 1000).toFixed(1); // decimal kB, as the published figures
-const results = {};
-for (const name of ["paysession", "adyen", "braintree"]) {
-  const dir = join(out, name);
-  if (existsSync(dir)) results[name] = measure(dir);
+/** {variant: {raw, gzip, brotli, files: [{file, raw, gzip, brotli}]}} for the variants built in out/. */
+export function measureSizes(variants = ["paysession", "adyen", "braintree"], out = OUT) {
+  const results = {};
+  for (const name of variants) {
+    const dir = join(out, name);
+    if (existsSync(dir)) results[name] = measure(dir);
+  }
+  return results;
 }
-console.log("variant       raw kB   gzip kB  brotli kB  files");
-for (const [name, r] of Object.entries(results)) {
-  console.log(`${name.padEnd(12)} ${kb(r.raw).padStart(7)} ${kb(r.gzip).padStart(9)} ${kb(r.brotli).padStart(10)}  ${r.files.map((f) => f.file).join(", ")}`);
+
+export const kb = (n) => (n / 1000).toFixed(1); // decimal kB, as the published figures
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const results = measureSizes();
+  console.log("variant       raw kB   gzip kB  brotli kB  files");
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name.padEnd(12)} ${kb(r.raw).padStart(7)} ${kb(r.gzip).padStart(9)} ${kb(r.brotli).padStart(10)}  ${r.files.map((f) => f.file).join(", ")}`);
+  }
+  if (results.paysession && results.adyen) {
+    console.log(`paysession / adyen brotli ratio: ${(results.paysession.brotli / results.adyen.brotli).toFixed(3)}`);
+  }
+  writeFileSync(join(OUT, "sizes.json"), JSON.stringify(results, null, 2));
 }
-if (results.paysession && results.adyen) {
-  console.log(`paysession / adyen brotli ratio: ${(results.paysession.brotli / results.adyen.brotli).toFixed(3)}`);
-}
-writeFileSync(join(out, "sizes.json"), JSON.stringify(results, null, 2));

@@ -1,0 +1,139 @@
+// docs/BENCHMARKS.md from one run's results: the table, the machine, the date,
+// how each figure was taken, and the hand-written analysis (bench/analysis.md).
+import { readFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpus, totalmem, release } from "node:os";
+import { fileURLToPath } from "node:url";
+import { wrkVersion } from "./load.mjs";
+import { CHROMIUM } from "./ready.mjs";
+
+const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(); } catch { return null; } };
+
+export function machine() {
+  const cpuinfo = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
+  const model = (cpuinfo.match(/^model name\s*:\s*(.*)$/m) || [])[1] || cpus()[0]?.model || "unknown";
+  const os = existsSync("/etc/os-release") ? (readFileSync("/etc/os-release", "utf8").match(/^PRETTY_NAME="?([^"\n]*)/m) || [])[1] : null;
+  const dirty = sh("git", ["status", "--porcelain", "--", "src", "crates", "Cargo.lock"]);
+  return {
+    nproc: Number(sh("nproc", [])) || cpus().length,
+    model,
+    memGiB: totalmem() / 2 ** 30,
+    os: `${os || "unknown"}, Linux ${release()}`,
+    chromium: sh(CHROMIUM, ["--version"]),
+    node: process.version,
+    wrk: wrkVersion(),
+    commit: sh("git", ["rev-parse", "--short", "HEAD"]),
+    dirty: !!dirty,
+  };
+}
+
+const kB = (n) => (n / 1000).toFixed(1);
+const f1 = (x) => (x == null || Number.isNaN(x) ? "–" : x.toFixed(1));
+const f2 = (x) => (x == null || Number.isNaN(x) ? "–" : x.toFixed(2));
+const range = (s, f = f1) => (s ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : "–");
+const signed = (n) => (n >= 0 ? "+" : "−") + Math.abs(n).toLocaleString("en-US");
+const num = (n) => (n == null ? "–" : n.toLocaleString("en-US"));
+const verdict = (ok) => (ok == null ? "not measured" : ok ? "**met**" : "**missed**");
+
+/** The targets, each {name, target, figure, ok} (ok null when not measured). */
+export function targets(r) {
+  const t = [];
+  const s = r.sizes, rd = r.ready, cs = r.createSource, ld = r.load?.routes, m = r.memory;
+  const sizeRatio = s?.paysession && s?.adyen ? s.paysession.brotli / s.adyen.brotli : null;
+  t.push({ name: "bytes shipped (brotli)", target: "≤ 0.4 × Adyen Drop-in + Card", figure: sizeRatio == null ? "–" : `${sizeRatio.toFixed(3)} × (${kB(s.paysession.brotli)} kB vs ${kB(s.adyen.brotli)} kB)`, ok: sizeRatio == null ? null : sizeRatio <= 0.4 });
+  const navRatio = rd?.paysession?.navToReady && rd?.adyen?.navToReady ? rd.paysession.navToReady.median / rd.adyen.navToReady.median : null;
+  t.push({ name: "page → ready (median)", target: "≤ 0.5 × Adyen's", figure: navRatio == null ? "–" : `${navRatio.toFixed(3)} × (${f1(rd.paysession.navToReady.median)} ms vs ${f1(rd.adyen.navToReady.median)} ms)`, ok: navRatio == null ? null : navRatio <= 0.5 });
+  const m2r = rd?.paysession?.mountToReady?.median;
+  t.push({ name: "mount() → ready (median, with the network round trip)", target: "< 10 ms", figure: m2r == null ? "–" : `${f1(m2r)} ms`, ok: m2r == null ? null : m2r < 10 });
+  t.push({ name: "createSource vs raw fetch (ratio of medians)", target: "≤ 1.1 ×", figure: cs ? `${cs.ratio.toFixed(3)} × (${f2(cs.sdk.median)} ms vs ${f2(cs.raw.median)} ms)` : "–", ok: cs ? cs.ratio <= 1.1 : null });
+  const srcRatio = ld?.createSource && ld?.healthz ? ld.createSource.rps / ld.healthz.rps : null;
+  t.push({ name: "create-source throughput, durable commits", target: "≥ 25 % of GET /healthz", figure: srcRatio == null ? "–" : `${(srcRatio * 100).toFixed(1)} % (${ld.createSource.rps.toFixed(0)} vs ${ld.healthz.rps.toFixed(0)} req/s)`, ok: srcRatio == null ? null : srcRatio >= 0.25 });
+  // "No growth": wasm linear memory must not grow; the JS heap may wobble by
+  // less than 64 KiB (allocator and inline-cache noise after a forced GC).
+  const grew = m ? m.wasmGrowth > 0 || m.heapGrowth > 65536 || m.domGrowth > 0 : null;
+  t.push({ name: `memory across ${m?.cycles ?? 1000} mount/unmount cycles`, target: "no growth", figure: m ? `wasm ${signed(m.wasmGrowth)} B, JS heap ${signed(m.heapGrowth)} B, DOM nodes ${signed(m.domGrowth)}` : "–", ok: grew == null ? null : !grew });
+  return t;
+}
+
+export function renderReport(r, errors = {}) {
+  const mc = r.machine, o = r.options || {};
+  const s = r.sizes || {}, rd = r.ready || {}, cs = r.createSource, ld = r.load, m = r.memory;
+  const L = [];
+  L.push("# Benchmarks", "");
+  L.push("Written by `npm run bench` (scripts/bench.sh → bench/run.mjs); rerun it to refresh every figure.",
+    "Figures are printed and recorded here, never asserted in a timed test.", "");
+  L.push(`- **Date**: ${r.date}`);
+  L.push(`- **Machine**: ${mc.nproc} cores (nproc), ${mc.model}, ${mc.memGiB.toFixed(1)} GiB memory; ${mc.os}`);
+  L.push(`- **Software**: ${mc.chromium || "Chromium ?"} (headless), Node ${mc.node}, ${mc.wrk || "wrk ?"}`);
+  L.push(`- **Tree**: commit ${mc.commit || "?"}${mc.dirty ? " with uncommitted changes under src/ or crates/" : ""}; SDK from pkg/ (\`npm run build\`), backend \`cargo build --release -p paysession-server\` on a fresh SQLite database (WAL, synchronous=FULL)`);
+  L.push(`- **Run**: ${o.loads} page loads per variant, ${o.iterations} createSource pairs, ${o.cycles} mount/unmount cycles, ${o.loadSeconds} s per load run with ${o.connections} connections${r.totalSeconds ? `; ${r.totalSeconds.toFixed(0)} s in all` : ""}`);
+  L.push("");
+  const failed = Object.keys(errors);
+  if (failed.length) L.push(`**Sections that failed in this run**: ${failed.join(", ")} (see the run's output).`, "");
+
+  L.push("## Targets", "", "| figure | target | this run | verdict |", "|---|---|---|---|");
+  for (const t of targets(r)) L.push(`| ${t.name} | ${t.target} | ${t.figure} | ${verdict(t.ok)} |`);
+  L.push("");
+
+  L.push("## Side by side", "");
+  L.push("| figure | paysession (SDK + drop-in) | Adyen Web 6.45.2 Drop-in + Card | Braintree Web Drop-in 1.48.0 |", "|---|---|---|---|");
+  const sz = (v, k) => (s[v] ? `${kB(s[v][k])} kB` : "–");
+  L.push(`| bytes, raw (JS + CSS + wasm) | ${sz("paysession", "raw")} | ${sz("adyen", "raw")} | ${sz("braintree", "raw")} |`);
+  L.push(`| bytes, gzip -9 | ${sz("paysession", "gzip")} | ${sz("adyen", "gzip")} | ${sz("braintree", "gzip")} |`);
+  L.push(`| bytes, brotli -q 11 | ${sz("paysession", "brotli")} | ${sz("adyen", "brotli")} | ${sz("braintree", "brotli")} |`);
+  const files = (v) => (s[v] ? s[v].files.map((f) => `${f.file.replace(/^[0-9a-f]{16,}\./, "<hash>.")} ${kB(f.brotli)}`).join(", ") : "–");
+  L.push(`| files (brotli kB) | ${files("paysession")} | ${files("adyen")} | ${files("braintree")} |`);
+  const notTimed = "not timed: its drop-in fetches a client token config and hosted fields from Braintree's gateway and CDN over the internet, so a loopback load cannot reach onReady";
+  L.push(`| navigation start → onReady, ms: median (min–max) | ${range(rd.paysession?.navToReady)} | ${range(rd.adyen?.navToReady)} | ${notTimed} |`);
+  L.push(`| mount() → onReady, ms: median (min–max) | ${range(rd.paysession?.mountToReady)} | ${range(rd.adyen?.mountToReady)} | not timed (as above) |`);
+  L.push(`| what mount() waits for | GET /v1/sessions/{id}/payment-methods from the real backend (release build, loopback), a fresh session per load | nothing over the network: advanced flow with a local payment-methods response | – |`);
+  L.push(`| loads (fresh profile each, interleaved) | ${rd.paysession?.navToReady?.n ?? "–"} | ${rd.adyen?.navToReady?.n ?? "–"} | – |`);
+  L.push("");
+
+  L.push("## createSource overhead", "");
+  if (cs) {
+    L.push("| path | median ms | min ms | max ms |", "|---|---|---|---|");
+    L.push(`| \`payments.createSource({type: "creditCard", sessionId, creditCard})\` | ${f2(cs.sdk.median)} | ${f2(cs.sdk.min)} | ${f2(cs.sdk.max)} |`);
+    L.push(`| raw \`fetch\` of the same POST /v1/sources (same headers and ${cs.requestBytes}-byte body) | ${f2(cs.raw.median)} | ${f2(cs.raw.min)} | ${f2(cs.raw.max)} |`);
+    L.push(`| **ratio of medians** | **${cs.ratio.toFixed(3)}** | | |`, "");
+  } else L.push("Not measured in this run.", "");
+
+  L.push("## Backend under load", "");
+  if (ld) {
+    L.push(`wrk, 1 thread, ${ld.connections} connections, ${ld.seconds} s per route, loopback; the load generator shares the ${mc.nproc} cores with the server.`, "");
+    L.push("| route | key | req/s | p50 ms | p99 ms | vs GET /healthz | requests | non-2xx |", "|---|---|---|---|---|---|---|---|");
+    const rows = [["healthz", "GET /healthz (ceiling)", "–"], ["createSession", "POST /v1/sessions", "sk"], ["paymentMethods", "GET /v1/sessions/{id}/payment-methods", "pk"],
+      ["createSource", "POST /v1/sources (card 4242…)", "pk"], ["createOrder", "POST /v1/orders (pre-funded sessions)", "sk"]];
+    for (const [k, label, key] of rows) {
+      const x = ld.routes[k];
+      if (!x) { L.push(`| ${label} | ${key} | – | – | – | – | – | – |`); continue; }
+      const rel = k === "healthz" ? "1" : `${((x.rps / ld.routes.healthz.rps) * 100).toFixed(1)} %`;
+      L.push(`| ${label} | ${key} | ${x.rps.toFixed(0)} | ${f2(x.p50)} | ${f2(x.p99)} | ${rel} | ${num(x.requests)} | ${num(x.non2xx)}${x.socketErrors ? ` (+${x.socketErrors} socket errors)` : ""} |`);
+    }
+    const co = ld.routes.createOrder;
+    if (co) L.push("", `create-order: ${num(co.prepared)} sessions were pre-funded (session + card source + attach) before the run; ${co.exhausted ? `all were consumed in ${co.seconds.toFixed(2)} s, so the run ended early (up to ${ld.connections} trailing requests went to /healthz and are counted)` : "the run did not exhaust them"}.`);
+    L.push("");
+  } else L.push("Not measured in this run.", "");
+
+  L.push("## Memory", "");
+  if (m) {
+    L.push("| | wasm linear memory | JS heap used | DOM elements |", "|---|---|---|---|");
+    L.push(`| after the first mount (onReady) | ${num(m.afterMount.wasmBytes)} B | ${num(m.afterMount.jsHeapUsed)} B | ${m.afterMount.domNodes} |`);
+    L.push(`| after ${num(m.cycles)} mount/unmount cycles, one mounted | ${num(m.afterCycles.wasmBytes)} B | ${num(m.afterCycles.jsHeapUsed)} B | ${m.afterCycles.domNodes} |`);
+    L.push(`| **growth** | **${signed(m.wasmGrowth)} B** | **${signed(m.heapGrowth)} B** | **${signed(m.domGrowth)}** |`);
+    L.push("", `One cycle (createDropin → mount → onReady → unmount, with its payment-methods fetch) took ${f2(m.cycleMs)} ms on average.`, "");
+  } else L.push("Not measured in this run.", "");
+
+  L.push("## How each figure was taken", "");
+  L.push(
+    "- **Bytes**: each variant is an entry built by webpack 5 in production mode (bench/webpack.config.js, CSS extracted by mini-css-extract-plugin) the way a storefront would bundle it: `import {PaySession} from \"paysession\"` (pkg/, the bundler build of `npm run build`, wasm-opt -Oz), `@adyen/adyen-web` Drop-in + Card with its stylesheet, `braintree-web-drop-in` with its stylesheet. Every emitted .js, .css and .wasm file is counted (licence text files are not), raw, `gzip -9` and `brotli -q 11` (node:zlib), in decimal kB. Our styles live in the module (a constructed stylesheet), so there is no CSS file.",
+    "- **Time to ready**: headless Chromium (flags in bench/ready.mjs), a new browser on a fresh `--user-data-dir` per load (cold HTTP cache, cold compile cache), pages and bundles served from a static server on 127.0.0.1, variants interleaved load by load. The page calls `window.benchMount(el)` on `load`; *navigation start → onReady* is `performance.now()` at onReady (its time origin is the navigation start), *mount() → onReady* is measured inside the page from before `new PaySession(…)` / `AdyenCheckout(…)` to the onReady callback. Ours creates a fresh session per load beforehand (POST /v1/sessions with sk_test_default, not timed) and its onReady waits for the payment methods from the real backend; Adyen's uses its advanced flow with a local payment-methods response (no network).",
+    "- **createSource overhead**: one page, one `PaySession`, one session; the SDK's first call is captured (URL, headers, JSON body — including the `browserInfo` the SDK adds) and replayed by a raw `fetch` with a fresh `Idempotency-Key` per request. After one untimed pair, SDK and raw requests alternate (A B B A …) so neither always goes first; each sample is `performance.now()` around the awaited call, including reading the JSON answer. Every source is `chargeable` (checked). The CORS preflight is cached after the warm-up for both paths.",
+    "- **Backend under load**: the release build on a fresh temporary SQLite database (durable commits: WAL, synchronous=FULL) on loopback; wrk (bench/load/wrk.lua) with one thread and a few keep-alive connections, one short run per route, GET /healthz of the same server as the ceiling. Payment methods and create-source rotate over a pool of pre-created sessions; create-order uses sessions pre-funded beforehand (create session + card source + attach), one order per session. Latency is wrk's per-request latency. With 2 cores the load generator competes with the server for CPU, so these figures are lower bounds and the ratios matter more than the absolute numbers.",
+    "- **Memory**: a lab page (bench/lab/lab.js) bundles the SDK the same way and imports the module's `memory` export beside it (webpack hands both imports the same instance). Chromium runs with `--enable-precise-memory-info --js-flags=--expose-gc`; before each reading `gc()` runs three times with a 50 ms pause (so FinalizationRegistry callbacks that free wasm-side objects run). Reading 1: after the first mount's onReady. Then that drop-in is unmounted and N cycles of `createDropin({sessionId, onReady}).mount(el)` → wait for onReady → `unmount()` run (no `free()`, as a storefront would not call it); reading 2 with one drop-in mounted again, after its onReady. wasm memory never shrinks, so its growth is the high-water mark's growth.",
+  );
+  L.push("");
+  const analysis = fileURLToPath(new URL("./analysis.md", import.meta.url));
+  if (existsSync(analysis)) L.push(readFileSync(analysis, "utf8").trim(), "");
+  return L.join("\n");
+}

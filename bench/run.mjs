@@ -1,0 +1,129 @@
+// `npm run bench` (via scripts/bench.sh): every figure in one run, printed,
+// and written to docs/BENCHMARKS.md with --report. Nothing is asserted here.
+//   node bench/run.mjs --api URL [--loads 20] [--iterations 300] [--cycles 1000]
+//     [--load-seconds 5] [--connections 8] [--report FILE] [--json FILE] [--no-build]
+// Each section runs on its own: a failing one is reported and the rest go on;
+// the exit status is 1 if any section failed to produce its figures.
+import { spawnSync } from "node:child_process";
+import { writeFileSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { measureSizes, OUT } from "./sizes.mjs";
+import { serve } from "./serve.mjs";
+import { writePage, HARNESS, measureReady } from "./ready.mjs";
+import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
+import { measureLoad, createSession } from "./load.mjs";
+import { machine, renderReport } from "./report.mjs";
+
+const BENCH = fileURLToPath(new URL(".", import.meta.url));
+
+export function parseArgs(argv) {
+  const o = { loads: 20, iterations: 300, cycles: 1000, loadSeconds: 5, connections: 8, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = () => argv[++i];
+    if (a === "--api") o.api = v();
+    else if (a === "--loads") o.loads = +v();
+    else if (a === "--iterations") o.iterations = +v();
+    else if (a === "--cycles") o.cycles = +v();
+    else if (a === "--load-seconds") o.loadSeconds = +v();
+    else if (a === "--connections") o.connections = +v();
+    else if (a === "--report") o.report = v();
+    else if (a === "--json") o.json = v();
+    else if (a === "--no-build") o.build = false;
+    else if (a === "--server-build") o.serverBuild = v();
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!o.api) throw new Error("--api URL is required (a running paysession-server)");
+  return o;
+}
+
+/** webpack production builds of the variants (and the lab page) into out/. */
+export function build(names = ["adyen", "braintree", "paysession", "lab"]) {
+  const args = ["webpack", "--config", "webpack.config.js", ...names.flatMap((n) => ["--config-name", n])];
+  const r = spawnSync(join(BENCH, "node_modules", ".bin", args[0]), args.slice(1), { cwd: BENCH, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`webpack failed:\n${(r.stdout || "").slice(-3000)}\n${r.stderr || ""}`);
+}
+
+/** Writes the pages of the timed variants and the lab page into out/. */
+export function writePages(variants) {
+  writeFileSync(join(OUT, "harness.js"), HARNESS);
+  for (const v of variants) {
+    const files = readdirSync(join(OUT, v)).filter((f) => f === `${v}.css` || f === `${v}.js`).sort((a) => (a.endsWith(".css") ? -1 : 1));
+    writePage(OUT, v, files);
+  }
+  writeLabPage(OUT);
+}
+
+const ms = (x) => (x == null ? "-" : x.toFixed(1));
+
+/** Runs every section; returns {results, errors}. `o` as from parseArgs. */
+export async function runAll(o, log = console.log) {
+  const results = { options: { ...o }, machine: machine(), date: new Date().toISOString() };
+  const errors = {};
+  const section = async (name, fn) => {
+    const t0 = performance.now();
+    try { results[name] = await fn(); }
+    catch (e) { errors[name] = String(e && e.stack || e); log(`bench: ${name} FAILED: ${String(e && e.message || e).split("\n")[0]}`); }
+    log(`bench: ${name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  };
+
+  if (o.build) await section("build", () => { build(); return true; });
+  mkdirSync(OUT, { recursive: true });
+
+  await section("sizes", () => {
+    const s = measureSizes();
+    for (const [v, r] of Object.entries(s)) log(`sizes ${v}: ${r.raw} B raw, ${r.gzip} B gzip -9, ${r.brotli} B brotli -q 11 (${r.files.map((f) => f.file).join(", ")})`);
+    if (!s.paysession || !s.adyen) throw new Error("bench/out lacks a built variant");
+    return s;
+  });
+
+  const timed = ["paysession", "adyen"];
+  writePages(timed);
+  const site = await serve(OUT);
+  try {
+    await section("ready", async () => {
+      const r = await measureReady(timed, o.loads, async (v) =>
+        v === "paysession"
+          ? `${site.url}/paysession/index.html?api=${encodeURIComponent(o.api)}&session=${await createSession(o.api)}`
+          : `${site.url}/${v}/index.html`);
+      for (const [v, x] of Object.entries(r)) {
+        log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
+        if (!x.navToReady || x.errors.length) throw new Error(`${v}: ${x.errors.length} failed loads: ${x.errors[0]}`);
+      }
+      return r;
+    });
+
+    const lab = `${site.url}/lab/index.html`;
+    await section("createSource", async () => {
+      const r = await measureCreateSource(lab, { apiBase: o.api, sessionId: await createSession(o.api), iterations: o.iterations });
+      log(`createSource: SDK median ${r.sdk.median.toFixed(2)} ms (${r.sdk.min.toFixed(2)}–${r.sdk.max.toFixed(2)}), raw fetch median ${r.raw.median.toFixed(2)} ms (${r.raw.min.toFixed(2)}–${r.raw.max.toFixed(2)}), ratio ${r.ratio.toFixed(3)}, ${r.iterations} pairs`);
+      return r;
+    });
+
+    await section("memory", async () => {
+      const r = await measureMemory(lab, { apiBase: o.api, sessionId: await createSession(o.api), cycles: o.cycles });
+      log(`memory: after mount wasm ${r.afterMount.wasmBytes} B, JS heap ${r.afterMount.jsHeapUsed} B; after ${r.cycles} cycles wasm ${r.afterCycles.wasmBytes} B (${r.wasmGrowth >= 0 ? "+" : ""}${r.wasmGrowth}), JS heap ${r.afterCycles.jsHeapUsed} B (${r.heapGrowth >= 0 ? "+" : ""}${r.heapGrowth}), DOM nodes ${r.afterMount.domNodes} → ${r.afterCycles.domNodes}; ${r.cycleMs.toFixed(2)} ms per cycle`);
+      return r;
+    });
+  } finally {
+    await site.close();
+  }
+
+  await section("load", () => measureLoad(o.api, { seconds: o.loadSeconds, connections: o.connections, log }));
+
+  return { results, errors };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const o = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const { results, errors } = await runAll(o);
+  results.totalSeconds = (performance.now() - t0) / 1000;
+  if (o.json) writeFileSync(o.json, JSON.stringify({ results, errors }, null, 2));
+  const md = renderReport(results, errors);
+  if (o.report) { writeFileSync(o.report, md); console.log(`bench: wrote ${o.report}`); }
+  else console.log(md);
+  const failed = Object.keys(errors);
+  console.log(failed.length ? `bench: failed sections: ${failed.join(", ")}` : `bench: all sections measured in ${results.totalSeconds.toFixed(0)} s`);
+  process.exit(failed.length ? 1 : 0);
+}

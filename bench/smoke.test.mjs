@@ -1,0 +1,66 @@
+// Smoke of the benchmark harness (`npm test`, scripts/test-bench-smoke.sh):
+// every measurement once at toy sizes against the running backend
+// ($PAYSESSION_API). Figures are printed; the only assertion is that each
+// measurement produced a number.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { runAll } from "./run.mjs";
+import { renderReport, targets } from "./report.mjs";
+
+const api = process.env.PAYSESSION_API;
+let run;
+
+before(async () => {
+  assert.ok(api, "PAYSESSION_API must name a running backend (scripts/with-server.sh)");
+  const opts = { api, loads: 1, iterations: 5, cycles: 5, loadSeconds: 1, connections: 2, build: true };
+  run = await runAll(opts, (line) => console.log(line));
+}, { timeout: 240000 });
+
+const isNum = (x, what) => assert.ok(typeof x === "number" && Number.isFinite(x), `${what} is not a number: ${x}`);
+const noError = (name) => assert.equal(run.errors[name], undefined, run.errors[name]);
+
+test("webpack builds the variants", () => noError("build"));
+
+test("sizes: raw, gzip and brotli of each variant", () => {
+  noError("sizes");
+  for (const v of ["paysession", "adyen", "braintree"]) for (const k of ["raw", "gzip", "brotli"]) isNum(run.results.sizes[v]?.[k], `${v} ${k}`);
+});
+
+test("time to ready: navigation and mount to onReady", () => {
+  noError("ready");
+  for (const v of ["paysession", "adyen"]) {
+    isNum(run.results.ready[v].navToReady?.median, `${v} nav→ready`);
+    isNum(run.results.ready[v].mountToReady?.median, `${v} mount→ready`);
+  }
+});
+
+test("createSource against a raw fetch", () => {
+  noError("createSource");
+  isNum(run.results.createSource.ratio, "ratio");
+});
+
+test("memory after mount and after cycles", () => {
+  noError("memory");
+  const m = run.results.memory;
+  isNum(m.afterMount.wasmBytes, "wasm after mount");
+  isNum(m.afterMount.jsHeapUsed, "JS heap after mount");
+  isNum(m.wasmGrowth, "wasm growth");
+  isNum(m.heapGrowth, "heap growth");
+});
+
+test("backend under load: every route", () => {
+  noError("load");
+  for (const k of ["healthz", "createSession", "paymentMethods", "createSource", "createOrder"]) {
+    isNum(run.results.load.routes[k]?.rps, `${k} req/s`);
+    isNum(run.results.load.routes[k]?.p99, `${k} p99`);
+  }
+});
+
+test("the report renders every figure", () => {
+  const md = renderReport(run.results, run.errors);
+  for (const t of targets(run.results)) {
+    console.log(`# target ${t.name}: ${t.figure} (${t.ok == null ? "not measured" : t.ok ? "met" : "missed"})`);
+    assert.notEqual(t.ok, null, `${t.name} not measured`);
+  }
+  assert.match(md, /## Side by side/);
+});

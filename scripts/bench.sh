@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `npm run bench`: paysession against the drop-ins a storefront would pick
+# instead, side by side in one run; writes docs/BENCHMARKS.md.
+#   1. installs what is missing: the project's setup (scripts/setup.sh), wrk
+#      (apt-get, as root), the benchmark-only npm packages under bench/
+#   2. builds the SDK (scripts/build-sdk.sh) when pkg/ is missing or older than
+#      the sources, and the release backend
+#   3. starts the release backend on 127.0.0.1 with a fresh temporary database
+#   4. node bench/run.mjs: sizes, time to ready, createSource overhead, memory,
+#      backend under load; prints every figure and writes the report
+# Extra arguments go to bench/run.mjs (e.g. `npm run bench -- --loads 5`).
+# Everything it starts (server, browsers, wrk) ends with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export TMPDIR=${PAYSESSION_TMP:-$ROOT/.tmp}
+mkdir -p "$TMPDIR"
+say() { echo "bench: $*"; }
+started=$(date +%s)
+
+bash scripts/setup.sh
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing wrk with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+  else
+    echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1
+  fi
+fi
+
+stamp=bench/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ bench/package.json -nt "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
+  say "installing the benchmark-only npm packages (bench/)"
+  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$stamp"
+fi
+
+# The SDK: rebuilt when pkg/ is missing or older than anything it is built from.
+if [ ! -f pkg/paysession_bg.wasm ] || [ -n "$(find src crates/core Cargo.toml Cargo.lock -newer pkg/paysession_bg.wasm -print -quit)" ]; then
+  say "building the SDK (scripts/build-sdk.sh)"
+  if ! bash scripts/build-sdk.sh; then
+    [ -f pkg/paysession_bg.wasm ] || { echo "bench: the SDK build failed and pkg/ is missing" >&2; exit 1; }
+    say "WARNING: the SDK build failed (or is over its size budget); measuring pkg/ as it is"
+  fi
+fi
+
+say "building the release backend"
+cargo build -q --release -p paysession-server
+bin=${CARGO_TARGET_DIR:-target}/release/paysession-server
+
+scratch=$(mktemp -d "$TMPDIR/paysession-bench.XXXXXX")
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$bin" --listen 127.0.0.1:0 --database "sqlite://$scratch/bench.db" >"$scratch/server.log" 2>&1 &
+pid=$!
+url=""
+for _ in $(seq 1 300); do
+  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$scratch/server.log" | head -n1)
+  [ -n "$url" ] && break
+  kill -0 "$pid" 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$scratch/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "bench: the server did not start in 30 s" >&2; exit 1; }
+say "release backend at $url (database in $scratch)"
+
+status=0
+node bench/run.mjs --api "$url" --report docs/BENCHMARKS.md --json bench/out/results.json "$@" || status=$?
+say "done in $(( $(date +%s) - started )) s"
+exit $status
