@@ -30,17 +30,18 @@ export async function measureCreateSource(pageUrl, { apiBase, sessionId, iterati
   try {
     const r = await b.page.evaluate((a) => window.labCreateSource(a), { apiBase, sessionId, iterations });
     const sdk = stats(r.sdk), raw = stats(r.raw);
-    return { iterations, sdk, raw, ratio: sdk.median / raw.median, requestBytes: r.requestBytes, headers: r.headers };
+    const phases = Object.fromEntries(Object.entries(r.phases).map(([k, xs]) => [k, stats(xs)]));
+    return { iterations, sdk, raw, ratio: sdk.median / raw.median, phases, requestBytes: r.requestBytes, headers: r.headers };
   } finally {
     await b.close();
   }
 }
 
 /** Memory after mount and after `cycles` mount/unmount cycles, with the growth. */
-export async function measureMemory(pageUrl, { apiBase, sessionId, cycles }) {
+export async function measureMemory(pageUrl, { apiBase, sessionId, cycles, captures = true }) {
   const b = await openLab(pageUrl, ["--enable-precise-memory-info", "--js-flags=--expose-gc"]);
   try {
-    const r = await b.page.evaluate((a) => window.labMemory(a), { apiBase, sessionId, cycles });
+    const r = await b.page.evaluate((a) => window.labMemory(a), { apiBase, sessionId, cycles, captures });
     return {
       ...r,
       wasmGrowth: r.afterCycles.wasmBytes - r.afterMount.wasmBytes,

@@ -7,8 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+// Loopback only: every host name fails to resolve, so nothing leaves the
+// machine (Adyen's page would otherwise fetch analytics, logos and iframes from
+// its CDN while loading; none of them gates its onReady).
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"];
 
 /** A fresh profile and a browser on it; `close()` ends both. */
 export async function launch(extraArgs = []) {
@@ -37,7 +41,14 @@ window.addEventListener("load", async () => {
   await wait();
   try {
     const mountToReady = await window.benchMount(document.getElementById("dropin"), { apiBase: q.get("api"), sessionId: q.get("session") });
-    window.__bench = { mountToReady, navToReady: performance.now() };
+    const navToReady = performance.now();
+    // Where the time went: navigation start → mount() (HTML, bundle, wasm),
+    // and inside mount → ready the page's own fetches to the API (if any).
+    const mountStart = navToReady - mountToReady;
+    const api = q.get("api");
+    const fetches = performance.getEntriesByType("resource").filter((e) => api && e.name.startsWith(api) && e.startTime >= mountStart);
+    const apiMs = fetches.length ? Math.max(...fetches.map((e) => e.responseEnd)) - Math.min(...fetches.map((e) => e.startTime)) : 0;
+    window.__bench = { mountToReady, navToReady, mountStart, apiMs };
   } catch (e) {
     window.__bench = { error: String(e && (e.message || e.code) || e) };
   }
@@ -54,7 +65,7 @@ export const stats = (xs) => {
  * `url(variant)` returns the page URL for one load (it may create a session).
  */
 export async function measureReady(variants, loads, url) {
-  const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], errors: [] }]));
+  const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], mountStart: [], apiMs: [], errors: [] }]));
   for (let i = 0; i < loads; i++) {
     for (const v of variants) {
       let b = null;
@@ -64,7 +75,7 @@ export async function measureReady(variants, loads, url) {
         await page.goto(await url(v));
         const r = await page.waitForFunction(() => window.__bench, null, { timeout: 20000 }).then((h) => h.jsonValue());
         if (r.error) samples[v].errors.push(r.error);
-        else { samples[v].navToReady.push(r.navToReady); samples[v].mountToReady.push(r.mountToReady); }
+        else for (const k of ["navToReady", "mountToReady", "mountStart", "apiMs"]) samples[v][k].push(r[k]);
       } catch (e) {
         samples[v].errors.push(String(e.message || e).split("\n")[0]);
       } finally {
@@ -75,6 +86,8 @@ export async function measureReady(variants, loads, url) {
   return Object.fromEntries(Object.entries(samples).map(([v, s]) => [v, {
     navToReady: s.navToReady.length ? stats(s.navToReady) : null,
     mountToReady: s.mountToReady.length ? stats(s.mountToReady) : null,
+    mountStart: s.mountStart.length ? stats(s.mountStart) : null,
+    apiMs: s.apiMs.length ? stats(s.apiMs) : null,
     errors: s.errors,
   }]));
 }

@@ -22,6 +22,7 @@ export function machine() {
     chromium: sh(CHROMIUM, ["--version"]),
     node: process.version,
     wrk: wrkVersion(),
+    loadavg: existsSync("/proc/loadavg") ? readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") : null,
     commit: sh("git", ["rev-parse", "--short", "HEAD"]),
     dirty: !!dirty,
   };
@@ -64,6 +65,7 @@ export function renderReport(r, errors = {}) {
     "Figures are printed and recorded here, never asserted in a timed test.", "");
   L.push(`- **Date**: ${r.date}`);
   L.push(`- **Machine**: ${mc.nproc} cores (nproc), ${mc.model}, ${mc.memGiB.toFixed(1)} GiB memory; ${mc.os}`);
+  if (mc.loadavg) L.push(`- **Load average** (1/5/15 min) when the run started: ${mc.loadavg}${r.loadavgEnd ? `; when it ended: ${r.loadavgEnd}` : ""} — anything well above 0 means other work shared the cores and the timings are pessimistic`);
   L.push(`- **Software**: ${mc.chromium || "Chromium ?"} (headless), Node ${mc.node}, ${mc.wrk || "wrk ?"}`);
   L.push(`- **Tree**: commit ${mc.commit || "?"}${mc.dirty ? " with uncommitted changes under src/ or crates/" : ""}; SDK from pkg/ (\`npm run build\`), backend \`cargo build --release -p paysession-server\` on a fresh SQLite database (WAL, synchronous=FULL)`);
   L.push(`- **Run**: ${o.loads} page loads per variant, ${o.iterations} createSource pairs, ${o.cycles} mount/unmount cycles, ${o.loadSeconds} s per load run with ${o.connections} connections${r.totalSeconds ? `; ${r.totalSeconds.toFixed(0)} s in all` : ""}`);
@@ -86,6 +88,8 @@ export function renderReport(r, errors = {}) {
   const notTimed = "not timed: its drop-in fetches a client token config and hosted fields from Braintree's gateway and CDN over the internet, so a loopback load cannot reach onReady";
   L.push(`| navigation start → onReady, ms: median (min–max) | ${range(rd.paysession?.navToReady)} | ${range(rd.adyen?.navToReady)} | ${notTimed} |`);
   L.push(`| mount() → onReady, ms: median (min–max) | ${range(rd.paysession?.mountToReady)} | ${range(rd.adyen?.mountToReady)} | not timed (as above) |`);
+  L.push(`| of which: navigation start → mount() call (HTML, bundle, wasm compile), ms: median | ${f1(rd.paysession?.mountStart?.median)} | ${f1(rd.adyen?.mountStart?.median)} | – |`);
+  L.push(`| of which: inside mount → ready, the API fetch (CORS preflight + GET), ms: median | ${f1(rd.paysession?.apiMs?.median)} | none | – |`);
   L.push(`| what mount() waits for | GET /v1/sessions/{id}/payment-methods from the real backend (release build, loopback), a fresh session per load | nothing over the network: advanced flow with a local payment-methods response | – |`);
   L.push(`| loads (fresh profile each, interleaved) | ${rd.paysession?.navToReady?.n ?? "–"} | ${rd.adyen?.navToReady?.n ?? "–"} | – |`);
   L.push("");
@@ -96,6 +100,10 @@ export function renderReport(r, errors = {}) {
     L.push(`| \`payments.createSource({type: "creditCard", sessionId, creditCard})\` | ${f2(cs.sdk.median)} | ${f2(cs.sdk.min)} | ${f2(cs.sdk.max)} |`);
     L.push(`| raw \`fetch\` of the same POST /v1/sources (same headers and ${cs.requestBytes}-byte body) | ${f2(cs.raw.median)} | ${f2(cs.raw.min)} | ${f2(cs.raw.max)} |`);
     L.push(`| **ratio of medians** | **${cs.ratio.toFixed(3)}** | | |`, "");
+    if (cs.phases) {
+      const p = cs.phases;
+      L.push(`Where an SDK call's time goes (medians over ${p.before.n} more calls with \`fetch\` wrapped to timestamp it): ${f2(p.before.median)} ms before \`fetch\` is called (validation, browserInfo, JSON, headers), ${f2(p.network.median)} ms until the answer's headers arrive, ${f2(p.after.median)} ms after (body, JSON parse, result); the raw fetch, timed the same way: ${f2(p.rawNetwork.median)} ms until the headers, ${f2(p.rawAfter.median)} ms in \`res.json()\`.`, "");
+    }
   } else L.push("Not measured in this run.", "");
 
   L.push("## Backend under load", "");
@@ -116,12 +124,15 @@ export function renderReport(r, errors = {}) {
   } else L.push("Not measured in this run.", "");
 
   L.push("## Memory", "");
-  if (m) {
-    L.push("| | wasm linear memory | JS heap used | DOM elements |", "|---|---|---|---|");
-    L.push(`| after the first mount (onReady) | ${num(m.afterMount.wasmBytes)} B | ${num(m.afterMount.jsHeapUsed)} B | ${m.afterMount.domNodes} |`);
-    L.push(`| after ${num(m.cycles)} mount/unmount cycles, one mounted | ${num(m.afterCycles.wasmBytes)} B | ${num(m.afterCycles.jsHeapUsed)} B | ${m.afterCycles.domNodes} |`);
-    L.push(`| **growth** | **${signed(m.wasmGrowth)} B** | **${signed(m.heapGrowth)} B** | **${signed(m.domGrowth)}** |`);
-    L.push("", `One cycle (createDropin → mount → onReady → unmount, with its payment-methods fetch) took ${f2(m.cycleMs)} ms on average.`, "");
+  const mems = [["callbacks close over the drop-in (`onReady: () => resolve(dropin)`)", m], ["callbacks reference nothing of the drop-in", r.memoryNoCapture]].filter(([, x]) => x);
+  if (mems.length) {
+    L.push("| scenario | reading | wasm linear memory | JS heap used | DOM elements |", "|---|---|---|---|---|");
+    for (const [label, x] of mems) {
+      L.push(`| ${label} | after the first mount (onReady) | ${num(x.afterMount.wasmBytes)} B | ${num(x.afterMount.jsHeapUsed)} B | ${x.afterMount.domNodes} |`);
+      L.push(`| | after ${num(x.cycles)} mount/unmount cycles, one mounted | ${num(x.afterCycles.wasmBytes)} B | ${num(x.afterCycles.jsHeapUsed)} B | ${x.afterCycles.domNodes} |`);
+      L.push(`| | **growth** | **${signed(x.wasmGrowth)} B** | **${signed(x.heapGrowth)} B** | **${signed(x.domGrowth)}** |`);
+    }
+    L.push("", `One cycle (createDropin → mount → onReady → unmount, with its payment-methods fetch) took ${mems.map(([, x]) => f2(x.cycleMs)).join(" / ")} ms on average.`, "");
   } else L.push("Not measured in this run.", "");
 
   L.push("## How each figure was taken", "");
@@ -130,7 +141,7 @@ export function renderReport(r, errors = {}) {
     "- **Time to ready**: headless Chromium (flags in bench/ready.mjs), a new browser on a fresh `--user-data-dir` per load (cold HTTP cache, cold compile cache), pages and bundles served from a static server on 127.0.0.1, variants interleaved load by load. The page calls `window.benchMount(el)` on `load`; *navigation start → onReady* is `performance.now()` at onReady (its time origin is the navigation start), *mount() → onReady* is measured inside the page from before `new PaySession(…)` / `AdyenCheckout(…)` to the onReady callback. Ours creates a fresh session per load beforehand (POST /v1/sessions with sk_test_default, not timed) and its onReady waits for the payment methods from the real backend; Adyen's uses its advanced flow with a local payment-methods response (no network).",
     "- **createSource overhead**: one page, one `PaySession`, one session; the SDK's first call is captured (URL, headers, JSON body — including the `browserInfo` the SDK adds) and replayed by a raw `fetch` with a fresh `Idempotency-Key` per request. After one untimed pair, SDK and raw requests alternate (A B B A …) so neither always goes first; each sample is `performance.now()` around the awaited call, including reading the JSON answer. Every source is `chargeable` (checked). The CORS preflight is cached after the warm-up for both paths.",
     "- **Backend under load**: the release build on a fresh temporary SQLite database (durable commits: WAL, synchronous=FULL) on loopback; wrk (bench/load/wrk.lua) with one thread and a few keep-alive connections, one short run per route, GET /healthz of the same server as the ceiling. Payment methods and create-source rotate over a pool of pre-created sessions; create-order uses sessions pre-funded beforehand (create session + card source + attach), one order per session. Latency is wrk's per-request latency. With 2 cores the load generator competes with the server for CPU, so these figures are lower bounds and the ratios matter more than the absolute numbers.",
-    "- **Memory**: a lab page (bench/lab/lab.js) bundles the SDK the same way and imports the module's `memory` export beside it (webpack hands both imports the same instance). Chromium runs with `--enable-precise-memory-info --js-flags=--expose-gc`; before each reading `gc()` runs three times with a 50 ms pause (so FinalizationRegistry callbacks that free wasm-side objects run). Reading 1: after the first mount's onReady. Then that drop-in is unmounted and N cycles of `createDropin({sessionId, onReady}).mount(el)` → wait for onReady → `unmount()` run (no `free()`, as a storefront would not call it); reading 2 with one drop-in mounted again, after its onReady. wasm memory never shrinks, so its growth is the high-water mark's growth.",
+    "- **Memory**: a lab page (bench/lab/lab.js) bundles the SDK the same way and imports the module's `memory` export beside it (webpack hands both imports the same instance). Chromium runs with `--enable-precise-memory-info --js-flags=--expose-gc`; before each reading `gc()` runs three times with a 50 ms pause (so FinalizationRegistry callbacks that free wasm-side objects run). Reading 1: after the first mount's onReady. Then that drop-in is unmounted and N cycles of `createDropin({sessionId, onReady}).mount(el)` → wait for onReady → `unmount()` run (no `free()`, as a storefront would not call it); reading 2 with one drop-in mounted again, after its onReady. wasm memory never shrinks, so its growth is the high-water mark's growth. Two scenarios, each in a fresh browser: the callbacks close over the drop-in (the headline figure and the target; a storefront's `onReady: () => dropin.…` does this) and the callbacks reference nothing of it. JS heap growth under 64 KiB counts as no growth (allocator and inline-cache noise after a forced GC).",
   );
   L.push("");
   const analysis = fileURLToPath(new URL("./analysis.md", import.meta.url));

@@ -87,7 +87,7 @@ export async function runAll(o, log = console.log) {
           ? `${site.url}/paysession/index.html?api=${encodeURIComponent(o.api)}&session=${await createSession(o.api)}`
           : `${site.url}/${v}/index.html`);
       for (const [v, x] of Object.entries(r)) {
-        log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
+        log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), nav→mount() ${ms(x.mountStart?.median)} ms, API fetch ${ms(x.apiMs?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
         if (!x.navToReady || x.errors.length) throw new Error(`${v}: ${x.errors.length} failed loads: ${x.errors[0]}`);
       }
       return r;
@@ -96,15 +96,22 @@ export async function runAll(o, log = console.log) {
     const lab = `${site.url}/lab/index.html`;
     await section("createSource", async () => {
       const r = await measureCreateSource(lab, { apiBase: o.api, sessionId: await createSession(o.api), iterations: o.iterations });
+      const p = r.phases;
+      log(`createSource phases (median ms): before fetch ${p.before.median.toFixed(2)}, network ${p.network.median.toFixed(2)}, after ${p.after.median.toFixed(2)}; raw fetch: network ${p.rawNetwork.median.toFixed(2)}, res.json() ${p.rawAfter.median.toFixed(2)}`);
       log(`createSource: SDK median ${r.sdk.median.toFixed(2)} ms (${r.sdk.min.toFixed(2)}–${r.sdk.max.toFixed(2)}), raw fetch median ${r.raw.median.toFixed(2)} ms (${r.raw.min.toFixed(2)}–${r.raw.max.toFixed(2)}), ratio ${r.ratio.toFixed(3)}, ${r.iterations} pairs`);
       return r;
     });
 
-    await section("memory", async () => {
-      const r = await measureMemory(lab, { apiBase: o.api, sessionId: await createSession(o.api), cycles: o.cycles });
-      log(`memory: after mount wasm ${r.afterMount.wasmBytes} B, JS heap ${r.afterMount.jsHeapUsed} B; after ${r.cycles} cycles wasm ${r.afterCycles.wasmBytes} B (${r.wasmGrowth >= 0 ? "+" : ""}${r.wasmGrowth}), JS heap ${r.afterCycles.jsHeapUsed} B (${r.heapGrowth >= 0 ? "+" : ""}${r.heapGrowth}), DOM nodes ${r.afterMount.domNodes} → ${r.afterCycles.domNodes}; ${r.cycleMs.toFixed(2)} ms per cycle`);
+    // Twice, in fresh browsers: callbacks that close over the drop-in (the
+    // headline figure) and callbacks that do not (tells a retention cycle
+    // through the module from a leak inside it).
+    const mem = (captures) => async () => {
+      const r = await measureMemory(lab, { apiBase: o.api, sessionId: await createSession(o.api), cycles: o.cycles, captures });
+      log(`memory (callbacks ${captures ? "capture" : "do not capture"} the drop-in): after mount wasm ${r.afterMount.wasmBytes} B, JS heap ${r.afterMount.jsHeapUsed} B; after ${r.cycles} cycles wasm ${r.afterCycles.wasmBytes} B (${r.wasmGrowth >= 0 ? "+" : ""}${r.wasmGrowth}), JS heap ${r.afterCycles.jsHeapUsed} B (${r.heapGrowth >= 0 ? "+" : ""}${r.heapGrowth}), DOM elements ${r.afterMount.domNodes} → ${r.afterCycles.domNodes}; ${r.cycleMs.toFixed(2)} ms per cycle`);
       return r;
-    });
+    };
+    await section("memory", mem(true));
+    await section("memoryNoCapture", mem(false));
   } finally {
     await site.close();
   }
@@ -119,6 +126,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
   const { results, errors } = await runAll(o);
   results.totalSeconds = (performance.now() - t0) / 1000;
+  results.loadavgEnd = machine().loadavg;
   if (o.json) writeFileSync(o.json, JSON.stringify({ results, errors }, null, 2));
   const md = renderReport(results, errors);
   if (o.report) { writeFileSync(o.report, md); console.log(`bench: wrote ${o.report}`); }

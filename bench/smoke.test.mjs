@@ -41,6 +41,8 @@ test("createSource against a raw fetch", () => {
 
 test("memory after mount and after cycles", () => {
   noError("memory");
+  noError("memoryNoCapture");
+  isNum(run.results.memoryNoCapture.heapGrowth, "heap growth (callbacks not capturing)");
   const m = run.results.memory;
   isNum(m.afterMount.wasmBytes, "wasm after mount");
   isNum(m.afterMount.jsHeapUsed, "JS heap after mount");

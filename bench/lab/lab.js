@@ -65,7 +65,31 @@ window.labCreateSource = async function labCreateSource({ apiBase, sessionId, it
     if (i % 2 === 0) { samples.sdk.push(await sdk()); samples.raw.push(await raw()); }
     else { samples.raw.push(await raw()); samples.sdk.push(await sdk()); }
   }
-  return { ...samples, requestBytes: captured.body.length, headers: Object.keys(captured.headers) };
+  // Where the SDK's extra time goes: a few more SDK calls with fetch wrapped to
+  // timestamp the call (before: validation, browserInfo, JSON, headers) and the
+  // answer's headers (after: reading the body, parsing, shaping the result).
+  const phases = { before: [], network: [], after: [], rawNetwork: [], rawAfter: [] };
+  for (let i = 0; i < Math.min(iterations, 50); i++) {
+    let tCall = 0, tResp = 0;
+    window.fetch = (url, init) => { tCall = performance.now(); return realFetch(url, init).then((r) => { tResp = performance.now(); return r; }); };
+    try {
+      const t0 = performance.now();
+      const r = await ps.createSource(payload());
+      const t1 = performance.now();
+      if (r.state !== "chargeable") throw new Error(`createSource: ${JSON.stringify(r.error || r.state)}`);
+      phases.before.push(tCall - t0); phases.network.push(tResp - tCall); phases.after.push(t1 - tResp);
+    } finally {
+      window.fetch = realFetch;
+    }
+    // The raw path's own "after" (res.json()), for comparison.
+    const t0 = performance.now();
+    const res = await fetch(captured.url, { method: captured.method, headers: { ...captured.headers, "Idempotency-Key": crypto.randomUUID() },
+      body: captured.body, mode: "cors", credentials: "omit", cache: "no-store" });
+    const t1 = performance.now();
+    await res.json();
+    phases.rawNetwork.push(t1 - t0); phases.rawAfter.push(performance.now() - t1);
+  }
+  return { ...samples, phases, requestBytes: captured.body.length, headers: Object.keys(captured.headers) };
 };
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
@@ -81,9 +105,20 @@ async function snapshot() {
   };
 }
 
-function mountReady(ps, target, sessionId) {
+/**
+ * Mounts a drop-in and resolves with it at onReady. `captures`: the callbacks
+ * close over the drop-in (as `onReady: () => dropin.…` in a storefront would);
+ * otherwise they reference nothing of it.
+ */
+function mountReady(ps, target, sessionId, captures) {
   return new Promise((resolve, reject) => {
-    const dropin = ps.createDropin({ sessionId, onReady: () => resolve(dropin), onError: (e) => reject(new Error(JSON.stringify(e))) });
+    let done = null;
+    const dropin = ps.createDropin({
+      sessionId,
+      onReady: captures ? () => resolve(dropin) : () => done(),
+      onError: (e) => reject(new Error(JSON.stringify(e))),
+    });
+    done = () => resolve(dropin);
     dropin.mount(target);
   });
 }
@@ -92,23 +127,28 @@ function mountReady(ps, target, sessionId) {
  * Memory after one mount, then after `cycles` mount → onReady → unmount cycles
  * (each waits for onReady, so each cycle fetches the payment methods and
  * renders), measured again with one drop-in mounted, as after the first.
+ * Nothing calls `free()`: the wrappers are left to the garbage collector.
  */
-window.labMemory = async function labMemory({ apiBase, sessionId, cycles }) {
+window.labMemory = async function labMemory({ apiBase, sessionId, cycles, captures = true }) {
   const target = document.getElementById("dropin");
   const ps = payments(apiBase);
-  let dropin = await mountReady(ps, target, sessionId);
+  let dropin = await mountReady(ps, target, sessionId, captures);
   const afterMount = await snapshot();
   dropin.unmount();
+  dropin = null;
   const t0 = performance.now();
   for (let i = 0; i < cycles; i++) {
-    dropin = await mountReady(ps, target, sessionId);
-    dropin.unmount();
+    const d = await mountReady(ps, target, sessionId, captures);
+    d.unmount();
   }
   const cycleMs = (performance.now() - t0) / Math.max(cycles, 1);
-  dropin = await mountReady(ps, target, sessionId);
+  dropin = await mountReady(ps, target, sessionId, captures);
   const afterCycles = await snapshot();
   dropin.unmount();
-  return { cycles, cycleMs, afterMount, afterCycles };
+  return { cycles, captures, cycleMs, afterMount, afterCycles };
 };
 
+// For ad-hoc probes (heap inspection from the DevTools protocol).
+window.__ps = { PaySession };
+window.__mem = () => wasm.memory;
 window.labReady = true;
