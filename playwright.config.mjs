@@ -1,7 +1,8 @@
 // Playwright: the SDK's browser tests (tests/browser) and the end-to-end
 // tests of the drop-in and demo (tests/e2e), in Debian's Chromium (never a
 // downloaded browser). The backend URL comes from PAYSESSION_API
-// (scripts/test-browser.sh or scripts/with-server.sh start it).
+// (scripts/test-browser.sh or scripts/with-server.sh start it); the demo's URL
+// from PAYSESSION_DEMO_URL (scripts/test-e2e.sh starts a server with --demo).
 import { defineConfig } from "@playwright/test";
 
 const staticPort = Number(process.env.PAYSESSION_STATIC_PORT || 4174);
@@ -28,7 +29,9 @@ export default defineConfig({
   },
   projects: [
     { name: "browser", testDir: "tests/browser", testMatch: /.*\.spec\.mjs/ },
-    { name: "e2e", testDir: "tests/e2e", testMatch: /.*\.spec\.(mjs|js|ts)/ },
+    // The demo storefront served by `paysession-server --demo www/dist` (scripts/test-e2e.sh).
+    { name: "e2e", testDir: "tests/e2e", testMatch: /.*\.spec\.(mjs|js|ts)/, timeout: 60_000,
+      expect: { timeout: 15_000 }, use: { baseURL: process.env.PAYSESSION_DEMO_URL } },
   ],
   webServer: {
     command: `node tests/browser/static-server.mjs ${staticPort}`,

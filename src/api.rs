@@ -25,22 +25,42 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     if js::is_record(&query) && !js::get(&query, "sessionId").is_undefined() {
         let q = schema::clean(&query, BY_SESSION, "", "query")?;
         let id = check_id(&js::get(&q, "sessionId"), "sessionId")?;
-        return client.get(&["/v1/sessions/", &id, "/payment-methods"].concat()).await;
+        return client
+            .get(&["/v1/sessions/", &id, "/payment-methods"].concat())
+            .await;
     }
     let q = schema::clean(&query, BY_MARKET, "", "query")?;
     let currency = schema::string(&q, "currency").unwrap_or_default();
     let country = schema::string(&q, "country").unwrap_or_default();
     // Codes are canonical (upper case, on the list) once they parse.
     if Currency::parse(&currency).is_none() {
-        return Err(SdkError::validation(ErrorCode::InvalidCurrency, "currency", "currency must be an ISO 4217 code such as EUR."));
+        return Err(SdkError::validation(
+            ErrorCode::InvalidCurrency,
+            "currency",
+            "currency must be an ISO 4217 code such as EUR.",
+        ));
     }
     if Country::parse(&country).is_none() {
-        return Err(SdkError::validation(ErrorCode::InvalidCountry, "country", "country must be an ISO 3166-1 alpha-2 code such as DE."));
+        return Err(SdkError::validation(
+            ErrorCode::InvalidCountry,
+            "country",
+            "country must be an ISO 3166-1 alpha-2 code such as DE.",
+        ));
     }
-    let mut path = ["/v1/payment-methods?currency=", &currency, "&country=", &country].concat();
+    let mut path = [
+        "/v1/payment-methods?currency=",
+        &currency,
+        "&country=",
+        &country,
+    ]
+    .concat();
     if let Some(a) = schema::integer(&q, "amount") {
         if a <= 0 {
-            return Err(SdkError::validation(ErrorCode::InvalidAmount, "amount", "amount must be a positive whole number of minor units."));
+            return Err(SdkError::validation(
+                ErrorCode::InvalidAmount,
+                "amount",
+                "amount must be a positive whole number of minor units.",
+            ));
         }
         path.push_str("&amount=");
         path.push_str(&crate::js::itoa(a as u64));
@@ -49,17 +69,30 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
 }
 
 /// `retrieveSource(id, clientSecret)`.
-pub async fn retrieve_source(client: &Client, id: JsValue, secret: JsValue) -> Result<JsValue, SdkError> {
+pub async fn retrieve_source(
+    client: &Client,
+    id: JsValue,
+    secret: JsValue,
+) -> Result<JsValue, SdkError> {
     let id = check_id(&id, "sourceId")?;
     let secret = check_secret(&secret, "clientSecret")?;
-    client.get(&["/v1/sources/", &id, "?clientSecret=", &encode(&secret)].concat()).await
+    client
+        .get(&["/v1/sources/", &id, "?clientSecret=", &encode(&secret)].concat())
+        .await
 }
 
 fn check_secret(v: &JsValue, name: &str) -> Result<String, SdkError> {
     match js::str_len(v) {
         Some(1..=256) => Ok(v.as_string().unwrap_or_default()),
-        None if v.is_undefined() => Err(SdkError::validation(ErrorCode::MissingParameter, name, &[name, " is required."].concat())),
-        _ => Err(SdkError::invalid(name, "must be the source's client secret.")),
+        None if v.is_undefined() => Err(SdkError::validation(
+            ErrorCode::MissingParameter,
+            name,
+            &[name, " is required."].concat(),
+        )),
+        _ => Err(SdkError::invalid(
+            name,
+            "must be the source's client secret.",
+        )),
     }
 }
 
@@ -72,7 +105,12 @@ const AUTHENTICATE: &[Field] = &[
 ];
 
 /// The statuses `authenticateSource` resolves with.
-pub const AUTH_STATUSES: &[&str] = &["complete", "authentication_not_required", "failed", "pending"];
+pub const AUTH_STATUSES: &[&str] = &[
+    "complete",
+    "authentication_not_required",
+    "failed",
+    "pending",
+];
 
 /// `authenticateSource({sessionId, sourceId, sourceClientSecret, challengeResponse?})`
 /// → `{status, source}`. A failed challenge is an outcome (`status: "failed"`), not an error.
@@ -107,7 +145,9 @@ pub async fn authenticate(client: &Client, data: JsValue) -> Result<JsValue, Sdk
 /// `retrieveSession(sessionId)`: the masked view of the session's fields.
 pub async fn retrieve_session(client: &Client, id: JsValue) -> Result<JsValue, SdkError> {
     let id = check_id(&id, "sessionId")?;
-    client.get(&["/v1/sessions/", &id, "/fields"].concat()).await
+    client
+        .get(&["/v1/sessions/", &id, "/fields"].concat())
+        .await
 }
 
 const UPDATE: &[Field] = &[
@@ -119,7 +159,12 @@ const UPDATE_OPTIONS: &[Field] = &[opt("version", Kind::Int(0, 1 << 53))];
 
 /// `updateSession(sessionId, fields, {version})`: adds or overwrites fields;
 /// a stale `version` fails with `session_version_mismatch`.
-pub async fn update_session(client: &Client, id: JsValue, fields: JsValue, options: JsValue) -> Result<JsValue, SdkError> {
+pub async fn update_session(
+    client: &Client,
+    id: JsValue,
+    fields: JsValue,
+    options: JsValue,
+) -> Result<JsValue, SdkError> {
     let id = check_id(&id, "sessionId")?;
     let body = schema::clean(&fields, UPDATE, "", "fields")?;
     for at in ["owner", "shipping"] {
@@ -139,5 +184,11 @@ pub async fn update_session(client: &Client, id: JsValue, fields: JsValue, optio
             js::set(&body, "version", &v);
         }
     }
-    client.send(Method::Patch, &["/v1/sessions/", &id, "/fields"].concat(), Some(&body.into())).await
+    client
+        .send(
+            Method::Patch,
+            &["/v1/sessions/", &id, "/fields"].concat(),
+            Some(&body.into()),
+        )
+        .await
 }

@@ -143,7 +143,11 @@ impl SdkError {
 
     /// The JavaScript `Error` carrying `type`, `errors` and `code`.
     pub fn to_js(&self) -> JsValue {
-        let msg = self.errors.first().map(|d| d.message.as_str()).unwrap_or("");
+        let msg = self
+            .errors
+            .first()
+            .map(|d| d.message.as_str())
+            .unwrap_or("");
         let err = js_sys::Error::new(msg);
         err.set_name("PaySessionError");
         let list = Array::new();

@@ -42,7 +42,10 @@ pub const CARD: &[Field] = &[
 ];
 
 /// Return and cancel URLs of a redirect method.
-pub const REDIRECT: &[Field] = &[req("returnUrl", Kind::Str(2048)), req("cancelUrl", Kind::Str(2048))];
+pub const REDIRECT: &[Field] = &[
+    req("returnUrl", Kind::Str(2048)),
+    req("cancelUrl", Kind::Str(2048)),
+];
 
 /// SEPA Direct Debit.
 pub const SEPA: &[Field] = &[req("iban", Kind::Str(64))];
@@ -57,12 +60,18 @@ pub const NONE: &[Field] = &[];
 pub fn check_owner(owner: &JsValue, at: &str) -> Result<(), SdkError> {
     if let Some(email) = schema::string(owner, "email") {
         let ok = match email.split_once('@') {
-            Some((user, domain)) => !user.is_empty() && domain.contains('.') && !email.contains(' '),
+            Some((user, domain)) => {
+                !user.is_empty() && domain.contains('.') && !email.contains(' ')
+            }
             None => false,
         };
         if !ok {
             let p = schema::path(at, "email");
-            return Err(SdkError::validation(ErrorCode::InvalidEmail, &p, "Enter a valid e-mail address."));
+            return Err(SdkError::validation(
+                ErrorCode::InvalidEmail,
+                &p,
+                "Enter a valid e-mail address.",
+            ));
         }
     }
     let address = js::get(owner, "address");
@@ -96,7 +105,11 @@ pub fn check_card(card: &JsValue, at: &str, complete: bool) -> Result<(), SdkErr
     };
     let missing = |f: &str| {
         let p = schema::path(at, f);
-        SdkError::validation(ErrorCode::MissingParameter, &p, &[&p, " is required."].concat())
+        SdkError::validation(
+            ErrorCode::MissingParameter,
+            &p,
+            &[&p, " is required."].concat(),
+        )
     };
     let mut brand = None;
     match schema::string(card, "number") {
@@ -110,19 +123,34 @@ pub fn check_card(card: &JsValue, at: &str, complete: bool) -> Result<(), SdkErr
         None if complete => add(missing("number")),
         None => {}
     }
-    match (schema::integer(card, "expirationMonth"), schema::integer(card, "expirationYear")) {
+    match (
+        schema::integer(card, "expirationMonth"),
+        schema::integer(card, "expirationYear"),
+    ) {
         (Some(m), Some(y)) => match Expiry::parse(m, y, today()) {
             Ok(exp) => {
-                js::set(card, "expirationMonth", &JsValue::from(exp.expiration_month));
+                js::set(
+                    card,
+                    "expirationMonth",
+                    &JsValue::from(exp.expiration_month),
+                );
                 js::set(card, "expirationYear", &JsValue::from(exp.expiration_year));
             }
             Err(e) => add(SdkError::from(e).nest(at)),
         },
         (None, None) if !complete => {}
         (m, _) => {
-            let f = if m.is_none() { "expirationMonth" } else { "expirationYear" };
+            let f = if m.is_none() {
+                "expirationMonth"
+            } else {
+                "expirationYear"
+            };
             let p = schema::path(at, f);
-            add(SdkError::validation(ErrorCode::IncompleteExpirationDate, &p, "Expiration date is incomplete."));
+            add(SdkError::validation(
+                ErrorCode::IncompleteExpirationDate,
+                &p,
+                "Expiration date is incomplete.",
+            ));
         }
     }
     match schema::string(card, "cvv") {
@@ -160,7 +188,9 @@ pub fn check_redirect(r: &JsValue, at: &str) -> Result<(), SdkError> {
 
 /// An absolute `http(s)` URL with a host and no whitespace.
 pub fn is_http_url(u: &str) -> bool {
-    let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
     matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/'))
         && !u.bytes().any(|c| c <= b' ' || c == 0x7f)
 }
@@ -169,13 +199,20 @@ pub fn is_http_url(u: &str) -> bool {
 pub fn check_id(v: &JsValue, name: &str) -> Result<String, SdkError> {
     match js::str_len(v) {
         None if v.is_undefined() || v.is_null() => {
-            return Err(SdkError::validation(ErrorCode::MissingParameter, name, &[name, " is required."].concat()))
+            return Err(SdkError::validation(
+                ErrorCode::MissingParameter,
+                name,
+                &[name, " is required."].concat(),
+            ))
         }
         Some(1..=128) => {}
         _ => return Err(SdkError::invalid(name, "must be an id string.")),
     }
     let s = v.as_string().unwrap_or_default();
-    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         return Err(SdkError::invalid(name, "must be an id string."));
     }
     Ok(s)

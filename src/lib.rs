@@ -29,7 +29,6 @@ pub use dropin::Dropin;
 pub use error::{Detail, SdkError};
 pub use session::PaySession;
 
-
 // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread,
 // so the allocator is never used concurrently.
 #[cfg(target_arch = "wasm32")]

@@ -30,7 +30,11 @@ pub fn parse(public_key: &JsValue, options: &JsValue) -> Result<Client, SdkError
     let base = match schema::string(&o, "apiBase") {
         Some(b) => b,
         None => default_base().ok_or_else(|| {
-            SdkError::validation(ErrorCode::MissingParameter, "apiBase", "apiBase is required outside a web page.")
+            SdkError::validation(
+                ErrorCode::MissingParameter,
+                "apiBase",
+                "apiBase is required outside a web page.",
+            )
         })?,
     };
     let base = check_base(&base)?;
@@ -56,23 +60,34 @@ fn check_key(v: &JsValue) -> Result<String, SdkError> {
     }
     let k = v.as_string().unwrap_or_default();
     if k.starts_with("sk_") {
-        return Err(bad("That is a secret key: never put it in a web page. Use the public key (pk_…)."));
+        return Err(bad(
+            "That is a secret key: never put it in a web page. Use the public key (pk_…).",
+        ));
     }
-    if !k.starts_with("pk_") || k.len() < 4 || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(bad("publicKey must start with pk_ and contain only letters, digits and _."));
+    if !k.starts_with("pk_")
+        || k.len() < 4
+        || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(bad(
+            "publicKey must start with pk_ and contain only letters, digits and _.",
+        ));
     }
     Ok(k)
 }
 
 /// An absolute `http(s)` URL without query or fragment; the trailing `/` removed.
 fn check_base(b: &str) -> Result<String, SdkError> {
-    let rest = b.strip_prefix("https://").or_else(|| b.strip_prefix("http://"));
+    let rest = b
+        .strip_prefix("https://")
+        .or_else(|| b.strip_prefix("http://"));
     let ok = match rest {
         Some(r) => {
             let host = r.split('/').next().unwrap_or("");
             !host.is_empty()
                 && !host.contains('@')
-                && !b.bytes().any(|c| c <= b' ' || c == b'?' || c == b'#' || c == b'\\' || c >= 0x7f)
+                && !b
+                    .bytes()
+                    .any(|c| c <= b' ' || c == b'?' || c == b'#' || c == b'\\' || c >= 0x7f)
         }
         None => false,
     };
@@ -87,10 +102,16 @@ fn check_base(b: &str) -> Result<String, SdkError> {
 }
 
 fn check_locale(l: String) -> Result<String, SdkError> {
-    if l.len() >= 2 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if l.len() >= 2
+        && l.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         Ok(l.replace('_', "-"))
     } else {
-        Err(SdkError::invalid("locale", "must be a BCP 47 tag such as en-US."))
+        Err(SdkError::invalid(
+            "locale",
+            "must be a BCP 47 tag such as en-US.",
+        ))
     }
 }
 

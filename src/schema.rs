@@ -44,12 +44,20 @@ pub struct Field {
 
 /// An optional field.
 pub const fn opt(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, required: false }
+    Field {
+        name,
+        kind,
+        required: false,
+    }
 }
 
 /// A required field.
 pub const fn req(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, required: true }
+    Field {
+        name,
+        kind,
+        required: true,
+    }
 }
 
 /// The most keys an input object may have.
@@ -74,7 +82,11 @@ pub fn clean(value: &JsValue, fields: &[Field], at: &str, what: &str) -> Result<
         } else {
             ErrorCode::InvalidParameter
         };
-        return Err(SdkError::validation(code, name, &[name, " must be an object."].concat()));
+        return Err(SdkError::validation(
+            code,
+            name,
+            &[name, " must be an object."].concat(),
+        ));
     }
     let keys = Reflect::own_keys(value).map_err(|_| SdkError::invalid(name, "cannot be read."))?;
     if keys.length() > MAX_KEYS {
@@ -98,7 +110,8 @@ pub fn clean(value: &JsValue, fields: &[Field], at: &str, what: &str) -> Result<
         let p = path(at, f.name);
         // Own properties only: nothing inherited (a polluted prototype) is read.
         let v = if own.iter().any(|k| k == f.name) {
-            Reflect::get(value, &JsValue::from_str(f.name)).map_err(|_| SdkError::invalid(&p, "cannot be read."))?
+            Reflect::get(value, &JsValue::from_str(f.name))
+                .map_err(|_| SdkError::invalid(&p, "cannot be read."))?
         } else {
             JsValue::UNDEFINED
         };
@@ -179,7 +192,8 @@ pub fn int(v: &JsValue, p: &str, min: i64, max: i64) -> Result<i64, SdkError> {
         if !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(SdkError::invalid(p, "must be a whole number."));
         }
-        s.parse::<i64>().map_err(|_| SdkError::invalid(p, "must be a whole number."))?
+        s.parse::<i64>()
+            .map_err(|_| SdkError::invalid(p, "must be a whole number."))?
     };
     if n < min || n > max {
         return Err(SdkError::invalid(p, "is out of range."));

@@ -59,15 +59,22 @@ impl PaySession {
     ) -> Result<PaySession, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let client = options::parse(&public_key, &options).map_err(|e| e.to_js())?;
-        Ok(PaySession { client: Rc::new(client) })
+        Ok(PaySession {
+            client: Rc::new(client),
+        })
     }
 
     /// Creates a payment source for a session. Always resolves with
     /// `{state, source?, error?}`; never rejects.
     #[wasm_bindgen(js_name = createSource, unchecked_return_type = "Promise<CreateSourceResult>")]
-    pub fn create_source(&self, #[wasm_bindgen(unchecked_param_type = "CreateSourcePayload")] payload: JsValue) -> Promise {
+    pub fn create_source(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CreateSourcePayload")] payload: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
-        promise(Box::pin(async move { Ok(source::create(&client, payload).await) }))
+        promise(Box::pin(async move {
+            Ok(source::create(&client, payload).await)
+        }))
     }
 
     /// The payment methods for a session (`{sessionId}`) or a market
@@ -78,7 +85,9 @@ impl PaySession {
         #[wasm_bindgen(unchecked_param_type = "PaymentMethodsQuery")] query: JsValue,
     ) -> Promise {
         let client = self.client.clone();
-        promise(Box::pin(async move { api::payment_methods(&client, query).await }))
+        promise(Box::pin(async move {
+            api::payment_methods(&client, query).await
+        }))
     }
 
     /// Reads a source with its client secret.
@@ -86,10 +95,13 @@ impl PaySession {
     pub fn retrieve_source(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        #[wasm_bindgen(js_name = clientSecret, unchecked_param_type = "string")] client_secret: JsValue,
+        #[wasm_bindgen(js_name = clientSecret, unchecked_param_type = "string")]
+        client_secret: JsValue,
     ) -> Promise {
         let client = self.client.clone();
-        promise(Box::pin(async move { api::retrieve_source(&client, id, client_secret).await }))
+        promise(Box::pin(async move {
+            api::retrieve_source(&client, id, client_secret).await
+        }))
     }
 
     /// Completes (or reports) a source's 3-D Secure authentication.
@@ -99,7 +111,9 @@ impl PaySession {
         #[wasm_bindgen(unchecked_param_type = "AuthenticateSourceData")] data: JsValue,
     ) -> Promise {
         let client = self.client.clone();
-        promise(Box::pin(async move { api::authenticate(&client, data).await }))
+        promise(Box::pin(
+            async move { api::authenticate(&client, data).await },
+        ))
     }
 
     /// The session's browser-side fields, masked.
@@ -109,7 +123,9 @@ impl PaySession {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string")] session_id: JsValue,
     ) -> Promise {
         let client = self.client.clone();
-        promise(Box::pin(async move { api::retrieve_session(&client, session_id).await }))
+        promise(Box::pin(async move {
+            api::retrieve_session(&client, session_id).await
+        }))
     }
 
     /// Adds or overwrites the session's browser-side fields; with `{version}`
@@ -123,7 +139,9 @@ impl PaySession {
     ) -> Promise {
         let client = self.client.clone();
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        promise(Box::pin(async move { api::update_session(&client, session_id, fields, options).await }))
+        promise(Box::pin(async move {
+            api::update_session(&client, session_id, fields, options).await
+        }))
     }
 
     /// Creates a drop-in for a session; `mount(target)` shows it.

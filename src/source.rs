@@ -4,7 +4,7 @@
 //! input and network failures all resolve, with `state: "failed"` and `error`.
 
 use crate::error::SdkError;
-use crate::fields::{self, check_card, check_owner, check_redirect, check_id};
+use crate::fields::{self, check_card, check_id, check_owner, check_redirect};
 use crate::http::{Client, Method};
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
@@ -42,7 +42,11 @@ fn type_field(t: PaymentType) -> Field {
         P::WireTransfer => ("wireTransfer", fields::NONE, false),
         P::GiftCard => ("giftCard", fields::GIFT_CARD, true),
     };
-    Field { name, kind: Kind::Obj(shape), required }
+    Field {
+        name,
+        kind: Kind::Obj(shape),
+        required,
+    }
 }
 
 /// Checks the payload and returns the request body.
@@ -54,7 +58,11 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
     let t = js::get(payload, "type");
     let kind = match js::str_len(&t) {
         None if t.is_undefined() => {
-            return Err(SdkError::validation(ErrorCode::MissingParameter, "type", "type is required."))
+            return Err(SdkError::validation(
+                ErrorCode::MissingParameter,
+                "type",
+                "type is required.",
+            ))
         }
         Some(n) if n <= 32 => PaymentType::parse(&t.as_string().unwrap_or_default()),
         _ => None,
@@ -82,10 +90,13 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
             }
             js::set(&body, "browserInfo", &crate::browser_info::collect());
         }
-        PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => check_redirect(&detail, tf.name)?,
+        PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => {
+            check_redirect(&detail, tf.name)?
+        }
         PaymentType::SepaDebit => {
             let iban = schema::string(&detail, "iban").unwrap_or_default();
-            let iban = paysession_core::iban::Iban::parse(&iban).map_err(|e| SdkError::from(e).nest("sepaDebit"))?;
+            let iban = paysession_core::iban::Iban::parse(&iban)
+                .map_err(|e| SdkError::from(e).nest("sepaDebit"))?;
             js::set(&detail, "iban", &iban.as_str().into());
         }
         PaymentType::GiftCard => check_gift_card(&detail)?,
@@ -101,7 +112,11 @@ fn check_gift_card(g: &JsValue) -> Result<(), SdkError> {
             Some(d) if (min..=max).contains(&d.len()) => Ok(d),
             _ => {
                 let p = schema::path("giftCard", f);
-                Err(SdkError::validation(ErrorCode::InvalidGiftCard, &p, &[&p, " is not valid."].concat()))
+                Err(SdkError::validation(
+                    ErrorCode::InvalidGiftCard,
+                    &p,
+                    &[&p, " is not valid."].concat(),
+                ))
             }
         }
     };
@@ -146,10 +161,16 @@ fn failure_of(source: &JsValue) -> Option<SdkError> {
         return Some(e);
     }
     let code = js::get(source, "failureCode").as_string()?;
-    let message = js::get(source, "failureReason").as_string().unwrap_or_default();
+    let message = js::get(source, "failureReason")
+        .as_string()
+        .unwrap_or_default();
     Some(SdkError {
         kind: "bad_request".into(),
-        errors: vec![crate::error::Detail { code, parameter: None, message }],
+        errors: vec![crate::error::Detail {
+            code,
+            parameter: None,
+            message,
+        }],
     })
 }
 

@@ -84,7 +84,10 @@ impl Config {
         };
         if let Some(flow) = schema::string(&js::get(&c, "options"), "flow") {
             if flow != "checkout" && flow != "managePaymentMethods" {
-                return Err(SdkError::invalid("options.flow", "must be checkout or managePaymentMethods."));
+                return Err(SdkError::invalid(
+                    "options.flow",
+                    "must be checkout or managePaymentMethods.",
+                ));
             }
         }
         Ok(Config {
@@ -101,6 +104,9 @@ impl Config {
 
     /// Whether the configuration lets `t` be shown.
     pub fn allows(&self, t: &str) -> bool {
-        self.enabled.as_ref().is_none_or(|e| e.iter().any(|x| x == t)) && !self.disabled.iter().any(|x| x == t)
+        self.enabled
+            .as_ref()
+            .is_none_or(|e| e.iter().any(|x| x == t))
+            && !self.disabled.iter().any(|x| x == t)
     }
 }

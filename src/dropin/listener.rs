@@ -14,10 +14,18 @@ pub struct EventListener {
 
 impl EventListener {
     /// Adds `f` as a `kind` listener on `target`.
-    pub fn new<F: FnMut(Event) + 'static>(target: &EventTarget, kind: &'static str, f: F) -> EventListener {
+    pub fn new<F: FnMut(Event) + 'static>(
+        target: &EventTarget,
+        kind: &'static str,
+        f: F,
+    ) -> EventListener {
         let callback = Closure::<dyn FnMut(Event)>::new(f);
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
-        EventListener { target: target.clone(), kind, callback }
+        EventListener {
+            target: target.clone(),
+            kind,
+            callback,
+        }
     }
 }
 

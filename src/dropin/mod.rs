@@ -1,64 +1,156 @@
-//! `createDropin(config)` → `{mount(target), unmount()}`.
+//! `createDropin(config)` → `{mount(target), unmount()}`: the drop-in widget.
 //!
-//! This layer holds the drop-in's plumbing: configuration checks, mount target
-//! resolution, the payment-method fetch, a minimal accessible list of methods,
-//! callbacks (each fired at most once per outcome, never while the SDK holds
-//! its own state, and a throwing callback cannot break the SDK) and RAII
-//! listeners that `unmount` removes. The full widget grows from here.
+//! - The payment methods (and a non-English catalog) are fetched at
+//!   `createDropin`, so `mount` usually renders at once; a later mount
+//!   reuses them until a payment succeeds (the session may have changed).
+//! - The widget lives in a shadow root on a host `div.paysession-dropin`
+//!   with one constructed stylesheet (CSP-safe). Events are delegated: a
+//!   handful of RAII listeners per mount, all dropped by `unmount`.
+//! - Callbacks fire outside any borrow of the state, at most once per
+//!   outcome; a throwing callback is logged, never propagated.
 
 mod config;
+mod forms;
+mod i18n;
 mod listener;
+mod pay;
+mod style;
 mod view;
 
 use crate::error::SdkError;
 use crate::http::Client;
 use crate::js;
 use config::Config;
+use i18n::Texts;
 use js_sys::{Array, Function};
 use listener::EventListener;
 use paysession_core::{ErrorCode, ErrorType};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use view::{add, attrs, el};
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
+use web_sys::{Element, Event, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+type Shared = Rc<RefCell<State>>;
+type WeakState = Weak<RefCell<State>>;
 
 /// A drop-in for one session.
 #[wasm_bindgen]
 pub struct Dropin {
-    state: Rc<RefCell<State>>,
+    state: Shared,
 }
 
 struct State {
     client: Rc<Client>,
     config: Config,
+    /// `None` while the catalog of a non-English locale loads.
+    texts: Option<Texts>,
+    /// The payment-methods answer, once it is in.
+    methods: Option<Result<JsValue, SdkError>>,
+    fetching: bool,
     mounted: Option<Mounted>,
-    /// Bumped by every mount and unmount; a load for an older one is dropped.
+    /// Bumped by every mount and unmount; a payment for an older one is dropped.
     generation: u32,
     ready_fired: bool,
+    resumed: bool,
     selected: Option<String>,
 }
 
 /// What one mount put on the page; dropping it takes it all away.
 struct Mounted {
-    root: Element,
+    host: Element,
+    root: ShadowRoot,
+    body: Element,
     status: Element,
     listeners: Vec<EventListener>,
+    rendered: bool,
+    /// A payment is in flight (or done): the pay buttons stay disabled.
+    busy: bool,
+    amount: f64,
+    currency: String,
+    modal: Option<pay::Modal>,
 }
 
 impl Drop for Mounted {
     fn drop(&mut self) {
+        self.modal = None;
         self.listeners.clear();
-        self.root.remove();
+        self.host.remove();
     }
 }
 
 impl Dropin {
-    /// Checks the configuration.
+    /// Checks the configuration and starts loading the payment methods.
     pub fn new(client: Rc<Client>, config: &JsValue) -> Result<Dropin, SdkError> {
         let config = Config::parse(config)?;
-        let state = State { client, config, mounted: None, generation: 0, ready_fired: false, selected: None };
-        Ok(Dropin { state: Rc::new(RefCell::new(state)) })
+        let locale = client.locale.clone();
+        let english = i18n::built_in(&locale);
+        let texts = english.then(|| Texts {
+            locale: locale.clone(),
+            catalog: JsValue::UNDEFINED,
+        });
+        let state = State {
+            client,
+            config,
+            texts,
+            methods: None,
+            fetching: true,
+            mounted: None,
+            generation: 0,
+            ready_fired: false,
+            resumed: false,
+            selected: None,
+        };
+        let state = Rc::new(RefCell::new(state));
+        spawn(fetch_methods(Rc::downgrade(&state)));
+        if !english {
+            spawn(fetch_catalog(Rc::downgrade(&state), locale));
+        }
+        Ok(Dropin { state })
     }
+}
+
+/// Runs a future to completion on the microtask queue.
+fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
+    let _ = crate::session::promise(Box::pin(async move {
+        f.await;
+        Ok(JsValue::UNDEFINED)
+    }));
+}
+
+async fn fetch_methods(weak: WeakState) {
+    let Some((client, id)) = weak.upgrade().map(|s| {
+        let s = s.borrow();
+        (s.client.clone(), s.config.session_id.clone())
+    }) else {
+        return;
+    };
+    let answer = client
+        .get(&["/v1/sessions/", &id, "/payment-methods"].concat())
+        .await;
+    let Some(st) = weak.upgrade() else { return };
+    if let Ok(mut s) = st.try_borrow_mut() {
+        s.methods = Some(answer);
+        s.fetching = false;
+    }
+    show(&st);
+}
+
+async fn fetch_catalog(weak: WeakState, locale: String) {
+    let Some(client) = weak.upgrade().map(|s| s.borrow().client.clone()) else {
+        return;
+    };
+    let path = ["/v1/locales/", &crate::http::encode(&locale)].concat();
+    let catalog = client
+        .get(&path)
+        .await
+        .map(i18n::catalog)
+        .unwrap_or(JsValue::UNDEFINED);
+    let Some(st) = weak.upgrade() else { return };
+    if let Ok(mut s) = st.try_borrow_mut() {
+        s.texts = Some(Texts { locale, catalog });
+    }
+    show(&st);
 }
 
 fn not_found() -> SdkError {
@@ -73,17 +165,27 @@ fn not_found() -> SdkError {
 /// An element id or an element.
 fn resolve(target: &JsValue) -> Result<Element, SdkError> {
     if let Some(id) = target.as_string() {
-        let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(not_found)?;
-        return doc.get_element_by_id(id.trim_start_matches('#')).ok_or_else(not_found);
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(not_found)?;
+        return doc
+            .get_element_by_id(id.trim_start_matches('#'))
+            .ok_or_else(not_found);
     }
-    target.clone().dyn_into::<Element>().map_err(|_| not_found())
+    target
+        .clone()
+        .dyn_into::<Element>()
+        .map_err(|_| not_found())
 }
 
+/// A callback to fire once the state is released.
+type Fire = Option<(Option<Function>, JsValue)>;
+
 /// Calls a callback with one argument, outside any borrow; a throw is reported, not propagated.
-fn fire(f: Option<Function>, data: &JsValue) {
-    if let Some(f) = f {
-        if let Err(e) = f.call1(&JsValue::UNDEFINED, data) {
-            web_sys_console_error(&e);
+fn fire(f: Fire) {
+    if let Some((Some(f), data)) = f {
+        if let Err(e) = f.call1(&JsValue::UNDEFINED, &data) {
+            console_error(&e);
         }
     }
 }
@@ -91,39 +193,86 @@ fn fire(f: Option<Function>, data: &JsValue) {
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn web_sys_console_error(e: &JsValue);
+    fn console_error(e: &JsValue);
 }
 
 #[wasm_bindgen]
 impl Dropin {
     /// Shows the drop-in in `target` (an element id or an `HTMLElement`).
     /// Throws `mount_target_not_found`. Mounting again moves it.
-    pub fn mount(&self, #[wasm_bindgen(unchecked_param_type = "string | HTMLElement")] target: JsValue) -> Result<(), JsValue> {
+    pub fn mount(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | HTMLElement")] target: JsValue,
+    ) -> Result<(), JsValue> {
         let target = resolve(&target).map_err(|e| e.to_js())?;
         let doc = target.owner_document().ok_or_else(|| not_found().to_js())?;
-        let sk = view::skeleton(&doc).ok_or_else(|| not_found().to_js())?;
-        let generation = {
-            let mut s = self.state.borrow_mut();
+        {
+            let Ok(mut s) = self.state.try_borrow_mut() else {
+                return Ok(());
+            };
             s.mounted = None;
-            target.append_child(&sk.root).map_err(|_| not_found().to_js())?;
-            s.mounted = Some(Mounted { root: sk.root, status: sk.status, listeners: Vec::new() });
+            let host = el(&doc, "div", "paysession-dropin", "");
+            let init = ShadowRootInit::new(ShadowRootMode::Open);
+            let root = host.attach_shadow(&init).map_err(|_| not_found().to_js())?;
+            style::adopt(&root);
+            let texts = s.texts.clone().unwrap_or(Texts {
+                locale: "en-US".into(),
+                catalog: JsValue::UNDEFINED,
+            });
+            let body = el(&doc, "div", "", "");
+            attrs(
+                &body,
+                &[
+                    ("role", "group"),
+                    ("aria-label", &texts.t("paymentMethods")),
+                    ("aria-busy", "true"),
+                ],
+            );
+            let status = el(&doc, "p", "n", &texts.t("loading"));
+            attrs(&status, &[("role", "status"), ("aria-live", "polite")]);
+            add(&body, &[&status]);
+            let _ = root.append_child(&body);
+            target
+                .append_child(&host)
+                .map_err(|_| not_found().to_js())?;
+            let weak = Rc::downgrade(&self.state);
+            let listeners = ["click", "input", "focusout", "submit"]
+                .into_iter()
+                .map(|k| {
+                    let w = weak.clone();
+                    EventListener::new(&root, k, move |ev: Event| forms::on_event(&w, ev))
+                })
+                .collect();
+            s.mounted = Some(Mounted {
+                host,
+                root,
+                body,
+                status,
+                listeners,
+                rendered: false,
+                busy: false,
+                amount: 0.0,
+                currency: String::new(),
+                modal: None,
+            });
             s.generation = s.generation.wrapping_add(1);
-            s.generation
-        };
-        let weak = Rc::downgrade(&self.state);
-        let _ = crate::session::promise(Box::pin(async move {
-            load(weak, generation).await;
-            Ok(JsValue::UNDEFINED)
-        }));
+            if s.methods.is_none() && !s.fetching {
+                s.fetching = true;
+                spawn(fetch_methods(weak));
+            }
+        }
+        show(&self.state);
         Ok(())
     }
 
     /// Removes the drop-in's elements and listeners. Safe to call at any time.
     pub fn unmount(&self) {
-        let old = {
-            let mut s = self.state.borrow_mut();
-            s.generation = s.generation.wrapping_add(1);
-            s.mounted.take()
+        let old = match self.state.try_borrow_mut() {
+            Ok(mut s) => {
+                s.generation = s.generation.wrapping_add(1);
+                s.mounted.take()
+            }
+            Err(_) => None,
         };
         drop(old);
     }
@@ -131,86 +280,77 @@ impl Dropin {
     /// The payment type the shopper picked, if any.
     #[wasm_bindgen(getter, js_name = selectedPaymentMethod)]
     pub fn selected_payment_method(&self) -> Option<String> {
-        self.state.borrow().selected.clone()
+        self.state
+            .try_borrow()
+            .ok()
+            .and_then(|s| s.selected.clone())
     }
 }
 
-/// Fetches the session's methods and renders them, unless unmounted meanwhile.
-async fn load(weak: Weak<RefCell<State>>, generation: u32) {
-    let Some((client, session)) = weak.upgrade().map(|s| {
-        let s = s.borrow();
-        (s.client.clone(), s.config.session_id.clone())
-    }) else {
-        return;
+/// Renders the methods into the current mount once everything is in, then
+/// fires `onReady` (first time) or `onError`, and resumes a redirect.
+fn show(st: &Shared) {
+    let (cb, resume) = match st.try_borrow_mut() {
+        Ok(mut s) => render_now(&mut s),
+        Err(_) => return,
     };
-    let answer = client.get(&["/v1/sessions/", &session, "/payment-methods"].concat()).await;
-    let Some(state) = weak.upgrade() else { return };
-    let (callback, data) = {
-        let mut s = state.borrow_mut();
-        if s.generation != generation || s.mounted.is_none() {
-            return;
-        }
-        match answer.and_then(|pm| types_of(&pm, &s.config)) {
-            Ok(types) => {
-                render(&mut s, &types, &weak);
-                let data = js::object();
-                let list: Array = types.iter().map(|t| JsValue::from_str(t)).collect();
-                js::set(&data, "paymentMethodTypes", &list);
-                let first = !s.ready_fired;
-                s.ready_fired = true;
-                (if first { s.config.on_ready.clone() } else { None }, data)
-            }
-            Err(e) => {
-                if let Some(m) = &s.mounted {
-                    m.status.set_text_content(e.errors.first().map(|d| d.message.as_str()));
-                    let _ = m.status.set_attribute("role", "alert");
-                    let _ = m.root.set_attribute("aria-busy", "false");
-                }
-                let data = js::object();
-                js::set(&data, "paymentMethod", &JsValue::NULL);
-                js::set(&data, "type", &e.kind.as_str().into());
-                js::set(&data, "errors", &js::get(&e.to_js(), "errors"));
-                (s.config.on_error.clone(), data)
-            }
-        }
-    };
-    fire(callback, &data);
+    fire(cb);
+    if resume {
+        pay::resume(st);
+    }
 }
 
-/// The offered types the configuration allows, in the backend's order.
-fn types_of(pm: &JsValue, config: &Config) -> Result<Vec<String>, SdkError> {
-    let list: Array = js::get(pm, "paymentMethods").dyn_into().map_err(|_| SdkError::invalid_response())?;
-    Ok(list
+fn render_now(s: &mut State) -> (Fire, bool) {
+    let (Some(texts), Some(m)) = (s.texts.clone(), s.mounted.as_mut()) else {
+        return (None, false);
+    };
+    if m.rendered {
+        return (None, false);
+    }
+    let pm = match &s.methods {
+        None => return (None, false),
+        Some(Ok(pm)) => pm.clone(),
+        Some(Err(e)) => {
+            let e = e.clone();
+            s.methods = None; // a later mount asks again
+            m.rendered = true;
+            m.status.set_text_content(Some(&texts.error(e.code())));
+            let _ = m.status.set_attribute("role", "alert");
+            let _ = m.body.set_attribute("aria-busy", "false");
+            return (
+                Some((
+                    s.config.on_error.clone(),
+                    pay::error_data(JsValue::NULL, &e),
+                )),
+                false,
+            );
+        }
+    };
+    let list: Array = js::get(&pm, "paymentMethods")
+        .dyn_into()
+        .unwrap_or_default();
+    let methods: Vec<JsValue> = list
         .iter()
-        .filter_map(|m| js::get(&m, "type").as_string())
-        .filter(|t| config.allows(t))
-        .collect())
-}
-
-fn render(s: &mut State, types: &[String], weak: &Weak<RefCell<State>>) {
-    let Some(m) = s.mounted.as_mut() else { return };
-    let Some(doc) = m.root.owner_document() else { return };
-    let Some((list, buttons)) = view::method_list(&doc, types) else { return };
-    let _ = m.root.append_child(&list);
-    m.status.set_text_content(None);
-    let _ = m.root.set_attribute("aria-busy", "false");
-    let weak = weak.clone();
-    m.listeners.push(EventListener::new(&list, "click", move |ev: web_sys::Event| {
-        let Some(b) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|e| e.closest("button[data-type]").ok().flatten())
-        else {
-            return;
-        };
-        for other in &buttons {
-            let pressed = if other.is_same_node(Some(&b)) { "true" } else { "false" };
-            let _ = other.set_attribute("aria-pressed", pressed);
-        }
-        if let Some(st) = weak.upgrade() {
-            if let Ok(mut st) = st.try_borrow_mut() {
-                st.selected = b.get_attribute("data-type");
-            }
-        };
-    }));
+        .filter(|m| {
+            js::get(m, "type")
+                .as_string()
+                .is_some_and(|t| s.config.allows(&t))
+        })
+        .collect();
+    m.rendered = true;
+    forms::render(m, &s.config, &texts, &pm, &methods);
+    if texts.rtl() {
+        let _ = m.host.set_attribute("dir", "rtl");
+    }
+    let types: Array = methods.iter().map(|m| js::get(m, "type")).collect();
+    let data = js::object();
+    js::set(&data, "paymentMethodTypes", &types);
+    let first = !s.ready_fired;
+    s.ready_fired = true;
+    let resume = !s.resumed && pay::pending_return().is_some();
+    s.resumed |= resume;
+    (
+        first.then(|| (s.config.on_ready.clone(), data.into())),
+        resume,
+    )
 }

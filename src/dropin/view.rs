@@ -1,67 +1,66 @@
-//! The drop-in's DOM, built with `createElement` and `textContent` only
-//! (no `innerHTML`, no inline styles: safe under a strict CSP).
+//! Small DOM helpers: elements are made with `createElement`, text goes in
+//! with `textContent` only (never `innerHTML`), and there are no inline
+//! styles, so the widget is safe under a strict Content-Security-Policy.
 
-use web_sys::{Document, Element};
+use crate::js;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Node};
 
-/// Shopper-facing name of a payment type.
-pub fn label(t: &str) -> &str {
-    match t {
-        "creditCard" => "Credit or debit card",
-        "payPal" => "PayPal",
-        "klarnaCredit" => "Klarna",
-        "ideal" => "iDEAL",
-        "sepaDebit" => "SEPA Direct Debit",
-        "wireTransfer" => "Wire transfer",
-        "giftCard" => "Gift card",
-        other => other,
+/// `<tag class=…>` with its text (none when empty).
+pub fn el(doc: &Document, tag: &str, class: &str, text: &str) -> Element {
+    // createElement fails only for an invalid tag name; ours are literals.
+    let e = doc.create_element(tag).unwrap_or_else(|_| unreachable_el());
+    if !class.is_empty() {
+        e.set_class_name(class);
     }
-}
-
-/// `<tag class=…>` with its text.
-pub fn el(doc: &Document, tag: &str, class: &str, text: &str) -> Option<Element> {
-    let e = doc.create_element(tag).ok()?;
-    e.set_class_name(class);
     if !text.is_empty() {
         e.set_text_content(Some(text));
     }
-    Some(e)
+    e
 }
 
-/// The root: a labelled group with a live status line.
-pub struct Skeleton {
-    /// `div.paysession-dropin`, appended to the mount target.
-    pub root: Element,
-    /// `p[role=status]`: loading and error messages, announced politely.
-    pub status: Element,
+#[cold]
+fn unreachable_el() -> Element {
+    // Never reached (a literal tag name cannot fail); a plain object keeps it panic-free.
+    JsValue::from(js::object()).unchecked_into()
 }
 
-/// Builds the root and its status line.
-pub fn skeleton(doc: &Document) -> Option<Skeleton> {
-    let root = el(doc, "div", "paysession-dropin", "")?;
-    let _ = root.set_attribute("role", "group");
-    let _ = root.set_attribute("aria-label", "Payment");
-    let _ = root.set_attribute("aria-busy", "true");
-    let status = el(doc, "p", "paysession-status", "Loading payment methods…")?;
-    let _ = status.set_attribute("role", "status");
-    let _ = status.set_attribute("aria-live", "polite");
-    root.append_child(&status).ok()?;
-    Some(Skeleton { root, status })
-}
-
-/// The list of methods: one toggle button per type, in the backend's order.
-pub fn method_list(doc: &Document, types: &[String]) -> Option<(Element, Vec<Element>)> {
-    let list = el(doc, "ul", "paysession-methods", "")?;
-    let _ = list.set_attribute("aria-label", "Payment methods");
-    let mut buttons = Vec::with_capacity(types.len());
-    for t in types {
-        let item = el(doc, "li", "paysession-method", "")?;
-        let b = el(doc, "button", "paysession-method-button", label(t))?;
-        let _ = b.set_attribute("type", "button");
-        let _ = b.set_attribute("data-type", t);
-        let _ = b.set_attribute("aria-pressed", "false");
-        item.append_child(&b).ok()?;
-        list.append_child(&item).ok()?;
-        buttons.push(b);
+/// Sets attributes from `(name, value)` pairs.
+pub fn attrs(e: &Element, list: &[(&str, &str)]) {
+    for (k, v) in list {
+        let _ = e.set_attribute(k, v);
     }
-    Some((list, buttons))
+}
+
+/// Appends children.
+pub fn add(parent: &Node, kids: &[&Element]) {
+    for k in kids {
+        let _ = parent.append_child(k);
+    }
+}
+
+/// Shows or hides with the `hidden` attribute.
+pub fn hide(e: &Element, hidden: bool) {
+    let _ = if hidden {
+        e.set_attribute("hidden", "")
+    } else {
+        e.remove_attribute("hidden")
+    };
+}
+
+/// `el.value` as a string.
+pub fn value(e: &JsValue) -> String {
+    js::get(e, "value").as_string().unwrap_or_default()
+}
+
+/// `el.value = v`.
+pub fn set_value(e: &JsValue, v: &str) {
+    js::set(e, "value", &v.into());
+}
+
+/// `el[name]()` (focus, showModal, close, …); a missing method does nothing.
+pub fn call(e: &JsValue, name: &str) {
+    if let Ok(f) = js::get(e, name).dyn_into::<js_sys::Function>() {
+        let _ = f.call0(e);
+    }
 }

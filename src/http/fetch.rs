@@ -95,11 +95,23 @@ pub async fn attempt(url: &str, init: &Object, ms: f64) -> Outcome {
 fn by_status(status: u16) -> SdkError {
     use paysession_core::{ErrorCode as C, ErrorType as T};
     let (t, c, m) = match status {
-        401 => (T::Unauthorized, C::InvalidApiKey, "The public key was not accepted."),
-        403 => (T::Forbidden, C::PermissionDenied, "This key may not do this."),
+        401 => (
+            T::Unauthorized,
+            C::InvalidApiKey,
+            "The public key was not accepted.",
+        ),
+        403 => (
+            T::Forbidden,
+            C::PermissionDenied,
+            "This key may not do this.",
+        ),
         404 => (T::NotFound, C::ResourceNotFound, "Not found."),
         429 => (T::RateLimited, C::RateLimitExceeded, "Too many requests."),
-        500..=599 => (T::InternalError, C::InternalError, "The payment service failed."),
+        500..=599 => (
+            T::InternalError,
+            C::InternalError,
+            "The payment service failed.",
+        ),
         _ => return SdkError::invalid_response(),
     };
     SdkError::new(t, c, None, m)

@@ -56,11 +56,20 @@ pub struct Client {
 
 impl Client {
     /// Sends `body` (JSON) to `path` and returns the answer's JSON object.
-    pub async fn send(&self, method: Method, path: &str, body: Option<&JsValue>) -> Result<JsValue, SdkError> {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&JsValue>,
+    ) -> Result<JsValue, SdkError> {
         let url = [self.base.as_str(), path].concat();
         let headers = js::object();
         js::set(&headers, "Accept", &"application/json".into());
-        js::set(&headers, "Authorization", &["Bearer ", &self.key].concat().into());
+        js::set(
+            &headers,
+            "Authorization",
+            &["Bearer ", &self.key].concat().into(),
+        );
         js::set(&headers, "Accept-Language", &self.locale.as_str().into());
         let body = match body {
             Some(b) => Some(

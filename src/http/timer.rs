@@ -21,7 +21,9 @@ pub struct Timeout {
 impl Timeout {
     /// Calls `f` after `ms` milliseconds unless dropped first.
     pub fn new(f: &Function, ms: f64) -> Timeout {
-        Timeout { id: set_timeout(f, ms).unwrap_or(JsValue::UNDEFINED) }
+        Timeout {
+            id: set_timeout(f, ms).unwrap_or(JsValue::UNDEFINED),
+        }
     }
 }
 

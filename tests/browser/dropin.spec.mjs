@@ -24,10 +24,13 @@ test("mount by id renders an accessible list and fires onReady once", async ({ s
   expect(events[0][1].paymentMethodTypes).toContain("ideal");
   const list = sdkPage.getByRole("list", { name: "Payment methods" });
   await expect(list).toBeVisible();
-  const buttons = sdkPage.getByRole("button");
+  // One disclosure button per method (the first expanded), plus the open form's pay button.
+  const buttons = sdkPage.locator("button[aria-expanded]");
   await expect(buttons).toHaveCount(events[0][1].paymentMethodTypes.length);
-  await sdkPage.getByRole("button", { name: "iDEAL" }).click();
-  await expect(sdkPage.getByRole("button", { name: "iDEAL" })).toHaveAttribute("aria-pressed", "true");
+  await expect(buttons.first()).toHaveAttribute("aria-expanded", "true");
+  await sdkPage.getByRole("button", { name: "iDEAL", exact: true }).click();
+  await expect(sdkPage.getByRole("button", { name: "iDEAL", exact: true })).toHaveAttribute("aria-expanded", "true");
+  await expect(buttons.first()).toHaveAttribute("aria-expanded", "false");
   expect(await sdkPage.evaluate(() => dropin.selectedPaymentMethod)).toBe("ideal");
   await sdkPage.screenshot({ path: "artifacts/dropin-mounted.png" });
 
@@ -66,7 +69,7 @@ test("mount_target_not_found, onError for a bad session, unmount before load", a
     }
     d.mount("drop-in");
     await new Promise((r) => setTimeout(r, 1500));
-    const status = document.querySelector(".paysession-dropin [role=alert]")?.textContent;
+    const status = document.querySelector(".paysession-dropin")?.shadowRoot?.querySelector("[role=alert]")?.textContent;
     d.unmount();
     // Unmounted before the methods arrive: no callback, nothing on the page.
     const quiet = [];

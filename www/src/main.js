@@ -122,8 +122,21 @@ async function paid(data) {
     state.dropin = null;
     $("order-id").textContent = order.id;
     $("done-detail").textContent = source.state === "pending_funds"
-      ? "We will ship as soon as your bank transfer arrives."
+      ? `Please transfer ${money(order.amount, order.currency)}. We will ship as soon as it arrives.`
       : `Paid ${money(order.amount, order.currency)}.`;
+    const wire = $("done-wire");
+    wire.replaceChildren();
+    wire.hidden = !source.wireTransfer;
+    if (source.wireTransfer) {
+      const w = source.wireTransfer;
+      for (const [k, v] of [["Account holder", w.accountHolder], ["Bank", w.bankName], ["IBAN", w.iban], ["BIC", w.bic], ["Reference", w.referenceId]]) {
+        const dt = document.createElement("dt");
+        dt.textContent = k;
+        const dd = document.createElement("dd");
+        dd.textContent = v || "";
+        wire.append(dt, dd);
+      }
+    }
     show("step-done");
     $("done-title").focus();
   } catch (e) {

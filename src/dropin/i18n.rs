@@ -1,0 +1,149 @@
+//! Texts and amounts. en-US is built in (the keys the widget uses, one
+//! string); other locales come from `GET {apiBase}/v1/locales/{locale}`
+//! only when asked for, with en-US for any missing key. Amounts go through
+//! `Intl.NumberFormat` with the currency's minor-unit exponent from core.
+
+use crate::js;
+use js_sys::{Array, Intl, Object};
+use paysession_core::money::Currency;
+use wasm_bindgen::{JsCast, JsValue};
+
+const EN: &str = "\
+loading=Loading payment methods…\n\
+paymentMethods=Payment methods\n\
+method.creditCard=Credit or debit card\n\
+method.payPal=PayPal\n\
+method.klarnaCredit=Klarna — pay later\n\
+method.ideal=iDEAL\n\
+method.sepaDebit=SEPA Direct Debit\n\
+method.wireTransfer=Bank transfer\n\
+method.giftCard=Gift card\n\
+field.cardNumber=Card number\n\
+field.expiry=Expiry date (MM/YY)\n\
+field.cvv=Security code\n\
+field.cardholder=Name on card\n\
+field.iban=IBAN\n\
+field.accountHolder=Account holder\n\
+field.giftCardNumber=Gift card number\n\
+field.pin=PIN\n\
+button.payNow=Pay {amount}\n\
+button.buyNow=Buy now {amount}\n\
+button.continue=Continue\n\
+button.completeOrder=Complete order {amount}\n\
+button.submitOrder=Submit order {amount}\n\
+button.applyGiftCard=Apply gift card\n\
+button.redirect=Continue to {method}\n\
+processing=Processing your payment…\n\
+redirecting=Taking you to {method}…\n\
+giftCardApplied=Gift card applied: {amount}\n\
+wire.intro=Transfer {amount} to this account. Your order ships when the money arrives.\n\
+wire.accountHolder=Account holder\n\
+wire.bankName=Bank\n\
+wire.iban=IBAN\n\
+wire.bic=BIC\n\
+wire.reference=Reference (required)\n\
+sepa.mandate=By paying, you authorise the seller to debit your account by SEPA Direct Debit.\n\
+klarna.terms=Pay within 30 days. Klarna's terms apply.\n\
+challenge.title=Confirm your payment\n\
+challenge.close=Cancel verification\n\
+compliance.seller={seller} is the seller of record for this order.\n\
+compliance.terms=Terms of sale\n\
+compliance.privacy=Privacy policy\n\
+compliance.cancellation=Cancellation rights\n\
+compliance.legal=Legal notice\n\
+save.agreement=Save this payment method for future purchases\n\
+error.missing_parameter=This field is required.\n\
+error.invalid_card_number=This card number is not valid.\n\
+error.incomplete_card_number=The card number is incomplete.\n\
+error.invalid_expiration_date=This expiry date is not valid or has passed.\n\
+error.incomplete_expiration_date=The expiry date is incomplete.\n\
+error.invalid_security_code=This security code is not valid.\n\
+error.incomplete_security_code=The security code is incomplete.\n\
+error.invalid_iban=This IBAN is not valid.\n\
+error.invalid_gift_card=This gift card number or PIN is not valid.\n\
+error.card_declined=Your card was declined. Try another card or method.\n\
+error.insufficient_funds=The card has insufficient funds. Try another card or method.\n\
+error.authentication_failed=The payment could not be verified. Try again or use another card.\n\
+error.payment_cancelled=The payment was cancelled.\n\
+error.session_expired=This checkout has expired. Please start again.\n\
+error.session_locked=Too many failed attempts. Please contact the shop.\n\
+error.session_complete=This checkout is already paid.\n\
+error.payment_method_unavailable=This payment method is not available for this order.\n\
+error.network_unavailable=We could not reach the payment service. Check your connection and try again.\n\
+error.request_timeout=The payment service took too long to answer. Try again.\n\
+error.generic=Something went wrong. Please try again.\n";
+
+/// The texts of one locale.
+#[derive(Clone)]
+pub struct Texts {
+    /// The BCP 47 tag, for `Intl`.
+    pub locale: String,
+    /// The fetched catalog, or `undefined` for en-US.
+    pub catalog: JsValue,
+}
+
+impl Texts {
+    /// The text for `key`: the catalog's, else en-US's, else the key.
+    pub fn t(&self, key: &str) -> String {
+        if let Some(s) = js::get(&self.catalog, key).as_string() {
+            return s;
+        }
+        EN.lines()
+            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+            .unwrap_or(key)
+            .into()
+    }
+
+    /// `t(key)` with `{name}` replaced by `value`.
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        self.t(key).replace(name, value)
+    }
+
+    /// The message for an error code, else the generic one.
+    pub fn error(&self, code: &str) -> String {
+        let key = ["error.", code].concat();
+        let s = self.t(&key);
+        if s == key {
+            self.t("error.generic")
+        } else {
+            s
+        }
+    }
+
+    /// Right-to-left script (the catalog says `"dir": "rtl"`).
+    pub fn rtl(&self) -> bool {
+        js::get(&self.catalog, "dir").as_string().as_deref() == Some("rtl")
+    }
+
+    /// `amount` minor units of `currency` for this locale (`€10.00`).
+    pub fn money(&self, amount: f64, currency: &str) -> String {
+        let exp = Currency::parse(currency).map(|c| c.exponent()).unwrap_or(2);
+        let opts = js::object();
+        js::set(&opts, "style", &"currency".into());
+        js::set(&opts, "currency", &currency.into());
+        let locales = Array::of1(&self.locale.as_str().into());
+        let nf = Intl::NumberFormat::new(&locales, &opts);
+        let major = amount / 10f64.powi(exp as i32);
+        nf.format()
+            .call1(&nf, &major.into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Whether `locale` is the built-in English.
+pub fn built_in(locale: &str) -> bool {
+    locale.is_empty()
+        || locale.eq_ignore_ascii_case("en")
+        || locale.to_ascii_lowercase().starts_with("en-")
+}
+
+/// A fetched catalog: a plain object of strings, or `undefined`.
+pub fn catalog(v: JsValue) -> JsValue {
+    if v.dyn_ref::<Object>().is_some() {
+        v
+    } else {
+        JsValue::UNDEFINED
+    }
+}

@@ -1,0 +1,591 @@
+//! Paying: the submit of each form, the outcome of `createSource` (success,
+//! decline, redirect, 3-D Secure challenge, wire instructions), the challenge
+//! modal and the resume after a redirect. Every outcome fires exactly one
+//! callback; the state is released before it fires.
+
+use super::forms::{self, digits, id, input};
+use super::i18n::Texts;
+use super::listener::EventListener;
+use super::view::{add, attrs, call, el, hide, value};
+use super::{fire, spawn, Fire, Mounted, Shared, State, WeakState};
+use crate::error::SdkError;
+use crate::js;
+use crate::{api, source};
+use paysession_core::card::Expiry;
+use paysession_core::{ErrorCode, ErrorType};
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Event};
+
+/// An open 3-D Secure challenge; dropping it removes the dialog and its listeners.
+pub struct Modal {
+    dialog: Element,
+    source: JsValue,
+    ty: String,
+    verifying: bool,
+    listeners: Vec<EventListener>,
+}
+
+impl Drop for Modal {
+    fn drop(&mut self) {
+        self.listeners.clear();
+        self.dialog.remove();
+    }
+}
+
+/// `{paymentMethod, type, errors}` for `onError`.
+pub fn error_data(pm: JsValue, e: &SdkError) -> JsValue {
+    let d = js::object();
+    js::set(&d, "paymentMethod", &pm);
+    js::set(&d, "type", &e.kind.as_str().into());
+    js::set(&d, "errors", &js::get(&e.to_js(), "errors"));
+    d.into()
+}
+
+fn method_data(ty: &str) -> JsValue {
+    let d = js::object();
+    js::set(&d, "paymentMethod", &ty.into());
+    d.into()
+}
+
+/// The mount a result belongs to, with its texts; `None` once unmounted or remounted.
+fn current(s: &mut State, gen: u32) -> Option<(&mut Mounted, Texts)> {
+    if s.generation != gen {
+        return None;
+    }
+    let t = s.texts.clone()?;
+    Some((s.mounted.as_mut()?, t))
+}
+
+fn say(m: &Mounted, text: &str) {
+    m.status.set_text_content(Some(text));
+}
+
+fn set_busy(m: &mut Mounted, ty: &str, busy: bool) {
+    m.busy = busy;
+    if let Some(b) = input(&m.root, &id("pay-", ty)) {
+        let _ = if busy {
+            b.set_attribute("disabled", "")
+        } else {
+            b.remove_attribute("disabled")
+        };
+        let _ = b.set_attribute("aria-busy", if busy { "true" } else { "false" });
+    }
+}
+
+/// The form's submit: validates, then creates the source (once: the button is
+/// disabled while it is in flight, and the request carries an idempotency key).
+pub fn submit(st: &Shared, ty: &str) {
+    let (client, payload, gen) = {
+        let Ok(mut s) = st.try_borrow_mut() else {
+            return;
+        };
+        let s = &mut *s;
+        let gen = s.generation;
+        let session = s.config.session_id.clone();
+        let redirect = js::get(&s.config.options, "redirect");
+        let Some((m, t)) = current(s, gen) else {
+            return;
+        };
+        if m.busy {
+            return;
+        }
+        let mut first = None;
+        for f in forms::fields_of(ty) {
+            if let Some(msg) = forms::validate(&m.root, &t, f) {
+                first.get_or_insert((*f, msg));
+            }
+        }
+        if let Some((f, msg)) = first {
+            say(m, &msg);
+            if let Some(i) = input(&m.root, f) {
+                call(&i, "focus");
+            }
+            return;
+        }
+        let v = |f: &str| input(&m.root, f).map(|i| value(&i)).unwrap_or_default();
+        let p = js::object();
+        js::set(&p, "type", &ty.into());
+        js::set(&p, "sessionId", &session.into());
+        let d = js::object();
+        match ty {
+            "creditCard" => {
+                js::set(&d, "number", &digits(&v("num")).into());
+                if let Ok(e) = Expiry::parse_typed(&v("exp"), forms::today()) {
+                    js::set(&d, "expirationMonth", &e.expiration_month.into());
+                    js::set(&d, "expirationYear", &e.expiration_year.into());
+                }
+                js::set(&d, "cvv", &v("cvc").trim().into());
+                js::set(&d, "name", &v("name").trim().into());
+            }
+            "sepaDebit" => js::set(&d, "iban", &v("iban").into()),
+            "giftCard" => {
+                js::set(&d, "number", &digits(&v("gnum")).into());
+                js::set(&d, "pin", &digits(&v("gpin")).into());
+            }
+            "wireTransfer" => {}
+            _ => {
+                let here = js::get(&js::get(&js_sys::global(), "location"), "href")
+                    .as_string()
+                    .unwrap_or_default();
+                let here = here
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                for k in ["returnUrl", "cancelUrl"] {
+                    let u = js::get(&redirect, k)
+                        .as_string()
+                        .unwrap_or_else(|| here.clone());
+                    js::set(&d, k, &u.into());
+                }
+            }
+        }
+        js::set(&p, ty, &d);
+        set_busy(m, ty, true);
+        if let Some(fe) = input(&m.root, &id("fe-", ty)) {
+            fe.set_text_content(None);
+        }
+        say(m, &t.t("processing"));
+        s.selected = Some(ty.into());
+        (s.client.clone(), JsValue::from(p), gen)
+    };
+    let weak = Rc::downgrade(st);
+    let ty = ty.to_string();
+    spawn(async move {
+        let r = source::create(&client, payload).await;
+        outcome(&weak, gen, &ty, r);
+    });
+}
+
+fn outcome(weak: &WeakState, gen: u32, ty: &str, r: JsValue) {
+    let Some(st) = weak.upgrade() else { return };
+    let source = js::get(&r, "source");
+    let cb = match st.try_borrow_mut() {
+        Ok(mut s) => match js::get(&r, "state")
+            .as_string()
+            .unwrap_or_default()
+            .as_str()
+        {
+            "chargeable" | "pending_funds" => succeed(&mut s, gen, ty, &source),
+            "pending_redirect" => redirect(&mut s, gen, ty, &source),
+            "requires_action" => challenge(&mut s, &st, gen, ty, &source),
+            "cancelled" => cancel(&mut s, gen, ty),
+            _ => {
+                let e = SdkError::from_body(&js::get(&r, "error"))
+                    .unwrap_or_else(SdkError::invalid_response);
+                fail(&mut s, gen, ty, &e)
+            }
+        },
+        Err(_) => None,
+    };
+    fire(cb);
+}
+
+fn succeed(s: &mut State, gen: u32, ty: &str, source: &JsValue) -> Fire {
+    let cb = s.config.on_success.clone();
+    let (m, t) = current(s, gen)?;
+    m.busy = true;
+    let reusable = js::get(source, "reusable").as_bool() == Some(true);
+    let save = input(&m.root, &id("save-", ty))
+        .is_some_and(|c| js::get(&c, "checked").as_bool() == Some(true));
+    let amount = t.money(
+        js::get(source, "amount").as_f64().unwrap_or(0.0),
+        &m.currency,
+    );
+    match ty {
+        "wireTransfer" => wire(m, &t, source, &amount),
+        "giftCard" => say(m, &t.t1("giftCardApplied", "{amount}", &amount)),
+        _ => {}
+    }
+    s.methods = None; // the session changed: a later mount asks again
+    let d = js::object();
+    js::set(&d, "source", source);
+    js::set(&d, "readyForStorage", &(save && reusable).into());
+    js::set(&d, "supportsStorage", &reusable.into());
+    Some((cb, d.into()))
+}
+
+/// Shows the wire transfer instructions in place of the form.
+fn wire(m: &Mounted, t: &Texts, source: &JsValue, amount: &str) {
+    let (Some(f), Some(doc)) = (input(&m.root, "f-wireTransfer"), m.host.owner_document()) else {
+        return;
+    };
+    let w = js::get(source, "wireTransfer");
+    let box_ = el(&doc, "div", "", "");
+    attrs(&box_, &[("id", "wire")]);
+    add(
+        &box_,
+        &[&el(&doc, "p", "n", &t.t1("wire.intro", "{amount}", amount))],
+    );
+    let dl = el(&doc, "dl", "", "");
+    for (k, f) in [
+        ("wire.accountHolder", "accountHolder"),
+        ("wire.bankName", "bankName"),
+        ("wire.iban", "iban"),
+        ("wire.bic", "bic"),
+        ("wire.reference", "referenceId"),
+    ] {
+        add(
+            &dl,
+            &[
+                &el(&doc, "dt", "", &t.t(k)),
+                &el(
+                    &doc,
+                    "dd",
+                    "",
+                    &js::get(&w, f).as_string().unwrap_or_default(),
+                ),
+            ],
+        );
+    }
+    add(&box_, &[&dl]);
+    hide(&f, true);
+    let _ = f.after_with_node_1(&box_);
+    say(m, &t.t1("wire.intro", "{amount}", amount));
+}
+
+fn fail(s: &mut State, gen: u32, ty: &str, e: &SdkError) -> Fire {
+    let cb = s.config.on_error.clone();
+    let (m, t) = current(s, gen)?;
+    set_busy(m, ty, false);
+    let msg = t.error(e.code());
+    if let Some(fe) = input(&m.root, &id("fe-", ty)) {
+        fe.set_text_content(Some(&msg));
+    }
+    say(m, &msg);
+    let pm = if ty.is_empty() {
+        JsValue::NULL
+    } else {
+        ty.into()
+    };
+    Some((cb, error_data(pm, e)))
+}
+
+fn cancel(s: &mut State, gen: u32, ty: &str) -> Fire {
+    let cb = s.config.on_cancel.clone();
+    let (m, t) = current(s, gen)?;
+    set_busy(m, ty, false);
+    say(m, &t.error("payment_cancelled"));
+    Some((cb, method_data(ty)))
+}
+
+fn redirect(s: &mut State, gen: u32, ty: &str, source: &JsValue) -> Fire {
+    let manual = js::get(
+        &js::get(&s.config.options, "redirect"),
+        "disableAutomaticRedirects",
+    )
+    .as_bool()
+        == Some(true);
+    let url = js::get(&js::get(source, "redirect"), "redirectUrl")
+        .as_string()
+        .filter(|u| u.starts_with("http"));
+    match url {
+        Some(url) if !manual => {
+            let (m, t) = current(s, gen)?;
+            say(
+                m,
+                &t.t1("redirecting", "{method}", &t.t(&id("method.", ty))),
+            );
+            let loc = js::get(&js_sys::global(), "location");
+            if let Ok(f) = js::get(&loc, "assign").dyn_into::<js_sys::Function>() {
+                let _ = f.call1(&loc, &url.into());
+            }
+            None
+        }
+        _ => succeed(s, gen, ty, source),
+    }
+}
+
+/// `http://host:port` of the API base.
+fn origin(base: &str) -> &str {
+    let start = base.find("://").map_or(0, |i| i + 3);
+    base[start..].find('/').map_or(base, |i| &base[..start + i])
+}
+
+/// Opens the challenge page in a modal dialog.
+fn challenge(s: &mut State, st: &Shared, gen: u32, ty: &str, source: &JsValue) -> Fire {
+    let url = js::get(&js::get(source, "nextAction"), "url").as_string();
+    let (m, t) = current(s, gen)?;
+    let (Some(url), Some(doc)) = (
+        url.filter(|u| u.starts_with("http")),
+        m.host.owner_document(),
+    ) else {
+        set_busy(m, ty, false);
+        return None;
+    };
+    let dialog = el(&doc, "dialog", "", "");
+    attrs(&dialog, &[("aria-labelledby", "ct")]);
+    let head = el(&doc, "div", "h", "");
+    let h = el(&doc, "h2", "", &t.t("challenge.title"));
+    attrs(&h, &[("id", "ct")]);
+    let x = el(&doc, "button", "x", &t.t("challenge.close"));
+    attrs(&x, &[("type", "button")]);
+    add(&head, &[&h, &x]);
+    let frame = el(&doc, "iframe", "", "");
+    attrs(&frame, &[("src", &url), ("title", &t.t("challenge.title"))]);
+    add(&dialog, &[&head, &frame]);
+    add(&m.body, &[&dialog]);
+    let w1 = Rc::downgrade(st);
+    let w2 = w1.clone();
+    let listeners = vec![
+        EventListener::new(&dialog, "close", move |_| closed(&w1)),
+        EventListener::new(
+            &js_sys::global().unchecked_into(),
+            "message",
+            move |ev: Event| message(&w2, ev),
+        ),
+    ];
+    m.modal = Some(Modal {
+        dialog: dialog.clone(),
+        source: source.clone(),
+        ty: ty.into(),
+        verifying: false,
+        listeners,
+    });
+    call(&dialog, "showModal");
+    None
+}
+
+/// The close button: closing the dialog is a cancel (handled by `closed`).
+pub fn close_modal(st: &Shared) {
+    let dialog = st
+        .try_borrow()
+        .ok()
+        .and_then(|s| s.mounted.as_ref()?.modal.as_ref().map(|m| m.dialog.clone()));
+    if let Some(d) = dialog {
+        call(&d, "close");
+    }
+}
+
+fn focus_pay(m: &Mounted, ty: &str) {
+    if let Some(b) = input(&m.root, &id("pay-", ty)) {
+        call(&b, "focus");
+    }
+}
+
+/// The dialog closed (Escape or the close button) before a result: `onCancel`.
+fn closed(weak: &WeakState) {
+    let Some(st) = weak.upgrade() else { return };
+    let cb = match st.try_borrow_mut() {
+        Ok(mut s) => {
+            let gen = s.generation;
+            let modal = s.mounted.as_mut().and_then(|m| m.modal.take());
+            match modal {
+                Some(modal) => {
+                    let ty = modal.ty.clone();
+                    drop(modal);
+                    let cb = cancel(&mut s, gen, &ty);
+                    if let Some(m) = s.mounted.as_ref() {
+                        focus_pay(m, &ty);
+                    }
+                    cb
+                }
+                None => None,
+            }
+        }
+        Err(_) => None,
+    };
+    fire(cb);
+}
+
+/// The challenge page's `postMessage`: checked (origin, source id), then the
+/// result is confirmed with the backend, never taken from the message.
+fn message(weak: &WeakState, ev: Event) {
+    let Some(st) = weak.upgrade() else { return };
+    let data = js::get(&ev, "data");
+    if js::get(&data, "type").as_string().as_deref() != Some("paysession:challenge") {
+        return;
+    }
+    let (client, body, gen, ty) = {
+        let Ok(mut s) = st.try_borrow_mut() else {
+            return;
+        };
+        let s = &mut *s;
+        let from = js::get(&ev, "origin").as_string().unwrap_or_default();
+        if from != origin(&s.client.base) {
+            return;
+        }
+        let Some(modal) = s.mounted.as_mut().and_then(|m| m.modal.as_mut()) else {
+            return;
+        };
+        let id = js::get(&modal.source, "id");
+        if modal.verifying || js::get(&data, "sourceId") != id {
+            return;
+        }
+        modal.verifying = true;
+        let body = js::object();
+        js::set(&body, "sessionId", &s.config.session_id.as_str().into());
+        js::set(&body, "sourceId", &id);
+        js::set(
+            &body,
+            "sourceClientSecret",
+            &js::get(&modal.source, "clientSecret"),
+        );
+        (
+            s.client.clone(),
+            JsValue::from(body),
+            s.generation,
+            modal.ty.clone(),
+        )
+    };
+    let weak = weak.clone();
+    spawn(async move {
+        let r = api::authenticate(&client, body).await;
+        let Some(st) = weak.upgrade() else { return };
+        let cb = match st.try_borrow_mut() {
+            Ok(mut s) => verified(&mut s, gen, &ty, r),
+            Err(_) => None,
+        };
+        fire(cb);
+    });
+}
+
+fn verified(s: &mut State, gen: u32, ty: &str, r: Result<JsValue, SdkError>) -> Fire {
+    let status = r
+        .as_ref()
+        .ok()
+        .and_then(|v| js::get(v, "status").as_string())
+        .unwrap_or_default();
+    let source = r
+        .as_ref()
+        .map(|v| js::get(v, "source"))
+        .unwrap_or(JsValue::UNDEFINED);
+    let m = s.mounted.as_mut().filter(|_| s.generation == gen)?;
+    if status == "pending" {
+        if let Some(modal) = m.modal.as_mut() {
+            modal.verifying = false;
+        }
+        return None;
+    }
+    m.modal = None;
+    if js::get(&source, "state").as_string().as_deref() == Some("chargeable") {
+        return succeed(s, gen, ty, &source);
+    }
+    let e = r.err().unwrap_or_else(|| {
+        SdkError::new(
+            ErrorType::BadRequest,
+            ErrorCode::AuthenticationFailed,
+            None,
+            "The payment could not be verified.",
+        )
+    });
+    let cb = fail(s, gen, ty, &e);
+    if let Some(m) = s.mounted.as_ref() {
+        focus_pay(m, ty);
+    }
+    cb
+}
+
+/// `sourceId` and `sourceClientSecret` in the page's URL (back from a redirect).
+pub fn pending_return() -> Option<(String, String)> {
+    let search = js::get(&js::get(&js_sys::global(), "location"), "search").as_string()?;
+    let (mut id, mut secret) = (None, None);
+    for pair in search.trim_start_matches('?').split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = js_sys::decode_uri_component(v)
+            .ok()
+            .and_then(|v| v.as_string());
+        match k {
+            "sourceId" => id = v,
+            "sourceClientSecret" => secret = v,
+            _ => {}
+        }
+    }
+    Some((id?, secret?))
+}
+
+/// Removes the redirect's parameters from the address bar (a reload does not resume twice).
+fn clean_url() {
+    let g = js_sys::global();
+    let loc = js::get(&g, "location");
+    let search = js::get(&loc, "search").as_string().unwrap_or_default();
+    let keep: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| {
+            !p.is_empty()
+                && !["sourceId=", "sourceClientSecret=", "state="]
+                    .iter()
+                    .any(|k| p.starts_with(k))
+        })
+        .collect();
+    let mut url = js::get(&loc, "pathname").as_string().unwrap_or_default();
+    if !keep.is_empty() {
+        url = [url.as_str(), "?", &keep.join("&")].concat();
+    }
+    url.push_str(&js::get(&loc, "hash").as_string().unwrap_or_default());
+    let h = js::get(&g, "history");
+    if let Ok(f) = js::get(&h, "replaceState").dyn_into::<js_sys::Function>() {
+        let _ = f.call3(&h, &JsValue::NULL, &"".into(), &url.into());
+    }
+}
+
+/// Back from a redirect: reads the source and ends its outcome
+/// (`chargeable` → onSuccess, `cancelled` → onCancel, `failed` → onError).
+pub fn resume(st: &Shared) {
+    let Some((id, secret)) = pending_return() else {
+        return;
+    };
+    clean_url();
+    let (client, gen, session) = {
+        let Ok(mut s) = st.try_borrow_mut() else {
+            return;
+        };
+        let gen = s.generation;
+        let session = s.config.session_id.clone();
+        let Some((m, t)) = current(&mut s, gen) else {
+            return;
+        };
+        m.busy = true;
+        say(m, &t.t("processing"));
+        (s.client.clone(), gen, session)
+    };
+    let weak = Rc::downgrade(st);
+    spawn(async move {
+        let r = api::retrieve_source(&client, id.into(), secret.into()).await;
+        let Some(st) = weak.upgrade() else { return };
+        let cb = match st.try_borrow_mut() {
+            Ok(mut s) => {
+                let ours = r
+                    .as_ref()
+                    .ok()
+                    .map(|v| js::get(v, "sessionId").as_string() == Some(session.clone()));
+                match (r, ours) {
+                    (Ok(src), Some(true)) => {
+                        let ty = js::get(&src, "type").as_string().unwrap_or_default();
+                        match js::get(&src, "state")
+                            .as_string()
+                            .unwrap_or_default()
+                            .as_str()
+                        {
+                            "chargeable" | "pending_funds" => succeed(&mut s, gen, &ty, &src),
+                            "cancelled" => cancel(&mut s, gen, &ty),
+                            "failed" => {
+                                let e = SdkError::new(
+                                    ErrorType::BadRequest,
+                                    ErrorCode::PaymentCancelled,
+                                    None,
+                                    "The payment failed.",
+                                );
+                                fail(&mut s, gen, &ty, &e)
+                            }
+                            _ => unbusy(&mut s, gen),
+                        }
+                    }
+                    (Err(e), _) => fail(&mut s, gen, "", &e),
+                    _ => unbusy(&mut s, gen),
+                }
+            }
+            Err(_) => None,
+        };
+        fire(cb);
+    });
+}
+
+fn unbusy(s: &mut State, gen: u32) -> Fire {
+    let (m, _) = current(s, gen)?;
+    m.busy = false;
+    m.status.set_text_content(None);
+    None
+}

@@ -1,0 +1,48 @@
+//! The widget's one stylesheet: a constructed `CSSStyleSheet` (`replaceSync`)
+//! in the shadow root's `adoptedStyleSheets`. No `<style>` element and no
+//! `style` attribute, so it applies under `style-src 'self'`. Theming through
+//! custom properties the page sets on the host or any ancestor.
+
+use crate::js;
+use js_sys::Array;
+use web_sys::{CssStyleSheet, ShadowRoot};
+
+const CSS: &str = concat!(
+    ":host{display:block;font:15px/1.45 var(--ps-font,system-ui,sans-serif);color:var(--ps-color-text,#1f2937)}",
+    "*{box-sizing:border-box}",
+    "[hidden]{display:none!important}",
+    "ul{list-style:none;margin:0;padding:0}",
+    "li{border:1px solid var(--ps-color-border,#d1d5db);border-radius:var(--ps-radius,8px);margin:0 0 8px;background:var(--ps-color-background,#fff)}",
+    ".m{display:flex;gap:10px;align-items:center;width:100%;padding:12px;border:0;background:none;font:inherit;color:inherit;text-align:start;cursor:pointer;border-radius:var(--ps-radius,8px)}",
+    ".m[aria-expanded=true]{font-weight:600}",
+    ".p{padding:0 12px 12px}",
+    "label{display:block;font-size:13px;margin:8px 0 3px}",
+    "input[type=text],input:not([type]){width:100%;padding:9px 10px;font:inherit;color:inherit;background:var(--ps-color-background,#fff);border:1px solid var(--ps-color-border,#9ca3af);border-radius:var(--ps-radius,8px)}",
+    "input[aria-invalid=true]{border-color:var(--ps-color-error,#b91c1c)}",
+    ":focus-visible{outline:2px solid var(--ps-color-primary,#1a56db);outline-offset:2px}",
+    ".row{display:flex;gap:10px}.row>div{flex:1}",
+    ".e{color:var(--ps-color-error,#b91c1c);font-size:13px;margin:3px 0 0}.e:empty{display:none}",
+    ".b{font-size:12px;margin:3px 0 0;min-height:1em}",
+    ".b[data-brand]::before{content:attr(data-brand);text-transform:uppercase;font-weight:700;font-size:10px;border:1px solid;border-radius:3px;padding:0 3px;margin-inline-end:6px}",
+    ".pay{display:block;width:100%;margin:14px 0 0;padding:11px;font:inherit;font-weight:600;color:#fff;background:var(--ps-color-primary,#1a56db);border:0;border-radius:var(--ps-radius,8px);cursor:pointer}",
+    ".pay:disabled{opacity:.6;cursor:progress}",
+    ".n,.c{font-size:13px;margin:8px 0 0}",
+    ".c a{color:inherit;margin-inline-end:10px}",
+    ".ok{display:flex;gap:8px;align-items:center;margin:10px 0 0}",
+    "dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:10px 0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}",
+    "dialog{width:min(600px,calc(100vw - 24px));height:min(720px,calc(100vh - 24px));max-width:none;max-height:none;padding:0;border:0;border-radius:var(--ps-radius,8px);display:flex;flex-direction:column}",
+    "dialog:not([open]){display:none}",
+    "dialog::backdrop{background:#0008}",
+    "dialog h2{font-size:16px;margin:0;padding:12px 14px;flex:1}",
+    ".h{display:flex;align-items:center;border-bottom:1px solid var(--ps-color-border,#d1d5db)}",
+    ".x{margin:6px;padding:8px 10px;font:inherit;background:none;border:1px solid var(--ps-color-border,#d1d5db);border-radius:var(--ps-radius,8px);cursor:pointer;color:inherit}",
+    "iframe{flex:1;width:100%;border:0}",
+);
+
+/// Adopts the stylesheet into `root`.
+pub fn adopt(root: &ShadowRoot) {
+    if let Ok(sheet) = CssStyleSheet::new() {
+        let _ = sheet.replace_sync(CSS);
+        js::set(root, "adoptedStyleSheets", &Array::of1(&sheet));
+    }
+}

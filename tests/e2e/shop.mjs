@@ -1,0 +1,56 @@
+// Fixtures for driving the demo storefront as a shopper. Elements inside the
+// drop-in's (open) shadow root are reached by Playwright's piercing CSS.
+import { test as base, expect } from "@playwright/test";
+
+export const yy = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
+
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    if (!process.env.PAYSESSION_DEMO_URL) throw new Error("PAYSESSION_DEMO_URL is not set (run scripts/test-e2e.sh)");
+    const problems = [];
+    page.csp = [];
+    page.on("pageerror", (e) => problems.push(String(e)));
+    page.on("console", (m) => {
+      const t = m.text();
+      if (/Content Security Policy|Refused to/i.test(t)) page.csp.push(t);
+      else if (m.type() === "error" && !/Failed to load resource/.test(t)) problems.push(t);
+    });
+    await page.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`), true);
+    });
+    await use(page);
+    expect(problems, "uncaught errors on the page").toEqual([]);
+  },
+});
+
+/** The cart → checkout step for a market (`COUNTRY:CURRENCY`), waiting for the drop-in. */
+export async function checkout(page, market = "NL:EUR") {
+  await page.goto("/");
+  await page.locator("#market").selectOption(market);
+  await page.locator("#checkout").click();
+  await expect(page.locator("button[aria-expanded]").first()).toBeVisible();
+}
+
+/** Types a card into the drop-in's card form. */
+export async function fillCard(page, number, { exp = `12/${yy}`, cvc = "123", name = "Ada Lovelace" } = {}) {
+  await page.locator("#num").fill(number);
+  await page.locator("#exp").fill(exp);
+  await page.locator("#cvc").fill(cvc);
+  await page.locator("#name").fill(name);
+}
+
+/** The confirmation step with an order id. */
+export async function expectDone(page) {
+  await expect(page.locator("#step-done")).toBeVisible();
+  await expect(page.locator("#order-id")).toHaveText(/^ord_/);
+}
+
+/** How many times the developer log shows `callback: NAME`. */
+export function callbacks(page, name) {
+  return page.locator("#log .what", { hasText: `callback: ${name}` }).count();
+}
+
+export const shot = (page, name) => page.screenshot({ path: `artifacts/e2e/${name}.png`, fullPage: true });
+
+export { expect };
