@@ -31,7 +31,7 @@ export default defineConfig({
     { name: "browser", testDir: "tests/browser", testMatch: /.*\.spec\.mjs/ },
     // The demo storefront served by `paysession-server --demo www/dist` (scripts/test-e2e.sh).
     { name: "e2e", testDir: "tests/e2e", testMatch: /.*\.spec\.(mjs|js|ts)/, timeout: 60_000,
-      expect: { timeout: 15_000 }, use: { baseURL: process.env.PAYSESSION_DEMO_URL } },
+      expect: { timeout: 15_000 }, outputDir: "artifacts/e2e-results", use: { baseURL: process.env.PAYSESSION_DEMO_URL } },
   ],
   webServer: {
     command: `node tests/browser/static-server.mjs ${staticPort}`,

@@ -1,0 +1,52 @@
+// Strict CSP with zero violations, and an axe-core scan with no violations.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { test, expect, checkout, fillCard, shot } from "./shop.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+test("the demo's strict CSP: widget, card form, errors and the 3-D Secure modal cause zero violations", async ({ page }) => {
+  await checkout(page, "DE:EUR");
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  expect(csp).toContain("style-src 'self'");
+  expect(csp).not.toContain("unsafe-inline");
+  await page.locator("#pay-creditCard").click(); // validation messages
+  await fillCard(page, "5454 5454 5454 5454");
+  await page.locator("#pay-creditCard").click();
+  await page.frameLocator("dialog iframe").locator("#password").waitFor();
+  await page.keyboard.press("Escape");
+  for (const t of ["payPal", "klarnaCredit", "sepaDebit", "wireTransfer", "giftCard"]) {
+    await page.locator(`#b-${t}`).click();
+  }
+  // The widget's styles really apply (adoptedStyleSheets, not blocked).
+  const bg = await page.locator("#pay-giftCard").evaluate((b) => getComputedStyle(b).backgroundColor);
+  expect(bg).not.toBe("rgba(0, 0, 0, 0)");
+  const styleAttrs = await page.evaluate(() => {
+    const root = document.querySelector(".paysession-dropin").shadowRoot;
+    return { styleEls: root.querySelectorAll("style").length, styleAttrs: root.querySelectorAll("[style]").length, sheets: root.adoptedStyleSheets.length };
+  });
+  expect(styleAttrs).toEqual({ styleEls: 0, styleAttrs: 0, sheets: 1 });
+  expect(await page.evaluate(() => window.__csp)).toEqual([]);
+  expect(page.csp).toEqual([]);
+});
+
+async function axe(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+}
+
+test("axe-core: no violations in the list, the card form with errors, and the modal", async ({ page }) => {
+  await checkout(page);
+  expect(await axe(page)).toEqual([]);
+  await page.locator("#pay-creditCard").click();
+  await expect(page.locator("#num-e")).not.toBeEmpty();
+  expect(await axe(page)).toEqual([]);
+  await shot(page, "a11y-errors");
+  await fillCard(page, "4917 6100 0000 0000");
+  await page.locator("#pay-creditCard").click();
+  await page.frameLocator("dialog iframe").locator("#password").waitFor();
+  expect(await axe(page)).toEqual([]);
+});
