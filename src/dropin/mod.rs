@@ -54,6 +54,10 @@ struct State {
     ready_fired: bool,
     resumed: bool,
     selected: Option<String>,
+    /// While mounted the widget keeps itself alive, so a page that does not
+    /// hold on to the `Dropin` (`createDropin(c).mount(t)`) does not lose it
+    /// to the garbage collector; `unmount` breaks the cycle.
+    alive: Option<Shared>,
 }
 
 /// What one mount put on the page; dropping it takes it all away.
@@ -100,6 +104,7 @@ impl Dropin {
             ready_fired: false,
             resumed: false,
             selected: None,
+            alive: None,
         };
         let state = Rc::new(RefCell::new(state));
         spawn(fetch_methods(Rc::downgrade(&state)));
@@ -256,6 +261,7 @@ impl Dropin {
                 modal: None,
             });
             s.generation = s.generation.wrapping_add(1);
+            s.alive = Some(self.state.clone());
             if s.methods.is_none() && !s.fetching {
                 s.fetching = true;
                 spawn(fetch_methods(weak));
@@ -270,9 +276,9 @@ impl Dropin {
         let old = match self.state.try_borrow_mut() {
             Ok(mut s) => {
                 s.generation = s.generation.wrapping_add(1);
-                s.mounted.take()
+                (s.mounted.take(), s.alive.take())
             }
-            Err(_) => None,
+            Err(_) => (None, None),
         };
         drop(old);
     }

@@ -8,6 +8,7 @@ test("card success: brand, grouping, pay label, one onSuccess", async ({ page })
   await expect(page.locator("#num")).toHaveValue("4242 4242 4242 4242");
   await expect(page.locator("#num-b")).toHaveText("Visa");
   await shot(page, "card-form");
+  await page.locator("#step-pay").screenshot({ path: "artifacts/e2e/dropin.png" });
   await page.locator("#pay-creditCard").dblclick();
   await expectDone(page);
   await shot(page, "card-done");

@@ -14,7 +14,7 @@ window.errPlain = (e) => ({
 window.resultPlain = (r) => ({ ...r, error: r.error ? window.errPlain(r.error) : undefined });
 
 try {
-  await init();
+  window.wasm = await init();
   window.sdk = sdk;
   window.PaySession = sdk.PaySession;
   window.sdkReady = true;
