@@ -98,9 +98,14 @@ export async function measureLoad(api, { seconds = 5, connections = 8, poolSize 
     out.paymentMethods = run("payment-methods", {
       BENCH_METHOD: "GET", BENCH_PATH: "/v1/sessions/{id}/payment-methods", BENCH_AUTH: PK, BENCH_IDS: poolFile,
     });
+    // With a fresh Idempotency-Key per request, as the SDK always sends one
+    // (the headline figure), and without one (the backend's bare write).
+    const sourceBody = JSON.stringify({ type: "creditCard", sessionId: "{id}", creditCard: CARD });
     out.createSource = run("create-source", {
-      BENCH_METHOD: "POST", BENCH_PATH: "/v1/sources", BENCH_AUTH: PK, BENCH_IDS: poolFile,
-      BENCH_BODY: JSON.stringify({ type: "creditCard", sessionId: "{id}", creditCard: CARD }),
+      BENCH_METHOD: "POST", BENCH_PATH: "/v1/sources", BENCH_AUTH: PK, BENCH_IDS: poolFile, BENCH_BODY: sourceBody, BENCH_IDEMPOTENCY: "1",
+    });
+    out.createSourceNoKey = run("create-source without Idempotency-Key", {
+      BENCH_METHOD: "POST", BENCH_PATH: "/v1/sources", BENCH_AUTH: PK, BENCH_IDS: poolFile, BENCH_BODY: sourceBody,
     });
     // Orders consume their session: prepare enough for the run at about the
     // create-source rate (+30%), within bounds; the run ends early if they run out.

@@ -47,8 +47,10 @@ window.addEventListener("load", async () => {
     const mountStart = navToReady - mountToReady;
     const api = q.get("api");
     const fetches = performance.getEntriesByType("resource").filter((e) => api && e.name.startsWith(api) && e.startTime >= mountStart);
-    const apiMs = fetches.length ? Math.max(...fetches.map((e) => e.responseEnd)) - Math.min(...fetches.map((e) => e.startTime)) : 0;
-    window.__bench = { mountToReady, navToReady, mountStart, apiMs };
+    const apiStart = fetches.length ? Math.min(...fetches.map((e) => e.startTime)) : navToReady;
+    const apiMs = fetches.length ? Math.max(...fetches.map((e) => e.responseEnd)) - apiStart : 0;
+    // mount() → first API request (set-up), the requests, last answer → onReady (render).
+    window.__bench = { mountToReady, navToReady, mountStart, apiMs, beforeApi: apiStart - mountStart, afterApi: mountToReady - (apiStart - mountStart) - apiMs };
   } catch (e) {
     window.__bench = { error: String(e && (e.message || e.code) || e) };
   }
@@ -65,7 +67,7 @@ export const stats = (xs) => {
  * `url(variant)` returns the page URL for one load (it may create a session).
  */
 export async function measureReady(variants, loads, url) {
-  const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], mountStart: [], apiMs: [], errors: [] }]));
+  const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], mountStart: [], apiMs: [], beforeApi: [], afterApi: [], errors: [] }]));
   for (let i = 0; i < loads; i++) {
     for (const v of variants) {
       let b = null;
@@ -75,7 +77,7 @@ export async function measureReady(variants, loads, url) {
         await page.goto(await url(v));
         const r = await page.waitForFunction(() => window.__bench, null, { timeout: 20000 }).then((h) => h.jsonValue());
         if (r.error) samples[v].errors.push(r.error);
-        else for (const k of ["navToReady", "mountToReady", "mountStart", "apiMs"]) samples[v][k].push(r[k]);
+        else for (const k of ["navToReady", "mountToReady", "mountStart", "apiMs", "beforeApi", "afterApi"]) samples[v][k].push(r[k]);
       } catch (e) {
         samples[v].errors.push(String(e.message || e).split("\n")[0]);
       } finally {
@@ -88,6 +90,8 @@ export async function measureReady(variants, loads, url) {
     mountToReady: s.mountToReady.length ? stats(s.mountToReady) : null,
     mountStart: s.mountStart.length ? stats(s.mountStart) : null,
     apiMs: s.apiMs.length ? stats(s.apiMs) : null,
+    beforeApi: s.beforeApi.length ? stats(s.beforeApi) : null,
+    afterApi: s.afterApi.length ? stats(s.afterApi) : null,
     errors: s.errors,
   }]));
 }

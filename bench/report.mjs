@@ -50,8 +50,9 @@ export function targets(r) {
   const srcRatio = ld?.createSource && ld?.healthz ? ld.createSource.rps / ld.healthz.rps : null;
   t.push({ name: "create-source throughput, durable commits", target: "≥ 25 % of GET /healthz", figure: srcRatio == null ? "–" : `${(srcRatio * 100).toFixed(1)} % (${ld.createSource.rps.toFixed(0)} vs ${ld.healthz.rps.toFixed(0)} req/s)`, ok: srcRatio == null ? null : srcRatio >= 0.25 });
   // "No growth": wasm linear memory must not grow; the JS heap may wobble by
-  // less than 64 KiB (allocator and inline-cache noise after a forced GC).
-  const grew = m ? m.wasmGrowth > 0 || m.heapGrowth > 65536 || m.domGrowth > 0 : null;
+  // less than 256 KiB over the run (V8 feedback and allocator noise after a
+  // forced GC; one leaked drop-in per cycle shows as megabytes).
+  const grew = m ? m.wasmGrowth > 0 || m.heapGrowth > 262144 || m.domGrowth > 0 : null;
   t.push({ name: `memory across ${m?.cycles ?? 1000} mount/unmount cycles`, target: "no growth", figure: m ? `wasm ${signed(m.wasmGrowth)} B, JS heap ${signed(m.heapGrowth)} B, DOM nodes ${signed(m.domGrowth)}` : "–", ok: grew == null ? null : !grew });
   return t;
 }
@@ -89,7 +90,9 @@ export function renderReport(r, errors = {}) {
   L.push(`| navigation start → onReady, ms: median (min–max) | ${range(rd.paysession?.navToReady)} | ${range(rd.adyen?.navToReady)} | ${notTimed} |`);
   L.push(`| mount() → onReady, ms: median (min–max) | ${range(rd.paysession?.mountToReady)} | ${range(rd.adyen?.mountToReady)} | not timed (as above) |`);
   L.push(`| of which: navigation start → mount() call (HTML, bundle, wasm compile), ms: median | ${f1(rd.paysession?.mountStart?.median)} | ${f1(rd.adyen?.mountStart?.median)} | – |`);
-  L.push(`| of which: inside mount → ready, the API fetch (CORS preflight + GET), ms: median | ${f1(rd.paysession?.apiMs?.median)} | none | – |`);
+  L.push(`| of which, inside mount → ready: set-up until the first API request, ms: median | ${f1(rd.paysession?.beforeApi?.median)} | (no API request: all of mount → ready) | – |`);
+  L.push(`| of which, inside mount → ready: the API fetch (CORS preflight + GET), ms: median | ${f1(rd.paysession?.apiMs?.median)} | none | – |`);
+  L.push(`| of which, inside mount → ready: last answer → onReady (render), ms: median | ${f1(rd.paysession?.afterApi?.median)} | – | – |`);
   L.push(`| what mount() waits for | GET /v1/sessions/{id}/payment-methods from the real backend (release build, loopback), a fresh session per load | nothing over the network: advanced flow with a local payment-methods response | – |`);
   L.push(`| loads (fresh profile each, interleaved) | ${rd.paysession?.navToReady?.n ?? "–"} | ${rd.adyen?.navToReady?.n ?? "–"} | – |`);
   L.push("");
@@ -111,7 +114,9 @@ export function renderReport(r, errors = {}) {
     L.push(`wrk, 1 thread, ${ld.connections} connections, ${ld.seconds} s per route, loopback; the load generator shares the ${mc.nproc} cores with the server.`, "");
     L.push("| route | key | req/s | p50 ms | p99 ms | vs GET /healthz | requests | non-2xx |", "|---|---|---|---|---|---|---|---|");
     const rows = [["healthz", "GET /healthz (ceiling)", "–"], ["createSession", "POST /v1/sessions", "sk"], ["paymentMethods", "GET /v1/sessions/{id}/payment-methods", "pk"],
-      ["createSource", "POST /v1/sources (card 4242…)", "pk"], ["createOrder", "POST /v1/orders (pre-funded sessions)", "sk"]];
+      ["createSource", "POST /v1/sources (card 4242…, a fresh Idempotency-Key each, as the SDK sends)", "pk"],
+      ["createSourceNoKey", "POST /v1/sources (card 4242…, no Idempotency-Key)", "pk"],
+      ["createOrder", "POST /v1/orders (pre-funded sessions)", "sk"]];
     for (const [k, label, key] of rows) {
       const x = ld.routes[k];
       if (!x) { L.push(`| ${label} | ${key} | – | – | – | – | – | – |`); continue; }
@@ -141,7 +146,7 @@ export function renderReport(r, errors = {}) {
     "- **Time to ready**: headless Chromium (flags in bench/ready.mjs), a new browser on a fresh `--user-data-dir` per load (cold HTTP cache, cold compile cache), pages and bundles served from a static server on 127.0.0.1, variants interleaved load by load. The page calls `window.benchMount(el)` on `load`; *navigation start → onReady* is `performance.now()` at onReady (its time origin is the navigation start), *mount() → onReady* is measured inside the page from before `new PaySession(…)` / `AdyenCheckout(…)` to the onReady callback. Ours creates a fresh session per load beforehand (POST /v1/sessions with sk_test_default, not timed) and its onReady waits for the payment methods from the real backend; Adyen's uses its advanced flow with a local payment-methods response (no network).",
     "- **createSource overhead**: one page, one `PaySession`, one session; the SDK's first call is captured (URL, headers, JSON body — including the `browserInfo` the SDK adds) and replayed by a raw `fetch` with a fresh `Idempotency-Key` per request. After one untimed pair, SDK and raw requests alternate (A B B A …) so neither always goes first; each sample is `performance.now()` around the awaited call, including reading the JSON answer. Every source is `chargeable` (checked). The CORS preflight is cached after the warm-up for both paths.",
     "- **Backend under load**: the release build on a fresh temporary SQLite database (durable commits: WAL, synchronous=FULL) on loopback; wrk (bench/load/wrk.lua) with one thread and a few keep-alive connections, one short run per route, GET /healthz of the same server as the ceiling. Payment methods and create-source rotate over a pool of pre-created sessions; create-order uses sessions pre-funded beforehand (create session + card source + attach), one order per session. Latency is wrk's per-request latency. With 2 cores the load generator competes with the server for CPU, so these figures are lower bounds and the ratios matter more than the absolute numbers.",
-    "- **Memory**: a lab page (bench/lab/lab.js) bundles the SDK the same way and imports the module's `memory` export beside it (webpack hands both imports the same instance). Chromium runs with `--enable-precise-memory-info --js-flags=--expose-gc`; before each reading `gc()` runs three times with a 50 ms pause (so FinalizationRegistry callbacks that free wasm-side objects run). Reading 1: after the first mount's onReady. Then that drop-in is unmounted and N cycles of `createDropin({sessionId, onReady}).mount(el)` → wait for onReady → `unmount()` run (no `free()`, as a storefront would not call it); reading 2 with one drop-in mounted again, after its onReady. wasm memory never shrinks, so its growth is the high-water mark's growth. Two scenarios, each in a fresh browser: the callbacks close over the drop-in (the headline figure and the target; a storefront's `onReady: () => dropin.…` does this) and the callbacks reference nothing of it. JS heap growth under 64 KiB counts as no growth (allocator and inline-cache noise after a forced GC).",
+    "- **Memory**: a lab page (bench/lab/lab.js) bundles the SDK the same way and imports the module's `memory` export beside it (webpack hands both imports the same instance). Chromium runs with `--enable-precise-memory-info --js-flags=--expose-gc`; before each reading `gc()` runs three times with a 50 ms pause (so FinalizationRegistry callbacks that free wasm-side objects run). Reading 1: after the first mount's onReady. Then that drop-in is unmounted and N cycles of `createDropin({sessionId, onReady}).mount(el)` → wait for onReady → `unmount()` run (no `free()`, as a storefront would not call it); reading 2 with one drop-in mounted again, after its onReady. wasm memory never shrinks, so its growth is the high-water mark's growth. Two scenarios, each in a fresh browser: the callbacks close over the drop-in (the headline figure and the target; a storefront's `onReady: () => dropin.…` does this) and the callbacks reference nothing of it. JS heap growth under 256 KiB over the run counts as no growth (V8 feedback and allocator noise after a forced GC; a drop-in leaked per cycle costs about 2.6 kB, megabytes over the run).",
   );
   L.push("");
   const analysis = fileURLToPath(new URL("./analysis.md", import.meta.url));

@@ -2,10 +2,12 @@
 // and written to docs/BENCHMARKS.md with --report. Nothing is asserted here.
 //   node bench/run.mjs --api URL [--loads 20] [--iterations 300] [--cycles 1000]
 //     [--load-seconds 5] [--connections 8] [--report FILE] [--json FILE] [--no-build]
+//   node bench/run.mjs --render results.json --report FILE   (re-renders a saved run,
+//     e.g. after editing bench/analysis.md; no measurement)
 // Each section runs on its own: a failing one is reported and the rest go on;
 // the exit status is 1 if any section failed to produce its figures.
 import { spawnSync } from "node:child_process";
-import { writeFileSync, mkdirSync, readdirSync } from "node:fs";
+import { writeFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureSizes, OUT } from "./sizes.mjs";
@@ -30,10 +32,10 @@ export function parseArgs(argv) {
     else if (a === "--report") o.report = v();
     else if (a === "--json") o.json = v();
     else if (a === "--no-build") o.build = false;
-    else if (a === "--server-build") o.serverBuild = v();
+    else if (a === "--render") o.render = v();
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!o.api) throw new Error("--api URL is required (a running paysession-server)");
+  if (!o.api && !o.render) throw new Error("--api URL is required (a running paysession-server)");
   return o;
 }
 
@@ -87,7 +89,7 @@ export async function runAll(o, log = console.log) {
           ? `${site.url}/paysession/index.html?api=${encodeURIComponent(o.api)}&session=${await createSession(o.api)}`
           : `${site.url}/${v}/index.html`);
       for (const [v, x] of Object.entries(r)) {
-        log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), nav→mount() ${ms(x.mountStart?.median)} ms, API fetch ${ms(x.apiMs?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
+        log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), nav→mount() ${ms(x.mountStart?.median)} ms, before API ${ms(x.beforeApi?.median)} ms, API fetch ${ms(x.apiMs?.median)} ms, after API ${ms(x.afterApi?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
         if (!x.navToReady || x.errors.length) throw new Error(`${v}: ${x.errors.length} failed loads: ${x.errors[0]}`);
       }
       return r;
@@ -123,6 +125,12 @@ export async function runAll(o, log = console.log) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const o = parseArgs(process.argv.slice(2));
+  if (o.render) {
+    const { results, errors } = JSON.parse(readFileSync(o.render, "utf8"));
+    const md = renderReport(results, errors);
+    if (o.report) writeFileSync(o.report, md); else console.log(md);
+    process.exit(0);
+  }
   const t0 = performance.now();
   const { results, errors } = await runAll(o);
   results.totalSeconds = (performance.now() - t0) / 1000;

@@ -108,19 +108,24 @@ async function snapshot() {
 /**
  * Mounts a drop-in and resolves with it at onReady. `captures`: the callbacks
  * close over the drop-in (as `onReady: () => dropin.…` in a storefront would);
- * otherwise they reference nothing of it.
+ * otherwise they are made in a scope that cannot see it (V8 shares one
+ * context among the closures of a scope, so a sibling closure that names the
+ * drop-in would make every callback retain it).
  */
 function mountReady(ps, target, sessionId, captures) {
-  return new Promise((resolve, reject) => {
-    let done = null;
-    const dropin = ps.createDropin({
-      sessionId,
-      onReady: captures ? () => resolve(dropin) : () => done(),
-      onError: (e) => reject(new Error(JSON.stringify(e))),
-    });
-    done = () => resolve(dropin);
-    dropin.mount(target);
+  let dropin = null;
+  const ready = new Promise((resolve, reject) => {
+    const cb = captures
+      ? { onReady: () => resolve(dropin), onError: (e) => reject(new Error(JSON.stringify(e))) }
+      : blindCallbacks(resolve, reject);
+    dropin = ps.createDropin({ sessionId, ...cb });
   });
+  dropin.mount(target);
+  return ready.then(() => dropin);
+}
+
+function blindCallbacks(resolve, reject) {
+  return { onReady: () => resolve(), onError: (e) => reject(new Error(JSON.stringify(e))) };
 }
 
 /**

@@ -3,6 +3,7 @@
 --   "{id}" in the path or body is replaced by the next line of BENCH_IDS;
 --   BENCH_ONCE=1: each id is used once, the thread stops when all are answered
 --   (later requests go to /healthz, at most one per connection, and are counted);
+--   BENCH_IDEMPOTENCY=1: a fresh Idempotency-Key on every request (as the SDK sends);
 --   BENCH_REPORT: a file where done() writes the summary as JSON.
 local method = os.getenv("BENCH_METHOD") or "GET"
 local path = os.getenv("BENCH_PATH") or "/healthz"
@@ -10,6 +11,8 @@ local auth = os.getenv("BENCH_AUTH")
 local body = os.getenv("BENCH_BODY")
 local ids_file = os.getenv("BENCH_IDS")
 local once = os.getenv("BENCH_ONCE") == "1"
+local idem = os.getenv("BENCH_IDEMPOTENCY") == "1"
+local prefix = "wrk-" .. os.time() .. "-" .. tostring({}):gsub("[^%x]", "")
 
 local ids = {}
 if ids_file and ids_file ~= "" then
@@ -24,10 +27,11 @@ local next_id, answered, n = 0, 0, 0
 
 request = function()
   n = n + 1
+  if idem then headers["Idempotency-Key"] = prefix .. "-" .. n end
   if #ids == 0 then return wrk.format(method, path, headers, body) end
   next_id = next_id + 1
   if next_id > #ids then
-    if once then return wrk.format("GET", "/healthz", {}) end
+    if once then return wrk.format("GET", "/healthz", { ["Accept"] = "text/plain" }) end
     next_id = 1
   end
   local id = ids[next_id]
