@@ -1,9 +1,11 @@
-//! Storage behind a trait so another engine can be added. Every write is one
-//! transaction ([`Write`]); a session update is version-checked
+//! Storage behind a trait so another engine can be added. Every write is
+//! atomic ([`Write`]; SQLite folds concurrent writes into one group commit,
+//! each in its own savepoint); a session update is version-checked
 //! (`UPDATE … WHERE id = ? AND version = ?`), so of N concurrent writers that
 //! read the same version exactly one wins.
 
 pub mod sqlite;
+mod writer;
 
 use crate::model::{OrderRec, SessionRec, SourceRec};
 
