@@ -39,15 +39,36 @@ fn unauthorized(msg: &str) -> AppError {
     ))
 }
 
+/// A public key sent as `?key=pk_…` on a GET. Such a request carries only
+/// CORS-safelisted headers, so a browser sends it without a preflight (one
+/// round trip less before the drop-in can render). Public keys are public by
+/// design; the request log never records the query.
+fn query_key(parts: &Parts) -> Option<String> {
+    if parts.method != axum::http::Method::GET {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query()?).ok()?;
+    pairs.into_iter().find(|(k, _)| k == "key").map(|(_, v)| v)
+}
+
 impl FromRequestParts<AppState> for AnyKey {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
-        let Some(token) = bearer(&parts.headers) else {
-            return Err(unauthorized(
-                "Send an API key as `Authorization: Bearer <key>`.",
-            ));
+        let (token, in_url) = match bearer(&parts.headers) {
+            Some(t) => (t.to_owned(), false),
+            None => match query_key(parts) {
+                Some(k) => (k, true),
+                None => {
+                    return Err(unauthorized(
+                        "Send an API key as `Authorization: Bearer <key>`.",
+                    ))
+                }
+            },
         };
-        match s.config.by_key(token) {
+        match s.config.by_key(&token) {
+            Some((_, KeyKind::Secret)) if in_url => Err(unauthorized(
+                "A secret key may not travel in a URL: send it as `Authorization: Bearer <key>` from your server.",
+            )),
             Some((m, kind)) => Ok(AnyKey {
                 merchant: m.clone(),
                 kind,

@@ -254,6 +254,9 @@ pub fn query_pairs(
         .map_err(|_| AppError::bad_request(ErrorCode::InvalidParameter, "Malformed query."))?;
     let mut out = std::collections::HashMap::new();
     for (k, v) in pairs {
+        if k == "key" {
+            continue; // a public key in the URL, read by `auth`
+        }
         if !allowed.contains(&k.as_str()) {
             return Err(AppError::validation(
                 ErrorCode::UnknownParameter,

@@ -132,3 +132,59 @@ async fn cors_allows_the_configured_origins() {
     }
     s.stop().await;
 }
+
+/// A GET without an Authorization header.
+async fn no_auth(s: &Server, path: &str) -> Resp {
+    s.send(Method::GET, path, None, None, &[]).await
+}
+
+#[tokio::test]
+async fn a_public_key_in_the_url_reads_without_a_preflight_but_a_secret_key_never_does() {
+    let s = start().await;
+    let sid = id(&s.session(1000, "EUR", "DE").await);
+
+    // GET with ?key=pk_… and no Authorization header: a CORS "simple request".
+    let pm = no_auth(&s, &format!("/v1/sessions/{sid}/payment-methods?key={PK}")).await;
+    assert_eq!(pm.status.as_u16(), 200, "{}", pm.text);
+    assert_eq!(pm.body["sessionInformation"]["amount"], 1000);
+    let lookup = no_auth(
+        &s,
+        &format!("/v1/payment-methods?currency=EUR&country=DE&key={PK}"),
+    )
+    .await;
+    assert_eq!(lookup.status.as_u16(), 200, "{}", lookup.text);
+
+    // A secret key is refused in a URL, even on a route it could use with the header.
+    no_auth(&s, &format!("/v1/sessions/{sid}?key={SK}"))
+        .await
+        .expect_error(401, "invalid_api_key");
+    no_auth(&s, &format!("/v1/sessions/{sid}/payment-methods?key={SK}"))
+        .await
+        .expect_error(401, "invalid_api_key");
+    // Another merchant's public key still sees nothing of this session.
+    no_auth(
+        &s,
+        &format!("/v1/sessions/{sid}/payment-methods?key=pk_test_other"),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    no_auth(
+        &s,
+        &format!("/v1/sessions/{sid}/payment-methods?key=pk_nope"),
+    )
+    .await
+    .expect_error(401, "invalid_api_key");
+
+    // Writes take the key only from the header.
+    let r = s
+        .send(
+            Method::POST,
+            &format!("/v1/sources?key={PK}"),
+            None,
+            Some(serde_json::json!({"type": "wireTransfer", "sessionId": sid, "wireTransfer": {}})),
+            &[],
+        )
+        .await;
+    r.expect_error(401, "invalid_api_key");
+    s.stop().await;
+}
