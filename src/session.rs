@@ -146,11 +146,11 @@ impl PaySession {
 
     /// Creates a drop-in for a session; `mount(target)` shows it.
     /// Throws a `PaySessionError` for a bad configuration.
-    #[wasm_bindgen(js_name = createDropin)]
+    #[wasm_bindgen(js_name = createDropin, unchecked_return_type = "Dropin")]
     pub fn create_dropin(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DropinConfiguration")] config: JsValue,
-    ) -> Result<Dropin, JsValue> {
-        Dropin::new(self.client.clone(), &config).map_err(|e| e.to_js())
+    ) -> Result<JsValue, JsValue> {
+        Dropin::create(self.client.clone(), &config).map_err(|e| e.to_js())
     }
 }

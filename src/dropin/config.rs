@@ -47,9 +47,12 @@ const CONFIG: &[Field] = &[
     opt("onCancel", Kind::Func),
 ];
 
-/// A checked configuration. `options`, `on_success` and `on_cancel` are
-/// kept for the payment forms that grow on this plumbing.
-#[allow(dead_code)]
+/// A checked configuration. The JavaScript parts (`options` and the
+/// callbacks) are held only while mounted: [`Config::acquire`] takes them from
+/// the checked config object (kept on the JS side, see `Dropin`) at `mount`,
+/// [`Config::release`] drops them at `unmount`. Rust never holds a callback of
+/// an unmounted drop-in, so a callback that captures the drop-in cannot keep
+/// it alive through wasm-bindgen's heap (a GC root).
 pub struct Config {
     /// The session.
     pub session_id: String,
@@ -70,11 +73,11 @@ pub struct Config {
 }
 
 impl Config {
-    /// Checks `config` (throws nothing; returns the error).
-    pub fn parse(config: &JsValue) -> Result<Config, SdkError> {
+    /// Checks `config` (throws nothing; returns the error). Also returns the
+    /// checked copy, whose JS parts [`Config::acquire`] reads at each mount.
+    pub fn parse(config: &JsValue) -> Result<(Config, JsValue), SdkError> {
         let c = schema::clean(config, CONFIG, "", "config")?;
         let session_id = check_id(&js::get(&c, "sessionId"), "sessionId")?;
-        let func = |k: &str| js::get(&c, k).dyn_into::<Function>().ok();
         let pmc = js::get(&c, "paymentMethodConfiguration");
         let list = |k: &str| -> Option<Vec<String>> {
             js::get(&pmc, k)
@@ -90,16 +93,36 @@ impl Config {
                 ));
             }
         }
-        Ok(Config {
+        let config = Config {
             session_id,
-            options: js::get(&c, "options"),
-            on_success: func("onSuccess"),
-            on_error: func("onError"),
-            on_ready: func("onReady"),
-            on_cancel: func("onCancel"),
+            options: JsValue::UNDEFINED,
+            on_success: None,
+            on_error: None,
+            on_ready: None,
+            on_cancel: None,
             enabled: list("enabledPaymentMethods"),
             disabled: list("disabledPaymentMethods").unwrap_or_default(),
-        })
+        };
+        Ok((config, c.into()))
+    }
+
+    /// Takes the options and callbacks from the checked config object `c`.
+    pub fn acquire(&mut self, c: &JsValue) {
+        let func = |k: &str| js::get(c, k).dyn_into::<Function>().ok();
+        self.options = js::get(c, "options");
+        self.on_success = func("onSuccess");
+        self.on_error = func("onError");
+        self.on_ready = func("onReady");
+        self.on_cancel = func("onCancel");
+    }
+
+    /// Drops every JavaScript handle (options, callbacks).
+    pub fn release(&mut self) {
+        self.options = JsValue::UNDEFINED;
+        self.on_success = None;
+        self.on_error = None;
+        self.on_ready = None;
+        self.on_cancel = None;
     }
 
     /// Whether the configuration lets `t` be shown.

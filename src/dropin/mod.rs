@@ -35,14 +35,48 @@ type Shared = Rc<RefCell<State>>;
 type WeakState = Weak<RefCell<State>>;
 
 /// A drop-in for one session.
+///
+/// Memory: the checked config (options and callbacks) lives on the JS side,
+/// as a hidden property of this wrapper; Rust keeps only a `WeakRef` to it and
+/// a strong reference while mounted. A page's callback that captures the
+/// drop-in (`onReady: () => d.unmount()`) thus forms a cycle wholly inside the
+/// JS heap once unmounted, which the GC collects; wasm-bindgen's
+/// `FinalizationRegistry` then frees the Rust state.
 #[wasm_bindgen]
 pub struct Dropin {
     state: Shared,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    type WeakRef;
+    #[wasm_bindgen(catch, constructor)]
+    fn new(target: &JsValue) -> Result<WeakRef, JsValue>;
+    #[wasm_bindgen(method)]
+    fn deref(this: &WeakRef) -> JsValue;
+}
+
+/// The config object as Rust holds it: weakly (or strongly where the browser
+/// has no `WeakRef`; it then has no `FinalizationRegistry` either).
+enum Held {
+    Weak(WeakRef),
+    Strong(JsValue),
+}
+
+impl Held {
+    fn get(&self) -> JsValue {
+        match self {
+            Held::Weak(w) => w.deref(),
+            Held::Strong(v) => v.clone(),
+        }
+    }
+}
+
 struct State {
     client: Rc<Client>,
     config: Config,
+    /// The checked config object, for [`Config::acquire`] at each mount.
+    held: Held,
     /// `None` while the catalog of a non-English locale loads.
     texts: Option<Texts>,
     /// The payment-methods answer, once it is in.
@@ -84,9 +118,14 @@ impl Drop for Mounted {
 }
 
 impl Dropin {
-    /// Checks the configuration and starts loading the payment methods.
-    pub fn new(client: Rc<Client>, config: &JsValue) -> Result<Dropin, SdkError> {
-        let config = Config::parse(config)?;
+    /// Checks the configuration, starts loading the payment methods and
+    /// returns the JS wrapper, which owns the checked config object.
+    pub fn create(client: Rc<Client>, config: &JsValue) -> Result<JsValue, SdkError> {
+        let (config, cfg) = Config::parse(config)?;
+        let held = match WeakRef::new(&cfg) {
+            Ok(w) => Held::Weak(w),
+            Err(_) => Held::Strong(cfg.clone()),
+        };
         let locale = client.locale.clone();
         let english = i18n::built_in(&locale);
         let texts = english.then(|| Texts {
@@ -96,6 +135,7 @@ impl Dropin {
         let state = State {
             client,
             config,
+            held,
             texts,
             methods: None,
             fetching: true,
@@ -111,7 +151,17 @@ impl Dropin {
         if !english {
             spawn(fetch_catalog(Rc::downgrade(&state), locale));
         }
-        Ok(Dropin { state })
+        let wrapper = JsValue::from(Dropin { state });
+        let desc = js::object();
+        js::set(&desc, "value", &cfg);
+        if let Some(o) = wrapper.dyn_ref::<js_sys::Object>() {
+            js_sys::Object::define_property(
+                o,
+                &js_sys::Symbol::for_("paysession.config").into(),
+                &desc,
+            );
+        }
+        Ok(wrapper)
     }
 }
 
@@ -216,6 +266,8 @@ impl Dropin {
                 return Ok(());
             };
             s.mounted = None;
+            let cfg = s.held.get();
+            s.config.acquire(&cfg);
             let host = el(&doc, "div", "paysession-dropin", "");
             let init = ShadowRootInit::new(ShadowRootMode::Open);
             let root = host.attach_shadow(&init).map_err(|_| not_found().to_js())?;
@@ -276,6 +328,7 @@ impl Dropin {
         let old = match self.state.try_borrow_mut() {
             Ok(mut s) => {
                 s.generation = s.generation.wrapping_add(1);
+                s.config.release();
                 (s.mounted.take(), s.alive.take())
             }
             Err(_) => (None, None),

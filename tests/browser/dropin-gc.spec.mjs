@@ -1,0 +1,106 @@
+// Garbage collection of drop-ins whose callbacks capture them: 1,000
+// createDropin → mount → onReady → unmount cycles, with the page's callbacks
+// closing over the drop-in (`onReady: () => d.unmount()`), leave no live
+// drop-in and no wasm memory growth after a forced GC. Chromium runs with
+// `--js-flags=--expose-gc` (this file's own browser) so the page can call gc().
+import { test, expect, API, PK, createSession } from "./fixtures.mjs";
+import config from "../../playwright.config.mjs";
+
+const launch = config.use.launchOptions;
+test.use({
+  launchOptions: {
+    ...launch,
+    args: [...launch.args, "--enable-precise-memory-info", "--js-flags=--expose-gc"],
+  },
+});
+
+test("1,000 drop-ins whose callbacks capture them are all collected after unmount", async ({ sdkPage }) => {
+  test.setTimeout(120_000);
+  const s = await createSession({ country: "NL" });
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    if (typeof gc !== "function") throw new Error("no gc(): Chromium needs --js-flags=--expose-gc");
+    const p = new PaySession(pk, { apiBase: api });
+    const host = document.getElementById("drop-in");
+    let created = 0, collected = 0, readies = 0;
+    const registry = new FinalizationRegistry(() => { collected++; });
+    const cycle = () => new Promise((resolve, reject) => {
+      const d = p.createDropin({
+        sessionId: sid,
+        // Every callback closes over the drop-in, as a storefront's would.
+        onReady: () => { readies++; d.unmount(); resolve(); },
+        onSuccess: () => console.log(d),
+        onError: (e) => reject(new Error(`onError ${JSON.stringify(e)} ${d}`)),
+        onCancel: () => console.log(d),
+      });
+      registry.register(d, null);
+      created++;
+      d.mount(host);
+    });
+    const collect = async () => {
+      for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); }
+    };
+    const reading = () => ({
+      live: created - collected,
+      mem: wasm.memory.buffer.byteLength,
+      heap: performance.memory.usedJSHeapSize,
+      nodes: document.getElementsByTagName("*").length,
+    });
+    for (let i = 0; i < 100; i++) await cycle(); // warm-up: the allocator reaches its working size
+    await collect();
+    const before = reading();
+    for (let i = 0; i < 1000; i++) await cycle();
+    await collect();
+    const after = reading();
+    // Mount after unmount still works with the same callbacks, and a mounted
+    // drop-in the page does not reference survives GC.
+    let again = 0;
+    await new Promise((resolve) => {
+      const d = p.createDropin({ sessionId: sid, onReady: () => { again++; resolve(); } });
+      d.mount(host);
+    });
+    await collect();
+    const mounted = host.querySelectorAll(".paysession-dropin").length;
+    return { before, after, created, readies, again, mounted };
+  }, { api: API, pk: PK, sid: s.id });
+  console.log(
+    `gc check: live drop-ins ${out.before.live} → ${out.after.live} of ${out.created}, ` +
+    `wasm memory ${out.before.mem} → ${out.after.mem} B, JS heap ${out.before.heap} → ${out.after.heap} B ` +
+    `(${out.after.heap - out.before.heap >= 0 ? "+" : ""}${out.after.heap - out.before.heap}), nodes ${out.before.nodes} → ${out.after.nodes}`,
+  );
+  expect(out.readies).toBe(1100);
+  expect(out.after.live).toBeLessThanOrEqual(2);
+  expect(out.after.mem).toBe(out.before.mem);
+  expect(out.after.heap - out.before.heap).toBeLessThan(256 * 1024);
+  expect(out.after.nodes).toBe(out.before.nodes);
+  expect(out.again).toBe(1);
+  expect(out.mounted).toBe(1);
+});
+
+test("mount after unmount fires the same callbacks again (each once per outcome)", async ({ sdkPage }) => {
+  const s = await createSession({ country: "NL" });
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const events = [];
+    let ready;
+    const d = new PaySession(pk, { apiBase: api }).createDropin({
+      sessionId: sid,
+      onReady: (x) => { events.push(["ready", x.paymentMethodTypes.length > 0]); ready(); },
+      onError: (x) => events.push(["error", x.errors[0].code]),
+    });
+    await new Promise((r) => { ready = r; d.mount("drop-in"); });
+    d.unmount();
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+    d.mount("drop-in");
+    await new Promise((r) => setTimeout(r, 300));
+    const root = document.querySelector(".paysession-dropin").shadowRoot;
+    // An invalid form is a field error, not onError; a decline is onError, once.
+    const y = String((new Date().getFullYear() + 1) % 100);
+    const set = (id, v) => { const i = root.getElementById(id); i.value = v; };
+    set("num", "4000 0000 0000 0002"); set("exp", `12/${y}`); set("cvc", "123"); set("name", "Ada");
+    root.getElementById("pay-creditCard").click();
+    for (let i = 0; i < 100 && !events.some((e) => e[0] === "error"); i++) await new Promise((r) => setTimeout(r, 50));
+    d.unmount();
+    return events;
+  }, { api: API, pk: PK, sid: s.id });
+  expect(out).toEqual([["ready", true], ["error", "card_declined"]]);
+});
