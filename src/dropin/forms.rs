@@ -341,10 +341,9 @@ fn format(root: &ShadowRoot, i: &Element, fid: &str) {
         }
         "exp" => {
             let d: String = d.chars().take(4).collect();
-            if d.len() > 2 && !v.ends_with('/') {
-                [&d[..2], "/", &d[2..]].concat()
-            } else {
-                d
+            match (d.get(..2), d.get(2..)) {
+                (Some(a), Some(b)) if !b.is_empty() && !v.ends_with('/') => [a, "/", b].concat(),
+                _ => d,
             }
         }
         "cvc" => d.chars().take(4).collect(),

@@ -94,9 +94,14 @@ impl Texts {
             .into()
     }
 
-    /// `t(key)` with `{name}` replaced by `value`.
+    /// `t(key)` with (the first) `{name}` replaced by `value`.
     pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
-        self.t(key).replace(name, value)
+        let s = self.t(key);
+        let n = name.len();
+        match find(&s, name).and_then(|i| Some((s.get(..i)?, s.get(i + n..)?))) {
+            Some((a, b)) => [a, value, b].concat(),
+            None => s,
+        }
     }
 
     /// The message for an error code, else the generic one.
@@ -130,6 +135,15 @@ impl Texts {
             .and_then(|s| s.as_string())
             .unwrap_or_default()
     }
+}
+
+/// The byte offset of `needle` in `hay` (a plain scan: no `StrSearcher`, no panic path).
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    if n.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes().windows(n.len()).position(|w| w == n)
 }
 
 /// Whether `locale` is the built-in English.

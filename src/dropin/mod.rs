@@ -166,7 +166,13 @@ impl Dropin {
 }
 
 /// Runs a future to completion on the microtask queue.
+/// Not generic: one promise wrapper for every drop-in task.
 fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
+    spawn_boxed(Box::pin(f))
+}
+
+#[inline(never)]
+fn spawn_boxed(f: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
     let _ = crate::session::promise(Box::pin(async move {
         f.await;
         Ok(JsValue::UNDEFINED)

@@ -299,8 +299,9 @@ fn redirect(s: &mut State, gen: u32, ty: &str, source: &JsValue) -> Fire {
 
 /// `http://host:port` of the API base.
 fn origin(base: &str) -> &str {
-    let start = base.find("://").map_or(0, |i| i + 3);
-    base[start..].find('/').map_or(base, |i| &base[..start + i])
+    let start = super::i18n::find(base, "://").map_or(0, |i| i + 3);
+    let end = base.bytes().skip(start).position(|b| b == b'/');
+    end.and_then(|i| base.get(..start + i)).unwrap_or(base)
 }
 
 /// Opens the challenge page in a modal dialog.
