@@ -56,15 +56,14 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
     let Some(doc) = m.host.owner_document() else {
         return;
     };
+    m.methods = pm.clone();
     let info = js::get(pm, "sessionInformation");
     m.amount = js::get(&info, "amount").as_f64().unwrap_or(0.0);
     m.currency = js::get(&info, "currency").as_string().unwrap_or_default();
-    let amount = t.money(m.amount, &m.currency);
     let opts = &config.options;
     let expand = js::get(opts, "expandFirstPaymentMethod")
         .as_bool()
         .unwrap_or(true);
-    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
     let ul = el(&doc, "ul", "", "");
     attrs(&ul, &[("aria-label", &t.t("paymentMethods"))]);
     for (i, pmm) in methods.iter().enumerate() {
@@ -93,7 +92,10 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
             &[("id", &pid), ("role", "region"), ("aria-labelledby", &bid)],
         );
         hide(&panel, !open);
-        add(&panel, &[&form(&doc, t, &ty, pmm, opts, &amount, save)]);
+        // Only the expanded method's form now; the others on first expand.
+        if open {
+            build_form(m, config, t, &doc, &panel, &ty, pmm);
+        }
         add(&li, &[&b, &panel]);
         add(&ul, &[&li]);
     }
@@ -103,6 +105,43 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
     }
     m.status.set_text_content(None);
     let _ = m.body.set_attribute("aria-busy", "false");
+}
+
+/// Builds `ty`'s form into its (empty) panel.
+fn build_form(
+    m: &Mounted,
+    config: &Config,
+    t: &Texts,
+    doc: &Document,
+    panel: &Element,
+    ty: &str,
+    pmm: &JsValue,
+) {
+    let amount = t.money(m.amount, &m.currency);
+    let opts = &config.options;
+    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
+    add(panel, &[&form(doc, t, ty, pmm, opts, &amount, save)]);
+}
+
+/// Builds the form of `ty` the first time its method is expanded.
+fn ensure_form(s: &super::State, ty: &str, panel: &Element) {
+    if panel.first_element_child().is_some() {
+        return;
+    }
+    let (Some(m), Some(t)) = (s.mounted.as_ref(), s.texts.as_ref()) else {
+        return;
+    };
+    let pm = &m.methods;
+    let Some(doc) = m.host.owner_document() else {
+        return;
+    };
+    let list: js_sys::Array = js::get(pm, "paymentMethods").dyn_into().unwrap_or_default();
+    if let Some(pmm) = list
+        .iter()
+        .find(|x| js::get(x, "type").as_string().as_deref() == Some(ty))
+    {
+        build_form(m, &s.config, t, &doc, panel, ty, &pmm);
+    }
 }
 
 fn compliance(doc: &Document, t: &Texts, body: &Element, c: &JsValue) {
@@ -412,6 +451,9 @@ fn toggle(st: &Shared, b: &Element) {
     while let Some(li) = node {
         if let (Some(other), Some(panel)) = (li.first_element_child(), li.last_element_child()) {
             let on = open && other.is_same_node(Some(b));
+            if on {
+                ensure_form(&s, &ty, &panel);
+            }
             let _ = other.set_attribute("aria-expanded", if on { "true" } else { "false" });
             hide(&panel, !on);
         }

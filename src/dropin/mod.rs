@@ -106,6 +106,8 @@ struct Mounted {
     busy: bool,
     amount: f64,
     currency: String,
+    /// The payment-methods answer this mount shows (forms are built from it on expand).
+    methods: JsValue,
     modal: Option<pay::Modal>,
 }
 
@@ -316,6 +318,7 @@ impl Dropin {
                 busy: false,
                 amount: 0.0,
                 currency: String::new(),
+                methods: JsValue::UNDEFINED,
                 modal: None,
             });
             s.generation = s.generation.wrapping_add(1);

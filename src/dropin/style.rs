@@ -3,7 +3,6 @@
 //! `style` attribute, so it applies under `style-src 'self'`. Theming through
 //! custom properties the page sets on the host or any ancestor.
 
-use crate::js;
 use js_sys::Array;
 use web_sys::{CssStyleSheet, ShadowRoot};
 
@@ -39,10 +38,31 @@ const CSS: &str = concat!(
     "iframe{flex:1;width:100%;border:0}",
 );
 
-/// Adopts the stylesheet into `root`.
+thread_local! {
+    /// The page's one constructed sheet, parsed once and shared by every mount.
+    static SHEET: std::cell::RefCell<Option<CssStyleSheet>> = const { std::cell::RefCell::new(None) };
+}
+
+fn sheet(fresh: bool) -> Option<CssStyleSheet> {
+    SHEET.with(|c| {
+        let mut c = c.try_borrow_mut().ok()?;
+        if fresh || c.is_none() {
+            let sheet = CssStyleSheet::new().ok()?;
+            let _ = sheet.replace_sync(CSS);
+            *c = Some(sheet);
+        }
+        c.clone()
+    })
+}
+
+/// Adopts the shared stylesheet into `root` (a sheet made for another
+/// document, e.g. an iframe's, is refused: then a fresh one is made).
 pub fn adopt(root: &ShadowRoot) {
-    if let Ok(sheet) = CssStyleSheet::new() {
-        let _ = sheet.replace_sync(CSS);
-        js::set(root, "adoptedStyleSheets", &Array::of1(&sheet));
+    for fresh in [false, true] {
+        if let Some(s) = sheet(fresh) {
+            if js_sys::Reflect::set(root, &"adoptedStyleSheets".into(), &Array::of1(&s)).is_ok() {
+                return;
+            }
+        }
     }
 }

@@ -56,24 +56,28 @@ pub async fn attempt(url: &str, init: &Object, ms: f64) -> Outcome {
         Err(_) => return lost(&signal),
     };
     let status = resp.status();
-    let retry_after = resp
-        .headers()
-        .get("Retry-After")
-        .ok()
-        .flatten()
-        .and_then(|v| super::backoff::parse_retry_after(&v, js_sys::Date::now()));
-    let text = match resp.text() {
+    let retryable = status >= 500 || status == 429;
+    // `Retry-After` only matters when the SDK will retry.
+    let retry_after = if retryable {
+        resp.headers()
+            .get("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|v| super::backoff::parse_retry_after(&v, js_sys::Date::now()))
+    } else {
+        None
+    };
+    // `json()`: one native parse, no string copied through wasm memory.
+    let body = match resp.json() {
         Ok(p) => match JsFuture::from(p).await {
-            Ok(t) => t,
+            Ok(v) => Some(v),
+            Err(e) if js::get(&e, "name").as_string().as_deref() == Some("SyntaxError") => None,
             Err(_) => return lost(&signal),
         },
         Err(_) => return Outcome::Retry(SdkError::network(), None),
     };
-    let body = text
-        .as_string()
-        .and_then(|t| js_sys::JSON::parse(&t).ok())
-        .filter(js::is_record);
-    let retryable = status >= 500 || status == 429;
+    drop(_timer); // answered: clear the deadline timer now
+    let body = body.filter(js::is_record);
     match (status, body) {
         (200..=299, Some(b)) => Outcome::Ok(b),
         (400..=599, b) => {
