@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm run bench`: paysession against the drop-ins a storefront would pick
 # instead, side by side in one run; writes docs/BENCHMARKS.md.
-#   1. installs what is missing: the project's setup (scripts/setup.sh), wrk
-#      (apt-get, as root), the benchmark-only npm packages under bench/
+#   1. installs what is missing (scripts/setup.sh: among the rest, wrk and the
+#      benchmark-only npm packages under bench/)
 #   2. builds the SDK (scripts/build-sdk.sh) when pkg/ is missing or older than
 #      the sources, and the release backend
 #   3. starts the release backend on 127.0.0.1 with a fresh temporary database
@@ -19,23 +19,6 @@ say() { echo "bench: $*"; }
 started=$(date +%s)
 
 bash scripts/setup.sh
-
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing wrk with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
-      || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-  else
-    echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1
-  fi
-fi
-
-stamp=bench/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ bench/package.json -nt "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
-  say "installing the benchmark-only npm packages (bench/)"
-  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
-  touch "$stamp"
-fi
 
 # The SDK: rebuilt when pkg/ is missing or older than anything it is built from.
 if [ ! -f pkg/paysession_bg.wasm ] || [ -n "$(find src crates/core Cargo.toml Cargo.lock -newer pkg/paysession_bg.wasm -print -quit)" ]; then

@@ -11,12 +11,14 @@ say() { echo "setup: $*"; }
 need cargo || { echo "setup: cargo is required (install Rust with rustup)" >&2; exit 1; }
 need node || { echo "setup: node is required (Node 20 or later)" >&2; exit 1; }
 
-# System packages: a browser for the browser tests, brotli for size figures.
+# System packages: a browser for the browser tests, brotli for size figures,
+# wrk for the backend load figures (the bench and its smoke in `npm test`).
 # Installed with apt-get when we may (root on Debian); otherwise we say what is missing.
 apt_pkgs=()
 need chromium || apt_pkgs+=(chromium)
 need chromedriver || apt_pkgs+=(chromium-driver)
 need brotli || apt_pkgs+=(brotli)
+need wrk || apt_pkgs+=(wrk)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && need apt-get; then
     say "installing ${apt_pkgs[*]} with apt-get"
@@ -48,5 +50,13 @@ stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
   say "installing npm packages"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  touch "$stamp"
+fi
+
+# The benchmark-only npm packages (the peers' drop-ins, webpack) under bench/.
+stamp=bench/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ bench/package.json -nt "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
+  say "installing the benchmark-only npm packages (bench/)"
+  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
   touch "$stamp"
 fi
