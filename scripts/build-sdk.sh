@@ -27,54 +27,8 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 cargo build --release --target wasm32-unknown-unknown -p paysession
 WASM=$TARGET_DIR/wasm32-unknown-unknown/release/paysession.wasm
 
-# The glue's import names carry a 16-hex-digit hash each (__wbg_fetch_1a2b…),
-# which neither brotli nor a JS minifier can shrink: rename every import from
-# ./paysession_bg.js to a short `_$<n>`, in the wasm import section and in the
-# glue alike (-2.7 KB brotli). Exports (memory, class methods) keep their names.
-minify_imports() {
-  node --input-type=module - "$1" <<'NODE'
-import fs from "node:fs";
-const dir = process.argv.at(-1);
-const wasmPath = `${dir}/paysession_bg.wasm`;
-const buf = fs.readFileSync(wasmPath);
-let p = 8;
-const uleb = () => { let r = 0, s = 0, b; do { b = buf[p++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r >>> 0; };
-const enc = (n) => { const o = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return Buffer.from(o); };
-const str = () => { const n = uleb(); const s = buf.toString("utf8", p, p + n); p += n; return s; };
-const estr = (s) => { const b = Buffer.from(s, "utf8"); return Buffer.concat([enc(b.length), b]); };
-const out = [buf.subarray(0, 8)];
-const map = new Map();
-let idx = 0;
-const name = (i) => "_$" + i.toString(36);
-while (p < buf.length) {
-  const id = buf[p++]; const size = uleb(); const start = p, end = p + size;
-  if (id !== 2) { out.push(Buffer.from([id]), enc(size), buf.subarray(start, end)); p = end; continue; }
-  const count = uleb(); const parts = [enc(count)];
-  for (let i = 0; i < count; i++) {
-    const mod = str(); const field = str(); const descStart = p;
-    const kind = buf[p++];
-    if (kind === 0) uleb();
-    else if (kind === 1) { p++; const f = buf[p++]; uleb(); if (f & 1) uleb(); }
-    else if (kind === 2) { const f = buf[p++]; uleb(); if (f & 1) uleb(); }
-    else if (kind === 3) { p += 2; }
-    else if (kind === 4) { p++; uleb(); }
-    let nf = field;
-    if (mod === "./paysession_bg.js" && /^__wb/.test(field)) { if (!map.has(field)) map.set(field, name(idx++)); nf = map.get(field); }
-    parts.push(estr(mod), estr(nf), buf.subarray(descStart, p));
-  }
-  if (p !== end) throw new Error("import section parse mismatch");
-  const body = Buffer.concat(parts);
-  out.push(Buffer.from([2]), enc(body.length), body);
-}
-fs.writeFileSync(wasmPath, Buffer.concat(out));
-for (const f of fs.readdirSync(dir).filter((f) => /\.js$/.test(f))) {
-  let js = fs.readFileSync(`${dir}/${f}`, "utf8");
-  for (const [a, b] of [...map].sort((x, y) => y[0].length - x[0].length)) js = js.split(a).join(b);
-  fs.writeFileSync(`${dir}/${f}`, js);
-}
-console.error(`minify-imports: ${map.size} imports renamed in ${dir}`);
-NODE
-}
+# After wasm-opt, scripts/minify-imports.mjs renames the hashed wasm-bindgen
+# import names to short ones in the wasm and the glue alike (-2.7 KB brotli).
 
 for t in bundler:pkg web:pkg-web; do
   target=${t%%:*}; out=${t##*:}
@@ -84,7 +38,7 @@ for t in bundler:pkg web:pkg-web; do
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out.tmp/paysession_bg.wasm" -o "$out.tmp/paysession_bg.opt.wasm"
   mv "$out.tmp/paysession_bg.opt.wasm" "$out.tmp/paysession_bg.wasm"
-  minify_imports "$out.tmp"
+  node scripts/minify-imports.mjs "$out.tmp"
   rm -rf "$out"; mv "$out.tmp" "$out"
 done
 

@@ -62,15 +62,23 @@ impl Client {
         path: &str,
         body: Option<&JsValue>,
     ) -> Result<JsValue, SdkError> {
-        let url = [self.base.as_str(), path].concat();
         let headers = js::object();
         js::set(&headers, "Accept", &"application/json".into());
-        js::set(
-            &headers,
-            "Authorization",
-            &["Bearer ", &self.key].concat().into(),
-        );
         js::set(&headers, "Accept-Language", &self.locale.as_str().into());
+        // A read sends the public key in the URL and only CORS-safelisted
+        // headers: a "simple request", no preflight round trip before it.
+        // Writes carry it in the Authorization header.
+        let url = if method == Method::Get {
+            let sep = if path.contains('?') { "&key=" } else { "?key=" };
+            [self.base.as_str(), path, sep, &encode(&self.key)].concat()
+        } else {
+            js::set(
+                &headers,
+                "Authorization",
+                &["Bearer ", &self.key].concat().into(),
+            );
+            [self.base.as_str(), path].concat()
+        };
         let body = match body {
             Some(b) => Some(
                 js_sys::JSON::stringify(b)

@@ -43,7 +43,7 @@ test("each call has its own key", async ({ sdkPage }) => {
 test("5xx and 429 are retried with backoff; 4xx is not", async ({ sdkPage }) => {
   const s = await createSession();
   const times = [];
-  await sdkPage.route(`${API}/v1/sessions/${s.id}/payment-methods`, async (route) => {
+  await sdkPage.route(`${API}/v1/sessions/${s.id}/payment-methods?*`, async (route) => {
     times.push(Date.now());
     if (times.length === 1) return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ type: "internal_error", errors: [{ code: "internal_error", message: "busy" }] }) });
     if (times.length === 2) return route.fulfill({ status: 429, contentType: "application/json", body: "{}" });
@@ -57,7 +57,7 @@ test("5xx and 429 are retried with backoff; 4xx is not", async ({ sdkPage }) => 
   expect(times[2] - times[1]).toBeGreaterThan(times[1] - times[0] - 150);
 
   let calls = 0;
-  await sdkPage.route(`${API}/v1/sessions/ses_404/fields`, (route) => { calls++; return route.continue(); });
+  await sdkPage.route(`${API}/v1/sessions/ses_404/fields?*`, (route) => { calls++; return route.continue(); });
   const e = await sdkPage.evaluate(async ({ api, pk }) => {
     try { await new PaySession(pk, { apiBase: api }).retrieveSession("ses_404"); } catch (e) { return errPlain(e); }
   }, { api: API, pk: PK });
@@ -86,7 +86,7 @@ test("createSource resolves failed on a network failure (never rejects, never ha
 });
 
 test("a request that never answers times out with request_timeout", async ({ sdkPage }) => {
-  await sdkPage.route(`${API}/v1/sessions/ses_slow/fields`, () => { /* never answered */ });
+  await sdkPage.route(`${API}/v1/sessions/ses_slow/fields?*`, () => { /* never answered */ });
   const t0 = Date.now();
   const e = await sdkPage.evaluate(async ({ api, pk }) => {
     try { await new PaySession(pk, { apiBase: api, timeoutMs: 400 }).retrieveSession("ses_slow"); } catch (e) { return errPlain(e); }
@@ -97,7 +97,7 @@ test("a request that never answers times out with request_timeout", async ({ sdk
 });
 
 test("an unparseable answer is invalid_response; an unknown state is not success", async ({ sdkPage }) => {
-  await sdkPage.route(`${API}/v1/sessions/ses_html/fields`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<html>hi</html>" }));
+  await sdkPage.route(`${API}/v1/sessions/ses_html/fields?*`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<html>hi</html>" }));
   await sdkPage.route(`${API}/v1/sources`, (route) => route.fulfill({
     status: 201, contentType: "application/json", headers: { "access-control-allow-origin": "*" },
     body: JSON.stringify({ id: "src_1", state: "totally_paid" }),
@@ -112,4 +112,29 @@ test("an unparseable answer is invalid_response; an unknown state is not success
   expect(out.html.code).toBe("invalid_response");
   expect(out.odd.state).toBe("failed");
   expect(out.odd.error.code).toBe("invalid_response");
+});
+
+test("reads carry the public key in the URL and only safelisted headers (no preflight); writes carry it in the header", async ({ sdkPage }) => {
+  const s = await createSession();
+  const seen = [];
+  sdkPage.on("request", (r) => { if (r.url().startsWith(API)) seen.push({ method: r.method(), url: r.url(), headers: r.headers() }); });
+  await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api, locale: "de-DE" });
+    await p.retrieveAvailablePaymentMethods({ sessionId: sid });
+    await p.retrieveSession(sid);
+    await p.createSource({ sessionId: sid, type: "wireTransfer", wireTransfer: {} });
+  }, { api: API, pk: PK, sid: s.id });
+  const gets = seen.filter((r) => r.method === "GET");
+  expect(gets.length).toBe(2);
+  // CORS-safelisted request headers only (Fetch spec): no Authorization, no Content-Type.
+  const safelisted = new Set(["accept", "accept-language", "content-language"]);
+  for (const g of gets) {
+    expect(new URL(g.url).searchParams.get("key")).toBe(PK);
+    expect(g.headers.authorization).toBeUndefined();
+    const extra = Object.keys(g.headers).filter((h) => !safelisted.has(h) && !/^(sec-|user-agent|referer|origin)/.test(h));
+    expect(extra).toEqual([]);
+  }
+  const post = seen.find((r) => r.method === "POST");
+  expect(post.headers.authorization).toBe(`Bearer ${PK}`);
+  expect(new URL(post.url).searchParams.get("key")).toBeNull();
 });
