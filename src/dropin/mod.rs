@@ -151,8 +151,10 @@ impl Dropin {
         let state = Rc::new(RefCell::new(state));
         spawn(fetch_methods(Rc::downgrade(&state)));
         if !english {
-            spawn(fetch_catalog(Rc::downgrade(&state), locale));
+            spawn(fetch_catalog(Rc::downgrade(&state), locale.clone()));
         }
+        // Queued after the requests: runs once they are on the wire.
+        spawn(async move { i18n::warm_up(&locale) });
         let wrapper = JsValue::from(Dropin { state });
         let desc = js::object();
         js::set(&desc, "value", &cfg);
