@@ -20,7 +20,8 @@ import { machine, renderReport } from "./report.mjs";
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
 
 export function parseArgs(argv) {
-  const o = { loads: 20, iterations: 300, cycles: 1000, loadSeconds: 5, connections: 8, build: true };
+  // The backend: --api, else PAYSESSION_API (set by scripts/with-server.sh).
+  const o = { api: process.env.PAYSESSION_API, loads: 20, iterations: 300, cycles: 1000, loadSeconds: 5, connections: 8, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === "--api") o.api = v();

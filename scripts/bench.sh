@@ -6,6 +6,7 @@
 #   2. builds the SDK (scripts/build-sdk.sh) when pkg/ is missing or older than
 #      the sources, and the release backend
 #   3. starts the release backend on 127.0.0.1 with a fresh temporary database
+#      (scripts/with-server.sh)
 #   4. node bench/run.mjs: sizes, time to ready, createSource overhead, memory,
 #      backend under load; prints every figure and writes the report
 # Extra arguments go to bench/run.mjs (e.g. `npm run bench -- --loads 5`).
@@ -29,32 +30,10 @@ if [ ! -f pkg/paysession_bg.wasm ] || [ -n "$(find src crates/core Cargo.toml Ca
   fi
 fi
 
-say "building the release backend"
-cargo build -q --release -p paysession-server
-bin=${CARGO_TARGET_DIR:-target}/release/paysession-server
-
-scratch=$(mktemp -d "$TMPDIR/paysession-bench.XXXXXX")
-pid=""
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$bin" --listen 127.0.0.1:0 --database "sqlite://$scratch/bench.db" >"$scratch/server.log" 2>&1 &
-pid=$!
-url=""
-for _ in $(seq 1 300); do
-  url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$scratch/server.log" | head -n1)
-  [ -n "$url" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "bench: the server exited:" >&2; cat "$scratch/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "bench: the server did not start in 30 s" >&2; exit 1; }
-say "release backend at $url (database in $scratch)"
-
+# The release backend on 127.0.0.1 with a fresh database (scripts/with-server.sh
+# builds it, exports PAYSESSION_API and stops it afterwards).
 status=0
-node bench/run.mjs --api "$url" --report docs/BENCHMARKS.md --json bench/out/results.json "$@" || status=$?
+PAYSESSION_PROFILE=release bash scripts/with-server.sh \
+  node bench/run.mjs --report docs/BENCHMARKS.md --json bench/out/results.json "$@" || status=$?
 say "done in $(( $(date +%s) - started )) s"
 exit $status

@@ -67,12 +67,7 @@ pub async fn attach(
                 kind,
                 balance: src.balance,
             });
-            Ok(Change {
-                session_changed: true,
-                sources: vec![],
-                orders: vec![],
-                result: Ok(()),
-            })
+            Ok(Change::session(Ok(())))
         })?;
         Ok(Json(load_session(s, &merchant, &id)?.view(now(s), true)))
     })
@@ -96,12 +91,7 @@ pub async fn detach(
             if rec.attached.len() == before {
                 return Err(AppError::not_found("attached source"));
             }
-            Ok(Change {
-                session_changed: true,
-                sources: vec![],
-                orders: vec![],
-                result: Ok(()),
-            })
+            Ok(Change::session(Ok(())))
         })?;
         Ok(Json(load_session(s, &merchant, &id)?.view(now(s), true)))
     })

@@ -162,6 +162,14 @@ pub struct Change<T> {
 }
 
 impl<T> Change<T> {
+    /// Only the session changed; answer `result`.
+    pub fn session(result: Result<T, AppError>) -> Self {
+        Change {
+            session_changed: true,
+            ..Change::none(result)
+        }
+    }
+
     /// No write; answer `result`.
     pub fn none(result: Result<T, AppError>) -> Self {
         Change {
