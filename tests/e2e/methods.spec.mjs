@@ -1,5 +1,6 @@
 // Every other method through the demo: 3-D Secure, PayPal (redirect and back),
-// gift card + card, wire transfer, SEPA; locales.
+// Klarna and iDEAL (the same redirect flow), gift card + card, wire transfer,
+// SEPA; locales.
 import { test, expect, checkout, fillCard, expectDone, callbacks, shot } from "./shop.mjs";
 
 test("3-D Secure: the challenge opens in a modal, the right password pays", async ({ page }) => {
@@ -64,6 +65,20 @@ test("PayPal: redirect to the approval page and back, approved", async ({ page }
   expect(page.url()).not.toContain("sourceClientSecret");
   expect(await callbacks(page, "onSuccess")).toBe(1);
 });
+
+for (const [type, label] of [["klarnaCredit", "Klarna"], ["ideal", "iDEAL"]]) {
+  test(`${label}: redirect to the approval page and back, approved`, async ({ page }) => {
+    await checkout(page, "NL:EUR"); // iDEAL is offered only for NL + EUR; Klarna within its limits
+    await page.locator(`#b-${type}`).click();
+    await expect(page.locator(`#b-${type}`)).toHaveAttribute("aria-expanded", "true");
+    await page.locator(`#pay-${type}`).click();
+    await page.waitForURL(/\/hosted\/redirect\//);
+    await expect(page.locator("body")).toContainText(type);
+    await page.getByRole("button", { name: "Approve" }).click();
+    await expectDone(page);
+    expect(await callbacks(page, "onSuccess")).toBe(1);
+  });
+}
 
 test("PayPal: cancelled on the approval page is onCancel, then pay by card", async ({ page }) => {
   await checkout(page);
