@@ -9,6 +9,12 @@ async fn demo() -> (Server, tempfile::TempDir) {
     (start_demo(www.path().to_owned()).await, www)
 }
 
+/// A checkout of `quantity` × `sku` for `country` in EUR, through the demo merchant.
+async fn checkout(s: &Server, sku: &str, quantity: u32, country: &str) -> serde_json::Value {
+    let body = json!({"items": [{"sku": sku, "quantity": quantity}], "country": country, "currency": "EUR"});
+    s.post("/demo/api/checkout", "", body).await.ok(200).clone()
+}
+
 #[tokio::test]
 async fn the_demo_merchant_prices_the_cart_and_pays_once() {
     let (s, _www) = demo().await;
@@ -36,15 +42,7 @@ async fn the_demo_merchant_prices_the_cart_and_pays_once() {
         .any(|m| m["country"] == "DE"));
 
     // The server prices the cart: 2 mugs.
-    let co = s
-        .post(
-            "/demo/api/checkout",
-            "",
-            json!({"items": [{"sku": sku, "quantity": 2}], "country": "NL", "currency": "EUR"}),
-        )
-        .await
-        .ok(200)
-        .clone();
+    let co = checkout(&s, sku, 2, "NL").await;
     assert_eq!(co["amount"].as_u64().unwrap(), 2 * price);
     assert_eq!(co["publicKey"], PK);
     assert!(co["apiBase"]
@@ -105,15 +103,7 @@ async fn the_demo_merchant_prices_the_cart_and_pays_once() {
     assert_eq!(s.retrieve(&sid).await["state"], "complete");
 
     // Two submits at once (a double click) still make one order.
-    let co = s
-        .post(
-            "/demo/api/checkout",
-            "",
-            json!({"items": [{"sku": sku, "quantity": 1}], "country": "DE", "currency": "EUR"}),
-        )
-        .await
-        .ok(200)
-        .clone();
+    let co = checkout(&s, sku, 1, "DE").await;
     let sid = co["sessionId"].as_str().unwrap().to_owned();
     let src = id(s.card_source(&sid, "5555555555554444").await.ok(201));
     s.post(
