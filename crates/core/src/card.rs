@@ -164,7 +164,9 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    #[allow(clippy::manual_is_multiple_of)] // is_multiple_of is newer than rust-version 1.81
+    let valid = sum % 10 == 0;
+    valid
 }
 
 /// Formats typed digits in the brand's groups: `4242424242424242` → `4242 4242 4242 4242`.

@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use paysession_core::{Currency, ErrorCode};
+use paysession_core::ErrorCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -103,8 +103,8 @@ pub fn router(merchant: DemoMerchant) -> Router {
         .with_state(merchant)
 }
 
-fn error(code: ErrorCode, parameter: &str, message: &str) -> Response {
-    AppError::validation(code, parameter, message).into_response()
+fn error(code: ErrorCode, parameter: &str, message: &str) -> AppError {
+    AppError::validation(code, parameter, message)
 }
 
 /// A JSON body whose rejections are contract errors, as on the session API.
@@ -156,7 +156,7 @@ struct Checkout {
 }
 
 /// Prices the cart in the market's currency; the browser's view of prices is never used.
-fn price(items: &[Item], currency: &str) -> Result<u64, Response> {
+fn price(items: &[Item], currency: &str) -> Result<u64, AppError> {
     let mut total: u64 = 0;
     for (i, item) in items.iter().enumerate() {
         let Some(p) = PRODUCTS.iter().find(|p| p.sku == item.sku) else {
@@ -205,14 +205,12 @@ async fn checkout(
             ErrorCode::InvalidCountry,
             "country",
             "The shop does not sell to this market.",
-        );
+        )
+        .into_response();
     };
-    if Currency::parse(currency).is_none() {
-        return error(ErrorCode::InvalidCurrency, "currency", "Unknown currency.");
-    }
     let amount = match price(&c.items, currency) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let reference = crate::ids::new_id("demo_");
     let body = json!({"amount": amount, "currency": currency, "country": country, "locale": locale, "reference": reference});

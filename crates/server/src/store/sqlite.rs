@@ -149,7 +149,7 @@ impl Store for SqliteStore {
     }
 
     fn commit(&self, w: Write) -> Result<Commit, StoreError> {
-        self.writer.submit(Job::Commit(w))
+        self.writer.submit(Job::Commit(Box::new(w)))
     }
 
     fn idempotent(&self, merchant: &str, key: &str) -> Result<Option<Idempotent>, StoreError> {

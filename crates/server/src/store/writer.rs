@@ -18,7 +18,7 @@ const MAX_BATCH: usize = 128;
 /// One queued write.
 pub enum Job {
     /// A version-checked [`Write`].
-    Commit(Write),
+    Commit(Box<Write>),
     /// An idempotent response for `(merchant, key)`; the first one wins.
     Idempotent(String, String, Idempotent, i64),
 }
