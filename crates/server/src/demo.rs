@@ -9,7 +9,7 @@
 //! instead of over a socket.
 
 use crate::error::AppError;
-use crate::extract::{check_json_content_type, deserialize_value, parse_object, read_body};
+use crate::extract::{deserialize_value, parse_object, read_json_body};
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -113,9 +113,7 @@ struct DemoJson<T>(T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DemoJson<T> {
     type Rejection = AppError;
     async fn from_request(req: Request, _: &S) -> Result<Self, AppError> {
-        check_json_content_type(req.headers())?;
-        let bytes = read_body(req).await?;
-        parse_object(&bytes)
+        parse_object(&read_json_body(req).await?)
             .and_then(deserialize_value)
             .map(DemoJson)
     }

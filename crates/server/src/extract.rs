@@ -21,10 +21,15 @@ pub struct JsonBody<T>(pub T);
 impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = AppError;
     async fn from_request(req: Request, _: &AppState) -> Result<Self, AppError> {
-        check_json_content_type(req.headers())?;
-        let bytes = read_body(req).await?;
-        parse_json(&bytes).map(JsonBody)
+        parse_json(&read_json_body(req).await?).map(JsonBody)
     }
+}
+
+/// A request's body, once its content type is JSON (`415` otherwise) and it
+/// fits the limit (`413`); not yet parsed.
+pub async fn read_json_body(req: Request) -> Result<axum::body::Bytes, AppError> {
+    check_json_content_type(req.headers())?;
+    read_body(req).await
 }
 
 /// `415` unless the content type is JSON.

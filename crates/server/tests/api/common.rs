@@ -103,6 +103,20 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Status, headers, text and (when it is JSON) body of an answer.
+    pub async fn read(resp: reqwest::Response) -> Resp {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
     pub fn code(&self) -> &str {
         self.body["errors"][0]["code"].as_str().unwrap_or("")
     }
@@ -165,17 +179,7 @@ impl Server {
         for (k, v) in headers {
             r = r.header(*k, *v);
         }
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Resp::read(r.send().await.unwrap()).await
     }
 
     pub async fn raw(
@@ -195,16 +199,7 @@ impl Server {
             .send()
             .await
             .unwrap();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Resp::read(resp).await
     }
 
     pub async fn post(&self, path: &str, key: &str, body: Value) -> Resp {
