@@ -1,7 +1,11 @@
 //! API keys: `Authorization: Bearer sk_…` (merchant server) or `pk_…` (browser).
 
 use crate::{config::KeyKind, AppState, Merchant};
-use axum::{extract::FromRequestParts, http::request::Parts};
+use axum::{
+    extract::FromRequestParts,
+    http::request::Parts,
+    response::{IntoResponse, Response},
+};
 use paysession_core::{ApiError, ErrorCode, ErrorType};
 
 use crate::error::AppError;
@@ -51,9 +55,9 @@ fn query_key(parts: &Parts) -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == "key").map(|(_, v)| v)
 }
 
-impl FromRequestParts<AppState> for AnyKey {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
+impl AnyKey {
+    /// Authenticates the request's key (no route check, no idempotency).
+    fn authenticate(parts: &Parts, s: &AppState) -> Result<Self, AppError> {
         let (token, in_url) = match bearer(&parts.headers) {
             Some(t) => (t.to_owned(), false),
             None => match query_key(parts) {
@@ -78,18 +82,33 @@ impl FromRequestParts<AppState> for AnyKey {
     }
 }
 
+/// Any key may use the route: authenticated, then the idempotency check
+/// (which may answer with a replay).
+impl FromRequestParts<AppState> for AnyKey {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
+        let k = AnyKey::authenticate(parts, s).map_err(IntoResponse::into_response)?;
+        crate::idempotency::check(parts, s).await?;
+        Ok(k)
+    }
+}
+
+/// Only the secret key may use the route: authenticated, authorized, and only
+/// then the idempotency check.
 impl FromRequestParts<AppState> for SecretKey {
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, AppError> {
-        let k = AnyKey::from_request_parts(parts, s).await?;
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
+        let k = AnyKey::authenticate(parts, s).map_err(IntoResponse::into_response)?;
         if k.kind != KeyKind::Secret {
             return Err(AppError::api(ApiError::new(
                 ErrorType::Forbidden,
                 ErrorCode::PermissionDenied,
                 None,
                 "This route needs the secret key; a public key reaches only browser routes.",
-            )));
+            ))
+            .into_response());
         }
+        crate::idempotency::check(parts, s).await?;
         Ok(SecretKey {
             merchant: k.merchant,
         })

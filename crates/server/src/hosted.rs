@@ -4,12 +4,8 @@
 //! posted to the parent window by `/hosted/assets/hosted.js`.
 
 use crate::{
-    error::AppError,
-    extract::read_body,
-    model::SourceRec,
-    routes::sources::{authenticate_source, check_secret},
-    store::Write,
-    AppState,
+    error::AppError, extract::read_body, flows::sources::authenticate, model::SourceRec,
+    routes::sources::check_secret, AppState,
 };
 use axum::{
     extract::{Path, Request, State},
@@ -166,12 +162,18 @@ pub async fn challenge_submit(
     s.db(move |s| {
         let rec = source_with_secret(s, &id, f.get("clientSecret"))?;
         let answer = f.get("password").map(String::as_str).unwrap_or("");
-        let out = authenticate_source(s, &rec.merchant_id, &id, Some(answer))?;
-        let rec = SourceRec {
-            source: out.source,
-            ..rec
-        };
-        Ok(challenge_result(&rec))
+        match authenticate(s, &rec.merchant_id, &id, Some(answer), None) {
+            Ok(out) => Ok(challenge_result(&SourceRec {
+                source: out.source,
+                ..rec
+            })),
+            // Answered already (another tab, a double submit): the page shows,
+            // and posts, the state the store holds.
+            Err(e) if e.body.code() == ErrorCode::SourceStateInvalid => Ok(challenge_result(
+                &source_with_secret(s, &id, f.get("clientSecret"))?,
+            )),
+            Err(e) => Err(e),
+        }
     })
     .await
 }
@@ -228,7 +230,7 @@ pub async fn redirect_submit(
 ) -> Result<Response, AppError> {
     let f = form(req).await?;
     s.db(move |s| {
-        let mut rec = source_with_secret(s, &id, f.get("clientSecret"))?;
+        let rec = source_with_secret(s, &id, f.get("clientSecret"))?;
         let approve = match f.get("action").map(String::as_str) {
             Some("approve") => true,
             Some("cancel") => false,
@@ -240,23 +242,10 @@ pub async fn redirect_submit(
                 ))
             }
         };
-        if rec.source.state != SourceState::PendingRedirect {
-            return Err(AppError::api(ApiError::bad_request(
-                ErrorCode::SourceStateInvalid,
-                None,
-                "This payment was already approved or cancelled.",
-            )));
-        }
         let Some(redirect) = rec.source.redirect.clone() else {
             return Err(AppError::internal("redirect source without redirect"));
         };
-        rec.source.state = if approve {
-            SourceState::Chargeable
-        } else {
-            SourceState::Cancelled
-        };
-        rec.source.next_action = None;
-        rec.source.updated_time = crate::clock::rfc3339(crate::routes::now(s));
+        let rec = crate::flows::redirect::answer(s, rec, approve)?;
         let target = append_query(
             if approve {
                 &redirect.return_url
@@ -269,10 +258,6 @@ pub async fn redirect_submit(
                 ("state", rec.source.state.as_str()),
             ],
         );
-        s.store.commit(Write {
-            sources: vec![rec],
-            ..Write::default()
-        })?;
         let mut r = StatusCode::SEE_OTHER.into_response();
         let loc = HeaderValue::from_str(&target).map_err(AppError::internal)?;
         r.headers_mut().insert(header::LOCATION, loc);

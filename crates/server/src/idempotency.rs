@@ -1,26 +1,45 @@
 //! `Idempotency-Key` on every POST under `/v1/`: the same key with the same
 //! request (method, path, body) replays the first response (status and body);
 //! another request is `409 idempotency_key_reused`, as is a second request
-//! while the first with that key is still running. Keys are scoped per
-//! merchant and stored in the database, so they hold across a restart.
-//! 5xx responses are not stored (the client may retry).
+//! while the first with that key is still running.
+//!
+//! - Keys are scoped by merchant **and** key kind: an answer given to the secret
+//!   key never replays to the public key, and a public-key request cannot take
+//!   a key the merchant's server will use.
+//! - Authentication and authorization come first: the key extractors
+//!   ([`crate::auth`]) call [`check`] only once the key may use the route, so a
+//!   replay never answers a request that would have been refused, and refusals
+//!   (401, 403) are never stored.
+//! - A write's record is stored in the write's own transaction
+//!   ([`crate::flows::modify_session`] / [`IdemCtx::record_result`]), so a
+//!   crash cannot leave a write without its record. An answer that wrote
+//!   nothing (a validation error, say) is stored after it, alone.
+//! - 5xx, 408 and 429 answers are not stored (the client may retry).
 
-use crate::{auth::bearer, error::AppError, extract, store::Idempotent, AppState};
+use crate::{
+    auth::bearer,
+    config::KeyKind,
+    error::AppError,
+    extract,
+    store::{Commit, Conflict, IdemRecord, Idempotent, Write},
+    AppState,
+};
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{header, HeaderValue, Method, StatusCode},
+    http::{header, request::Parts, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use paysession_core::{ApiError, ErrorCode, ErrorType};
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Keys whose first request is still running.
-pub type InFlight = Arc<Mutex<HashSet<(String, String)>>>;
+/// Keys whose first request is still running: (merchant, kind, key).
+pub type InFlight = Arc<Mutex<HashSet<(String, &'static str, String)>>>;
 
-struct Guard(InFlight, (String, String));
+struct Guard(InFlight, (String, &'static str, String));
 impl Drop for Guard {
     fn drop(&mut self) {
         self.0
@@ -30,14 +49,116 @@ impl Drop for Guard {
     }
 }
 
-fn reused(msg: &str) -> Response {
+const PENDING: u8 = 0;
+const AUTHORIZED: u8 = 1;
+const RECORDED: u8 = 2;
+const REPLAY: u8 = 3;
+const ANSWERED: u8 = 4;
+
+/// The idempotency key of the request being handled (a request extension).
+#[derive(Clone, Debug)]
+pub struct IdemCtx {
+    merchant: String,
+    kind: &'static str,
+    key: String,
+    hash: String,
+    state: Arc<AtomicU8>,
+}
+
+impl IdemCtx {
+    /// The record of `result` (status `ok` on success) for this key.
+    pub fn record_result<R: serde::Serialize>(
+        &self,
+        result: &Result<R, AppError>,
+        ok: StatusCode,
+    ) -> Result<IdemRecord, AppError> {
+        let (status, body) = match result {
+            Ok(r) => (ok, serde_json::to_vec(r)),
+            Err(e) => (e.status, serde_json::to_vec(&e.body)),
+        };
+        let body = body.map_err(AppError::internal)?;
+        Ok(self.record(status.as_u16(), body))
+    }
+
+    fn record(&self, status: u16, body: Vec<u8>) -> IdemRecord {
+        IdemRecord {
+            merchant: self.merchant.clone(),
+            kind: self.kind,
+            key: self.key.clone(),
+            response: Idempotent {
+                request_hash: self.hash.clone(),
+                status,
+                body,
+            },
+        }
+    }
+
+    /// The write and its record committed.
+    pub fn mark_recorded(&self) {
+        self.state.store(RECORDED, Ordering::SeqCst);
+    }
+
+    /// Another request committed this key first: answer with its record.
+    pub fn replay_instead(&self) -> AppError {
+        self.state.store(REPLAY, Ordering::SeqCst);
+        reused_error("A request with this Idempotency-Key was answered first.")
+    }
+}
+
+fn kind_name(k: KeyKind) -> &'static str {
+    match k {
+        KeyKind::Public => "pk",
+        KeyKind::Secret => "sk",
+    }
+}
+
+fn reused_error(msg: &str) -> AppError {
     AppError::api(ApiError::new(
         ErrorType::Conflict,
         ErrorCode::IdempotencyKeyReused,
         Some("Idempotency-Key"),
         msg,
     ))
-    .into_response()
+}
+
+/// Called by the key extractors once the key may use the route: replays the
+/// stored answer for this key (or refuses a reused key) as the rejection.
+pub async fn check(parts: &Parts, s: &AppState) -> Result<(), Response> {
+    let Some(ctx) = parts.extensions.get::<IdemCtx>().cloned() else {
+        return Ok(());
+    };
+    if ctx.state.load(Ordering::SeqCst) != PENDING {
+        return Ok(());
+    }
+    match lookup(s, &ctx).await {
+        Ok(None) => {
+            ctx.state.store(AUTHORIZED, Ordering::SeqCst);
+            Ok(())
+        }
+        Ok(Some(r)) => {
+            ctx.state.store(ANSWERED, Ordering::SeqCst);
+            Err(r)
+        }
+        Err(e) => {
+            ctx.state.store(ANSWERED, Ordering::SeqCst);
+            Err(e.into_response())
+        }
+    }
+}
+
+/// The stored answer's replay, `409` for another request, `None` if none.
+async fn lookup(s: &AppState, ctx: &IdemCtx) -> Result<Option<Response>, AppError> {
+    let c = ctx.clone();
+    let found = s
+        .db(move |s| Ok(s.store.idempotent(&c.merchant, c.kind, &c.key)?))
+        .await?;
+    Ok(match found {
+        Some(prev) if prev.request_hash == ctx.hash => Some(replay(prev)),
+        Some(_) => Some(
+            reused_error("This Idempotency-Key was used with a different request.").into_response(),
+        ),
+        None => None,
+    })
 }
 
 /// The middleware.
@@ -59,60 +180,89 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
             .into_response()
         }
     };
-    let merchant = match bearer(req.headers()).and_then(|t| s.config.by_key(t)) {
-        Some((m, _)) => m.id.clone(),
+    let (merchant, kind) = match bearer(req.headers()).and_then(|t| s.config.by_key(t)) {
+        Some((m, k)) => (m.id.clone(), kind_name(k)),
         None => return next.run(req).await, // the handler answers 401
     };
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let bytes = match extract::read_body(Request::new(body)).await {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
     let mut material = format!("{}\n{}\n", parts.method, parts.uri.path()).into_bytes();
     material.extend_from_slice(&bytes);
-    let hash = s.vault.mac("idempotency", &merchant, &material);
+    let hash = s
+        .vault
+        .mac("idempotency", &format!("{merchant}/{kind}"), &material);
 
-    let slot = (merchant.clone(), key.clone());
+    let slot = (merchant.clone(), kind, key.clone());
     {
         let mut f = s.inflight.lock().unwrap_or_else(|e| e.into_inner());
         if !f.insert(slot.clone()) {
-            return reused("A request with this Idempotency-Key is still in progress.");
+            return reused_error("A request with this Idempotency-Key is still in progress.")
+                .into_response();
         }
     }
     let _guard = Guard(s.inflight.clone(), slot);
 
-    let (m2, k2) = (merchant.clone(), key.clone());
-    let found = s.db(move |s| Ok(s.store.idempotent(&m2, &k2)?)).await;
-    match found {
-        Err(e) => return e.into_response(),
-        Ok(Some(prev)) if prev.request_hash == hash => return replay(prev),
-        Ok(Some(_)) => return reused("This Idempotency-Key was used with a different request."),
-        Ok(None) => {}
-    }
-
+    let ctx = IdemCtx {
+        merchant,
+        kind,
+        key,
+        hash,
+        state: Arc::new(AtomicU8::new(PENDING)),
+    };
+    parts.extensions.insert(ctx.clone());
     let resp = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if resp.status().is_server_error() {
+    match ctx.state.load(Ordering::SeqCst) {
+        AUTHORIZED => {}
+        REPLAY => {
+            return match lookup(&s, &ctx).await {
+                Ok(Some(r)) => r,
+                Ok(None) => AppError::internal("idempotency record vanished").into_response(),
+                Err(e) => e.into_response(),
+            }
+        }
+        // Recorded with its write, replayed, or never authorized.
+        _ => return resp,
+    }
+    let status = resp.status();
+    if status.is_server_error()
+        || matches!(
+            status,
+            StatusCode::UNAUTHORIZED
+                | StatusCode::FORBIDDEN
+                | StatusCode::REQUEST_TIMEOUT
+                | StatusCode::TOO_MANY_REQUESTS
+        )
+    {
         return resp;
     }
+    // An answer that wrote nothing: stored alone.
     let (rparts, rbody) = resp.into_parts();
     let body = match axum::body::to_bytes(rbody, 4 * 1024 * 1024).await {
         Ok(b) => b,
         Err(e) => return AppError::internal(format!("buffering response: {e}")).into_response(),
     };
-    let rec = Idempotent {
-        request_hash: hash,
-        status: rparts.status.as_u16(),
-        body: body.to_vec(),
+    let w = Write {
+        idempotency: Some(ctx.record(status.as_u16(), body.to_vec())),
+        now: crate::flows::now(&s),
+        ..Write::default()
     };
-    if let Err(e) = s
-        .db(move |s| Ok(s.store.put_idempotent(&merchant, &key, &rec)?))
-        .await
-    {
-        return e.into_response();
+    match s.db(move |s| Ok(s.store.commit(w)?)).await {
+        Ok(Commit::Done) => Response::from_parts(rparts, Body::from(body)),
+        Ok(Commit::Conflict(Conflict::Idempotency)) => match lookup(&s, &ctx).await {
+            Ok(Some(r)) => r,
+            Ok(None) => AppError::internal("idempotency record vanished").into_response(),
+            Err(e) => e.into_response(),
+        },
+        Ok(Commit::Conflict(c)) => {
+            AppError::internal(format!("idempotency-only write refused: {c:?}")).into_response()
+        }
+        Err(e) => e.into_response(),
     }
-    Response::from_parts(rparts, Body::from(body))
 }
 
 fn replay(prev: Idempotent) -> Response {
@@ -125,4 +275,14 @@ fn replay(prev: Idempotent) -> Response {
     r.headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
     r
+}
+
+/// The request's idempotency key, if it has one (for flows that write).
+pub struct Idem(pub Option<IdemCtx>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Idem {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(p: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Idem(p.extensions.get::<IdemCtx>().cloned()))
+    }
 }

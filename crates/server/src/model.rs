@@ -15,11 +15,16 @@ use std::collections::BTreeMap;
 /// Failed card attempts after which a session is locked.
 pub const LOCK_THRESHOLD: u32 = 10;
 
-/// A session's card: the number and code only sealed by the vault.
+/// A session's card: the number and code only sealed by the vault. Once the
+/// session's order is placed the sealed number and code are dropped; brand,
+/// masked number, expiry and fingerprint stay.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoredCard {
-    /// Vault-sealed digits.
-    pub number_sealed: String,
+    /// Vault-sealed digits; `None` after the order.
+    pub number_sealed: Option<String>,
+    /// Keyed fingerprint of the number (the same card gives the same value for one merchant).
+    #[serde(default)]
+    pub fingerprint: Option<String>,
     /// `424242xxxxxx4242`.
     pub masked: String,
     /// Brand.
@@ -41,7 +46,7 @@ pub struct Attached {
     pub id: String,
     /// Type.
     pub kind: PaymentType,
-    /// Secondary sources have a balance.
+    /// What a secondary source holds for this session (a gift card's hold).
     pub balance: Option<u64>,
 }
 
@@ -93,6 +98,18 @@ impl SessionRec {
             });
         }
         out
+    }
+
+    /// What secondary sources other than `except` hold: the room left for
+    /// another secondary is `amount − that`.
+    pub fn secondary_room(&self, except: &str) -> u64 {
+        let held: u64 = self
+            .attached
+            .iter()
+            .filter(|a| a.kind.is_secondary() && a.id != except)
+            .map(|a| a.balance.unwrap_or(0))
+            .sum();
+        self.amount.get().saturating_sub(held)
     }
 
     /// Sum of contributions.
@@ -173,8 +190,11 @@ pub struct SourceRec {
     pub note: Option<String>,
     /// A challenge was required (authenticate answers `complete` rather than not required).
     pub challenged: bool,
-    /// Gift card balance.
+    /// Gift card balance when the source was created (kept for old records).
     pub balance: Option<u64>,
+    /// A gift card's keyed fingerprint: its balance record in the store.
+    #[serde(default)]
+    pub gift_card: Option<String>,
 }
 
 /// An order as stored.

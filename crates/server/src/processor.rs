@@ -16,8 +16,20 @@ pub enum CardOutcome {
 /// The challenge password that succeeds.
 pub const CHALLENGE_PASSWORD: &str = "password";
 
-/// The test gift card, its PIN and balance (minor units of the session currency).
-pub const GIFT_CARD: (&str, &str, u64) = ("6000000000000001", "1234", 500);
+/// Test gift cards: every 16-digit number starting `6000` (the documented
+/// one is `6000 0000 0000 0001`), PIN `1234`. Each is issued with
+/// [`GIFT_CARD_BALANCE`] minor units in the currency of the first session that
+/// holds money on it; from then on its balance is a record of its own.
+pub const GIFT_CARD_PREFIX: &str = "6000";
+/// The PIN of every test gift card.
+pub const GIFT_CARD_PIN: &str = "1234";
+/// What a test gift card is issued with (minor units).
+pub const GIFT_CARD_BALANCE: u64 = 500;
+
+/// Is `digits` a test gift card number?
+pub fn is_gift_card(digits: &str) -> bool {
+    digits.len() == 16 && digits.starts_with(GIFT_CARD_PREFIX)
+}
 
 /// Outcome for a validated card number (digits only) in a session's country.
 pub fn card(digits: &str, country: Country) -> CardOutcome {

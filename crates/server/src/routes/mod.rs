@@ -8,20 +8,15 @@ pub mod sessions;
 pub mod source_input;
 pub mod sources;
 
-use crate::{
-    error::AppError,
-    hosted,
-    model::{OrderRec, SessionRec, SourceRec},
-    store::{Commit, Write},
-    AppState,
-};
+pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};
+use crate::{error::AppError, hosted, AppState};
 use axum::{
     http::{HeaderMap, StatusCode},
     response::IntoResponse,
     routing::{delete, get, post},
     Router,
 };
-use paysession_core::{state::SessionState, ApiError, ErrorCode, ErrorType};
+use paysession_core::{ApiError, ErrorCode, ErrorType};
 
 /// All routes, with contract errors for unknown routes (404) and methods (405).
 pub fn router(state: AppState) -> Router {
@@ -95,27 +90,6 @@ async fn method_not_allowed() -> impl IntoResponse {
     )
 }
 
-/// Now, unix seconds.
-pub fn now(s: &AppState) -> i64 {
-    s.clock.now().unix_timestamp()
-}
-
-/// A merchant's session; another merchant's id is `404` like an unknown one.
-pub fn load_session(s: &AppState, merchant: &str, id: &str) -> Result<SessionRec, AppError> {
-    match s.store.session(id)? {
-        Some(r) if r.merchant_id == merchant => Ok(r),
-        _ => Err(AppError::not_found("session")),
-    }
-}
-
-/// A merchant's source.
-pub fn load_source(s: &AppState, merchant: &str, id: &str) -> Result<SourceRec, AppError> {
-    match s.store.source(id)? {
-        Some(r) if r.merchant_id == merchant => Ok(r),
-        _ => Err(AppError::not_found("source")),
-    }
-}
-
 /// The version a write was decided on: body `version`, else `If-Match`.
 pub fn expected_version(body: Option<u64>, h: &HeaderMap) -> Result<Option<u64>, AppError> {
     if body.is_some() {
@@ -133,91 +107,6 @@ pub fn expected_version(body: Option<u64>, h: &HeaderMap) -> Result<Option<u64>,
             "If-Match must be the session's version, a non-negative integer.",
         )
     })
-}
-
-/// Refuses writes to sessions that can no longer change.
-pub fn ensure_open(rec: &SessionRec, now: i64) -> Result<(), AppError> {
-    let (code, msg) = match rec.state(now) {
-        SessionState::Complete => (ErrorCode::SessionComplete, "The session is complete."),
-        SessionState::Expired => (ErrorCode::SessionExpired, "The session has expired."),
-        SessionState::Locked => (
-            ErrorCode::SessionLocked,
-            "Too many failed card attempts: the session is locked.",
-        ),
-        SessionState::RequiresSource | SessionState::RequiresConfirmation => return Ok(()),
-    };
-    Err(AppError::bad_request(code, msg))
-}
-
-/// What a read-modify-write step decided.
-pub struct Change<T> {
-    /// The session was changed (version + 1, expiry renewed).
-    pub session_changed: bool,
-    /// Sources to write in the same transaction.
-    pub sources: Vec<SourceRec>,
-    /// Orders to write in the same transaction.
-    pub orders: Vec<OrderRec>,
-    /// The answer (an error answer may still come with writes, e.g. a decline).
-    pub result: Result<T, AppError>,
-}
-
-impl<T> Change<T> {
-    /// Only the session changed; answer `result`.
-    pub fn session(result: Result<T, AppError>) -> Self {
-        Change {
-            session_changed: true,
-            ..Change::none(result)
-        }
-    }
-
-    /// No write; answer `result`.
-    pub fn none(result: Result<T, AppError>) -> Self {
-        Change {
-            session_changed: false,
-            sources: vec![],
-            orders: vec![],
-            result,
-        }
-    }
-}
-
-/// Loads the session, checks `expected`, runs `f` and commits its changes in
-/// one version-checked transaction. Without `expected`, a concurrent change is
-/// retried on the fresh session; with it, it is a `409`.
-pub fn modify_session<T>(
-    s: &AppState,
-    merchant: &str,
-    id: &str,
-    expected: Option<u64>,
-    mut f: impl FnMut(&mut SessionRec, i64) -> Result<Change<T>, AppError>,
-) -> Result<T, AppError> {
-    for _ in 0..20 {
-        let mut rec = load_session(s, merchant, id)?;
-        if expected.is_some_and(|v| v != rec.version) {
-            return Err(AppError::version_mismatch());
-        }
-        let read_version = rec.version;
-        let now = now(s);
-        let change = f(&mut rec, now)?;
-        if !change.session_changed && change.sources.is_empty() && change.orders.is_empty() {
-            return change.result;
-        }
-        let mut w = Write {
-            sources: change.sources,
-            orders: change.orders,
-            ..Write::default()
-        };
-        if change.session_changed {
-            rec.touch(now, s.session_ttl.as_secs() as i64);
-            w.update_session = Some((rec, read_version));
-        }
-        match s.store.commit(w)? {
-            Commit::Done => return change.result,
-            Commit::Conflict if expected.is_some() => return Err(AppError::version_mismatch()),
-            Commit::Conflict => continue,
-        }
-    }
-    Err(AppError::internal("session write kept conflicting"))
 }
 
 /// The origin hosted-page URLs are built on.

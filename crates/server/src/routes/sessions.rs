@@ -1,6 +1,7 @@
 //! Sessions: create, retrieve, update fields (merchant and browser views).
 
 use super::{ensure_open, expected_version, load_session, modify_session, now, Change};
+use crate::idempotency::Idem;
 use crate::{
     auth::{AnyKey, SecretKey},
     clock::year_month,
@@ -25,6 +26,7 @@ use paysession_core::{
 pub async fn create(
     State(s): State<AppState>,
     key: SecretKey,
+    Idem(idem): Idem,
     JsonBody(req): JsonBody<CreateSession>,
 ) -> Result<(StatusCode, Json<wire::Session>), AppError> {
     if req.amount.get() == 0 {
@@ -69,11 +71,18 @@ pub async fn create(
                 expires: now + s.session_ttl.as_secs() as i64,
             };
             let view = rec.view(now, true);
-            s.store.commit(crate::store::Write {
+            let mut w = crate::store::Write {
                 insert_session: Some(rec),
+                now,
                 ..Default::default()
-            })?;
-            Ok(view)
+            };
+            if let Some(i) = &idem {
+                w.idempotency = Some(i.record_result(&Ok(&view), StatusCode::CREATED)?);
+            }
+            match crate::flows::commit(s, w, idem.as_ref())? {
+                None => Ok(view),
+                Some(c) => Err(AppError::internal(format!("new session refused: {c:?}"))),
+            }
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -165,41 +174,47 @@ async fn apply(
     }
     s.db(move |s| {
         let today = year_month(s.clock.now());
-        let view = modify_session(s, &merchant, &id, expected, |rec, now| {
-            ensure_open(rec, now)?;
-            let mut changed = false;
-            if let Some(o) = &req.owner {
-                rec.owner = Some(merge_owner(rec.owner.take(), o.clone()));
-                changed = true;
-            }
-            if let Some(o) = &req.shipping {
-                rec.shipping = Some(merge_owner(rec.shipping.take(), o.clone()));
-                changed = true;
-            }
-            if let Some(r) = &req.reference {
-                rec.reference = Some(r.clone());
-                changed = true;
-            }
-            if let Some(m) = &req.metadata {
-                rec.metadata
-                    .get_or_insert_with(Default::default)
-                    .extend(m.clone());
-                changed = true;
-            }
-            if let Some(c) = &req.card {
-                let card = merge_card(s, &rec.id, rec.card.as_ref(), c, today)?;
-                rec.card = Some(card);
-                changed = true;
-            }
-            Ok(Change {
-                session_changed: changed,
-                sources: vec![],
-                orders: vec![],
-                result: Ok(()),
-            })
-        });
-        view?;
-        Ok(Json(load_session(s, &merchant, &id)?.view(now(s), full)))
+        let merchant_fp = merchant.clone();
+        modify_session(
+            s,
+            &merchant,
+            &id,
+            expected,
+            None,
+            StatusCode::OK,
+            |rec, now| {
+                ensure_open(rec, now)?;
+                let mut changed = false;
+                if let Some(o) = &req.owner {
+                    rec.owner = Some(merge_owner(rec.owner.take(), o.clone()));
+                    changed = true;
+                }
+                if let Some(o) = &req.shipping {
+                    rec.shipping = Some(merge_owner(rec.shipping.take(), o.clone()));
+                    changed = true;
+                }
+                if let Some(r) = &req.reference {
+                    rec.reference = Some(r.clone());
+                    changed = true;
+                }
+                if let Some(m) = &req.metadata {
+                    rec.metadata
+                        .get_or_insert_with(Default::default)
+                        .extend(m.clone());
+                    changed = true;
+                }
+                if let Some(c) = &req.card {
+                    let card = merge_card(s, &merchant_fp, &rec.id, rec.card.as_ref(), c, today)?;
+                    rec.card = Some(card);
+                    changed = true;
+                }
+                let mut change = Change::none(Ok(()));
+                change.session_changed = changed;
+                Ok(change)
+            },
+            |(), rec, now| rec.view(now, full),
+        )
+        .map(Json)
     })
     .await
 }
@@ -266,23 +281,31 @@ fn check_locale(l: &str) -> Result<(), AppError> {
 /// and drops the old security code) and seals number and code.
 fn merge_card(
     s: &AppState,
+    merchant: &str,
     session_id: &str,
     old: Option<&StoredCard>,
     c: &CardInput,
     today: (u16, u8),
 ) -> Result<StoredCard, AppError> {
     let nest = |e: paysession_core::ApiError| AppError::api(e.nest("card"));
-    let (sealed, masked, brand, keep_old) = match (&c.number, old) {
+    let (sealed, fingerprint, masked, brand, keep_old) = match (&c.number, old) {
         (Some(n), _) => {
             let n = CardNumber::parse(n.expose()).map_err(nest)?;
             (
-                s.vault.seal(n.expose(), session_id),
+                Some(s.vault.seal(n.expose(), session_id)),
+                Some(s.vault.fingerprint(merchant, n.expose())),
                 n.masked(),
                 n.brand(),
                 false,
             )
         }
-        (None, Some(o)) => (o.number_sealed.clone(), o.masked.clone(), o.brand, true),
+        (None, Some(o)) => (
+            o.number_sealed.clone(),
+            o.fingerprint.clone(),
+            o.masked.clone(),
+            o.brand,
+            true,
+        ),
         (None, None) => {
             return Err(AppError::validation(
                 ErrorCode::MissingParameter,
@@ -318,6 +341,7 @@ fn merge_card(
     };
     Ok(StoredCard {
         number_sealed: sealed,
+        fingerprint,
         masked,
         brand,
         expiration_month: exp.expiration_month,

@@ -1,13 +1,41 @@
-//! Storage behind a trait so another engine can be added. Every write is
-//! atomic ([`Write`]; SQLite folds concurrent writes into one group commit,
-//! each in its own savepoint); a session update is version-checked
-//! (`UPDATE … WHERE id = ? AND version = ?`), so of N concurrent writers that
-//! read the same version exactly one wins.
+//! Storage behind a trait so another engine can be added.
+//!
+//! # The store contract
+//!
+//! Every engine implements [`Store::commit`] with exactly these rules, and the
+//! flows (crate::flows) rely on nothing else:
+//!
+//! 1. A [`Write`] is applied in **one transaction**: every part of it, or
+//!    nothing. A refused condition rolls the whole write back and is answered as
+//!    [`Commit::Conflict`] naming the first condition that failed.
+//! 2. **Sessions** are compare-and-swapped on their version:
+//!    `update_session: (rec, v)` writes only if the stored version is still `v`;
+//!    `session_check: (id, v)` asserts the version without writing.
+//! 3. **Sources** move between states by compare-and-swap:
+//!    [`SourceWrite::Transition`] writes only if the stored state is still
+//!    `from`; [`SourceWrite::Insert`] only creates. `source_checks` assert a
+//!    source's state without writing. So of racing transitions out of one state
+//!    exactly one commits.
+//! 4. **Gift cards** hold a balance of their own ([`GiftCardKey`]); available =
+//!    balance − debits − live holds (a hold is live until its `expires`).
+//!    [`GiftOp::Hold`] commits only if the card's currency matches and the
+//!    amount is available *inside the transaction*; [`GiftOp::Capture`] turns a
+//!    live hold into a debit; [`GiftOp::Release`] drops a hold. When a write
+//!    updates a session, the holds of its attached sources are renewed to the
+//!    session's new expiry in the same transaction. No interleaving of writes can
+//!    make the debits and live holds of a card exceed its balance.
+//! 5. **Idempotency** records are written in the transaction of the write they
+//!    answer (`idempotency`), keyed by (merchant, key kind, key); an existing
+//!    record for the key refuses the write ([`Conflict::Idempotency`]), so a
+//!    write and its record are committed together or not at all, and a crash
+//!    cannot leave one without the other.
+//! 6. Nothing is acknowledged before the transaction that holds it is durable.
 
 pub mod sqlite;
 mod writer;
 
 use crate::model::{OrderRec, SessionRec, SourceRec};
+use paysession_core::{state::SourceState, Currency};
 
 /// A storage failure (logged, answered as a generic 500).
 #[derive(Debug)]
@@ -25,17 +53,116 @@ impl From<StoreError> for crate::AppError {
     }
 }
 
-/// One transaction's worth of changes.
-#[derive(Default)]
+/// A source to create, or to move out of the state it was read in.
+#[derive(Debug)]
+pub enum SourceWrite {
+    /// A new source (its id must not exist).
+    Insert(SourceRec),
+    /// The source as it becomes, if its stored state is still `from`.
+    Transition {
+        /// The new record.
+        rec: SourceRec,
+        /// The state the decision was made on.
+        from: SourceState,
+    },
+}
+
+/// A gift card's identity: the merchant and the card's keyed fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GiftCardKey {
+    /// Merchant id.
+    pub merchant: String,
+    /// Keyed fingerprint of the card number (never the number).
+    pub card: String,
+}
+
+/// A change to gift-card money.
+#[derive(Debug)]
+pub enum GiftOp {
+    /// Holds `amount` for `source_id` (attached to `session_id`) until
+    /// `expires`, if that much is available. The card's record is created on
+    /// first use with `initial` in `currency`; a card in another currency is a
+    /// conflict.
+    Hold {
+        /// The card.
+        card: GiftCardKey,
+        /// Its currency (fixed at first use).
+        currency: Currency,
+        /// Balance given to a card seen for the first time.
+        initial: u64,
+        /// The source the hold is for (one hold per source).
+        source_id: String,
+        /// The session it funds.
+        session_id: String,
+        /// Minor units.
+        amount: u64,
+        /// Unix seconds.
+        expires: i64,
+    },
+    /// Drops the hold of `source_id`, if any.
+    Release {
+        /// The source.
+        source_id: String,
+    },
+    /// Debits `amount` from the live hold of `source_id` (which must cover it)
+    /// and drops the hold.
+    Capture {
+        /// The source.
+        source_id: String,
+        /// Minor units to debit.
+        amount: u64,
+        /// The order the debit pays.
+        order_id: String,
+    },
+}
+
+/// An idempotency record to store with a write.
+#[derive(Clone, Debug)]
+pub struct IdemRecord {
+    /// Merchant id.
+    pub merchant: String,
+    /// `pk` or `sk`: keys of the two kinds never share a record.
+    pub kind: &'static str,
+    /// The client's key.
+    pub key: String,
+    /// The response.
+    pub response: Idempotent,
+}
+
+/// One transaction's worth of changes (see the module's contract).
+#[derive(Default, Debug)]
 pub struct Write {
     /// A new session.
     pub insert_session: Option<SessionRec>,
     /// An updated session and the version it was read at.
     pub update_session: Option<(SessionRec, u64)>,
-    /// Sources to insert or replace.
-    pub sources: Vec<SourceRec>,
+    /// A session whose version must still be this (no write).
+    pub session_check: Option<(String, u64)>,
+    /// Sources to insert or move.
+    pub sources: Vec<SourceWrite>,
+    /// Sources whose state must still be this (no write).
+    pub source_checks: Vec<(String, SourceState)>,
     /// Orders to insert.
     pub orders: Vec<OrderRec>,
+    /// Gift-card holds, releases and debits.
+    pub gift: Vec<GiftOp>,
+    /// The answer to store under an idempotency key.
+    pub idempotency: Option<IdemRecord>,
+    /// Now, unix seconds (which holds are live).
+    pub now: i64,
+}
+
+/// Which condition refused a write.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// The session's version moved on (or the session is gone).
+    Session,
+    /// This source's state moved on (or it exists already / is gone).
+    Source(String),
+    /// This source's gift card lacks the amount, has another currency, or its hold is gone.
+    Balance(String),
+    /// A record for the idempotency key exists already.
+    Idempotency,
 }
 
 /// Outcome of [`Store::commit`].
@@ -43,8 +170,8 @@ pub struct Write {
 pub enum Commit {
     /// Everything was written.
     Done,
-    /// The session's version had moved on; nothing was written.
-    Conflict,
+    /// A condition failed; nothing was written.
+    Conflict(Conflict),
 }
 
 /// A stored idempotent response.
@@ -58,6 +185,17 @@ pub struct Idempotent {
     pub body: Vec<u8>,
 }
 
+/// What a gift card has: its currency and what is available now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GiftBalance {
+    /// The card's currency.
+    pub currency: Currency,
+    /// The balance it was issued with.
+    pub balance: u64,
+    /// balance − debits − live holds.
+    pub available: u64,
+}
+
 /// The storage engine.
 pub trait Store: Send + Sync + 'static {
     /// A session by id.
@@ -66,12 +204,18 @@ pub trait Store: Send + Sync + 'static {
     fn source(&self, id: &str) -> Result<Option<SourceRec>, StoreError>;
     /// An order by id.
     fn order(&self, id: &str) -> Result<Option<OrderRec>, StoreError>;
-    /// Applies `w` in one transaction.
+    /// A gift card's balance at `now`; `None` for a card never used.
+    fn gift_balance(&self, card: &GiftCardKey, now: i64)
+        -> Result<Option<GiftBalance>, StoreError>;
+    /// Applies `w` in one transaction, or nothing of it.
     fn commit(&self, w: Write) -> Result<Commit, StoreError>;
-    /// The stored response for `(merchant, key)`.
-    fn idempotent(&self, merchant: &str, key: &str) -> Result<Option<Idempotent>, StoreError>;
-    /// Stores a response for `(merchant, key)` unless one exists (first wins).
-    fn put_idempotent(&self, merchant: &str, key: &str, r: &Idempotent) -> Result<(), StoreError>;
+    /// The stored response for `(merchant, kind, key)`.
+    fn idempotent(
+        &self,
+        merchant: &str,
+        kind: &str,
+        key: &str,
+    ) -> Result<Option<Idempotent>, StoreError>;
 }
 
 /// Opens a database URL: `sqlite://FILE`, `sqlite:FILE`, or `sqlite::memory:`.

@@ -3,9 +3,10 @@
 //! columns that are queried; card numbers and codes are sealed before they
 //! get here.
 
-use super::writer::{Job, Writer};
-use super::{Commit, Idempotent, Store, StoreError, Write};
+use super::writer::Writer;
+use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, Write};
 use crate::model::{OrderRec, SessionRec, SourceRec};
+use paysession_core::Currency;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,19 +29,87 @@ fn err(e: impl std::fmt::Display) -> StoreError {
     StoreError(e.to_string())
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (
-  id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, session_id TEXT NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS sources_session ON sources(session_id);
-CREATE TABLE IF NOT EXISTS orders (
-  id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, session_id TEXT NOT NULL, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS idempotency (
-  merchant_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
-  status INTEGER NOT NULL, body BLOB NOT NULL, created INTEGER NOT NULL,
-  PRIMARY KEY (merchant_id, key));
-";
+/// Schema migrations, in order; `PRAGMA user_version` is how many were
+/// applied. Each runs in one transaction with its version bump. A database of
+/// the first release (tables but `user_version` 0) counts as version 1.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first release.
+    "CREATE TABLE sessions (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);
+     CREATE TABLE sources (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, session_id TEXT NOT NULL, data TEXT NOT NULL);
+     CREATE INDEX sources_session ON sources(session_id);
+     CREATE TABLE orders (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, session_id TEXT NOT NULL, data TEXT NOT NULL);
+     CREATE TABLE idempotency (
+       merchant_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+       status INTEGER NOT NULL, body BLOB NOT NULL, created INTEGER NOT NULL,
+       PRIMARY KEY (merchant_id, key));",
+    // 2: exactly-once money. Source state as a column (compare-and-swap),
+    // gift-card balances, holds and debits, idempotency keys scoped by key
+    // kind. Records of version 1 were written by either kind of key; they are
+    // kept for the secret key, whose server retries are the ones that span an
+    // upgrade (a browser retries within seconds).
+    "ALTER TABLE sources ADD COLUMN state TEXT NOT NULL DEFAULT '';
+     UPDATE sources SET state = json_extract(data, '$.source.state');
+     CREATE TABLE gift_cards (
+       merchant_id TEXT NOT NULL, card TEXT NOT NULL, currency TEXT NOT NULL,
+       balance INTEGER NOT NULL CHECK (balance >= 0),
+       spent INTEGER NOT NULL CHECK (spent >= 0 AND spent <= balance),
+       PRIMARY KEY (merchant_id, card));
+     CREATE TABLE gift_holds (
+       source_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, card TEXT NOT NULL,
+       session_id TEXT NOT NULL, amount INTEGER NOT NULL CHECK (amount > 0), expires INTEGER NOT NULL);
+     CREATE INDEX gift_holds_card ON gift_holds(merchant_id, card);
+     CREATE INDEX gift_holds_session ON gift_holds(session_id);
+     CREATE TABLE gift_debits (
+       source_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
+       card TEXT NOT NULL, amount INTEGER NOT NULL, created INTEGER NOT NULL);
+     CREATE TABLE idempotency2 (
+       merchant_id TEXT NOT NULL, key_kind TEXT NOT NULL, key TEXT NOT NULL,
+       request_hash TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL, created INTEGER NOT NULL,
+       PRIMARY KEY (merchant_id, key_kind, key));
+     INSERT INTO idempotency2 SELECT merchant_id, 'sk', key, request_hash, status, body, created FROM idempotency;
+     DROP TABLE idempotency;
+     ALTER TABLE idempotency2 RENAME TO idempotency;",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+/// Brings the database to [`SCHEMA_VERSION`]; refuses a newer one.
+pub fn migrate(c: &mut Connection) -> Result<usize, StoreError> {
+    let mut v: usize = c
+        .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+        .map_err(err)? as usize;
+    if v == 0 {
+        let first_release: i64 = c
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sessions'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if first_release > 0 {
+            v = 1;
+        }
+    }
+    if v > SCHEMA_VERSION {
+        return Err(StoreError(format!(
+            "the database is at schema version {v}; this build knows up to {SCHEMA_VERSION}"
+        )));
+    }
+    for (i, m) in MIGRATIONS.iter().enumerate().skip(v) {
+        let tx = c
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        tx.execute_batch(m).map_err(err)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+    }
+    Ok(SCHEMA_VERSION)
+}
 
 impl SqliteStore {
     /// Opens (creating) the database file.
@@ -58,7 +127,8 @@ impl SqliteStore {
         write
             .pragma_update(None, "secure_delete", "ON")
             .map_err(err)?;
-        write.execute_batch(SCHEMA).map_err(err)?;
+        let mut write = write;
+        migrate(&mut write)?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let r = Connection::open(path).map_err(err)?;
@@ -148,15 +218,46 @@ impl Store for SqliteStore {
         self.get("orders", id)
     }
 
-    fn commit(&self, w: Write) -> Result<Commit, StoreError> {
-        self.writer.submit(Job::Commit(Box::new(w)))
+    fn gift_balance(
+        &self,
+        card: &GiftCardKey,
+        now: i64,
+    ) -> Result<Option<GiftBalance>, StoreError> {
+        let c = self.reader();
+        let row: Option<(String, i64)> = c
+            .query_row(
+                "SELECT currency, balance FROM gift_cards WHERE merchant_id = ?1 AND card = ?2",
+                [&card.merchant, &card.card],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(err)?;
+        let Some((currency, balance)) = row else {
+            return Ok(None);
+        };
+        let (_, available) = super::writer::available(&c, &card.merchant, &card.card, now)?;
+        Ok(Some(GiftBalance {
+            currency: Currency::parse(&currency)
+                .ok_or_else(|| StoreError(format!("gift card with currency {currency:?}")))?,
+            balance: balance.max(0) as u64,
+            available: available.max(0) as u64,
+        }))
     }
 
-    fn idempotent(&self, merchant: &str, key: &str) -> Result<Option<Idempotent>, StoreError> {
+    fn commit(&self, w: Write) -> Result<Commit, StoreError> {
+        self.writer.submit(Box::new(w))
+    }
+
+    fn idempotent(
+        &self,
+        merchant: &str,
+        kind: &str,
+        key: &str,
+    ) -> Result<Option<Idempotent>, StoreError> {
         let c = self.reader();
         c.query_row(
-            "SELECT request_hash, status, body FROM idempotency WHERE merchant_id = ?1 AND key = ?2",
-            [merchant, key],
+            "SELECT request_hash, status, body FROM idempotency WHERE merchant_id = ?1 AND key_kind = ?2 AND key = ?3",
+            [merchant, kind, key],
             |r| {
                 Ok(Idempotent {
                     request_hash: r.get(0)?,
@@ -167,18 +268,6 @@ impl Store for SqliteStore {
         )
         .optional()
         .map_err(err)
-    }
-
-    fn put_idempotent(&self, merchant: &str, key: &str, r: &Idempotent) -> Result<(), StoreError> {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        self.writer
-            .submit(Job::Idempotent(
-                merchant.to_owned(),
-                key.to_owned(),
-                r.clone(),
-                now,
-            ))
-            .map(|_| ())
     }
 }
 

@@ -6,8 +6,8 @@
 //! of the batch commits. Durability is unchanged: nothing is acknowledged
 //! before the commit that holds it returned.
 
-use super::{Commit, Idempotent, StoreError, Write};
-use rusqlite::{params, Connection};
+use super::{Commit, Conflict, GiftOp, SourceWrite, StoreError, Write};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
@@ -16,12 +16,7 @@ use std::sync::Arc;
 const MAX_BATCH: usize = 128;
 
 /// One queued write.
-pub enum Job {
-    /// A version-checked [`Write`].
-    Commit(Box<Write>),
-    /// An idempotent response for `(merchant, key)`; the first one wins.
-    Idempotent(String, String, Idempotent, i64),
-}
+pub type Job = Box<Write>;
 
 type Reply = SyncSender<Result<Commit, StoreError>>;
 
@@ -132,22 +127,38 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(err)
 }
 
-fn apply(tx: &Connection, job: &Job) -> Result<Commit, StoreError> {
-    match job {
-        Job::Commit(w) => apply_write(tx, w),
-        Job::Idempotent(merchant, key, r, now) => {
-            tx.execute(
-                "INSERT OR IGNORE INTO idempotency (merchant_id, key, request_hash, status, body, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![merchant, key, r.request_hash, r.status as i64, r.body, now],
-            )
-            .map_err(err)?;
-            Ok(Commit::Done)
-        }
-    }
+/// Stops the write with a conflict (its savepoint is rolled back).
+macro_rules! refuse {
+    ($c:expr) => {
+        return Ok(Commit::Conflict($c))
+    };
 }
 
-fn apply_write(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
+fn apply(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
+    if let Some(r) = &w.idempotency {
+        let n = tx
+            .execute(
+                "INSERT OR IGNORE INTO idempotency (merchant_id, key_kind, key, request_hash, status, body, created)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![r.merchant, r.kind, r.key, r.response.request_hash, r.response.status as i64, r.response.body, w.now],
+            )
+            .map_err(err)?;
+        if n != 1 {
+            refuse!(Conflict::Idempotency);
+        }
+    }
+    if let Some((id, v)) = &w.session_check {
+        let n: i64 = tx
+            .query_row(
+                "SELECT COUNT(*) FROM sessions WHERE id = ?1 AND version = ?2",
+                params![id, *v as i64],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if n != 1 {
+            refuse!(Conflict::Session);
+        }
+    }
     if let Some(s) = &w.insert_session {
         tx.execute(
             "INSERT INTO sessions (id, merchant_id, version, data) VALUES (?1, ?2, ?3, ?4)",
@@ -163,15 +174,51 @@ fn apply_write(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
             )
             .map_err(err)?;
         if n != 1 {
-            return Ok(Commit::Conflict);
+            refuse!(Conflict::Session);
         }
     }
-    for s in &w.sources {
-        tx.execute(
-            "INSERT OR REPLACE INTO sources (id, merchant_id, session_id, data) VALUES (?1, ?2, ?3, ?4)",
-            params![s.source.id, s.merchant_id, s.source.session_id, json(s)?],
-        )
-        .map_err(err)?;
+    for (id, state) in &w.source_checks {
+        let n: i64 = tx
+            .query_row(
+                "SELECT COUNT(*) FROM sources WHERE id = ?1 AND state = ?2",
+                params![id, state.as_str()],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if n != 1 {
+            refuse!(Conflict::Source(id.clone()));
+        }
+    }
+    for sw in &w.sources {
+        match sw {
+            SourceWrite::Insert(s) => {
+                let n = tx
+                    .execute(
+                        "INSERT OR IGNORE INTO sources (id, merchant_id, session_id, state, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![s.source.id, s.merchant_id, s.source.session_id, s.source.state.as_str(), json(s)?],
+                    )
+                    .map_err(err)?;
+                if n != 1 {
+                    refuse!(Conflict::Source(s.source.id.clone()));
+                }
+            }
+            SourceWrite::Transition { rec, from } => {
+                let n = tx
+                    .execute(
+                        "UPDATE sources SET state = ?1, data = ?2 WHERE id = ?3 AND state = ?4",
+                        params![
+                            rec.source.state.as_str(),
+                            json(rec)?,
+                            rec.source.id,
+                            from.as_str()
+                        ],
+                    )
+                    .map_err(err)?;
+                if n != 1 {
+                    refuse!(Conflict::Source(rec.source.id.clone()));
+                }
+            }
+        }
     }
     for o in &w.orders {
         tx.execute(
@@ -180,5 +227,109 @@ fn apply_write(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
         )
         .map_err(err)?;
     }
+    for op in &w.gift {
+        if let Some(c) = apply_gift(tx, op, w.now)? {
+            refuse!(c);
+        }
+    }
+    if let Some((s, _)) = &w.update_session {
+        tx.execute(
+            "UPDATE gift_holds SET expires = ?1 WHERE session_id = ?2 AND expires > ?3",
+            params![s.expires, s.id, w.now],
+        )
+        .map_err(err)?;
+    }
     Ok(Commit::Done)
+}
+
+/// `None` when applied; else the conflict.
+fn apply_gift(tx: &Connection, op: &GiftOp, now: i64) -> Result<Option<Conflict>, StoreError> {
+    match op {
+        GiftOp::Hold {
+            card,
+            currency,
+            initial,
+            source_id,
+            session_id,
+            amount,
+            expires,
+        } => {
+            tx.execute(
+                "INSERT OR IGNORE INTO gift_cards (merchant_id, card, currency, balance, spent) VALUES (?1, ?2, ?3, ?4, 0)",
+                params![card.merchant, card.card, currency.as_str(), *initial as i64],
+            )
+            .map_err(err)?;
+            // Any earlier hold of this source (expired, or being replaced) goes first.
+            tx.execute("DELETE FROM gift_holds WHERE source_id = ?1", [source_id])
+                .map_err(err)?;
+            let (cur, available) = available(tx, &card.merchant, &card.card, now)?;
+            if cur != currency.as_str() || available < *amount as i64 {
+                return Ok(Some(Conflict::Balance(source_id.clone())));
+            }
+            tx.execute(
+                "INSERT INTO gift_holds (source_id, merchant_id, card, session_id, amount, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![source_id, card.merchant, card.card, session_id, *amount as i64, expires],
+            )
+            .map_err(err)?;
+        }
+        GiftOp::Release { source_id } => {
+            tx.execute("DELETE FROM gift_holds WHERE source_id = ?1", [source_id])
+                .map_err(err)?;
+        }
+        GiftOp::Capture {
+            source_id,
+            amount,
+            order_id,
+        } => {
+            let hold: Option<(String, String, i64)> = tx
+                .query_row(
+                    "SELECT merchant_id, card, amount FROM gift_holds WHERE source_id = ?1 AND expires > ?2",
+                    params![source_id, now],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(err)?;
+            let Some((merchant, card, held)) = hold else {
+                return Ok(Some(Conflict::Balance(source_id.clone())));
+            };
+            if held < *amount as i64 {
+                return Ok(Some(Conflict::Balance(source_id.clone())));
+            }
+            tx.execute("DELETE FROM gift_holds WHERE source_id = ?1", [source_id])
+                .map_err(err)?;
+            let n = tx
+                .execute(
+                    "UPDATE gift_cards SET spent = spent + ?1 WHERE merchant_id = ?2 AND card = ?3 AND balance - spent >= ?1",
+                    params![*amount as i64, merchant, card],
+                )
+                .map_err(err)?;
+            if n != 1 {
+                return Ok(Some(Conflict::Balance(source_id.clone())));
+            }
+            tx.execute(
+                "INSERT INTO gift_debits (source_id, order_id, merchant_id, card, amount, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![source_id, order_id, merchant, card, *amount as i64, now],
+            )
+            .map_err(err)?;
+        }
+    }
+    Ok(None)
+}
+
+/// (currency, balance − spent − live holds) of a card that has a record.
+pub fn available(
+    c: &Connection,
+    merchant: &str,
+    card: &str,
+    now: i64,
+) -> Result<(String, i64), StoreError> {
+    c.query_row(
+        "SELECT g.currency, g.balance - g.spent - COALESCE(
+             (SELECT SUM(h.amount) FROM gift_holds h
+               WHERE h.merchant_id = g.merchant_id AND h.card = g.card AND h.expires > ?3), 0)
+           FROM gift_cards g WHERE g.merchant_id = ?1 AND g.card = ?2",
+        params![merchant, card, now],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(err)
 }

@@ -1,0 +1,229 @@
+//! Funding a session: attaching and detaching sources (a gift card holds
+//! what it contributes) and the order, which re-checks every attached source
+//! and turns the holds into debits, all in one transaction.
+
+use super::{ensure_open, load_source, modify_session, sources::gift_available, Change};
+use crate::{
+    clock::rfc3339,
+    error::AppError,
+    idempotency::IdemCtx,
+    ids,
+    model::{Attached, OrderRec},
+    store::{GiftCardKey, GiftOp, SourceWrite},
+    AppState,
+};
+use axum::http::StatusCode;
+use paysession_core::{
+    state::{SessionState, SourceState},
+    wire::{self, Order},
+    ApiError, ErrorCode, ErrorType,
+};
+
+/// Attaches `source_id`: a primary replaces the previous primary; a gift card
+/// holds `min(available, what the other secondaries leave)`.
+pub fn attach(
+    s: &AppState,
+    merchant: &str,
+    session_id: &str,
+    source_id: &str,
+    expected: Option<u64>,
+    idem: Option<&IdemCtx>,
+) -> Result<wire::Session, AppError> {
+    modify_session(
+        s,
+        merchant,
+        session_id,
+        expected,
+        idem,
+        StatusCode::OK,
+        |rec, now| {
+            ensure_open(rec, now)?;
+            let src = match s.store.source(source_id)? {
+                Some(src) if src.merchant_id == merchant => src,
+                _ => {
+                    return Err(AppError::api(ApiError::new(
+                        ErrorType::NotFound,
+                        ErrorCode::ResourceNotFound,
+                        Some("sourceId"),
+                        "No such source.",
+                    )))
+                }
+            };
+            if src.source.session_id != rec.id {
+                return Err(AppError::api(ApiError::bad_request(
+                    ErrorCode::SourceSessionMismatch,
+                    Some("sourceId"),
+                    "The source was created for another session.",
+                )));
+            }
+            let state = src.source.state;
+            if !state.is_attachable() {
+                return Err(AppError::api(ApiError::bad_request(
+                    ErrorCode::SourceStateInvalid,
+                    Some("sourceId"),
+                    format!(
+                        "A {} source cannot be attached; it must be chargeable (or pending_funds).",
+                        state.as_str()
+                    ),
+                )));
+            }
+            if rec.attached.iter().any(|a| a.id == src.source.id) {
+                return Ok(Change::none(Ok(())));
+            }
+            let kind = src.source.kind;
+            let mut change = Change::session(Ok(()));
+            change.source_checks.push((src.source.id.clone(), state));
+            let mut held = None;
+            if let Some(card) = &src.gift_card {
+                let key = GiftCardKey {
+                    merchant: merchant.to_owned(),
+                    card: card.clone(),
+                };
+                let available = gift_available(s, &key, rec.currency, now, "sourceId")?;
+                let room = rec.secondary_room(&src.source.id);
+                let amount = available.min(room);
+                if amount == 0 {
+                    return Err(if available == 0 {
+                        AppError::validation(
+                            ErrorCode::InsufficientFunds,
+                            "sourceId",
+                            "The gift card has no balance left.",
+                        )
+                    } else {
+                        AppError::validation(
+                            ErrorCode::InvalidParameter,
+                            "sourceId",
+                            "Secondary sources already cover the session's amount.",
+                        )
+                    });
+                }
+                change.gift.push(GiftOp::Hold {
+                    card: key,
+                    currency: rec.currency,
+                    initial: crate::processor::GIFT_CARD_BALANCE,
+                    source_id: src.source.id.clone(),
+                    session_id: rec.id.clone(),
+                    amount,
+                    expires: rec.expires,
+                });
+                held = Some(amount);
+            }
+            if !kind.is_secondary() {
+                rec.attached.retain(|a| a.kind.is_secondary());
+            }
+            rec.attached.push(Attached {
+                id: src.source.id.clone(),
+                kind,
+                balance: held.or(src.balance),
+            });
+            Ok(change)
+        },
+        |(), rec, now| rec.view(now, true),
+    )
+}
+
+/// Detaches `source_id` (a gift card's hold is released).
+pub fn detach(
+    s: &AppState,
+    merchant: &str,
+    session_id: &str,
+    source_id: &str,
+    expected: Option<u64>,
+) -> Result<wire::Session, AppError> {
+    modify_session(
+        s,
+        merchant,
+        session_id,
+        expected,
+        None,
+        StatusCode::OK,
+        |rec, now| {
+            ensure_open(rec, now)?;
+            let before = rec.attached.len();
+            rec.attached.retain(|a| a.id != source_id);
+            if rec.attached.len() == before {
+                return Err(AppError::not_found("attached source"));
+            }
+            let mut change = Change::session(Ok(()));
+            change.gift.push(GiftOp::Release {
+                source_id: source_id.to_owned(),
+            });
+            Ok(change)
+        },
+        |(), rec, now| rec.view(now, true),
+    )
+}
+
+/// Creates the order of a funded session: every contributing source must
+/// still be attachable and moves to `consumed` by compare-and-swap, every
+/// gift card's hold becomes a debit, and the session completes, in one
+/// transaction. The card number and code are dropped from the session.
+pub fn order(
+    s: &AppState,
+    merchant: &str,
+    session_id: &str,
+    expected: Option<u64>,
+    idem: Option<&IdemCtx>,
+) -> Result<Order, AppError> {
+    modify_session(
+        s,
+        merchant,
+        session_id,
+        expected,
+        idem,
+        StatusCode::CREATED,
+        |rec, now| {
+            if rec.state(now) != SessionState::RequiresConfirmation {
+                return Err(AppError::api(ApiError::order_submit_failed()));
+            }
+            let order_id = ids::order();
+            let contributions = rec.contributions();
+            let mut change = Change::session(Ok(()));
+            for c in &contributions {
+                let mut src = load_source(s, merchant, &c.id)?;
+                let from = src.source.state;
+                if !from.is_attachable() {
+                    return Err(AppError::api(ApiError::order_submit_failed()));
+                }
+                if src.gift_card.is_some() {
+                    if c.amount.get() > 0 {
+                        change.gift.push(GiftOp::Capture {
+                            source_id: c.id.clone(),
+                            amount: c.amount.get(),
+                            order_id: order_id.clone(),
+                        });
+                    } else {
+                        change.gift.push(GiftOp::Release {
+                            source_id: c.id.clone(),
+                        });
+                    }
+                }
+                src.source.state = SourceState::Consumed;
+                src.source.updated_time = rfc3339(now);
+                change
+                    .sources
+                    .push(SourceWrite::Transition { rec: src, from });
+            }
+            let order = Order {
+                id: order_id,
+                session_id: rec.id.clone(),
+                state: "complete".into(),
+                amount: rec.amount,
+                currency: rec.currency,
+                sources: contributions,
+                created_time: rfc3339(now),
+            };
+            rec.order_id = Some(order.id.clone());
+            if let Some(c) = rec.card.as_mut() {
+                c.cvv_sealed = None;
+                c.number_sealed = None;
+            }
+            change.orders.push(OrderRec {
+                merchant_id: merchant.to_owned(),
+                order: order.clone(),
+            });
+            Ok(change.answer(Ok(order)))
+        },
+        |o, _, _| o,
+    )
+}
