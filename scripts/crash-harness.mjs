@@ -27,7 +27,9 @@
 // and exits non-zero unless lost, duplicates and errors are all 0. The seed of
 // the kill moments is printed (`--seed` / CRASH_SEED replays the schedule;
 // the interleaving of course differs). Env: CRASH_CLIENTS, CRASH_CYCLES,
-// CRASH_SEED, CRASH_KEEP=1 (keep the scratch directory).
+// CRASH_SEED, CRASH_KEEP=1 (keep the scratch directory), CRASH_SERVER_ARGS
+// (extra server flags). A 429 is waited out (Retry-After) and retried with the
+// same key; it is not an answer.
 
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, openSync, closeSync } from "node:fs";
@@ -45,6 +47,7 @@ const SERVER = arg("server", process.env.PAYSESSION_SERVER_BIN);
 const CLIENTS = Number(arg("clients", process.env.CRASH_CLIENTS ?? 16));
 const CYCLES = Number(arg("cycles", process.env.CRASH_CYCLES ?? 10));
 const SEED = Number(arg("seed", process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31)));
+const EXTRA_ARGS = (process.env.CRASH_SERVER_ARGS ?? "").split(/\s+/).filter(Boolean);
 const KEEP = argv.includes("--keep") || process.env.CRASH_KEEP === "1";
 if (!SERVER) {
   console.error("crash-harness: --server PATH (the release paysession-server) is required");
@@ -81,7 +84,7 @@ const server = { child: null, url: null, generation: 0, up: false, upWaiters: []
 function startServer() {
   return new Promise((resolve, reject) => {
     const log = openSync(logFile, "a");
-    const child = spawn(SERVER, ["--listen", "127.0.0.1:0", "--database", `sqlite://${dbFile}`], {
+    const child = spawn(SERVER, ["--listen", "127.0.0.1:0", "--database", `sqlite://${dbFile}`, ...EXTRA_ARGS], {
       stdio: ["ignore", "pipe", log],
       env: serverEnv,
     });
@@ -131,19 +134,20 @@ async function serverAfter(gen) {
 
 // ---- one idempotent write, retried until answered -------------------------
 
-const stats = { writes: 0, acknowledged: 0, retriedWrites: 0, retries: 0, unanswered: 0, serverErrors: 0, inProgress: 0 };
+const stats = { writes: 0, acknowledged: 0, retriedWrites: 0, retries: 0, unanswered: 0, serverErrors: 0, inProgress: 0, rateLimited: 0 };
 const writes = []; // {kind, tag, status, body, attempts}
 
 async function write(kind, tag, path, key, body) {
   const text = JSON.stringify(body);
   const idemKey = `${tag}-${kind}`;
   let attempts = 0;
+  let rateLimited = 0;
   stats.writes += 1;
   while (true) {
     if (!server.up) await serverAfter(server.generation);
     const gen = server.generation;
     attempts += 1;
-    let status, answer;
+    let status, answer, retryAfter;
     try {
       const r = await fetch(server.url + path, {
         method: "POST",
@@ -152,6 +156,7 @@ async function write(kind, tag, path, key, body) {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       status = r.status;
+      retryAfter = r.headers.get("retry-after");
       answer = await r.text();
     } catch {
       stats.unanswered += 1; // killed (reset/refused) before the answer arrived
@@ -166,6 +171,12 @@ async function write(kind, tag, path, key, body) {
       continue;
     }
     const code = json?.errors?.[0]?.code;
+    if (status === 429 && rateLimited < 100) { // a rate limit is not an answer: wait as told, same key
+      rateLimited += 1;
+      stats.rateLimited += 1;
+      await sleep(1000 * Math.min(Number(retryAfter) || 1, 5));
+      continue;
+    }
     if (status === 409 && code === "idempotency_key_reused" && attempts < 200) {
       // The same bytes are sent every time, so this is "still in progress".
       stats.inProgress += 1;
@@ -298,7 +309,7 @@ async function main() {
   console.log(`crash cycles:              ${cycles} (server down ${downMs} ms in all)`);
   console.log(`writes sent:               ${stats.writes} (load ${loadSecs.toFixed(1)} s, ${CLIENTS} clients)`);
   console.log(`writes acknowledged:       ${stats.acknowledged} (sessions ${byKind("session")}, card sources ${byKind("source")}, attaches ${byKind("attach")}, orders ${byKind("order")})`);
-  console.log(`requests retried:          ${stats.retriedWrites} writes, ${stats.retries} retries (${stats.unanswered} unanswered at a kill, ${stats.serverErrors} 5xx, ${stats.inProgress} in-progress 409)`);
+  console.log(`requests retried:          ${stats.retriedWrites} writes, ${stats.retries} retries (${stats.unanswered} unanswered at a kill, ${stats.serverErrors} 5xx, ${stats.inProgress} in-progress 409, ${stats.rateLimited} 429)`);
   console.log(`acknowledged writes lost:  ${lost.length}${lost.length ? ": " + lost.slice(0, 10).join(", ") : ""}`);
   console.log(`duplicates created:        ${dupSessions + dupSources + dupOrders} (sessions per reference ${dupSessions}, card sources per session ${dupSources}, orders per session ${dupOrders})`);
   for (const [ref, n] of dup.sessions.slice(0, 5)) console.log(`  duplicate session: reference ${ref} x${n}`);

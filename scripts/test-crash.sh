@@ -8,7 +8,7 @@
 # lost, duplicates created (sessions per reference, card sources per session,
 # orders per session) and writes answered an error. Fails on anything but 0.
 # Output: node's test runner style ("# pass N", "# fail N").
-# Env: CRASH_CLIENTS, CRASH_CYCLES, CRASH_SEED, CRASH_KEEP=1 (see the .mjs header).
+# Env: CRASH_CLIENTS, CRASH_CYCLES, CRASH_SEED, CRASH_KEEP=1, CRASH_SERVER_ARGS (see the .mjs header).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q --release -p paysession-server
