@@ -44,6 +44,7 @@ layer "native cargo tests" cargo test --workspace
 for l in browser e2e bench-smoke; do
   [ -f "scripts/test-$l.sh" ] && layer "$l tests" bash scripts/with-server.sh bash "scripts/test-$l.sh"
 done
+[ -f scripts/test-crash.sh ] && layer "crash tests" bash scripts/test-crash.sh
 rm -rf "$logs" "$TMPDIR"/paysession-* 2>/dev/null
 
 echo
