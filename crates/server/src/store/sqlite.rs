@@ -370,6 +370,192 @@ mod tests {
     }
 
     #[test]
+    fn a_first_release_database_migrates_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            let src =
+                serde_json::json!({"merchant_id": "m", "source": {"state": "pending_redirect"}});
+            c.execute(
+                "INSERT INTO sources (id, merchant_id, session_id, data) VALUES ('src_1', 'm', 'ses_1', ?1)",
+                [src.to_string()],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO idempotency VALUES ('m', 'k1', 'h', 201, x'7b7d', 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let r = store.idempotent("m", "sk", "k1").unwrap().unwrap();
+        assert_eq!((r.request_hash.as_str(), r.status), ("h", 201));
+        assert!(store.idempotent("m", "pk", "k1").unwrap().is_none());
+        let c = store.reader();
+        let state: String = c
+            .query_row("SELECT state FROM sources WHERE id = 'src_1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(state, "pending_redirect");
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, SCHEMA_VERSION);
+        drop(c);
+        drop(store);
+        // Opening again changes nothing; a newer schema is refused.
+        drop(SqliteStore::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        assert!(SqliteStore::open(&path).is_err());
+    }
+
+    #[test]
+    fn racing_holds_on_one_gift_card_never_exceed_its_balance() {
+        use crate::store::{Conflict, GiftCardKey, GiftOp};
+        let store = Arc::new(SqliteStore::memory().unwrap());
+        let key = GiftCardKey {
+            merchant: "m".into(),
+            card: "fp".into(),
+        };
+        let eur = Currency::parse("EUR").unwrap();
+        let threads: Vec<_> = (0..32)
+            .map(|i| {
+                let (store, key) = (store.clone(), key.clone());
+                std::thread::spawn(move || {
+                    store
+                        .commit(Write {
+                            gift: vec![GiftOp::Hold {
+                                card: key,
+                                currency: eur,
+                                initial: 500,
+                                source_id: format!("src_{i}"),
+                                session_id: format!("ses_{i}"),
+                                amount: 70,
+                                expires: 100,
+                            }],
+                            now: 10,
+                            ..Default::default()
+                        })
+                        .unwrap()
+                })
+            })
+            .collect();
+        let results: Vec<Commit> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let won = results.iter().filter(|r| **r == Commit::Done).count();
+        assert_eq!(won, 7, "500 / 70 = 7 holds: {results:?}");
+        assert!(results
+            .iter()
+            .all(|r| *r == Commit::Done || matches!(r, Commit::Conflict(Conflict::Balance(_)))));
+        let b = store.gift_balance(&key, 10).unwrap().unwrap();
+        assert_eq!((b.balance, b.available), (500, 10));
+        // Holds end with their expiry; a capture needs a live hold.
+        assert_eq!(
+            store.gift_balance(&key, 100).unwrap().unwrap().available,
+            500
+        );
+        let winner = (0..32).find(|i| results[*i] == Commit::Done).unwrap();
+        let capture = |now| {
+            store
+                .commit(Write {
+                    gift: vec![GiftOp::Capture {
+                        source_id: format!("src_{winner}"),
+                        amount: 70,
+                        order_id: "ord_1".into(),
+                    }],
+                    now,
+                    ..Default::default()
+                })
+                .unwrap()
+        };
+        assert!(matches!(
+            capture(100),
+            Commit::Conflict(Conflict::Balance(_))
+        ));
+        assert_eq!(capture(10), Commit::Done);
+        assert_eq!(
+            store.gift_balance(&key, 100).unwrap().unwrap().available,
+            430
+        );
+        // A card keeps its currency.
+        let usd = store
+            .commit(Write {
+                gift: vec![GiftOp::Hold {
+                    card: key.clone(),
+                    currency: Currency::parse("USD").unwrap(),
+                    initial: 500,
+                    source_id: "src_usd".into(),
+                    session_id: "ses_usd".into(),
+                    amount: 1,
+                    expires: 100,
+                }],
+                now: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(matches!(usd, Commit::Conflict(Conflict::Balance(_))));
+    }
+
+    #[test]
+    fn a_refused_condition_rolls_back_the_whole_write() {
+        use crate::store::{Conflict, IdemRecord, Idempotent};
+        let store = SqliteStore::memory().unwrap();
+        store
+            .commit(Write {
+                insert_session: Some(session("s0")),
+                ..Default::default()
+            })
+            .unwrap();
+        let idem = |k: &str| IdemRecord {
+            merchant: "m".into(),
+            kind: "sk",
+            key: k.into(),
+            response: Idempotent {
+                request_hash: "h".into(),
+                status: 200,
+                body: vec![],
+            },
+        };
+        // The session's version moved: neither the new session nor the record is written.
+        let mut s = session("s0");
+        s.version = 2;
+        let r = store
+            .commit(Write {
+                insert_session: Some(session("s1")),
+                update_session: Some((s, 7)),
+                idempotency: Some(idem("k")),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(r, Commit::Conflict(Conflict::Session));
+        assert!(store.session("s1").unwrap().is_none());
+        assert!(store.idempotent("m", "sk", "k").unwrap().is_none());
+        // A key with a record refuses the write that would record it again.
+        assert_eq!(
+            store
+                .commit(Write {
+                    idempotency: Some(idem("k")),
+                    ..Default::default()
+                })
+                .unwrap(),
+            Commit::Done
+        );
+        let r = store
+            .commit(Write {
+                insert_session: Some(session("s2")),
+                idempotency: Some(idem("k")),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(r, Commit::Conflict(Conflict::Idempotency));
+        assert!(store.session("s2").unwrap().is_none());
+    }
+
+    #[test]
     fn a_scratch_database_is_removed_on_drop() {
         let store = SqliteStore::memory().unwrap();
         let path = store.scratch.clone().unwrap();

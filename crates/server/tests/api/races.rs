@@ -143,7 +143,12 @@ async fn one_gift_card_funding_sessions_in_parallel_never_exceeds_its_balance() 
                 _ => assert_eq!(r.code(), "insufficient_funds", "{}", r.text),
             }
         }
-        assert_eq!(contributed, 500, "round {round}: {attaches:?}", attaches = attaches.iter().map(|r| &r.text).collect::<Vec<_>>());
+        assert_eq!(
+            contributed,
+            500,
+            "round {round}: {attaches:?}",
+            attaches = attaches.iter().map(|r| &r.text).collect::<Vec<_>>()
+        );
         // Parallel orders: only fully funded sessions complete.
         let tasks = sessions
             .iter()
@@ -160,7 +165,10 @@ async fn one_gift_card_funding_sessions_in_parallel_never_exceeds_its_balance() 
             .filter(|r| r.status.as_u16() == 201)
             .map(|r| r.body["amount"].as_u64().unwrap())
             .sum();
-        assert!(paid <= 500, "round {round}: orders worth {paid} on a 500 card");
+        assert!(
+            paid <= 500,
+            "round {round}: orders worth {paid} on a 500 card"
+        );
         assert_eq!(paid, if amount == 500 { 500 } else { 300 }, "round {round}");
         // Debits and holds never exceed the balance: 0 left.
         let g = s
@@ -181,7 +189,9 @@ async fn detaching_and_expiry_release_a_gift_card_hold() {
     let ga = id(gift_source(&s, &a, &gift(900)).await.ok(201));
     let gb = id(gift_source(&s, &b, &gift(900)).await.ok(201));
     s.attach(&a, &ga).await.ok(200);
-    s.attach(&b, &gb).await.expect_error(400, "insufficient_funds");
+    s.attach(&b, &gb)
+        .await
+        .expect_error(400, "insufficient_funds");
     s.delete(&format!("/v1/sessions/{a}/sources/{ga}"), SK)
         .await
         .ok(200);
@@ -235,10 +245,17 @@ async fn approve_and_cancel_race_has_one_winner_and_the_order_follows_it() {
         let (src_id, secret) = (id(&src), src["clientSecret"].as_str().unwrap().to_owned());
         let mut tasks = Vec::new();
         for action in ["approve", "cancel", "approve", "cancel"] {
-            let (c, path, secret) = (c.clone(), format!("/hosted/redirect/{src_id}"), secret.clone());
+            let (c, path, secret) = (
+                c.clone(),
+                format!("/hosted/redirect/{src_id}"),
+                secret.clone(),
+            );
             tasks.push(tokio::spawn(async move {
-                c.form(&path, vec![("clientSecret", secret), ("action", action.to_owned())])
-                    .await
+                c.form(
+                    &path,
+                    vec![("clientSecret", secret), ("action", action.to_owned())],
+                )
+                .await
             }));
         }
         // The merchant's server attaches and orders as soon as it can.
@@ -246,7 +263,11 @@ async fn approve_and_cancel_race_has_one_winner_and_the_order_follows_it() {
         let merchant = tokio::spawn(async move {
             for _ in 0..200 {
                 let r = c2
-                    .post(&format!("/v1/sessions/{sid2}/sources"), SK, json!({"sourceId": src2}))
+                    .post(
+                        &format!("/v1/sessions/{sid2}/sources"),
+                        SK,
+                        json!({"sourceId": src2}),
+                    )
                     .await;
                 if r.status.as_u16() == 200 {
                     return c2.post("/v1/orders", SK, json!({"sessionId": sid2})).await;
@@ -265,11 +286,19 @@ async fn approve_and_cancel_race_has_one_winner_and_the_order_follows_it() {
         }
         let approved = winners[0].1.starts_with("https://shop.example/return");
         assert!(
-            winners[0].1.contains(if approved { "state=chargeable" } else { "state=cancelled" }),
+            winners[0].1.contains(if approved {
+                "state=chargeable"
+            } else {
+                "state=cancelled"
+            }),
             "{}",
             winners[0].1
         );
-        let stored = s.get(&format!("/v1/sources/{src_id}"), SK).await.ok(200).clone();
+        let stored = s
+            .get(&format!("/v1/sources/{src_id}"), SK)
+            .await
+            .ok(200)
+            .clone();
         if approved {
             assert_eq!(order.status.as_u16(), 201, "round {round}: {}", order.text);
             assert_eq!(stored["state"], "consumed");
@@ -288,7 +317,11 @@ async fn three_d_secure_answers_race_with_one_winner() {
     let c = C::of(&s);
     for round in 0..ROUNDS {
         let sid = id(&s.session(1000, "EUR", "DE").await);
-        let src = s.card_source(&sid, "5454545454545454").await.ok(201).clone();
+        let src = s
+            .card_source(&sid, "5454545454545454")
+            .await
+            .ok(201)
+            .clone();
         let (src_id, secret) = (id(&src), src["clientSecret"].as_str().unwrap().to_owned());
         let mut tasks = Vec::new();
         for i in 0..6 {
@@ -300,21 +333,41 @@ async fn three_d_secure_answers_race_with_one_winner() {
             );
             tasks.push(tokio::spawn(async move {
                 let r = c
-                    .post(&path, PK, json!({"clientSecret": secret, "challengeResponse": answer}))
+                    .post(
+                        &path,
+                        PK,
+                        json!({"clientSecret": secret, "challengeResponse": answer}),
+                    )
                     .await;
                 (answer, r)
             }));
         }
         let answers = join(tasks).await;
-        let winners: Vec<_> = answers.iter().filter(|(_, r)| r.status.as_u16() == 200).collect();
-        assert_eq!(winners.len(), 1, "round {round}: {:?}", answers.iter().map(|a| &a.1.text).collect::<Vec<_>>());
+        let winners: Vec<_> = answers
+            .iter()
+            .filter(|(_, r)| r.status.as_u16() == 200)
+            .collect();
+        assert_eq!(
+            winners.len(),
+            1,
+            "round {round}: {:?}",
+            answers.iter().map(|a| &a.1.text).collect::<Vec<_>>()
+        );
         for (_, r) in answers.iter().filter(|(_, r)| r.status.as_u16() != 200) {
             r.expect_error(400, "source_state_invalid");
         }
         let (answer, r) = winners[0];
-        let want = if *answer == "password" { ("complete", "chargeable") } else { ("failed", "failed") };
+        let want = if *answer == "password" {
+            ("complete", "chargeable")
+        } else {
+            ("failed", "failed")
+        };
         assert_eq!(r.body["status"], want.0);
-        let stored = s.get(&format!("/v1/sources/{src_id}"), SK).await.ok(200).clone();
+        let stored = s
+            .get(&format!("/v1/sources/{src_id}"), SK)
+            .await
+            .ok(200)
+            .clone();
         assert_eq!(stored["state"], want.1, "round {round}");
     }
     s.stop().await;
@@ -326,24 +379,42 @@ async fn hosted_challenge_pages_racing_all_show_the_stored_state() {
     let c = C::of(&s);
     for round in 0..10 {
         let sid = id(&s.session(1000, "EUR", "DE").await);
-        let src = s.card_source(&sid, "5454545454545454").await.ok(201).clone();
+        let src = s
+            .card_source(&sid, "5454545454545454")
+            .await
+            .ok(201)
+            .clone();
         let (src_id, secret) = (id(&src), src["clientSecret"].as_str().unwrap().to_owned());
         let tasks = ["password", "nope", "password", "nope"]
             .into_iter()
             .map(|pw| {
-                let (c, path, secret) = (c.clone(), format!("/hosted/challenge/{src_id}"), secret.clone());
+                let (c, path, secret) = (
+                    c.clone(),
+                    format!("/hosted/challenge/{src_id}"),
+                    secret.clone(),
+                );
                 tokio::spawn(async move {
-                    c.form(&path, vec![("clientSecret", secret), ("password", pw.to_owned())])
-                        .await
+                    c.form(
+                        &path,
+                        vec![("clientSecret", secret), ("password", pw.to_owned())],
+                    )
+                    .await
                 })
             })
             .collect();
         let pages = join(tasks).await;
-        let stored = s.get(&format!("/v1/sources/{src_id}"), SK).await.ok(200).clone();
+        let stored = s
+            .get(&format!("/v1/sources/{src_id}"), SK)
+            .await
+            .ok(200)
+            .clone();
         let state = stored["state"].as_str().unwrap();
         for (status, _, html) in &pages {
             assert_eq!(*status, 200, "{html}");
-            assert!(html.contains(&format!("data-state=\"{state}\"")), "round {round}: stored {state}, page {html}");
+            assert!(
+                html.contains(&format!("data-state=\"{state}\"")),
+                "round {round}: stored {state}, page {html}"
+            );
         }
     }
     s.stop().await;
@@ -360,8 +431,14 @@ async fn idempotency_keys_are_scoped_by_key_kind_and_checked_after_authorization
     let send = |(key, k): (&'static str, &'static str), path: String, body: Value| {
         let s = &s;
         async move {
-            s.send(reqwest::Method::POST, &path, Some(key), Some(body), &[("Idempotency-Key", k)])
-                .await
+            s.send(
+                reqwest::Method::POST,
+                &path,
+                Some(key),
+                Some(body),
+                &[("Idempotency-Key", k)],
+            )
+            .await
         }
     };
     // The secret key's answer (with the session's clientSecret) never replays to the public key.
@@ -387,7 +464,12 @@ async fn idempotency_keys_are_scoped_by_key_kind_and_checked_after_authorization
     assert_ne!(p_id, id(k.ok(201)));
     // Authorization before replay: a public key on a secret-key route is 403,
     // whatever it used the key for before.
-    let o = send(with_key(PK, "src-1"), "/v1/orders".into(), json!({"sessionId": sid})).await;
+    let o = send(
+        with_key(PK, "src-1"),
+        "/v1/orders".into(),
+        json!({"sessionId": sid}),
+    )
+    .await;
     o.expect_error(403, "permission_denied");
     // Same kind, same key, same request: still a replay.
     let again = send(with_key(PK, "src-1"), "/v1/sources".into(), card.clone()).await;
@@ -400,7 +482,11 @@ async fn idempotency_keys_are_scoped_by_key_kind_and_checked_after_authorization
 async fn an_open_challenge_cannot_complete_once_the_session_is_locked() {
     let s = start().await;
     let sid = id(&s.session(1000, "EUR", "DE").await);
-    let src = s.card_source(&sid, "5454545454545454").await.ok(201).clone();
+    let src = s
+        .card_source(&sid, "5454545454545454")
+        .await
+        .ok(201)
+        .clone();
     for _ in 0..10 {
         s.card_source(&sid, "4000000000000002")
             .await
@@ -415,7 +501,11 @@ async fn an_open_challenge_cannot_complete_once_the_session_is_locked() {
         )
         .await;
     r.expect_error(400, "session_locked");
-    let stored = s.get(&format!("/v1/sources/{}", id(&src)), SK).await.ok(200).clone();
+    let stored = s
+        .get(&format!("/v1/sources/{}", id(&src)), SK)
+        .await
+        .ok(200)
+        .clone();
     assert_eq!(stored["state"], "requires_action");
     s.stop().await;
 }
@@ -432,22 +522,62 @@ async fn after_the_order_the_session_keeps_no_sealed_card_number() {
     .await
     .ok(200);
     let src = s
-        .post("/v1/sources", PK, json!({"type": "creditCard", "sessionId": sid}))
+        .post(
+            "/v1/sources",
+            PK,
+            json!({"type": "creditCard", "sessionId": sid}),
+        )
         .await
         .ok(201)
         .clone();
     s.attach(&sid, &id(&src)).await.ok(200);
-    s.post("/v1/orders", SK, json!({"sessionId": sid})).await.ok(201);
+    s.post("/v1/orders", SK, json!({"sessionId": sid}))
+        .await
+        .ok(201);
     let v = s.retrieve(&sid).await;
     assert_eq!(v["card"]["number"], "424242xxxxxx4242");
     let db = rusqlite::Connection::open(&s.db).unwrap();
     let data: String = db
-        .query_row("SELECT data FROM sessions WHERE id = ?1", [&sid], |r| r.get(0))
+        .query_row("SELECT data FROM sessions WHERE id = ?1", [&sid], |r| {
+            r.get(0)
+        })
         .unwrap();
     let rec: Value = serde_json::from_str(&data).unwrap();
     assert!(rec["card"]["number_sealed"].is_null(), "{data}");
     assert!(rec["card"]["cvv_sealed"].is_null(), "{data}");
     assert!(rec["card"]["fingerprint"].is_string(), "{data}");
     assert_eq!(rec["card"]["brand"], "visa");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_orders_on_one_session_make_one_order() {
+    let s = start().await;
+    let c = C::of(&s);
+    for round in 0..ROUNDS {
+        let sid = id(&s.session(800, "EUR", "DE").await);
+        let g = id(gift_source(&s, &sid, &gift(2000 + round)).await.ok(201));
+        s.attach(&sid, &g).await.ok(200);
+        let card = id(s.card_source(&sid, "4242424242424242").await.ok(201));
+        s.attach(&sid, &card).await.ok(200);
+        let tasks = (0..8)
+            .map(|_| {
+                let (c, sid) = (c.clone(), sid.clone());
+                tokio::spawn(
+                    async move { c.post("/v1/orders", SK, json!({"sessionId": sid})).await },
+                )
+            })
+            .collect();
+        let orders = join(tasks).await;
+        let made: Vec<_> = orders.iter().filter(|r| r.status.as_u16() == 201).collect();
+        assert_eq!(made.len(), 1, "round {round}");
+        for r in orders.iter().filter(|r| r.status.as_u16() != 201) {
+            r.expect_error(400, "order_submit_failed");
+        }
+        assert_eq!(s.retrieve(&sid).await["orderId"], made[0].body["id"]);
+        // The gift card was debited once.
+        let left = s.get(&format!("/v1/sources/{g}"), SK).await.ok(200).clone();
+        assert_eq!(left["giftCard"]["balance"], 0);
+    }
     s.stop().await;
 }
