@@ -9,6 +9,7 @@
 
 pub mod funding;
 pub mod redirect;
+pub mod sessions;
 pub mod sources;
 
 use crate::{

@@ -32,6 +32,16 @@ impl C {
             .unwrap();
         Resp::read(r).await
     }
+    async fn get(&self, path: &str, key: &str) -> Resp {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        Resp::read(r).await
+    }
     async fn form(&self, path: &str, fields: Vec<(&'static str, String)>) -> (u16, String, String) {
         let r = self
             .http
@@ -261,7 +271,8 @@ async fn approve_and_cancel_race_has_one_winner_and_the_order_follows_it() {
         // The merchant's server attaches and orders as soon as it can.
         let (c2, sid2, src2) = (c.clone(), sid.clone(), src_id.clone());
         let merchant = tokio::spawn(async move {
-            for _ in 0..200 {
+            // Until the shopper's answer is in: attach, then order at once.
+            for _ in 0..5000 {
                 let r = c2
                     .post(
                         &format!("/v1/sessions/{sid2}/sources"),
@@ -270,9 +281,13 @@ async fn approve_and_cancel_race_has_one_winner_and_the_order_follows_it() {
                     )
                     .await;
                 if r.status.as_u16() == 200 {
-                    return c2.post("/v1/orders", SK, json!({"sessionId": sid2})).await;
+                    break;
                 }
-                tokio::task::yield_now().await;
+                let state = c2.get(&format!("/v1/sources/{src2}"), SK).await.body["state"].clone();
+                if state == "cancelled" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
             }
             c2.post("/v1/orders", SK, json!({"sessionId": sid2})).await
         });
