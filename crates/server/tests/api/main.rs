@@ -12,3 +12,4 @@ mod idempotency;
 mod sessions;
 mod sources;
 mod storage;
+mod timeouts;
