@@ -149,7 +149,11 @@ async fn read_response(c: &mut TcpStream) -> (String, String) {
             .await
             .expect("an answer within 20 s")
             .unwrap();
-        assert!(n > 0, "closed before the answer: {:?}", String::from_utf8_lossy(&data));
+        assert!(
+            n > 0,
+            "closed before the answer: {:?}",
+            String::from_utf8_lossy(&data)
+        );
         data.extend_from_slice(&buf[..n]);
     }
 }
@@ -321,7 +325,10 @@ async fn shutdown_finishes_in_flight_requests_and_drops_the_rest_by_the_deadline
     finishing.write_all(SESSION_BODY.as_bytes()).await.unwrap();
     let (head, body) = read_response(&mut finishing).await;
     assert!(head.starts_with("HTTP/1.1 201 "), "{head}");
-    assert!(head.to_ascii_lowercase().contains("connection: close"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
     assert!(body.contains("\"ses_") || body.contains("\"id\""), "{body}");
 
     assert!(
@@ -359,7 +366,10 @@ fn the_binary_exits_on_sigterm_with_half_open_connections() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let addr = line.trim().trim_start_matches("listening on http://").to_owned();
+    let addr = line
+        .trim()
+        .trim_start_matches("listening on http://")
+        .to_owned();
     let mut half = std::net::TcpStream::connect(&addr).unwrap();
     half.write_all(b"POST /v1/sessions HT").unwrap();
     let mut in_flight = std::net::TcpStream::connect(&addr).unwrap();
