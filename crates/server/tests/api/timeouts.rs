@@ -39,10 +39,15 @@ struct Srv {
 
 /// The real app through `serve_with(opts)`, on 127.0.0.1:0 over a real SQLite file.
 async fn start(opts: ServeOptions) -> Srv {
+    start_with_demo(opts, None).await
+}
+
+async fn start_with_demo(opts: ServeOptions, demo: Option<std::path::PathBuf>) -> Srv {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
     let vault = Vault::load(None, Some(&dir.path().join("t.db.key"))).unwrap();
-    let state = AppState::new(two_merchants(), Arc::new(store), vault);
+    let mut state = AppState::new(two_merchants(), Arc::new(store), vault);
+    state.demo_dir = demo;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -215,11 +220,14 @@ async fn a_body_shorter_than_its_content_length_is_answered_408_and_closed() {
         assert_eq!(body["errors"][0]["code"], "request_timeout", "{text}");
         assert!(body["errors"][0]["message"].is_string(), "{text}");
     }
-    // A body that arrives in time is read as before.
-    let mut c = s.send_part(&session_post(SESSION_BODY.len(), None)).await;
-    c.write_all(SESSION_BODY.as_bytes()).await.unwrap();
-    let (head, _) = read_response(&mut c).await;
-    assert!(head.starts_with("HTTP/1.1 201 "), "{head}");
+    // A body that arrives in time is read as before; the 408 was not stored
+    // as the key's answer.
+    for key in [None, Some("slow-body-1")] {
+        let mut c = s.send_part(&session_post(SESSION_BODY.len(), key)).await;
+        c.write_all(SESSION_BODY.as_bytes()).await.unwrap();
+        let (head, _) = read_response(&mut c).await;
+        assert!(head.starts_with("HTTP/1.1 201 "), "{key:?}: {head}");
+    }
 }
 
 #[tokio::test]
@@ -244,6 +252,38 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
         .await
         .expect("still open after the idle timeout");
     assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(&rest));
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_a_long_answer_is_dropped_after_the_idle_timeout() {
+    // A file far larger than the socket buffers (sparse: no disk is used).
+    const SIZE: u64 = 256 << 20;
+    let www = tempfile::tempdir().unwrap();
+    std::fs::File::create(www.path().join("big.bin"))
+        .unwrap()
+        .set_len(SIZE)
+        .unwrap();
+    let s = start_with_demo(
+        ServeOptions {
+            idle_timeout: secs(1),
+            ..all(60)
+        },
+        Some(www.path().to_owned()),
+    )
+    .await;
+    let mut c = s
+        .send_part("GET /big.bin HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await;
+    // Read nothing while the server's write is blocked past its limit.
+    tokio::time::sleep(secs(1) + SLACK / 2).await;
+    let got = read_until_closed(&mut c, Instant::now() + SLACK)
+        .await
+        .expect("still open");
+    assert!(
+        (got.len() as u64) < SIZE,
+        "the whole answer was sent: {} bytes",
+        got.len()
+    );
 }
 
 #[tokio::test]
