@@ -39,7 +39,7 @@ use std::{
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::{TcpListener, TcpStream},
-    sync::{watch, Notify},
+    sync::watch,
     task::JoinSet,
     time::{Instant, Sleep},
 };
@@ -181,10 +181,19 @@ async fn connection(
     let mut conn = pin!(http1::Builder::new()
         .header_read_timeout(None)
         .serve_connection(io, svc));
+    // Every wait that starts after the watchdog went to sleep ends at least
+    // `tick` later, so waking at least every `tick` sees each deadline in
+    // time, without waking the watchdog per request.
+    let tick = opts
+        .header_timeout
+        .min(opts.idle_timeout)
+        .max(Duration::from_millis(10));
     let mut stopping = false;
     loop {
-        let deadline = activity.deadline(&opts);
-        let changed = activity.changed.notified();
+        let now = Instant::now();
+        let wake = activity
+            .deadline(&opts)
+            .map_or(now + tick, |d| d.min(now + tick));
         tokio::select! {
             r = conn.as_mut() => {
                 if let Err(e) = r {
@@ -192,13 +201,12 @@ async fn connection(
                 }
                 return;
             }
-            _ = sleep_until(deadline) => {
+            _ = tokio::time::sleep_until(wake) => {
                 if activity.deadline(&opts).is_some_and(|d| d <= Instant::now()) {
                     tracing::debug!(%peer, "connection timed out");
                     return; // dropping `conn` closes the socket
                 }
             }
-            _ = changed => {}
             _ = stop.changed(), if !stopping => {
                 stopping = true;
                 conn.as_mut().graceful_shutdown();
@@ -207,19 +215,10 @@ async fn connection(
     }
 }
 
-async fn sleep_until(deadline: Option<Instant>) {
-    match deadline {
-        Some(d) => tokio::time::sleep_until(d).await,
-        None => std::future::pending().await,
-    }
-}
-
 /// What a connection is waiting for, kept up to date by [`Watched`] and the
 /// service.
 struct Activity {
     state: Mutex<ActivityState>,
-    /// Woken when a wait starts (the watchdog then computes its deadline).
-    changed: Notify,
 }
 
 struct ActivityState {
@@ -244,7 +243,6 @@ impl Activity {
                 head_since: Some(now),
                 write_blocked_since: None,
             }),
-            changed: Notify::new(),
         }
     }
 
@@ -270,19 +268,13 @@ impl Activity {
         let mut s = self.lock();
         if s.answering == 0 && s.head_since.is_none() {
             s.head_since = Some(Instant::now());
-            drop(s);
-            self.changed.notify_one();
         }
     }
 
     fn write_blocked(&self, blocked: bool) {
         let mut s = self.lock();
         match (blocked, s.write_blocked_since.is_some()) {
-            (true, false) => {
-                s.write_blocked_since = Some(Instant::now());
-                drop(s);
-                self.changed.notify_one();
-            }
+            (true, false) => s.write_blocked_since = Some(Instant::now()),
             (false, true) => s.write_blocked_since = None,
             _ => {}
         }
@@ -308,8 +300,6 @@ impl Drop for Answering {
             s.idle_since = Instant::now();
             s.head_since = None;
         }
-        drop(s);
-        self.0.changed.notify_one();
     }
 }
 
