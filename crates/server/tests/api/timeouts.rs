@@ -255,6 +255,30 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn each_limit_bounds_only_its_own_wait() {
+    // A header limit far shorter than the others.
+    let s = start(ServeOptions {
+        header_timeout: secs(1),
+        ..all(60)
+    })
+    .await;
+    // A body slower than the header limit is read.
+    let mut c = s.send_part(&session_post(SESSION_BODY.len(), None)).await;
+    tokio::time::sleep(secs(2)).await;
+    c.write_all(SESSION_BODY.as_bytes()).await.unwrap();
+    let (head, _) = read_response(&mut c).await;
+    assert!(head.starts_with("HTTP/1.1 201 "), "{head}");
+    // A kept-alive connection idle for longer than the header limit still serves.
+    tokio::time::sleep(secs(2)).await;
+    c.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        .await
+        .unwrap();
+    let (head, body) = read_response(&mut c).await;
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+    assert_eq!(body, "ok");
+}
+
+#[tokio::test]
 async fn a_client_that_stops_reading_a_long_answer_is_dropped_after_the_idle_timeout() {
     // A file far larger than the socket buffers (sparse: no disk is used).
     const SIZE: u64 = 256 << 20;
