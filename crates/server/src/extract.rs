@@ -70,7 +70,20 @@ pub fn too_large() -> AppError {
     )
 }
 
-/// Reads at most [`MAX_BODY`] bytes.
+/// `408 request_timeout`: the body did not arrive within the server's body
+/// timeout (`ServeOptions::body_timeout`).
+pub fn body_timed_out() -> AppError {
+    AppError::with_status(
+        StatusCode::REQUEST_TIMEOUT,
+        ApiError::bad_request(
+            ErrorCode::RequestTimeout,
+            None,
+            "The body did not arrive in time; send it again, whole.",
+        ),
+    )
+}
+
+/// Reads at most [`MAX_BODY`] bytes, arriving within the body timeout.
 pub async fn read_body(req: Request) -> Result<axum::body::Bytes, AppError> {
     let declared = req
         .headers()
@@ -82,7 +95,13 @@ pub async fn read_body(req: Request) -> Result<axum::body::Bytes, AppError> {
     }
     axum::body::to_bytes(req.into_body(), MAX_BODY)
         .await
-        .map_err(|_| too_large())
+        .map_err(|e| {
+            if crate::serve::BodyTimedOut::caused(&e) {
+                body_timed_out()
+            } else {
+                too_large()
+            }
+        })
 }
 
 fn malformed(msg: &str) -> AppError {

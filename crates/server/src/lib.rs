@@ -18,16 +18,18 @@ pub mod locales;
 pub mod model;
 pub mod processor;
 pub mod routes;
+pub mod serve;
 pub mod store;
 pub mod vault;
 
 use axum::{http::HeaderValue, Router};
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, Merchant};
 pub use error::AppError;
+pub use serve::{serve_with, ServeOptions};
 pub use store::{sqlite::SqliteStore, Store};
 pub use vault::Vault;
 
@@ -161,16 +163,11 @@ fn cors_layer(config: &Config) -> CorsLayer {
 }
 
 /// Serves `app(state)` on `listener` (with the peer address for `creationIp`)
-/// until `shutdown` resolves.
+/// until `shutdown` resolves, with the default [`ServeOptions`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, state, ServeOptions::default(), shutdown).await
 }

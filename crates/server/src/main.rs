@@ -1,7 +1,7 @@
 //! `paysession-server [--listen ADDR] [--database URL] [--config FILE] [--demo DIR]`.
 
 use clap::Parser;
-use paysession_server::{config::Config, store, AppState, Vault};
+use paysession_server::{config::Config, store, AppState, ServeOptions, Vault};
 use std::{io::Write, path::PathBuf, time::Duration};
 
 /// The paysession session backend.
@@ -30,6 +30,26 @@ struct Args {
     /// Public base URL for hosted pages (default: from the request's Host).
     #[arg(long, env = "PAYSESSION_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Seconds a request's head (request line and headers) may take to arrive.
+    #[arg(long, env = "PAYSESSION_HEADER_TIMEOUT", default_value_t = DEFAULTS.header_timeout.as_secs(), value_parser = secs())]
+    header_timeout: u64,
+    /// Seconds a request's body may take to arrive (then `408 request_timeout`).
+    #[arg(long, env = "PAYSESSION_BODY_TIMEOUT", default_value_t = DEFAULTS.body_timeout.as_secs(), value_parser = secs())]
+    body_timeout: u64,
+    /// Seconds a keep-alive connection may wait idle for its next request.
+    #[arg(long, env = "PAYSESSION_IDLE_TIMEOUT", default_value_t = DEFAULTS.idle_timeout.as_secs(), value_parser = secs())]
+    idle_timeout: u64,
+    /// Seconds in-flight requests get after SIGTERM/Ctrl-C before every connection is dropped.
+    #[arg(long, env = "PAYSESSION_SHUTDOWN_TIMEOUT", default_value_t = DEFAULTS.shutdown_timeout.as_secs(), value_parser = secs())]
+    shutdown_timeout: u64,
+}
+
+/// The time limits' defaults, from the library.
+const DEFAULTS: ServeOptions = ServeOptions::DEFAULT;
+
+/// A whole number of seconds, 1 to 3600.
+fn secs() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=3600)
 }
 
 fn fail(msg: impl std::fmt::Display) -> ! {
@@ -76,7 +96,13 @@ async fn main() {
         let _ = out.flush();
     }
     tracing::info!(%addr, database = %args.database, "paysession-server started");
-    if let Err(e) = paysession_server::serve(listener, state, shutdown()).await {
+    let opts = ServeOptions {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+    };
+    if let Err(e) = paysession_server::serve_with(listener, state, opts, shutdown()).await {
         fail(e);
     }
 }
