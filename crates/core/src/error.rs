@@ -165,7 +165,7 @@ codes! {
     InternalError = "internal_error",
     /// The SDK could not reach the backend.
     NetworkUnavailable = "network_unavailable",
-    /// The SDK's request took longer than `timeoutMs`.
+    /// The SDK's request took longer than `timeoutMs`; from the backend (408), a request body that did not arrive within the body timeout.
     RequestTimeout = "request_timeout",
     /// The backend answered with something that is not the contract.
     InvalidResponse = "invalid_response",
