@@ -10,7 +10,8 @@
 
 use crate::error::AppError;
 use crate::extract::{deserialize_value, parse_object, read_json_body};
-use crate::ids;
+use crate::ratelimit::{Peer, RateLimiter, Scope};
+use crate::{ids, Clock};
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -92,6 +93,10 @@ pub struct DemoMerchant {
     pub secret_key: String,
     /// Serialises order submission, so a double click finds the first order.
     pub ordering: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Limits session creation per client address (the card-testing lock is per session).
+    pub ratelimit: std::sync::Arc<RateLimiter>,
+    /// The server's clock, for the rate limit.
+    pub clock: std::sync::Arc<dyn Clock>,
 }
 
 /// Routes under `/demo/api`.
@@ -206,6 +211,7 @@ fn price(items: &[Item], currency: &str) -> Result<u64, AppError> {
 
 async fn checkout(
     State(m): State<DemoMerchant>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     DemoJson(c): DemoJson<Checkout>,
 ) -> Response {
@@ -224,6 +230,15 @@ async fn checkout(
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
+    // Each checkout is a fresh session with ten card attempts of its own: limit
+    // them per client address, or the lock is walked around.
+    let client = m.ratelimit.client(peer, &headers);
+    if let Err(t) = m
+        .ratelimit
+        .check(Scope::DemoCheckout, "", client, m.clock.now())
+    {
+        return t.into_response();
+    }
     let reference = ids::new_id("demo_");
     let body = json!({"amount": amount, "currency": currency, "country": country, "locale": locale, "reference": reference});
     let (status, session) = call(
