@@ -68,7 +68,7 @@ export function renderReport(r, errors = {}) {
   L.push(`- **Machine**: ${mc.nproc} cores (nproc), ${mc.model}, ${mc.memGiB.toFixed(1)} GiB memory; ${mc.os}`);
   if (mc.loadavg) L.push(`- **Load average** (1/5/15 min) when the run started: ${mc.loadavg}${r.loadavgEnd ? `; when it ended: ${r.loadavgEnd}` : ""} — anything well above 0 means other work shared the cores and the timings are pessimistic`);
   L.push(`- **Software**: ${mc.chromium || "Chromium ?"} (headless), Node ${mc.node}, ${mc.wrk || "wrk ?"}`);
-  L.push(`- **Tree**: commit ${mc.commit || "?"}${mc.dirty ? " with uncommitted changes under src/ or crates/" : ""}; SDK from pkg/ (\`npm run build\`), backend \`cargo build --release -p paysession-server\` on a fresh SQLite database (WAL, synchronous=FULL)`);
+  L.push(`- **Tree**: commit ${mc.commit || "?"}${mc.dirty ? " with uncommitted changes under src/ or crates/" : ""}; SDK from pkg/ (\`npm run build\`), backend \`cargo build --release -p paysession-server\` on a fresh SQLite database (WAL, synchronous=FULL), rate limits raised by scripts/with-server.sh so they never trigger (the limiter still counts every public-key request)`);
   L.push(`- **Run**: ${o.loads} page loads per variant, ${o.iterations} createSource pairs, ${o.cycles} mount/unmount cycles, ${o.loadSeconds} s per load run with ${o.connections} connections${r.totalSeconds ? `; ${r.totalSeconds.toFixed(0)} s in all` : ""}`);
   L.push("");
   const failed = Object.keys(errors);

@@ -47,7 +47,8 @@ const SERVER = arg("server", process.env.PAYSESSION_SERVER_BIN);
 const CLIENTS = Number(arg("clients", process.env.CRASH_CLIENTS ?? 16));
 const CYCLES = Number(arg("cycles", process.env.CRASH_CYCLES ?? 10));
 const SEED = Number(arg("seed", process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31)));
-const EXTRA_ARGS = (process.env.CRASH_SERVER_ARGS ?? "").split(/\s+/).filter(Boolean);
+// The load comes from one address: the public-key rate limit is off unless CRASH_SERVER_ARGS says otherwise.
+const EXTRA_ARGS = (process.env.CRASH_SERVER_ARGS ?? "--rate-limit-public off").split(/\s+/).filter(Boolean);
 const KEEP = argv.includes("--keep") || process.env.CRASH_KEEP === "1";
 if (!SERVER) {
   console.error("crash-harness: --server PATH (the release paysession-server) is required");

@@ -10,6 +10,8 @@
 
 use crate::error::AppError;
 use crate::extract::{deserialize_value, parse_object, read_json_body};
+use crate::ratelimit::{Peer, RateLimiter, Scope};
+use crate::{ids, Clock};
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -91,6 +93,10 @@ pub struct DemoMerchant {
     pub secret_key: String,
     /// Serialises order submission, so a double click finds the first order.
     pub ordering: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Limits session creation per client address (the card-testing lock is per session).
+    pub ratelimit: std::sync::Arc<RateLimiter>,
+    /// The server's clock, for the rate limit.
+    pub clock: std::sync::Arc<dyn Clock>,
 }
 
 /// Routes under `/demo/api`.
@@ -105,6 +111,19 @@ pub fn router(merchant: DemoMerchant) -> Router {
 
 fn error(code: ErrorCode, parameter: &str, message: &str) -> AppError {
     AppError::validation(code, parameter, message)
+}
+
+/// `Ok` when `value` (the field `parameter`) is an id of the session API with
+/// `prefix`; ids go into paths and idempotency keys, so nothing else passes.
+fn check_id(prefix: &str, parameter: &str, value: &str) -> Result<(), AppError> {
+    if ids::is_id(prefix, value) {
+        return Ok(());
+    }
+    Err(error(
+        ErrorCode::InvalidParameter,
+        parameter,
+        &format!("Expected an id of the form {prefix} and 32 hex digits."),
+    ))
 }
 
 /// A JSON body whose rejections are contract errors, as on the session API.
@@ -192,6 +211,7 @@ fn price(items: &[Item], currency: &str) -> Result<u64, AppError> {
 
 async fn checkout(
     State(m): State<DemoMerchant>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     DemoJson(c): DemoJson<Checkout>,
 ) -> Response {
@@ -210,7 +230,16 @@ async fn checkout(
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
-    let reference = crate::ids::new_id("demo_");
+    // Each checkout is a fresh session with ten card attempts of its own: limit
+    // them per client address, or the lock is walked around.
+    let client = m.ratelimit.client(peer, &headers);
+    if let Err(t) = m
+        .ratelimit
+        .check(Scope::DemoCheckout, "", client, m.clock.now())
+    {
+        return t.into_response();
+    }
+    let reference = ids::new_id("demo_");
     let body = json!({"amount": amount, "currency": currency, "country": country, "locale": locale, "reference": reference});
     let (status, session) = call(
         &m,
@@ -249,6 +278,11 @@ struct Attach {
 }
 
 async fn attach(State(m): State<DemoMerchant>, DemoJson(a): DemoJson<Attach>) -> Response {
+    if let Err(e) = check_id(ids::SESSION, "sessionId", &a.session_id)
+        .and_then(|()| check_id(ids::SOURCE, "sourceId", &a.source_id))
+    {
+        return e.into_response();
+    }
     let path = format!("/v1/sessions/{}/sources", a.session_id);
     // One key per (session, source): a double click attaches once.
     let key = format!("attach-{}-{}", a.session_id, a.source_id);
@@ -270,6 +304,9 @@ struct OrderReq {
 }
 
 async fn order(State(m): State<DemoMerchant>, DemoJson(o): DemoJson<OrderReq>) -> Response {
+    if let Err(e) = check_id(ids::SESSION, "sessionId", &o.session_id) {
+        return e.into_response();
+    }
     let _one_at_a_time = m.ordering.lock().await;
     // Decide on a version of the session (Mastercard's optimistic locking): the
     // order is created only if the session is still what we looked at.

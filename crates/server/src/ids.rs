@@ -11,11 +11,11 @@ pub fn new_id(prefix: &str) -> String {
 
 /// A session id.
 pub fn session() -> String {
-    new_id("ses_")
+    new_id(SESSION)
 }
 /// A source id.
 pub fn source() -> String {
-    new_id("src_")
+    new_id(SOURCE)
 }
 /// An order id.
 pub fn order() -> String {
@@ -24,4 +24,16 @@ pub fn order() -> String {
 /// A client secret for object `id`.
 pub fn client_secret(id: &str) -> String {
     new_id(&format!("{id}_secret_"))
+}
+
+/// The prefix of session ids.
+pub const SESSION: &str = "ses_";
+/// The prefix of source ids.
+pub const SOURCE: &str = "src_";
+
+/// Whether `s` has the shape [`new_id`] gives with `prefix`: the prefix and
+/// 32 lowercase hex digits (so it is safe in a URL path and a header).
+pub fn is_id(prefix: &str, s: &str) -> bool {
+    s.strip_prefix(prefix)
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod locales;
 pub mod model;
 pub mod processor;
+pub mod ratelimit;
 pub mod routes;
 pub mod serve;
 pub mod store;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub demo_dir: Option<PathBuf>,
     /// Idempotency keys whose first request is running.
     pub inflight: idempotency::InFlight,
+    /// Rate limits of public-key requests and demo checkouts (production defaults).
+    pub ratelimit: Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             public_url: None,
             demo_dir: None,
             inflight: Default::default(),
+            ratelimit: Default::default(),
         }
     }
 
@@ -89,6 +93,11 @@ pub fn app(state: AppState) -> Router {
         state.clone(),
         idempotency::middleware,
     ));
+    // Outermost, so a refused request reaches neither idempotency nor a route.
+    let api = api.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        ratelimit::middleware,
+    ));
     // With `--demo`, the demo shop's merchant backend runs beside the API as
     // the first configured merchant, calling the API as a merchant server would.
     let merchant = state.config.merchants.first();
@@ -98,6 +107,8 @@ pub fn app(state: AppState) -> Router {
             public_key: m.public_key.clone(),
             secret_key: m.secret_key.clone(),
             ordering: Default::default(),
+            ratelimit: state.ratelimit.clone(),
+            clock: state.clock.clone(),
         })
         .merge(api),
         _ => api,

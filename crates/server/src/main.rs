@@ -1,8 +1,10 @@
-//! `paysession-server [--listen ADDR] [--database URL] [--config FILE] [--demo DIR]`.
+//! `paysession-server [--listen ADDR] [--database URL] [--config FILE] [--demo DIR]`
+//! (and the flags of docs/API.md §5.10, §5.12, §5.13).
 
 use clap::Parser;
+use paysession_server::ratelimit::{self, LimitSpec, RateLimiter, RateLimits};
 use paysession_server::{config::Config, store, AppState, ServeOptions, Vault};
-use std::{io::Write, path::PathBuf, time::Duration};
+use std::{io::Write, net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
 
 /// The paysession session backend.
 #[derive(Parser, Debug)]
@@ -42,6 +44,18 @@ struct Args {
     /// Seconds in-flight requests get after SIGTERM/Ctrl-C before every connection is dropped.
     #[arg(long, env = "PAYSESSION_SHUTDOWN_TIMEOUT", default_value_t = DEFAULTS.shutdown_timeout.as_secs(), value_parser = secs())]
     shutdown_timeout: u64,
+    /// Requests with a public key per (key, client address): `N/PERIOD` (a
+    /// bucket of N refilled evenly over PERIOD: `300/min`, `10/10min`, `5/s`,
+    /// `100/h`) or `off`.
+    #[arg(long, env = "PAYSESSION_RATE_LIMIT_PUBLIC", default_value = ratelimit::DEFAULT_PUBLIC)]
+    rate_limit_public: LimitSpec,
+    /// Demo checkouts (each creates a session) per client address: `N/PERIOD` or `off`.
+    #[arg(long, env = "PAYSESSION_RATE_LIMIT_DEMO_CHECKOUT", default_value = ratelimit::DEFAULT_DEMO_CHECKOUT)]
+    rate_limit_demo_checkout: LimitSpec,
+    /// Reverse proxies (comma-separated IPs) whose `X-Forwarded-For` names the
+    /// client for rate limits; from anyone else the header is ignored.
+    #[arg(long, env = "PAYSESSION_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxy: Vec<IpAddr>,
 }
 
 /// The time limits' defaults, from the library.
@@ -85,6 +99,12 @@ async fn main() {
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.public_url = args.public_url;
     state.demo_dir = args.demo;
+    state.ratelimit = Arc::new(RateLimiter::new(RateLimits {
+        public_key: args.rate_limit_public.0,
+        demo_checkout: args.rate_limit_demo_checkout.0,
+        trusted_proxies: args.trusted_proxy,
+        ..RateLimits::default()
+    }));
 
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

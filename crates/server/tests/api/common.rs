@@ -62,6 +62,17 @@ pub async fn start_with(
     config: Config,
     demo: Option<PathBuf>,
 ) -> Server {
+    start_tuned(dir, config, demo, |_| {}).await
+}
+
+/// `start_with`, with `tune` applied to the state before it serves. Rate limits
+/// are off unless `tune` sets them (as scripts/with-server.sh raises them).
+pub async fn start_tuned(
+    dir: Arc<tempfile::TempDir>,
+    config: Config,
+    demo: Option<PathBuf>,
+    tune: impl FnOnce(&mut AppState),
+) -> Server {
     let db = dir.path().join("test.db");
     let store = SqliteStore::open(&db).unwrap();
     let vault = Vault::load(None, Some(&dir.path().join("test.db.key"))).unwrap();
@@ -69,6 +80,10 @@ pub async fn start_with(
     state.demo_dir = demo;
     let clock = Arc::new(ManualClock::default());
     state.clock = clock.clone();
+    state.ratelimit = Arc::new(paysession_server::ratelimit::RateLimiter::new(
+        paysession_server::ratelimit::RateLimits::off(),
+    ));
+    tune(&mut state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

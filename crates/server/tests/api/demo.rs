@@ -185,3 +185,93 @@ async fn locale_catalogs_are_served_without_a_key() {
         .await
         .expect_error(404, "route_not_found");
 }
+
+#[tokio::test]
+async fn the_demo_backend_refuses_malformed_ids_with_coded_400s() {
+    let (s, _www) = demo().await;
+    let co = checkout(&s, "mug", 1, "DE").await;
+    let sid = co["sessionId"].as_str().unwrap().to_owned();
+    let src = id(s.card_source(&sid, "4242424242424242").await.ok(201));
+    let bad_ids = [
+        "a b",
+        "ses_x/../../orders",
+        "../../v1/orders",
+        "ses_x?key=1",
+        "ses_x#frag",
+        "",
+        "ses_ünïcode",
+        "ses_0123456789abcdef0123456789abcdeg",
+        "src_0123456789abcdef0123456789abcdeg",
+        "ses_0123456789ABCDEF0123456789ABCDEF",
+        "ses_0123456789abcdef0123456789abcdef0",
+    ];
+    // Each id where the other kind is expected is refused too.
+    let swapped = |field: &str| {
+        let other = if field == "sessionId" { "src_" } else { "ses_" };
+        format!("{other}0123456789abcdef0123456789abcdef")
+    };
+    for bad in bad_ids {
+        s.post("/demo/api/orders", "", json!({"sessionId": bad}))
+            .await
+            .expect_error(400, "invalid_parameter");
+        let r = s
+            .post(
+                "/demo/api/sources",
+                "",
+                json!({"sessionId": bad, "sourceId": src}),
+            )
+            .await;
+        r.expect_error(400, "invalid_parameter");
+        assert_eq!(r.param(), "sessionId", "{}", r.text);
+        let r = s
+            .post(
+                "/demo/api/sources",
+                "",
+                json!({"sessionId": sid, "sourceId": bad}),
+            )
+            .await;
+        r.expect_error(400, "invalid_parameter");
+        assert_eq!(r.param(), "sourceId", "{}", r.text);
+    }
+    for (field, body) in [
+        (
+            "sessionId",
+            json!({"sessionId": swapped("sessionId"), "sourceId": src}),
+        ),
+        (
+            "sourceId",
+            json!({"sessionId": sid, "sourceId": swapped("sourceId")}),
+        ),
+    ] {
+        let r = s.post("/demo/api/sources", "", body).await;
+        r.expect_error(400, "invalid_parameter");
+        assert_eq!(r.param(), field, "{}", r.text);
+    }
+    s.post(
+        "/demo/api/orders",
+        "",
+        json!({"sessionId": swapped("sessionId")}),
+    )
+    .await
+    .expect_error(400, "invalid_parameter");
+    // A well-formed id that does not exist is the API's own 404, not a 5xx.
+    s.post(
+        "/demo/api/orders",
+        "",
+        json!({"sessionId": "ses_0123456789abcdef0123456789abcdef"}),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    // Wrong JSON types are coded too.
+    s.post("/demo/api/orders", "", json!({"sessionId": 5}))
+        .await
+        .expect_error(400, "invalid_parameter");
+    // The session still works after all that.
+    s.post(
+        "/demo/api/sources",
+        "",
+        json!({"sessionId": sid, "sourceId": src}),
+    )
+    .await
+    .ok(200);
+}

@@ -10,6 +10,7 @@ mod funding;
 mod hosted;
 mod idempotency;
 mod races;
+mod ratelimit;
 mod sessions;
 mod sources;
 mod storage;
