@@ -220,19 +220,9 @@ pub fn modify_session<T>(
     Err(AppError::internal("session write kept conflicting"))
 }
 
-/// The origin hosted-page URLs are built on.
-pub fn base_url(s: &AppState, h: &HeaderMap) -> String {
-    if let Some(u) = &s.public_url {
-        return u.trim_end_matches('/').to_owned();
-    }
-    let host = h
-        .get(axum::http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
+/// The base URL hosted-page links are built on: from configuration only
+/// (`AppState::public_url`), never from the request's `Host`, which the
+/// client chooses. The headers are deliberately not read.
+pub fn base_url(s: &AppState, _request_headers: &HeaderMap) -> String {
+    s.public_url.clone()
 }
