@@ -9,6 +9,7 @@ mod demo;
 mod funding;
 mod hosted;
 mod idempotency;
+mod redirects;
 mod sessions;
 mod sources;
 mod storage;
