@@ -116,7 +116,7 @@ fn check_locale(l: String) -> Result<String, SdkError> {
 }
 
 /// The page's own origin, when there is a page.
-fn default_base() -> Option<String> {
+pub(crate) fn default_base() -> Option<String> {
     let origin = js::get(&js::get(&js_sys::global(), "location"), "origin").as_string()?;
     (origin.starts_with("http://") || origin.starts_with("https://")).then_some(origin)
 }

@@ -323,6 +323,18 @@ fn challenge(s: &mut State, st: &Shared, gen: u32, ty: &str, source: &JsValue) -
     let x = el(&doc, "button", "x", &t.t("challenge.close"));
     attrs(&x, &[("type", "button")]);
     add(&head, &[&h, &x]);
+    // The page's origin: the challenge page lets only it frame the page and
+    // posts its result to it alone (an http(s) origin needs no escaping).
+    let mut url = url;
+    if let Some(o) = crate::options::default_base() {
+        let sep = if url.contains('?') {
+            "&origin="
+        } else {
+            "?origin="
+        };
+        url.push_str(sep);
+        url.push_str(&o);
+    }
     let frame = el(&doc, "iframe", "", "");
     attrs(&frame, &[("src", &url), ("title", &t.t("challenge.title"))]);
     add(&dialog, &[&head, &frame]);

@@ -13,12 +13,76 @@ pub struct Merchant {
     pub public_key: String,
     /// `sk_…`: the merchant's server.
     pub secret_key: String,
-    /// CORS origins (`"*"` for any).
+    /// The merchant's web origins (`https://shop.example`, exactly as a
+    /// browser serialises them; `"*"` for any): CORS, the only hosts redirect
+    /// `returnUrl`/`cancelUrl` may point to, and who may frame the 3-D Secure page.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
     /// Seller of record shown in the compliance section.
     #[serde(default)]
     pub name: Option<String>,
+}
+
+impl Merchant {
+    /// `"*"` is among the allowed origins: any origin is the merchant's.
+    pub fn any_origin(&self) -> bool {
+        self.allowed_origins.iter().any(|o| o == "*")
+    }
+
+    /// `origin` (a serialised origin, `https://shop.example`) is the
+    /// merchant's: registered exactly, or any well-formed http(s) origin
+    /// for a `"*"` merchant.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        if self.any_origin() {
+            return is_origin(origin);
+        }
+        self.allowed_origins.iter().any(|o| o == origin)
+    }
+}
+
+/// `s` is exactly a serialised http(s) origin (`scheme://host[:port]`, as
+/// `location.origin` and the `Origin` header spell it: lower case, punycode,
+/// no default port, no path or trailing slash).
+pub fn is_origin(s: &str) -> bool {
+    url::Url::parse(s).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == s
+    })
+}
+
+/// The base URL of the links the server hands out (`nextAction.url`,
+/// `redirectUrl`, icons): `--public-url` when given (an absolute http(s) URL,
+/// stored normalised without a trailing slash), else the address the server
+/// listens on. An unspecified bind address (`0.0.0.0`, `[::]`) is not an
+/// address a browser can use: it becomes the loopback address of its family,
+/// and `warning` says to set `--public-url`. Never the request's `Host`.
+pub fn public_url(
+    given: Option<&str>,
+    listening: std::net::SocketAddr,
+) -> Result<(String, Option<String>), String> {
+    if let Some(g) = given {
+        let u = url::Url::parse(g)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .filter(|u| u.username().is_empty() && u.password().is_none())
+            .filter(|u| u.query().is_none() && u.fragment().is_none())
+            .ok_or_else(|| {
+                format!("--public-url {g:?} is not an absolute http(s) URL without query")
+            })?;
+        return Ok((u.as_str().trim_end_matches('/').to_owned(), None));
+    }
+    let mut addr = listening;
+    let mut warning = None;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+        warning = Some(format!(
+            "listening on {listening} without --public-url: hosted-page links use http://{addr}, \
+             which only this machine can open; set --public-url"
+        ));
+    }
+    Ok((format!("http://{addr}"), warning))
 }
 
 /// The merchants this server knows.
@@ -64,6 +128,17 @@ impl Config {
         for m in &c.merchants {
             if !m.public_key.starts_with("pk_") || !m.secret_key.starts_with("sk_") {
                 return Err(format!("merchant {}: keys must start with pk_ / sk_", m.id));
+            }
+            if let Some(o) = m
+                .allowed_origins
+                .iter()
+                .find(|o| *o != "*" && !is_origin(o))
+            {
+                return Err(format!(
+                    "merchant {}: allowed origin {o:?} is not an origin as a browser writes it \
+                     (scheme://host[:port]: http or https, lower case, punycode, no path)",
+                    m.id
+                ));
             }
             for k in [&m.id, &m.public_key, &m.secret_key] {
                 if !seen.insert(k.clone()) {
@@ -124,5 +199,71 @@ mod tests {
             Config::default().by_key("sk_test_default").unwrap().0.id,
             "default"
         );
+    }
+
+    #[test]
+    fn origins_are_exact() {
+        for o in [
+            "https://a.example",
+            "http://127.0.0.1:8080",
+            "http://[::1]:3000",
+        ] {
+            assert!(is_origin(o), "{o}");
+        }
+        for o in [
+            "https://a.example/",
+            "https://A.example",
+            "https://a.example:443",
+            "https://bücher.example",
+            "https://u@a.example",
+            "ftp://a.example",
+            "null",
+            "*",
+        ] {
+            assert!(!is_origin(o), "{o}");
+        }
+        let toml = |o: &str| {
+            format!("[[merchant]]\nid=\"m\"\npublic_key=\"pk_m\"\nsecret_key=\"sk_m\"\nallowed_origins=[{o:?}]\n")
+        };
+        assert!(Config::from_toml(&toml("https://a.example/")).is_err());
+        let c = Config::from_toml(&toml("https://a.example")).unwrap();
+        let m = &c.merchants[0];
+        assert!(m.allows_origin("https://a.example") && !m.allows_origin("https://b.example"));
+        let any = &Config::default().merchants[0];
+        assert!(any.allows_origin("https://b.example") && !any.allows_origin("null"));
+    }
+
+    #[test]
+    fn public_url_from_configuration_or_the_listener() {
+        let at = |s: &str| s.parse::<std::net::SocketAddr>().unwrap();
+        assert_eq!(
+            public_url(None, at("127.0.0.1:9000")).unwrap(),
+            ("http://127.0.0.1:9000".into(), None)
+        );
+        let (u, warn) = public_url(None, at("0.0.0.0:9000")).unwrap();
+        assert_eq!(u, "http://127.0.0.1:9000");
+        assert!(warn.is_some());
+        assert_eq!(
+            public_url(None, at("[::]:9000")).unwrap().0,
+            "http://[::1]:9000"
+        );
+        assert_eq!(
+            public_url(Some("https://Pay.Bücher.example/"), at("0.0.0.0:1")).unwrap(),
+            ("https://pay.xn--bcher-kva.example".into(), None)
+        );
+        assert_eq!(
+            public_url(Some("https://pay.example/base/"), at("0.0.0.0:1"))
+                .unwrap()
+                .0,
+            "https://pay.example/base"
+        );
+        for bad in [
+            "pay.example",
+            "ftp://pay.example",
+            "https://pay.example/?a=1",
+            "https://u:p@pay.example",
+        ] {
+            assert!(public_url(Some(bad), at("0.0.0.0:1")).is_err(), "{bad}");
+        }
     }
 }

@@ -14,9 +14,92 @@ use axum::{
 };
 use paysession_core::{state::SourceState, ApiError, ErrorCode};
 use std::collections::HashMap;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                   form-action 'self' http: https:; base-uri 'none'; frame-ancestors *";
+                   form-action 'self' http: https:; base-uri 'none'; frame-ancestors";
+
+/// `X-Content-Type-Options: nosniff`, on every answer of the server (a layer
+/// of [`crate::app`]).
+pub fn nosniff() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    )
+}
+
+/// Who may frame a hosted page, and whom its result is posted to.
+enum Frame {
+    /// Nobody (the redirect approval and legal pages): `frame-ancestors
+    /// 'none'` and `X-Frame-Options: DENY`.
+    Deny,
+    /// The 3-D Secure page: `frame-ancestors` lists `ancestors` (origins, or
+    /// `*`), and `hosted.js` posts the result to each of `post_to` exactly.
+    /// `embedder` is the accepted `origin` the form carries on to its answer.
+    Challenge {
+        ancestors: Vec<String>,
+        post_to: Vec<String>,
+        embedder: Option<String>,
+    },
+}
+
+/// The 3-D Secure page's framing for the source's merchant. `asked` is the
+/// embedding page's origin (`?origin=`, sent by the drop-in): taken only when
+/// it is the merchant's (any well-formed http(s) origin for a `"*"`
+/// merchant), then the only ancestor and the only recipient. Without it, the
+/// registered origins may frame the page and each gets the result (only the
+/// one that is the parent's receives it); a `"*"` merchant registered every
+/// origin, so its page may be framed by any, and the result goes to no one,
+/// since no origin is known.
+fn challenge_frame(s: &AppState, merchant_id: &str, asked: Option<&String>) -> Frame {
+    let Some(m) = s.config.merchants.iter().find(|m| m.id == merchant_id) else {
+        return Frame::Deny;
+    };
+    match asked.filter(|o| m.allows_origin(o)) {
+        Some(o) => Frame::Challenge {
+            ancestors: vec![o.clone()],
+            post_to: vec![o.clone()],
+            embedder: Some(o.clone()),
+        },
+        None if m.any_origin() => Frame::Challenge {
+            ancestors: vec!["*".into()],
+            post_to: vec![],
+            embedder: None,
+        },
+        None => Frame::Challenge {
+            ancestors: m.allowed_origins.clone(),
+            post_to: m.allowed_origins.clone(),
+            embedder: None,
+        },
+    }
+}
+
+impl Frame {
+    /// The challenge form's hidden `origin` field, so that its result page
+    /// (the form's answer) keeps the embedding page's origin.
+    fn origin_field(&self) -> String {
+        match self {
+            Frame::Challenge {
+                embedder: Some(o), ..
+            } => format!(
+                "<input type=\"hidden\" name=\"origin\" value=\"{}\">",
+                esc(o)
+            ),
+            _ => String::new(),
+        }
+    }
+
+    /// The `<body>` attribute naming the result's recipients for `hosted.js`
+    /// (space-separated origins; none: posted to no one).
+    fn post_to_attr(&self) -> String {
+        match self {
+            Frame::Challenge { post_to, .. } => {
+                format!(" data-post-to=\"{}\"", esc(&post_to.join(" ")))
+            }
+            Frame::Deny => String::new(),
+        }
+    }
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -26,7 +109,7 @@ fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn html(title: &str, body: &str, data: &str) -> Response {
+fn html(title: &str, body: &str, data: &str, frame: &Frame) -> Response {
     let page = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -41,10 +124,19 @@ fn html(title: &str, body: &str, data: &str) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    let ancestors = match frame {
+        Frame::Challenge { ancestors, .. } if !ancestors.is_empty() => ancestors.join(" "),
+        Frame::Challenge { .. } => "'none'".into(),
+        Frame::Deny => {
+            h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            "'none'".into()
+        }
+    };
+    // Origins are checked serialisations (visible ASCII); should one not be,
+    // the page gets the strictest policy rather than none.
+    let csp = HeaderValue::from_str(&format!("{CSP} {ancestors}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
@@ -99,12 +191,13 @@ async fn form(req: Request) -> Result<HashMap<String, String>, AppError> {
         .map_err(|_| AppError::bad_request(ErrorCode::InvalidParameter, "Malformed form."))
 }
 
-fn challenge_form(rec: &SourceRec) -> Response {
+fn challenge_form(rec: &SourceRec, frame: &Frame) -> Response {
     let src = &rec.source;
+    let origin = frame.origin_field();
     let body = format!(
         "<p>Test 3-D Secure challenge for {amount} {cur}. The password is <code>password</code>.</p>\
          <form method=\"post\" action=\"/hosted/challenge/{id}\">\
-         <input type=\"hidden\" name=\"clientSecret\" value=\"{secret}\">\
+         <input type=\"hidden\" name=\"clientSecret\" value=\"{secret}\">{origin}\
          <label for=\"password\">Password</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"off\" autofocus>\
          <button type=\"submit\">Submit</button></form>",
@@ -113,10 +206,10 @@ fn challenge_form(rec: &SourceRec) -> Response {
         id = esc(&src.id),
         secret = esc(&src.client_secret),
     );
-    html("Verify your payment", &body, "")
+    html("Verify your payment", &body, "", frame)
 }
 
-fn challenge_result(rec: &SourceRec) -> Response {
+fn challenge_result(rec: &SourceRec, frame: &Frame) -> Response {
     let state = rec.source.state.as_str();
     let (title, text) = if rec.source.state == SourceState::Failed {
         ("Verification failed", "The payment could not be verified.")
@@ -124,14 +217,16 @@ fn challenge_result(rec: &SourceRec) -> Response {
         ("Verification complete", "You can return to the shop.")
     };
     let data = format!(
-        " data-paysession-result=\"challenge\" data-source-id=\"{}\" data-state=\"{}\"",
+        " data-paysession-result=\"challenge\" data-source-id=\"{}\" data-state=\"{}\"{}",
         esc(&rec.source.id),
-        esc(state)
+        esc(state),
+        frame.post_to_attr()
     );
     html(
         title,
         &format!("<p id=\"result\" data-state=\"{state}\">{text}</p>"),
         &data,
+        frame,
     )
 }
 
@@ -144,9 +239,10 @@ pub async fn challenge_page(
     let q = query(&uri);
     s.db(move |s| {
         let rec = source_with_secret(s, &id, q.get("clientSecret"))?;
+        let frame = challenge_frame(s, &rec.merchant_id, q.get("origin"));
         Ok(match rec.source.state {
-            SourceState::RequiresAction => challenge_form(&rec),
-            _ => challenge_result(&rec),
+            SourceState::RequiresAction => challenge_form(&rec, &frame),
+            _ => challenge_result(&rec, &frame),
         })
     })
     .await
@@ -162,15 +258,20 @@ pub async fn challenge_submit(
     s.db(move |s| {
         let rec = source_with_secret(s, &id, f.get("clientSecret"))?;
         let answer = f.get("password").map(String::as_str).unwrap_or("");
+        let frame = challenge_frame(s, &rec.merchant_id, f.get("origin"));
         match authenticate(s, &rec.merchant_id, &id, Some(answer), None) {
-            Ok(out) => Ok(challenge_result(&SourceRec {
-                source: out.source,
-                ..rec
-            })),
+            Ok(out) => Ok(challenge_result(
+                &SourceRec {
+                    source: out.source,
+                    ..rec
+                },
+                &frame,
+            )),
             // Answered already (another tab, a double submit): the page shows,
             // and posts, the state the store holds.
             Err(e) if e.body.code() == ErrorCode::SourceStateInvalid => Ok(challenge_result(
                 &source_with_secret(s, &id, f.get("clientSecret"))?,
+                &frame,
             )),
             Err(e) => Err(e),
         }
@@ -196,6 +297,7 @@ pub async fn redirect_page(
                     src.state.as_str()
                 ),
                 "",
+                &Frame::Deny,
             ));
         }
         let button = |action: &str, label: &str| {
@@ -216,7 +318,7 @@ pub async fn redirect_page(
             a = button("approve", "Approve"),
             c = button("cancel", "Cancel"),
         );
-        Ok(html("Approve your payment", &body, ""))
+        Ok(html("Approve your payment", &body, "", &Frame::Deny))
     })
     .await
 }
@@ -257,7 +359,7 @@ pub async fn redirect_submit(
                 ("sourceClientSecret", rec.source.client_secret.as_str()),
                 ("state", rec.source.state.as_str()),
             ],
-        );
+        )?;
         let mut r = StatusCode::SEE_OTHER.into_response();
         let loc = HeaderValue::from_str(&target).map_err(AppError::internal)?;
         r.headers_mut().insert(header::LOCATION, loc);
@@ -270,26 +372,14 @@ pub async fn redirect_submit(
     .await
 }
 
-/// Appends query parameters before any `#fragment`.
-pub fn append_query(url: &str, params: &[(&str, &str)]) -> String {
-    let (base, frag) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let q = serde_urlencoded::to_string(params).unwrap_or_default();
-    let sep = if base.contains('?') {
-        if base.ends_with('?') || base.ends_with('&') {
-            ""
-        } else {
-            "&"
-        }
-    } else {
-        "?"
-    };
-    match frag {
-        Some(f) => format!("{base}{sep}{q}#{f}"),
-        None => format!("{base}{sep}{q}"),
-    }
+/// `url` with `params` appended to its query (form-encoded, before any
+/// `#fragment`), as the URL parser's ASCII serialisation (punycode host,
+/// percent-encoded path and query): fit for `Location` as is.
+pub fn append_query(url: &str, params: &[(&str, &str)]) -> Result<String, AppError> {
+    let mut u = url::Url::parse(url)
+        .map_err(|e| AppError::internal(format!("stored redirect URL does not parse: {e}")))?;
+    u.query_pairs_mut().extend_pairs(params);
+    Ok(u.into())
 }
 
 fn asset(body: &'static str, ct: &'static str) -> Response {
@@ -352,5 +442,6 @@ pub async fn legal(Path(doc): Path<String>) -> Result<Response, AppError> {
         title,
         "<p>This is a test seller of record; no real purchase is made.</p>",
         "",
+        &Frame::Deny,
     ))
 }

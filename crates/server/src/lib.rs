@@ -47,8 +47,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// How long a session lives after its last change (default 60 minutes).
     pub session_ttl: Duration,
-    /// Base URL for hosted pages (`http://host:port`); else taken from `Host`.
-    pub public_url: Option<String>,
+    /// Base URL of the links the server hands out, never taken from a
+    /// request: [`config::public_url`] of `--public-url` or the listener.
+    pub public_url: String,
     /// Static files served at `/` (`--demo DIR`).
     pub demo_dir: Option<PathBuf>,
     /// Idempotency keys whose first request is running.
@@ -66,7 +67,7 @@ impl AppState {
             vault: Arc::new(vault),
             clock: Arc::new(SystemClock),
             session_ttl: Duration::from_secs(60 * 60),
-            public_url: None,
+            public_url: "http://127.0.0.1:8080".into(),
             demo_dir: None,
             inflight: Default::default(),
             ratelimit: Default::default(),
@@ -113,7 +114,9 @@ pub fn app(state: AppState) -> Router {
         .merge(api),
         _ => api,
     };
-    r.layer(cors).layer(axum::middleware::from_fn(log_request))
+    r.layer(cors)
+        .layer(axum::middleware::from_fn(log_request))
+        .layer(hosted::nosniff())
 }
 
 /// One log line per request: method, path (never the query: it may hold a

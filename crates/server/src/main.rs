@@ -29,7 +29,8 @@ struct Args {
     /// Session lifetime after its last change, in seconds.
     #[arg(long, env = "PAYSESSION_SESSION_TTL", default_value_t = 3600)]
     session_ttl: u64,
-    /// Public base URL for hosted pages (default: from the request's Host).
+    /// Public base URL of hosted-page links (default: the address listened on;
+    /// for 0.0.0.0 / [::] the loopback address of its family, with a warning).
     #[arg(long, env = "PAYSESSION_PUBLIC_URL")]
     public_url: Option<String>,
     /// Seconds a request's head (request line and headers) may take to arrive.
@@ -97,7 +98,6 @@ async fn main() {
     let vault = Vault::load(env_key.as_deref(), key_file.as_deref()).unwrap_or_else(|e| fail(e));
     let mut state = AppState::new(config, db, vault);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
-    state.public_url = args.public_url;
     state.demo_dir = args.demo;
     state.ratelimit = Arc::new(RateLimiter::new(RateLimits {
         public_key: args.rate_limit_public.0,
@@ -110,6 +110,13 @@ async fn main() {
         .await
         .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
+    let (public_url, warning) =
+        paysession_server::config::public_url(args.public_url.as_deref(), addr)
+            .unwrap_or_else(|e| fail(e));
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+    }
+    state.public_url = public_url;
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{addr}");

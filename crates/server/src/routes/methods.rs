@@ -5,7 +5,7 @@ use super::{base_url, load_session, now};
 use crate::{auth::AnyKey, config::Merchant, error::AppError, extract::query_pairs, AppState};
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, Uri},
+    http::Uri,
     Json,
 };
 use paysession_core::{
@@ -24,9 +24,8 @@ pub async fn for_session(
     State(s): State<AppState>,
     key: AnyKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<PaymentMethods>, AppError> {
-    let base = base_url(&s, &headers);
+    let base = base_url(&s);
     s.db(move |s| {
         let rec = load_session(s, &key.merchant.id, &id)?;
         if rec.state(now(s)) == SessionState::Expired {
@@ -53,7 +52,6 @@ pub async fn lookup(
     State(s): State<AppState>,
     key: AnyKey,
     uri: Uri,
-    headers: HeaderMap,
 ) -> Result<Json<PaymentMethods>, AppError> {
     let q = query_pairs(uri.query(), &["currency", "country", "amount"])?;
     let need = |k: &str| {
@@ -86,7 +84,7 @@ pub async fn lookup(
     let rules_amount = amount.unwrap_or(Amount(methods::klarna_limits(currency).0));
     Ok(Json(build(
         &key.merchant,
-        &base_url(&s, &headers),
+        &base_url(&s),
         country,
         currency,
         rules_amount,

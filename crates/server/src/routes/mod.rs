@@ -109,19 +109,8 @@ pub fn expected_version(body: Option<u64>, h: &HeaderMap) -> Result<Option<u64>,
     })
 }
 
-/// The origin hosted-page URLs are built on.
-pub fn base_url(s: &AppState, h: &HeaderMap) -> String {
-    if let Some(u) = &s.public_url {
-        return u.trim_end_matches('/').to_owned();
-    }
-    let host = h
-        .get(axum::http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
+/// The public origin hosted-page links are built on (`--public-url`, else
+/// the listen address): never from the request's `Host`.
+pub fn base_url(s: &AppState) -> String {
+    s.public_url.clone()
 }

@@ -1,7 +1,7 @@
 //! Validation of `POST /v1/sources` input that needs no session: each error
 //! names its parameter (`creditCard.number`, `payPal.returnUrl`, …).
 
-use crate::{error::AppError, processor};
+use crate::{config::Merchant, error::AppError, processor};
 use paysession_core::{
     card::{check_security_code, normalize_digits, CardNumber, Expiry},
     iban::Iban,
@@ -22,7 +22,8 @@ pub struct CardIn {
 pub enum Input {
     /// A card from the request, or `None`: use the session's card.
     Card(Option<CardIn>),
-    /// Return and cancel URLs.
+    /// Return and cancel URLs, normalised (the URL parser's ASCII
+    /// serialisation), on one of the merchant's origins.
     Redirect {
         return_url: String,
         cancel_url: String,
@@ -43,8 +44,13 @@ fn missing(p: &str) -> AppError {
     )
 }
 
-/// Validates the request for its type.
-pub fn validate(req: &CreateSource, today: (u16, u8)) -> Result<Input, AppError> {
+/// Validates the request for its type; redirect URLs must be on one of
+/// `merchant`'s allowed origins.
+pub fn validate(
+    req: &CreateSource,
+    merchant: &Merchant,
+    today: (u16, u8),
+) -> Result<Input, AppError> {
     let kind = req.kind;
     let given = [
         (PaymentType::CreditCard, req.credit_card.is_some()),
@@ -86,7 +92,7 @@ pub fn validate(req: &CreateSource, today: (u16, u8)) -> Result<Input, AppError>
                 PaymentType::KlarnaCredit => &req.klarna_credit,
                 _ => &req.ideal,
             };
-            redirect(r.as_ref(), kind.as_str())?
+            redirect(r.as_ref(), kind.as_str(), merchant)?
         }
         PaymentType::WireTransfer => Input::Wire,
         PaymentType::GiftCard => {
@@ -147,20 +153,16 @@ fn card(c: &CardInput, today: (u16, u8)) -> Result<CardIn, AppError> {
     Ok(CardIn { number, expiry })
 }
 
-fn redirect(r: Option<&RedirectInput>, prefix: &str) -> Result<Input, AppError> {
+fn redirect(
+    r: Option<&RedirectInput>,
+    prefix: &str,
+    merchant: &Merchant,
+) -> Result<Input, AppError> {
     let r = r.ok_or_else(|| missing(prefix))?;
     let url = |v: &Option<String>, name: &str| -> Result<String, AppError> {
         let p = format!("{prefix}.{name}");
         let v = v.as_ref().ok_or_else(|| missing(&p))?;
-        if is_absolute_http(v) {
-            Ok(v.clone())
-        } else {
-            Err(AppError::validation(
-                ErrorCode::InvalidUrl,
-                &p,
-                format!("`{p}` must be an absolute http(s) URL."),
-            ))
-        }
+        redirect_target(v, merchant, &p)
     };
     Ok(Input::Redirect {
         return_url: url(&r.return_url, "returnUrl")?,
@@ -168,21 +170,46 @@ fn redirect(r: Option<&RedirectInput>, prefix: &str) -> Result<Input, AppError> 
     })
 }
 
-/// `http://host…` or `https://host…`, no spaces or control characters.
-pub fn is_absolute_http(u: &str) -> bool {
-    let rest = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("http://"));
-    match rest {
-        Some(r) => {
-            let host = r.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty()
-                && !host.contains('@')
-                && u.len() <= 2048
-                && !u.chars().any(|c| {
-                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
-                })
-        }
-        None => false,
+/// Longest redirect URL accepted, before and after normalisation.
+const MAX_URL: usize = 2048;
+
+/// A redirect target the shopper may be sent to with the source's client
+/// secret: parsed as a browser would (WHATWG URL: `https://a.example\.b/` is
+/// host `a.example`), `http`/`https`, no user info, no whitespace or control
+/// characters, at most [`MAX_URL`] characters, and its origin exactly one of
+/// the merchant's. Answers the parser's ASCII serialisation (punycode host,
+/// percent-encoded path and query), so what is stored and later sent in
+/// `Location` is exactly what a browser would request. A malformed URL is
+/// `invalid_url`; a well-formed one on another origin `invalid_parameter`;
+/// both name `param`.
+pub fn redirect_target(v: &str, merchant: &Merchant, param: &str) -> Result<String, AppError> {
+    let malformed = || {
+        AppError::validation(
+            ErrorCode::InvalidUrl,
+            param,
+            format!(
+                "`{param}` must be an absolute http(s) URL without user info, whitespace or \
+                 control characters, of at most {MAX_URL} characters."
+            ),
+        )
+    };
+    if v.len() > MAX_URL || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(malformed());
     }
+    let u = url::Url::parse(v).map_err(|_| malformed())?;
+    if !matches!(u.scheme(), "http" | "https")
+        || !u.username().is_empty()
+        || u.password().is_some()
+        || u.as_str().len() > MAX_URL
+    {
+        return Err(malformed());
+    }
+    if !merchant.allows_origin(&u.origin().ascii_serialization()) {
+        return Err(AppError::validation(
+            ErrorCode::InvalidParameter,
+            param,
+            format!("`{param}` must be on one of the merchant's registered origins (`allowed_origins`)."),
+        ));
+    }
+    Ok(u.into())
 }

@@ -48,8 +48,8 @@ pub async fn create(
     JsonBody(req): JsonBody<CreateSource>,
 ) -> Result<(StatusCode, Json<Source>), AppError> {
     let expected = expected_version(req.version, &headers)?;
-    let input = source_input::validate(&req, year_month(s.clock.now()))?;
-    let base = base_url(&s, &headers);
+    let input = source_input::validate(&req, &key.merchant, year_month(s.clock.now()))?;
+    let base = base_url(&s);
     let n = NewSource {
         merchant: key.merchant.id.clone(),
         req,

@@ -86,6 +86,7 @@ pub async fn start_tuned(
     tune(&mut state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    state.public_url = url.clone(); // links from configuration, as main.rs does
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         paysession_server::serve(listener, state, async {

@@ -273,3 +273,282 @@ async fn redirect_page_approve_and_cancel_follow_the_303() {
     assert_eq!(s.retrieve(&sid).await["state"], "requires_confirmation");
     s.stop().await;
 }
+
+// ---- Hosted-page headers (issue 8, finding 8) ----
+
+fn csp(h: &reqwest::header::HeaderMap) -> String {
+    h["content-security-policy"].to_str().unwrap().to_owned()
+}
+
+/// `frame-ancestors …` of a page's CSP (the last directive).
+fn ancestors(h: &reqwest::header::HeaderMap) -> String {
+    let csp = csp(h);
+    let d = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("frame-ancestors"));
+    d.unwrap_or_else(|| panic!("no frame-ancestors: {csp}"))
+        .to_owned()
+}
+
+async fn page(s: &Server, url: &str) -> (reqwest::header::HeaderMap, String) {
+    let r = s.http.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    (h, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn every_answer_says_nosniff() {
+    let s = start().await;
+    let sid = id(&s.session(1000, "EUR", "NL").await);
+    let src = s
+        .post("/v1/sources", PK, json!({"type": "payPal", "sessionId": sid,
+            "payPal": {"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"}}))
+        .await;
+    let mut answers = vec![("json 201", src.status.as_u16(), src.headers.clone())];
+    let redirect = src.body["redirect"]["redirectUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (what, path, key) in [
+        ("json 200", format!("/v1/sessions/{sid}"), Some(SK)),
+        ("error 401", format!("/v1/sessions/{sid}"), None),
+        ("error 404 route", "/nope".to_owned(), None),
+        (
+            "error 403 page",
+            format!("/hosted/redirect/{}?clientSecret=x", id(&src.body)),
+            None,
+        ),
+        ("html page", redirect, None),
+        ("html legal", "/hosted/legal/terms".to_owned(), None),
+        ("asset js", "/hosted/assets/hosted.js".to_owned(), None),
+        ("asset css", "/hosted/assets/hosted.css".to_owned(), None),
+        (
+            "asset svg",
+            "/hosted/assets/icons/payPal.svg".to_owned(),
+            None,
+        ),
+        ("text", "/healthz".to_owned(), None),
+    ] {
+        let r = s.send(reqwest::Method::GET, &path, key, None, &[]).await;
+        answers.push((what, r.status.as_u16(), r.headers));
+    }
+    let r = s
+        .send(reqwest::Method::DELETE, "/healthz", None, None, &[])
+        .await;
+    answers.push(("error 405", r.status.as_u16(), r.headers));
+    let r = s
+        .send(
+            reqwest::Method::OPTIONS,
+            "/v1/sources",
+            None,
+            None,
+            &[
+                ("origin", "https://shop.example"),
+                ("access-control-request-method", "POST"),
+            ],
+        )
+        .await;
+    answers.push(("preflight", r.status.as_u16(), r.headers));
+    for (what, status, h) in answers {
+        assert_eq!(
+            h.get("x-content-type-options").map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{what} ({status})"
+        );
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn redirect_approval_and_legal_pages_cannot_be_framed() {
+    let s = start().await;
+    let sid = id(&s.session(1000, "EUR", "NL").await);
+    let src = s
+        .post("/v1/sources", PK, json!({"type": "payPal", "sessionId": sid,
+            "payPal": {"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"}}))
+        .await
+        .ok(201)
+        .clone();
+    let approval = src["redirect"]["redirectUrl"].as_str().unwrap().to_owned();
+    let mut urls = vec![approval.clone()];
+    for doc in ["terms", "privacy", "cookies", "cancellation", "notice"] {
+        urls.push(format!("{}/hosted/legal/{doc}", s.url));
+    }
+    for u in &urls {
+        let (h, _) = page(&s, u).await;
+        assert_eq!(ancestors(&h), "frame-ancestors 'none'", "{u}");
+        assert_eq!(h["x-frame-options"], "DENY", "{u}");
+    }
+    // The "already handled" page after approval too.
+    let res = form(
+        &s,
+        &format!("{}/hosted/redirect/{}", s.url, id(&src)),
+        &[
+            ("clientSecret", src["clientSecret"].as_str().unwrap()),
+            ("action", "approve"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let (h, html) = page(&s, &approval).await;
+    assert!(html.contains("data-state=\"chargeable\""), "{html}");
+    assert_eq!(ancestors(&h), "frame-ancestors 'none'");
+    assert_eq!(h["x-frame-options"], "DENY");
+    s.stop().await;
+}
+
+/// A 3-D Secure source of `key`'s merchant: (source, page URL).
+async fn challenge_source(s: &Server, sk: &str, pk: &str) -> (serde_json::Value, String) {
+    let sid = id(&s
+        .post(
+            "/v1/sessions",
+            sk,
+            json!({"amount": 1000, "currency": "EUR", "country": "DE"}),
+        )
+        .await
+        .ok(201)
+        .clone());
+    let src = s
+        .post("/v1/sources", pk, json!({"type": "creditCard", "sessionId": sid,
+            "creditCard": {"number": "5454545454545454", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}}))
+        .await
+        .ok(201)
+        .clone();
+    let url = src["nextAction"]["url"].as_str().unwrap().to_owned();
+    (src, url)
+}
+
+/// The challenge form's answer for `password`, with `origin` in the form if given.
+async fn challenge_answer(
+    s: &Server,
+    src: &serde_json::Value,
+    origin: Option<&str>,
+) -> (reqwest::header::HeaderMap, String) {
+    let mut f = vec![
+        ("clientSecret", src["clientSecret"].as_str().unwrap()),
+        ("password", "password"),
+    ];
+    if let Some(o) = origin {
+        f.push(("origin", o));
+    }
+    let r = form(s, &format!("{}/hosted/challenge/{}", s.url, id(src)), &f).await;
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    (h, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_challenge_page_is_framed_and_answers_only_the_merchants_origins() {
+    let s = start().await; // default: ["https://shop.example"]; other: ["https://other.example"]
+    let (src, url) = challenge_source(&s, SK, PK).await;
+    // The embedding page's origin, when it is the merchant's: the only ancestor,
+    // carried by the form, the only recipient of the result.
+    let (h, html) = page(&s, &format!("{url}&origin=https://shop.example")).await;
+    assert_eq!(ancestors(&h), "frame-ancestors https://shop.example");
+    assert!(h.get("x-frame-options").is_none());
+    assert!(
+        html.contains("<input type=\"hidden\" name=\"origin\" value=\"https://shop.example\">"),
+        "{html}"
+    );
+    // Anything else asked for: the registered origins, no origin in the form.
+    for asked in [
+        "https://evil.example",
+        "https://other.example",
+        "https://shop.example/",
+        "null",
+        "*",
+    ] {
+        let (h, html) = page(&s, &format!("{url}&origin={}", asked.replace(':', "%3A"))).await;
+        assert_eq!(
+            ancestors(&h),
+            "frame-ancestors https://shop.example",
+            "{asked}"
+        );
+        assert!(!html.contains("name=\"origin\""), "{asked}: {html}");
+    }
+    let (h, _) = page(&s, &url).await;
+    assert_eq!(ancestors(&h), "frame-ancestors https://shop.example");
+
+    let (h, html) = challenge_answer(&s, &src, Some("https://shop.example")).await;
+    assert_eq!(ancestors(&h), "frame-ancestors https://shop.example");
+    assert!(
+        html.contains(" data-post-to=\"https://shop.example\""),
+        "{html}"
+    );
+    // Reloading the result with a foreign origin posts to the registered one only.
+    let (h, html) = page(&s, &format!("{url}&origin=https://evil.example")).await;
+    assert_eq!(ancestors(&h), "frame-ancestors https://shop.example");
+    assert!(
+        html.contains(" data-post-to=\"https://shop.example\""),
+        "{html}"
+    );
+    assert!(!html.contains("evil.example"), "{html}");
+
+    // The other merchant's page: its own origin only.
+    let (src2, url2) = challenge_source(&s, "sk_test_other", "pk_test_other").await;
+    let (h, _) = page(&s, &format!("{url2}&origin=https://shop.example")).await;
+    assert_eq!(ancestors(&h), "frame-ancestors https://other.example");
+    let (_, html) = challenge_answer(&s, &src2, Some("https://shop.example")).await;
+    assert!(
+        html.contains(" data-post-to=\"https://other.example\""),
+        "{html}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_any_origin_merchant_frames_for_the_asked_origin_and_posts_to_it_alone() {
+    let s = start_in(
+        std::sync::Arc::new(tempfile::tempdir().unwrap()),
+        paysession_server::Config::default(),
+    )
+    .await;
+    let (src, url) = challenge_source(&s, SK, PK).await;
+    let (h, html) = page(&s, &format!("{url}&origin=http://127.0.0.1:4174")).await;
+    assert_eq!(ancestors(&h), "frame-ancestors http://127.0.0.1:4174");
+    assert!(
+        html.contains("name=\"origin\" value=\"http://127.0.0.1:4174\""),
+        "{html}"
+    );
+    let (h, html) = challenge_answer(&s, &src, Some("http://127.0.0.1:4174")).await;
+    assert_eq!(ancestors(&h), "frame-ancestors http://127.0.0.1:4174");
+    assert!(
+        html.contains(" data-post-to=\"http://127.0.0.1:4174\""),
+        "{html}"
+    );
+    // No usable origin: any page may frame it (every origin is this merchant's),
+    // and since none is known the result is posted to no one.
+    for q in [
+        "",
+        "&origin=null",
+        "&origin=https://a.example/path",
+        "&origin=javascript:x",
+    ] {
+        let (h, html) = page(&s, &format!("{url}{q}")).await;
+        assert_eq!(ancestors(&h), "frame-ancestors *", "{q}");
+        assert!(html.contains(" data-post-to=\"\""), "{q}: {html}");
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn hosted_js_posts_only_to_the_named_origins() {
+    let s = start().await;
+    let js = s
+        .http
+        .get(format!("{}/hosted/assets/hosted.js", s.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(js.contains("data-post-to"), "{js}");
+    // Every postMessage names a target origin taken from the page, none is "*".
+    assert!(!js.contains("\"*\"") && !js.contains("'*'"), "{js}");
+    assert_eq!(js.matches("postMessage(").count(), 1, "{js}");
+    assert!(js.contains("postMessage(msg, to[j])"), "{js}");
+    s.stop().await;
+}

@@ -11,6 +11,7 @@ mod hosted;
 mod idempotency;
 mod races;
 mod ratelimit;
+mod redirects;
 mod sessions;
 mod sources;
 mod storage;

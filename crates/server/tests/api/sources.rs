@@ -144,11 +144,11 @@ async fn redirect_wire_gift_and_sepa_sources() {
             "/v1/sources",
             PK,
             json!({"type": "payPal", "sessionId": sid,
-        "payPal": {"returnUrl": "https://a.example/", "cancelUrl": "javascript:alert(1)"}}),
+        "payPal": {"returnUrl": "https://shop.example/", "cancelUrl": "javascript:alert(1)"}}),
         )
         .await;
     assert_eq!(r.param(), "payPal.cancelUrl");
-    let r = s.post("/v1/sources", PK, json!({"type": "payPal", "sessionId": sid, "payPal": {"returnUrl": "https://a.example/"}})).await;
+    let r = s.post("/v1/sources", PK, json!({"type": "payPal", "sessionId": sid, "payPal": {"returnUrl": "https://shop.example/"}})).await;
     r.expect_error(400, "missing_parameter");
     assert_eq!(r.param(), "payPal.cancelUrl");
 
@@ -216,7 +216,7 @@ async fn redirect_wire_gift_and_sepa_sources() {
         "/v1/sources",
         PK,
         json!({"type": "ideal", "sessionId": de,
-        "ideal": {"returnUrl": "https://a.example/", "cancelUrl": "https://a.example/"}}),
+        "ideal": {"returnUrl": "https://shop.example/", "cancelUrl": "https://shop.example/"}}),
     )
     .await
     .expect_error(400, "payment_method_unavailable");
