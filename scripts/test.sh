@@ -50,7 +50,7 @@ script_layer() {
     layer "$name" "$@"
   else
     echo; echo "=== $name ==="
-    echo "test: $script is missing: the $name layer cannot run" >&2
+    echo "test: FAILED: $script is missing, so the $name layer cannot run"
     failures+=("$name (missing $script)")
     total_fail=$((total_fail + 1))
   fi

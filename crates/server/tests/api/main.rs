@@ -13,3 +13,4 @@ mod races;
 mod sessions;
 mod sources;
 mod storage;
+mod verdicts;
