@@ -68,3 +68,18 @@ for (const rule of rules) {
     expect(wrong, wrong.join("\n")).toEqual([]);
   });
 }
+
+test("authenticateSource refuses returnUrl, which nothing would send", async ({ sdkPage }) => {
+  let sent = 0;
+  sdkPage.on("request", (r) => {
+    if (r.url().startsWith(API) && r.method() !== "OPTIONS") sent += 1;
+  });
+  const e = await sdkPage.evaluate(async ({ api, pk }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    return p.authenticateSource({ sessionId: "ses_1", sourceId: "src_1", sourceClientSecret: "src_1_secret",
+      returnUrl: "https://shop.example/return" }).then(() => null, (e) => window.errPlain(e));
+  }, { api: API, pk: PK });
+  expect(e && e.code).toBe("unknown_parameter");
+  expect(e.errors[0].parameter).toBe("returnUrl");
+  expect(sent).toBe(0);
+});
