@@ -168,21 +168,8 @@ fn redirect(r: Option<&RedirectInput>, prefix: &str) -> Result<Input, AppError> 
     })
 }
 
-/// `http://host…` or `https://host…`, no spaces or control characters.
+/// An absolute http(s) URL by core's one syntactic rule
+/// ([`paysession_core::http_url::is_absolute_http`]).
 pub fn is_absolute_http(u: &str) -> bool {
-    let rest = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("http://"));
-    match rest {
-        Some(r) => {
-            let host = r.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty()
-                && !host.contains('@')
-                && u.len() <= 2048
-                && !u.chars().any(|c| {
-                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
-                })
-        }
-        None => false,
-    }
+    paysession_core::http_url::is_absolute_http(u)
 }
