@@ -55,7 +55,7 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     ]
     .concat();
     if let Some(a) = schema::integer(&q, "amount") {
-        if a <= 0 || paysession_core::Amount::new(a as u64, "amount").is_err() {
+        if a <= 0 || a as u64 > paysession_core::money::MAX_AMOUNT {
             return Err(SdkError::validation(
                 ErrorCode::InvalidAmount,
                 "amount",
