@@ -18,7 +18,10 @@ pub fn is_valid_email(e: &str) -> bool {
     let (mut local, mut at, mut dots, mut prev) = (0usize, false, 0, b'@');
     for &c in e.as_bytes() {
         if !crate::http_url::printable(c)
-            || matches!(c, b'<' | b'>' | b'(' | b')' | b'[' | b']' | b',' | b';' | b':' | b'\\' | b'"')
+            || matches!(
+                c,
+                b'<' | b'>' | b'(' | b')' | b'[' | b']' | b',' | b';' | b':' | b'\\' | b'"'
+            )
         {
             return false;
         }

@@ -2,7 +2,7 @@
 //! row's input must get the verdict ("ok" or the error code, and the
 //! parameter) that the SDK gives in the browser (tests/browser/verdicts.spec.mjs).
 
-use crate::common::{self, id, PK, SK};
+use crate::common::{self, id, PK};
 use serde_json::{json, Value};
 
 fn table() -> Vec<Value> {
@@ -37,24 +37,40 @@ async fn server_gives_the_tables_verdicts() {
                     json!({"address": {"country": input}})
                 };
                 let s = srv.session(1000, "EUR", "US").await;
-                srv.patch(&format!("/v1/sessions/{}/fields", id(&s)), PK, json!({"owner": owner}))
-                    .await
+                srv.patch(
+                    &format!("/v1/sessions/{}/fields", id(&s)),
+                    PK,
+                    json!({"owner": owner}),
+                )
+                .await
             }
             "url" => {
                 let s = srv.session(1000, "EUR", "US").await;
-                srv.post("/v1/sources", PK, json!({"type": "payPal", "sessionId": id(&s),
-                    "payPal": {"returnUrl": input, "cancelUrl": "https://shop.example/cancel"}}))
-                    .await
+                srv.post(
+                    "/v1/sources",
+                    PK,
+                    json!({"type": "payPal", "sessionId": id(&s),
+                    "payPal": {"returnUrl": input, "cancelUrl": "https://shop.example/cancel"}}),
+                )
+                .await
             }
             "card" => {
                 let s = srv.session(1000, "EUR", "US").await;
-                srv.post("/v1/sources", PK, json!({"type": "creditCard", "sessionId": id(&s), "creditCard": input}))
-                    .await
+                srv.post(
+                    "/v1/sources",
+                    PK,
+                    json!({"type": "creditCard", "sessionId": id(&s), "creditCard": input}),
+                )
+                .await
             }
             "iban" => {
                 let s = srv.session(1000, "EUR", "DE").await;
-                srv.post("/v1/sources", PK, json!({"type": "sepaDebit", "sessionId": id(&s), "sepaDebit": {"iban": input}}))
-                    .await
+                srv.post(
+                    "/v1/sources",
+                    PK,
+                    json!({"type": "sepaDebit", "sessionId": id(&s), "sepaDebit": {"iban": input}}),
+                )
+                .await
             }
             "market" => {
                 let mut q = vec![];
@@ -65,7 +81,8 @@ async fn server_gives_the_tables_verdicts() {
                         v => q.push(format!("{k}={v}")),
                     }
                 }
-                srv.get(&format!("/v1/payment-methods?{}", q.join("&")), PK).await
+                srv.get(&format!("/v1/payment-methods?{}", q.join("&")), PK)
+                    .await
             }
             other => panic!("unknown rule {other} in tests/verdicts.json"),
         };
@@ -79,10 +96,18 @@ async fn server_gives_the_tables_verdicts() {
             row["parameter"].as_str().unwrap_or("").to_owned(),
         );
         if got != want {
-            wrong.push(format!("{rule} {input}: server says {got:?}, the table {want:?} ({})", r.text));
+            wrong.push(format!(
+                "{rule} {input}: server says {got:?}, the table {want:?} ({})",
+                r.text
+            ));
         }
     }
-    let _ = SK;
-    assert!(wrong.is_empty(), "{} of {} rows differ:\n{}", wrong.len(), rows.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} rows differ:\n{}",
+        wrong.len(),
+        rows.len(),
+        wrong.join("\n")
+    );
     srv.stop().await;
 }
