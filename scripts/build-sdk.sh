@@ -6,16 +6,24 @@
 # (never Debian's /usr/bin/wasm-opt), and prints the brotli -q 11 size of
 # wasm + JS glue (the drop-in's CSS is inside the wasm) against the 57,600 B budget
 # of SDK + drop-in.
+# Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
+# then it fails. `npm test` builds with --strict; `npm start` and `npm run build` warn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUDGET=${PAYSESSION_SIZE_BUDGET:-57600}
+STRICT=${PAYSESSION_SIZE_STRICT:-0}
+for a in "$@"; do
+  case "$a" in
+    --strict) STRICT=1 ;;
+    *) echo "build-sdk: unknown argument $a (only --strict)" >&2; exit 2 ;;
+  esac
+done
 
 WASM_BINDGEN=${WASM_BINDGEN:-$ROOT/.tools/bin/wasm-bindgen}
 WASM_OPT=$ROOT/node_modules/.bin/wasm-opt
 [ -x "$WASM_BINDGEN" ] || { echo "build-sdk: $WASM_BINDGEN missing (run scripts/setup.sh)" >&2; exit 1; }
 [ -x "$WASM_OPT" ] && [ -x node_modules/.bin/esbuild ] || npm install --no-audit --no-fund >/dev/null
-command -v brotli >/dev/null || { echo "build-sdk: brotli CLI missing (apt-get install brotli)" >&2; exit 1; }
 
 want=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"/\1/p}' Cargo.lock | head -1)
 have=$("$WASM_BINDGEN" --version | awk '{print $2}')
@@ -66,7 +74,12 @@ cat > pkg/package.json <<JSON
 JSON
 
 size() { wc -c < "$1" | tr -d ' '; }
-br() { brotli -q 11 -c "$1" | wc -c | tr -d ' '; }
+# brotli -q 11 with the CLI when installed, else Node's zlib (same quality; no root needed).
+if command -v brotli >/dev/null; then
+  br() { brotli -q 11 -c "$1" | wc -c | tr -d ' '; }
+else
+  br() { node -e 'const z=require("zlib");process.stdout.write(String(z.brotliCompressSync(require("fs").readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_LGWIN]:24}}).length))' "$1"; }
+fi
 report() {
   local dir=$1; shift
   local raw=0 comp=0 f
@@ -79,6 +92,10 @@ web=$(report pkg-web paysession_bg.wasm paysession.js)
 report pkg paysession_bg.wasm paysession.js paysession_bg.js >/dev/null
 printf 'wasm alone: %d B raw, %d B brotli\n' "$(size pkg-web/paysession_bg.wasm)" "$(br pkg-web/paysession_bg.wasm)"
 if [ "$web" -gt "$BUDGET" ]; then
-  echo "build-sdk: over budget: $web > $BUDGET bytes brotli" >&2; exit 1
+  if [ "$STRICT" = 1 ]; then
+    echo "build-sdk: over budget: $web > $BUDGET bytes brotli" >&2; exit 1
+  fi
+  echo "build-sdk: WARNING: over budget: $web > $BUDGET bytes brotli (npm test fails on this)" >&2
+  exit 0
 fi
 echo "build-sdk: within budget ($web <= $BUDGET bytes brotli)"

@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
 # Installs whatever the project needs and is missing; safe to run again.
-# Used by `npm start`, `npm test` and .ci/run. Prints one line per install it does.
+# Usage: scripts/setup.sh [--for start|test]   (default: test)
+#   start  what `npm start` needs: Rust's wasm target, the wasm-bindgen CLI and the
+#          npm packages of the build. No browser, no wrk, no benchmark peers, no root.
+#   test   all of that, plus what `npm test` and `npm run bench` need: Chromium (the
+#          browser tests), brotli (size figures), wrk (the backend load figures) and
+#          the benchmark-only npm packages under bench/.
+# Used by `npm start` (start), `npm test` and `npm run bench` (test). Prints one line
+# per install it does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+
+purpose=test
+case "${1:-}" in
+  --for) purpose=${2:-}; shift 2 || true ;;
+  --for=*) purpose=${1#--for=} ;;
+  "") ;;
+  *) echo "setup: unknown argument $1 (use --for start|test)" >&2; exit 2 ;;
+esac
+case "$purpose" in start|test) ;; *) echo "setup: --for start or --for test, not '$purpose'" >&2; exit 2 ;; esac
 
 need() { command -v "$1" >/dev/null 2>&1; }
 say() { echo "setup: $*"; }
@@ -11,22 +27,24 @@ say() { echo "setup: $*"; }
 need cargo || { echo "setup: cargo is required (install Rust with rustup)" >&2; exit 1; }
 need node || { echo "setup: node is required (Node 20 or later)" >&2; exit 1; }
 
-# System packages: a browser for the browser tests, brotli for size figures,
-# wrk for the backend load figures (the bench and its smoke in `npm test`).
-# Installed with apt-get when we may (root on Debian); otherwise we say what is missing.
-apt_pkgs=()
-need chromium || apt_pkgs+=(chromium)
-need chromedriver || apt_pkgs+=(chromium-driver)
-need brotli || apt_pkgs+=(brotli)
-need wrk || apt_pkgs+=(wrk)
-if [ ${#apt_pkgs[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && need apt-get; then
-    say "installing ${apt_pkgs[*]} with apt-get"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
-  else
-    echo "setup: missing system packages: ${apt_pkgs[*]} (apt-get install them)" >&2
-    exit 1
+# System packages of the tests: a browser for the browser and end-to-end tests,
+# brotli for size figures, wrk for the backend load figures (the bench and its
+# smoke in `npm test`). Installed with apt-get when we may (root on Debian);
+# otherwise we say what is missing. Starting needs none of them.
+if [ "$purpose" = test ]; then
+  apt_pkgs=()
+  need chromium || apt_pkgs+=(chromium)
+  need brotli || apt_pkgs+=(brotli)
+  need wrk || apt_pkgs+=(wrk)
+  if [ ${#apt_pkgs[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && need apt-get; then
+      say "installing ${apt_pkgs[*]} with apt-get"
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null
+    else
+      echo "setup: the tests need system packages that are missing: ${apt_pkgs[*]} (apt-get install them)" >&2
+      exit 1
+    fi
   fi
 fi
 
@@ -45,7 +63,8 @@ if [ "$("$ROOT/.tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}'
   cargo install -q wasm-bindgen-cli --version "$wb_version" --root "$ROOT/.tools"
 fi
 
-# npm packages (binaryen's wasm-opt, Playwright's test runner, TypeScript, webpack, ...).
+# npm packages (binaryen's wasm-opt, esbuild, webpack, Playwright's test runner,
+# TypeScript, ...). Playwright's package downloads no browser: the tests use Debian's.
 stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
   say "installing npm packages"
@@ -54,6 +73,7 @@ if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.jso
 fi
 
 # The benchmark-only npm packages (the peers' drop-ins, webpack) under bench/.
+[ "$purpose" = test ] || exit 0
 stamp=bench/node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ bench/package.json -nt "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
   say "installing the benchmark-only npm packages (bench/)"

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, then runs every test layer that exists:
+# `npm test`: installs what is missing, then runs every test layer:
 #   1. native cargo tests (core, server, SDK logic)
-#   2. browser tests of the SDK (scripts/test-browser.sh) against a real backend
-#   3. end-to-end tests of the drop-in and demo (scripts/test-e2e.sh)
-#   4. a smoke run of the benchmark harness (scripts/test-bench-smoke.sh)
+#   2. the SDK's build and its size budget (scripts/build-sdk.sh --strict: over budget fails)
+#   3. browser tests of the SDK (scripts/test-browser.sh) against a real backend
+#   4. end-to-end tests of the drop-in and demo (scripts/test-e2e.sh)
+#   5. a smoke run of the benchmark harness (scripts/test-bench-smoke.sh)
+#   6. the crash harness (scripts/test-crash.sh)
+# A layer whose script is missing is a failed layer, never a skipped one.
 # Ends with one line "tests: N passed, N failed", the sum of every runner's counts
 # (a layer that fails without reporting counts adds one failure).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export TMPDIR=${PAYSESSION_TMP:-$PWD/.tmp}
 mkdir -p "$TMPDIR"
-bash scripts/setup.sh || exit 1
+bash scripts/setup.sh --for test || exit 1
 
 logs=$(mktemp -d "$TMPDIR/paysession-logs.XXXXXX")
 total_pass=0; total_fail=0; failures=()
@@ -40,11 +43,25 @@ layer() {
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
 }
 
+# A layer that runs a script; a missing script fails the layer loudly.
+script_layer() {
+  local name=$1 script=$2; shift 2
+  if [ -f "$script" ]; then
+    layer "$name" "$@"
+  else
+    echo; echo "=== $name ==="
+    echo "test: FAILED: $script is missing, so the $name layer cannot run"
+    failures+=("$name (missing $script)")
+    total_fail=$((total_fail + 1))
+  fi
+}
+
 layer "native cargo tests" cargo test --workspace
+script_layer "SDK size budget" scripts/build-sdk.sh bash scripts/build-sdk.sh --strict
 for l in browser e2e bench-smoke; do
-  [ -f "scripts/test-$l.sh" ] && layer "$l tests" bash scripts/with-server.sh bash "scripts/test-$l.sh"
+  script_layer "$l tests" "scripts/test-$l.sh" bash scripts/with-server.sh bash "scripts/test-$l.sh"
 done
-[ -f scripts/test-crash.sh ] && layer "crash tests" bash scripts/test-crash.sh
+script_layer "crash tests" scripts/test-crash.sh bash scripts/test-crash.sh
 rm -rf "$logs" "$TMPDIR"/paysession-* 2>/dev/null
 
 echo

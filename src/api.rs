@@ -15,9 +15,9 @@ use wasm_bindgen::JsValue;
 
 const BY_SESSION: &[Field] = &[req("sessionId", Kind::Str(128))];
 const BY_MARKET: &[Field] = &[
-    req("currency", Kind::Str(3)),
-    req("country", Kind::Str(2)),
-    opt("amount", Kind::Int(0, 999_999_999_999)),
+    req("currency", Kind::Str(16)),
+    req("country", Kind::Str(16)),
+    opt("amount", Kind::Int(i64::MIN, i64::MAX)),
 ];
 
 /// `retrieveAvailablePaymentMethods({sessionId} | {currency, country, amount?})`.
@@ -55,7 +55,7 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     ]
     .concat();
     if let Some(a) = schema::integer(&q, "amount") {
-        if a <= 0 {
+        if a <= 0 || a as u64 > paysession_core::money::MAX_AMOUNT {
             return Err(SdkError::validation(
                 ErrorCode::InvalidAmount,
                 "amount",
@@ -101,7 +101,6 @@ const AUTHENTICATE: &[Field] = &[
     req("sourceId", Kind::Str(128)),
     req("sourceClientSecret", Kind::Str(256)),
     opt("challengeResponse", Kind::Str(256)),
-    opt("returnUrl", Kind::Str(2048)),
 ];
 
 /// The statuses `authenticateSource` resolves with.

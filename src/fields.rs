@@ -1,12 +1,15 @@
 //! The shapes of what JavaScript passes (owner, card, redirect URLs, …) and
 //! the checks behind them, with core's rules: Luhn and brand, expiry in the
-//! future, security-code length for the brand, IBAN mod-97, URLs, ids.
+//! future, security-code length for the brand, IBAN mod-97, e-mail, URLs
+//! (each rule is core's; only ids are checked here).
 
 use crate::error::SdkError;
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
 use paysession_core::card::{check_security_code, CardNumber, Expiry};
 use paysession_core::country::Country;
+use paysession_core::email::check_email;
+use paysession_core::http_url::check_http_url;
 use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
@@ -59,20 +62,7 @@ pub const NONE: &[Field] = &[];
 /// Checks an owner object's e-mail and country (shape was checked by [`schema::clean`]).
 pub fn check_owner(owner: &JsValue, at: &str) -> Result<(), SdkError> {
     if let Some(email) = schema::string(owner, "email") {
-        let ok = match email.split_once('@') {
-            Some((user, domain)) => {
-                !user.is_empty() && domain.contains('.') && !email.contains(' ')
-            }
-            None => false,
-        };
-        if !ok {
-            let p = schema::path(at, "email");
-            return Err(SdkError::validation(
-                ErrorCode::InvalidEmail,
-                &p,
-                "Enter a valid e-mail address.",
-            ));
-        }
+        check_email(&email).map_err(|e| SdkError::from(e).nest(at))?;
     }
     let address = js::get(owner, "address");
     if let Some(c) = schema::string(&address, "country") {
@@ -169,30 +159,14 @@ pub fn check_card(card: &JsValue, at: &str, complete: bool) -> Result<(), SdkErr
     errs.map_or(Ok(()), Err)
 }
 
-/// Checks the redirect URLs given (absolute http(s)).
+/// Checks the redirect URLs given with core's one URL rule.
 pub fn check_redirect(r: &JsValue, at: &str) -> Result<(), SdkError> {
     for f in ["returnUrl", "cancelUrl"] {
         if let Some(u) = schema::string(r, f) {
-            if !is_http_url(&u) {
-                let p = schema::path(at, f);
-                return Err(SdkError::validation(
-                    ErrorCode::InvalidUrl,
-                    &p,
-                    &[&p, " must be an absolute http(s) URL."].concat(),
-                ));
-            }
+            check_http_url(&u, &schema::path(at, f))?;
         }
     }
     Ok(())
-}
-
-/// An absolute `http(s)` URL with a host and no whitespace.
-pub fn is_http_url(u: &str) -> bool {
-    let rest = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("http://"));
-    matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/'))
-        && !u.bytes().any(|c| c <= b' ' || c == 0x7f)
 }
 
 /// A session, source or order id: what may go into a URL path.

@@ -75,22 +75,11 @@ fn check_key(v: &JsValue) -> Result<String, SdkError> {
     Ok(k)
 }
 
-/// An absolute `http(s)` URL without query or fragment; the trailing `/` removed.
+/// An absolute `http(s)` URL (core's rule) without query or
+/// fragment; the trailing `/` removed.
 fn check_base(b: &str) -> Result<String, SdkError> {
-    let rest = b
-        .strip_prefix("https://")
-        .or_else(|| b.strip_prefix("http://"));
-    let ok = match rest {
-        Some(r) => {
-            let host = r.split('/').next().unwrap_or("");
-            !host.is_empty()
-                && !host.contains('@')
-                && !b
-                    .bytes()
-                    .any(|c| c <= b' ' || c == b'?' || c == b'#' || c == b'\\' || c >= 0x7f)
-        }
-        None => false,
-    };
+    let ok = paysession_core::http_url::is_absolute_http(b)
+        && !b.bytes().any(|c| c == b'?' || c == b'#');
     if !ok {
         return Err(SdkError::validation(
             ErrorCode::InvalidUrl,

@@ -149,7 +149,6 @@ export interface AuthenticateSourceData {
   sourceClientSecret: string;
   /** The challenge answer, for integrations without the hosted challenge page. */
   challengeResponse?: string;
-  returnUrl?: string;
 }
 
 export interface AuthenticateSourceResult {

@@ -9,7 +9,9 @@
 
 pub mod card;
 pub mod country;
+pub mod email;
 pub mod error;
+pub mod http_url;
 pub mod iban;
 pub mod methods;
 pub mod money;

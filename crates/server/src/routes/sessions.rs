@@ -135,22 +135,10 @@ async fn apply(
         .await
 }
 
-/// A minimal e-mail check: `local@domain.tld`, no spaces.
+/// Checks an owner's e-mail with core's one rule ([`paysession_core::email`]).
 pub fn check_owner(o: &Owner, prefix: &str) -> Result<(), AppError> {
     if let Some(e) = &o.email {
-        let ok = e.len() <= 254
-            && !e.contains(char::is_whitespace)
-            && e.split_once('@').is_some_and(|(l, d)| {
-                !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-            });
-        if !ok {
-            let p = format!("{prefix}.email");
-            return Err(AppError::validation(
-                ErrorCode::InvalidEmail,
-                &p,
-                "Enter a valid e-mail address.",
-            ));
-        }
+        paysession_core::email::check_email(e).map_err(|e| AppError::api(e.nest(prefix)))?;
     }
     Ok(())
 }

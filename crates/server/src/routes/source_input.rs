@@ -170,13 +170,14 @@ fn redirect(
     })
 }
 
-/// Longest redirect URL accepted, before and after normalisation.
-const MAX_URL: usize = 2048;
+/// Longest redirect URL accepted, before and after normalisation (core's).
+const MAX_URL: usize = paysession_core::http_url::MAX_LEN;
 
 /// A redirect target the shopper may be sent to with the source's client
-/// secret: parsed as a browser would (WHATWG URL: `https://a.example\.b/` is
-/// host `a.example`), `http`/`https`, no user info, no whitespace or control
-/// characters, at most [`MAX_URL`] characters, and its origin exactly one of
+/// secret: first core's one syntactic rule (the SDK's verdict:
+/// [`paysession_core::http_url::is_absolute_http`]: printable ASCII, no user
+/// info, no backslash), then parsed as a browser would (WHATWG URL), at most
+/// [`MAX_URL`] characters after normalising, and its origin exactly one of
 /// the merchant's. Answers the parser's ASCII serialisation (punycode host,
 /// percent-encoded path and query), so what is stored and later sent in
 /// `Location` is exactly what a browser would request. A malformed URL is
@@ -193,7 +194,8 @@ pub fn redirect_target(v: &str, merchant: &Merchant, param: &str) -> Result<Stri
             ),
         )
     };
-    if v.len() > MAX_URL || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // Core's one syntactic rule first (the SDK's verdict); then the parser.
+    if !paysession_core::http_url::is_absolute_http(v) {
         return Err(malformed());
     }
     let u = url::Url::parse(v).map_err(|_| malformed())?;

@@ -16,3 +16,4 @@ mod sessions;
 mod sources;
 mod storage;
 mod timeouts;
+mod verdicts;
