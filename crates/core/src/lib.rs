@@ -10,6 +10,7 @@
 pub mod card;
 pub mod country;
 pub mod error;
+pub mod fields;
 pub mod iban;
 pub mod methods;
 pub mod money;
