@@ -44,11 +44,14 @@ pub const STYLE_STATES: &[&str] = &["base", "empty", "complete", "invalid"];
 /// Characters and words a style value may not contain: no way out of the
 /// declaration, no resource loads.
 pub fn style_value_ok(v: &str) -> bool {
-    v.len() <= 200
-        && !v.contains([';', '{', '}', '<', '>', '\\', '@'])
-        && !["url(", "image-set", "expression"]
-            .iter()
-            .any(|w| v.to_ascii_lowercase().contains(w))
+    // Byte scans (no `str` pattern searcher: this runs in the SDK's wasm too).
+    let b = v.as_bytes();
+    let has = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    b.len() <= 200
+        && !b.iter().any(|c| b";{}<>\\@".contains(c))
+        && !has(b"url(")
+        && !has(b"image-set")
+        && !has(b"expression")
 }
 
 #[cfg(test)]

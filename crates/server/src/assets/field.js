@@ -21,11 +21,6 @@
   document.adoptedStyleSheets = [sheet];
   const BASE = "html,body{margin:0;padding:0;background:transparent;overflow:hidden}input{display:block;box-sizing:border-box;width:100%;margin:0;padding:0;border:0;outline:0;background:transparent;font:inherit;color:inherit;line-height:1.4}";
   sheet.replaceSync(BASE);
-  const MSG = {
-    incomplete_card_number: "Card number is incomplete.", invalid_card_number: "Card number is invalid.",
-    incomplete_expiration_date: "Expiration date is incomplete.", invalid_expiration_date: "Expiration date is invalid or in the past.",
-    incomplete_security_code: "Security code is incomplete.", invalid_security_code: "Security code is invalid.",
-  };
   let brand = null, touched = false;
   const send = (m) => { m.c = C; parent.postMessage(m, O); };
   const digits = (v) => v.replace(/\D/g, "");
@@ -44,7 +39,7 @@
   function number(v) {
     const d = digits(v), b = detect(d), [min, max] = b ? [b[1], b[2]] : [12, 19];
     const k = !!b && d.length >= min && d.length <= max && luhn(d);
-    const i = /[^\d -]/.test(v) || d.length > max || (!b && d.length >= 6) || (d.length >= min && !luhn(d) && (d.length === max || touched));
+    const i = /[^\d -]/.test(v) || d.length > max || (!b && d.length >= 6) || (d.length >= min && !luhn(d) && (d.length >= Math.min(max, 16) || touched));
     return { e: !v, k, b: b && b[0], x: k ? "" : (i ? "invalid" : "incomplete") + "_card_number", i, d };
   }
   function expiry(v) {
@@ -91,12 +86,12 @@
       bus.postMessage({ b: brand && brand[0] });
     }
     el.className = [s.e && "empty", s.k && "complete", shown && "invalid"].filter(Boolean).join(" ");
-    const m = { t: "change", e: s.e, k: s.k, b: T === "cardnumber" ? s.b || undefined : undefined, x: shown || undefined, m: shown ? MSG[shown] : undefined, a: safeMatches(":autofill") };
+    const m = { t: "change", e: s.e, k: s.k, b: T === "cardnumber" ? s.b || undefined : undefined, x: shown || undefined, a: autofilled() };
     const key = JSON.stringify(m);
     if (force || key !== last) { last = key; send(m); }
     return s;
   }
-  function safeMatches(sel) { try { return el.matches(sel); } catch { return false; } }
+  function autofilled() { try { return el.matches(":autofill"); } catch { return false; } }
 
   el.addEventListener("input", () => { format(); emit(); });
   el.addEventListener("focus", () => send({ t: "focus" }));
@@ -142,7 +137,9 @@
     return got;
   }
 
-  async function tokenize(r, sessionId, owner) {
+  // The page's deadline (ms) and retries; the answer or the error goes back as is
+  // (the page words the messages).
+  async function tokenize(r, sessionId, owner, deadline, retries) {
     touched = true;
     const n = emit(true);
     bus.postMessage({ v: 1 });
@@ -150,7 +147,7 @@
     const bad = [[n, "number"], [x, "expirationYear"], [v, "cvv"]].find(([s]) => !s.k);
     if (bad) {
       const code = bad[0].x;
-      return send({ t: "tok", r, st: 400, j: { type: "validation_error", errors: [{ code, parameter: "creditCard." + bad[1], message: MSG[code] }] } });
+      return send({ t: "tok", r, st: 400, j: { type: "validation_error", errors: [{ code, parameter: "creditCard." + bad[1], message: "" }] } });
     }
     const s = screen, body = {
       type: "creditCard", sessionId,
@@ -159,13 +156,14 @@
     };
     if (owner) body.owner = owner;
     const headers = { authorization: "Bearer " + K, "content-type": "application/json", "idempotency-key": crypto.randomUUID() };
+    const signal = AbortSignal.timeout(Math.min(Math.max(+deadline || 20000, 1), 600000));
     for (let i = 0; ; i++) {
       let st = 0, j = null;
       try {
-        const res = await fetch(API + "/v1/sources", { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(20000) });
+        const res = await fetch(API + "/v1/sources", { method: "POST", headers, body: JSON.stringify(body), signal });
         st = res.status; j = await res.json();
       } catch { st = 0; }
-      if ((st === 0 || st === 429 || st >= 500) && i < 2) { await new Promise((ok) => setTimeout(ok, 400 << i)); continue; }
+      if ((st === 0 || st === 429 || st >= 500) && i < Math.min(+retries || 0, 10) && !signal.aborted) { await new Promise((ok) => setTimeout(ok, 400 << i)); continue; }
       return send({ t: "tok", r, st, j });
     }
   }
@@ -182,7 +180,7 @@
     } else if (m.t === "focus") el.focus();
     else if (m.t === "blur") el.blur();
     else if (m.t === "clear") { el.value = ""; touched = false; emit(); }
-    else if (m.t === "tok" && T === "cardnumber") tokenize(m.r, String(m.s), m.o);
+    else if (m.t === "tok" && T === "cardnumber") tokenize(m.r, String(m.s), m.o, m.d, m.n);
   });
   send({ t: "hi" });
 })();
