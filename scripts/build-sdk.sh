@@ -4,12 +4,12 @@
 #   pkg-web/  wasm-bindgen --target web     (a plain <script type="module">)
 # each optimised with binaryen's wasm-opt -Oz from the npm package `binaryen`
 # (never Debian's /usr/bin/wasm-opt), and prints the brotli -q 11 size of
-# wasm + JS glue (the drop-in's CSS is inside the wasm) against the 57,600 B budget
-# of SDK + drop-in.
+# wasm + JS glue (the drop-in's CSS is inside the wasm) against the 65,600 B budget
+# of SDK + drop-in + Elements (57,600 B before Elements; they measured 55,673 -> 65,052 B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUDGET=${PAYSESSION_SIZE_BUDGET:-57600}
+BUDGET=${PAYSESSION_SIZE_BUDGET:-65600}
 
 WASM_BINDGEN=${WASM_BINDGEN:-$ROOT/.tools/bin/wasm-bindgen}
 WASM_OPT=$ROOT/node_modules/.bin/wasm-opt

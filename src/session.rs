@@ -31,6 +31,9 @@ extern "C" {
     /// `UpdateSessionOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "UpdateSessionOptions")]
     pub type UpdateSessionOptions;
+    /// `ElementOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ElementOptions")]
+    pub type ElementOptions;
     /// `ElementSourceData` in TypeScript.
     #[wasm_bindgen(typescript_type = "ElementSourceData")]
     pub type ElementSourceData;
@@ -165,8 +168,9 @@ impl PaySession {
     pub fn create_element(
         &self,
         #[wasm_bindgen(js_name = type, unchecked_param_type = "ElementType")] kind: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ElementOptions")] options: JsValue,
+        options: Option<ElementOptions>,
     ) -> Result<JsValue, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let Some(group) = &self.fields else {
             return Err(SdkError::validation(
                 paysession_core::ErrorCode::MissingParameter,

@@ -37,7 +37,13 @@ const PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8><title>Secu
 /// The router of the fields origin: `/field`, `/field.js`, and 404 for the rest.
 pub fn fields_app(config: Arc<Config>, api_url: &str) -> Router {
     let api_origin = origin_of(api_url).unwrap_or_default();
-    let script = include_str!("assets/field.js")
+    // Whole-line comments are for readers of the source, not a download.
+    let script: String = include_str!("assets/field.js")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .map(|l| [l.trim(), "\n"].concat())
+        .collect();
+    let script = script
         .replace("%API%", api_url.trim_end_matches('/'))
         .replace("/*DATA*/0", &data_json());
     let f = Fields {
