@@ -101,7 +101,11 @@ fn check_base(b: &str, name: &str) -> Result<String, SdkError> {
         return Err(SdkError::validation(
             ErrorCode::InvalidUrl,
             name,
-            &[name, " must be an absolute http(s) URL such as https://pay.example.com."].concat(),
+            &[
+                name,
+                " must be an absolute http(s) URL such as https://pay.example.com.",
+            ]
+            .concat(),
         ));
     }
     Ok(b.trim_end_matches('/').into())

@@ -292,7 +292,10 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
             Vec::new()
         }
         "ready" => {
-            if let Some(h) = js::get(&data, "h").as_f64().filter(|h| (1.0..=400.0).contains(h)) {
+            if let Some(h) = js::get(&data, "h")
+                .as_f64()
+                .filter(|h| (1.0..=400.0).contains(h))
+            {
                 style_set(frame, "height", &[&js::itoa(h as u64), "px"].concat());
             }
             let first = !s.st.ready;
@@ -416,7 +419,9 @@ impl PaySessionElement {
             return Ok(());
         };
         s.channel = uuid_v4();
-        let frame = doc.create_element("iframe").map_err(|_| not_found().to_js())?;
+        let frame = doc
+            .create_element("iframe")
+            .map_err(|_| not_found().to_js())?;
         let src = [
             &s.group.base,
             "/field?k=",
@@ -450,14 +455,17 @@ impl PaySessionElement {
         }
         let w = weak.clone();
         if let Some(win) = web_sys::window() {
-            s.listeners.push(EventListener::new(&win, "message", move |e| {
-                on_message(&w, &e)
-            }));
+            s.listeners
+                .push(EventListener::new(&win, "message", move |e| {
+                    on_message(&w, &e)
+                }));
         }
         // A click on `<label for=target-id>` focuses the field.
         let id = target.id();
         if !id.is_empty() {
-            if let Ok(labels) = doc.query_selector_all(&["label[for=\"", &id.replace('"', ""), "\"]"].concat()) {
+            if let Ok(labels) =
+                doc.query_selector_all(&["label[for=\"", &id.replace('"', ""), "\"]"].concat())
+            {
                 for i in 0..labels.length() {
                     let Some(l) = labels.item(i) else { continue };
                     let me = self.inner.clone();
@@ -475,7 +483,9 @@ impl PaySessionElement {
         let w = weak.clone();
         let cb = Closure::<dyn FnMut()>::new(move || {
             let Some(rc) = w.upgrade() else { return };
-            let Ok(mut s) = rc.try_borrow_mut() else { return };
+            let Ok(mut s) = rc.try_borrow_mut() else {
+                return;
+            };
             if s.st.hello || s.frame.is_none() {
                 return;
             }
@@ -484,7 +494,11 @@ impl PaySessionElement {
             s.classes(true);
             let ev = s.change_event();
             let err = js::get(&ev, "error");
-            js::set(&err, "message", &"The secure card field could not be loaded.".into());
+            js::set(
+                &err,
+                "message",
+                &"The secure card field could not be loaded.".into(),
+            );
             let fires = s.event(1, ev);
             drop(s);
             call_all(fires);
@@ -631,7 +645,11 @@ pub fn create_source(group: Option<&Rc<Group>>, element: &JsValue, data: &JsValu
     }
 }
 
-fn start(group: Option<&Rc<Group>>, element: &JsValue, data: &JsValue) -> Result<Promise, SdkError> {
+fn start(
+    group: Option<&Rc<Group>>,
+    element: &JsValue,
+    data: &JsValue,
+) -> Result<Promise, SdkError> {
     let d = schema::clean(data, TOKENIZE, "", "data")?;
     if schema::string(&d, "type").as_deref() != Some("creditCard") {
         return Err(fail(
@@ -679,10 +697,15 @@ fn start(group: Option<&Rc<Group>>, element: &JsValue, data: &JsValue) -> Result
     let resolve = resolve_fn.ok_or_else(SdkError::invalid_response)?;
     let cb = Closure::<dyn FnMut()>::new(move || {
         let Some(rc) = weak.upgrade() else { return };
-        let Ok(mut s) = rc.try_borrow_mut() else { return };
+        let Ok(mut s) = rc.try_borrow_mut() else {
+            return;
+        };
         if let Some(resolve) = take_pending(&mut s.pending, r) {
             drop(s);
-            let _ = resolve.call1(&JsValue::UNDEFINED, &source::result(Err(SdkError::timeout())));
+            let _ = resolve.call1(
+                &JsValue::UNDEFINED,
+                &source::result(Err(SdkError::timeout())),
+            );
         }
     });
     let timer = Timeout::new(cb.as_ref().unchecked_ref(), deadline + 3_000.0);

@@ -10,7 +10,14 @@ use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
 /// The state classes, in the order of [`Options::classes`].
-pub const CLASS_KEYS: [&str; 6] = ["base", "complete", "empty", "focus", "invalid", "autofilled"];
+pub const CLASS_KEYS: [&str; 6] = [
+    "base",
+    "complete",
+    "empty",
+    "focus",
+    "invalid",
+    "autofilled",
+];
 const CLASS_DEFAULTS: [&str; 6] = [
     "PaySessionElement",
     "PaySessionElement--complete",

@@ -119,3 +119,23 @@ test("skimmer: a shopper pays through Elements; the page's record holds neither 
   expect(record.some((x) => (x.startsWith("fetch:") || x.startsWith("xhr")) && x.includes("/v1/sources"))).toBe(false);
   expect(leaks(record, cvv)).toEqual([]);
 });
+
+test("skimmer: a 3-D Secure card through Elements, challenge passed and order created, leaks nothing", async ({ elPage: page }) => {
+  const number = "5454545454545454", cvv = "818";
+  const s = await createSession({ country: "DE" });
+  await mountAll(page);
+  await typeCard(page, number, undefined, cvv);
+  const out = await page.evaluate(async (sid) => {
+    const r = await window.payments.createSource(window.els.cardnumber, { sessionId: sid, type: "creditCard" });
+    const src = r.source;
+    const done = await window.payments.authenticateSource({ sessionId: sid, sourceId: src.id, sourceClientSecret: src.clientSecret, challengeResponse: "password" });
+    return { state: r.state, done: done.status, id: src.id };
+  }, s.id);
+  expect(out).toMatchObject({ state: "requires_action", done: "complete" });
+  expect((await sk("POST", `/v1/sessions/${s.id}/sources`, { sourceId: out.id })).status).toBe(200);
+  expect((await sk("POST", "/v1/orders", { sessionId: s.id })).status).toBe(201);
+  await page.evaluate(() => window.__skimWalk());
+  const record = (await page.evaluate(() => window.__skim)).join("\n");
+  expect(record.replace(/[\s-]/g, "")).not.toContain(number);
+  expect(record).not.toMatch(new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`));
+});

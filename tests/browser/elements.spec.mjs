@@ -100,6 +100,23 @@ test.describe("Elements", () => {
     expect(err.code).toBe("invalid_parameter");
   });
 
+  test("Tab and Shift+Tab move number -> expiry -> code and back, one press each", async ({ elPage: page }) => {
+    await mountAll(page);
+    const focused = () => page.evaluate(() => window.events.filter((e) => e.name === "focus").map((e) => e.elementType));
+    await page.evaluate(() => window.els.cardnumber.focus());
+    await expect.poll(focused).toEqual(["cardnumber"]);
+    await page.keyboard.press("Tab");
+    await expect.poll(focused).toEqual(["cardnumber", "cardexpiration"]);
+    await page.keyboard.press("Tab");
+    await expect.poll(focused).toEqual(["cardnumber", "cardexpiration", "cardcvv"]);
+    await page.keyboard.press("Shift+Tab");
+    await expect.poll(focused).toEqual(["cardnumber", "cardexpiration", "cardcvv", "cardexpiration"]);
+    // Out of the last field, Tab reaches the page's next control.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await expect.poll(() => page.evaluate(() => document.activeElement.id)).toBe("pay");
+  });
+
   test("bad arguments are coded errors, never ignored", async ({ elPage: page }) => {
     const out = await page.evaluate(({ api, pk, fields }) => {
       const p = new PaySession(pk, { apiBase: api, fieldsBase: fields });

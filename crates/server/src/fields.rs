@@ -87,7 +87,10 @@ async fn page(State(f): State<Fields>, Query(q): Query<PageQuery>) -> Response {
     } else if m.allowed_origins.contains(&origin) {
         m.allowed_origins.join(" ")
     } else {
-        return bad(StatusCode::FORBIDDEN, "origin not allowed for this merchant");
+        return bad(
+            StatusCode::FORBIDDEN,
+            "origin not allowed for this merchant",
+        );
     };
     let csp = csp(&f.api_origin, &ancestors);
     let Ok(csp) = HeaderValue::from_str(&csp) else {
@@ -204,7 +207,8 @@ pub fn data_json() -> String {
         .iter()
         .map(|(t, ac)| (t.to_string(), json!(ac)))
         .collect();
-    json!({"b": brands, "r": runs, "s": STYLE_PROPERTIES, "p": STYLE_PSEUDO, "t": types}).to_string()
+    json!({"b": brands, "r": runs, "s": STYLE_PROPERTIES, "p": STYLE_PSEUDO, "t": types})
+        .to_string()
 }
 
 fn prefix_runs(n: u32) -> Vec<u32> {
@@ -249,6 +253,58 @@ mod tests {
                 assert_eq!(got, want, "prefix {s}");
             }
         }
+    }
+
+    async fn get(app: &Router, uri: &str) -> (u16, String) {
+        use tower::ServiceExt;
+        let req = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        let csp = res
+            .headers()
+            .get(header::CONTENT_SECURITY_POLICY)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (res.status().as_u16(), csp)
+    }
+
+    /// A merchant with listed origins: `frame-ancestors` is the list, and an
+    /// origin not on it gets no frame page.
+    #[tokio::test]
+    async fn frame_ancestors_follow_allowed_origins() {
+        let config = Config::from_toml(
+            "[[merchant]]\nid = \"m\"\npublic_key = \"pk_m\"\nsecret_key = \"sk_m\"\nallowed_origins = [\"https://shop.example\", \"https://www.shop.example\"]\n",
+        )
+        .unwrap();
+        let app = fields_app(Arc::new(config), "https://api.example/");
+        let (status, csp) = get(&app, "/field?k=pk_m&o=https%3A%2F%2Fshop.example").await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            csp,
+            "default-src 'none'; script-src 'self'; style-src 'none'; connect-src https://api.example; base-uri 'none'; form-action 'none'; frame-ancestors https://shop.example https://www.shop.example"
+        );
+        assert_eq!(
+            get(&app, "/field?k=pk_m&o=https%3A%2F%2Fevil.example")
+                .await
+                .0,
+            403
+        );
+        assert_eq!(
+            get(&app, "/field?k=sk_m&o=https%3A%2F%2Fshop.example")
+                .await
+                .0,
+            404
+        );
+        assert_eq!(get(&app, "/field?k=pk_m").await.0, 400);
+        assert_eq!(
+            get(&app, "/field?k=pk_m&o=https%3A%2F%2Fa%3B%20script-src%20*")
+                .await
+                .0,
+            400
+        );
+        assert_eq!(get(&app, "/v1/sources").await.0, 404);
+        assert_eq!(get(&app, "/field.js").await.0, 200);
     }
 
     #[test]

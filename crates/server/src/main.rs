@@ -80,11 +80,17 @@ async fn main() {
     };
     let fields_url = match (&fields_listener, &args.fields_url) {
         (_, Some(u)) => Some(u.trim_end_matches('/').to_owned()),
-        (Some(l), None) => Some(format!("http://{}", l.local_addr().unwrap_or_else(|e| fail(e)))),
+        (Some(l), None) => Some(format!(
+            "http://{}",
+            l.local_addr().unwrap_or_else(|e| fail(e))
+        )),
         _ => None,
     };
     // The card frames call the API from the fields origin: allow it (CORS).
-    if let Some(o) = fields_url.as_deref().and_then(paysession_server::fields::origin_of) {
+    if let Some(o) = fields_url
+        .as_deref()
+        .and_then(paysession_server::fields::origin_of)
+    {
         for m in &mut config.merchants {
             if !m.allowed_origins.iter().any(|x| x == "*") {
                 m.allowed_origins.push(o.clone());
@@ -106,11 +112,18 @@ async fn main() {
         let _ = out.flush();
     }
     if let Some(l) = fields_listener {
-        let api_url = state.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let api_url = state
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
         let app = paysession_server::fields::fields_app(fields_config, &api_url);
         {
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "fields on {}", fields_url.as_deref().unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "fields on {}",
+                fields_url.as_deref().unwrap_or_default()
+            );
             let _ = out.flush();
         }
         tokio::spawn(async move {
