@@ -3,6 +3,8 @@
 # Builds and starts the session backend on a free loopback port with a fresh
 # database, exports PAYSESSION_API=http://127.0.0.1:PORT, runs CMD, then stops
 # the server. Exits with CMD's status. Extra server flags: PAYSESSION_SERVER_ARGS.
+# The secure card fields' origin runs on a second free port (a distinct origin
+# from the API and from the test pages); its URL is exported as PAYSESSION_FIELDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${PAYSESSION_PROFILE:-debug}
@@ -21,7 +23,7 @@ export PAYSESSION_RATE_LIMIT_DEMO_CHECKOUT=${PAYSESSION_RATE_LIMIT_DEMO_CHECKOUT
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/paysession-server.XXXXXX")
 log=$scratch/server.log
 # shellcheck disable=SC2086
-"$bin" --listen 127.0.0.1:0 --database "sqlite://$scratch/paysession.db" ${PAYSESSION_SERVER_ARGS:-} >"$log" 2>&1 &
+"$bin" --listen 127.0.0.1:0 --fields-listen 127.0.0.1:0 --database "sqlite://$scratch/paysession.db" ${PAYSESSION_SERVER_ARGS:-} >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$scratch"; }
 trap cleanup EXIT INT TERM
@@ -29,13 +31,14 @@ trap cleanup EXIT INT TERM
 url=""
 for _ in $(seq 1 300); do
   url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$log" | head -n1)
-  [ -n "$url" ] && break
+  fields=$(sed -n 's/^fields on \(http:\/\/[^ ]*\).*/\1/p' "$log" | head -n1)
+  [ -n "$url" ] && [ -n "$fields" ] && break
   kill -0 "$pid" 2>/dev/null || { echo "with-server: the server exited:" >&2; cat "$log" >&2; exit 1; }
   sleep 0.1
 done
 [ -n "$url" ] || { echo "with-server: the server did not start in 30 s" >&2; cat "$log" >&2; exit 1; }
-export PAYSESSION_API=$url
-echo "with-server: backend at $url"
+export PAYSESSION_API=$url PAYSESSION_FIELDS=$fields
+echo "with-server: backend at $url, fields at $fields"
 set +e
 "$@"
 status=$?

@@ -15,6 +15,7 @@
 mod api;
 mod browser_info;
 mod dropin;
+mod elements;
 mod error;
 mod fields;
 mod http;
@@ -26,6 +27,7 @@ mod source;
 mod types;
 
 pub use dropin::Dropin;
+pub use elements::PaySessionElement;
 pub use error::{Detail, SdkError};
 pub use session::PaySession;
 

@@ -12,6 +12,7 @@ const OPTIONS: &[schema::Field] = &[
     opt("locale", Kind::Str(35)),
     opt("timeoutMs", Kind::Int(1, 600_000)),
     opt("maxRetries", Kind::Int(0, 10)),
+    opt("fieldsBase", Kind::Str(512)),
 ];
 
 /// Default deadline of one call, retries included.
@@ -37,12 +38,17 @@ pub fn parse(public_key: &JsValue, options: &JsValue) -> Result<Client, SdkError
             )
         })?,
     };
-    let base = check_base(&base)?;
+    let base = check_base(&base, "apiBase")?;
     let locale = match schema::string(&o, "locale") {
         Some(l) => check_locale(l)?,
         None => "en-US".into(),
     };
+    let fields_base = match schema::string(&o, "fieldsBase") {
+        Some(f) => Some(check_base(&f, "fieldsBase")?),
+        None => None,
+    };
     Ok(Client {
+        fields_base,
         base,
         key,
         locale,
@@ -77,14 +83,18 @@ fn check_key(v: &JsValue) -> Result<String, SdkError> {
 
 /// An absolute `http(s)` URL (core's rule) without query or
 /// fragment; the trailing `/` removed.
-fn check_base(b: &str) -> Result<String, SdkError> {
+fn check_base(b: &str, name: &str) -> Result<String, SdkError> {
     let ok = paysession_core::http_url::is_absolute_http(b)
         && !b.bytes().any(|c| c == b'?' || c == b'#');
     if !ok {
         return Err(SdkError::validation(
             ErrorCode::InvalidUrl,
-            "apiBase",
-            "apiBase must be an absolute http(s) URL such as https://pay.example.com.",
+            name,
+            &[
+                name,
+                " must be an absolute http(s) URL such as https://pay.example.com.",
+            ]
+            .concat(),
         ));
     }
     Ok(b.trim_end_matches('/').into())

@@ -31,12 +31,20 @@ extern "C" {
     /// `UpdateSessionOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "UpdateSessionOptions")]
     pub type UpdateSessionOptions;
+    /// `ElementOptions` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ElementOptions")]
+    pub type ElementOptions;
+    /// `ElementSourceData` in TypeScript.
+    #[wasm_bindgen(typescript_type = "ElementSourceData")]
+    pub type ElementSourceData;
 }
 
 /// A client of the session backend for one merchant's public key.
 #[wasm_bindgen]
 pub struct PaySession {
     client: Rc<Client>,
+    /// The secure card fields of this session (with `fieldsBase`).
+    fields: Option<Rc<crate::elements::Group>>,
 }
 
 /// Every call's future, boxed: one instantiation of the promise machinery
@@ -59,18 +67,27 @@ impl PaySession {
     ) -> Result<PaySession, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let client = options::parse(&public_key, &options).map_err(|e| e.to_js())?;
+        let fields = crate::elements::Group::new(&client).map(Rc::new);
         Ok(PaySession {
             client: Rc::new(client),
+            fields,
         })
     }
 
-    /// Creates a payment source for a session. Always resolves with
+    /// Creates a payment source for a session: `createSource(payload)`, or
+    /// `createSource(cardNumberElement, {sessionId, type: "creditCard", owner?})`
+    /// to tokenize the card typed into secure fields. Always resolves with
     /// `{state, source?, error?}`; never rejects.
     #[wasm_bindgen(js_name = createSource, unchecked_return_type = "Promise<CreateSourceResult>")]
     pub fn create_source(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateSourcePayload")] payload: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CreateSourcePayload | PaySessionElement")]
+        payload: JsValue,
+        data: Option<ElementSourceData>,
     ) -> Promise {
+        if let Some(data) = data {
+            return crate::elements::create_source(self.fields.as_ref(), &payload, &data.into());
+        }
         let client = self.client.clone();
         promise(Box::pin(async move {
             Ok(source::create(&client, payload).await)
@@ -142,6 +159,27 @@ impl PaySession {
         promise(Box::pin(async move {
             api::update_session(&client, session_id, fields, options).await
         }))
+    }
+
+    /// `createElement("cardnumber" | "cardexpiration" | "cardcvv", options)`:
+    /// a secure card field. Throws a `PaySessionError` for a bad argument or
+    /// when the session has no `fieldsBase`.
+    #[wasm_bindgen(js_name = createElement, unchecked_return_type = "PaySessionElement")]
+    pub fn create_element(
+        &self,
+        #[wasm_bindgen(js_name = type, unchecked_param_type = "ElementType")] kind: JsValue,
+        options: Option<ElementOptions>,
+    ) -> Result<JsValue, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let Some(group) = &self.fields else {
+            return Err(SdkError::validation(
+                paysession_core::ErrorCode::MissingParameter,
+                "fieldsBase",
+                "Secure card fields need the fieldsBase option of new PaySession.",
+            )
+            .to_js());
+        };
+        crate::elements::create(group, &kind, &options).map_err(|e| e.to_js())
     }
 
     /// Creates a drop-in for a session; `mount(target)` shows it.

@@ -15,6 +15,47 @@ export interface PaySessionOptions {
   timeoutMs?: number;
   /** Retries after the first attempt on network errors and 5xx/429 (default 2, max 10). */
   maxRetries?: number;
+  /** Absolute http(s) URL of the secure card fields' origin (`paysession-server --fields-url`); needed by `createElement`. */
+  fieldsBase?: string;
+}
+
+/** A secure card field. */
+export type ElementType = "cardnumber" | "cardexpiration" | "cardcvv";
+/** Allow-listed text properties (CSSOM names) for `style`. */
+export interface ElementStyleRules {
+  color?: string; fontFamily?: string; fontSize?: string; fontStyle?: string; fontVariant?: string;
+  fontWeight?: string; letterSpacing?: string; lineHeight?: string; textAlign?: string;
+  textDecoration?: string; textShadow?: string; textTransform?: string; caretColor?: string;
+  padding?: string; backgroundColor?: string;
+}
+export interface ElementStyleBase extends ElementStyleRules {
+  ":hover"?: ElementStyleRules; ":focus"?: ElementStyleRules; "::placeholder"?: ElementStyleRules;
+  "::selection"?: ElementStyleRules; ":autofill"?: ElementStyleRules; ":disabled"?: ElementStyleRules;
+}
+/** Options of `createElement` and `element.update`. */
+export interface ElementOptions {
+  /** Class names set on the mount target (defaults `PaySessionElement`, `PaySessionElement--complete`, …). */
+  classes?: { base?: string; complete?: string; empty?: string; focus?: string; invalid?: string; autofilled?: string };
+  /** Applied inside the field's frame. */
+  style?: { base?: ElementStyleBase; empty?: ElementStyleBase; complete?: ElementStyleBase; invalid?: ElementStyleBase };
+  placeholderText?: string;
+  /** The field's accessible name (the iframe's `title`); default the localized "Card number", … */
+  label?: string;
+}
+/** What an element's handlers receive. */
+export interface ElementEvent {
+  elementType: ElementType;
+  /** `change` only. */
+  empty?: boolean;
+  complete?: boolean;
+  brand?: CardBrand;
+  error?: { code: string; message: string };
+}
+/** `createSource(cardNumberElement, data)`. */
+export interface ElementSourceData {
+  sessionId: string;
+  type: "creditCard";
+  owner?: Owner;
 }
 
 export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard";

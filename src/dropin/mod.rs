@@ -11,11 +11,11 @@
 
 mod config;
 mod forms;
-mod i18n;
-mod listener;
+pub(crate) mod i18n;
+pub(crate) mod listener;
 mod pay;
 mod style;
-mod view;
+pub(crate) mod view;
 
 use crate::error::SdkError;
 use crate::http::Client;

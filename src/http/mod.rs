@@ -16,7 +16,8 @@ use fetch::Outcome;
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 
-pub use timer::sleep;
+pub use backoff::uuid_v4;
+pub use timer::{sleep, Timeout};
 
 /// HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +53,8 @@ pub struct Client {
     pub timeout_ms: f64,
     /// Retries after the first attempt.
     pub max_retries: u32,
+    /// Base URL of the secure card fields' origin (`fieldsBase`), if given.
+    pub fields_base: Option<String>,
 }
 
 impl Client {

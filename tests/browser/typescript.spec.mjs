@@ -16,7 +16,8 @@ test("tests/ts/example.ts type-checks against pkg-web/paysession.d.ts", () => {
 test("the declarations name the contract's types, not any", async () => {
   const { readFileSync } = await import("node:fs");
   const dts = readFileSync("pkg-web/paysession.d.ts", "utf8");
-  for (const t of ["createSource(payload: CreateSourcePayload): Promise<CreateSourceResult>",
+  for (const t of ["createSource(payload: CreateSourcePayload | PaySessionElement, data?: ElementSourceData | null): Promise<CreateSourceResult>",
+    "createElement(type: ElementType, options?: ElementOptions | null): PaySessionElement",
     "retrieveAvailablePaymentMethods(query: PaymentMethodsQuery): Promise<PaymentMethodsResult>",
     "retrieveSource(id: string, clientSecret: string): Promise<Source>",
     "createDropin(config: DropinConfiguration): Dropin"]) {

@@ -64,3 +64,15 @@ export async function checkout(sessionId: string): Promise<string> {
 void new PaySession("pk_x").createSource({ sessionId: "s", type: "bitcoin" });
 // @ts-expect-error: a SEPA source needs its IBAN
 void new PaySession("pk_x").createSource({ sessionId: "s", type: "sepaDebit" });
+
+// Secure card fields (Elements).
+export async function elements(sessionId: string): Promise<string | undefined> {
+  const payments = new PaySession("pk_test_default", { apiBase: "http://127.0.0.1:8080", fieldsBase: "http://127.0.0.1:8081" });
+  const number = payments.createElement("cardnumber", { style: { base: { fontSize: "16px", "::placeholder": { color: "#888" } } }, classes: { focus: "is-focused" } });
+  payments.createElement("cardexpiration").mount("card-expiry");
+  payments.createElement("cardcvv", { placeholderText: "CVC" }).mount("card-cvv");
+  number.on("change", (e) => { if (e.error) console.log(e.error.code, e.brand, e.complete); });
+  number.mount("card-number");
+  const r: CreateSourceResult = await payments.createSource(number, { sessionId, type: "creditCard", owner: { email: "ada@example.com" } });
+  return r.source?.creditCard?.lastFourDigits;
+}

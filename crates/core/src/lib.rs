@@ -11,6 +11,7 @@ pub mod card;
 pub mod country;
 pub mod email;
 pub mod error;
+pub mod fields;
 pub mod http_url;
 pub mod iban;
 pub mod methods;

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod flows;
 pub mod hosted;
 pub mod idempotency;

@@ -1,5 +1,5 @@
-//! `paysession-server [--listen ADDR] [--database URL] [--config FILE] [--demo DIR]`
-//! (and the flags of docs/API.md §5.10, §5.12, §5.13).
+//! `paysession-server [--listen ADDR] [--database URL] [--config FILE] [--demo DIR]
+//! [--fields-listen ADDR] [--fields-url URL]` (and the flags of docs/API.md §5.10, §5.12, §5.13).
 
 use clap::Parser;
 use paysession_server::ratelimit::{self, LimitSpec, RateLimiter, RateLimits};
@@ -57,6 +57,12 @@ struct Args {
     /// client for rate limits; from anyone else the header is ignored.
     #[arg(long, env = "PAYSESSION_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxy: Vec<IpAddr>,
+    /// Address of the fields origin (secure card fields); port 0 picks a free port.
+    #[arg(long, env = "PAYSESSION_FIELDS_LISTEN")]
+    fields_listen: Option<String>,
+    /// Public base URL of the fields origin (default: `http://` + its address).
+    #[arg(long, env = "PAYSESSION_FIELDS_URL")]
+    fields_url: Option<String>,
 }
 
 /// The time limits' defaults, from the library.
@@ -96,6 +102,35 @@ async fn main() {
     });
     let env_key = std::env::var("PAYSESSION_VAULT_KEY").ok();
     let vault = Vault::load(env_key.as_deref(), key_file.as_deref()).unwrap_or_else(|e| fail(e));
+    let fields_config = std::sync::Arc::new(config.clone());
+    let mut config = config;
+    let fields_listener = match &args.fields_listen {
+        Some(a) => Some(
+            tokio::net::TcpListener::bind(a)
+                .await
+                .unwrap_or_else(|e| fail(format!("cannot listen on {a}: {e}"))),
+        ),
+        None => None,
+    };
+    let fields_url = match (&fields_listener, &args.fields_url) {
+        (_, Some(u)) => Some(u.trim_end_matches('/').to_owned()),
+        (Some(l), None) => Some(format!(
+            "http://{}",
+            l.local_addr().unwrap_or_else(|e| fail(e))
+        )),
+        _ => None,
+    };
+    // The card frames call the API from the fields origin: allow it (CORS).
+    if let Some(o) = fields_url
+        .as_deref()
+        .and_then(paysession_server::fields::origin_of)
+    {
+        for m in &mut config.merchants {
+            if !m.allowed_origins.iter().any(|x| x == "*") {
+                m.allowed_origins.push(o.clone());
+            }
+        }
+    }
     let mut state = AppState::new(config, db, vault);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.demo_dir = args.demo;
@@ -121,6 +156,24 @@ async fn main() {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{addr}");
         let _ = out.flush();
+    }
+    if let Some(l) = fields_listener {
+        let api_url = state.public_url.clone();
+        let app = paysession_server::fields::fields_app(fields_config, &api_url);
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "fields on {}",
+                fields_url.as_deref().unwrap_or_default()
+            );
+            let _ = out.flush();
+        }
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(l, app).with_graceful_shutdown(shutdown()).await {
+                fail(e);
+            }
+        });
     }
     tracing::info!(%addr, database = %args.database, "paysession-server started");
     let opts = ServeOptions {

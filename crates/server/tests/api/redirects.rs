@@ -160,10 +160,17 @@ async fn the_any_origin_merchant_keeps_todays_behaviour() {
     );
     // Malformed is still refused, and so is the backslash trick (a browser
     // reads `https://evil.example\.shop.example/` as host evil.example).
-    for bad in ["javascript:alert(1)", "https://evil.example\\.shop.example/"] {
-        s.post("/v1/sources", PK, body(&sid, PAYPAL, bad, "https://a.example/"))
-            .await
-            .expect_error(400, "invalid_url");
+    for bad in [
+        "javascript:alert(1)",
+        "https://evil.example\\.shop.example/",
+    ] {
+        s.post(
+            "/v1/sources",
+            PK,
+            body(&sid, PAYPAL, bad, "https://a.example/"),
+        )
+        .await
+        .expect_error(400, "invalid_url");
     }
     s.stop().await;
 }
@@ -221,7 +228,10 @@ allowed_origins = ["https://xn--bcher-kva.example"]
     );
     // Raw non-ASCII never gets in (the SDK refuses it too: core's one rule),
     // so it can never reach `Location` as raw bytes.
-    for raw in ["https://Bücher.example/zurück", "https://xn--bcher-kva.example/zurück"] {
+    for raw in [
+        "https://Bücher.example/zurück",
+        "https://xn--bcher-kva.example/zurück",
+    ] {
         let r = s
             .post("/v1/sources", "pk_test_idn", body(&sid, PAYPAL, raw, ret))
             .await;

@@ -1,0 +1,67 @@
+//! Secure card fields (Elements): the element types and what a page may
+//! style inside a field's frame. The SDK checks a page's options against
+//! these lists; the server hands the same lists to the frame's script.
+
+/// Element types: (type, `autocomplete` token).
+pub const ELEMENT_TYPES: &[(&str, &str)] = &[
+    ("cardnumber", "cc-number"),
+    ("cardexpiration", "cc-exp"),
+    ("cardcvv", "cc-csc"),
+];
+
+/// Text properties a page may set in `style` (camelCase, as in CSSOM).
+pub const STYLE_PROPERTIES: &[&str] = &[
+    "color",
+    "fontFamily",
+    "fontSize",
+    "fontStyle",
+    "fontVariant",
+    "fontWeight",
+    "letterSpacing",
+    "lineHeight",
+    "textAlign",
+    "textDecoration",
+    "textShadow",
+    "textTransform",
+    "caretColor",
+    "padding",
+    "backgroundColor",
+];
+
+/// Pseudo-classes a page may style under `style.base` and the states.
+pub const STYLE_PSEUDO: &[&str] = &[
+    ":hover",
+    ":focus",
+    "::placeholder",
+    "::selection",
+    ":autofill",
+    ":disabled",
+];
+
+/// The state keys of `style` (rules for the field in that state).
+pub const STYLE_STATES: &[&str] = &["base", "empty", "complete", "invalid"];
+
+/// Characters and words a style value may not contain: no way out of the
+/// declaration, no resource loads.
+pub fn style_value_ok(v: &str) -> bool {
+    // Byte scans (no `str` pattern searcher: this runs in the SDK's wasm too).
+    let b = v.as_bytes();
+    let has = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    b.len() <= 200
+        && !b.iter().any(|c| b";{}<>\\@".contains(c))
+        && !has(b"url(")
+        && !has(b"image-set")
+        && !has(b"expression")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn style_values() {
+        assert!(super::style_value_ok("16px"));
+        assert!(super::style_value_ok("'Helvetica Neue', sans-serif"));
+        assert!(!super::style_value_ok("red;background:red"));
+        assert!(!super::style_value_ok("URL(https://x)"));
+        assert!(!super::style_value_ok("red}input{color:blue"));
+    }
+}

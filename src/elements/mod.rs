@@ -1,0 +1,724 @@
+//! Secure card fields (Elements), the page side: `createElement(type, options)`
+//! makes an element whose `mount` puts one iframe from the fields origin
+//! (`fieldsBase`) into the page. The card is typed, checked and tokenized
+//! inside those frames (crates/server/src/assets/field.js); the page only
+//! ever receives state (empty, complete, brand, error code, focus) and the
+//! created source.
+//!
+//! Messages: `postMessage` to the exact fields origin; a message is taken
+//! only when its `origin` is the fields origin, its `source` is this
+//! element's own frame window and it carries this mount's channel id.
+
+mod options;
+
+use crate::dropin::i18n::Texts;
+use crate::dropin::listener::EventListener;
+use crate::error::SdkError;
+use crate::fields::{check_id, check_owner, OWNER};
+use crate::http::{encode, uuid_v4, Timeout};
+use crate::js;
+use crate::schema::{self, opt, req, Kind};
+use crate::source;
+use js_sys::{Function, Object, Promise};
+use options::Options;
+use paysession_core::fields::ELEMENT_TYPES;
+use paysession_core::{ErrorCode, ErrorType};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// How long a frame may take to say hello before the element reports it.
+const LOAD_TIMEOUT_MS: f64 = 5_000.0;
+/// The events an element fires.
+const EVENTS: [&str; 4] = ["ready", "change", "focus", "blur"];
+
+/// The frames of one `PaySession`: one fields origin, one group id (the
+/// frames find their siblings by it), and the elements made so far.
+pub struct Group {
+    id: String,
+    base: String,
+    origin: String,
+    key: String,
+    deadline_ms: f64,
+    retries: u32,
+    made: RefCell<Vec<(JsValue, Weak<RefCell<Inner>>)>>,
+}
+
+impl Group {
+    /// A group for `client`, or `None` when no `fieldsBase` was given.
+    pub fn new(client: &crate::http::Client) -> Option<Group> {
+        let base = client.fields_base.clone()?;
+        // `scheme://host[:port]`: up to the first `/` after `://` (checked by options).
+        let start = crate::dropin::i18n::find(&base, "://").map_or(0, |i| i + 3);
+        let end = base
+            .as_bytes()
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&c| c == b'/')
+            .map_or(base.len(), |i| start + i);
+        let origin = base.get(..end).unwrap_or(&base).to_owned();
+        Some(Group {
+            id: uuid_v4(),
+            base,
+            origin,
+            key: client.key.clone(),
+            deadline_ms: client.timeout_ms,
+            retries: client.max_retries,
+            made: RefCell::new(Vec::new()),
+        })
+    }
+}
+
+#[derive(Default)]
+struct St {
+    hello: bool,
+    ready: bool,
+    empty: bool,
+    complete: bool,
+    focus: bool,
+    autofilled: bool,
+    brand: Option<String>,
+    error: Option<String>,
+}
+
+type Pending = (f64, Function, Timeout, Closure<dyn FnMut()>);
+
+struct Inner {
+    kind: &'static str,
+    group: Rc<Group>,
+    opts: Options,
+    channel: String,
+    frame: Option<web_sys::Element>,
+    target: Option<web_sys::Element>,
+    listeners: Vec<EventListener>,
+    load: Option<(Timeout, Closure<dyn FnMut()>)>,
+    handlers: Vec<(usize, Function)>,
+    st: St,
+    pending: Vec<Pending>,
+    next: f64,
+    destroyed: bool,
+}
+
+type Shared = Rc<RefCell<Inner>>;
+type Fires = Vec<(Function, JsValue)>;
+
+fn texts() -> Texts {
+    Texts {
+        locale: "en-US".into(),
+        catalog: JsValue::UNDEFINED,
+    }
+}
+
+fn fail(code: ErrorCode, parameter: &str, message: &str) -> SdkError {
+    SdkError::validation(code, parameter, message)
+}
+
+/// `createElement(type, options)`.
+pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<JsValue, SdkError> {
+    let k = kind.as_string().unwrap_or_default();
+    let Some(&(kind, _)) = ELEMENT_TYPES.iter().find(|(t, _)| *t == k) else {
+        return Err(fail(
+            ErrorCode::InvalidParameter,
+            "type",
+            "type must be one of cardnumber, cardexpiration, cardcvv.",
+        ));
+    };
+    let mut opts = Options::default();
+    options::apply(&mut opts, options)?;
+    let inner = Rc::new(RefCell::new(Inner {
+        kind,
+        group: group.clone(),
+        opts,
+        channel: String::new(),
+        frame: None,
+        target: None,
+        listeners: Vec::new(),
+        load: None,
+        handlers: Vec::new(),
+        st: St::default(),
+        pending: Vec::new(),
+        next: 0.0,
+        destroyed: false,
+    }));
+    let weak = Rc::downgrade(&inner);
+    let js: JsValue = PaySessionElement { inner }.into();
+    if let Ok(mut m) = group.made.try_borrow_mut() {
+        m.push((js.clone(), weak));
+    }
+    Ok(js)
+}
+
+/// One secure card field.
+#[wasm_bindgen]
+pub struct PaySessionElement {
+    inner: Shared,
+}
+
+fn call_all(fires: Fires) {
+    for (f, data) in fires {
+        let _ = f.call1(&JsValue::UNDEFINED, &data);
+    }
+}
+
+fn label(s: &Inner) -> String {
+    s.opts.label.clone().unwrap_or_else(|| {
+        texts().t(match s.kind {
+            "cardnumber" => "field.cardNumber",
+            "cardexpiration" => "field.expiry",
+            _ => "field.cvv",
+        })
+    })
+}
+
+impl Inner {
+    fn event(&self, name: usize, data: JsValue) -> Fires {
+        self.handlers
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, f)| (f.clone(), data.clone()))
+            .collect()
+    }
+
+    fn base_event(&self) -> Object {
+        let o = js::object();
+        js::set(&o, "elementType", &self.kind.into());
+        o
+    }
+
+    fn change_event(&self) -> JsValue {
+        let o = self.base_event();
+        js::set(&o, "empty", &self.st.empty.into());
+        js::set(&o, "complete", &self.st.complete.into());
+        if let Some(b) = &self.st.brand {
+            js::set(&o, "brand", &b.as_str().into());
+        }
+        if let Some(c) = &self.st.error {
+            let e = js::object();
+            js::set(&e, "code", &c.as_str().into());
+            js::set(&e, "message", &texts().error(c).into());
+            js::set(&o, "error", &e);
+        }
+        o.into()
+    }
+
+    fn post(&self, msg: &Object) {
+        let Some(f) = &self.frame else { return };
+        js::set(msg, "c", &self.channel.as_str().into());
+        // A cross-origin WindowProxy fails `instanceof Window`: no dyn_ref.
+        let w = js::get(f, "contentWindow");
+        if w.is_object() {
+            let _ = w
+                .unchecked_ref::<web_sys::Window>()
+                .post_message(msg, &self.group.origin);
+        }
+    }
+
+    fn post_kind(&self, t: &str) {
+        let m = js::object();
+        js::set(&m, "t", &t.into());
+        self.post(&m);
+    }
+
+    fn send_config(&self) {
+        let m = js::object();
+        js::set(&m, "t", &"cfg".into());
+        js::set(&m, "l", &label(self).into());
+        js::set(&m, "p", &self.opts.placeholder.as_str().into());
+        js::set(&m, "s", &self.opts.style);
+        self.post(&m);
+    }
+
+    /// The state classes on the mount target.
+    fn classes(&self, on: bool) {
+        let Some(t) = &self.target else { return };
+        let list = t.class_list();
+        let s = &self.st;
+        let want = [
+            true,
+            s.complete,
+            s.empty,
+            s.focus,
+            s.error.is_some(),
+            s.autofilled,
+        ];
+        for (i, w) in want.iter().enumerate() {
+            let _ = list.toggle_with_force(&self.opts.classes[i], on && *w);
+        }
+    }
+
+    /// Takes the frame out; pending tokenizations resolve as failed.
+    fn unmount(&mut self) -> Vec<(Function, JsValue)> {
+        self.classes(false);
+        if let Some(f) = self.frame.take() {
+            f.remove();
+        }
+        self.target = None;
+        self.listeners.clear();
+        self.load = None;
+        self.st = St::default();
+        let err = fail(
+            ErrorCode::InvalidParameter,
+            "element",
+            "The card number element was unmounted.",
+        );
+        self.pending
+            .drain(..)
+            .map(|(_, resolve, _, _)| (resolve, source::result(Err(err.clone()))))
+            .collect()
+    }
+}
+
+fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
+    let Some(rc) = weak.upgrade() else { return };
+    let Ok(mut s) = rc.try_borrow_mut() else {
+        return;
+    };
+    let data = js::get(ev, "data");
+    let Some(frame) = &s.frame else { return };
+    if js::get(ev, "origin").as_string().as_deref() != Some(s.group.origin.as_str())
+        || !Object::is(&js::get(ev, "source"), &js::get(frame, "contentWindow"))
+        || js::get(&data, "c").as_string().as_deref() != Some(s.channel.as_str())
+    {
+        return;
+    }
+    let t = js::get(&data, "t").as_string().unwrap_or_default();
+    let fires = match t.as_str() {
+        "hi" => {
+            s.st.hello = true;
+            s.load = None;
+            s.send_config();
+            Vec::new()
+        }
+        "ready" => {
+            if let Some(h) = js::get(&data, "h")
+                .as_f64()
+                .filter(|h| (1.0..=400.0).contains(h))
+            {
+                style_set(frame, "height", &[&js::itoa(h as u64), "px"].concat());
+            }
+            let first = !s.st.ready;
+            s.st.ready = true;
+            if first {
+                s.event(0, s.base_event().into())
+            } else {
+                Vec::new()
+            }
+        }
+        "change" => {
+            s.st.empty = js::get(&data, "e").is_truthy();
+            s.st.complete = js::get(&data, "k").is_truthy();
+            s.st.autofilled = js::get(&data, "a").is_truthy();
+            s.st.brand = js::get(&data, "b").as_string().filter(|b| b.len() < 16);
+            s.st.error = js::get(&data, "x")
+                .as_string()
+                .filter(|c| c.len() < 40 && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            s.classes(true);
+            s.event(1, s.change_event())
+        }
+        "focus" | "blur" => {
+            s.st.focus = t == "focus";
+            s.classes(true);
+            s.event(if s.st.focus { 2 } else { 3 }, s.base_event().into())
+        }
+        "tok" => {
+            let r = js::get(&data, "r").as_f64().unwrap_or(-1.0);
+            match take_pending(&mut s.pending, r) {
+                Some(resolve) => {
+                    let status = js::get(&data, "st").as_f64().unwrap_or(0.0);
+                    vec![(resolve, token_result(status, js::get(&data, "j")))]
+                }
+                None => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    };
+    drop(s);
+    call_all(fires);
+}
+
+/// Takes the pending tokenization `r` out (no index panics in the wasm).
+fn take_pending(p: &mut Vec<Pending>, r: f64) -> Option<Function> {
+    let (hit, rest): (Vec<Pending>, Vec<Pending>) =
+        std::mem::take(p).into_iter().partition(|x| x.0 == r);
+    *p = rest;
+    hit.into_iter().next().map(|x| x.1)
+}
+
+/// `{state, source?, error?}` from the frame's answer of `POST /v1/sources`.
+fn token_result(status: f64, body: JsValue) -> JsValue {
+    if (200.0..300.0).contains(&status) {
+        return source::result(Ok(body));
+    }
+    if status == 0.0 {
+        return source::result(Err(SdkError::network()));
+    }
+    let mut e = SdkError::from_body(&body).unwrap_or_else(SdkError::invalid_response);
+    for d in e.errors.iter_mut().filter(|d| d.message.is_empty()) {
+        d.message = texts().error(&d.code);
+    }
+    source::result(Err(e))
+}
+
+fn style_set(el: &web_sys::Element, prop: &str, value: &str) {
+    let style = js::get(el, "style");
+    if let Ok(f) = js::get(&style, "setProperty").dyn_into::<Function>() {
+        let _ = f.call2(&style, &prop.into(), &value.into());
+    }
+}
+
+fn not_found() -> SdkError {
+    SdkError::new(
+        ErrorType::ValidationError,
+        ErrorCode::MountTargetNotFound,
+        Some("target"),
+        "The element's mount target does not exist: pass an element id or an HTMLElement.",
+    )
+}
+
+fn destroyed() -> JsValue {
+    fail(
+        ErrorCode::InvalidParameter,
+        "element",
+        "This element was destroyed; create a new one.",
+    )
+    .to_js()
+}
+
+#[wasm_bindgen]
+impl PaySessionElement {
+    /// The element type (`cardnumber`, `cardexpiration`, `cardcvv`).
+    #[wasm_bindgen(getter, js_name = elementType)]
+    pub fn element_type(&self) -> String {
+        self.inner.try_borrow().map_or("", |s| s.kind).into()
+    }
+
+    /// Puts the field's frame into `target` (an element id or an element).
+    pub fn mount(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | HTMLElement")] target: JsValue,
+    ) -> Result<(), JsValue> {
+        if self.inner.try_borrow().map_or(true, |s| s.destroyed) {
+            return Err(destroyed());
+        }
+        let target = match target.as_string() {
+            Some(id) => web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(id.trim_start_matches('#'))),
+            None => target.dyn_into::<web_sys::Element>().ok(),
+        }
+        .ok_or_else(|| not_found().to_js())?;
+        let doc = target.owner_document().ok_or_else(|| not_found().to_js())?;
+        let page = js::get(&js::get(&js_sys::global(), "location"), "origin")
+            .as_string()
+            .unwrap_or_default();
+        self.unmount();
+        let weak = Rc::downgrade(&self.inner);
+        let Ok(mut s) = self.inner.try_borrow_mut() else {
+            return Ok(());
+        };
+        s.channel = uuid_v4();
+        let frame = doc
+            .create_element("iframe")
+            .map_err(|_| not_found().to_js())?;
+        let src = [
+            &s.group.base,
+            "/field?k=",
+            &encode(&s.group.key),
+            "&o=",
+            &encode(&page),
+            "#t=",
+            s.kind,
+            "&c=",
+            &s.channel,
+            "&g=",
+            &s.group.id,
+        ]
+        .concat();
+        crate::dropin::view::attrs(
+            &frame,
+            &[
+                ("src", &src),
+                ("title", &label(&s)),
+                ("allow", "payment; shared-autofill"),
+                ("scrolling", "no"),
+            ],
+        );
+        for (p, v) in [
+            ("border", "0"),
+            ("width", "100%"),
+            ("height", "1.5em"),
+            ("display", "block"),
+        ] {
+            style_set(&frame, p, v);
+        }
+        let w = weak.clone();
+        if let Some(win) = web_sys::window() {
+            s.listeners
+                .push(EventListener::new(&win, "message", move |e| {
+                    on_message(&w, &e)
+                }));
+        }
+        // A click on `<label for=target-id>` focuses the field.
+        let id = target.id();
+        if !id.is_empty() {
+            if let Ok(labels) =
+                doc.query_selector_all(&["label[for=\"", &id.replace('"', ""), "\"]"].concat())
+            {
+                for i in 0..labels.length() {
+                    let Some(l) = labels.item(i) else { continue };
+                    let me = self.inner.clone();
+                    let weak_me = Rc::downgrade(&me);
+                    drop(me);
+                    s.listeners.push(EventListener::new(&l, "click", move |e| {
+                        e.prevent_default();
+                        if let Some(rc) = weak_me.upgrade() {
+                            focus(&rc);
+                        }
+                    }));
+                }
+            }
+        }
+        let w = weak.clone();
+        let cb = Closure::<dyn FnMut()>::new(move || {
+            let Some(rc) = w.upgrade() else { return };
+            let Ok(mut s) = rc.try_borrow_mut() else {
+                return;
+            };
+            if s.st.hello || s.frame.is_none() {
+                return;
+            }
+            s.load = None;
+            s.st.error = Some(ErrorCode::NetworkUnavailable.as_str().into());
+            s.classes(true);
+            let ev = s.change_event();
+            let err = js::get(&ev, "error");
+            js::set(
+                &err,
+                "message",
+                &"The secure card field could not be loaded.".into(),
+            );
+            let fires = s.event(1, ev);
+            drop(s);
+            call_all(fires);
+        });
+        s.load = Some((
+            Timeout::new(cb.as_ref().unchecked_ref(), LOAD_TIMEOUT_MS),
+            cb,
+        ));
+        s.st.empty = true;
+        let _ = target.append_child(&frame);
+        s.frame = Some(frame);
+        s.target = Some(target);
+        s.classes(true);
+        Ok(())
+    }
+
+    /// Takes the frame out of the page (`mount` can put it back).
+    pub fn unmount(&self) {
+        let fires = match self.inner.try_borrow_mut() {
+            Ok(mut s) => s.unmount(),
+            Err(_) => Vec::new(),
+        };
+        call_all(fires);
+    }
+
+    /// Unmounts and forgets the element and its handlers.
+    pub fn destroy(&self) {
+        let fires = {
+            let Ok(mut s) = self.inner.try_borrow_mut() else {
+                return;
+            };
+            s.destroyed = true;
+            s.handlers.clear();
+            let me = Rc::downgrade(&self.inner);
+            if let Ok(mut m) = s.group.made.try_borrow_mut() {
+                m.retain(|(_, w)| !Weak::ptr_eq(w, &me) && w.strong_count() > 0);
+            }
+            s.unmount()
+        };
+        call_all(fires);
+    }
+
+    /// Changes `classes`, `style`, `placeholderText` or `label`.
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ElementOptions")] options: JsValue,
+    ) -> Result<(), JsValue> {
+        let Ok(mut s) = self.inner.try_borrow_mut() else {
+            return Ok(());
+        };
+        if s.destroyed {
+            return Err(destroyed());
+        }
+        let mut next = std::mem::take(&mut s.opts);
+        let r = options::apply(&mut next, &options);
+        let old = std::mem::replace(&mut s.opts, next);
+        if let Err(e) = r {
+            s.opts = old;
+            return Err(e.to_js());
+        }
+        if old.classes != s.opts.classes {
+            let new = std::mem::replace(&mut s.opts, old);
+            s.classes(false);
+            s.opts = new;
+        }
+        s.classes(s.frame.is_some());
+        if let Some(f) = &s.frame {
+            let _ = f.set_attribute("title", &label(&s));
+        }
+        if s.st.hello {
+            s.send_config();
+        }
+        Ok(())
+    }
+
+    /// Moves the keyboard focus into the field.
+    pub fn focus(&self) {
+        focus(&self.inner);
+    }
+
+    /// Takes the focus out of the field.
+    pub fn blur(&self) {
+        if let Ok(s) = self.inner.try_borrow() {
+            s.post_kind("blur");
+        }
+    }
+
+    /// Empties the field.
+    pub fn clear(&self) {
+        if let Ok(s) = self.inner.try_borrow() {
+            s.post_kind("clear");
+        }
+    }
+
+    /// `on("ready" | "change" | "focus" | "blur", handler)`.
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"ready\" | \"change\" | \"focus\" | \"blur\"")]
+        name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(event: ElementEvent) => void")] handler: JsValue,
+    ) -> Result<(), JsValue> {
+        let n = name.as_string().unwrap_or_default();
+        let Some(i) = EVENTS.iter().position(|e| *e == n) else {
+            return Err(fail(
+                ErrorCode::InvalidParameter,
+                "name",
+                "name must be one of ready, change, focus, blur.",
+            )
+            .to_js());
+        };
+        let Ok(f) = handler.dyn_into::<Function>() else {
+            return Err(SdkError::invalid("handler", "must be a function.").to_js());
+        };
+        if let Ok(mut s) = self.inner.try_borrow_mut() {
+            if !s.destroyed {
+                s.handlers.push((i, f));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn focus(inner: &Shared) {
+    let Ok(s) = inner.try_borrow() else { return };
+    if let Some(f) = &s.frame {
+        crate::dropin::view::call(f, "focus");
+    }
+    s.post_kind("focus");
+}
+
+const TOKENIZE: &[schema::Field] = &[
+    req("type", Kind::Str(32)),
+    req("sessionId", Kind::Str(128)),
+    opt("owner", Kind::Obj(OWNER)),
+];
+
+/// `createSource(cardNumberElement, {sessionId, type: "creditCard", owner?})`:
+/// the number frame gathers the card from its siblings and creates the
+/// source; resolves like `createSource` (never rejects).
+pub fn create_source(group: Option<&Rc<Group>>, element: &JsValue, data: &JsValue) -> Promise {
+    match start(group, element, data) {
+        Ok(p) => p,
+        Err(e) => Promise::resolve(&source::result(Err(e))),
+    }
+}
+
+fn start(
+    group: Option<&Rc<Group>>,
+    element: &JsValue,
+    data: &JsValue,
+) -> Result<Promise, SdkError> {
+    let d = schema::clean(data, TOKENIZE, "", "data")?;
+    if schema::string(&d, "type").as_deref() != Some("creditCard") {
+        return Err(fail(
+            ErrorCode::UnknownPaymentType,
+            "type",
+            "With an element, type must be creditCard.",
+        ));
+    }
+    let session = check_id(&js::get(&d, "sessionId"), "sessionId")?;
+    let owner = js::get(&d, "owner");
+    if !owner.is_undefined() {
+        check_owner(&owner, "owner")?;
+    }
+    let not_ours = || {
+        fail(
+            ErrorCode::InvalidParameter,
+            "element",
+            "Pass a mounted cardnumber element made by this PaySession's createElement.",
+        )
+    };
+    let group = group.ok_or_else(not_ours)?;
+    let rc = group
+        .made
+        .try_borrow()
+        .map_err(|_| not_ours())?
+        .iter()
+        .find(|(js, _)| Object::is(js, element))
+        .and_then(|(_, w)| w.upgrade())
+        .ok_or_else(not_ours)?;
+    let weak = Rc::downgrade(&rc);
+    let Ok(mut s) = rc.try_borrow_mut() else {
+        return Err(not_ours());
+    };
+    if s.kind != "cardnumber" || s.frame.is_none() {
+        return Err(not_ours());
+    }
+    if !s.st.ready {
+        return Err(SdkError::network());
+    }
+    s.next += 1.0;
+    let r = s.next;
+    let deadline = group.deadline_ms;
+    let mut resolve_fn = None;
+    let promise = Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
+    let resolve = resolve_fn.ok_or_else(SdkError::invalid_response)?;
+    let cb = Closure::<dyn FnMut()>::new(move || {
+        let Some(rc) = weak.upgrade() else { return };
+        let Ok(mut s) = rc.try_borrow_mut() else {
+            return;
+        };
+        if let Some(resolve) = take_pending(&mut s.pending, r) {
+            drop(s);
+            let _ = resolve.call1(
+                &JsValue::UNDEFINED,
+                &source::result(Err(SdkError::timeout())),
+            );
+        }
+    });
+    let timer = Timeout::new(cb.as_ref().unchecked_ref(), deadline + 3_000.0);
+    s.pending.push((r, resolve, timer, cb));
+    let m = js::object();
+    js::set(&m, "t", &"tok".into());
+    js::set(&m, "r", &r.into());
+    js::set(&m, "s", &session.into());
+    js::set(&m, "d", &deadline.into());
+    js::set(&m, "n", &group.retries.into());
+    if !owner.is_undefined() {
+        js::set(&m, "o", &owner);
+    }
+    s.post(&m);
+    Ok(promise)
+}

@@ -1,0 +1,146 @@
+//! The options of `createElement(type, options)` and `update(options)`:
+//! `classes`, `style` (allow-listed text properties and pseudo-classes, from
+//! core), `placeholderText`, `label`. Anything else is a coded error.
+
+use crate::error::SdkError;
+use crate::js;
+use js_sys::{Object, Reflect};
+use paysession_core::fields::{style_value_ok, STYLE_PROPERTIES, STYLE_PSEUDO, STYLE_STATES};
+use paysession_core::ErrorCode;
+use wasm_bindgen::JsValue;
+
+/// The state classes, in the order of [`Options::classes`].
+pub const CLASS_KEYS: [&str; 6] = [
+    "base",
+    "complete",
+    "empty",
+    "focus",
+    "invalid",
+    "autofilled",
+];
+const CLASS_DEFAULTS: [&str; 6] = [
+    "PaySessionElement",
+    "PaySessionElement--complete",
+    "PaySessionElement--empty",
+    "PaySessionElement--focus",
+    "PaySessionElement--invalid",
+    "PaySessionElement--autofilled",
+];
+
+/// The checked options of one element.
+pub struct Options {
+    /// Class names on the mount target for base and each state.
+    pub classes: [String; 6],
+    /// The checked style object (sent to the frame as is).
+    pub style: JsValue,
+    /// Placeholder inside the field.
+    pub placeholder: String,
+    /// The field's accessible name (iframe `title`, input `aria-label`); `None`: the built-in one.
+    pub label: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            classes: CLASS_DEFAULTS.map(String::from),
+            style: JsValue::UNDEFINED,
+            placeholder: String::new(),
+            label: None,
+        }
+    }
+}
+
+fn unknown(p: &str) -> SdkError {
+    SdkError::validation(
+        ErrorCode::UnknownParameter,
+        p,
+        &[p, " is not a known field."].concat(),
+    )
+}
+
+/// The own string keys of a plain object (`name` says which, in errors).
+fn keys(v: &JsValue, name: &str) -> Result<Vec<String>, SdkError> {
+    if !js::is_record(v) {
+        return Err(SdkError::invalid(name, "must be an object."));
+    }
+    let ks = Reflect::own_keys(v).map_err(|_| SdkError::invalid(name, "cannot be read."))?;
+    if ks.length() > 64 {
+        return Err(SdkError::invalid(name, "has too many fields."));
+    }
+    Ok(ks.iter().filter_map(|k| k.as_string()).collect())
+}
+
+fn text(v: &JsValue, p: &str, max: u32) -> Result<String, SdkError> {
+    match js::str_len(v) {
+        Some(n) if n <= max => Ok(v.as_string().unwrap_or_default()),
+        _ => Err(SdkError::invalid(p, "must be a short string.")),
+    }
+}
+
+/// Applies `options` over `into` (only the keys given change).
+pub fn apply(into: &mut Options, options: &JsValue) -> Result<(), SdkError> {
+    if options.is_undefined() {
+        return Ok(());
+    }
+    for k in keys(options, "options")? {
+        let v = js::get(options, &k);
+        match k.as_str() {
+            "classes" => {
+                for c in keys(&v, "classes")? {
+                    let p = ["classes.", &c].concat();
+                    let Some(i) = CLASS_KEYS.iter().position(|x| *x == c) else {
+                        return Err(unknown(&p));
+                    };
+                    let name = text(&js::get(&v, &c), &p, 64)?;
+                    if name.is_empty()
+                        || !name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    {
+                        return Err(SdkError::invalid(&p, "must be one class name."));
+                    }
+                    into.classes[i] = name;
+                }
+            }
+            "style" => into.style = style(&v)?.into(),
+            "placeholderText" => into.placeholder = text(&v, "placeholderText", 100)?,
+            "label" => into.label = Some(text(&v, "label", 100)?),
+            _ => return Err(unknown(&["options.", &k].concat())),
+        }
+    }
+    Ok(())
+}
+
+/// `{base, empty, complete, invalid}`, each of allow-listed properties and
+/// pseudo-classes (one level) with plain string values; a copy is returned.
+fn style(v: &JsValue) -> Result<Object, SdkError> {
+    let out = js::object();
+    for state in keys(v, "style")? {
+        let p = ["style.", &state].concat();
+        if !STYLE_STATES.contains(&state.as_str()) {
+            return Err(unknown(&p));
+        }
+        js::set(&out, &state, &rules(&js::get(v, &state), &p, true)?);
+    }
+    Ok(out)
+}
+
+fn rules(v: &JsValue, at: &str, nest: bool) -> Result<JsValue, SdkError> {
+    let out = js::object();
+    for k in keys(v, at)? {
+        let p = [at, ".", &k].concat();
+        let x = js::get(v, &k);
+        if nest && STYLE_PSEUDO.contains(&k.as_str()) {
+            js::set(&out, &k, &rules(&x, &p, false)?);
+        } else if STYLE_PROPERTIES.contains(&k.as_str()) {
+            let s = text(&x, &p, 200)?;
+            if !style_value_ok(&s) {
+                return Err(SdkError::invalid(&p, "must be a plain CSS value."));
+            }
+            js::set(&out, &k, &s.into());
+        } else {
+            return Err(unknown(&p));
+        }
+    }
+    Ok(out.into())
+}

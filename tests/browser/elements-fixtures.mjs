@@ -1,0 +1,50 @@
+// Fixtures of the secure card fields' tests: a page (tests/browser/pages/elements.html,
+// with the skimmer script) whose CSP adds only frame-src for the fields origin, and
+// helpers to mount the three elements and type a card into their frames.
+import { test as base, expect, API, PK, createSession } from "./fixtures.mjs";
+
+export const FIELDS = process.env.PAYSESSION_FIELDS;
+const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
+
+export const test = base.extend({
+  elPage: async ({ page }, use) => {
+    if (!FIELDS) throw new Error("PAYSESSION_FIELDS is not set (run through scripts/with-server.sh)");
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(String(e)));
+    await page.goto("/tests/browser/pages/elements.html");
+    await page.waitForFunction(() => window.sdkReady || window.sdkError, null, { timeout: 15_000 });
+    page.problems = problems;
+    await use(page);
+    expect(problems, "uncaught page errors").toEqual([]);
+  },
+});
+
+/** Creates the three elements, records their events in window.events, mounts them, waits for ready. */
+export async function mountAll(page, options = {}) {
+  await page.evaluate(async ({ api, pk, fields, options }) => {
+    window.events = [];
+    const payments = (window.payments = new PaySession(pk, { apiBase: api, fieldsBase: fields }));
+    const ready = [];
+    window.els = {};
+    for (const [type, id] of [["cardnumber", "card-number"], ["cardexpiration", "card-expiry"], ["cardcvv", "card-cvv"]]) {
+      const el = (window.els[type] = payments.createElement(type, options[type] || {}));
+      for (const name of ["ready", "change", "focus", "blur"]) el.on(name, (e) => window.events.push({ name, ...e }));
+      ready.push(new Promise((ok) => el.on("ready", ok)));
+      el.mount(id);
+    }
+    await Promise.all(ready);
+  }, { api: API, pk: PK, fields: FIELDS, options });
+}
+
+export const frame = (page, id) => page.frameLocator(`#${id} iframe`).locator("input");
+
+/** Types a card into the three fields as a shopper would. */
+export async function typeCard(page, number = "4242424242424242", expiry = `12${year}`, cvv = "123") {
+  await frame(page, "card-number").click();
+  await page.keyboard.type(number);
+  await frame(page, "card-expiry").click();
+  await page.keyboard.type(expiry);
+  await frame(page, "card-cvv").click();
+  await page.keyboard.type(cvv);
+}
+
