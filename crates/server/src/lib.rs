@@ -31,7 +31,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, Merchant};
 pub use error::AppError;
-pub use serve::{serve_with, ServeOptions};
+pub use serve::{serve_router, serve_with, ServeOptions};
 pub use store::{sqlite::SqliteStore, Store};
 pub use vault::Vault;
 

@@ -157,6 +157,12 @@ async fn main() {
         let _ = writeln!(out, "listening on http://{addr}");
         let _ = out.flush();
     }
+    let opts = ServeOptions {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+    };
     if let Some(l) = fields_listener {
         let api_url = state.public_url.clone();
         let app = paysession_server::fields::fields_app(fields_config, &api_url);
@@ -170,18 +176,12 @@ async fn main() {
             let _ = out.flush();
         }
         tokio::spawn(async move {
-            if let Err(e) = axum::serve(l, app).with_graceful_shutdown(shutdown()).await {
+            if let Err(e) = paysession_server::serve_router(l, app, opts, shutdown()).await {
                 fail(e);
             }
         });
     }
     tracing::info!(%addr, database = %args.database, "paysession-server started");
-    let opts = ServeOptions {
-        header_timeout: Duration::from_secs(args.header_timeout),
-        body_timeout: Duration::from_secs(args.body_timeout),
-        idle_timeout: Duration::from_secs(args.idle_timeout),
-        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
-    };
     if let Err(e) = paysession_server::serve_with(listener, state, opts, shutdown()).await {
         fail(e);
     }

@@ -86,7 +86,17 @@ pub async fn serve_with(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let router = app(state);
+    serve_router(listener, app(state), opts, shutdown).await
+}
+
+/// Serves any router (the API, or the fields origin's) with the same time
+/// limits and shutdown as [`serve_with`].
+pub async fn serve_router(
+    listener: TcpListener,
+    router: axum::Router,
+    opts: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(());
     let mut conns = JoinSet::new();
     let mut shutdown = pin!(shutdown);
