@@ -9,8 +9,8 @@
 //! instead of over a socket.
 
 use crate::error::AppError;
-use crate::extract::{deserialize_value, parse_object, read_json_body};
-use crate::ratelimit::{Peer, RateLimiter, Scope};
+use crate::extract::{deserialize_value, parse_object, read_json_body, Peer};
+use crate::ratelimit::{RateLimiter, Scope};
 use crate::{ids, Clock};
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequest, Request, State};

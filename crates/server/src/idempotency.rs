@@ -161,6 +161,15 @@ async fn lookup(s: &AppState, ctx: &IdemCtx) -> Result<Option<Response>, AppErro
     })
 }
 
+/// Another request stored an answer for this key first: that answer.
+async fn replay_stored(s: &AppState, ctx: &IdemCtx) -> Response {
+    match lookup(s, ctx).await {
+        Ok(Some(r)) => r,
+        Ok(None) => AppError::internal("idempotency record vanished").into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The middleware.
 pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !req.uri().path().starts_with("/v1/") {
@@ -218,13 +227,7 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
         .await;
     match ctx.state.load(Ordering::SeqCst) {
         AUTHORIZED => {}
-        REPLAY => {
-            return match lookup(&s, &ctx).await {
-                Ok(Some(r)) => r,
-                Ok(None) => AppError::internal("idempotency record vanished").into_response(),
-                Err(e) => e.into_response(),
-            }
-        }
+        REPLAY => return replay_stored(&s, &ctx).await,
         // Recorded with its write, replayed, or never authorized.
         _ => return resp,
     }
@@ -253,11 +256,7 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
     };
     match s.db(move |s| Ok(s.store.commit(w)?)).await {
         Ok(Commit::Done) => Response::from_parts(rparts, Body::from(body)),
-        Ok(Commit::Conflict(Conflict::Idempotency)) => match lookup(&s, &ctx).await {
-            Ok(Some(r)) => r,
-            Ok(None) => AppError::internal("idempotency record vanished").into_response(),
-            Err(e) => e.into_response(),
-        },
+        Ok(Commit::Conflict(Conflict::Idempotency)) => replay_stored(&s, &ctx).await,
         Ok(Commit::Conflict(c)) => {
             AppError::internal(format!("idempotency-only write refused: {c:?}")).into_response()
         }

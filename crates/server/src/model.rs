@@ -197,6 +197,18 @@ pub struct SourceRec {
     pub gift_card: Option<String>,
 }
 
+impl SourceRec {
+    /// The balance record of a gift-card source.
+    pub fn gift_key(&self) -> Option<crate::store::GiftCardKey> {
+        self.gift_card
+            .as_ref()
+            .map(|card| crate::store::GiftCardKey {
+                merchant: self.merchant_id.clone(),
+                card: card.clone(),
+            })
+    }
+}
+
 /// An order as stored.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrderRec {

@@ -16,17 +16,16 @@
 //! never grow the table, and the sweep costs O(1) amortised per request. IPv6
 //! clients share one bucket per /64 (one customer's allocation).
 
-use crate::{auth::AnyKey, config::KeyKind, error::AppError, AppState};
+use crate::{auth::AnyKey, config::KeyKind, error::AppError, extract::Peer, AppState};
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, Request, State},
-    http::{header, request::Parts, HeaderMap, HeaderValue},
+    extract::{FromRequestParts, Request, State},
+    http::{header, HeaderMap, HeaderValue},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use paysession_core::{ApiError, ErrorCode, ErrorType};
 use std::{
     collections::HashMap,
-    convert::Infallible,
     net::{IpAddr, Ipv6Addr, SocketAddr},
     str::FromStr,
     sync::Mutex,
@@ -332,22 +331,6 @@ fn bucket_address(ip: IpAddr) -> IpAddr {
             IpAddr::V6(Ipv6Addr::from(s))
         }
         v4 => v4,
-    }
-}
-
-/// The TCP peer of a request, when the server was started with
-/// `into_make_service_with_connect_info` (as `serve` does).
-pub struct Peer(pub Option<SocketAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Peer {
-    type Rejection = Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(Peer(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0),
-        ))
     }
 }
 

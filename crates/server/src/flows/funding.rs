@@ -9,7 +9,7 @@ use crate::{
     idempotency::IdemCtx,
     ids,
     model::{Attached, OrderRec},
-    store::{GiftCardKey, GiftOp, SourceWrite},
+    store::{GiftOp, SourceWrite},
     AppState,
 };
 use axum::http::StatusCode;
@@ -74,11 +74,7 @@ pub fn attach(
             let mut change = Change::session(Ok(()));
             change.source_checks.push((src.source.id.clone(), state));
             let mut held = None;
-            if let Some(card) = &src.gift_card {
-                let key = GiftCardKey {
-                    merchant: merchant.to_owned(),
-                    card: card.clone(),
-                };
+            if let Some(key) = src.gift_key() {
                 let available = gift_available(s, &key, rec.currency, now, "sourceId")?;
                 let room = rec.secondary_room(&src.source.id);
                 let amount = available.min(room);

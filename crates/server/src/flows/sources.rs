@@ -273,12 +273,9 @@ fn no_card() -> AppError {
 
 /// A source as its owner sees it now: a gift card shows what is available.
 pub fn current_view(s: &AppState, rec: SourceRec, now: i64) -> Result<Source, AppError> {
+    let key = rec.gift_key();
     let mut src = rec.source;
-    if let (Some(card), Some(view)) = (rec.gift_card, src.gift_card.as_mut()) {
-        let key = GiftCardKey {
-            merchant: rec.merchant_id,
-            card,
-        };
+    if let (Some(key), Some(view)) = (key, src.gift_card.as_mut()) {
         if let Some(b) = s.store.gift_balance(&key, now)? {
             view.balance = Amount(b.available);
         }

@@ -7,43 +7,28 @@ use crate::{
     clock::year_month,
     config::KeyKind,
     error::AppError,
-    extract::{query_pairs, JsonBody},
+    extract::{query_pairs, JsonBody, Peer},
     flows::{self, sources::NewSource},
     idempotency::Idem,
     model::SourceRec,
     AppState,
 };
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, Path, State},
-    http::{request::Parts, HeaderMap, StatusCode, Uri},
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, Uri},
     Json,
 };
 use paysession_core::{
     wire::{AuthenticateSource, AuthenticationResult, CreateSource, Source},
     ApiError, ErrorCode, ErrorType,
 };
-use std::net::SocketAddr;
-
-/// The peer's IP, when the server was started with connect info.
-pub struct PeerIp(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(p: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(PeerIp(
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
-    }
-}
 
 /// `POST /v1/sources` (pk or sk).
 pub async fn create(
     State(s): State<AppState>,
     key: AnyKey,
     headers: HeaderMap,
-    PeerIp(ip): PeerIp,
+    Peer(peer): Peer,
     Idem(idem): Idem,
     JsonBody(req): JsonBody<CreateSource>,
 ) -> Result<(StatusCode, Json<Source>), AppError> {
@@ -54,7 +39,7 @@ pub async fn create(
         merchant: key.merchant.id.clone(),
         req,
         input,
-        ip,
+        ip: peer.map(|a| a.ip().to_string()),
         base,
     };
     let src = s
