@@ -1,7 +1,7 @@
 //! Test harness: the real app on 127.0.0.1:0 over a real SQLite file, or,
-//! when `PAYSESSION_TEST_DATABASE` names a PostgreSQL database (as `npm test`
-//! sets it), over a fresh schema of that database: the whole suite runs on
-//! either engine.
+//! with `PAYSESSION_TEST_ENGINE=postgres`, over a fresh schema of the
+//! PostgreSQL database `PAYSESSION_TEST_DATABASE` names: the whole suite runs
+//! on either engine (`npm test` runs it on both).
 
 #![allow(dead_code)]
 
@@ -118,13 +118,15 @@ pub async fn start_tuned(
     }
 }
 
-/// The engine under test: SQLite at `db`, or a schema of
-/// `PAYSESSION_TEST_DATABASE` (then also its URL): a fresh one, or for a
-/// restart in the same directory the one the first start made.
+/// The engine under test: SQLite at `db`, or (`PAYSESSION_TEST_ENGINE=postgres`)
+/// a schema of `PAYSESSION_TEST_DATABASE`, then also its URL: a fresh one, or
+/// for a restart in the same directory the one the first start made.
 pub async fn open_store(db: &std::path::Path) -> (Arc<dyn Store>, Option<String>) {
     let remembered = db.with_extension("pg-url");
-    match std::env::var("PAYSESSION_TEST_DATABASE") {
-        Ok(admin) if !admin.is_empty() => tokio::task::spawn_blocking(move || {
+    match std::env::var("PAYSESSION_TEST_ENGINE").as_deref() {
+        Ok("postgres") => tokio::task::spawn_blocking(move || {
+            let admin = std::env::var("PAYSESSION_TEST_DATABASE")
+                .expect("PAYSESSION_TEST_ENGINE=postgres needs PAYSESSION_TEST_DATABASE");
             let url = match std::fs::read_to_string(&remembered) {
                 Ok(url) => url,
                 Err(_) => {
@@ -138,7 +140,8 @@ pub async fn open_store(db: &std::path::Path) -> (Arc<dyn Store>, Option<String>
         })
         .await
         .unwrap(),
-        _ => (Arc::new(SqliteStore::open(db).unwrap()), None),
+        Ok("sqlite") | Err(_) => (Arc::new(SqliteStore::open(db).unwrap()), None),
+        Ok(other) => panic!("PAYSESSION_TEST_ENGINE={other:?}: use sqlite or postgres"),
     }
 }
 
