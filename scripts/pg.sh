@@ -24,7 +24,10 @@ case "$cmd" in
     [ ! -e "$dir" ] || { echo "pg: $dir exists" >&2; exit 1; }
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres: "$dir"
+      as_owner test -x "$dir" || { echo "pg: the postgres user cannot reach $dir (a parent folder is private)" >&2; rm -rf "$dir"; exit 1; }
+    fi
     port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
     as_owner "$bindir/initdb" -D "$dir/data" -U paysession --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
