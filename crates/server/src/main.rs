@@ -118,7 +118,12 @@ async fn main() {
         .unwrap_or_else(|e| fail(e))
         .unwrap_or_else(|e| fail(e));
     if let Some(Command::Migrate) = args.command {
-        println!("schema at version {}", store::sqlite::SCHEMA_VERSION);
+        let store = db.clone();
+        let h = tokio::task::spawn_blocking(move || store.health())
+            .await
+            .unwrap_or_else(|e| fail(e))
+            .unwrap_or_else(|e| fail(e));
+        println!("{} schema at version {}", h.engine, h.schema_version);
         return;
     }
     let key_file = file.as_ref().map(|f| {
@@ -127,7 +132,7 @@ async fn main() {
         PathBuf::from(k)
     });
     let env_key = std::env::var("PAYSESSION_VAULT_KEY").ok();
-    if file.is_none() && !args.database.starts_with("sqlite") && env_key.is_none() {
+    if db.shared() && env_key.is_none() {
         fail("PAYSESSION_VAULT_KEY (64 hex digits) is required with PostgreSQL: every instance must seal and fingerprint card data with the same key");
     }
     let vault = Vault::load(env_key.as_deref(), key_file.as_deref()).unwrap_or_else(|e| fail(e));
@@ -163,12 +168,18 @@ async fn main() {
     let mut state = AppState::new(config, db, vault);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.demo_dir = args.demo;
-    state.ratelimit = Arc::new(RateLimiter::new(RateLimits {
+    let limiter = RateLimiter::new(RateLimits {
         public_key: args.rate_limit_public.0,
         demo_checkout: args.rate_limit_demo_checkout.0,
         trusted_proxies: args.trusted_proxy,
         ..RateLimits::default()
-    }));
+    });
+    // Instances that share a database share their rate-limit buckets too.
+    state.ratelimit = Arc::new(if state.store.shared() {
+        limiter.shared_in(state.store.clone())
+    } else {
+        limiter
+    });
 
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

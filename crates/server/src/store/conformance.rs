@@ -103,7 +103,7 @@ fn write(w: Write) -> Write {
 }
 
 /// Runs `f(i)` on `n` threads at once; their results in order.
-fn race<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
+pub fn race<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
     let f = Arc::new(f);
     let gate = Arc::new(std::sync::Barrier::new(n));
     let threads: Vec<_> = (0..n)

@@ -75,6 +75,8 @@ impl From<StoreError> for crate::AppError {
 pub struct StoreHealth {
     /// `sqlite` or `postgres`.
     pub engine: &'static str,
+    /// The schema version the database is at.
+    pub schema_version: usize,
     /// Connections the pool may open (SQLite: read connections).
     pub pool_size: u64,
     /// Connections in use now.
@@ -255,6 +257,26 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Idempotent>, StoreError>;
     /// Checks the database answers, and reports the engine's counters.
     fn health(&self) -> Result<StoreHealth, StoreError>;
+    /// Whether several server processes may share this store (then whatever
+    /// they must agree on lives in it: rate-limit buckets, and the vault key
+    /// comes from configuration).
+    fn shared(&self) -> bool {
+        false
+    }
+    /// Counts one request against the shared rate-limit `bucket` (GCRA, unix
+    /// nanoseconds): allowed when the bucket's theoretical arrival time is at
+    /// most `tolerance` ahead of `now`, which then moves it `interval` on.
+    /// `Ok(None)`: allowed; `Ok(Some(ns))`: refused, retry in `ns`. Only
+    /// engines that are [`Store::shared`] keep buckets.
+    fn rate_take(
+        &self,
+        _bucket: &str,
+        _now: i64,
+        _interval: i64,
+        _tolerance: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Err(StoreError::Failed("this engine keeps no shared rate-limit buckets".into()))
+    }
 }
 
 /// Opens a database URL: `sqlite://FILE`, `sqlite:FILE`, `sqlite::memory:`,

@@ -76,9 +76,13 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE idempotency ALTER COLUMN key_kind DROP DEFAULT;
      ALTER TABLE idempotency DROP CONSTRAINT idempotency_pkey;
      ALTER TABLE idempotency ADD PRIMARY KEY (merchant_id, key_kind, key);",
+    // 3: rate-limit buckets every instance shares (SQLite's single process
+    // keeps them in memory).
+    "CREATE TABLE rate_buckets (bucket TEXT PRIMARY KEY, tat BIGINT NOT NULL);
+     CREATE INDEX rate_buckets_tat ON rate_buckets(tat);",
 ];
 
-/// The schema version this build writes (the same for both engines).
+/// The schema version this build writes (versions 1 and 2 are SQLite's 1 and 2).
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// A pool of connections to one database, driven by a small runtime of its
@@ -619,6 +623,46 @@ impl Store for PgStore {
         })
     }
 
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn rate_take(
+        &self,
+        bucket: &str,
+        now: i64,
+        interval: i64,
+        tolerance: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let sweep = rand::random::<u16>() % 1024 == 0;
+        self.run(|c| async move {
+            // One statement: the bucket is created, or moved on only if it
+            // has room, under the row's lock.
+            let st = c
+                .prepare_cached(
+                    "INSERT INTO rate_buckets (bucket, tat) VALUES ($1::TEXT, $2::BIGINT + $3::BIGINT)
+                     ON CONFLICT (bucket) DO UPDATE SET tat = GREATEST(rate_buckets.tat, $2::BIGINT) + $3::BIGINT
+                       WHERE GREATEST(rate_buckets.tat, $2::BIGINT) - $2::BIGINT <= $4::BIGINT
+                     RETURNING tat",
+                )
+                .await?;
+            let taken = c.query_opt(&st, &[&bucket, &now, &interval, &tolerance]).await?;
+            if sweep {
+                // Now and then, buckets that are full again are forgotten.
+                c.execute("DELETE FROM rate_buckets WHERE tat < $1", &[&now])
+                    .await?;
+            }
+            if taken.is_some() {
+                return Ok(None);
+            }
+            let tat: Option<i64> = c
+                .query_opt("SELECT tat FROM rate_buckets WHERE bucket = $1", &[&bucket])
+                .await?
+                .map(|r| r.get(0));
+            Ok(Some(tat.map_or(0, |t| (t - tolerance - now).max(0))))
+        })
+    }
+
     fn health(&self) -> Result<StoreHealth, StoreError> {
         self.run(|c| async move {
             c.simple_query("SELECT 1").await?;
@@ -627,6 +671,7 @@ impl Store for PgStore {
         let s = self.pool.status();
         Ok(StoreHealth {
             engine: "postgres",
+            schema_version: SCHEMA_VERSION,
             pool_size: s.max_size as u64,
             pool_in_use: (s.size.saturating_sub(s.available)) as u64,
             pool_waits: self.pool_waits.load(Ordering::Relaxed),
@@ -736,7 +781,20 @@ mod tests {
     }
 
     #[test]
-    fn both_engines_are_at_the_same_schema_version() {
-        assert_eq!(SCHEMA_VERSION, crate::store::sqlite::SCHEMA_VERSION);
+    fn shared_rate_buckets_hold_across_connections() {
+        let Some(s) = open() else { return };
+        let s = std::sync::Arc::new(s);
+        let sec = 1_000_000_000i64;
+        // 5 per 10 s: a burst of 5, then one every 2 s.
+        let (interval, tolerance) = (2 * sec, 8 * sec);
+        let now = 1_700_000_000 * sec;
+        let st = s.clone();
+        let results = conformance::race(24, move |_| st.rate_take("b", now, interval, tolerance).unwrap());
+        assert_eq!(results.iter().filter(|r| r.is_none()).count(), 5, "{results:?}");
+        let wait = results.iter().flatten().min().unwrap();
+        assert_eq!(*wait, 2 * sec);
+        assert!(s.rate_take("b", now + sec, interval, tolerance).unwrap().is_some());
+        assert_eq!(s.rate_take("b", now + 2 * sec, interval, tolerance).unwrap(), None);
+        assert_eq!(s.rate_take("other", now, interval, tolerance).unwrap(), None);
     }
 }

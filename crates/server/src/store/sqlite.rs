@@ -213,6 +213,7 @@ impl Store for SqliteStore {
         let in_use = self.readers.iter().filter(|r| r.try_lock().is_err()).count();
         Ok(super::StoreHealth {
             engine: "sqlite",
+            schema_version: SCHEMA_VERSION,
             pool_size: READERS as u64,
             // Counting this call's own connection.
             pool_in_use: in_use as u64,

@@ -32,6 +32,11 @@ impl Drop for Cluster {
 
 /// `n` instances on a fresh schema, or `None` without PostgreSQL.
 async fn cluster(n: usize) -> Option<Cluster> {
+    cluster_with(n, &["--rate-limit-public", "off"]).await
+}
+
+/// `cluster` with these extra server flags.
+async fn cluster_with(n: usize, flags: &[&str]) -> Option<Cluster> {
     let Ok(admin) = std::env::var("PAYSESSION_TEST_DATABASE") else {
         assert!(
             std::env::var_os("PAYSESSION_REQUIRE_PG").is_none(),
@@ -52,7 +57,7 @@ async fn cluster(n: usize) -> Option<Cluster> {
     let mut children = vec![];
     let mut urls = vec![];
     for _ in 0..n {
-        let (child, url) = instance(&db, &config);
+        let (child, url) = instance(&db, &config, flags);
         children.push(Some(child));
         urls.push(url);
     }
@@ -70,10 +75,11 @@ async fn cluster(n: usize) -> Option<Cluster> {
     })
 }
 
-fn instance(db: &str, config: &std::path::Path) -> (Child, String) {
+fn instance(db: &str, config: &std::path::Path, flags: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
         .args(["--listen", "127.0.0.1:0", "--database", db, "--db-pool", "8"])
-        .args(["--rate-limit-public", "off", "--rate-limit-demo-checkout", "off"])
+        .args(["--rate-limit-demo-checkout", "off"])
+        .args(flags)
         .arg("--config")
         .arg(config)
         .env("PAYSESSION_VAULT_KEY", VAULT_KEY)
@@ -452,4 +458,32 @@ async fn an_instance_killed_under_load_loses_nothing_acknowledged() {
     }
     // Keys that never got an answer made at most one session each.
     assert!(stored.values().all(|n| n == "1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_public_key_rate_limit_is_one_budget_across_instances() {
+    // 12 per hour: a burst of 12, then one every 5 minutes.
+    let Some(c) = cluster_with(3, &["--rate-limit-public", "12/h"]).await else { return };
+    let c = std::sync::Arc::new(c);
+    let sid = c.session(0, 1000, "limits").await;
+    let futs = (0..36)
+        .map(|i| {
+            let (c, sid) = (c.clone(), sid.clone());
+            Box::pin(async move { c.get(i, &format!("/v1/sessions/{sid}/payment-methods"), PK).await }) as _
+        })
+        .collect();
+    let answers: Vec<Resp> = all(futs).await;
+    let passed = answers.iter().filter(|a| a.status == 200).count();
+    // One budget of 12 for the client, whichever instance it reaches (three
+    // budgets in three processes' memory would let 36 through).
+    assert_eq!(passed, 12, "{:?}", answers.iter().map(|a| a.status.as_u16()).collect::<Vec<_>>());
+    for a in answers.iter().filter(|a| a.status != 200) {
+        a.expect_error(429, "rate_limit_exceeded");
+        let wait: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=300).contains(&wait), "Retry-After {wait}");
+    }
+    // The secret key is not limited.
+    for i in 0..3 {
+        c.get(i, &format!("/v1/sessions/{sid}"), SK).await.ok(200);
+    }
 }
