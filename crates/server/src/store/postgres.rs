@@ -17,9 +17,10 @@
 //! with a fresh connection, up to [`RETRY_FOR`]; only then is the error
 //! answered ([`StoreError::Unavailable`], a 503 the client may retry with its
 //! idempotency key). A connection lost *during* `COMMIT` leaves the outcome
-//! unknown: the retry then meets its own committed conditions (a moved
-//! version, an existing idempotency record) and the flow decides again on
-//! what is stored, as it does for any conflict.
+//! unknown; so every write records a random id in `write_log` inside its own
+//! transaction, and the retry of a write whose `COMMIT` failed first looks its
+//! id up: found, the write is done (and answered so); not found, it never
+//! happened and is applied again.
 
 use super::{
     Commit, Conflict, GiftBalance, GiftCardKey, GiftOp, Idempotent, SourceWrite, Store,
@@ -77,9 +78,12 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE idempotency DROP CONSTRAINT idempotency_pkey;
      ALTER TABLE idempotency ADD PRIMARY KEY (merchant_id, key_kind, key);",
     // 3: rate-limit buckets every instance shares (SQLite's single process
-    // keeps them in memory).
+    // keeps them in memory), and the ids of committed writes (a retry after a
+    // connection lost during COMMIT finds out whether its write committed).
     "CREATE TABLE rate_buckets (bucket TEXT PRIMARY KEY, tat BIGINT NOT NULL);
-     CREATE INDEX rate_buckets_tat ON rate_buckets(tat);",
+     CREATE INDEX rate_buckets_tat ON rate_buckets(tat);
+     CREATE TABLE write_log (id TEXT PRIMARY KEY, created BIGINT NOT NULL);
+     CREATE INDEX write_log_created ON write_log(created);",
 ];
 
 /// The schema version this build writes (versions 1 and 2 are SQLite's 1 and 2).
@@ -94,6 +98,9 @@ pub struct PgStore {
     pool_waits: AtomicU64,
     /// Operations retried after a transient failure.
     retries: AtomicU64,
+    /// Tests: the next successful COMMIT is reported as a lost connection.
+    #[cfg(test)]
+    lose_next_commit_answer: std::sync::atomic::AtomicBool,
 }
 
 /// A failure of one attempt.
@@ -196,6 +203,8 @@ impl PgStore {
             rt: Some(rt),
             pool_waits: AtomicU64::new(0),
             retries: AtomicU64::new(0),
+            #[cfg(test)]
+            lose_next_commit_answer: Default::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -590,15 +599,48 @@ impl Store for PgStore {
 
     fn commit(&self, w: Write) -> Result<Commit, StoreError> {
         let w = &w;
-        self.run(|mut c| async move {
+        let id = &format!("{:032x}", rand::random::<u128>());
+        // Set once a COMMIT was sent: from then on the write may have landed.
+        let sent = &std::sync::atomic::AtomicBool::new(false);
+        let out = self.run(|mut c| async move {
             let tx = c.transaction().await?;
+            if sent.load(Ordering::SeqCst)
+                && tx
+                    .query_opt("SELECT 1 FROM write_log WHERE id = $1", &[id])
+                    .await?
+                    .is_some()
+            {
+                return Ok(Commit::Done);
+            }
             let out = apply(&tx, w).await?;
             match out {
-                Commit::Done => tx.commit().await?,
+                Commit::Done => {
+                    tx.execute(
+                        "INSERT INTO write_log (id, created) VALUES ($1, $2)",
+                        &[id, &w.now],
+                    )
+                    .await?;
+                    sent.store(true, Ordering::SeqCst);
+                    tx.commit().await?;
+                    #[cfg(test)]
+                    if self.lose_next_commit_answer.swap(false, Ordering::SeqCst) {
+                        return Err(Failure::Transient("injected: the answer to COMMIT was lost".into()));
+                    }
+                }
                 Commit::Conflict(_) => tx.rollback().await?,
             }
             Ok(out)
-        })
+        })?;
+        if rand::random::<u16>() % 4096 == 0 {
+            // Now and then, ids older than any retry are forgotten.
+            let before = w.now - 24 * 3600;
+            let _ = self.run(|c| async move {
+                c.execute("DELETE FROM write_log WHERE created < $1", &[&before])
+                    .await?;
+                Ok(())
+            });
+        }
+        Ok(out)
     }
 
     fn idempotent(
@@ -778,6 +820,89 @@ mod tests {
         drop(store);
         sql("UPDATE paysession_schema SET version = 99".into());
         assert!(PgStore::open(&url, 2).is_err());
+    }
+
+    #[test]
+    fn writes_go_on_while_their_connections_are_killed() {
+        let Ok(admin) = std::env::var("PAYSESSION_TEST_DATABASE") else {
+            return;
+        };
+        let app = format!("paysession_kill_{:08x}", rand::random::<u32>());
+        let url = format!("{}&application_name={app}", scratch_schema(&admin, "kill").unwrap());
+        let store = std::sync::Arc::new(PgStore::open(&url, 4).unwrap());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Another connection terminates every connection of the store, again
+        // and again, while the writers write.
+        let killer = {
+            let (stop, admin, app) = (stop.clone(), admin.clone(), app.clone());
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async move {
+                    let (c, conn) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
+                    tokio::spawn(conn);
+                    let mut killed = 0u64;
+                    while !stop.load(Ordering::SeqCst) {
+                        let rows = c
+                            .query(
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+                                &[&app],
+                            )
+                            .await
+                            .unwrap();
+                        killed += rows.len() as u64;
+                        tokio::time::sleep(Duration::from_millis(15)).await;
+                    }
+                    killed
+                })
+            })
+        };
+        let st = store.clone();
+        let results = conformance::race(8, move |t| {
+            (0..40)
+                .map(|i| {
+                    let id = format!("s_{t}_{i}");
+                    let r = st.commit(Write {
+                        insert_session: Some(conformance::session(&id)),
+                        idempotency: Some(crate::store::IdemRecord {
+                            merchant: "m".into(),
+                            kind: "sk",
+                            key: id.clone(),
+                            response: Idempotent { request_hash: "h".into(), status: 201, body: vec![] },
+                        }),
+                        now: 10,
+                        ..Default::default()
+                    });
+                    (id, r)
+                })
+                .collect::<Vec<_>>()
+        });
+        stop.store(true, Ordering::SeqCst);
+        let killed = killer.join().unwrap();
+        for (id, r) in results.into_iter().flatten() {
+            assert!(matches!(r, Ok(Commit::Done)), "{id}: {r:?}");
+            assert!(store.session(&id).unwrap().is_some(), "{id}");
+            assert!(store.idempotent("m", "sk", &id).unwrap().is_some(), "{id}");
+        }
+        let h = store.health().unwrap();
+        eprintln!("{killed} connections killed, {} operations retried", h.retries);
+        assert!(killed > 0 && h.retries > 0, "the test killed connections in use: {killed}, {}", h.retries);
+    }
+
+    #[test]
+    fn a_write_whose_commit_answer_was_lost_is_not_applied_twice() {
+        let Some(s) = open() else { return };
+        s.lose_next_commit_answer.store(true, Ordering::SeqCst);
+        // Committed, but the answer is lost: the retry finds its write id.
+        let r = s.commit(Write {
+            insert_session: Some(conformance::session("s0")),
+            sources: vec![SourceWrite::Insert(conformance::source("src_0", paysession_core::state::SourceState::Chargeable))],
+            now: 10,
+            ..Default::default()
+        });
+        assert_eq!(r.unwrap(), Commit::Done);
+        assert_eq!(s.retries.load(Ordering::SeqCst), 1);
+        assert!(s.session("s0").unwrap().is_some());
+        assert!(!s.lose_next_commit_answer.load(Ordering::SeqCst));
     }
 
     #[test]
