@@ -4,6 +4,9 @@
 #                             loopback port, starts it and prints its URL
 #                             (postgres://paysession@127.0.0.1:PORT/paysession)
 #   scripts/pg.sh stop DIR    stops it and deletes DIR
+# The cluster lives in DIR/data. As root, where the `postgres` user cannot reach DIR
+# (a private parent such as /root), it lives in a folder of its own under /tmp
+# instead, named in DIR/real, and is deleted with DIR.
 # PostgreSQL comes from Debian's packages (scripts/setup.sh --for test installs them).
 # initdb refuses to run as root: as root, the cluster belongs to the `postgres` user
 # the package created. Durability is PostgreSQL's default (fsync on, synchronous
@@ -24,23 +27,33 @@ case "$cmd" in
     [ ! -e "$dir" ] || { echo "pg: $dir exists" >&2; exit 1; }
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
+    home=$dir
     if [ "$(id -u)" = 0 ]; then
       chown postgres: "$dir"
-      as_owner test -x "$dir" || { echo "pg: the postgres user cannot reach $dir (a parent folder is private)" >&2; rm -rf "$dir"; exit 1; }
+      if ! as_owner test -x "$dir"; then
+        home=$(mktemp -d /tmp/paysession-pg.XXXXXX)
+        chown postgres: "$home"
+        echo "$home" >"$dir/real"
+      fi
     fi
     port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-    as_owner "$bindir/initdb" -D "$dir/data" -U paysession --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+    as_owner "$bindir/initdb" -D "$home/data" -U paysession --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" start >/dev/null \
-      || { cat "$dir/server.log" >&2; exit 1; }
+    as_owner "$bindir/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 60 \
+      -o "-p $port -k $home -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" start >/dev/null \
+      || { cat "$home/server.log" >&2; exit 1; }
     "$bindir/psql" -q -h 127.0.0.1 -p "$port" -U paysession -d postgres -c "CREATE DATABASE paysession" >/dev/null
     echo "$port" >"$dir/port"
     echo "postgres://paysession@127.0.0.1:$port/paysession"
     ;;
   stop)
-    [ -d "$dir/data" ] || exit 0
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    [ -d "$dir" ] || exit 0
+    home=$dir
+    [ -f "$dir/real" ] && home=$(cat "$dir/real")
+    if [ -d "$home/data" ]; then
+      as_owner "$bindir/pg_ctl" -D "$home/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    [ "$home" != "$dir" ] && rm -rf "$home"
     rm -rf "$dir"
     ;;
   *) echo "usage: scripts/pg.sh start|stop DIR" >&2; exit 2 ;;

@@ -80,3 +80,26 @@ async fn the_binary_prints_its_address_and_logs_no_card_data() {
     );
     assert!(dir.path().join("bin.db.key").exists());
 }
+
+#[test]
+fn migrate_brings_a_sqlite_file_to_the_current_schema_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("m.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
+        .args(["migrate", "--database", &db])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("sqlite schema at version {}", paysession_server::store::sqlite::SCHEMA_VERSION)
+    );
+    assert!(dir.path().join("m.db").exists());
+    // An unknown engine is refused with the forms it takes.
+    let out = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
+        .args(["migrate", "--database", "mysql://x@y/z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("postgres://"));
+}

@@ -487,3 +487,37 @@ async fn the_public_key_rate_limit_is_one_budget_across_instances() {
         c.get(i, &format!("/v1/sessions/{sid}"), SK).await.ok(200);
     }
 }
+
+#[tokio::test]
+async fn migrate_applies_the_schema_once_and_the_server_needs_the_shared_vault_key() {
+    let Ok(admin) = std::env::var("PAYSESSION_TEST_DATABASE") else {
+        assert!(std::env::var_os("PAYSESSION_REQUIRE_PG").is_none());
+        return;
+    };
+    let db = tokio::task::spawn_blocking(move || {
+        paysession_server::store::postgres::scratch_schema(&admin, "mig").unwrap()
+    })
+    .await
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_paysession-server");
+    for _ in 0..2 {
+        let out = Command::new(bin).args(["migrate", "--database", &db]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            format!("postgres schema at version {}", paysession_server::store::postgres::SCHEMA_VERSION)
+        );
+    }
+    let v = pg_rows(&db, "SELECT version FROM paysession_schema").await;
+    assert_eq!(v, vec![vec![Some(paysession_server::store::postgres::SCHEMA_VERSION.to_string())]]);
+    // Without the vault key every instance must share, the server refuses to start.
+    let out = Command::new(bin)
+        .args(["--listen", "127.0.0.1:0", "--database", &db])
+        .env_remove("PAYSESSION_VAULT_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("PAYSESSION_VAULT_KEY"), "{err}");
+    assert!(!err.contains("paysession@"), "the database URL is not echoed: {err}");
+}
