@@ -61,6 +61,13 @@ impl Limit {
     fn interval_ns(&self) -> i128 {
         (self.period.as_nanos() / u128::from(self.requests.max(1))).max(1) as i128
     }
+
+    /// GCRA's (emission interval, tolerance) in nanoseconds: a bucket refuses
+    /// while its theoretical arrival time is more than the tolerance ahead.
+    fn gcra(&self) -> (i128, i128) {
+        let interval = self.interval_ns();
+        (interval, interval * (i128::from(self.requests) - 1))
+    }
 }
 
 /// A limit as configured: `N/PERIOD` (`300/min`, `10/10min`, `5/s`, `100/h`) or `off`.
@@ -243,18 +250,16 @@ impl RateLimiter {
         let Some(limit) = self.limit(scope) else {
             return Ok(());
         };
-        let interval = limit.interval_ns();
-        let tolerance = interval * (i128::from(limit.requests) - 1);
+        let (interval, tolerance) = limit.gcra();
         let (interval, tolerance) = (
             i64::try_from(interval).unwrap_or(i64::MAX / 4),
             i64::try_from(tolerance).unwrap_or(i64::MAX / 4),
         );
         let now = i64::try_from(now.unix_timestamp_nanos()).unwrap_or(i64::MAX / 2);
         let bucket = format!("{scope:?}|{who}|{}", bucket_address(client));
-        let taken = tokio::task::spawn_blocking(move || {
-            store.rate_take(&bucket, now, interval, tolerance)
-        })
-        .await;
+        let taken =
+            tokio::task::spawn_blocking(move || store.rate_take(&bucket, now, interval, tolerance))
+                .await;
         match taken {
             Ok(Ok(None)) => Ok(()),
             Ok(Ok(Some(wait))) => Err(Throttled {
@@ -303,8 +308,7 @@ impl RateLimiter {
             return Ok(());
         };
         let now = now.unix_timestamp_nanos();
-        let interval = limit.interval_ns();
-        let tolerance = interval * (i128::from(limit.requests) - 1);
+        let (interval, tolerance) = limit.gcra();
         let key = BucketKey {
             scope,
             who: who.into(),

@@ -275,7 +275,9 @@ pub trait Store: Send + Sync + 'static {
         _interval: i64,
         _tolerance: i64,
     ) -> Result<Option<i64>, StoreError> {
-        Err(StoreError::Failed("this engine keeps no shared rate-limit buckets".into()))
+        Err(StoreError::Failed(
+            "this engine keeps no shared rate-limit buckets".into(),
+        ))
     }
 }
 

@@ -23,8 +23,8 @@
 //! happened and is applied again.
 
 use super::{
-    Commit, Conflict, GiftBalance, GiftCardKey, GiftOp, Idempotent, SourceWrite, Store,
-    StoreError, StoreHealth, Write,
+    Commit, Conflict, GiftBalance, GiftCardKey, GiftOp, Idempotent, SourceWrite, Store, StoreError,
+    StoreHealth, Write,
 };
 use crate::model::{OrderRec, SessionRec, SourceRec};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -211,7 +211,9 @@ impl PgStore {
     }
 
     fn rt(&self) -> &tokio::runtime::Runtime {
-        self.rt.as_ref().expect("the runtime lives as long as the store")
+        self.rt
+            .as_ref()
+            .expect("the runtime lives as long as the store")
     }
 
     /// Runs `op` on a pooled connection, retrying transient failures on a
@@ -624,14 +626,16 @@ impl Store for PgStore {
                     tx.commit().await?;
                     #[cfg(test)]
                     if self.lose_next_commit_answer.swap(false, Ordering::SeqCst) {
-                        return Err(Failure::Transient("injected: the answer to COMMIT was lost".into()));
+                        return Err(Failure::Transient(
+                            "injected: the answer to COMMIT was lost".into(),
+                        ));
                     }
                 }
                 Commit::Conflict(_) => tx.rollback().await?,
             }
             Ok(out)
         })?;
-        if rand::random::<u16>() % 4096 == 0 {
+        if rand::random::<u16>().is_multiple_of(4096) {
             // Now and then, ids older than any retry are forgotten.
             let before = w.now - 24 * 3600;
             let _ = self.run(|c| async move {
@@ -676,7 +680,7 @@ impl Store for PgStore {
         interval: i64,
         tolerance: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let sweep = rand::random::<u16>() % 1024 == 0;
+        let sweep = rand::random::<u16>().is_multiple_of(1024);
         self.run(|c| async move {
             // One statement: the bucket is created, or moved on only if it
             // has room, under the row's lock.
@@ -765,7 +769,9 @@ mod tests {
                 std::env::var_os("PAYSESSION_REQUIRE_PG").is_none(),
                 "PAYSESSION_REQUIRE_PG is set but PAYSESSION_TEST_DATABASE is not"
             );
-            eprintln!("skipped: PAYSESSION_TEST_DATABASE is not set (scripts/pg.sh start DIR prints one)");
+            eprintln!(
+                "skipped: PAYSESSION_TEST_DATABASE is not set (scripts/pg.sh start DIR prints one)"
+            );
             return None;
         };
         let url = scratch_schema(&url, "store").unwrap();
@@ -805,13 +811,18 @@ mod tests {
         ));
         let store = PgStore::open(&url, 2).unwrap();
         let r = store.idempotent("m", "sk", "k1").unwrap().unwrap();
-        assert_eq!((r.request_hash.as_str(), r.status, r.body.as_slice()), ("h", 201, &b"{}"[..]));
+        assert_eq!(
+            (r.request_hash.as_str(), r.status, r.body.as_slice()),
+            ("h", 201, &b"{}"[..])
+        );
         assert!(store.idempotent("m", "pk", "k1").unwrap().is_none());
         let state: String = store
             .run(|c| async move {
-                Ok(c.query_one("SELECT state FROM sources WHERE id = 'src_1'", &[])
-                    .await?
-                    .get(0))
+                Ok(
+                    c.query_one("SELECT state FROM sources WHERE id = 'src_1'", &[])
+                        .await?
+                        .get(0),
+                )
             })
             .unwrap();
         assert_eq!(state, "pending_redirect");
@@ -828,7 +839,10 @@ mod tests {
             return;
         };
         let app = format!("paysession_kill_{:08x}", rand::random::<u32>());
-        let url = format!("{}&application_name={app}", scratch_schema(&admin, "kill").unwrap());
+        let url = format!(
+            "{}&application_name={app}",
+            scratch_schema(&admin, "kill").unwrap()
+        );
         let store = std::sync::Arc::new(PgStore::open(&url, 4).unwrap());
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         // Another connection terminates every connection of the store, again
@@ -836,7 +850,10 @@ mod tests {
         let killer = {
             let (stop, admin, app) = (stop.clone(), admin.clone(), app.clone());
             std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async move {
                     let (c, conn) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
                     tokio::spawn(conn);
@@ -867,7 +884,11 @@ mod tests {
                             merchant: "m".into(),
                             kind: "sk",
                             key: id.clone(),
-                            response: Idempotent { request_hash: "h".into(), status: 201, body: vec![] },
+                            response: Idempotent {
+                                request_hash: "h".into(),
+                                status: 201,
+                                body: vec![],
+                            },
                         }),
                         now: 10,
                         ..Default::default()
@@ -884,8 +905,15 @@ mod tests {
             assert!(store.idempotent("m", "sk", &id).unwrap().is_some(), "{id}");
         }
         let h = store.health().unwrap();
-        eprintln!("{killed} connections killed, {} operations retried", h.retries);
-        assert!(killed > 0 && h.retries > 0, "the test killed connections in use: {killed}, {}", h.retries);
+        eprintln!(
+            "{killed} connections killed, {} operations retried",
+            h.retries
+        );
+        assert!(
+            killed > 0 && h.retries > 0,
+            "the test killed connections in use: {killed}, {}",
+            h.retries
+        );
     }
 
     #[test]
@@ -895,7 +923,10 @@ mod tests {
         // Committed, but the answer is lost: the retry finds its write id.
         let r = s.commit(Write {
             insert_session: Some(conformance::session("s0")),
-            sources: vec![SourceWrite::Insert(conformance::source("src_0", paysession_core::state::SourceState::Chargeable))],
+            sources: vec![SourceWrite::Insert(conformance::source(
+                "src_0",
+                paysession_core::state::SourceState::Chargeable,
+            ))],
             now: 10,
             ..Default::default()
         });
@@ -914,12 +945,28 @@ mod tests {
         let (interval, tolerance) = (2 * sec, 8 * sec);
         let now = 1_700_000_000 * sec;
         let st = s.clone();
-        let results = conformance::race(24, move |_| st.rate_take("b", now, interval, tolerance).unwrap());
-        assert_eq!(results.iter().filter(|r| r.is_none()).count(), 5, "{results:?}");
+        let results = conformance::race(24, move |_| {
+            st.rate_take("b", now, interval, tolerance).unwrap()
+        });
+        assert_eq!(
+            results.iter().filter(|r| r.is_none()).count(),
+            5,
+            "{results:?}"
+        );
         let wait = results.iter().flatten().min().unwrap();
         assert_eq!(*wait, 2 * sec);
-        assert!(s.rate_take("b", now + sec, interval, tolerance).unwrap().is_some());
-        assert_eq!(s.rate_take("b", now + 2 * sec, interval, tolerance).unwrap(), None);
-        assert_eq!(s.rate_take("other", now, interval, tolerance).unwrap(), None);
+        assert!(s
+            .rate_take("b", now + sec, interval, tolerance)
+            .unwrap()
+            .is_some());
+        assert_eq!(
+            s.rate_take("b", now + 2 * sec, interval, tolerance)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            s.rate_take("other", now, interval, tolerance).unwrap(),
+            None
+        );
     }
 }

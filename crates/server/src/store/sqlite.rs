@@ -210,7 +210,11 @@ impl Store for SqliteStore {
         let c = self.reader();
         c.query_row("SELECT 1", [], |_| Ok(())).map_err(err)?;
         let (writes, commits) = self.write_stats();
-        let in_use = self.readers.iter().filter(|r| r.try_lock().is_err()).count();
+        let in_use = self
+            .readers
+            .iter()
+            .filter(|r| r.try_lock().is_err())
+            .count();
         Ok(super::StoreHealth {
             engine: "sqlite",
             schema_version: SCHEMA_VERSION,
@@ -255,8 +259,9 @@ impl Store for SqliteStore {
         };
         let (_, available) = super::writer::available(&c, &card.merchant, &card.card, now)?;
         Ok(Some(GiftBalance {
-            currency: Currency::parse(&currency)
-                .ok_or_else(|| StoreError::Failed(format!("gift card with currency {currency:?}")))?,
+            currency: Currency::parse(&currency).ok_or_else(|| {
+                StoreError::Failed(format!("gift card with currency {currency:?}"))
+            })?,
             balance: balance.max(0) as u64,
             available: available.max(0) as u64,
         }))
@@ -292,8 +297,6 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SessionRec;
-    use paysession_core::{country::Country, Amount, Currency};
     use std::sync::Arc;
 
     fn open() -> Option<SqliteStore> {
@@ -302,29 +305,7 @@ mod tests {
 
     crate::store::conformance::suite!(open);
 
-    fn session(id: &str) -> SessionRec {
-        SessionRec {
-            id: id.into(),
-            merchant_id: "m".into(),
-            client_secret: "cs".into(),
-            version: 1,
-            amount: Amount(1000),
-            currency: Currency::parse("EUR").unwrap(),
-            country: Country::parse("DE").unwrap(),
-            owner: None,
-            shipping: None,
-            reference: None,
-            locale: None,
-            metadata: None,
-            card: None,
-            attached: vec![],
-            order_id: None,
-            failed_attempts: 0,
-            created: 0,
-            updated: 0,
-            expires: 0,
-        }
-    }
+    use crate::store::conformance::session;
 
     #[test]
     fn concurrent_writes_share_commits_and_a_conflict_rolls_back_alone() {

@@ -95,7 +95,12 @@ fn run(mut conn: Connection, rx: Receiver<(Job, Reply)>, stats: &Stats) {
 }
 
 fn commit_batch(conn: &mut Connection, batch: &[(Job, Reply)]) -> Vec<Result<Commit, StoreError>> {
-    let all_fail = |e: StoreError| batch.iter().map(|_| Err(StoreError::Failed(e.to_string()))).collect();
+    let all_fail = |e: StoreError| {
+        batch
+            .iter()
+            .map(|_| Err(StoreError::Failed(e.to_string())))
+            .collect()
+    };
     let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => return all_fail(err(e)),

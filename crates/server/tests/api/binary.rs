@@ -89,10 +89,17 @@ fn migrate_brings_a_sqlite_file_to_the_current_schema_and_exits() {
         .args(["migrate", "--database", &db])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        format!("sqlite schema at version {}", paysession_server::store::sqlite::SCHEMA_VERSION)
+        format!(
+            "sqlite schema at version {}",
+            paysession_server::store::sqlite::SCHEMA_VERSION
+        )
     );
     assert!(dir.path().join("m.db").exists());
     // An unknown engine is refused with the forms it takes.

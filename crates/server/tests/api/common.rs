@@ -26,9 +26,8 @@ pub struct Server {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
-pub fn two_merchants() -> Config {
-    Config::from_toml(
-        r#"
+/// Two merchants, as the tests' configuration file.
+pub const TWO_MERCHANTS: &str = r#"
 [[merchant]]
 id = "default"
 public_key = "pk_test_default"
@@ -40,9 +39,10 @@ id = "other"
 public_key = "pk_test_other"
 secret_key = "sk_test_other"
 allowed_origins = ["https://other.example"]
-"#,
-    )
-    .unwrap()
+"#;
+
+pub fn two_merchants() -> Config {
+    Config::from_toml(TWO_MERCHANTS).unwrap()
 }
 
 pub async fn start() -> Server {
@@ -221,7 +221,9 @@ impl Server {
                 .unwrap(),
             None => rusqlite::Connection::open(&self.db)
                 .unwrap()
-                .query_row("SELECT data FROM sessions WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT data FROM sessions WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .unwrap(),
         }
     }
@@ -231,7 +233,11 @@ impl Server {
     pub async fn at_rest(&self) -> Vec<Vec<u8>> {
         match &self.pg {
             Some(url) => {
-                let tables = pg_rows(url, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").await;
+                let tables = pg_rows(
+                    url,
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+                )
+                .await;
                 assert!(tables.len() >= 7, "{tables:?}");
                 let mut out = vec![];
                 for t in tables {
@@ -241,7 +247,8 @@ impl Server {
                     }
                 }
                 // Stored answers are bytes (shown as hex above): as text too.
-                for row in pg_rows(url, "SELECT convert_from(body, 'UTF8') FROM idempotency").await {
+                for row in pg_rows(url, "SELECT convert_from(body, 'UTF8') FROM idempotency").await
+                {
                     out.push(row[0].clone().unwrap_or_default().into_bytes());
                 }
                 out

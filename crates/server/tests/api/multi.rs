@@ -77,7 +77,14 @@ async fn cluster_with(n: usize, flags: &[&str]) -> Option<Cluster> {
 
 fn instance(db: &str, config: &std::path::Path, flags: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
-        .args(["--listen", "127.0.0.1:0", "--database", db, "--db-pool", "8"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            db,
+            "--db-pool",
+            "8",
+        ])
         .args(["--rate-limit-demo-checkout", "off"])
         .args(flags)
         .arg("--config")
@@ -93,7 +100,10 @@ fn instance(db: &str, config: &std::path::Path, flags: &[&str]) -> (Child, Strin
         .read_line(&mut line)
         .unwrap();
     assert!(line.starts_with("listening on http://"), "{line:?}");
-    (child, line.trim().trim_start_matches("listening on ").to_owned())
+    (
+        child,
+        line.trim().trim_start_matches("listening on ").to_owned(),
+    )
 }
 
 impl Cluster {
@@ -148,20 +158,6 @@ impl Cluster {
     }
 }
 
-const TWO_MERCHANTS: &str = r#"
-[[merchant]]
-id = "default"
-public_key = "pk_test_default"
-secret_key = "sk_test_default"
-allowed_origins = ["https://shop.example"]
-
-[[merchant]]
-id = "other"
-public_key = "pk_test_other"
-secret_key = "sk_test_other"
-allowed_origins = ["https://other.example"]
-"#;
-
 /// Runs the futures at once; their outputs in order.
 async fn all<T: Send + 'static>(
     futs: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>>,
@@ -184,16 +180,27 @@ async fn writers_of_one_session_version_on_three_instances_have_one_winner() {
             .map(|i| {
                 let (c, sid) = (c.clone(), sid.clone());
                 Box::pin(async move {
-                    c.call(i, reqwest::Method::PATCH, &format!("/v1/sessions/{sid}"), SK,
-                        Some(json!({"reference": format!("writer {i}"), "version": 1})), None)
-                        .await
-                        .unwrap()
+                    c.call(
+                        i,
+                        reqwest::Method::PATCH,
+                        &format!("/v1/sessions/{sid}"),
+                        SK,
+                        Some(json!({"reference": format!("writer {i}"), "version": 1})),
+                        None,
+                    )
+                    .await
+                    .unwrap()
                 }) as _
             })
             .collect();
         let answers: Vec<Resp> = all(futs).await;
         let won: Vec<usize> = (0..9).filter(|i| answers[*i].status == 200).collect();
-        assert_eq!(won.len(), 1, "round {round}: {:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
+        assert_eq!(
+            won.len(),
+            1,
+            "round {round}: {:?}",
+            answers.iter().map(|a| a.status).collect::<Vec<_>>()
+        );
         for a in answers.iter().filter(|a| a.status != 200) {
             a.expect_error(409, "session_version_mismatch");
         }
@@ -227,10 +234,19 @@ async fn one_idempotency_key_sent_to_every_instance_at_once_makes_one_write() {
             .collect();
         let answers: Vec<Resp> = all(futs).await;
         // One instance wrote; the others replay its answer, byte for byte.
-        assert!(answers.iter().all(|a| a.status == 201), "round {round}: {:?}", answers.iter().map(|a| &a.text).collect::<Vec<_>>());
-        assert!(answers.iter().all(|a| a.text == answers[0].text), "round {round}");
+        assert!(
+            answers.iter().all(|a| a.status == 201),
+            "round {round}: {:?}",
+            answers.iter().map(|a| &a.text).collect::<Vec<_>>()
+        );
+        assert!(
+            answers.iter().all(|a| a.text == answers[0].text),
+            "round {round}"
+        );
         let n = c
-            .rows(&format!("SELECT count(*) FROM sessions WHERE data::jsonb->>'reference' = '{reference}'"))
+            .rows(&format!(
+                "SELECT count(*) FROM sessions WHERE data::jsonb->>'reference' = '{reference}'"
+            ))
             .await;
         assert_eq!(n[0][0].as_deref(), Some("1"), "round {round}");
     }
@@ -251,17 +267,33 @@ async fn parallel_orders_on_three_instances_make_one_order_and_debit_once() {
             .post(round + 1, "/v1/sources", PK, json!({"type": "giftCard", "sessionId": sid, "giftCard": {"number": gift(round), "pin": "1234"}}))
             .await
             .ok(201));
-        c.post(round + 2, &format!("/v1/sessions/{sid}/sources"), SK, json!({"sourceId": g})).await.ok(200);
+        c.post(
+            round + 2,
+            &format!("/v1/sessions/{sid}/sources"),
+            SK,
+            json!({"sourceId": g}),
+        )
+        .await
+        .ok(200);
         let card = id(c
             .post(round, "/v1/sources", PK, json!({"type": "creditCard", "sessionId": sid,
                 "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}}))
             .await
             .ok(201));
-        c.post(round + 1, &format!("/v1/sessions/{sid}/sources"), SK, json!({"sourceId": card})).await.ok(200);
+        c.post(
+            round + 1,
+            &format!("/v1/sessions/{sid}/sources"),
+            SK,
+            json!({"sourceId": card}),
+        )
+        .await
+        .ok(200);
         let futs = (0..9)
             .map(|i| {
                 let (c, sid) = (c.clone(), sid.clone());
-                Box::pin(async move { c.post(i, "/v1/orders", SK, json!({"sessionId": sid})).await }) as _
+                Box::pin(
+                    async move { c.post(i, "/v1/orders", SK, json!({"sessionId": sid})).await },
+                ) as _
             })
             .collect();
         let answers: Vec<Resp> = all(futs).await;
@@ -271,12 +303,23 @@ async fn parallel_orders_on_three_instances_make_one_order_and_debit_once() {
             a.expect_error(400, "order_submit_failed");
         }
         for i in 0..3 {
-            assert_eq!(c.get(i, &format!("/v1/sessions/{sid}"), SK).await.ok(200)["orderId"], made[0].body["id"]);
+            assert_eq!(
+                c.get(i, &format!("/v1/sessions/{sid}"), SK).await.ok(200)["orderId"],
+                made[0].body["id"]
+            );
         }
         let left = c.get(round, &format!("/v1/sources/{g}"), SK).await;
         assert_eq!(left.ok(200)["giftCard"]["balance"], 0);
-        let debits = c.rows(&format!("SELECT count(*), sum(amount) FROM gift_debits WHERE source_id = '{g}'")).await;
-        assert_eq!((debits[0][0].as_deref(), debits[0][1].as_deref()), (Some("1"), Some("500")), "round {round}");
+        let debits = c
+            .rows(&format!(
+                "SELECT count(*), sum(amount) FROM gift_debits WHERE source_id = '{g}'"
+            ))
+            .await;
+        assert_eq!(
+            (debits[0][0].as_deref(), debits[0][1].as_deref()),
+            (Some("1"), Some("500")),
+            "round {round}"
+        );
     }
 }
 
@@ -311,17 +354,29 @@ async fn one_gift_card_on_sessions_of_three_instances_never_exceeds_its_balance(
             .collect();
         let answers: Vec<(Resp, Option<String>)> = all(futs).await;
         for (a, _) in &answers {
-            assert!(a.status == 200 || a.code() == "insufficient_funds", "{}", a.text);
+            assert!(
+                a.status == 200 || a.code() == "insufficient_funds",
+                "{}",
+                a.text
+            );
         }
         let mut contributed = 0;
         for sid in &sids {
             let v = c.get(2, &format!("/v1/sessions/{sid}"), SK).await;
             contributed += v.ok(200)["amountContributed"].as_u64().unwrap();
         }
-        assert_eq!(contributed, 500, "round {round}: the card is spent exactly, never more");
+        assert_eq!(
+            contributed, 500,
+            "round {round}: the card is spent exactly, never more"
+        );
         // Each round's card is held in full, and no card beyond its balance.
-        let held = c.rows("SELECT COALESCE(sum(amount), 0) FROM gift_holds").await;
-        assert_eq!(held[0][0].as_deref(), Some((500 * (round + 1)).to_string().as_str()));
+        let held = c
+            .rows("SELECT COALESCE(sum(amount), 0) FROM gift_holds")
+            .await;
+        assert_eq!(
+            held[0][0].as_deref(),
+            Some((500 * (round + 1)).to_string().as_str())
+        );
         let over = c
             .rows("SELECT count(*) FROM gift_cards g WHERE g.spent + (SELECT COALESCE(sum(amount), 0) FROM gift_holds h WHERE h.card = g.card) > g.balance")
             .await;
@@ -341,25 +396,31 @@ async fn approve_and_cancel_on_different_instances_have_one_outcome() {
             .await;
         let src = src.ok(201).clone();
         let (src_id, secret) = (id(&src), src["clientSecret"].as_str().unwrap().to_owned());
-        let futs = ["approve", "cancel", "approve", "cancel", "approve", "cancel"]
-            .into_iter()
-            .enumerate()
-            .map(|(i, action)| {
-                let (c, src_id, secret) = (c.clone(), src_id.clone(), secret.clone());
-                Box::pin(async move {
-                    let r = c
-                        .http
-                        .post(format!("{}/hosted/redirect/{src_id}", c.at(i)))
-                        .form(&[("clientSecret", secret), ("action", action.to_owned())])
-                        .send()
-                        .await
-                        .unwrap();
-                    let status = r.status().as_u16();
-                    let loc = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-                    (status, loc, r.text().await.unwrap())
-                }) as _
-            })
-            .collect();
+        let futs = [
+            "approve", "cancel", "approve", "cancel", "approve", "cancel",
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, action)| {
+            let (c, src_id, secret) = (c.clone(), src_id.clone(), secret.clone());
+            Box::pin(async move {
+                let r = c
+                    .http
+                    .post(format!("{}/hosted/redirect/{src_id}", c.at(i)))
+                    .form(&[("clientSecret", secret), ("action", action.to_owned())])
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status().as_u16();
+                let loc = r
+                    .headers()
+                    .get("location")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                (status, loc, r.text().await.unwrap())
+            }) as _
+        })
+        .collect();
         let answers: Vec<(u16, String, String)> = all(futs).await;
         let winners: Vec<_> = answers.iter().filter(|a| a.0 == 303).collect();
         assert_eq!(winners.len(), 1, "round {round}: {answers:?}");
@@ -370,7 +431,10 @@ async fn approve_and_cancel_on_different_instances_have_one_outcome() {
         let approved = winners[0].1.starts_with("https://shop.example/return");
         for i in 0..3 {
             let stored = c.get(i, &format!("/v1/sources/{src_id}"), SK).await;
-            assert_eq!(stored.ok(200)["state"], if approved { "chargeable" } else { "cancelled" });
+            assert_eq!(
+                stored.ok(200)["state"],
+                if approved { "chargeable" } else { "cancelled" }
+            );
         }
     }
 }
@@ -435,8 +499,14 @@ async fn an_instance_killed_under_load_loses_nothing_acknowledged() {
         acked.extend(a);
         failed += f;
     }
-    eprintln!("{} sessions acknowledged, {failed} attempts failed over to another instance", acked.len());
-    assert!(failed > 0, "the kill hit requests in flight or queued for the dead instance");
+    eprintln!(
+        "{} sessions acknowledged, {failed} attempts failed over to another instance",
+        acked.len()
+    );
+    assert!(
+        failed > 0,
+        "the kill hit requests in flight or queued for the dead instance"
+    );
     assert!(acked.len() > 100, "the load went on: {}", acked.len());
     // Every acknowledged session is there, once, read from the survivors.
     c.urls.remove(0);
@@ -454,7 +524,11 @@ async fn an_instance_killed_under_load_loses_nothing_acknowledged() {
         .map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap()))
         .collect();
     for (key, _) in &acked {
-        assert_eq!(stored.get(key).map(String::as_str), Some("1"), "{key} stored exactly once");
+        assert_eq!(
+            stored.get(key).map(String::as_str),
+            Some("1"),
+            "{key} stored exactly once"
+        );
     }
     // Keys that never got an answer made at most one session each.
     assert!(stored.values().all(|n| n == "1"));
@@ -463,20 +537,33 @@ async fn an_instance_killed_under_load_loses_nothing_acknowledged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_public_key_rate_limit_is_one_budget_across_instances() {
     // 12 per hour: a burst of 12, then one every 5 minutes.
-    let Some(c) = cluster_with(3, &["--rate-limit-public", "12/h"]).await else { return };
+    let Some(c) = cluster_with(3, &["--rate-limit-public", "12/h"]).await else {
+        return;
+    };
     let c = std::sync::Arc::new(c);
     let sid = c.session(0, 1000, "limits").await;
     let futs = (0..36)
         .map(|i| {
             let (c, sid) = (c.clone(), sid.clone());
-            Box::pin(async move { c.get(i, &format!("/v1/sessions/{sid}/payment-methods"), PK).await }) as _
+            Box::pin(async move {
+                c.get(i, &format!("/v1/sessions/{sid}/payment-methods"), PK)
+                    .await
+            }) as _
         })
         .collect();
     let answers: Vec<Resp> = all(futs).await;
     let passed = answers.iter().filter(|a| a.status == 200).count();
     // One budget of 12 for the client, whichever instance it reaches (three
     // budgets in three processes' memory would let 36 through).
-    assert_eq!(passed, 12, "{:?}", answers.iter().map(|a| a.status.as_u16()).collect::<Vec<_>>());
+    assert_eq!(
+        passed,
+        12,
+        "{:?}",
+        answers
+            .iter()
+            .map(|a| a.status.as_u16())
+            .collect::<Vec<_>>()
+    );
     for a in answers.iter().filter(|a| a.status != 200) {
         a.expect_error(429, "rate_limit_exceeded");
         let wait: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
@@ -501,15 +588,30 @@ async fn migrate_applies_the_schema_once_and_the_server_needs_the_shared_vault_k
     .unwrap();
     let bin = env!("CARGO_BIN_EXE_paysession-server");
     for _ in 0..2 {
-        let out = Command::new(bin).args(["migrate", "--database", &db]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(bin)
+            .args(["migrate", "--database", &db])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(
             String::from_utf8_lossy(&out.stdout).trim(),
-            format!("postgres schema at version {}", paysession_server::store::postgres::SCHEMA_VERSION)
+            format!(
+                "postgres schema at version {}",
+                paysession_server::store::postgres::SCHEMA_VERSION
+            )
         );
     }
     let v = pg_rows(&db, "SELECT version FROM paysession_schema").await;
-    assert_eq!(v, vec![vec![Some(paysession_server::store::postgres::SCHEMA_VERSION.to_string())]]);
+    assert_eq!(
+        v,
+        vec![vec![Some(
+            paysession_server::store::postgres::SCHEMA_VERSION.to_string()
+        )]]
+    );
     // Without the vault key every instance must share, the server refuses to start.
     let out = Command::new(bin)
         .args(["--listen", "127.0.0.1:0", "--database", &db])
@@ -519,5 +621,8 @@ async fn migrate_applies_the_schema_once_and_the_server_needs_the_shared_vault_k
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("PAYSESSION_VAULT_KEY"), "{err}");
-    assert!(!err.contains("paysession@"), "the database URL is not echoed: {err}");
+    assert!(
+        !err.contains("paysession@"),
+        "the database URL is not echoed: {err}"
+    );
 }
