@@ -300,17 +300,8 @@ impl Expiry {
     pub fn parse(month: i64, year: i64, today: (u16, u8)) -> Result<Expiry, ApiError> {
         let bad =
             |p: &str, m: &str| Err(ApiError::validation(ErrorCode::InvalidExpirationDate, p, m));
-        if !(1..=12).contains(&month) {
-            return bad("expirationMonth", "Expiration month must be 1 to 12.");
-        }
-        let year = if (0..100).contains(&year) {
-            2000 + year
-        } else {
-            year
-        };
-        if !(2000..=2099).contains(&year) {
-            return bad("expirationYear", "Expiration year is invalid.");
-        }
+        Expiry::check_month(month)?;
+        let year = Expiry::check_year(year)?;
         let (ty, tm) = (today.0 as i64, today.1 as i64);
         if (year, month) < (ty, tm) {
             return bad("expirationYear", "The card has expired.");
@@ -325,6 +316,38 @@ impl Expiry {
             expiration_month: month as u8,
             expiration_year: year as u16,
         })
+    }
+
+    /// A month must be 1 to 12 (`invalid_expiration_date` at `expirationMonth`).
+    pub fn check_month(month: i64) -> Result<(), ApiError> {
+        if (1..=12).contains(&month) {
+            Ok(())
+        } else {
+            Err(ApiError::validation(
+                ErrorCode::InvalidExpirationDate,
+                "expirationMonth",
+                "Expiration month must be 1 to 12.",
+            ))
+        }
+    }
+
+    /// A year: two digits mean 20YY; it must fall in 2000-2099
+    /// (`invalid_expiration_date` at `expirationYear`). Answers the four-digit year.
+    pub fn check_year(year: i64) -> Result<i64, ApiError> {
+        let year = if (0..100).contains(&year) {
+            2000 + year
+        } else {
+            year
+        };
+        if (2000..=2099).contains(&year) {
+            Ok(year)
+        } else {
+            Err(ApiError::validation(
+                ErrorCode::InvalidExpirationDate,
+                "expirationYear",
+                "Expiration year is invalid.",
+            ))
+        }
     }
 
     /// Parses `MM/YY` (or `MM / YY`, `MMYY`, `MM/YYYY`) as typed in a form.
@@ -386,6 +409,109 @@ pub fn check_security_code(code: &str, brand: Option<Brand>) -> Result<(), ApiEr
             "Security code must be 3 or 4 digits.",
         ),
         _ => Ok(()),
+    }
+}
+
+/// Card fields as given (a source's `creditCard`, a session's `card`), not yet validated.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CardFields<'a> {
+    /// Card number as typed.
+    pub number: Option<&'a str>,
+    /// Month as given.
+    pub expiration_month: Option<i64>,
+    /// Year as given (two digits mean 20YY).
+    pub expiration_year: Option<i64>,
+    /// Security code as typed.
+    pub cvv: Option<&'a str>,
+}
+
+/// What [`check_card`] accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedCard {
+    /// The number, when given.
+    pub number: Option<CardNumber>,
+    /// The expiry, when month and year were both given.
+    pub expiry: Option<Expiry>,
+}
+
+/// The one card rule of the SDK and the server.
+///
+/// `complete`: the card is presented to create a source (a customer-initiated
+/// payment): number, expiry and security code are all required, as a production
+/// PSP requires the code for such a payment (DigitalRiver's `creditCard` source
+/// needs `cvv`). Otherwise (a session's `card`, whose fields may arrive one at a
+/// time and whose code is erased after use) each field is checked when given; a
+/// lone month or year is checked for its range (the stored card completes it).
+/// The security code is checked for the number's brand when a valid number is given.
+/// Every faulty field is reported (number, expiry, code in this order), with
+/// parameters relative to the card (`number`, `expirationMonth`, …).
+pub fn check_card(
+    f: CardFields<'_>,
+    complete: bool,
+    today: (u16, u8),
+) -> Result<CheckedCard, ApiError> {
+    let mut errors = Vec::new();
+    let mut keep = |r: Result<(), ApiError>| {
+        if let Err(e) = r {
+            errors.extend(e.errors);
+        }
+    };
+    let mut out = CheckedCard {
+        number: None,
+        expiry: None,
+    };
+    match f.number {
+        Some(n) => match CardNumber::parse(n) {
+            Ok(n) => out.number = Some(n),
+            Err(e) => keep(Err(e)),
+        },
+        None if complete => keep(Err(ApiError::validation(
+            ErrorCode::MissingParameter,
+            "number",
+            "Enter a card number.",
+        ))),
+        None => {}
+    }
+    let incomplete = |p: &str| {
+        Err(ApiError::validation(
+            ErrorCode::IncompleteExpirationDate,
+            p,
+            "Expiration date is incomplete.",
+        ))
+    };
+    match (f.expiration_month, f.expiration_year) {
+        (Some(m), Some(y)) => match Expiry::parse(m, y, today) {
+            Ok(e) => out.expiry = Some(e),
+            Err(e) => keep(Err(e)),
+        },
+        (m, _) if complete => keep(incomplete(if m.is_none() {
+            "expirationMonth"
+        } else {
+            "expirationYear"
+        })),
+        (Some(m), None) => keep(Expiry::check_month(m)),
+        (None, Some(y)) => keep(Expiry::check_year(y).map(|_| ())),
+        (None, None) => {}
+    }
+    match f.cvv {
+        Some(c) => keep(check_security_code(
+            c,
+            out.number.as_ref().map(CardNumber::brand),
+        )),
+        None if complete => keep(Err(ApiError::validation(
+            ErrorCode::IncompleteSecurityCode,
+            "cvv",
+            "Enter the security code.",
+        ))),
+        None => {}
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(ApiError {
+            kind: crate::ErrorType::ValidationError,
+            errors,
+        })
     }
 }
 
