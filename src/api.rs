@@ -15,8 +15,8 @@ use wasm_bindgen::JsValue;
 
 const BY_SESSION: &[Field] = &[req("sessionId", Kind::Str(128))];
 const BY_MARKET: &[Field] = &[
-    req("currency", Kind::Str(16)),
-    req("country", Kind::Str(16)),
+    req("currency", Kind::Rule(3, ErrorCode::InvalidCurrency)),
+    req("country", Kind::Rule(2, ErrorCode::InvalidCountry)),
     opt("amount", Kind::Int(i64::MIN, i64::MAX)),
 ];
 
@@ -32,21 +32,9 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     let q = schema::clean(&query, BY_MARKET, "", "query")?;
     let currency = schema::string(&q, "currency").unwrap_or_default();
     let country = schema::string(&q, "country").unwrap_or_default();
-    // Codes are canonical (upper case, on the list) once they parse.
-    if Currency::parse(&currency).is_none() {
-        return Err(SdkError::validation(
-            ErrorCode::InvalidCurrency,
-            "currency",
-            "currency must be an ISO 4217 code such as EUR.",
-        ));
-    }
-    if Country::parse(&country).is_none() {
-        return Err(SdkError::validation(
-            ErrorCode::InvalidCountry,
-            "country",
-            "country must be an ISO 3166-1 alpha-2 code such as DE.",
-        ));
-    }
+    // Core's rules (codes are canonical, upper case, on the list, once they parse).
+    currency.parse::<Currency>()?;
+    country.parse::<Country>()?;
     let mut path = [
         "/v1/payment-methods?currency=",
         &currency,
@@ -55,13 +43,7 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     ]
     .concat();
     if let Some(a) = schema::integer(&q, "amount") {
-        if a <= 0 || a as u64 > paysession_core::money::MAX_AMOUNT {
-            return Err(SdkError::validation(
-                ErrorCode::InvalidAmount,
-                "amount",
-                "amount must be a positive whole number of minor units.",
-            ));
-        }
+        paysession_core::Amount::positive(a, "amount")?;
         path.push_str("&amount=");
         path.push_str(&crate::js::itoa(a as u64));
     }

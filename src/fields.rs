@@ -9,11 +9,15 @@ use crate::schema::{self, opt, req, Field, Kind};
 use paysession_core::card::{check_card as core_check_card, CardFields};
 use paysession_core::country::Country;
 use paysession_core::email::check_email;
-use paysession_core::http_url::check_http_url;
+use paysession_core::http_url::{self, check_http_url};
+use paysession_core::{card, gift_card, iban, owner};
 use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
-const S: Kind = Kind::Str(256);
+// Limits are core's (paysession_core::owner, card, iban, gift_card, http_url);
+// tests/shapes.rs checks these tables against core's wire types.
+const S: Kind = Kind::Str(owner::TEXT_MAX);
+const SHORT: Kind = Kind::Str(owner::SHORT_MAX);
 
 /// A postal address.
 pub const ADDRESS: &[Field] = &[
@@ -21,8 +25,8 @@ pub const ADDRESS: &[Field] = &[
     opt("line2", S),
     opt("city", S),
     opt("state", S),
-    opt("postalCode", Kind::Str(32)),
-    opt("country", Kind::Str(2)),
+    opt("postalCode", SHORT),
+    opt("country", Kind::Rule(2, ErrorCode::InvalidCountry)),
 ];
 
 /// The customer (and billing address).
@@ -30,32 +34,52 @@ pub const OWNER: &[Field] = &[
     opt("firstName", S),
     opt("lastName", S),
     opt("email", S),
-    opt("phoneNumber", Kind::Str(32)),
+    opt("phoneNumber", SHORT),
     opt("organization", S),
     opt("address", Kind::Obj(ADDRESS)),
 ];
 
 /// Card details as typed.
 pub const CARD: &[Field] = &[
-    opt("number", Kind::Str(32)),
+    opt(
+        "number",
+        Kind::Rule(card::NUMBER_INPUT_MAX, ErrorCode::InvalidCardNumber),
+    ),
     // Any whole number: the range is core's expiry rule (`invalid_expiration_date`).
     opt("expirationMonth", Kind::Int(i64::MIN, i64::MAX)),
     opt("expirationYear", Kind::Int(i64::MIN, i64::MAX)),
-    opt("cvv", Kind::Str(8)),
+    opt(
+        "cvv",
+        Kind::Rule(card::CVV_INPUT_MAX, ErrorCode::InvalidSecurityCode),
+    ),
     opt("name", S),
 ];
 
+const URL: Kind = Kind::Rule(http_url::MAX_LEN as u32, ErrorCode::InvalidUrl);
+
 /// Return and cancel URLs of a redirect method.
 pub const REDIRECT: &[Field] = &[
-    req("returnUrl", Kind::Str(2048)),
-    req("cancelUrl", Kind::Str(2048)),
+    req("returnUrl", URL),
+    req("cancelUrl", URL),
 ];
 
 /// SEPA Direct Debit.
-pub const SEPA: &[Field] = &[req("iban", Kind::Str(64))];
+pub const SEPA: &[Field] = &[req(
+    "iban",
+    Kind::Rule(iban::INPUT_MAX, ErrorCode::InvalidIban),
+)];
 
 /// Gift card.
-pub const GIFT_CARD: &[Field] = &[req("number", Kind::Str(32)), req("pin", Kind::Str(16))];
+pub const GIFT_CARD: &[Field] = &[
+    req(
+        "number",
+        Kind::Rule(gift_card::NUMBER_INPUT_MAX, ErrorCode::InvalidGiftCard),
+    ),
+    req(
+        "pin",
+        Kind::Rule(gift_card::PIN_INPUT_MAX, ErrorCode::InvalidGiftCard),
+    ),
+];
 
 /// Wire transfer: no fields.
 pub const NONE: &[Field] = &[];
@@ -67,14 +91,8 @@ pub fn check_owner(owner: &JsValue, at: &str) -> Result<(), SdkError> {
     }
     let address = js::get(owner, "address");
     if let Some(c) = schema::string(&address, "country") {
-        if Country::parse(&c).is_none() {
-            let p = schema::path(at, "address.country");
-            return Err(SdkError::validation(
-                ErrorCode::InvalidCountry,
-                &p,
-                "Country must be an ISO 3166-1 alpha-2 code such as DE.",
-            ));
-        }
+        c.parse::<Country>()
+            .map_err(|e| SdkError::from(e).nest(&schema::path(at, "address")))?;
     }
     Ok(())
 }

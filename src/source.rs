@@ -106,22 +106,10 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
 }
 
 fn check_gift_card(g: &JsValue) -> Result<(), SdkError> {
-    let digits = |f: &str, min: usize, max: usize| -> Result<String, SdkError> {
-        let v = schema::string(g, f).unwrap_or_default();
-        match paysession_core::card::normalize_digits(&v) {
-            Some(d) if (min..=max).contains(&d.len()) => Ok(d),
-            _ => {
-                let p = schema::path("giftCard", f);
-                Err(SdkError::validation(
-                    ErrorCode::InvalidGiftCard,
-                    &p,
-                    &[&p, " is not valid."].concat(),
-                ))
-            }
-        }
-    };
-    let number = digits("number", 8, 19)?;
-    let pin = digits("pin", 3, 8)?;
+    use paysession_core::gift_card::{check_number, check_pin};
+    let nest = |e| SdkError::from(e).nest("giftCard");
+    let number = check_number(&schema::string(g, "number").unwrap_or_default()).map_err(nest)?;
+    let pin = check_pin(&schema::string(g, "pin").unwrap_or_default()).map_err(nest)?;
     js::set(g, "number", &number.into());
     js::set(g, "pin", &pin.into());
     Ok(())

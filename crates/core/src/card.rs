@@ -193,6 +193,12 @@ pub fn group_digits(digits: &str) -> String {
     out
 }
 
+/// The longest card number input read (digits with spaces or dashes); the
+/// SDK reads no more of a page's string ([`CardNumber::parse`] refuses longer).
+pub const NUMBER_INPUT_MAX: u32 = 32;
+/// The longest security code input read (longer is never a code).
+pub const CVV_INPUT_MAX: u32 = 8;
+
 /// A complete, Luhn-valid card number of a known brand. `Debug` masks it;
 /// it is not `Serialize`: read it with [`CardNumber::expose`] where it must go.
 #[derive(Clone, PartialEq, Eq)]
@@ -205,6 +211,9 @@ impl CardNumber {
     /// Validates a typed number (spaces and dashes allowed).
     pub fn parse(input: &str) -> Result<CardNumber, ApiError> {
         let err = |code, msg: &str| Err(ApiError::validation(code, "number", msg));
+        if input.len() > NUMBER_INPUT_MAX as usize {
+            return err(ErrorCode::InvalidCardNumber, "Card number is invalid.");
+        }
         let Some(digits) = normalize_digits(input) else {
             return err(
                 ErrorCode::InvalidCardNumber,

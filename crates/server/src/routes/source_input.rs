@@ -3,7 +3,8 @@
 
 use crate::{config::Merchant, error::AppError, processor};
 use paysession_core::{
-    card::{check_card, normalize_digits, CardFields, CardNumber, Expiry},
+    card::{check_card, CardFields, CardNumber, Expiry},
+    gift_card,
     iban::Iban,
     state::PaymentType,
     wire::{CardInput, CreateSource, RedirectInput},
@@ -102,7 +103,10 @@ pub fn validate(
                 .as_ref()
                 .ok_or_else(|| missing("giftCard.number"))?;
             let pin = g.pin.as_ref().ok_or_else(|| missing("giftCard.pin"))?;
-            let digits = normalize_digits(number.expose()).unwrap_or_default();
+            // Core's syntax rule first (the SDK's verdict), then the processor's cards.
+            let nest = |e: paysession_core::ApiError| AppError::api(e.nest("giftCard"));
+            let digits = gift_card::check_number(number.expose()).map_err(nest)?;
+            let pin = gift_card::check_pin(pin.expose()).map_err(nest)?;
             if !processor::is_gift_card(&digits) {
                 return Err(AppError::validation(
                     ErrorCode::InvalidGiftCard,
@@ -110,7 +114,7 @@ pub fn validate(
                     "The gift card number is not valid.",
                 ));
             }
-            if pin.expose() != processor::GIFT_CARD_PIN {
+            if pin != processor::GIFT_CARD_PIN {
                 return Err(AppError::validation(
                     ErrorCode::InvalidGiftCard,
                     "giftCard.pin",
