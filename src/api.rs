@@ -33,8 +33,12 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     let currency = schema::string(&q, "currency").unwrap_or_default();
     let country = schema::string(&q, "country").unwrap_or_default();
     // Core's rules (codes are canonical, upper case, on the list, once they parse).
-    currency.parse::<Currency>()?;
-    country.parse::<Country>()?;
+    if Currency::parse(&currency).is_none() {
+        return Err(bad_code(ErrorCode::InvalidCurrency, "currency"));
+    }
+    if Country::parse(&country).is_none() {
+        return Err(bad_code(ErrorCode::InvalidCountry, "country"));
+    }
     let mut path = [
         "/v1/payment-methods?currency=",
         &currency,
@@ -43,11 +47,19 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     ]
     .concat();
     if let Some(a) = schema::integer(&q, "amount") {
-        paysession_core::Amount::positive(a, "amount")?;
+        if paysession_core::Amount::positive(a, "amount").is_err() {
+            return Err(bad_code(ErrorCode::InvalidAmount, "amount"));
+        }
         path.push_str("&amount=");
         path.push_str(&crate::js::itoa(a as u64));
     }
     client.get(&path).await
+}
+
+/// The error of core's rule `code` (currency, country, amount) naming `p`,
+/// without converting core's `ApiError` (a few hundred bytes of WebAssembly).
+pub fn bad_code(code: ErrorCode, p: &str) -> SdkError {
+    SdkError::validation(code, p, &[p, " is not valid."].concat())
 }
 
 /// `retrieveSource(id, clientSecret)`.

@@ -91,8 +91,10 @@ pub fn check_owner(owner: &JsValue, at: &str) -> Result<(), SdkError> {
     }
     let address = js::get(owner, "address");
     if let Some(c) = schema::string(&address, "country") {
-        c.parse::<Country>()
-            .map_err(|e| SdkError::from(e).nest(&schema::path(at, "address")))?;
+        if Country::parse(&c).is_none() {
+            let p = schema::path(at, "address.country");
+            return Err(crate::api::bad_code(ErrorCode::InvalidCountry, &p));
+        }
     }
     Ok(())
 }

@@ -71,7 +71,7 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
         return Err(SdkError::validation(
             ErrorCode::UnknownPaymentType,
             "type",
-            "type must be one of creditCard, payPal, klarnaCredit, ideal, sepaDebit, wireTransfer, giftCard.",
+            "type is not a known payment type.",
         ));
     };
     let tf = type_field(kind);

@@ -6,6 +6,7 @@ use super::i18n::Texts;
 use super::view::{add, attrs, el, hide, set_value, value};
 use super::{pay, Mounted, Shared, WeakState};
 use crate::js;
+use paysession_core::gift_card;
 use paysession_core::card::{
     check_security_code, group_digits, Brand, CardNumber, Expiry,
 };
@@ -327,8 +328,10 @@ fn check(root: &ShadowRoot, fid: &str, v: &str) -> Option<&'static str> {
             code_of(check_security_code(v, Brand::detect(&num)))
         }
         "iban" => code_of(Iban::parse(v)),
-        "gnum" => code_of(paysession_core::gift_card::check_number(v)),
-        "gpin" => code_of(paysession_core::gift_card::check_pin(v)),
+        "gnum" => gift_card::check_number(v)
+            .is_err()
+            .then_some("invalid_gift_card"),
+        "gpin" => gift_card::check_pin(v).is_err().then_some("invalid_gift_card"),
         _ => None,
     }
 }

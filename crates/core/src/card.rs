@@ -309,8 +309,17 @@ impl Expiry {
     pub fn parse(month: i64, year: i64, today: (u16, u8)) -> Result<Expiry, ApiError> {
         let bad =
             |p: &str, m: &str| Err(ApiError::validation(ErrorCode::InvalidExpirationDate, p, m));
-        Expiry::check_month(month)?;
-        let year = Expiry::check_year(year)?;
+        if !(1..=12).contains(&month) {
+            return bad("expirationMonth", "Expiration month must be 1 to 12.");
+        }
+        let year = if (0..100).contains(&year) {
+            2000 + year
+        } else {
+            year
+        };
+        if !(2000..=2099).contains(&year) {
+            return bad("expirationYear", "Expiration year is invalid.");
+        }
         let (ty, tm) = (today.0 as i64, today.1 as i64);
         if (year, month) < (ty, tm) {
             return bad("expirationYear", "The card has expired.");
@@ -325,38 +334,6 @@ impl Expiry {
             expiration_month: month as u8,
             expiration_year: year as u16,
         })
-    }
-
-    /// A month must be 1 to 12 (`invalid_expiration_date` at `expirationMonth`).
-    pub fn check_month(month: i64) -> Result<(), ApiError> {
-        if (1..=12).contains(&month) {
-            Ok(())
-        } else {
-            Err(ApiError::validation(
-                ErrorCode::InvalidExpirationDate,
-                "expirationMonth",
-                "Expiration month must be 1 to 12.",
-            ))
-        }
-    }
-
-    /// A year: two digits mean 20YY; it must fall in 2000-2099
-    /// (`invalid_expiration_date` at `expirationYear`). Answers the four-digit year.
-    pub fn check_year(year: i64) -> Result<i64, ApiError> {
-        let year = if (0..100).contains(&year) {
-            2000 + year
-        } else {
-            year
-        };
-        if (2000..=2099).contains(&year) {
-            Ok(year)
-        } else {
-            Err(ApiError::validation(
-                ErrorCode::InvalidExpirationDate,
-                "expirationYear",
-                "Expiration year is invalid.",
-            ))
-        }
     }
 
     /// Parses `MM/YY` (or `MM / YY`, `MMYY`, `MM/YYYY`) as typed in a form.
@@ -434,6 +411,12 @@ pub struct CardFields<'a> {
     pub cvv: Option<&'a str>,
 }
 
+fn add(errors: &mut Vec<crate::ErrorDetail>, r: Result<(), ApiError>) {
+    if let Err(e) = r {
+        errors.extend(e.errors);
+    }
+}
+
 /// What [`check_card`] accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckedCard {
@@ -450,7 +433,8 @@ pub struct CheckedCard {
 /// PSP requires the code for such a payment (DigitalRiver's `creditCard` source
 /// needs `cvv`). Otherwise (a session's `card`, whose fields may arrive one at a
 /// time and whose code is erased after use) each field is checked when given; a
-/// lone month or year is checked for its range (the stored card completes it).
+/// lone month is checked as of next year, a lone year as of December (the
+/// stored card completes it).
 /// The security code is checked for the number's brand when a valid number is given.
 /// Every faulty field is reported (number, expiry, code in this order), with
 /// parameters relative to the card (`number`, `expirationMonth`, …).
@@ -460,11 +444,7 @@ pub fn check_card(
     today: (u16, u8),
 ) -> Result<CheckedCard, ApiError> {
     let mut errors = Vec::new();
-    let mut keep = |r: Result<(), ApiError>| {
-        if let Err(e) = r {
-            errors.extend(e.errors);
-        }
-    };
+    let mut keep = |r: Result<(), ApiError>| add(&mut errors, r);
     let mut out = CheckedCard {
         number: None,
         expiry: None,
@@ -498,9 +478,12 @@ pub fn check_card(
         } else {
             "expirationYear"
         })),
-        (Some(m), None) => keep(Expiry::check_month(m)),
-        (None, Some(y)) => keep(Expiry::check_year(y).map(|_| ())),
         (None, None) => {}
+        // A lone month or year (the stored card completes it): checked with
+        // December or next year for the other half.
+        (m, y) => keep(
+            Expiry::parse(m.unwrap_or(12), y.unwrap_or(today.0 as i64 + 1), today).map(|_| ()),
+        ),
     }
     match f.cvv {
         Some(c) => keep(check_security_code(
