@@ -143,12 +143,12 @@ pub async fn retrieve_session(client: &Client, id: JsValue) -> Result<JsValue, S
         .await
 }
 
-const UPDATE: &[Field] = &[
+pub(crate) const UPDATE: &[Field] = &[
     opt("owner", Kind::Obj(fields::OWNER)),
     opt("shipping", Kind::Obj(fields::OWNER)),
     opt("card", Kind::Obj(fields::CARD)),
 ];
-const UPDATE_OPTIONS: &[Field] = &[opt("version", Kind::Int(0, 1 << 53))];
+pub(crate) const UPDATE_OPTIONS: &[Field] = &[opt("version", Kind::Int(0, 1 << 53))];
 
 /// `updateSession(sessionId, fields, {version})`: adds or overwrites fields;
 /// a stale `version` fails with `session_version_mismatch`.

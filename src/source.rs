@@ -23,7 +23,7 @@ pub const STATES: &[&str] = &[
     "consumed",
 ];
 
-const COMMON: [Field; 4] = [
+pub(crate) const COMMON: [Field; 4] = [
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
     opt("owner", Kind::Obj(fields::OWNER)),
@@ -31,7 +31,7 @@ const COMMON: [Field; 4] = [
 ];
 
 /// The payload's field for its type, and whether it is required.
-fn type_field(t: PaymentType) -> Field {
+pub(crate) fn type_field(t: PaymentType) -> Field {
     use PaymentType as P;
     let (name, shape, required) = match t {
         P::CreditCard => ("creditCard", fields::CARD, false),
