@@ -15,8 +15,8 @@ use wasm_bindgen::JsValue;
 
 const BY_SESSION: &[Field] = &[req("sessionId", Kind::Str(128))];
 const BY_MARKET: &[Field] = &[
-    req("currency", Kind::Str(16)),
-    req("country", Kind::Str(16)),
+    req("currency", Kind::Rule(3, ErrorCode::InvalidCurrency)),
+    req("country", Kind::Rule(2, ErrorCode::InvalidCountry)),
     opt("amount", Kind::Int(i64::MIN, i64::MAX)),
 ];
 
@@ -32,20 +32,12 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     let q = schema::clean(&query, BY_MARKET, "", "query")?;
     let currency = schema::string(&q, "currency").unwrap_or_default();
     let country = schema::string(&q, "country").unwrap_or_default();
-    // Codes are canonical (upper case, on the list) once they parse.
+    // Core's rules (codes are canonical, upper case, on the list, once they parse).
     if Currency::parse(&currency).is_none() {
-        return Err(SdkError::validation(
-            ErrorCode::InvalidCurrency,
-            "currency",
-            "currency must be an ISO 4217 code such as EUR.",
-        ));
+        return Err(bad_code(ErrorCode::InvalidCurrency, "currency"));
     }
     if Country::parse(&country).is_none() {
-        return Err(SdkError::validation(
-            ErrorCode::InvalidCountry,
-            "country",
-            "country must be an ISO 3166-1 alpha-2 code such as DE.",
-        ));
+        return Err(bad_code(ErrorCode::InvalidCountry, "country"));
     }
     let mut path = [
         "/v1/payment-methods?currency=",
@@ -55,17 +47,19 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     ]
     .concat();
     if let Some(a) = schema::integer(&q, "amount") {
-        if a <= 0 || a as u64 > paysession_core::money::MAX_AMOUNT {
-            return Err(SdkError::validation(
-                ErrorCode::InvalidAmount,
-                "amount",
-                "amount must be a positive whole number of minor units.",
-            ));
+        if paysession_core::Amount::positive(a, "amount").is_err() {
+            return Err(bad_code(ErrorCode::InvalidAmount, "amount"));
         }
         path.push_str("&amount=");
         path.push_str(&crate::js::itoa(a as u64));
     }
     client.get(&path).await
+}
+
+/// The error of core's rule `code` (currency, country, amount) naming `p`,
+/// without converting core's `ApiError` (a few hundred bytes of WebAssembly).
+pub fn bad_code(code: ErrorCode, p: &str) -> SdkError {
+    SdkError::validation(code, p, &[p, " is not valid."].concat())
 }
 
 /// `retrieveSource(id, clientSecret)`.
@@ -149,12 +143,12 @@ pub async fn retrieve_session(client: &Client, id: JsValue) -> Result<JsValue, S
         .await
 }
 
-const UPDATE: &[Field] = &[
+pub(crate) const UPDATE: &[Field] = &[
     opt("owner", Kind::Obj(fields::OWNER)),
     opt("shipping", Kind::Obj(fields::OWNER)),
     opt("card", Kind::Obj(fields::CARD)),
 ];
-const UPDATE_OPTIONS: &[Field] = &[opt("version", Kind::Int(0, 1 << 53))];
+pub(crate) const UPDATE_OPTIONS: &[Field] = &[opt("version", Kind::Int(0, 1 << 53))];
 
 /// `updateSession(sessionId, fields, {version})`: adds or overwrites fields;
 /// a stale `version` fails with `session_version_mismatch`.

@@ -6,14 +6,18 @@
 use crate::error::SdkError;
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
-use paysession_core::card::{check_security_code, CardNumber, Expiry};
+use paysession_core::card::{check_card as core_check_card, CardFields};
 use paysession_core::country::Country;
 use paysession_core::email::check_email;
-use paysession_core::http_url::check_http_url;
+use paysession_core::http_url::{self, check_http_url};
+use paysession_core::{card, gift_card, iban, owner};
 use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
-const S: Kind = Kind::Str(256);
+// Limits are core's (paysession_core::owner, card, iban, gift_card, http_url);
+// tests/shapes.rs checks these tables against core's wire types.
+const S: Kind = Kind::Str(owner::TEXT_MAX);
+const SHORT: Kind = Kind::Str(owner::SHORT_MAX);
 
 /// A postal address.
 pub const ADDRESS: &[Field] = &[
@@ -21,8 +25,8 @@ pub const ADDRESS: &[Field] = &[
     opt("line2", S),
     opt("city", S),
     opt("state", S),
-    opt("postalCode", Kind::Str(32)),
-    opt("country", Kind::Str(2)),
+    opt("postalCode", SHORT),
+    opt("country", Kind::Rule(2, ErrorCode::InvalidCountry)),
 ];
 
 /// The customer (and billing address).
@@ -30,31 +34,52 @@ pub const OWNER: &[Field] = &[
     opt("firstName", S),
     opt("lastName", S),
     opt("email", S),
-    opt("phoneNumber", Kind::Str(32)),
+    opt("phoneNumber", SHORT),
     opt("organization", S),
     opt("address", Kind::Obj(ADDRESS)),
 ];
 
 /// Card details as typed.
 pub const CARD: &[Field] = &[
-    opt("number", Kind::Str(32)),
-    opt("expirationMonth", Kind::Int(0, 99)),
-    opt("expirationYear", Kind::Int(0, 9999)),
-    opt("cvv", Kind::Str(8)),
+    opt(
+        "number",
+        Kind::Rule(card::NUMBER_INPUT_MAX, ErrorCode::InvalidCardNumber),
+    ),
+    // Any whole number: the range is core's expiry rule (`invalid_expiration_date`).
+    opt("expirationMonth", Kind::Int(i64::MIN, i64::MAX)),
+    opt("expirationYear", Kind::Int(i64::MIN, i64::MAX)),
+    opt(
+        "cvv",
+        Kind::Rule(card::CVV_INPUT_MAX, ErrorCode::InvalidSecurityCode),
+    ),
     opt("name", S),
 ];
 
+const URL: Kind = Kind::Rule(http_url::MAX_LEN as u32, ErrorCode::InvalidUrl);
+
 /// Return and cancel URLs of a redirect method.
 pub const REDIRECT: &[Field] = &[
-    req("returnUrl", Kind::Str(2048)),
-    req("cancelUrl", Kind::Str(2048)),
+    req("returnUrl", URL),
+    req("cancelUrl", URL),
 ];
 
 /// SEPA Direct Debit.
-pub const SEPA: &[Field] = &[req("iban", Kind::Str(64))];
+pub const SEPA: &[Field] = &[req(
+    "iban",
+    Kind::Rule(iban::INPUT_MAX, ErrorCode::InvalidIban),
+)];
 
 /// Gift card.
-pub const GIFT_CARD: &[Field] = &[req("number", Kind::Str(32)), req("pin", Kind::Str(16))];
+pub const GIFT_CARD: &[Field] = &[
+    req(
+        "number",
+        Kind::Rule(gift_card::NUMBER_INPUT_MAX, ErrorCode::InvalidGiftCard),
+    ),
+    req(
+        "pin",
+        Kind::Rule(gift_card::PIN_INPUT_MAX, ErrorCode::InvalidGiftCard),
+    ),
+];
 
 /// Wire transfer: no fields.
 pub const NONE: &[Field] = &[];
@@ -68,11 +93,7 @@ pub fn check_owner(owner: &JsValue, at: &str) -> Result<(), SdkError> {
     if let Some(c) = schema::string(&address, "country") {
         if Country::parse(&c).is_none() {
             let p = schema::path(at, "address.country");
-            return Err(SdkError::validation(
-                ErrorCode::InvalidCountry,
-                &p,
-                "Country must be an ISO 3166-1 alpha-2 code such as DE.",
-            ));
+            return Err(crate::api::bad_code(ErrorCode::InvalidCountry, &p));
         }
     }
     Ok(())
@@ -84,79 +105,28 @@ fn today() -> (u16, u8) {
     (d.get_full_year() as u16, (d.get_month() + 1) as u8)
 }
 
-/// Validates card details in place (normalising number and year) and reports
-/// every faulty field at once. With `complete`, number, expiry and security
-/// code are all required; otherwise each is checked when given.
+/// Validates card details in place (normalising number and year) with core's
+/// one card rule ([`paysession_core::card::check_card`]) and reports every
+/// faulty field at once. `complete`: a card presented for a source (number,
+/// expiry and security code required); otherwise each is checked when given.
 pub fn check_card(card: &JsValue, at: &str, complete: bool) -> Result<(), SdkError> {
-    let mut errs: Option<SdkError> = None;
-    let mut add = |e: SdkError| match &mut errs {
-        Some(all) => all.merge(e),
-        None => errs = Some(e),
+    let number = schema::string(card, "number");
+    let cvv = schema::string(card, "cvv");
+    let given = CardFields {
+        number: number.as_deref(),
+        expiration_month: schema::integer(card, "expirationMonth"),
+        expiration_year: schema::integer(card, "expirationYear"),
+        cvv: cvv.as_deref(),
     };
-    let missing = |f: &str| {
-        let p = schema::path(at, f);
-        SdkError::validation(
-            ErrorCode::MissingParameter,
-            &p,
-            &[&p, " is required."].concat(),
-        )
-    };
-    let mut brand = None;
-    match schema::string(card, "number") {
-        Some(n) => match CardNumber::parse(&n) {
-            Ok(num) => {
-                brand = Some(num.brand());
-                js::set(card, "number", &num.expose().into());
-            }
-            Err(e) => add(SdkError::from(e).nest(at)),
-        },
-        None if complete => add(missing("number")),
-        None => {}
+    let ok = core_check_card(given, complete, today()).map_err(|e| SdkError::from(e).nest(at))?;
+    if let Some(n) = ok.number {
+        js::set(card, "number", &n.expose().into());
     }
-    match (
-        schema::integer(card, "expirationMonth"),
-        schema::integer(card, "expirationYear"),
-    ) {
-        (Some(m), Some(y)) => match Expiry::parse(m, y, today()) {
-            Ok(exp) => {
-                js::set(
-                    card,
-                    "expirationMonth",
-                    &JsValue::from(exp.expiration_month),
-                );
-                js::set(card, "expirationYear", &JsValue::from(exp.expiration_year));
-            }
-            Err(e) => add(SdkError::from(e).nest(at)),
-        },
-        (None, None) if !complete => {}
-        (m, _) => {
-            let f = if m.is_none() {
-                "expirationMonth"
-            } else {
-                "expirationYear"
-            };
-            let p = schema::path(at, f);
-            add(SdkError::validation(
-                ErrorCode::IncompleteExpirationDate,
-                &p,
-                "Expiration date is incomplete.",
-            ));
-        }
+    if let Some(e) = ok.expiry {
+        js::set(card, "expirationMonth", &JsValue::from(e.expiration_month));
+        js::set(card, "expirationYear", &JsValue::from(e.expiration_year));
     }
-    match schema::string(card, "cvv") {
-        Some(c) => {
-            if let Err(e) = check_security_code(&c, brand) {
-                add(SdkError::from(e).nest(at));
-            }
-        }
-        None if complete => add(SdkError::validation(
-            ErrorCode::IncompleteSecurityCode,
-            &schema::path(at, "cvv"),
-            "Enter the security code.",
-        )),
-        None => {}
-    }
-    errs.map_or(Ok(()), Err)
+    Ok(())
 }
 
 /// Checks the redirect URLs given with core's one URL rule.

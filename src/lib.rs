@@ -23,6 +23,8 @@ mod js;
 mod options;
 mod schema;
 mod session;
+#[cfg(test)]
+mod shapes_test;
 mod source;
 mod types;
 

@@ -17,6 +17,9 @@ use wasm_bindgen::JsValue;
 pub enum Kind {
     /// A string of at most this many UTF-16 units.
     Str(u32),
+    /// A string a core rule judges, of at most this many units (core's input
+    /// maximum for the rule): a longer one gets the rule's code, as at the server.
+    Rule(u32, ErrorCode),
     /// An integer in `min..=max`: a number, or a string of up to 12 digits.
     Int(i64, i64),
     /// A boolean.
@@ -143,6 +146,11 @@ fn check(v: &JsValue, kind: Kind, p: &str) -> Result<JsValue, SdkError> {
         Kind::Str(max) => match js::str_len(v) {
             None => Err(SdkError::invalid(p, "must be a string.")),
             Some(n) if n > max => Err(SdkError::invalid(p, "is too long.")),
+            Some(_) => Ok(v.clone()),
+        },
+        Kind::Rule(max, code) => match js::str_len(v) {
+            None => Err(SdkError::invalid(p, "must be a string.")),
+            Some(n) if n > max => Err(SdkError::validation(code, p, "is not valid.")),
             Some(_) => Ok(v.clone()),
         },
         Kind::Int(min, max) => int(v, p, min, max).map(|n| JsValue::from_f64(n as f64)),

@@ -23,7 +23,7 @@ pub const STATES: &[&str] = &[
     "consumed",
 ];
 
-const COMMON: [Field; 4] = [
+pub(crate) const COMMON: [Field; 4] = [
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
     opt("owner", Kind::Obj(fields::OWNER)),
@@ -31,7 +31,7 @@ const COMMON: [Field; 4] = [
 ];
 
 /// The payload's field for its type, and whether it is required.
-fn type_field(t: PaymentType) -> Field {
+pub(crate) fn type_field(t: PaymentType) -> Field {
     use PaymentType as P;
     let (name, shape, required) = match t {
         P::CreditCard => ("creditCard", fields::CARD, false),
@@ -71,7 +71,7 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
         return Err(SdkError::validation(
             ErrorCode::UnknownPaymentType,
             "type",
-            "type must be one of creditCard, payPal, klarnaCredit, ideal, sepaDebit, wireTransfer, giftCard.",
+            "type is not a known payment type.",
         ));
     };
     let tf = type_field(kind);
@@ -106,22 +106,10 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
 }
 
 fn check_gift_card(g: &JsValue) -> Result<(), SdkError> {
-    let digits = |f: &str, min: usize, max: usize| -> Result<String, SdkError> {
-        let v = schema::string(g, f).unwrap_or_default();
-        match paysession_core::card::normalize_digits(&v) {
-            Some(d) if (min..=max).contains(&d.len()) => Ok(d),
-            _ => {
-                let p = schema::path("giftCard", f);
-                Err(SdkError::validation(
-                    ErrorCode::InvalidGiftCard,
-                    &p,
-                    &[&p, " is not valid."].concat(),
-                ))
-            }
-        }
-    };
-    let number = digits("number", 8, 19)?;
-    let pin = digits("pin", 3, 8)?;
+    use paysession_core::gift_card::{check_number, check_pin};
+    let nest = |e| SdkError::from(e).nest("giftCard");
+    let number = check_number(&schema::string(g, "number").unwrap_or_default()).map_err(nest)?;
+    let pin = check_pin(&schema::string(g, "pin").unwrap_or_default()).map_err(nest)?;
     js::set(g, "number", &number.into());
     js::set(g, "pin", &pin.into());
     Ok(())

@@ -6,8 +6,9 @@ use super::i18n::Texts;
 use super::view::{add, attrs, el, hide, set_value, value};
 use super::{pay, Mounted, Shared, WeakState};
 use crate::js;
+use paysession_core::gift_card;
 use paysession_core::card::{
-    check_security_code, group_digits, normalize_digits, Brand, CardNumber, Expiry,
+    check_security_code, group_digits, Brand, CardNumber, Expiry,
 };
 use paysession_core::iban::Iban;
 use paysession_core::ApiError;
@@ -319,10 +320,6 @@ fn check(root: &ShadowRoot, fid: &str, v: &str) -> Option<&'static str> {
     if v.is_empty() {
         return Some("missing_parameter");
     }
-    let len = |min, max| {
-        let ok = normalize_digits(v).is_some_and(|d| (min..=max).contains(&d.len()));
-        (!ok).then_some("invalid_gift_card")
-    };
     match fid {
         "num" => code_of(CardNumber::parse(v)),
         "exp" => code_of(Expiry::parse_typed(v, today())),
@@ -331,8 +328,10 @@ fn check(root: &ShadowRoot, fid: &str, v: &str) -> Option<&'static str> {
             code_of(check_security_code(v, Brand::detect(&num)))
         }
         "iban" => code_of(Iban::parse(v)),
-        "gnum" => len(8, 19),
-        "gpin" => len(3, 8),
+        "gnum" => gift_card::check_number(v)
+            .is_err()
+            .then_some("invalid_gift_card"),
+        "gpin" => gift_card::check_pin(v).is_err().then_some("invalid_gift_card"),
         _ => None,
     }
 }

@@ -205,7 +205,7 @@ test.describe("validation before any request", () => {
     ["missing payPal", { type: "payPal" }, "missing_parameter", "payPal"],
     ["gift card pin", { type: "giftCard", giftCard: { number: "6000000000000001", pin: "x" } }, "invalid_gift_card", "giftCard.pin"],
     ["email", { type: "wireTransfer", owner: { email: "nope" } }, "invalid_email", "owner.email"],
-    ["country", { type: "wireTransfer", owner: { address: { country: "Germany" } } }, "invalid_parameter", "owner.address.country"],
+    ["country", { type: "wireTransfer", owner: { address: { country: "Germany" } } }, "invalid_country", "owner.address.country"], // core's country rule, as the server answers
     ["unknown field", { type: "wireTransfer", amount: 1 }, "unknown_parameter", "amount"],
     ["other type's field", { type: "wireTransfer", creditCard: {} }, "unknown_parameter", "creditCard"],
     ["unknown type", { type: "bitcoin" }, "unknown_payment_type", "type"],

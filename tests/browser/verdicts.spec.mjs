@@ -24,6 +24,11 @@ async function run(page, row, sid) {
           case "country":
             await p.updateSession(sid, { owner: { address: { country: input } } });
             return verdict();
+          case "owner":
+            await p.updateSession(sid, { owner: input });
+            return verdict();
+          case "giftCard":
+            return verdict((await p.createSource({ sessionId: sid, type: "giftCard", giftCard: input })).error);
           case "url":
             return verdict((await p.createSource({ sessionId: sid, type: "payPal",
               payPal: { returnUrl: input, cancelUrl: "https://shop.example/cancel" } })).error);

@@ -193,6 +193,12 @@ pub fn group_digits(digits: &str) -> String {
     out
 }
 
+/// The longest card number input read (digits with spaces or dashes); the
+/// SDK reads no more of a page's string ([`CardNumber::parse`] refuses longer).
+pub const NUMBER_INPUT_MAX: u32 = 32;
+/// The longest security code input read (longer is never a code).
+pub const CVV_INPUT_MAX: u32 = 8;
+
 /// A complete, Luhn-valid card number of a known brand. `Debug` masks it;
 /// it is not `Serialize`: read it with [`CardNumber::expose`] where it must go.
 #[derive(Clone, PartialEq, Eq)]
@@ -205,6 +211,9 @@ impl CardNumber {
     /// Validates a typed number (spaces and dashes allowed).
     pub fn parse(input: &str) -> Result<CardNumber, ApiError> {
         let err = |code, msg: &str| Err(ApiError::validation(code, "number", msg));
+        if input.len() > NUMBER_INPUT_MAX as usize {
+            return err(ErrorCode::InvalidCardNumber, "Card number is invalid.");
+        }
         let Some(digits) = normalize_digits(input) else {
             return err(
                 ErrorCode::InvalidCardNumber,
@@ -386,6 +395,115 @@ pub fn check_security_code(code: &str, brand: Option<Brand>) -> Result<(), ApiEr
             "Security code must be 3 or 4 digits.",
         ),
         _ => Ok(()),
+    }
+}
+
+/// Card fields as given (a source's `creditCard`, a session's `card`), not yet validated.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CardFields<'a> {
+    /// Card number as typed.
+    pub number: Option<&'a str>,
+    /// Month as given.
+    pub expiration_month: Option<i64>,
+    /// Year as given (two digits mean 20YY).
+    pub expiration_year: Option<i64>,
+    /// Security code as typed.
+    pub cvv: Option<&'a str>,
+}
+
+fn add(errors: &mut Vec<crate::ErrorDetail>, r: Result<(), ApiError>) {
+    if let Err(e) = r {
+        errors.extend(e.errors);
+    }
+}
+
+/// What [`check_card`] accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedCard {
+    /// The number, when given.
+    pub number: Option<CardNumber>,
+    /// The expiry, when month and year were both given.
+    pub expiry: Option<Expiry>,
+}
+
+/// The one card rule of the SDK and the server.
+///
+/// `complete`: the card is presented to create a source (a customer-initiated
+/// payment): number, expiry and security code are all required, as a production
+/// PSP requires the code for such a payment (DigitalRiver's `creditCard` source
+/// needs `cvv`). Otherwise (a session's `card`, whose fields may arrive one at a
+/// time and whose code is erased after use) each field is checked when given; a
+/// lone month is checked as of next year, a lone year as of December (the
+/// stored card completes it).
+/// The security code is checked for the number's brand when a valid number is given.
+/// Every faulty field is reported (number, expiry, code in this order), with
+/// parameters relative to the card (`number`, `expirationMonth`, …).
+pub fn check_card(
+    f: CardFields<'_>,
+    complete: bool,
+    today: (u16, u8),
+) -> Result<CheckedCard, ApiError> {
+    let mut errors = Vec::new();
+    let mut keep = |r: Result<(), ApiError>| add(&mut errors, r);
+    let mut out = CheckedCard {
+        number: None,
+        expiry: None,
+    };
+    match f.number {
+        Some(n) => match CardNumber::parse(n) {
+            Ok(n) => out.number = Some(n),
+            Err(e) => keep(Err(e)),
+        },
+        None if complete => keep(Err(ApiError::validation(
+            ErrorCode::MissingParameter,
+            "number",
+            "Enter a card number.",
+        ))),
+        None => {}
+    }
+    let incomplete = |p: &str| {
+        Err(ApiError::validation(
+            ErrorCode::IncompleteExpirationDate,
+            p,
+            "Expiration date is incomplete.",
+        ))
+    };
+    match (f.expiration_month, f.expiration_year) {
+        (Some(m), Some(y)) => match Expiry::parse(m, y, today) {
+            Ok(e) => out.expiry = Some(e),
+            Err(e) => keep(Err(e)),
+        },
+        (m, _) if complete => keep(incomplete(if m.is_none() {
+            "expirationMonth"
+        } else {
+            "expirationYear"
+        })),
+        (None, None) => {}
+        // A lone month or year (the stored card completes it): checked with
+        // December or next year for the other half.
+        (m, y) => keep(
+            Expiry::parse(m.unwrap_or(12), y.unwrap_or(today.0 as i64 + 1), today).map(|_| ()),
+        ),
+    }
+    match f.cvv {
+        Some(c) => keep(check_security_code(
+            c,
+            out.number.as_ref().map(CardNumber::brand),
+        )),
+        None if complete => keep(Err(ApiError::validation(
+            ErrorCode::IncompleteSecurityCode,
+            "cvv",
+            "Enter the security code.",
+        ))),
+        None => {}
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(ApiError {
+            kind: crate::ErrorType::ValidationError,
+            errors,
+        })
     }
 }
 

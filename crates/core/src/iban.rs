@@ -43,6 +43,10 @@ const LENGTHS: &[(&str, usize)] = &[
     ("VA", 22),
 ];
 
+/// The longest IBAN input read (34 characters and spaces); [`Iban::parse`]
+/// refuses longer, and the SDK reads no more of a page's string.
+pub const INPUT_MAX: u32 = 64;
+
 /// A validated IBAN, upper case without spaces.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Iban(String);
@@ -51,6 +55,9 @@ impl Iban {
     /// Validates an IBAN as typed (spaces allowed, any case).
     pub fn parse(input: &str) -> Result<Iban, ApiError> {
         let bad = |m: &str| Err(ApiError::validation(ErrorCode::InvalidIban, "iban", m));
+        if input.len() > INPUT_MAX as usize {
+            return bad("IBAN is invalid.");
+        }
         let s: String = input
             .chars()
             .filter(|c| *c != ' ')

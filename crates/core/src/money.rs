@@ -25,6 +25,19 @@ impl Amount {
         }
         Ok(Amount(v))
     }
+    /// The one rule for an amount to pay: a whole number of minor units from 1
+    /// to [`MAX_AMOUNT`]; else `invalid_amount` naming `parameter`.
+    pub fn positive(v: i64, parameter: &str) -> Result<Amount, ApiError> {
+        if v > 0 && v as u64 <= MAX_AMOUNT {
+            Ok(Amount(v as u64))
+        } else {
+            Err(ApiError::validation(
+                ErrorCode::InvalidAmount,
+                parameter,
+                "Amount must be a positive whole number of minor units.",
+            ))
+        }
+    }
     /// Minor units.
     pub fn get(self) -> u64 {
         self.0

@@ -14,7 +14,7 @@ use crate::{
 };
 use axum::http::StatusCode;
 use paysession_core::{
-    card::{check_security_code, CardNumber, Expiry},
+    card::{check_card, check_security_code, CardFields, Expiry},
     wire::{self, Address, CardInput, CreateSession, Owner, UpdateSession},
     ErrorCode,
 };
@@ -149,9 +149,16 @@ fn merge_card(
     today: (u16, u8),
 ) -> Result<StoredCard, AppError> {
     let nest = |e: paysession_core::ApiError| AppError::api(e.nest("card"));
-    let (sealed, fingerprint, masked, brand, keep_old) = match (&c.number, old) {
+    // Core's one card rule on what is given (the SDK's verdict), then the merge.
+    let given = CardFields {
+        number: c.number.as_ref().map(|n| n.expose().as_str()),
+        expiration_month: c.expiration_month,
+        expiration_year: c.expiration_year,
+        cvv: c.cvv.as_ref().map(|n| n.expose().as_str()),
+    };
+    let checked = check_card(given, false, today).map_err(nest)?;
+    let (sealed, fingerprint, masked, brand, keep_old) = match (checked.number, old) {
         (Some(n), _) => {
-            let n = CardNumber::parse(n.expose()).map_err(nest)?;
             (
                 Some(s.vault.seal(n.expose(), session_id)),
                 Some(s.vault.fingerprint(merchant, n.expose())),

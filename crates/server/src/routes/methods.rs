@@ -66,19 +66,8 @@ pub async fn lookup(
     let currency: Currency = need("currency")?.parse()?;
     let country: Country = need("country")?.parse()?;
     let amount = match q.get("amount") {
-        Some(a) => Some(
-            a.parse::<u64>()
-                .ok()
-                .filter(|v| *v > 0)
-                .and_then(|v| Amount::new(v, "amount").ok())
-                .ok_or_else(|| {
-                    AppError::validation(
-                        ErrorCode::InvalidAmount,
-                        "amount",
-                        "`amount` must be a positive integer in the currency's minor unit.",
-                    )
-                })?,
-        ),
+        // Core's one amount rule; what is not a whole number is not an amount.
+        Some(a) => Some(Amount::positive(a.parse::<i64>().unwrap_or(0), "amount")?),
         None => None,
     };
     let rules_amount = amount.unwrap_or(Amount(methods::klarna_limits(currency).0));

@@ -25,13 +25,8 @@ pub async fn create(
     Idem(idem): Idem,
     JsonBody(req): JsonBody<CreateSession>,
 ) -> Result<(StatusCode, Json<wire::Session>), AppError> {
-    if req.amount.get() == 0 {
-        return Err(AppError::validation(
-            ErrorCode::InvalidAmount,
-            "amount",
-            "`amount` must be greater than zero.",
-        ));
-    }
+    // Core's one amount rule (deserializing already refused > MAX_AMOUNT).
+    paysession_core::Amount::positive(req.amount.get() as i64, "amount")?;
     if let Some(o) = &req.owner {
         check_owner(o, "owner")?;
     }
@@ -135,12 +130,10 @@ async fn apply(
         .await
 }
 
-/// Checks an owner's e-mail with core's one rule ([`paysession_core::email`]).
+/// Checks an owner with core's one rule ([`paysession_core::owner::check_owner`]:
+/// field lengths, e-mail).
 pub fn check_owner(o: &Owner, prefix: &str) -> Result<(), AppError> {
-    if let Some(e) = &o.email {
-        paysession_core::email::check_email(e).map_err(|e| AppError::api(e.nest(prefix)))?;
-    }
-    Ok(())
+    paysession_core::owner::check_owner(o).map_err(|e| AppError::api(e.nest(prefix)))
 }
 
 fn check_locale(l: &str) -> Result<(), AppError> {

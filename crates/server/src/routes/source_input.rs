@@ -3,11 +3,12 @@
 
 use crate::{config::Merchant, error::AppError, processor};
 use paysession_core::{
-    card::{check_security_code, normalize_digits, CardNumber, Expiry},
+    card::{check_card, CardFields, CardNumber, Expiry},
+    gift_card,
     iban::Iban,
     state::PaymentType,
     wire::{CardInput, CreateSource, RedirectInput},
-    ApiError, ErrorCode,
+    ErrorCode,
 };
 
 /// A validated card from the request.
@@ -102,7 +103,10 @@ pub fn validate(
                 .as_ref()
                 .ok_or_else(|| missing("giftCard.number"))?;
             let pin = g.pin.as_ref().ok_or_else(|| missing("giftCard.pin"))?;
-            let digits = normalize_digits(number.expose()).unwrap_or_default();
+            // Core's syntax rule first (the SDK's verdict), then the processor's cards.
+            let nest = |e: paysession_core::ApiError| AppError::api(e.nest("giftCard"));
+            let digits = gift_card::check_number(number.expose()).map_err(nest)?;
+            let pin = gift_card::check_pin(pin.expose()).map_err(nest)?;
             if !processor::is_gift_card(&digits) {
                 return Err(AppError::validation(
                     ErrorCode::InvalidGiftCard,
@@ -110,7 +114,7 @@ pub fn validate(
                     "The gift card number is not valid.",
                 ));
             }
-            if pin.expose() != processor::GIFT_CARD_PIN {
+            if pin != processor::GIFT_CARD_PIN {
                 return Err(AppError::validation(
                     ErrorCode::InvalidGiftCard,
                     "giftCard.pin",
@@ -133,24 +137,20 @@ pub fn validate(
     })
 }
 
+/// Core's one card rule ([`check_card`]) for a card presented to create a
+/// source: number, expiry and security code required (the SDK's verdict).
 fn card(c: &CardInput, today: (u16, u8)) -> Result<CardIn, AppError> {
-    let nest = |e: ApiError| AppError::api(e.nest("creditCard"));
-    let number = c
-        .number
-        .as_ref()
-        .ok_or_else(|| missing("creditCard.number"))?;
-    let number = CardNumber::parse(number.expose()).map_err(nest)?;
-    let month = c
-        .expiration_month
-        .ok_or_else(|| missing("creditCard.expirationMonth"))?;
-    let year = c
-        .expiration_year
-        .ok_or_else(|| missing("creditCard.expirationYear"))?;
-    let expiry = Expiry::parse(month, year, today).map_err(nest)?;
-    if let Some(cvv) = &c.cvv {
-        check_security_code(cvv.expose(), Some(number.brand())).map_err(nest)?;
+    let given = CardFields {
+        number: c.number.as_ref().map(|n| n.expose().as_str()),
+        expiration_month: c.expiration_month,
+        expiration_year: c.expiration_year,
+        cvv: c.cvv.as_ref().map(|n| n.expose().as_str()),
+    };
+    let ok = check_card(given, true, today).map_err(|e| AppError::api(e.nest("creditCard")))?;
+    match (ok.number, ok.expiry) {
+        (Some(number), Some(expiry)) => Ok(CardIn { number, expiry }),
+        _ => Err(AppError::internal("complete card check without number or expiry")),
     }
-    Ok(CardIn { number, expiry })
 }
 
 fn redirect(

@@ -180,8 +180,9 @@ async fn every_bad_input_class_is_a_contract_4xx() {
             "creditCard.expirationMonth",
         ),
         (
-            card(json!({"number": "4242424242424242", "expirationYear": 2040})),
-            "missing_parameter",
+            // Core's card rule (the SDK's verdict): a missing half of the expiry is incomplete.
+            card(json!({"number": "4242424242424242", "expirationYear": 2040, "cvv": "123"})),
+            "incomplete_expiration_date",
             "creditCard.expirationMonth",
         ),
         (
@@ -220,7 +221,7 @@ async fn every_bad_input_class_is_a_contract_4xx() {
             "payPal",
         ),
         (
-            json!({"type": "creditCard", "sessionId": sid, "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040}, "browserInfo": {"screenWidth": -1}}),
+            json!({"type": "creditCard", "sessionId": sid, "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}, "browserInfo": {"screenWidth": -1}}),
             "invalid_parameter",
             "browserInfo.screenWidth",
         ),

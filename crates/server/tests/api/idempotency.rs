@@ -39,10 +39,10 @@ async fn same_key_same_body_replays_and_other_body_conflicts() {
     // Error answers replay too (status and body).
     let sid = id(&a.body);
     let d1 = post_key(&s, "/v1/sources", PK, "decline-1", json!({"type": "creditCard", "sessionId": sid,
-        "creditCard": {"number": "4000000000000002", "expirationMonth": 12, "expirationYear": 2040}})).await;
+        "creditCard": {"number": "4000000000000002", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}})).await;
     d1.expect_error(400, "card_declined");
     let d2 = post_key(&s, "/v1/sources", PK, "decline-1", json!({"type": "creditCard", "sessionId": sid,
-        "creditCard": {"number": "4000000000000002", "expirationMonth": 12, "expirationYear": 2040}})).await;
+        "creditCard": {"number": "4000000000000002", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}})).await;
     assert_eq!((d2.status, d2.text.clone()), (d1.status, d1.text.clone()));
     // A replayed source creation makes no second source: exactly one failed attempt counted.
     // (9 more declines lock; if the replay had counted, 8 would.)

@@ -471,7 +471,7 @@ async fn idempotency_keys_are_scoped_by_key_kind_and_checked_after_authorization
     assert!(a.headers.get("idempotent-replayed").is_none());
     // A public-key write cannot poison a key of the secret key.
     let card = json!({"type": "creditCard", "sessionId": sid,
-        "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040}});
+        "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}});
     let p = send(with_key(PK, "src-1"), "/v1/sources".into(), card.clone()).await;
     let p_id = id(p.ok(201));
     let k = send(with_key(SK, "src-1"), "/v1/sources".into(), card.clone()).await;

@@ -251,7 +251,7 @@ async fn request_fields_take_precedence_over_session_fields() {
     let r = s.post("/v1/sources", PK, json!({
         "type": "creditCard", "sessionId": sid,
         "owner": {"firstName": "Request"},
-        "creditCard": {"number": "5555555555554444", "expirationMonth": 2, "expirationYear": 2042}
+        "creditCard": {"number": "5555555555554444", "expirationMonth": 2, "expirationYear": 2042, "cvv": "321"}
     })).await;
     let r = r.ok(201);
     assert_eq!(r["owner"]["firstName"], "Request");

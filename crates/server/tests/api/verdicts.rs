@@ -44,6 +44,24 @@ async fn server_gives_the_tables_verdicts() {
                 )
                 .await
             }
+            "owner" => {
+                let s = srv.session(1000, "EUR", "US").await;
+                srv.patch(
+                    &format!("/v1/sessions/{}/fields", id(&s)),
+                    PK,
+                    json!({"owner": input}),
+                )
+                .await
+            }
+            "giftCard" => {
+                let s = srv.session(1000, "EUR", "US").await;
+                srv.post(
+                    "/v1/sources",
+                    PK,
+                    json!({"type": "giftCard", "sessionId": id(&s), "giftCard": input}),
+                )
+                .await
+            }
             "url" => {
                 let s = srv.session(1000, "EUR", "US").await;
                 srv.post(

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Mutation testing of core's rule modules with cargo-mutants (slow: minutes to
+# an hour; not part of `npm test`). Installs cargo-mutants into .tools when
+# missing. Extra arguments go to cargo mutants (e.g. --file crates/core/src/iban.rs).
+# Each surviving ("missed") mutant is a change to a rule no core test notices.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH=$ROOT/.tools/bin:$PATH
+command -v cargo-mutants >/dev/null || cargo install -q cargo-mutants --locked --root "$ROOT/.tools"
+files=()
+if [ $# -eq 0 ]; then
+  for f in card iban money country state methods email http_url fields gift_card owner; do
+    files+=(--file "crates/core/src/$f.rs")
+  done
+fi
+exec cargo mutants -p paysession-core -j "${PAYSESSION_MUTANTS_JOBS:-1}" --timeout 60 \
+  --output "${CARGO_TARGET_DIR:-target}/mutants" "${files[@]}" "$@"
