@@ -9,6 +9,8 @@ mod demo;
 mod funding;
 mod hosted;
 mod idempotency;
+mod openapi;
+mod openapi_check;
 mod races;
 mod ratelimit;
 mod redirects;
