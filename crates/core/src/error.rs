@@ -196,6 +196,7 @@ pub struct ApiError {
     #[serde(rename = "type")]
     pub kind: ErrorType,
     /// One or more details.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub errors: Vec<ErrorDetail>,
 }
 

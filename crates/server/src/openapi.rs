@@ -608,7 +608,8 @@ fn build() -> Value {
 
 /// This API has no `null`s (answers omit absent fields; requests with a
 /// `null` are refused), so an `Option` field is "may be absent", never
-/// "may be null": drops the `null` alternatives the derive gives `Option`s.
+/// "may be null": drops the `null` alternatives the derive gives `Option`s
+/// (and rustdoc's link brackets from descriptions).
 fn no_nulls(v: &mut Value) {
     match v {
         Value::Object(m) => {
@@ -635,6 +636,10 @@ fn no_nulls(v: &mut Value) {
                         }
                     }
                 }
+            }
+            // Doc comments become descriptions: rustdoc's link brackets go.
+            if let Some(Value::String(d)) = m.get_mut("description") {
+                *d = d.replace("[`", "`").replace("`]", "`");
             }
             m.values_mut().for_each(no_nulls);
         }
