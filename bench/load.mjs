@@ -1,7 +1,7 @@
 // Backend under load: wrk against the session backend on loopback, one short
 // run per route, the bare GET /healthz of the same server as the ceiling.
 // Requests are prepared here (sessions, pre-funded sessions) with plain fetch.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ export const PK = "pk_test_default";
 export const SESSION_BODY = { amount: 1000, currency: "EUR", country: "DE" };
 const CARD = { number: "4242424242424242", expirationMonth: 12, expirationYear: 2034, cvv: "123" };
 
-async function call(api, method, path, key, body) {
+export async function call(api, method, path, key, body) {
   const res = await fetch(api + path, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body ? { "Content-Type": "application/json" } : {}) },
@@ -30,7 +30,7 @@ export async function createSession(api) {
 }
 
 /** A session ready for an order: created, a card source, the source attached. */
-async function fundedSession(api) {
+export async function fundedSession(api) {
   const id = await createSession(api);
   const src = await call(api, "POST", "/v1/sources", PK, { type: "creditCard", sessionId: id, creditCard: CARD });
   await call(api, "POST", `/v1/sessions/${id}/sources`, SK, { sourceId: src.id });
@@ -38,7 +38,7 @@ async function fundedSession(api) {
 }
 
 /** Runs `fn` `n` times, `parallel` at a time; returns the results in order. */
-async function pool(n, parallel, fn) {
+export async function pool(n, parallel, fn) {
   const out = new Array(n);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(parallel, n) }, async () => {
@@ -53,15 +53,20 @@ export function wrkVersion() {
   return ((r.stdout || "") + (r.stderr || "")).split("\n")[0].trim();
 }
 
-/** One wrk run; returns {rps, p50, p99 (ms), requests, non2xx, errors, seconds}. */
-function wrk(api, { seconds, connections, env }) {
+/** One wrk run; resolves to {rps, p50, p99 (ms), requests, non2xx, errors, seconds}. */
+export async function wrk(api, { seconds, connections, env }) {
   const dir = mkdtempSync(join(tmpdir(), "bench-wrk-"));
   const report = join(dir, "report.json");
   try {
-    const r = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", LUA, api],
-      { encoding: "utf8", env: { ...process.env, ...env, BENCH_REPORT: report }, timeout: (seconds + 60) * 1000 });
-    if (r.error) throw r.error;
-    if (r.status !== 0) throw new Error(`wrk exited ${r.status}: ${r.stderr || r.stdout}`);
+    const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", LUA, api];
+    const child = spawn("wrk", args, { env: { ...process.env, ...env, BENCH_REPORT: report }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const kill = setTimeout(() => child.kill("SIGKILL"), (seconds + 60) * 1000);
+    const code = await new Promise((resolve, reject) => { child.on("error", reject); child.on("close", resolve); });
+    clearTimeout(kill);
+    if (code !== 0) throw new Error(`wrk exited ${code}: ${output}`);
     const s = JSON.parse(readFileSync(report, "utf8"));
     const secs = s.duration_us / 1e6;
     return {
@@ -75,48 +80,54 @@ function wrk(api, { seconds, connections, env }) {
   }
 }
 
+/** Sessions to pre-fund for an order run of `seconds` at about `rps`. */
+export function ordersFor(rps, seconds, max = 60000) {
+  return Math.max(50, Math.min(max, Math.ceil(rps * seconds * 2)));
+}
+
 /**
  * All load runs against `api`. `seconds` per run, `connections` held open by
  * one wrk thread. Returns {route: result} plus the prep counts.
  */
-export async function measureLoad(api, { seconds = 5, connections = 8, poolSize = 64, maxOrders = 15000, log = () => {} } = {}) {
+export async function measureLoad(api, { seconds = 5, connections = 8, poolSize = 64, maxOrders = 60000, log = () => {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "bench-load-"));
   try {
     const sessions = await pool(poolSize, 8, () => createSession(api));
     const poolFile = join(dir, "sessions.txt");
     writeFileSync(poolFile, sessions.join("\n") + "\n");
-    const run = (name, env) => {
-      const r = wrk(api, { seconds, connections, env });
+    const run = async (name, env) => {
+      const r = await wrk(api, { seconds, connections, env });
       log(`load ${name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (${r.requests} requests, ${r.non2xx} non-2xx)`);
       return r;
     };
     const out = {};
-    out.healthz = run("healthz", { BENCH_METHOD: "GET", BENCH_PATH: "/healthz" });
-    out.createSession = run("create-session", {
+    out.healthz = await run("healthz", { BENCH_METHOD: "GET", BENCH_PATH: "/healthz" });
+    out.createSession = await run("create-session", {
       BENCH_METHOD: "POST", BENCH_PATH: "/v1/sessions", BENCH_AUTH: SK, BENCH_BODY: JSON.stringify(SESSION_BODY),
     });
-    out.paymentMethods = run("payment-methods", {
+    out.paymentMethods = await run("payment-methods", {
       BENCH_METHOD: "GET", BENCH_PATH: "/v1/sessions/{id}/payment-methods", BENCH_AUTH: PK, BENCH_IDS: poolFile,
     });
     // With a fresh Idempotency-Key per request, as the SDK always sends one
     // (the headline figure), and without one (the backend's bare write).
     const sourceBody = JSON.stringify({ type: "creditCard", sessionId: "{id}", creditCard: CARD });
-    out.createSource = run("create-source", {
+    out.createSource = await run("create-source", {
       BENCH_METHOD: "POST", BENCH_PATH: "/v1/sources", BENCH_AUTH: PK, BENCH_IDS: poolFile, BENCH_BODY: sourceBody, BENCH_IDEMPOTENCY: "1",
     });
-    out.createSourceNoKey = run("create-source without Idempotency-Key", {
+    out.createSourceNoKey = await run("create-source without Idempotency-Key", {
       BENCH_METHOD: "POST", BENCH_PATH: "/v1/sources", BENCH_AUTH: PK, BENCH_IDS: poolFile, BENCH_BODY: sourceBody,
     });
-    // Orders consume their session: prepare enough for the run at about the
-    // create-source rate (+30%), within bounds; the run ends early if they run out.
-    const orders = Math.max(50, Math.min(maxOrders, Math.ceil(out.createSource.rps * seconds * 1.3)));
+    // Orders consume their session: prepare twice what the run would use at
+    // the create-source rate, so that the server, not the prepared sessions,
+    // is what runs out; the report says when they ran out anyway.
+    const orders = ordersFor(out.createSource.rps, seconds, maxOrders);
     const t0 = performance.now();
-    const funded = await pool(orders, 8, () => fundedSession(api));
+    const funded = await pool(orders, 32, () => fundedSession(api));
     const prepSeconds = (performance.now() - t0) / 1000;
     log(`load create-order: ${orders} pre-funded sessions prepared in ${prepSeconds.toFixed(1)} s`);
     const fundedFile = join(dir, "funded.txt");
     writeFileSync(fundedFile, funded.join("\n") + "\n");
-    out.createOrder = run("create-order", {
+    out.createOrder = await run("create-order", {
       BENCH_METHOD: "POST", BENCH_PATH: "/v1/orders", BENCH_AUTH: SK, BENCH_IDS: fundedFile, BENCH_ONCE: "1",
       BENCH_BODY: JSON.stringify({ sessionId: "{id}" }),
     });

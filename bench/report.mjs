@@ -128,6 +128,21 @@ export function renderReport(r, errors = {}) {
     L.push("");
   } else L.push("Not measured in this run.", "");
 
+  L.push("## Store engines: SQLite and PostgreSQL with 1, 2 and 3 instances", "");
+  const en = r.engines;
+  if (en && ld) {
+    L.push(`The same release server on SQLite (the load section above: one process, group commit) and on PostgreSQL ${en.postgresVersion || ""} (a throwaway cluster from scripts/pg.sh, fsync and synchronous commit on, as SQLite's synchronous=FULL; a fresh schema per row) with 1, 2 and 3 instances sharing it, ${en.dbPool} database connections per instance. wrk runs once per instance at the same time with the ${en.connections} connections split between them, ${en.seconds} s per run. Everything (wrk, the instances, PostgreSQL) shares the machine's ${mc.nproc} cores, so more instances add contention here, not capacity: the figures show what the shared database costs and that nothing breaks, not how far it scales on more machines. *db pool waits*: checkouts that found every connection of an instance busy (0 = the pool was never what ran out).`, "");
+    L.push("| engine | instances | create-source req/s | p99 ms | create-order req/s | p99 ms | db pool waits | prepared sessions |", "|---|---|---|---|---|---|---|---|");
+    const cs0 = ld.routes.createSource, co0 = ld.routes.createOrder;
+    if (cs0 && co0) L.push(`| SQLite | 1 | ${cs0.rps.toFixed(0)} | ${f2(cs0.p99)} | ${co0.rps.toFixed(0)} | ${f2(co0.p99)} | – | ${num(co0.prepared)}${co0.exhausted ? " (all consumed: the figure is a lower bound)" : ""} |`);
+    for (const x of en.postgres) {
+      const a = x.createSource, b = x.createOrder;
+      L.push(`| PostgreSQL | ${x.instances} | ${a.rps.toFixed(0)} | ${f2(a.p99)} | ${b.rps.toFixed(0)} | ${f2(b.p99)} | ${a.poolWaits} / ${b.poolWaits} | ${num(b.prepared)}${b.exhausted ? " (all consumed: the figure is a lower bound)" : ""} |`);
+    }
+    if (cs0 && en.postgres[0]) L.push("", `PostgreSQL with one instance against SQLite: create-source ${(en.postgres[0].createSource.rps / cs0.rps).toFixed(2)}×, create-order ${(en.postgres[0].createOrder.rps / co0.rps).toFixed(2)}×.`);
+    L.push("");
+  } else L.push("Not measured in this run.", "");
+
   L.push("## Memory", "");
   const mems = [["callbacks close over the drop-in (`onReady: () => resolve(dropin)`)", m], ["callbacks reference nothing of the drop-in", r.memoryNoCapture]].filter(([, x]) => x);
   if (mems.length) {

@@ -2,6 +2,7 @@
 // and written to docs/BENCHMARKS.md with --report. Nothing is asserted here.
 //   node bench/run.mjs --api URL [--loads 20] [--iterations 300] [--cycles 1000]
 //     [--load-seconds 5] [--connections 8] [--report FILE] [--json FILE] [--no-build]
+//     [--no-engines]   (skip PostgreSQL with 1, 2 and 3 instances)
 //   node bench/run.mjs --render results.json --report FILE   (re-renders a saved run,
 //     e.g. after editing bench/analysis.md; no measurement)
 // Each section runs on its own: a failing one is reported and the rest go on;
@@ -15,13 +16,14 @@ import { serve } from "./serve.mjs";
 import { writePage, HARNESS, measureReady } from "./ready.mjs";
 import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
 import { measureLoad, createSession } from "./load.mjs";
+import { measureEngines } from "./engines.mjs";
 import { machine, renderReport } from "./report.mjs";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
 
 export function parseArgs(argv) {
   // The backend: --api, else PAYSESSION_API (set by scripts/with-server.sh).
-  const o = { api: process.env.PAYSESSION_API, loads: 20, iterations: 300, cycles: 1000, loadSeconds: 5, connections: 8, build: true };
+  const o = { api: process.env.PAYSESSION_API, loads: 20, iterations: 300, cycles: 1000, loadSeconds: 5, connections: 8, build: true, engines: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === "--api") o.api = v();
@@ -33,6 +35,7 @@ export function parseArgs(argv) {
     else if (a === "--report") o.report = v();
     else if (a === "--json") o.json = v();
     else if (a === "--no-build") o.build = false;
+    else if (a === "--no-engines") o.engines = false;
     else if (a === "--render") o.render = v();
     else throw new Error(`unknown argument ${a}`);
   }
@@ -120,6 +123,14 @@ export async function runAll(o, log = console.log) {
   }
 
   await section("load", () => measureLoad(o.api, { seconds: o.loadSeconds, connections: o.connections, log }));
+  // PostgreSQL with 1, 2 and 3 instances of the same release server
+  // (scripts/with-server.sh names it in PAYSESSION_SERVER_BIN).
+  if (o.engines) {
+    await section("engines", () => {
+      if (!process.env.PAYSESSION_SERVER_BIN) throw new Error("PAYSESSION_SERVER_BIN is not set (run through scripts/with-server.sh)");
+      return measureEngines({ root: join(BENCH, ".."), bin: process.env.PAYSESSION_SERVER_BIN, seconds: o.loadSeconds, connections: o.connections, log });
+    });
+  }
 
   return { results, errors };
 }

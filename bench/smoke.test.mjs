@@ -12,7 +12,7 @@ let run;
 
 before(async () => {
   assert.ok(api, "PAYSESSION_API must name a running backend (scripts/with-server.sh)");
-  const opts = { api, loads: 1, iterations: 5, cycles: 5, loadSeconds: 1, connections: 2, build: true };
+  const opts = { api, loads: 1, iterations: 5, cycles: 5, loadSeconds: 1, connections: 3, build: true, engines: true };
   run = await runAll(opts, (line) => console.log(line));
 }, { timeout: 240000 });
 
@@ -58,6 +58,15 @@ test("backend under load: every route", () => {
   }
 });
 
+test("store engines: PostgreSQL with 1, 2 and 3 instances", () => {
+  noError("engines");
+  assert.equal(run.results.engines.postgres.length, 3);
+  for (const x of run.results.engines.postgres) {
+    isNum(x.createSource.rps, `postgres × ${x.instances} create-source req/s`);
+    isNum(x.createOrder.rps, `postgres × ${x.instances} create-order req/s`);
+  }
+});
+
 test("the report renders every figure", () => {
   const md = renderReport(run.results, run.errors);
   for (const t of targets(run.results)) {
@@ -65,4 +74,5 @@ test("the report renders every figure", () => {
     assert.notEqual(t.ok, null, `${t.name} not measured`);
   }
   assert.match(md, /## Side by side/);
+  assert.match(md, /\| PostgreSQL \| 3 \|/);
 });

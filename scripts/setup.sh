@@ -4,8 +4,9 @@
 #   start  what `npm start` needs: Rust's wasm target, the wasm-bindgen CLI and the
 #          npm packages of the build. No browser, no wrk, no benchmark peers, no root.
 #   test   all of that, plus what `npm test` and `npm run bench` need: Chromium (the
-#          browser tests), brotli (size figures), wrk (the backend load figures) and
-#          the benchmark-only npm packages under bench/.
+#          browser tests), brotli (size figures), wrk (the backend load figures),
+#          PostgreSQL's server (the second store engine; scripts/pg.sh runs a throwaway
+#          cluster of it) and the benchmark-only npm packages under bench/.
 # Used by `npm start` (start), `npm test` and `npm run bench` (test). Prints one line
 # per install it does.
 set -euo pipefail
@@ -36,8 +37,16 @@ if [ "$purpose" = test ]; then
   need chromium || apt_pkgs+=(chromium)
   need brotli || apt_pkgs+=(brotli)
   need wrk || apt_pkgs+=(wrk)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
   if [ ${#apt_pkgs[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && need apt-get; then
+      # The package would create and start a cluster of its own: the tests only
+      # ever run throwaway clusters (scripts/pg.sh), so none is created.
+      if [[ " ${apt_pkgs[*]} " == *" postgresql "* ]]; then
+        mkdir -p /etc/postgresql-common
+        grep -qs '^create_main_cluster *= *false' /etc/postgresql-common/createcluster.conf \
+          || echo 'create_main_cluster = false' >>/etc/postgresql-common/createcluster.conf
+      fi
       say "installing ${apt_pkgs[*]} with apt-get"
       apt-get update -qq >/dev/null
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_pkgs[@]}" >/dev/null

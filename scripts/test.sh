@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, then runs every test layer:
-#   1. native cargo tests (core, server, SDK logic)
+#   1. native cargo tests (core, server, SDK logic; the store conformance suite and the
+#      multi-instance tests on a throwaway PostgreSQL cluster, scripts/pg.sh)
+#   1b. the server's integration suite again, on PostgreSQL
 #   2. the SDK's build and its size budget (scripts/build-sdk.sh --strict: over budget fails)
 #   3. browser tests of the SDK (scripts/test-browser.sh) against a real backend
 #   4. end-to-end tests of the drop-in and demo (scripts/test-e2e.sh)
@@ -56,7 +58,18 @@ script_layer() {
   fi
 }
 
+# A throwaway PostgreSQL cluster for the second store engine, stopped at the end.
+pgdir=$TMPDIR/pg.$$
+trap 'bash scripts/pg.sh stop "$pgdir"' EXIT
+if pg_url=$(bash scripts/pg.sh start "$pgdir"); then
+  export PAYSESSION_TEST_DATABASE=$pg_url PAYSESSION_REQUIRE_PG=1
+else
+  echo "test: FAILED: no PostgreSQL cluster (scripts/pg.sh start)"
+  failures+=("PostgreSQL cluster"); total_fail=$((total_fail + 1))
+fi
+
 layer "native cargo tests" cargo test --workspace
+layer "server tests on PostgreSQL" env PAYSESSION_TEST_ENGINE=postgres cargo test -p paysession-server --test api
 script_layer "SDK size budget" scripts/build-sdk.sh bash scripts/build-sdk.sh --strict
 for l in browser e2e bench-smoke; do
   script_layer "$l tests" "scripts/test-$l.sh" bash scripts/with-server.sh bash "scripts/test-$l.sh"

@@ -37,7 +37,7 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$url" ] || { echo "with-server: the server did not start in 30 s" >&2; cat "$log" >&2; exit 1; }
-export PAYSESSION_API=$url PAYSESSION_FIELDS=$fields
+export PAYSESSION_API=$url PAYSESSION_FIELDS=$fields PAYSESSION_SERVER_BIN=$bin
 echo "with-server: backend at $url, fields at $fields"
 set +e
 "$@"

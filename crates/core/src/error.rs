@@ -165,7 +165,7 @@ codes! {
     RateLimitExceeded = "rate_limit_exceeded",
     /// The backend failed; nothing of the inside is said.
     InternalError = "internal_error",
-    /// The SDK could not reach the backend.
+    /// The SDK could not reach the backend; from the backend (503), it could not reach its database after retrying (retry with the same idempotency key).
     NetworkUnavailable = "network_unavailable",
     /// The SDK's request took longer than `timeoutMs`; from the backend (408), a request body that did not arrive within the body timeout.
     RequestTimeout = "request_timeout",

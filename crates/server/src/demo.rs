@@ -235,7 +235,8 @@ async fn checkout(
     let client = m.ratelimit.client(peer, &headers);
     if let Err(t) = m
         .ratelimit
-        .check(Scope::DemoCheckout, "", client, m.clock.now())
+        .allow(Scope::DemoCheckout, "", client, m.clock.now())
+        .await
     {
         return t.into_response();
     }

@@ -38,6 +38,17 @@ impl AppError {
             "Something went wrong.",
         ))
     }
+    /// Logs `detail` and answers `503 network_unavailable` (the database
+    /// could not be reached after retries): the client may retry.
+    pub fn unavailable(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(detail = %detail, "database unavailable");
+        AppError::api(ApiError::new(
+            ErrorType::NetworkError,
+            ErrorCode::NetworkUnavailable,
+            None,
+            "The service is briefly unavailable; retry with the same idempotency key.",
+        ))
+    }
     /// `404 resource_not_found`: unknown ids and other merchants' ids alike.
     pub fn not_found(what: &str) -> Self {
         AppError::api(ApiError::new(
@@ -74,6 +85,13 @@ impl From<ApiError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut r = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        r
     }
 }

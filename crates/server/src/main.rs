@@ -1,5 +1,6 @@
 //! `paysession-server [--listen ADDR] [--database URL] [--config FILE] [--demo DIR]
-//! [--fields-listen ADDR] [--fields-url URL]` (and the flags of docs/API.md §5.10, §5.12, §5.13).
+//! [--fields-listen ADDR] [--fields-url URL]` (and the flags of docs/API.md §5.10, §5.12, §5.13);
+//! `paysession-server migrate [--database URL]` brings the schema up to date and exits.
 
 use clap::Parser;
 use paysession_server::ratelimit::{self, LimitSpec, RateLimiter, RateLimits};
@@ -10,16 +11,26 @@ use std::{io::Write, net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
+    /// `migrate`: apply the schema migrations and exit (the server also
+    /// applies them at start).
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "PAYSESSION_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
-    /// Database URL: `sqlite://FILE` or `sqlite::memory:`.
+    /// Database URL: `sqlite://FILE`, `sqlite::memory:`, or
+    /// `postgres://USER@HOST:PORT/DB` (several instances may share one
+    /// PostgreSQL; they then need the same `PAYSESSION_VAULT_KEY`).
     #[arg(
         long,
+        global = true,
         env = "PAYSESSION_DATABASE",
         default_value = "sqlite://paysession.db"
     )]
     database: String,
+    /// Connections to PostgreSQL per instance.
+    #[arg(long, global = true, env = "PAYSESSION_DB_POOL", default_value_t = store::postgres::DEFAULT_POOL as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    db_pool: u64,
     /// TOML file of `[[merchant]]`; without it the test merchant of the contract exists.
     #[arg(long, env = "PAYSESSION_CONFIG")]
     config: Option<PathBuf>,
@@ -65,6 +76,12 @@ struct Args {
     fields_url: Option<String>,
 }
 
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Apply the schema migrations to `--database` and exit.
+    Migrate,
+}
+
 /// The time limits' defaults, from the library.
 const DEFAULTS: ServeOptions = ServeOptions::DEFAULT;
 
@@ -94,13 +111,30 @@ async fn main() {
             .unwrap_or_else(|e| fail(e)),
         None => Config::default(),
     };
-    let (db, file) = store::open_url(&args.database).unwrap_or_else(|e| fail(e));
+    // Off the async threads: an engine may wait on a runtime of its own.
+    let (url, pool) = (args.database.clone(), args.db_pool as usize);
+    let (db, file) = tokio::task::spawn_blocking(move || store::open_url(&url, pool))
+        .await
+        .unwrap_or_else(|e| fail(e))
+        .unwrap_or_else(|e| fail(e));
+    if let Some(Command::Migrate) = args.command {
+        let store = db.clone();
+        let h = tokio::task::spawn_blocking(move || store.health())
+            .await
+            .unwrap_or_else(|e| fail(e))
+            .unwrap_or_else(|e| fail(e));
+        println!("{} schema at version {}", h.engine, h.schema_version);
+        return;
+    }
     let key_file = file.as_ref().map(|f| {
         let mut k = f.clone().into_os_string();
         k.push(".key");
         PathBuf::from(k)
     });
     let env_key = std::env::var("PAYSESSION_VAULT_KEY").ok();
+    if db.shared() && env_key.is_none() {
+        fail("PAYSESSION_VAULT_KEY (64 hex digits) is required with PostgreSQL: every instance must seal and fingerprint card data with the same key");
+    }
     let vault = Vault::load(env_key.as_deref(), key_file.as_deref()).unwrap_or_else(|e| fail(e));
     let fields_config = std::sync::Arc::new(config.clone());
     let mut config = config;
@@ -134,12 +168,18 @@ async fn main() {
     let mut state = AppState::new(config, db, vault);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.demo_dir = args.demo;
-    state.ratelimit = Arc::new(RateLimiter::new(RateLimits {
+    let limiter = RateLimiter::new(RateLimits {
         public_key: args.rate_limit_public.0,
         demo_checkout: args.rate_limit_demo_checkout.0,
         trusted_proxies: args.trusted_proxy,
         ..RateLimits::default()
-    }));
+    });
+    // Instances that share a database share their rate-limit buckets too.
+    state.ratelimit = Arc::new(if state.store.shared() {
+        limiter.shared_in(state.store.clone())
+    } else {
+        limiter
+    });
 
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await

@@ -175,7 +175,7 @@ impl Op {
         op.b =
             op.b.response("500", Ref::from_response_name("InternalError"));
         if auth != Auth::None {
-            op = op.errors(&[401, 429]);
+            op = op.errors(&[401, 429, 503]);
         }
         if auth == Auth::Secret {
             op = op.errors(&[403]);
@@ -340,6 +340,7 @@ fn error_response(status: u16) -> (&'static str, &'static str) {
         413 => ("PayloadTooLarge", "The body is larger than 64 KiB (`payload_too_large`)."),
         415 => ("UnsupportedMediaType", "The body's content type is not the one the route reads (`unsupported_media_type`)."),
         429 => ("RateLimited", "Too many public-key requests from this client (`rate_limit_exceeded`); wait `Retry-After` seconds."),
+        503 => ("ServiceUnavailable", "The database could not be reached after retries (`network_unavailable`, `type` `network_error`); retry after `Retry-After` seconds with the same `Idempotency-Key`."),
         _ => ("InternalError", "The server failed (`internal_error`); nothing of the inside is said. Retrying with the same `Idempotency-Key` is safe."),
     }
 }
@@ -436,7 +437,7 @@ fn operations() -> Vec<Op> {
             .describe("Shown in an iframe of the shop's page (`nextAction.url`). Test password: `password`. Errors are JSON `ApiError`s.")
             .query("clientSecret", true, string().into(), "The source's client secret.")
             .query("origin", false, string().into(), "The embedding page's origin: the frame may be embedded there (one of the merchant's origins) and posts its result to it.")
-            .errors(&[400, 403, 404])
+            .errors(&[400, 403, 404, 503])
             .ok_as(200, "text/html", "The challenge form, or the result once answered."),
         Op::new(Post, "/hosted/challenge/{id}", "challengeSubmit", "hosted pages", "Answer a 3-D Secure challenge (HTML form)", Auth::None)
             .form(vec![
@@ -444,19 +445,19 @@ fn operations() -> Vec<Op> {
                 ("password", string().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Password))), false),
                 ("origin", string(), false),
             ])
-            .errors(&[403, 404])
+            .errors(&[403, 404, 503])
             .ok_as(200, "text/html", "The result page; it posts `{sourceId, state}` to the embedding page."),
         Op::new(Get, "/hosted/redirect/{id}", "redirectPage", "hosted pages", "Redirect approval page (HTML)", Auth::None)
             .describe("The test PayPal / Klarna / iDEAL page (`redirect.redirectUrl`): Approve or Cancel.")
             .query("clientSecret", true, string().into(), "The source's client secret.")
-            .errors(&[400, 403, 404])
+            .errors(&[400, 403, 404, 503])
             .ok_as(200, "text/html", "The approval page, or a note that the payment was handled."),
         Op::new(Post, "/hosted/redirect/{id}", "redirectSubmit", "hosted pages", "Approve or cancel a redirect payment (HTML form)", Auth::None)
             .form(vec![
                 ("clientSecret", string(), true),
                 ("action", string().enum_values(Some(["approve", "cancel"])), true),
             ])
-            .errors(&[403, 404])
+            .errors(&[403, 404, 503])
             .see_other(),
         Op::new(Get, "/hosted/assets/hosted.js", "hostedScript", "assets", "The hosted pages' script", Auth::None)
             .ok_as(200, "text/javascript", "The script."),
@@ -469,7 +470,12 @@ fn operations() -> Vec<Op> {
             .errors(&[404])
             .ok_as(200, "text/html", "The text."),
         Op::new(Get, "/healthz", "health", "assets", "Liveness", Auth::None)
+            .describe("The process answers (liveness).")
             .ok_as(200, "text/plain", "`ok`."),
+        Op::new(Get, "/readyz", "ready", "assets", "Readiness", Auth::None)
+            .describe("The store answers (readiness): a load balancer takes an instance that answers 503 out.")
+            .errors(&[503])
+            .ok(200, "StoreHealth", "The store's engine and counters."),
     ]
 }
 
@@ -512,6 +518,7 @@ fn build() -> Value {
     add::<SessionState>(&mut schemas);
     add::<SourceState>(&mut schemas);
     add::<Flow>(&mut schemas);
+    add::<crate::store::StoreHealth>(&mut schemas);
     schemas.push((
         "Catalog".into(),
         ObjectBuilder::new()
@@ -541,12 +548,12 @@ fn build() -> Value {
                 "The public key as `?key=pk_…`, on a GET only (no preflight); a secret key in a URL is `401`.",
             ))),
         );
-    for s in [400, 401, 403, 404, 408, 409, 413, 415, 429, 500] {
+    for s in [400, 401, 403, 404, 408, 409, 413, 415, 429, 500, 503] {
         let (name, d) = error_response(s);
         let mut r = ResponseBuilder::new()
             .description(d)
             .content("application/json", json(schema_ref("ApiError")));
-        if s == 429 {
+        if s == 429 || s == 503 {
             r = r.header(
                 "Retry-After",
                 HeaderBuilder::new()
@@ -555,7 +562,7 @@ fn build() -> Value {
                             .schema_type(SchemaType::Type(Type::Integer))
                             .minimum(Some(1)),
                     )
-                    .description(Some("Seconds until one request would pass."))
+                    .description(Some("Seconds until a retry may pass."))
                     .build(),
             );
         }

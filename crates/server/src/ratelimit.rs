@@ -185,9 +185,13 @@ impl IntoResponse for Throttled {
     }
 }
 
-/// The buckets of one server.
+/// The buckets: in this process's memory, or (several instances on one
+/// PostgreSQL) in the shared store, so that a client's budget is the same
+/// whichever instance it reaches.
 pub struct RateLimiter {
     limits: RateLimits,
+    /// Where the buckets live when instances share them.
+    shared: Option<std::sync::Arc<dyn crate::store::Store>>,
     /// Theoretical arrival time (unix ns) per bucket: a bucket is full when it
     /// is in the past and refuses while it is more than the burst ahead of now.
     buckets: Mutex<HashMap<BucketKey, i128>>,
@@ -204,7 +208,65 @@ impl RateLimiter {
     pub fn new(limits: RateLimits) -> Self {
         RateLimiter {
             limits,
+            shared: None,
             buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Keeps the buckets in `store` (which every instance shares) instead of
+    /// this process's memory.
+    pub fn shared_in(mut self, store: std::sync::Arc<dyn crate::store::Store>) -> Self {
+        self.shared = Some(store);
+        self
+    }
+
+    fn limit(&self, scope: Scope) -> Option<Limit> {
+        match scope {
+            Scope::PublicKey => self.limits.public_key,
+            Scope::DemoCheckout => self.limits.demo_checkout,
+        }
+    }
+
+    /// [`RateLimiter::check`], against the shared buckets when there are
+    /// some. If the shared store cannot answer, the request passes (and is
+    /// logged): the limiter never turns a database hiccup into refusals.
+    pub async fn allow(
+        &self,
+        scope: Scope,
+        who: &str,
+        client: IpAddr,
+        now: OffsetDateTime,
+    ) -> Result<(), Throttled> {
+        let Some(store) = self.shared.clone() else {
+            return self.check(scope, who, client, now);
+        };
+        let Some(limit) = self.limit(scope) else {
+            return Ok(());
+        };
+        let interval = limit.interval_ns();
+        let tolerance = interval * (i128::from(limit.requests) - 1);
+        let (interval, tolerance) = (
+            i64::try_from(interval).unwrap_or(i64::MAX / 4),
+            i64::try_from(tolerance).unwrap_or(i64::MAX / 4),
+        );
+        let now = i64::try_from(now.unix_timestamp_nanos()).unwrap_or(i64::MAX / 2);
+        let bucket = format!("{scope:?}|{who}|{}", bucket_address(client));
+        let taken =
+            tokio::task::spawn_blocking(move || store.rate_take(&bucket, now, interval, tolerance))
+                .await;
+        match taken {
+            Ok(Ok(None)) => Ok(()),
+            Ok(Ok(Some(wait))) => Err(Throttled {
+                retry_after: (wait.max(0) as u64).div_ceil(1_000_000_000).max(1),
+            }),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "shared rate limit unavailable; request let through");
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "shared rate limit failed; request let through");
+                Ok(())
+            }
         }
     }
 
@@ -236,11 +298,7 @@ impl RateLimiter {
         client: IpAddr,
         now: OffsetDateTime,
     ) -> Result<(), Throttled> {
-        let limit = match scope {
-            Scope::PublicKey => self.limits.public_key,
-            Scope::DemoCheckout => self.limits.demo_checkout,
-        };
-        let Some(limit) = limit else {
+        let Some(limit) = self.limit(scope) else {
             return Ok(());
         };
         let now = now.unix_timestamp_nanos();
@@ -351,7 +409,8 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
         let client = s.ratelimit.client(peer, &parts.headers);
         if let Err(t) = s
             .ratelimit
-            .check(Scope::PublicKey, &merchant.id, client, s.clock.now())
+            .allow(Scope::PublicKey, &merchant.id, client, s.clock.now())
+            .await
         {
             return t.into_response();
         }

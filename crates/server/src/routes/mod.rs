@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/locales/{locale}", get(crate::locales::catalog))
         .route(crate::openapi::PATH, get(crate::openapi::serve))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .method_not_allowed_fallback(method_not_allowed);
     let r = match state.demo_dir.clone() {
         Some(dir) => r.fallback_service(
@@ -114,4 +115,13 @@ pub fn expected_version(body: Option<u64>, h: &HeaderMap) -> Result<Option<u64>,
 /// the listen address): never from the request's `Host`.
 pub fn base_url(s: &AppState) -> String {
     s.public_url.clone()
+}
+
+/// `GET /readyz`: 200 with the store's counters when the database answers,
+/// else `503 network_unavailable` (a load balancer takes the instance out).
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<axum::Json<crate::store::StoreHealth>, crate::AppError> {
+    let h = state.db(|s| Ok(s.store.health()?)).await?;
+    Ok(axum::Json(h))
 }

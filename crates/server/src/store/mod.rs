@@ -31,26 +31,65 @@
 //!    cannot leave one without the other.
 //! 6. Nothing is acknowledged before the transaction that holds it is durable.
 
+#[cfg(test)]
+pub mod conformance;
+pub mod postgres;
 pub mod sqlite;
 mod writer;
 
 use crate::model::{OrderRec, SessionRec, SourceRec};
 use paysession_core::{state::SourceState, Currency};
 
-/// A storage failure (logged, answered as a generic 500).
+/// A storage failure. Not found is `Ok(None)` and a refused condition is
+/// [`Commit::Conflict`]; what remains is one of these (logged, never shown).
 #[derive(Debug)]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The database could not be reached or kept failing transiently after
+    /// the engine's own retries: answered `503 network_unavailable`, which the
+    /// client retries (with its idempotency key).
+    Unavailable(String),
+    /// Anything else (a bug, corrupt data): answered as the generic 500.
+    Failed(String),
+}
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Unavailable(e) => write!(f, "database unavailable: {e}"),
+            StoreError::Failed(e) => f.write_str(e),
+        }
     }
 }
 
 impl From<StoreError> for crate::AppError {
     fn from(e: StoreError) -> Self {
-        crate::AppError::internal(e)
+        match e {
+            StoreError::Unavailable(_) => crate::AppError::unavailable(e),
+            StoreError::Failed(_) => crate::AppError::internal(e),
+        }
     }
+}
+
+/// What an engine reports of itself (`GET /readyz`).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct StoreHealth {
+    /// `sqlite` or `postgres`.
+    pub engine: &'static str,
+    /// The schema version the database is at.
+    pub schema_version: usize,
+    /// Connections the pool may open (SQLite: read connections).
+    pub pool_size: u64,
+    /// Connections in use now.
+    pub pool_in_use: u64,
+    /// Checkouts that found no idle connection and waited (a pool too small
+    /// for the load shows here).
+    pub pool_waits: u64,
+    /// Operations retried after a transient failure.
+    pub retries: u64,
+    /// Writes answered (SQLite's group commit).
+    pub writes: u64,
+    /// Transactions committed for them (SQLite's group commit).
+    pub commits: u64,
 }
 
 /// A source to create, or to move out of the state it was read in.
@@ -216,17 +255,51 @@ pub trait Store: Send + Sync + 'static {
         kind: &str,
         key: &str,
     ) -> Result<Option<Idempotent>, StoreError>;
+    /// Checks the database answers, and reports the engine's counters.
+    fn health(&self) -> Result<StoreHealth, StoreError>;
+    /// Whether several server processes may share this store (then whatever
+    /// they must agree on lives in it: rate-limit buckets, and the vault key
+    /// comes from configuration).
+    fn shared(&self) -> bool {
+        false
+    }
+    /// Counts one request against the shared rate-limit `bucket` (GCRA, unix
+    /// nanoseconds): allowed when the bucket's theoretical arrival time is at
+    /// most `tolerance` ahead of `now`, which then moves it `interval` on.
+    /// `Ok(None)`: allowed; `Ok(Some(ns))`: refused, retry in `ns`. Only
+    /// engines that are [`Store::shared`] keep buckets.
+    fn rate_take(
+        &self,
+        _bucket: &str,
+        _now: i64,
+        _interval: i64,
+        _tolerance: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Err(StoreError::Failed(
+            "this engine keeps no shared rate-limit buckets".into(),
+        ))
+    }
 }
 
-/// Opens a database URL: `sqlite://FILE`, `sqlite:FILE`, or `sqlite::memory:`.
-/// Returns the store and its file (for the vault key file beside it).
+/// Opens a database URL: `sqlite://FILE`, `sqlite:FILE`, `sqlite::memory:`,
+/// or `postgres://USER@HOST:PORT/DB` (also `postgresql://`) with a pool of
+/// `pool` connections. Returns the store and, for SQLite, its file (for the
+/// vault key file beside it).
 pub fn open_url(
     url: &str,
+    pool: usize,
 ) -> Result<(std::sync::Arc<dyn Store>, Option<std::path::PathBuf>), String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let s = postgres::PgStore::open(url, pool).map_err(|e| e.to_string())?;
+        return Ok((std::sync::Arc::new(s), None));
+    }
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
-        .ok_or_else(|| format!("unsupported database URL {url:?} (use sqlite://FILE)"))?;
+        .ok_or_else(|| {
+            "unsupported database URL (use sqlite://FILE or postgres://USER@HOST:PORT/DB)"
+                .to_owned()
+        })?;
     if rest == ":memory:" || rest.is_empty() {
         let s = sqlite::SqliteStore::memory().map_err(|e| e.to_string())?;
         return Ok((std::sync::Arc::new(s), None));

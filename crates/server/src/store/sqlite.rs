@@ -26,7 +26,7 @@ pub struct SqliteStore {
 }
 
 fn err(e: impl std::fmt::Display) -> StoreError {
-    StoreError(e.to_string())
+    StoreError::Failed(e.to_string())
 }
 
 /// Schema migrations, in order; `PRAGMA user_version` is how many were
@@ -95,7 +95,7 @@ pub fn migrate(c: &mut Connection) -> Result<usize, StoreError> {
         }
     }
     if v > SCHEMA_VERSION {
-        return Err(StoreError(format!(
+        return Err(StoreError::Failed(format!(
             "the database is at schema version {v}; this build knows up to {SCHEMA_VERSION}"
         )));
     }
@@ -206,6 +206,28 @@ impl Drop for SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn health(&self) -> Result<super::StoreHealth, StoreError> {
+        let c = self.reader();
+        c.query_row("SELECT 1", [], |_| Ok(())).map_err(err)?;
+        let (writes, commits) = self.write_stats();
+        let in_use = self
+            .readers
+            .iter()
+            .filter(|r| r.try_lock().is_err())
+            .count();
+        Ok(super::StoreHealth {
+            engine: "sqlite",
+            schema_version: SCHEMA_VERSION,
+            pool_size: READERS as u64,
+            // Counting this call's own connection.
+            pool_in_use: in_use as u64,
+            pool_waits: 0,
+            retries: 0,
+            writes,
+            commits,
+        })
+    }
+
     fn session(&self, id: &str) -> Result<Option<SessionRec>, StoreError> {
         self.get("sessions", id)
     }
@@ -237,8 +259,9 @@ impl Store for SqliteStore {
         };
         let (_, available) = super::writer::available(&c, &card.merchant, &card.card, now)?;
         Ok(Some(GiftBalance {
-            currency: Currency::parse(&currency)
-                .ok_or_else(|| StoreError(format!("gift card with currency {currency:?}")))?,
+            currency: Currency::parse(&currency).ok_or_else(|| {
+                StoreError::Failed(format!("gift card with currency {currency:?}"))
+            })?,
             balance: balance.max(0) as u64,
             available: available.max(0) as u64,
         }))
@@ -277,6 +300,12 @@ mod tests {
     use crate::model::SessionRec;
     use paysession_core::{country::Country, Amount, Currency};
     use std::sync::Arc;
+
+    fn open() -> Option<SqliteStore> {
+        Some(SqliteStore::memory().unwrap())
+    }
+
+    crate::store::conformance::suite!(open);
 
     fn session(id: &str) -> SessionRec {
         SessionRec {
@@ -412,147 +441,6 @@ mod tests {
         c.pragma_update(None, "user_version", 99).unwrap();
         drop(c);
         assert!(SqliteStore::open(&path).is_err());
-    }
-
-    #[test]
-    fn racing_holds_on_one_gift_card_never_exceed_its_balance() {
-        use crate::store::{Conflict, GiftCardKey, GiftOp};
-        let store = Arc::new(SqliteStore::memory().unwrap());
-        let key = GiftCardKey {
-            merchant: "m".into(),
-            card: "fp".into(),
-        };
-        let eur = Currency::parse("EUR").unwrap();
-        let threads: Vec<_> = (0..32)
-            .map(|i| {
-                let (store, key) = (store.clone(), key.clone());
-                std::thread::spawn(move || {
-                    store
-                        .commit(Write {
-                            gift: vec![GiftOp::Hold {
-                                card: key,
-                                currency: eur,
-                                initial: 500,
-                                source_id: format!("src_{i}"),
-                                session_id: format!("ses_{i}"),
-                                amount: 70,
-                                expires: 100,
-                            }],
-                            now: 10,
-                            ..Default::default()
-                        })
-                        .unwrap()
-                })
-            })
-            .collect();
-        let results: Vec<Commit> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-        let won = results.iter().filter(|r| **r == Commit::Done).count();
-        assert_eq!(won, 7, "500 / 70 = 7 holds: {results:?}");
-        assert!(results
-            .iter()
-            .all(|r| *r == Commit::Done || matches!(r, Commit::Conflict(Conflict::Balance(_)))));
-        let b = store.gift_balance(&key, 10).unwrap().unwrap();
-        assert_eq!((b.balance, b.available), (500, 10));
-        // Holds end with their expiry; a capture needs a live hold.
-        assert_eq!(
-            store.gift_balance(&key, 100).unwrap().unwrap().available,
-            500
-        );
-        let winner = (0..32).find(|i| results[*i] == Commit::Done).unwrap();
-        let capture = |now| {
-            store
-                .commit(Write {
-                    gift: vec![GiftOp::Capture {
-                        source_id: format!("src_{winner}"),
-                        amount: 70,
-                        order_id: "ord_1".into(),
-                    }],
-                    now,
-                    ..Default::default()
-                })
-                .unwrap()
-        };
-        assert!(matches!(
-            capture(100),
-            Commit::Conflict(Conflict::Balance(_))
-        ));
-        assert_eq!(capture(10), Commit::Done);
-        assert_eq!(
-            store.gift_balance(&key, 100).unwrap().unwrap().available,
-            430
-        );
-        // A card keeps its currency.
-        let usd = store
-            .commit(Write {
-                gift: vec![GiftOp::Hold {
-                    card: key.clone(),
-                    currency: Currency::parse("USD").unwrap(),
-                    initial: 500,
-                    source_id: "src_usd".into(),
-                    session_id: "ses_usd".into(),
-                    amount: 1,
-                    expires: 100,
-                }],
-                now: 10,
-                ..Default::default()
-            })
-            .unwrap();
-        assert!(matches!(usd, Commit::Conflict(Conflict::Balance(_))));
-    }
-
-    #[test]
-    fn a_refused_condition_rolls_back_the_whole_write() {
-        use crate::store::{Conflict, IdemRecord, Idempotent};
-        let store = SqliteStore::memory().unwrap();
-        store
-            .commit(Write {
-                insert_session: Some(session("s0")),
-                ..Default::default()
-            })
-            .unwrap();
-        let idem = |k: &str| IdemRecord {
-            merchant: "m".into(),
-            kind: "sk",
-            key: k.into(),
-            response: Idempotent {
-                request_hash: "h".into(),
-                status: 200,
-                body: vec![],
-            },
-        };
-        // The session's version moved: neither the new session nor the record is written.
-        let mut s = session("s0");
-        s.version = 2;
-        let r = store
-            .commit(Write {
-                insert_session: Some(session("s1")),
-                update_session: Some((s, 7)),
-                idempotency: Some(idem("k")),
-                ..Default::default()
-            })
-            .unwrap();
-        assert_eq!(r, Commit::Conflict(Conflict::Session));
-        assert!(store.session("s1").unwrap().is_none());
-        assert!(store.idempotent("m", "sk", "k").unwrap().is_none());
-        // A key with a record refuses the write that would record it again.
-        assert_eq!(
-            store
-                .commit(Write {
-                    idempotency: Some(idem("k")),
-                    ..Default::default()
-                })
-                .unwrap(),
-            Commit::Done
-        );
-        let r = store
-            .commit(Write {
-                insert_session: Some(session("s2")),
-                idempotency: Some(idem("k")),
-                ..Default::default()
-            })
-            .unwrap();
-        assert_eq!(r, Commit::Conflict(Conflict::Idempotency));
-        assert!(store.session("s2").unwrap().is_none());
     }
 
     #[test]

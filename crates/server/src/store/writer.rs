@@ -37,7 +37,7 @@ pub struct Stats {
 }
 
 fn err(e: impl std::fmt::Display) -> StoreError {
-    StoreError(e.to_string())
+    StoreError::Failed(e.to_string())
 }
 
 impl Writer {
@@ -66,10 +66,10 @@ impl Writer {
         let (reply, answer) = sync_channel(1);
         self.queue
             .send((job, reply))
-            .map_err(|_| StoreError("the database writer has stopped".into()))?;
+            .map_err(|_| StoreError::Failed("the database writer has stopped".into()))?;
         answer
             .recv()
-            .map_err(|_| StoreError("the database writer has stopped".into()))?
+            .map_err(|_| StoreError::Failed("the database writer has stopped".into()))?
     }
 }
 
@@ -95,7 +95,12 @@ fn run(mut conn: Connection, rx: Receiver<(Job, Reply)>, stats: &Stats) {
 }
 
 fn commit_batch(conn: &mut Connection, batch: &[(Job, Reply)]) -> Vec<Result<Commit, StoreError>> {
-    let all_fail = |e: StoreError| batch.iter().map(|_| Err(StoreError(e.0.clone()))).collect();
+    let all_fail = |e: StoreError| {
+        batch
+            .iter()
+            .map(|_| Err(StoreError::Failed(e.to_string())))
+            .collect()
+    };
     let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => return all_fail(err(e)),

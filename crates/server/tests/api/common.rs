@@ -1,8 +1,12 @@
-//! Test harness: the real app on 127.0.0.1:0 over a real SQLite file.
+//! Test harness: the real app on 127.0.0.1:0 over a real SQLite file, or,
+//! with `PAYSESSION_TEST_ENGINE=postgres`, over a fresh schema of the
+//! PostgreSQL database `PAYSESSION_TEST_DATABASE` names: the whole suite runs
+//! on either engine (`npm test` runs it on both).
 
 #![allow(dead_code)]
 
-use paysession_server::{config::Config, AppState, ManualClock, SqliteStore, Vault};
+use paysession_server::store::postgres::{scratch_schema, PgStore};
+use paysession_server::{config::Config, AppState, ManualClock, SqliteStore, Store, Vault};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::{path::PathBuf, sync::Arc, time::Duration};
@@ -15,6 +19,8 @@ pub struct Server {
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub db: PathBuf,
+    /// The PostgreSQL URL (with its own schema) when the suite runs on PostgreSQL.
+    pub pg: Option<String>,
     pub dir: Arc<tempfile::TempDir>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -74,9 +80,9 @@ pub async fn start_tuned(
     tune: impl FnOnce(&mut AppState),
 ) -> Server {
     let db = dir.path().join("test.db");
-    let store = SqliteStore::open(&db).unwrap();
+    let (store, pg) = open_store(&db).await;
     let vault = Vault::load(None, Some(&dir.path().join("test.db.key"))).unwrap();
-    let mut state = AppState::new(config, Arc::new(store), vault);
+    let mut state = AppState::new(config, store, vault);
     state.demo_dir = demo;
     let clock = Arc::new(ManualClock::default());
     state.clock = clock.clone();
@@ -105,10 +111,55 @@ pub async fn start_tuned(
         http,
         clock,
         db,
+        pg,
         dir,
         stop: Some(tx),
         task: Some(task),
     }
+}
+
+/// The engine under test: SQLite at `db`, or (`PAYSESSION_TEST_ENGINE=postgres`)
+/// a schema of `PAYSESSION_TEST_DATABASE`, then also its URL: a fresh one, or
+/// for a restart in the same directory the one the first start made.
+pub async fn open_store(db: &std::path::Path) -> (Arc<dyn Store>, Option<String>) {
+    let remembered = db.with_extension("pg-url");
+    match std::env::var("PAYSESSION_TEST_ENGINE").as_deref() {
+        Ok("postgres") => tokio::task::spawn_blocking(move || {
+            let admin = std::env::var("PAYSESSION_TEST_DATABASE")
+                .expect("PAYSESSION_TEST_ENGINE=postgres needs PAYSESSION_TEST_DATABASE");
+            let url = match std::fs::read_to_string(&remembered) {
+                Ok(url) => url,
+                Err(_) => {
+                    let url = scratch_schema(&admin, "t").unwrap();
+                    std::fs::write(&remembered, &url).unwrap();
+                    url
+                }
+            };
+            let store = PgStore::open(&url, 8).unwrap();
+            (Arc::new(store) as Arc<dyn Store>, Some(url))
+        })
+        .await
+        .unwrap(),
+        Ok("sqlite") | Err(_) => (Arc::new(SqliteStore::open(db).unwrap()), None),
+        Ok(other) => panic!("PAYSESSION_TEST_ENGINE={other:?}: use sqlite or postgres"),
+    }
+}
+
+/// Runs `sql` on the test's PostgreSQL schema; every row's columns as text.
+pub async fn pg_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
+    let (c, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let driver = tokio::spawn(conn);
+    let mut out = vec![];
+    for m in c.simple_query(sql).await.unwrap() {
+        if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+            out.push((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect());
+        }
+    }
+    drop(c);
+    let _ = driver.await;
+    out
 }
 
 pub struct Resp {
@@ -167,6 +218,58 @@ impl Resp {
 }
 
 impl Server {
+    /// The stored JSON of a session, read from the database itself.
+    pub async fn stored_session(&self, id: &str) -> String {
+        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        match &self.pg {
+            Some(url) => pg_rows(url, &format!("SELECT data FROM sessions WHERE id = '{id}'"))
+                .await
+                .remove(0)
+                .remove(0)
+                .unwrap(),
+            None => rusqlite::Connection::open(&self.db)
+                .unwrap()
+                .query_row("SELECT data FROM sessions WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap(),
+        }
+    }
+
+    /// Everything at rest: the SQLite file and its WAL, or every row of every
+    /// table of the PostgreSQL schema as text.
+    pub async fn at_rest(&self) -> Vec<Vec<u8>> {
+        match &self.pg {
+            Some(url) => {
+                let tables = pg_rows(
+                    url,
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+                )
+                .await;
+                assert!(tables.len() >= 7, "{tables:?}");
+                let mut out = vec![];
+                for t in tables {
+                    let t = t[0].clone().unwrap();
+                    for row in pg_rows(url, &format!("SELECT t::text FROM {t} t")).await {
+                        out.push(row[0].clone().unwrap_or_default().into_bytes());
+                    }
+                }
+                // Stored answers are bytes (shown as hex above): as text too.
+                for row in pg_rows(url, "SELECT convert_from(body, 'UTF8') FROM idempotency").await
+                {
+                    out.push(row[0].clone().unwrap_or_default().into_bytes());
+                }
+                out
+            }
+            None => {
+                let mut files = vec![std::fs::read(&self.db).unwrap()];
+                let wal = self.db.with_extension("db-wal");
+                files.push(std::fs::read(&wal).expect("the database runs in WAL mode"));
+                files
+            }
+        }
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());

@@ -1,4 +1,5 @@
-//! Integration tests of paysession-server over real HTTP and a real SQLite file.
+//! Integration tests of paysession-server over real HTTP and a real SQLite
+//! file, or PostgreSQL when `PAYSESSION_TEST_DATABASE` is set (common.rs).
 
 mod common;
 
@@ -9,6 +10,7 @@ mod demo;
 mod funding;
 mod hosted;
 mod idempotency;
+mod multi;
 mod openapi;
 mod openapi_check;
 mod races;

@@ -551,12 +551,7 @@ async fn after_the_order_the_session_keeps_no_sealed_card_number() {
         .ok(201);
     let v = s.retrieve(&sid).await;
     assert_eq!(v["card"]["number"], "424242xxxxxx4242");
-    let db = rusqlite::Connection::open(&s.db).unwrap();
-    let data: String = db
-        .query_row("SELECT data FROM sessions WHERE id = ?1", [&sid], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let data = s.stored_session(&sid).await;
     let rec: Value = serde_json::from_str(&data).unwrap();
     assert!(rec["card"]["number_sealed"].is_null(), "{data}");
     assert!(rec["card"]["cvv_sealed"].is_null(), "{data}");
