@@ -154,3 +154,43 @@ fn collect_schemas<'a>(
         collect_schemas(x, &here, out);
     }
 }
+
+/// Every route of the router (crates/server/src/routes/mod.rs) is in the
+/// document, and the document has no route the router lacks.
+#[test]
+fn openapi_documents_every_route() {
+    let src = std::fs::read_to_string(root().join("crates/server/src/routes/mod.rs")).unwrap();
+    let shape = |p: &str| -> String {
+        p.split('/')
+            .map(|s| if s.starts_with('{') { "{}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut routed: Vec<String> = src
+        .split(".route(")
+        .skip(1)
+        .map(|r| {
+            let r = r.trim_start();
+            match r.strip_prefix('"') {
+                Some(rest) => shape(rest.split('"').next().unwrap()),
+                None if r.starts_with("crate::openapi::PATH") => openapi::PATH.to_owned(),
+                None => panic!(
+                    "a route whose path is not a literal: {}",
+                    &r[..40.min(r.len())]
+                ),
+            }
+        })
+        .collect();
+    routed.sort();
+    let mut documented: Vec<String> = openapi::document()["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|p| shape(p))
+        .collect();
+    documented.sort();
+    assert_eq!(
+        routed, documented,
+        "routes (left) and documented paths (right) differ"
+    );
+}
