@@ -66,7 +66,11 @@ version sends it as `version` in the body or as `If-Match` (`3`, `\"3\"` or `W/\
 that changed since is `409 session_version_mismatch`.
 
 **Rate limits.** Public-key requests are limited per key and client address: `429 \
-rate_limit_exceeded` with `Retry-After` in seconds.";
+rate_limit_exceeded` with `Retry-After` in seconds.
+
+**Availability.** A route that reads the database answers `503 network_unavailable` (with \
+`Retry-After`) when the database cannot be reached after retries: retry with the same \
+`Idempotency-Key`. `GET /healthz` is liveness, `GET /readyz` readiness.";
 
 /// The document as JSON (built on first use).
 pub fn document() -> &'static Value {
