@@ -85,3 +85,24 @@ mod tests {
         assert_eq!(ALL.len() / 2, 249);
     }
 }
+
+#[cfg(feature = "openapi")]
+mod openapi {
+    use super::{Country, ALL};
+    use utoipa::openapi::{schema::SchemaType, ObjectBuilder, RefOr, Schema, Type};
+
+    impl utoipa::PartialSchema for Country {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .enum_values(Some(
+                    ALL.as_bytes()
+                        .chunks(2)
+                        .map(|c| core::str::from_utf8(c).unwrap_or("ZZ")),
+                ))
+                .description(Some("An upper-case ISO 3166-1 alpha-2 country code."))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Country {}
+}

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The error's class: the top-level `type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorType {
     /// The request is malformed or breaks a rule (HTTP 400).
@@ -63,6 +64,7 @@ macro_rules! codes {
     ($( $(#[$m:meta])* $v:ident = $s:literal ),* $(,)?) => {
         /// The closed list of error codes (documented in docs/API.md).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum ErrorCode { $( $(#[$m])* $v, )* }
         impl ErrorCode {
@@ -175,6 +177,7 @@ codes! {
 
 /// One entry of `errors`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Machine-readable code from the closed list.
     pub code: ErrorCode,
@@ -187,11 +190,13 @@ pub struct ErrorDetail {
 
 /// The contract's error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// Error class.
     #[serde(rename = "type")]
     pub kind: ErrorType,
     /// One or more details.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub errors: Vec<ErrorDetail>,
 }
 

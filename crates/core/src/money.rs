@@ -230,3 +230,35 @@ mod tests {
         );
     }
 }
+
+#[cfg(feature = "openapi")]
+mod openapi {
+    use super::{Amount, Currency, MAX_AMOUNT};
+    use utoipa::openapi::{
+        schema::SchemaType, KnownFormat, ObjectBuilder, RefOr, Schema, SchemaFormat, Type,
+    };
+
+    impl utoipa::PartialSchema for Amount {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::Integer))
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(0))
+                .maximum(Some(MAX_AMOUNT as f64))
+                .description(Some("An amount in the currency's minor unit (`1000` EUR is €10.00, JPY has no decimals)."))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Amount {}
+
+    impl utoipa::PartialSchema for Currency {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .enum_values(Some(Currency::all()))
+                .description(Some("An upper-case ISO 4217 code this service supports."))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Currency {}
+}

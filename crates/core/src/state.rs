@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A payment session's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionState {
     /// Amount remaining > 0.
@@ -41,6 +42,7 @@ impl SessionState {
 
 /// A source's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceState {
     /// Ready to be attached and charged.
@@ -97,6 +99,7 @@ impl SourceState {
 
 /// How a source is completed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Flow {
     /// Immediate (cards, gift cards, SEPA).
@@ -109,6 +112,7 @@ pub enum Flow {
 
 /// The payment types of the contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum PaymentType {
     /// Credit or debit card.

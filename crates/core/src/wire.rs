@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// A postal address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Address {
     /// Street and number.
@@ -36,6 +37,7 @@ pub struct Address {
 
 /// The customer (and billing address); the same shape for session and source.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Owner {
     /// Given name.
@@ -61,10 +63,12 @@ pub struct Owner {
 /// Card details as typed by the shopper (browser only). Validated with
 /// [`crate::card`]; never serialized back (see [`MaskedCard`]).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CardInput {
     /// Card number; spaces and dashes allowed.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Password))]
     pub number: Option<crate::Secret<String>>,
     /// 1-12.
     #[serde(default)]
@@ -74,6 +78,7 @@ pub struct CardInput {
     pub expiration_year: Option<i64>,
     /// Security code.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Password))]
     pub cvv: Option<crate::Secret<String>>,
     /// Name on the card.
     #[serde(default)]
@@ -82,6 +87,7 @@ pub struct CardInput {
 
 /// A session's card as read back: never the full number, never the code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MaskedCard {
     /// `424242xxxxxx4242`.
@@ -101,6 +107,7 @@ pub struct MaskedCard {
 
 /// `POST /v1/sessions`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateSession {
     /// Minor units, > 0.
@@ -128,6 +135,7 @@ pub struct CreateSession {
 
 /// `PATCH /v1/sessions/{id}` and `/fields`: add or overwrite, never remove.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateSession {
     /// Customer and billing address (merged field by field).
@@ -152,6 +160,7 @@ pub struct UpdateSession {
 
 /// Return and cancel URLs of a redirect method.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RedirectInput {
     /// Where the shopper lands after approving.
@@ -164,6 +173,7 @@ pub struct RedirectInput {
 
 /// `sepaDebit` input.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SepaInput {
     /// The account's IBAN.
@@ -173,23 +183,28 @@ pub struct SepaInput {
 
 /// `giftCard` input.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GiftCardInput {
     /// Gift card number.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Password))]
     pub number: Option<crate::Secret<String>>,
     /// PIN.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Password))]
     pub pin: Option<crate::Secret<String>>,
 }
 
 /// `wireTransfer` input (nothing is needed).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WireTransferInput {}
 
 /// What a 3-D Secure server needs of the browser (PSD2/SCA).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BrowserInfo {
     /// `screen.width`.
@@ -217,6 +232,7 @@ pub struct BrowserInfo {
 
 /// `POST /v1/sources`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateSource {
     /// The payment type.
@@ -258,6 +274,7 @@ pub struct CreateSource {
 
 /// A card source's details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreditCardView {
     /// Brand.
@@ -274,6 +291,7 @@ pub struct CreditCardView {
 
 /// Redirect details of a `pending_redirect` source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RedirectView {
     /// The hosted approval page.
@@ -286,6 +304,7 @@ pub struct RedirectView {
 
 /// Wire transfer instructions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WireTransferView {
     /// Beneficiary.
@@ -302,6 +321,7 @@ pub struct WireTransferView {
 
 /// Gift card details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCardView {
     /// Last four digits.
@@ -312,6 +332,7 @@ pub struct GiftCardView {
 
 /// SEPA Direct Debit details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SepaDebitView {
     /// Last four of the IBAN.
@@ -322,10 +343,12 @@ pub struct SepaDebitView {
 
 /// What the shopper must do next (3-D Secure or a redirect).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NextAction {
     /// `challenge` or `redirect`.
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = openapi::next_action_type))]
     pub kind: String,
     /// The hosted page to show (in an iframe for a challenge).
     pub url: String,
@@ -333,6 +356,7 @@ pub struct NextAction {
 
 /// A payment source.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     /// `src_…`.
@@ -386,6 +410,7 @@ pub struct Source {
 
 /// A source attached to a session, with what it contributes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AttachedSource {
     /// Source id.
@@ -401,6 +426,7 @@ pub struct AttachedSource {
 
 /// A payment session as the merchant (secret key) sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     /// `ses_…`: random, unguessable.
@@ -442,6 +468,7 @@ pub struct Session {
     pub metadata: Option<BTreeMap<String, String>>,
     /// Attached sources.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub sources: Vec<AttachedSource>,
     /// The order, once complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,6 +483,7 @@ pub struct Session {
 
 /// `sessionInformation` of the payment-methods answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInformation {
     /// Minor units (the amount remaining to be contributed).
@@ -468,6 +496,7 @@ pub struct SessionInformation {
 
 /// Images of a payment method.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Images {
     /// URL of an SVG icon.
@@ -476,6 +505,7 @@ pub struct Images {
 
 /// One offered payment method.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethod {
     /// Payment type.
@@ -496,6 +526,7 @@ pub struct PaymentMethod {
 
 /// A localized legal text with an optional link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LegalText {
     /// Text to show.
@@ -507,6 +538,7 @@ pub struct LegalText {
 
 /// The seller of record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BusinessEntity {
     /// Legal name.
@@ -517,6 +549,7 @@ pub struct BusinessEntity {
 
 /// Compliance data for the drop-in's compliance section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Compliance {
     /// Seller of record.
@@ -535,6 +568,7 @@ pub struct Compliance {
 
 /// Wallet configuration (Apple Pay / Google Pay).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WalletConfig {
     /// Merchant id at the wallet.
@@ -544,8 +578,10 @@ pub struct WalletConfig {
     /// Card networks accepted.
     pub supported_networks: Vec<String>,
     /// ISO 3166-1 alpha-2.
+    #[cfg_attr(feature = "openapi", schema(value_type = Country))]
     pub country_code: String,
     /// ISO 4217.
+    #[cfg_attr(feature = "openapi", schema(value_type = Currency))]
     pub currency_code: String,
     /// Total in minor units.
     pub total: Amount,
@@ -553,6 +589,7 @@ pub struct WalletConfig {
 
 /// `GET /v1/sessions/{id}/payment-methods`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethods {
     /// What the session is for.
@@ -571,6 +608,7 @@ pub struct PaymentMethods {
 
 /// `POST /v1/orders`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateOrder {
     /// The funded session.
@@ -582,6 +620,7 @@ pub struct CreateOrder {
 
 /// An order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
     /// `ord_…`.
@@ -589,6 +628,7 @@ pub struct Order {
     /// Session.
     pub session_id: String,
     /// `complete`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = openapi::order_state))]
     pub state: String,
     /// Total.
     pub amount: Amount,
@@ -602,6 +642,7 @@ pub struct Order {
 
 /// `POST /v1/sessions/{id}/sources`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AttachSource {
     /// Source to attach.
@@ -613,6 +654,7 @@ pub struct AttachSource {
 
 /// `POST /v1/sources/{id}/authenticate`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthenticateSource {
     /// The source's client secret.
@@ -622,15 +664,48 @@ pub struct AuthenticateSource {
     pub session_id: Option<String>,
     /// The challenge answer, for integrations without the hosted page.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Password))]
     pub challenge_response: Option<crate::Secret<String>>,
 }
 
 /// Answer of `authenticate`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthenticationResult {
     /// `complete`, `authentication_not_required`, `failed`, or `pending` while the challenge is open.
+    #[cfg_attr(feature = "openapi", schema(schema_with = openapi::authentication_status))]
     pub status: String,
     /// The source after authentication.
     pub source: Source,
+}
+
+/// Schemas of the string fields above whose values are a fixed set (for the
+/// server's OpenAPI document; feature `openapi`).
+#[cfg(feature = "openapi")]
+mod openapi {
+    use utoipa::openapi::{schema::SchemaType, ObjectBuilder, Type};
+
+    fn one_of(values: &[&str]) -> ObjectBuilder {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::String))
+            .enum_values(Some(values.iter().copied()))
+    }
+    /// [`super::NextAction::kind`].
+    pub fn next_action_type() -> ObjectBuilder {
+        one_of(&["challenge", "redirect"])
+    }
+    /// [`super::Order::state`].
+    pub fn order_state() -> ObjectBuilder {
+        one_of(&["complete"])
+    }
+    /// [`super::AuthenticationResult::status`].
+    pub fn authentication_status() -> ObjectBuilder {
+        one_of(&[
+            "complete",
+            "authentication_not_required",
+            "failed",
+            "pending",
+        ])
+    }
 }

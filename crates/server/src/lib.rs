@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod locales;
 pub mod model;
+pub mod openapi;
 pub mod processor;
 pub mod ratelimit;
 pub mod routes;

@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/hosted/assets/icons/{name}", get(hosted::icon))
         .route("/hosted/legal/{doc}", get(hosted::legal))
         .route("/v1/locales/{locale}", get(crate::locales::catalog))
+        .route(crate::openapi::PATH, get(crate::openapi::serve))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .method_not_allowed_fallback(method_not_allowed);

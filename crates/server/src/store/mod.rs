@@ -71,7 +71,7 @@ impl From<StoreError> for crate::AppError {
 }
 
 /// What an engine reports of itself (`GET /readyz`).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct StoreHealth {
     /// `sqlite` or `postgres`.
     pub engine: &'static str,

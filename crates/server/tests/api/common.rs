@@ -172,10 +172,18 @@ pub struct Resp {
 impl Resp {
     /// Status, headers, text and (when it is JSON) body of an answer.
     pub async fn read(resp: reqwest::Response) -> Resp {
+        Self::read_as(None, resp).await
+    }
+
+    /// [`Resp::read`] of the answer to a `method` request, checked against the
+    /// OpenAPI document ([`crate::openapi_check`]).
+    pub async fn read_as(method: Option<&Method>, resp: reqwest::Response) -> Resp {
+        let url = resp.url().clone();
         let status = resp.status();
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        crate::openapi_check::response(method, &url, status.as_u16(), &headers, &text);
         Resp {
             status,
             headers,
@@ -288,7 +296,7 @@ impl Server {
         } else {
             format!("{}{path}", self.url)
         };
-        let mut r = self.http.request(method, url);
+        let mut r = self.http.request(method.clone(), url);
         if let Some(k) = key {
             r = r.bearer_auth(k);
         }
@@ -298,7 +306,7 @@ impl Server {
         for (k, v) in headers {
             r = r.header(*k, *v);
         }
-        Resp::read(r.send().await.unwrap()).await
+        Resp::read_as(Some(&method), r.send().await.unwrap()).await
     }
 
     pub async fn raw(
@@ -311,14 +319,14 @@ impl Server {
     ) -> Resp {
         let resp = self
             .http
-            .request(method, format!("{}{path}", self.url))
+            .request(method.clone(), format!("{}{path}", self.url))
             .bearer_auth(key)
             .header("content-type", ct)
             .body(body)
             .send()
             .await
             .unwrap();
-        Resp::read(resp).await
+        Resp::read_as(Some(&method), resp).await
     }
 
     pub async fn post(&self, path: &str, key: &str, body: Value) -> Resp {

@@ -11,6 +11,8 @@ mod funding;
 mod hosted;
 mod idempotency;
 mod multi;
+mod openapi;
+mod openapi_check;
 mod races;
 mod ratelimit;
 mod redirects;

@@ -1,0 +1,660 @@
+//! The OpenAPI 3.1 document of the HTTP API, served at `GET /v1/openapi.json`
+//! and checked in as `docs/openapi.json` (a test fails when that copy is
+//! stale). Schemas come from core's wire types (`paysession-core`, feature
+//! `openapi`); the operations are listed here, one per route of
+//! [`crate::routes::router`], with every status each route answers. Built
+//! once, on first use.
+
+use axum::{
+    http::{header, HeaderValue},
+    response::{IntoResponse, Response},
+};
+use paysession_core::{
+    card::Brand,
+    country::Country,
+    state::{Flow, PaymentType, SessionState, SourceState},
+    wire::*,
+    Amount, ApiError, Currency, ErrorCode, ErrorDetail, ErrorType,
+};
+use serde_json::Value;
+use std::sync::OnceLock;
+use utoipa::{
+    openapi::{
+        header::HeaderBuilder,
+        path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem},
+        request_body::RequestBodyBuilder,
+        schema::SchemaType,
+        security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        },
+        ComponentsBuilder, ContentBuilder, InfoBuilder, ObjectBuilder, OpenApiBuilder,
+        PathsBuilder, Ref, RefOr, Required, ResponseBuilder, Schema, Tag, Type,
+    },
+    ToSchema,
+};
+
+/// The path the document is served at.
+pub const PATH: &str = "/v1/openapi.json";
+
+const DESCRIPTION: &str = "\
+The paysession session backend: payment sessions, sources and orders. The contract in prose is \
+docs/API.md; this document is generated from the server's own types.
+
+**Keys.** Every `/v1/` route except `/v1/locales/{locale}` and `/v1/openapi.json` needs an API key \
+as `Authorization: Bearer <key>`. The secret key (`sk_…`) is for the merchant's server only; the \
+public key (`pk_…`) reaches the routes a browser needs, and on a `GET` it may also travel as \
+`?key=pk_…` (never a secret key). A public key on a secret-key route is `403 permission_denied`.
+
+**Errors.** Every error is a JSON `ApiError`: `{\"type\", \"errors\": [{\"code\", \"parameter\"?, \
+\"message\"}]}`, `code` from the closed list `ErrorCode`; `parameter` is the dotted path of the \
+offending field (`creditCard.number`) or header (`Idempotency-Key`, `If-Match`). Besides the \
+statuses listed per operation: an unknown path answers `404 route_not_found` and a known path \
+with another method `405 method_not_allowed`, both with an `ApiError` body.
+
+**No nulls.** No field is ever `null`: absent fields are omitted from answers, and a `null` in a \
+request is `400 null_not_allowed` (session fields are overwritten, never removed). Unknown request \
+fields are `400 unknown_parameter`; request bodies hold no lists.
+
+**Idempotency.** Every `POST` under `/v1/` takes an optional `Idempotency-Key` (1 to 255 visible \
+ASCII characters). The same key with the same request (method, path, body) replays the first \
+answer (status and body, with `Idempotent-Replayed: true`); a different request, or one while the \
+first is running, is `409 idempotency_key_reused`. 401, 403, 408, 429 and 5xx answers are not \
+stored.
+
+**Versions.** Every session carries `version`, incremented on each change. A write decided on a \
+version sends it as `version` in the body or as `If-Match` (`3`, `\"3\"` or `W/\"3\"`); a session \
+that changed since is `409 session_version_mismatch`.
+
+**Rate limits.** Public-key requests are limited per key and client address: `429 \
+rate_limit_exceeded` with `Retry-After` in seconds.
+
+**Availability.** A route that reads the database answers `503 network_unavailable` (with \
+`Retry-After`) when the database cannot be reached after retries: retry with the same \
+`Idempotency-Key`. `GET /healthz` is liveness, `GET /readyz` readiness.";
+
+/// The document as JSON (built on first use).
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(build)
+}
+
+/// The document as the checked-in `docs/openapi.json` holds it: pretty, with a final newline.
+pub fn pretty() -> String {
+    let mut s = serde_json::to_string_pretty(document()).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `GET /v1/openapi.json`: no key, cacheable.
+pub async fn serve() -> Response {
+    static BODY: OnceLock<String> = OnceLock::new();
+    let body = BODY.get_or_init(|| serde_json::to_string(document()).unwrap_or_default());
+    let mut r = body.as_str().into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq)]
+enum Auth {
+    /// No key.
+    None,
+    /// The secret key only.
+    Secret,
+    /// The secret or the public key.
+    Any,
+}
+
+/// One operation being described.
+struct Op {
+    method: HttpMethod,
+    path: &'static str,
+    b: OperationBuilder,
+}
+
+fn schema_ref(name: &str) -> RefOr<Schema> {
+    Ref::from_schema_name(name).into()
+}
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::Type(Type::String))
+}
+
+fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+impl Op {
+    fn new(
+        method: HttpMethod,
+        path: &'static str,
+        id: &str,
+        tag: &str,
+        summary: &str,
+        auth: Auth,
+    ) -> Op {
+        let mut b = OperationBuilder::new()
+            .operation_id(Some(id))
+            .tag(tag)
+            .summary(Some(summary));
+        let any = |b: OperationBuilder| {
+            let b = b
+                .security(SecurityRequirement::new("secretKey", Vec::<String>::new()))
+                .security(SecurityRequirement::new("publicKey", Vec::<String>::new()));
+            if method == HttpMethod::Get {
+                b.security(SecurityRequirement::new(
+                    "publicKeyInQuery",
+                    Vec::<String>::new(),
+                ))
+            } else {
+                b
+            }
+        };
+        b = match auth {
+            Auth::None => b,
+            Auth::Secret => b.security(SecurityRequirement::new("secretKey", Vec::<String>::new())),
+            Auth::Any => any(b),
+        };
+        let mut op = Op { method, path, b };
+        for seg in path.split('/') {
+            if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                op = op.param(
+                    ParameterIn::Path,
+                    name,
+                    true,
+                    string().into(),
+                    path_param(name),
+                );
+            }
+        }
+        // Every answer but a success may be a 500 (which says nothing of the inside).
+        op.b =
+            op.b.response("500", Ref::from_response_name("InternalError"));
+        if auth != Auth::None {
+            op = op.errors(&[401, 429, 503]);
+        }
+        if auth == Auth::Secret {
+            op = op.errors(&[403]);
+        }
+        op
+    }
+
+    fn describe(mut self, d: &str) -> Op {
+        self.b = self.b.description(Some(d));
+        self
+    }
+
+    fn param(
+        mut self,
+        at: ParameterIn,
+        name: &str,
+        required: bool,
+        schema: RefOr<Schema>,
+        d: &str,
+    ) -> Op {
+        self.b = self.b.parameter(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(at)
+                .required(if required {
+                    Required::True
+                } else {
+                    Required::False
+                })
+                .schema(Some(schema))
+                .description(Some(d)),
+        );
+        self
+    }
+
+    fn query(self, name: &str, required: bool, schema: RefOr<Schema>, d: &str) -> Op {
+        self.param(ParameterIn::Query, name, required, schema, d)
+    }
+
+    /// A JSON body of core's type `schema` (and the errors reading a body may give).
+    fn body(mut self, schema: &str) -> Op {
+        self.b = self.b.request_body(Some(
+            RequestBodyBuilder::new()
+                .content("application/json", json(schema_ref(schema)))
+                .required(Some(Required::True))
+                .build(),
+        ));
+        self.errors(&[400, 408, 413, 415])
+    }
+
+    /// A form body (hosted pages).
+    fn form(mut self, fields: Vec<(&str, ObjectBuilder, bool)>) -> Op {
+        let mut o = ObjectBuilder::new().schema_type(SchemaType::Type(Type::Object));
+        for (name, s, required) in fields {
+            o = o.property(name, s);
+            if required {
+                o = o.required(name);
+            }
+        }
+        self.b = self.b.request_body(Some(
+            RequestBodyBuilder::new()
+                .content(
+                    "application/x-www-form-urlencoded",
+                    ContentBuilder::new().schema(Some(o)).build(),
+                )
+                .required(Some(Required::True))
+                .build(),
+        ));
+        self.errors(&[400, 408, 413, 415])
+    }
+
+    /// `Idempotency-Key` (every POST under `/v1/`).
+    fn idempotent(mut self) -> Op {
+        self.b = self.b.parameter(
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .schema(Some(string().min_length(Some(1)).max_length(Some(255)).pattern(Some("^[ -~]+$"))))
+                .description(Some("Makes the POST safe to retry: the same key with the same request replays the first answer; with another request it is `409 idempotency_key_reused`.")),
+        );
+        self.errors(&[400, 409])
+    }
+
+    /// `If-Match` / body `version`: the version-checked writes.
+    fn versioned(mut self) -> Op {
+        self.b = self.b.parameter(
+            ParameterBuilder::new()
+                .name("If-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .schema(Some(string().pattern(Some("^\\s*(W/)?\"?[0-9]+\"?\\s*$"))))
+                .description(Some("The session `version` this write was decided on (`3`, `\"3\"` or `W/\"3\"`), when the body has no `version`; `409 session_version_mismatch` if the session changed since.")),
+        );
+        self.errors(&[400, 409])
+    }
+
+    fn errors(mut self, statuses: &[u16]) -> Op {
+        for s in statuses {
+            self.b = self
+                .b
+                .response(s.to_string(), Ref::from_response_name(error_response(*s).0));
+        }
+        self
+    }
+
+    /// The success answer: core's type `schema` as JSON.
+    fn ok(mut self, status: u16, schema: &str, d: &str) -> Op {
+        let mut r = ResponseBuilder::new()
+            .description(d)
+            .content("application/json", json(schema_ref(schema)));
+        if self.method == HttpMethod::Post && self.path.starts_with("/v1/") {
+            r = r.header(
+                "Idempotent-Replayed",
+                HeaderBuilder::new()
+                    .schema(string().enum_values(Some(["true"])))
+                    .description(Some("`true` when this is the stored answer of an earlier request with the same `Idempotency-Key`."))
+                    .build(),
+            );
+        }
+        self.b = self.b.response(status.to_string(), r.build());
+        self
+    }
+
+    /// A success answer of another media type (hosted pages, assets).
+    fn ok_as(mut self, status: u16, media: &str, d: &str) -> Op {
+        let schema = match media {
+            "application/json" => ObjectBuilder::new().schema_type(SchemaType::Type(Type::Object)),
+            _ => string(),
+        };
+        self.b = self.b.response(
+            status.to_string(),
+            ResponseBuilder::new()
+                .description(d)
+                .content(media, ContentBuilder::new().schema(Some(schema)).build())
+                .build(),
+        );
+        self
+    }
+}
+
+fn path_param(name: &str) -> &'static str {
+    match name {
+        "id" => "The object's id (`ses_…`, `src_…`, `ord_…`).",
+        "sourceId" => "The source's id (`src_…`).",
+        "locale" => "A BCP 47 tag (`de-DE`), optionally with `.json`; its language alone (`de`) also matches.",
+        "name" => "`{paymentType}.svg`.",
+        "doc" => "`terms`, `privacy`, `cookies`, `cancellation` or `notice`.",
+        _ => "",
+    }
+}
+
+/// The shared error answers: (component name, description) per status.
+fn error_response(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("BadRequest", "The request is malformed or breaks a rule (`type` `bad_request` or `validation_error`; `parameter` names the field): `missing_parameter`, `invalid_parameter`, `unknown_parameter`, `malformed_json`, `null_not_allowed`, `invalid_*`, `incomplete_*`, `session_expired`, `session_locked`, `session_complete`, `source_state_invalid`, `payment_method_unavailable`, `card_declined`, …"),
+        401 => ("Unauthorized", "No API key, or not a valid one (`invalid_api_key`); also a secret key sent in a URL."),
+        403 => ("Forbidden", "The key may not do this: a public key on a secret-key route (`permission_denied`), or a client secret that does not match (`invalid_client_secret`)."),
+        404 => ("NotFound", "No such object for this merchant (`resource_not_found`); other merchants' objects are not found either."),
+        408 => ("RequestTimeout", "The body did not arrive within the server's body timeout (`request_timeout`); send it again, whole."),
+        409 => ("Conflict", "The session changed since the `version` the write was decided on (`session_version_mismatch`), or the `Idempotency-Key` was used for another request or is still in progress (`idempotency_key_reused`)."),
+        413 => ("PayloadTooLarge", "The body is larger than 64 KiB (`payload_too_large`)."),
+        415 => ("UnsupportedMediaType", "The body's content type is not the one the route reads (`unsupported_media_type`)."),
+        429 => ("RateLimited", "Too many public-key requests from this client (`rate_limit_exceeded`); wait `Retry-After` seconds."),
+        503 => ("ServiceUnavailable", "The database could not be reached after retries (`network_unavailable`, `type` `network_error`); retry after `Retry-After` seconds with the same `Idempotency-Key`."),
+        _ => ("InternalError", "The server failed (`internal_error`); nothing of the inside is said. Retrying with the same `Idempotency-Key` is safe."),
+    }
+}
+
+/// Pushes `T`'s schema and every schema it refers to.
+fn add<T: ToSchema>(v: &mut Vec<(String, RefOr<Schema>)>) {
+    v.push((T::name().into_owned(), T::schema()));
+    T::schemas(v);
+}
+
+fn operations() -> Vec<Op> {
+    use Auth::{Any, Secret};
+    use HttpMethod::{Delete, Get, Patch, Post};
+    vec![
+        Op::new(Post, "/v1/sessions", "createSession", "sessions", "Create a payment session", Secret)
+            .describe("Amount, currency and country are fixed for the session's life. The answer holds the `clientSecret` the merchant hands to the browser.")
+            .body("CreateSession")
+            .idempotent()
+            .ok(201, "Session", "The new session."),
+        Op::new(Get, "/v1/sessions/{id}", "retrieveSession", "sessions", "Retrieve a session (merchant view)", Secret)
+            .errors(&[404])
+            .ok(200, "Session", "The session, with `metadata`."),
+        Op::new(Patch, "/v1/sessions/{id}", "updateSession", "sessions", "Update a session (merchant)", Secret)
+            .describe("Owner and shipping are merged field by field; `reference` and `metadata` are the merchant's. Card details are refused here (browser route only).")
+            .body("UpdateSession")
+            .versioned()
+            .errors(&[404])
+            .ok(200, "Session", "The session as written."),
+        Op::new(Get, "/v1/sessions/{id}/fields", "retrieveSessionFields", "sessions", "Retrieve a session (browser view)", Any)
+            .errors(&[404])
+            .ok(200, "Session", "The session without `metadata`; a card masked."),
+        Op::new(Patch, "/v1/sessions/{id}/fields", "updateSessionFields", "sessions", "Update a session's owner, shipping and card (browser)", Any)
+            .describe("`reference` and `metadata` are refused here (merchant route only).")
+            .body("UpdateSession")
+            .versioned()
+            .errors(&[404])
+            .ok(200, "Session", "The session as written (browser view)."),
+        Op::new(Get, "/v1/sessions/{id}/payment-methods", "sessionPaymentMethods", "payment methods", "Payment methods for a session", Any)
+            .describe("`400 session_expired` for an expired session.")
+            .errors(&[400, 404])
+            .ok(200, "PaymentMethods", "The methods offered for the amount still to be funded."),
+        Op::new(Get, "/v1/payment-methods", "lookupPaymentMethods", "payment methods", "Payment methods without a session", Any)
+            .describe("Without `amount`, methods are judged for one major unit of the currency.")
+            .query("currency", true, schema_ref("Currency"), "ISO 4217.")
+            .query("country", true, schema_ref("Country"), "ISO 3166-1 alpha-2.")
+            .query("amount", false, schema_ref("Amount"), "Minor units, > 0.")
+            .errors(&[400])
+            .ok(200, "PaymentMethods", "The methods offered."),
+        Op::new(Post, "/v1/sessions/{id}/sources", "attachSource", "sessions", "Attach a source to a session", Secret)
+            .describe("Only a `chargeable` or `pending_funds` source made for this session attaches. A primary source funds what the secondaries leave; a new primary replaces the previous one.")
+            .body("AttachSource")
+            .idempotent()
+            .versioned()
+            .errors(&[404])
+            .ok(200, "Session", "The session with the source attached."),
+        Op::new(Delete, "/v1/sessions/{id}/sources/{sourceId}", "detachSource", "sessions", "Detach a source from a session", Secret)
+            .versioned()
+            .errors(&[404])
+            .ok(200, "Session", "The session without the source."),
+        Op::new(Post, "/v1/sources", "createSource", "sources", "Create a payment source", Any)
+            .describe("Amount and currency always come from the session. Exactly the object of `type` may be given (`creditCard`, `payPal`, …); without `creditCard`, a card source uses the session's card.")
+            .body("CreateSource")
+            .idempotent()
+            .versioned()
+            .errors(&[404])
+            .ok(201, "Source", "The new source; `nextAction` says what the shopper must do, if anything."),
+        Op::new(Get, "/v1/sources/{id}", "retrieveSource", "sources", "Retrieve a source", Any)
+            .query("clientSecret", false, string().into(), "The source's client secret: required with the public key.")
+            .errors(&[400, 403, 404])
+            .ok(200, "Source", "The source."),
+        Op::new(Post, "/v1/sources/{id}/authenticate", "authenticateSource", "sources", "Authenticate a source (3-D Secure)", Any)
+            .body("AuthenticateSource")
+            .idempotent()
+            .errors(&[403, 404])
+            .ok(200, "AuthenticationResult", "The authentication's outcome and the source."),
+        Op::new(Post, "/v1/orders", "createOrder", "orders", "Create an order from a funded session", Secret)
+            .describe("Only a `requires_confirmation` session makes an order (else `400 order_submit_failed`); its sources are consumed.")
+            .body("CreateOrder")
+            .idempotent()
+            .versioned()
+            .errors(&[404])
+            .ok(201, "Order", "The order."),
+        Op::new(Get, "/v1/orders/{id}", "retrieveOrder", "orders", "Retrieve an order", Secret)
+            .errors(&[404])
+            .ok(200, "Order", "The order."),
+        Op::new(Get, "/v1/locales/{locale}", "localeCatalog", "assets", "The drop-in's message catalog for a locale", Auth::None)
+            .describe("No key: the texts are the same for every merchant. Cached a day.")
+            .errors(&[404])
+            .ok(200, "Catalog", "Message ids and their texts."),
+        Op::new(Get, PATH, "openApi", "assets", "This document", Auth::None)
+            .describe("No key; cacheable. Generate a client from it.")
+            .ok_as(200, "application/json", "The OpenAPI 3.1 document."),
+        Op::new(Get, "/hosted/challenge/{id}", "challengePage", "hosted pages", "3-D Secure challenge page (HTML)", Auth::None)
+            .describe("Shown in an iframe of the shop's page (`nextAction.url`). Test password: `password`. Errors are JSON `ApiError`s.")
+            .query("clientSecret", true, string().into(), "The source's client secret.")
+            .query("origin", false, string().into(), "The embedding page's origin: the frame may be embedded there (one of the merchant's origins) and posts its result to it.")
+            .errors(&[400, 403, 404, 503])
+            .ok_as(200, "text/html", "The challenge form, or the result once answered."),
+        Op::new(Post, "/hosted/challenge/{id}", "challengeSubmit", "hosted pages", "Answer a 3-D Secure challenge (HTML form)", Auth::None)
+            .form(vec![
+                ("clientSecret", string(), true),
+                ("password", string().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Password))), false),
+                ("origin", string(), false),
+            ])
+            .errors(&[403, 404, 503])
+            .ok_as(200, "text/html", "The result page; it posts `{sourceId, state}` to the embedding page."),
+        Op::new(Get, "/hosted/redirect/{id}", "redirectPage", "hosted pages", "Redirect approval page (HTML)", Auth::None)
+            .describe("The test PayPal / Klarna / iDEAL page (`redirect.redirectUrl`): Approve or Cancel.")
+            .query("clientSecret", true, string().into(), "The source's client secret.")
+            .errors(&[400, 403, 404, 503])
+            .ok_as(200, "text/html", "The approval page, or a note that the payment was handled."),
+        Op::new(Post, "/hosted/redirect/{id}", "redirectSubmit", "hosted pages", "Approve or cancel a redirect payment (HTML form)", Auth::None)
+            .form(vec![
+                ("clientSecret", string(), true),
+                ("action", string().enum_values(Some(["approve", "cancel"])), true),
+            ])
+            .errors(&[403, 404, 503])
+            .see_other(),
+        Op::new(Get, "/hosted/assets/hosted.js", "hostedScript", "assets", "The hosted pages' script", Auth::None)
+            .ok_as(200, "text/javascript", "The script."),
+        Op::new(Get, "/hosted/assets/hosted.css", "hostedStyle", "assets", "The hosted pages' stylesheet", Auth::None)
+            .ok_as(200, "text/css", "The stylesheet."),
+        Op::new(Get, "/hosted/assets/icons/{name}", "methodIcon", "assets", "A payment method's icon (`images.iconImage`)", Auth::None)
+            .errors(&[404])
+            .ok_as(200, "image/svg+xml", "The icon."),
+        Op::new(Get, "/hosted/legal/{doc}", "legalText", "hosted pages", "A compliance text (`compliance.*.url`, HTML)", Auth::None)
+            .errors(&[404])
+            .ok_as(200, "text/html", "The text."),
+        Op::new(Get, "/healthz", "health", "assets", "Liveness", Auth::None)
+            .describe("The process answers (liveness).")
+            .ok_as(200, "text/plain", "`ok`."),
+        Op::new(Get, "/readyz", "ready", "assets", "Readiness", Auth::None)
+            .describe("The store answers (readiness): a load balancer takes an instance that answers 503 out.")
+            .errors(&[503])
+            .ok(200, "StoreHealth", "The store's engine and counters."),
+    ]
+}
+
+impl Op {
+    /// `303` to the merchant's return or cancel URL.
+    fn see_other(mut self) -> Op {
+        self.b = self.b.response(
+            "303",
+            ResponseBuilder::new()
+                .description("To the return (approve) or cancel URL, with `sourceId`, `sourceClientSecret` and `state` added to its query.")
+                .header("Location", HeaderBuilder::new().schema(string().format(Some(utoipa::openapi::SchemaFormat::Custom("uri".into())))).build())
+                .build(),
+        );
+        self
+    }
+}
+
+fn build() -> Value {
+    let mut schemas = Vec::new();
+    add::<ApiError>(&mut schemas);
+    add::<ErrorDetail>(&mut schemas);
+    add::<ErrorType>(&mut schemas);
+    add::<ErrorCode>(&mut schemas);
+    add::<CreateSession>(&mut schemas);
+    add::<UpdateSession>(&mut schemas);
+    add::<Session>(&mut schemas);
+    add::<PaymentMethods>(&mut schemas);
+    add::<AttachSource>(&mut schemas);
+    add::<CreateSource>(&mut schemas);
+    add::<Source>(&mut schemas);
+    add::<AuthenticateSource>(&mut schemas);
+    add::<AuthenticationResult>(&mut schemas);
+    add::<CreateOrder>(&mut schemas);
+    add::<Order>(&mut schemas);
+    add::<Amount>(&mut schemas);
+    add::<Currency>(&mut schemas);
+    add::<Country>(&mut schemas);
+    add::<Brand>(&mut schemas);
+    add::<PaymentType>(&mut schemas);
+    add::<SessionState>(&mut schemas);
+    add::<SourceState>(&mut schemas);
+    add::<Flow>(&mut schemas);
+    add::<crate::store::StoreHealth>(&mut schemas);
+    schemas.push((
+        "Catalog".into(),
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::Object))
+            .additional_properties(Some(string()))
+            .description(Some("Message id → text; `dir` is `ltr` or `rtl`."))
+            .into(),
+    ));
+
+    let bearer = |prefix: &str, d: &str| {
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format(prefix)
+                .description(Some(d))
+                .build(),
+        )
+    };
+    let mut components = ComponentsBuilder::new()
+        .schemas_from_iter(schemas)
+        .security_scheme("secretKey", bearer("sk_…", "The secret key, from the merchant's server only: `Authorization: Bearer sk_…`."))
+        .security_scheme("publicKey", bearer("pk_…", "The public key, for browsers: `Authorization: Bearer pk_…`."))
+        .security_scheme(
+            "publicKeyInQuery",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "key",
+                "The public key as `?key=pk_…`, on a GET only (no preflight); a secret key in a URL is `401`.",
+            ))),
+        );
+    for s in [400, 401, 403, 404, 408, 409, 413, 415, 429, 500, 503] {
+        let (name, d) = error_response(s);
+        let mut r = ResponseBuilder::new()
+            .description(d)
+            .content("application/json", json(schema_ref("ApiError")));
+        if s == 429 || s == 503 {
+            r = r.header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(
+                        ObjectBuilder::new()
+                            .schema_type(SchemaType::Type(Type::Integer))
+                            .minimum(Some(1)),
+                    )
+                    .description(Some("Seconds until a retry may pass."))
+                    .build(),
+            );
+        }
+        components = components.response(name, r.build());
+    }
+
+    let mut paths = PathsBuilder::new();
+    for op in operations() {
+        paths = paths.path(op.path, PathItem::new(op.method, op.b.build()));
+    }
+    let doc = OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("paysession API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(DESCRIPTION))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(components.build()))
+        .tags(Some(
+            [
+                (
+                    "sessions",
+                    "Payment sessions: what is bought, by whom, funded by which sources.",
+                ),
+                (
+                    "sources",
+                    "Payment sources: a card, a redirect method, a transfer, a gift card.",
+                ),
+                ("payment methods", "Which methods a checkout may offer."),
+                ("orders", "Orders made from funded sessions."),
+                (
+                    "hosted pages",
+                    "Pages the shopper sees, served by this server (HTML).",
+                ),
+                ("assets", "Static texts, icons and this document."),
+            ]
+            .map(|(n, d)| {
+                let mut t = Tag::new(n);
+                t.description = Some(d.into());
+                t
+            }),
+        ))
+        .build();
+    let mut v = serde_json::to_value(&doc).unwrap_or(Value::Null);
+    no_nulls(&mut v);
+    v
+}
+
+/// This API has no `null`s (answers omit absent fields; requests with a
+/// `null` are refused), so an `Option` field is "may be absent", never
+/// "may be null": drops the `null` alternatives the derive gives `Option`s
+/// (and rustdoc's link brackets from descriptions).
+fn no_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(types)) = m.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let t = types.remove(0);
+                    m.insert("type".into(), t);
+                }
+            }
+            for key in ["oneOf", "anyOf"] {
+                let Some(Value::Array(alts)) = m.get_mut(key) else {
+                    continue;
+                };
+                alts.retain(|a| a.get("type").is_none_or(|t| t != "null"));
+                if alts.len() == 1 {
+                    let one = alts.remove(0);
+                    m.remove(key);
+                    // Merge the one alternative into this schema (its
+                    // siblings, e.g. `description`, stay).
+                    if let Value::Object(o) = one {
+                        for (k, x) in o {
+                            m.entry(k).or_insert(x);
+                        }
+                    }
+                }
+            }
+            // Doc comments become descriptions: rustdoc's link brackets go.
+            if let Some(Value::String(d)) = m.get_mut("description") {
+                *d = d.replace("[`", "`").replace("`]", "`");
+            }
+            m.values_mut().for_each(no_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(no_nulls),
+        _ => {}
+    }
+}
