@@ -1,24 +1,34 @@
 //! The method list, one form per method, input formatting and validation
 //! (all rules from `paysession-core`), and the delegated event handler.
+//! The card's number, expiry and code are secure fields (`crate::elements`):
+//! frames of the fields origin in the form's containers; the form reads only
+//! their state (empty, complete, error code, brand).
 
 use super::config::Config;
 use super::i18n::Texts;
 use super::view::{add, attrs, el, hide, set_value, value};
-use super::{pay, Mounted, Shared, WeakState};
+use super::{fire, pay, Mounted, Shared, WeakState};
+use crate::elements::PaySessionElement;
 use crate::js;
-use paysession_core::card::{
-    check_security_code, group_digits, normalize_digits, Brand, CardNumber, Expiry,
-};
+use paysession_core::card::{group_digits, normalize_digits};
 use paysession_core::iban::Iban;
 use paysession_core::ApiError;
 use wasm_bindgen::{JsCast, JsValue};
 
 use web_sys::{Document, Element, Event, ShadowRoot};
 
-/// The inputs of a method's form, in screen order.
+/// The card's secure fields: container id, element type, label key, and the
+/// code of a value left incomplete.
+const CARD: [(&str, &str, &str, &str); 3] = [
+    ("num", "cardnumber", "field.cardNumber", "incomplete_card_number"),
+    ("exp", "cardexpiration", "field.expiry", "incomplete_expiration_date"),
+    ("cvc", "cardcvv", "field.cvv", "incomplete_security_code"),
+];
+
+/// The in-page inputs of a method's form, in screen order.
 pub fn fields_of(ty: &str) -> &'static [&'static str] {
     match ty {
-        "creditCard" => &["num", "exp", "cvc", "name"],
+        "creditCard" => &["name"],
         "sepaDebit" => &["iban", "holder"],
         "giftCard" => &["gnum", "gpin"],
         _ => &[],
@@ -66,6 +76,7 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
         .unwrap_or(true);
     let ul = el(&doc, "ul", "", "");
     attrs(&ul, &[("aria-label", &t.t("paymentMethods"))]);
+    let mut first = None;
     for (i, pmm) in methods.iter().enumerate() {
         let ty = js::get(pmm, "type").as_string().unwrap_or_default();
         let open = expand && i == 0;
@@ -92,14 +103,18 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
             &[("id", &pid), ("role", "region"), ("aria-labelledby", &bid)],
         );
         hide(&panel, !open);
-        // Only the expanded method's form now; the others on first expand.
-        if open {
-            build_form(m, config, t, &doc, &panel, &ty, pmm);
-        }
         add(&li, &[&b, &panel]);
         add(&ul, &[&li]);
+        if open {
+            first = Some((panel, ty, pmm));
+        }
     }
     let _ = m.body.insert_before(&ul, Some(&m.status));
+    // Only the expanded method's form now (in the page: its fields' frames
+    // load and take its style); the others on first expand.
+    if let Some((panel, ty, pmm)) = first {
+        build_form(m, config, t, &doc, &panel, &ty, pmm);
+    }
     if js::get(opts, "showComplianceSection").as_bool() != Some(false) {
         compliance(&doc, t, &m.body, &js::get(pm, "compliance"));
     }
@@ -109,7 +124,7 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
 
 /// Builds `ty`'s form into its (empty) panel.
 fn build_form(
-    m: &Mounted,
+    m: &mut Mounted,
     config: &Config,
     t: &Texts,
     doc: &Document,
@@ -121,17 +136,126 @@ fn build_form(
     let opts = &config.options;
     let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
     add(panel, &[&form(doc, t, ty, pmm, opts, &amount, save)]);
+    let Some(group) = m.group.clone().filter(|_| ty == "creditCard") else {
+        return;
+    };
+    for (fid, kind, key, _) in CARD {
+        let Some(target) = input(&m.root, fid) else {
+            continue;
+        };
+        let w = m.state.clone();
+        let e = PaySessionElement::make(
+            &group,
+            kind,
+            t.t(key),
+            text_style(&target),
+            std::rc::Rc::new(move |ev| field_event(&w, fid, ev)),
+        );
+        let _ = e.mount(target.into());
+        m.card.push((fid, e));
+    }
+}
+
+/// The drop-in's text style (theme, locale font) for the fields' inputs.
+fn text_style(target: &Element) -> JsValue {
+    let g = js_sys::global();
+    let cs = js::get(&g, "getComputedStyle")
+        .dyn_into::<js_sys::Function>()
+        .and_then(|f| f.call1(&g, target))
+        .unwrap_or_default();
+    let base = js::object();
+    for k in ["color", "fontFamily", "fontSize"] {
+        if let Some(v) = js::get(&cs, k)
+            .as_string()
+            .filter(|v| !v.is_empty() && paysession_core::fields::style_value_ok(v))
+        {
+            js::set(&base, k, &v.into());
+        }
+    }
+    let o = js::object();
+    js::set(&o, "base", &base);
+    o.into()
+}
+
+/// An event of the secure field `fid`: its error and the brand beside it,
+/// the error announced; Enter pays; `onReady` once every field can take input.
+fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
+    let Some(st) = weak.upgrade() else { return };
+    if ev == 4 {
+        pay::submit(&st, "creditCard");
+        return;
+    }
+    let cb = {
+        let Ok(mut s) = st.try_borrow_mut() else {
+            return;
+        };
+        let s = &mut *s;
+        let (Some(m), Some(t)) = (s.mounted.as_mut(), s.texts.as_ref()) else {
+            return;
+        };
+        let Some(f) = m.card.iter().find(|(x, _)| *x == fid).map(|(_, e)| e.state()) else {
+            return;
+        };
+        if ev == 1 {
+            let msg = f.error.as_deref().map(|c| t.error(c));
+            if let Some(e) = input(&m.root, &id(fid, "-e")) {
+                if msg.is_some() && e.text_content() != msg {
+                    m.status.set_text_content(msg.as_deref());
+                }
+                e.set_text_content(msg.as_deref());
+            }
+            if let Some(b) = input(&m.root, "num-b").filter(|_| fid == "num") {
+                b.set_text_content(f.brand.as_deref());
+                let _ = match &f.brand {
+                    Some(x) => b.set_attribute("data-brand", x),
+                    None => b.remove_attribute("data-brand"),
+                };
+            }
+        }
+        if m.ready.is_some() && m.card.iter().all(|(_, e)| e.state().settled) {
+            s.ready_fired = true;
+            m.ready.take().map(|d| (s.config.on_ready.clone(), d))
+        } else {
+            None
+        }
+    };
+    fire(cb);
+}
+
+/// Checks the secure fields at submit: each one's message beside it; the
+/// first failing field and its message.
+pub fn check_card<'a>(m: &'a Mounted, t: &Texts) -> Option<(&'a PaySessionElement, String)> {
+    let mut first = None;
+    for (fid, e) in &m.card {
+        let f = e.state();
+        let code = if f.complete {
+            None
+        } else if f.empty {
+            Some("missing_parameter")
+        } else {
+            let left = CARD.iter().find(|c| c.0 == *fid).map_or("", |c| c.3);
+            Some(f.error.as_deref().unwrap_or(left))
+        };
+        let msg = code.map(|c| t.error(c));
+        if let Some(el) = input(&m.root, &id(fid, "-e")) {
+            el.set_text_content(msg.as_deref());
+        }
+        if let Some(msg) = msg {
+            first.get_or_insert((e, msg));
+        }
+    }
+    first
 }
 
 /// Builds the form of `ty` the first time its method is expanded.
-fn ensure_form(s: &super::State, ty: &str, panel: &Element) {
+fn ensure_form(s: &mut super::State, ty: &str, panel: &Element) {
     if panel.first_element_child().is_some() {
         return;
     }
-    let (Some(m), Some(t)) = (s.mounted.as_ref(), s.texts.as_ref()) else {
+    let (Some(m), Some(t)) = (s.mounted.as_mut(), s.texts.as_ref()) else {
         return;
     };
-    let pm = &m.methods;
+    let pm = &m.methods.clone();
     let Some(doc) = m.host.owner_document() else {
         return;
     };
@@ -180,29 +304,27 @@ fn compliance(doc: &Document, t: &Texts, body: &Element, c: &JsValue) {
     add(body, &[&p]);
 }
 
-/// A labelled input with its error line (`aria-describedby`).
+/// A labelled input with its error line (`aria-describedby`); with `auto`
+/// empty, a container for a secure field (a frame of the fields origin).
 fn field(doc: &Document, parent: &Element, fid: &str, label: &str, auto: &str, numeric: bool) {
     let d = el(doc, "div", "", "");
     let l = el(doc, "label", "", label);
     attrs(&l, &[("for", fid)]);
-    let i = el(doc, "input", "", "");
     let eid = id(fid, "-e");
-    let describe = if fid == "num" {
-        "num-e num-b".into()
-    } else {
-        eid.clone()
-    };
-    attrs(
-        &i,
-        &[
-            ("id", fid),
-            ("name", fid),
-            ("type", "text"),
-            ("autocomplete", auto),
-            ("aria-describedby", &describe),
-            ("spellcheck", "false"),
-        ],
-    );
+    let i = el(doc, if auto.is_empty() { "div" } else { "input" }, "", "");
+    attrs(&i, &[("id", fid)]);
+    if !auto.is_empty() {
+        attrs(
+            &i,
+            &[
+                ("name", fid),
+                ("type", "text"),
+                ("autocomplete", auto),
+                ("aria-describedby", &eid),
+                ("spellcheck", "false"),
+            ],
+        );
+    }
     if numeric {
         attrs(&i, &[("inputmode", "numeric")]);
     }
@@ -230,13 +352,13 @@ fn form(
     let terms = js::get(pmm, "terms").as_string();
     let label = match ty {
         "creditCard" => {
-            field(doc, &f, "num", &t.t("field.cardNumber"), "cc-number", true);
+            field(doc, &f, "num", &t.t("field.cardNumber"), "", false);
             let b = el(doc, "p", "b", "");
-            attrs(&b, &[("id", "num-b")]);
+            attrs(&b, &[("id", "num-b"), ("aria-live", "polite")]);
             add(&f, &[&b]);
             let row = el(doc, "div", "row", "");
-            field(doc, &row, "exp", &t.t("field.expiry"), "cc-exp", true);
-            field(doc, &row, "cvc", &t.t("field.cvv"), "cc-csc", true);
+            field(doc, &row, "exp", &t.t("field.expiry"), "", false);
+            field(doc, &row, "cvc", &t.t("field.cvv"), "", false);
             add(&f, &[&row]);
             field(doc, &f, "name", &t.t("field.cardholder"), "cc-name", false);
             pay_label(t, opts, amount)
@@ -300,11 +422,6 @@ pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-pub fn today() -> (u16, u8) {
-    let d = js_sys::Date::new_0();
-    (d.get_full_year() as u16, d.get_month() as u8 + 1)
-}
-
 fn code_of<T>(r: Result<T, ApiError>) -> Option<&'static str> {
     r.err().map(|e| {
         e.errors
@@ -314,7 +431,7 @@ fn code_of<T>(r: Result<T, ApiError>) -> Option<&'static str> {
 }
 
 /// The error code for input `fid`, if its value is not acceptable.
-fn check(root: &ShadowRoot, fid: &str, v: &str) -> Option<&'static str> {
+fn check(fid: &str, v: &str) -> Option<&'static str> {
     let v = v.trim();
     if v.is_empty() {
         return Some("missing_parameter");
@@ -324,12 +441,6 @@ fn check(root: &ShadowRoot, fid: &str, v: &str) -> Option<&'static str> {
         (!ok).then_some("invalid_gift_card")
     };
     match fid {
-        "num" => code_of(CardNumber::parse(v)),
-        "exp" => code_of(Expiry::parse_typed(v, today())),
-        "cvc" => {
-            let num = digits(&input(root, "num").map(|i| value(&i)).unwrap_or_default());
-            code_of(check_security_code(v, Brand::detect(&num)))
-        }
         "iban" => code_of(Iban::parse(v)),
         "gnum" => len(8, 19),
         "gpin" => len(3, 8),
@@ -345,7 +456,7 @@ pub fn input(root: &ShadowRoot, fid: &str) -> Option<Element> {
 /// Validates one input: message beside it, `aria-invalid`; the message if invalid.
 pub fn validate(root: &ShadowRoot, t: &Texts, fid: &str) -> Option<String> {
     let i = input(root, fid)?;
-    let msg = check(root, fid, &value(&i)).map(|c| t.error(c));
+    let msg = check(fid, &value(&i)).map(|c| t.error(c));
     if let Some(e) = input(root, &id(fid, "-e")) {
         e.set_text_content(msg.as_deref());
     }
@@ -357,35 +468,11 @@ pub fn validate(root: &ShadowRoot, t: &Texts, fid: &str) -> Option<String> {
     msg
 }
 
-/// Formats what was typed: card groups and brand, `MM/YY`, digits only.
-fn format(root: &ShadowRoot, i: &Element, fid: &str) {
+/// Formats what was typed: gift card groups, digits only, IBAN upper case.
+fn format(i: &Element, fid: &str) {
     let v = value(i);
     let d = digits(&v);
     let out = match fid {
-        "num" => {
-            let d: String = d.chars().take(19).collect();
-            let brand = Brand::detect(&d);
-            if let Some(b) = input(root, "num-b") {
-                b.set_text_content(brand.map(Brand::display_name));
-                let _ = match brand {
-                    Some(x) => b.set_attribute("data-brand", x.as_str()),
-                    None => b.remove_attribute("data-brand"),
-                };
-            }
-            if let Some(c) = input(root, "cvc") {
-                let n = brand.map_or(4, Brand::security_code_len);
-                let _ = c.set_attribute("maxlength", &js::itoa(n as u64));
-            }
-            group_digits(&d)
-        }
-        "exp" => {
-            let d: String = d.chars().take(4).collect();
-            match (d.get(..2), d.get(2..)) {
-                (Some(a), Some(b)) if !b.is_empty() && !v.ends_with('/') => [a, "/", b].concat(),
-                _ => d,
-            }
-        }
-        "cvc" => d.chars().take(4).collect(),
         "gpin" => d.chars().take(8).collect(),
         "gnum" => group_digits(&d.chars().take(19).collect::<String>()),
         "iban" => v.to_ascii_uppercase(),
@@ -423,7 +510,7 @@ pub fn on_event(weak: &WeakState, ev: Event) {
             };
             let fid = target.id();
             if kind == "input" {
-                format(&m.root, &target, &fid);
+                format(&target, &fid);
             } else if target.tag_name() == "INPUT" && !value(&target).is_empty() {
                 validate(&m.root, t, &fid);
             }
@@ -436,6 +523,7 @@ fn toggle(st: &Shared, b: &Element) {
     let Ok(mut s) = st.try_borrow_mut() else {
         return;
     };
+    let s = &mut *s;
     let Some(ty) = b.get_attribute("data-type") else {
         return;
     };
@@ -452,7 +540,7 @@ fn toggle(st: &Shared, b: &Element) {
         if let (Some(other), Some(panel)) = (li.first_element_child(), li.last_element_child()) {
             let on = open && other.is_same_node(Some(b));
             if on {
-                ensure_form(&s, &ty, &panel);
+                ensure_form(s, &ty, &panel);
             }
             let _ = other.set_attribute("aria-expanded", if on { "true" } else { "false" });
             hide(&panel, !on);

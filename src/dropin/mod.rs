@@ -109,6 +109,14 @@ struct Mounted {
     /// The payment-methods answer this mount shows (forms are built from it on expand).
     methods: JsValue,
     modal: Option<pay::Modal>,
+    /// The drop-in, for the secure fields' listeners.
+    state: WeakState,
+    /// The fields origin's frames of this mount (`None`: no fields origin known).
+    group: Option<Rc<crate::elements::Group>>,
+    /// The card form's secure fields, by container id.
+    card: Vec<(&'static str, crate::elements::PaySessionElement)>,
+    /// `onReady`'s data, held until the card's fields can take input.
+    ready: Option<JsValue>,
 }
 
 impl Drop for Mounted {
@@ -322,6 +330,10 @@ impl Dropin {
                 currency: String::new(),
                 methods: JsValue::UNDEFINED,
                 modal: None,
+                state: weak.clone(),
+                group: None,
+                card: Vec::new(),
+                ready: None,
             });
             s.generation = s.generation.wrapping_add(1);
             s.alive = Some(self.state.clone());
@@ -396,15 +408,22 @@ fn render_now(s: &mut State) -> (Fire, bool) {
             );
         }
     };
+    // The fields origin: the `fieldsBase` option, else the backend's `fieldsUrl`.
+    let base = s.client.fields_base.clone().or_else(|| {
+        let u = js::get(&pm, "fieldsUrl").as_string()?;
+        crate::options::check_base(&u, "fieldsUrl").ok()
+    });
+    m.group = base.map(|b| Rc::new(crate::elements::Group::with_base(&s.client, b)));
     let list: Array = js::get(&pm, "paymentMethods")
         .dyn_into()
         .unwrap_or_default();
+    // Without a fields origin the card cannot be taken: not offered.
     let methods: Vec<JsValue> = list
         .iter()
-        .filter(|m| {
-            js::get(m, "type")
+        .filter(|x| {
+            js::get(x, "type")
                 .as_string()
-                .is_some_and(|t| s.config.allows(&t))
+                .is_some_and(|t| s.config.allows(&t) && (t != "creditCard" || m.group.is_some()))
         })
         .collect();
     m.rendered = true;
@@ -415,12 +434,17 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     let types: Array = methods.iter().map(|m| js::get(m, "type")).collect();
     let data = js::object();
     js::set(&data, "paymentMethodTypes", &types);
-    let first = !s.ready_fired;
-    s.ready_fired = true;
+    // onReady once the list is shown and the open card form's fields can take input.
+    let mut cb = None;
+    if !s.ready_fired {
+        if m.card.is_empty() {
+            s.ready_fired = true;
+            cb = Some((s.config.on_ready.clone(), data.into()));
+        } else {
+            m.ready = Some(data.into());
+        }
+    }
     let resume = !s.resumed && pay::pending_return().is_some();
     s.resumed |= resume;
-    (
-        first.then(|| (s.config.on_ready.clone(), data.into())),
-        resume,
-    )
+    (cb, resume)
 }

@@ -11,7 +11,6 @@ use super::{fire, spawn, Fire, Mounted, Shared, State, WeakState};
 use crate::error::SdkError;
 use crate::js;
 use crate::{api, source};
-use paysession_core::card::Expiry;
 use paysession_core::{ErrorCode, ErrorType};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -75,8 +74,9 @@ fn set_busy(m: &mut Mounted, ty: &str, busy: bool) {
 
 /// The form's submit: validates, then creates the source (once: the button is
 /// disabled while it is in flight, and the request carries an idempotency key).
+/// A card is tokenized by its secure fields, inside the fields origin.
 pub fn submit(st: &Shared, ty: &str) {
-    let (client, payload, gen) = {
+    let (client, payload, gen, card) = {
         let Ok(mut s) = st.try_borrow_mut() else {
             return;
         };
@@ -90,11 +90,17 @@ pub fn submit(st: &Shared, ty: &str) {
         if m.busy {
             return;
         }
+        let bad_card = forms::check_card(m, &t);
         let mut first = None;
         for f in forms::fields_of(ty) {
             if let Some(msg) = forms::validate(&m.root, &t, f) {
                 first.get_or_insert((*f, msg));
             }
+        }
+        if let Some((e, msg)) = bad_card {
+            say(m, &msg);
+            e.focus();
+            return;
         }
         if let Some((f, msg)) = first {
             say(m, &msg);
@@ -106,17 +112,15 @@ pub fn submit(st: &Shared, ty: &str) {
         let v = |f: &str| input(&m.root, f).map(|i| value(&i)).unwrap_or_default();
         let p = js::object();
         js::set(&p, "type", &ty.into());
-        js::set(&p, "sessionId", &session.into());
+        js::set(&p, "sessionId", &session.as_str().into());
         let d = js::object();
+        let mut card = None;
         match ty {
             "creditCard" => {
-                js::set(&d, "number", &digits(&v("num")).into());
-                if let Ok(e) = Expiry::parse_typed(&v("exp"), forms::today()) {
-                    js::set(&d, "expirationMonth", &e.expiration_month.into());
-                    js::set(&d, "expirationYear", &e.expiration_year.into());
-                }
-                js::set(&d, "cvv", &v("cvc").trim().into());
-                js::set(&d, "name", &v("name").trim().into());
+                card = Some(match m.card.first() {
+                    Some((_, e)) => e.pay(session.clone(), v("name").trim().into()),
+                    None => Err(SdkError::network()),
+                });
             }
             "sepaDebit" => js::set(&d, "iban", &v("iban").into()),
             "giftCard" => {
@@ -148,12 +152,18 @@ pub fn submit(st: &Shared, ty: &str) {
         }
         say(m, &t.t("processing"));
         s.selected = Some(ty.into());
-        (s.client.clone(), JsValue::from(p), gen)
+        (s.client.clone(), JsValue::from(p), gen, card)
     };
     let weak = Rc::downgrade(st);
     let ty = ty.to_string();
     spawn(async move {
-        let r = source::create(&client, payload).await;
+        let r = match card {
+            None => source::create(&client, payload).await,
+            Some(Ok(p)) => wasm_bindgen_futures::JsFuture::from(p)
+                .await
+                .unwrap_or_default(),
+            Some(Err(e)) => source::result(Err(e)),
+        };
         outcome(&weak, gen, &ty, r);
     });
 }

@@ -3,7 +3,7 @@
 // closing over the drop-in (`onReady: () => d.unmount()`), leave no live
 // drop-in and no wasm memory growth after a forced GC. Chromium runs with
 // `--js-flags=--expose-gc` (this file's own browser) so the page can call gc().
-import { test, expect, API, PK, createSession } from "./fixtures.mjs";
+import { test, expect, API, PK, createSession, fillDropinCard } from "./fixtures.mjs";
 import config from "../../playwright.config.mjs";
 
 const launch = config.use.launchOptions;
@@ -78,29 +78,24 @@ test("1,000 drop-ins whose callbacks capture them are all collected after unmoun
 
 test("mount after unmount fires the same callbacks again (each once per outcome)", async ({ sdkPage }) => {
   const s = await createSession({ country: "NL" });
-  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
-    const events = [];
+  await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const events = (window.events = []);
     let ready;
-    const d = new PaySession(pk, { apiBase: api }).createDropin({
+    const d = (window.d = new PaySession(pk, { apiBase: api }).createDropin({
       sessionId: sid,
       onReady: (x) => { events.push(["ready", x.paymentMethodTypes.length > 0]); ready(); },
       onError: (x) => events.push(["error", x.errors[0].code]),
-    });
+    }));
     await new Promise((r) => { ready = r; d.mount("drop-in"); });
     d.unmount();
     gc();
     await new Promise((r) => setTimeout(r, 50));
     d.mount("drop-in");
-    await new Promise((r) => setTimeout(r, 300));
-    const root = document.querySelector(".paysession-dropin").shadowRoot;
-    // An invalid form is a field error, not onError; a decline is onError, once.
-    const y = String((new Date().getFullYear() + 1) % 100);
-    const set = (id, v) => { const i = root.getElementById(id); i.value = v; };
-    set("num", "4000 0000 0000 0002"); set("exp", `12/${y}`); set("cvc", "123"); set("name", "Ada");
-    root.getElementById("pay-creditCard").click();
-    for (let i = 0; i < 100 && !events.some((e) => e[0] === "error"); i++) await new Promise((r) => setTimeout(r, 50));
-    d.unmount();
-    return events;
   }, { api: API, pk: PK, sid: s.id });
+  // An invalid form is a field error, not onError; a decline is onError, once.
+  await fillDropinCard(sdkPage, "4000 0000 0000 0002");
+  await sdkPage.locator("#pay-creditCard").click();
+  await sdkPage.waitForFunction(() => events.some((e) => e[0] === "error"));
+  const out = await sdkPage.evaluate(() => { d.unmount(); return events; });
   expect(out).toEqual([["ready", true], ["error", "card_declined"]]);
 });

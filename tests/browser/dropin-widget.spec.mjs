@@ -1,6 +1,6 @@
 // The drop-in widget itself, on the SDK test page (strict CSP): no leak over
 // 1,000 mounts, callbacks once per outcome, and the mount → onReady time.
-import { test, expect, API, PK, createSession } from "./fixtures.mjs";
+import { test, expect, API, PK, createSession, secure, fillDropinCard } from "./fixtures.mjs";
 
 test("mount/unmount 1,000 times leaks no elements, listeners or wasm memory", async ({ sdkPage }) => {
   test.setTimeout(120_000);
@@ -65,14 +65,11 @@ test("each callback fires once per outcome: a double submit pays once", async ({
     d.mount("drop-in");
     // No reference to `d` is kept: a mounted drop-in must survive garbage collection.
   }, { api: API, pk: PK, sid: s.id });
-  const y = String((new Date().getFullYear() + 1) % 100);
-  await sdkPage.locator("#num").fill("4000 0000 0000 0002");
-  await sdkPage.locator("#exp").fill(`12/${y}`);
-  await sdkPage.locator("#cvc").fill("123");
-  await sdkPage.locator("#name").fill("Ada");
+  await sdkPage.waitForFunction(() => events.length > 0); // onReady: the secure fields take input
+  await fillDropinCard(sdkPage, "4000 0000 0000 0002");
   await sdkPage.locator("#pay-creditCard").click();
   await expect(sdkPage.locator("#fe-creditCard")).not.toBeEmpty();
-  await sdkPage.locator("#num").fill("4242 4242 4242 4242");
+  await secure(sdkPage, "num").fill("4242 4242 4242 4242");
   await sdkPage.locator("#save-creditCard").check();
   // Three submits in one task: one request, one outcome.
   await sdkPage.evaluate(() => {
