@@ -26,6 +26,9 @@ test("1,000 drop-ins whose callbacks capture them are all collected after unmoun
     const cycle = () => new Promise((resolve, reject) => {
       const d = p.createDropin({
         sessionId: sid,
+        // The card form collapsed (its secure fields' frames would load each time;
+        // the next test covers drop-ins with their frames).
+        options: { expandFirstPaymentMethod: false },
         // Every callback closes over the drop-in, as a storefront's would.
         onReady: () => { readies++; d.unmount(); resolve(); },
         onSuccess: () => console.log(d),
@@ -74,6 +77,33 @@ test("1,000 drop-ins whose callbacks capture them are all collected after unmoun
   expect(out.after.nodes).toBe(out.before.nodes);
   expect(out.again).toBe(1);
   expect(out.mounted).toBe(1);
+});
+
+test("50 drop-ins with their card's secure fields loaded, callbacks capturing them, are collected after unmount", async ({ sdkPage }) => {
+  test.setTimeout(120_000);
+  const s = await createSession({ country: "NL" });
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    const host = document.getElementById("drop-in");
+    let created = 0, collected = 0;
+    const registry = new FinalizationRegistry(() => { collected++; });
+    const cycle = () => new Promise((resolve) => {
+      const d = p.createDropin({ sessionId: sid, onReady: () => { d.unmount(); resolve(); }, onError: () => console.log(d) });
+      registry.register(d, null);
+      created++;
+      d.mount(host);
+    });
+    const collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); } };
+    for (let i = 0; i < 10; i++) await cycle();
+    await collect();
+    const mem = wasm.memory.buffer.byteLength;
+    for (let i = 0; i < 50; i++) await cycle();
+    await collect();
+    return { live: created - collected, grew: wasm.memory.buffer.byteLength - mem, frames: document.querySelectorAll("iframe").length };
+  }, { api: API, pk: PK, sid: s.id });
+  expect(out.live).toBeLessThanOrEqual(2);
+  expect(out.grew).toBe(0);
+  expect(out.frames).toBe(0);
 });
 
 test("mount after unmount fires the same callbacks again (each once per outcome)", async ({ sdkPage }) => {

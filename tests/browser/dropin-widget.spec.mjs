@@ -8,7 +8,9 @@ test("mount/unmount 1,000 times leaks no elements, listeners or wasm memory", as
   const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
     const p = new PaySession(pk, { apiBase: api });
     let ready = 0;
-    const d = p.createDropin({ sessionId: sid, onReady: () => { ready++; } });
+    // The card form collapsed: 1,000 synchronous cycles without its secure
+    // fields' frames (those are counted below, with their frames loaded).
+    const d = p.createDropin({ sessionId: sid, options: { expandFirstPaymentMethod: false }, onReady: () => { ready++; } });
     const host = document.getElementById("drop-in");
     d.mount(host);
     await new Promise((r) => { const t = setInterval(() => { if (ready) { clearInterval(t); r(); } }, 10); });
@@ -29,6 +31,28 @@ test("mount/unmount 1,000 times leaks no elements, listeners or wasm memory", as
   expect(out.shown).toBeGreaterThan(3);
   expect(out.left).toBe(0);
   expect(out.ready).toBe(1);
+});
+
+test("mount → onReady → unmount with the card's secure fields, 30 times: no element, frame or wasm memory left", async ({ sdkPage }) => {
+  test.setTimeout(120_000);
+  const s = await createSession({ country: "NL" });
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    const host = document.getElementById("drop-in");
+    const cycle = () => new Promise((resolve) => {
+      const d = p.createDropin({ sessionId: sid, onReady: () => { frames.push(host.querySelector(".paysession-dropin").shadowRoot.querySelectorAll("iframe").length); d.unmount(); resolve(); } });
+      d.mount(host);
+    });
+    const frames = [];
+    for (let i = 0; i < 5; i++) await cycle(); // warm-up
+    const before = { nodes: document.getElementsByTagName("*").length, mem: wasm.memory.buffer.byteLength };
+    for (let i = 0; i < 30; i++) await cycle();
+    const after = { nodes: document.getElementsByTagName("*").length, mem: wasm.memory.buffer.byteLength };
+    return { before, after, frames: new Set(frames), left: host.childNodes.length };
+  }, { api: API, pk: PK, sid: s.id });
+  expect([...out.frames]).toEqual([3]);
+  expect(out.after).toEqual(out.before);
+  expect(out.left).toBe(0);
 });
 
 test("listeners are removed by unmount (counted through addEventListener)", async ({ sdkPage }) => {
