@@ -48,9 +48,9 @@ test("mount → onReady → unmount with the card's secure fields, 30 times: no 
     const before = { nodes: document.getElementsByTagName("*").length, mem: wasm.memory.buffer.byteLength };
     for (let i = 0; i < 30; i++) await cycle();
     const after = { nodes: document.getElementsByTagName("*").length, mem: wasm.memory.buffer.byteLength };
-    return { before, after, frames: new Set(frames), left: host.childNodes.length };
+    return { before, after, frames: [...new Set(frames)], left: host.childNodes.length };
   }, { api: API, pk: PK, sid: s.id });
-  expect([...out.frames]).toEqual([3]);
+  expect(out.frames).toEqual([3]);
   expect(out.after).toEqual(out.before);
   expect(out.left).toBe(0);
 });
