@@ -205,9 +205,9 @@ fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
                 e.set_text_content(msg.as_deref());
             }
             if let Some(b) = input(&m.root, "num-b").filter(|_| fid == "num") {
-                b.set_text_content(f.brand.as_deref());
+                b.set_text_content(f.brand.as_ref().map(|x| x.0.as_str()));
                 let _ = match &f.brand {
-                    Some(x) => b.set_attribute("data-brand", x),
+                    Some(x) => b.set_attribute("data-brand", &x.1),
                     None => b.remove_attribute("data-brand"),
                 };
             }
@@ -521,6 +521,12 @@ pub fn on_event(weak: &WeakState, ev: Event) {
             let fid = target.id();
             if kind == "input" {
                 format(&target, &fid);
+                // A shown error goes as soon as the value is right (while
+                // typing, not on the blur of a click on pay: that would move
+                // the button under the pointer).
+                if target.has_attribute("aria-invalid") {
+                    validate(&m.root, t, &fid);
+                }
             } else if target.tag_name() == "INPUT" && !value(&target).is_empty() {
                 validate(&m.root, t, &fid);
             }

@@ -90,7 +90,11 @@ pub fn submit(st: &Shared, ty: &str) {
         if m.busy {
             return;
         }
-        let bad_card = forms::check_card(m, &t);
+        let bad_card = if ty == "creditCard" {
+            forms::check_card(m, &t)
+        } else {
+            None
+        };
         let mut first = None;
         for f in forms::fields_of(ty) {
             if let Some(msg) = forms::validate(&m.root, &t, f) {

@@ -789,8 +789,8 @@ pub(crate) struct FieldState {
     pub error: Option<String>,
     /// Ready for input, or its frame failed to load.
     pub settled: bool,
-    /// The brand's display name (number field).
-    pub brand: Option<String>,
+    /// The brand's display name and wire name (number field).
+    pub brand: Option<(String, String)>,
 }
 
 impl PaySessionElement {
@@ -822,7 +822,9 @@ impl PaySessionElement {
             settled: s
                 .as_ref()
                 .is_ok_and(|s| s.st.ready || (!s.st.hello && s.load.is_none())),
-            brand: st.ok().and_then(|x| x.brand_name.clone()),
+            brand: st
+                .ok()
+                .and_then(|x| Some((x.brand_name.clone()?, x.brand.clone()?))),
         }
     }
 

@@ -92,6 +92,9 @@ test("drop-in card form: secure fields from the backend's fields origin, localiz
 test("drop-in: decline then retry in place, Enter in a field pays", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });
   await mountDropin(page, s.id);
+  // An empty submit first: field errors, nothing sent; the form stays usable.
+  await page.locator("#pay-creditCard").click();
+  await expect(page.locator("#num-e")).toHaveText("This field is required.");
   await typeCard(page, "4000000000000002", "123");
   await page.locator("#pay-creditCard").click();
   await expect(page.locator("#fe-creditCard")).toHaveText(/declined/);
@@ -163,4 +166,23 @@ test("fieldsBase names the fields origin; frames that do not load: onReady after
   expect(out.types).toContain("creditCard");
   expect(out.ms).toBeLessThan(15_000);
   await expect(page.locator("#num-e")).toHaveText(/could not reach/);
+});
+
+test("drop-in: an Amex needs a four-digit code (the code field follows the number's brand), then pays", async ({ elPage: page }) => {
+  const s = await createSession({ country: "NL" });
+  await mountDropin(page, s.id);
+  const f = (id) => page.frameLocator(`#${id} iframe`).locator("input");
+  await f("num").fill("3782 822463 10005");
+  await expect(page.locator("#num-b")).toHaveText("American Express");
+  await expect(page.locator("#num-b")).toHaveAttribute("data-brand", "amex");
+  await f("cvc").fill("123");
+  await page.locator("#name").focus();
+  await expect(page.locator("#cvc-e")).toHaveText("The security code is incomplete.");
+  await f("cvc").fill("1234");
+  await expect(page.locator("#cvc-e")).toHaveText("");
+  await f("exp").fill(`12/${year}`);
+  await page.locator("#name").fill("Grace Hopper");
+  await page.locator("#pay-creditCard").click();
+  await page.waitForFunction(() => events.length > 0);
+  expect(await page.evaluate(() => events.map((e) => e[0]))).toEqual(["success"]);
 });
