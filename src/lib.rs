@@ -19,12 +19,15 @@ mod elements;
 mod error;
 mod fields;
 mod http;
+mod i18n;
 mod js;
+mod listener;
 mod options;
 mod schema;
 mod session;
 mod source;
 mod types;
+mod view;
 
 pub use dropin::Dropin;
 pub use elements::PaySessionElement;

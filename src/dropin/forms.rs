@@ -5,34 +5,57 @@
 //! their state (empty, complete, error code, brand).
 
 use super::config::Config;
-use super::i18n::Texts;
-use super::view::{add, attrs, el, hide, set_value, value};
-use super::{fire, pay, Mounted, Shared, WeakState};
+use super::{Mounted, WeakState};
 use crate::elements::PaySessionElement;
+use crate::i18n::Texts;
 use crate::js;
+use crate::view::{add, attrs, el, hide, set_value, value};
 use paysession_core::card::normalize_digits;
 use paysession_core::iban::Iban;
+use paysession_core::state::PaymentType;
 use paysession_core::ApiError;
 use wasm_bindgen::{JsCast, JsValue};
 
-use web_sys::{Document, Element, Event, ShadowRoot};
+use web_sys::{Document, Element, ShadowRoot};
 
 /// The card's secure fields: container id, element type, label key, and the
 /// code of a value left incomplete.
 const CARD: [(&str, &str, &str, &str); 3] = [
-    ("num", "cardnumber", "field.cardNumber", "incomplete_card_number"),
-    ("exp", "cardexpiration", "field.expiry", "incomplete_expiration_date"),
+    (
+        "num",
+        "cardnumber",
+        "field.cardNumber",
+        "incomplete_card_number",
+    ),
+    (
+        "exp",
+        "cardexpiration",
+        "field.expiry",
+        "incomplete_expiration_date",
+    ),
     ("cvc", "cardcvv", "field.cvv", "incomplete_security_code"),
 ];
 
+/// What a secure field's events go to (`events::field_event`; passed in, so
+/// this module does not depend on the handlers, which depend on it).
+pub type Hook = fn(&WeakState, &'static str, usize);
+
 /// The in-page inputs of a method's form, in screen order.
-pub fn fields_of(ty: &str) -> &'static [&'static str] {
+pub fn fields_of(ty: PaymentType) -> &'static [&'static str] {
     match ty {
-        "creditCard" => &["name"],
-        "sepaDebit" => &["iban", "holder"],
-        "giftCard" => &["gnum", "gpin"],
-        _ => &[],
+        PaymentType::CreditCard => &["name"],
+        PaymentType::SepaDebit => &["iban", "holder"],
+        PaymentType::GiftCard => &["gnum", "gpin"],
+        PaymentType::PayPal
+        | PaymentType::KlarnaCredit
+        | PaymentType::Ideal
+        | PaymentType::WireTransfer => &[],
     }
+}
+
+/// The payment type named by an element's `data-type`.
+pub fn type_of(e: &Element) -> Option<PaymentType> {
+    PaymentType::parse(&e.get_attribute("data-type")?)
 }
 
 /// `b-…`, `p-…`, `f-…`, `pay-…`, `fe-…` ids of a method's parts.
@@ -62,7 +85,14 @@ fn http(url: &JsValue) -> Option<String> {
 }
 
 /// Renders the list (and the compliance section) into the mount.
-pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods: &[JsValue]) {
+pub fn render(
+    hook: Hook,
+    m: &mut Mounted,
+    config: &Config,
+    t: &Texts,
+    pm: &JsValue,
+    methods: &[(PaymentType, JsValue)],
+) {
     let Some(doc) = m.host.owner_document() else {
         return;
     };
@@ -77,18 +107,18 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
     let ul = el(&doc, "ul", "", "");
     attrs(&ul, &[("aria-label", &t.t("paymentMethods"))]);
     let mut first = None;
-    for (i, pmm) in methods.iter().enumerate() {
-        let ty = js::get(pmm, "type").as_string().unwrap_or_default();
+    for (i, (ty, pmm)) in methods.iter().enumerate() {
+        let (ty, name) = (*ty, ty.as_str());
         let open = expand && i == 0;
         let li = el(&doc, "li", "", "");
         let b = el(&doc, "button", "m", "");
-        let (bid, pid) = (id("b-", &ty), id("p-", &ty));
+        let (bid, pid) = (id("b-", name), id("p-", name));
         attrs(
             &b,
             &[
                 ("type", "button"),
                 ("id", &bid),
-                ("data-type", &ty),
+                ("data-type", name),
                 ("aria-controls", &pid),
             ],
         );
@@ -96,7 +126,7 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
             &b,
             &[("aria-expanded", if open { "true" } else { "false" })],
         );
-        add(&b, &[&el(&doc, "span", "", &t.t(&id("method.", &ty)))]);
+        add(&b, &[&el(&doc, "span", "", &t.t(&id("method.", name)))]);
         let panel = el(&doc, "div", "p", "");
         attrs(
             &panel,
@@ -113,7 +143,7 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
     // Only the expanded method's form now (in the page: its fields' frames
     // load and take its style); the others on first expand.
     if let Some((panel, ty, pmm)) = first {
-        build_form(m, config, t, &doc, &panel, &ty, pmm);
+        build_form(hook, m, config, t, &doc, &panel, ty, pmm);
     }
     if js::get(opts, "showComplianceSection").as_bool() != Some(false) {
         compliance(&doc, t, &m.body, &js::get(pm, "compliance"));
@@ -124,19 +154,20 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
 
 /// Builds `ty`'s form into its (empty) panel.
 fn build_form(
+    hook: Hook,
     m: &mut Mounted,
     config: &Config,
     t: &Texts,
     doc: &Document,
     panel: &Element,
-    ty: &str,
+    ty: PaymentType,
     pmm: &JsValue,
 ) {
     let amount = t.money(m.amount, &m.currency);
     let opts = &config.options;
     let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
     add(panel, &[&form(doc, t, ty, pmm, opts, &amount, save)]);
-    let Some(group) = m.group.clone().filter(|_| ty == "creditCard") else {
+    let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
         return;
     };
     for (fid, kind, key, _) in CARD {
@@ -149,7 +180,7 @@ fn build_form(
             kind,
             t.t(key),
             text_style(&target),
-            std::rc::Rc::new(move |ev| field_event(&w, fid, ev)),
+            std::rc::Rc::new(move |ev| hook(&w, fid, ev)),
         );
         let _ = e.mount(target.into());
         m.card.push((fid, e));
@@ -175,51 +206,6 @@ fn text_style(target: &Element) -> JsValue {
     let o = js::object();
     js::set(&o, "base", &base);
     o.into()
-}
-
-/// An event of the secure field `fid`: its error and the brand beside it,
-/// the error announced; Enter pays; `onReady` once every field can take input.
-fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
-    let Some(st) = weak.upgrade() else { return };
-    if ev == 4 {
-        pay::submit(&st, "creditCard");
-        return;
-    }
-    let cb = {
-        let Ok(mut s) = st.try_borrow_mut() else {
-            return;
-        };
-        let s = &mut *s;
-        let (Some(m), Some(t)) = (s.mounted.as_mut(), s.texts.as_ref()) else {
-            return;
-        };
-        let Some(f) = m.card.iter().find(|(x, _)| *x == fid).map(|(_, e)| e.state()) else {
-            return;
-        };
-        if ev == 1 {
-            let msg = f.error.as_deref().map(|c| t.error(c));
-            if let Some(e) = input(&m.root, &id(fid, "-e")) {
-                if msg.is_some() && e.text_content() != msg {
-                    m.status.set_text_content(msg.as_deref());
-                }
-                e.set_text_content(msg.as_deref());
-            }
-            if let Some(b) = input(&m.root, "num-b").filter(|_| fid == "num") {
-                b.set_text_content(f.brand.as_ref().map(|x| x.0.as_str()));
-                let _ = match &f.brand {
-                    Some(x) => b.set_attribute("data-brand", &x.1),
-                    None => b.remove_attribute("data-brand"),
-                };
-            }
-        }
-        if m.ready.is_some() && m.card.iter().all(|(_, e)| e.state().settled) {
-            s.ready_fired = true;
-            m.ready.take().map(|d| (s.config.on_ready.clone(), d))
-        } else {
-            None
-        }
-    };
-    fire(cb);
 }
 
 /// Checks the secure fields at submit: each one's message beside it; the
@@ -248,7 +234,7 @@ pub fn check_card<'a>(m: &'a Mounted, t: &Texts) -> Option<(&'a PaySessionElemen
 }
 
 /// Builds the form of `ty` the first time its method is expanded.
-fn ensure_form(s: &mut super::State, ty: &str, panel: &Element) {
+pub fn ensure_form(hook: Hook, s: &mut super::State, ty: PaymentType, panel: &Element) {
     if panel.first_element_child().is_some() {
         return;
     }
@@ -262,9 +248,9 @@ fn ensure_form(s: &mut super::State, ty: &str, panel: &Element) {
     let list: js_sys::Array = js::get(pm, "paymentMethods").dyn_into().unwrap_or_default();
     if let Some(pmm) = list
         .iter()
-        .find(|x| js::get(x, "type").as_string().as_deref() == Some(ty))
+        .find(|x| js::get(x, "type").as_string().as_deref() == Some(ty.as_str()))
     {
-        build_form(m, &s.config, t, &doc, panel, ty, &pmm);
+        build_form(hook, m, &s.config, t, &doc, panel, ty, &pmm);
     }
 }
 
@@ -337,12 +323,13 @@ fn field(doc: &Document, parent: &Element, fid: &str, label: &str, auto: &str, n
 fn form(
     doc: &Document,
     t: &Texts,
-    ty: &str,
+    pt: PaymentType,
     pmm: &JsValue,
     opts: &JsValue,
     amount: &str,
     save: bool,
 ) -> Element {
+    let ty = pt.as_str();
     let f = el(doc, "form", "", "");
     attrs(
         &f,
@@ -350,8 +337,8 @@ fn form(
     );
     let note = |text: String| add(&f, &[&el(doc, "p", "n", &text)]);
     let terms = js::get(pmm, "terms").as_string();
-    let label = match ty {
-        "creditCard" => {
+    let label = match pt {
+        PaymentType::CreditCard => {
             field(doc, &f, "num", &t.t("field.cardNumber"), "", false);
             let b = el(doc, "p", "b", "");
             attrs(&b, &[("id", "num-b"), ("aria-live", "polite")]);
@@ -363,7 +350,7 @@ fn form(
             field(doc, &f, "name", &t.t("field.cardholder"), "cc-name", false);
             pay_label(t, opts, amount)
         }
-        "sepaDebit" => {
+        PaymentType::SepaDebit => {
             field(doc, &f, "iban", &t.t("field.iban"), "off", false);
             field(
                 doc,
@@ -376,17 +363,17 @@ fn form(
             note(t.t("sepa.mandate"));
             pay_label(t, opts, amount)
         }
-        "giftCard" => {
+        PaymentType::GiftCard => {
             field(doc, &f, "gnum", &t.t("field.giftCardNumber"), "off", true);
             field(doc, &f, "gpin", &t.t("field.pin"), "off", true);
             t.t("button.applyGiftCard")
         }
-        "wireTransfer" => {
+        PaymentType::WireTransfer => {
             note(t.t1("wire.intro", "{amount}", amount));
             pay_label(t, opts, amount)
         }
-        _ => {
-            if ty == "klarnaCredit" {
+        PaymentType::KlarnaCredit | PaymentType::PayPal | PaymentType::Ideal => {
+            if pt == PaymentType::KlarnaCredit {
                 note(terms.unwrap_or_else(|| t.t("klarna.terms")));
             }
             t.t1("button.redirect", "{method}", &t.t(&id("method.", ty)))
@@ -469,7 +456,7 @@ pub fn validate(root: &ShadowRoot, t: &Texts, fid: &str) -> Option<String> {
 }
 
 /// Formats what was typed: gift card groups, digits only, IBAN upper case.
-fn format(i: &Element, fid: &str) {
+pub fn format(i: &Element, fid: &str) {
     let v = value(i);
     let d = digits(&v);
     let out = match fid {
@@ -491,77 +478,4 @@ fn format(i: &Element, fid: &str) {
     if out != v {
         set_value(i, &out);
     }
-}
-
-/// The one handler behind the mount's delegated listeners.
-pub fn on_event(weak: &WeakState, ev: Event) {
-    let Some(st) = weak.upgrade() else { return };
-    let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-        return;
-    };
-    match ev.type_().as_str() {
-        "click" => {
-            if let Some(b) = target.closest("button.m").ok().flatten() {
-                toggle(&st, &b);
-            } else if target.closest(".x").ok().flatten().is_some() {
-                pay::close_modal(&st);
-            }
-        }
-        "submit" => {
-            ev.prevent_default();
-            if let Some(ty) = target.get_attribute("data-type") {
-                pay::submit(&st, &ty);
-            }
-        }
-        kind => {
-            let Ok(s) = st.try_borrow() else { return };
-            let (Some(m), Some(t)) = (s.mounted.as_ref(), s.texts.as_ref()) else {
-                return;
-            };
-            let fid = target.id();
-            if kind == "input" {
-                format(&target, &fid);
-                // A shown error goes as soon as the value is right (while
-                // typing, not on the blur of a click on pay: that would move
-                // the button under the pointer).
-                if target.has_attribute("aria-invalid") {
-                    validate(&m.root, t, &fid);
-                }
-            } else if target.tag_name() == "INPUT" && !value(&target).is_empty() {
-                validate(&m.root, t, &fid);
-            }
-        }
-    }
-}
-
-/// Expands one method (collapsing the others) or collapses it.
-fn toggle(st: &Shared, b: &Element) {
-    let Ok(mut s) = st.try_borrow_mut() else {
-        return;
-    };
-    let s = &mut *s;
-    let Some(ty) = b.get_attribute("data-type") else {
-        return;
-    };
-    let open = b.get_attribute("aria-expanded").as_deref() != Some("true");
-    if s.mounted.is_none() {
-        return;
-    }
-    let mut node = b
-        .closest("ul")
-        .ok()
-        .flatten()
-        .and_then(|u| u.first_element_child());
-    while let Some(li) = node {
-        if let (Some(other), Some(panel)) = (li.first_element_child(), li.last_element_child()) {
-            let on = open && other.is_same_node(Some(b));
-            if on {
-                ensure_form(s, &ty, &panel);
-            }
-            let _ = other.set_attribute("aria-expanded", if on { "true" } else { "false" });
-            hide(&panel, !on);
-        }
-        node = li.next_element_sibling();
-    }
-    s.selected = Some(ty);
 }

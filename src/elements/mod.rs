@@ -11,12 +11,12 @@
 
 pub(crate) mod options;
 
-use crate::dropin::i18n::Texts;
-use crate::dropin::listener::EventListener;
 use crate::error::SdkError;
 use crate::fields::{check_id, check_owner, OWNER};
 use crate::http::{encode, uuid_v4, Timeout};
+use crate::i18n::Texts;
 use crate::js;
+use crate::listener::EventListener;
 use crate::schema::{self, opt, req, Kind};
 use crate::source;
 use js_sys::{Function, Object, Promise};
@@ -54,7 +54,7 @@ impl Group {
     /// A group on the fields origin at `base` (`scheme://host[:port]`, checked).
     pub fn with_base(client: &crate::http::Client, base: String) -> Group {
         // `scheme://host[:port]`: up to the first `/` after `://` (checked by options).
-        let start = crate::dropin::i18n::find(&base, "://").map_or(0, |i| i + 3);
+        let start = crate::i18n::find(&base, "://").map_or(0, |i| i + 3);
         let end = base
             .as_bytes()
             .get(start..)
@@ -460,7 +460,7 @@ impl PaySessionElement {
             &s.group.id,
         ]
         .concat();
-        crate::dropin::view::attrs(
+        crate::view::attrs(
             &frame,
             &[
                 ("src", &src),
@@ -658,7 +658,7 @@ impl PaySessionElement {
 fn focus(inner: &Shared) {
     let Ok(s) = inner.try_borrow() else { return };
     if let Some(f) = &s.frame {
-        crate::dropin::view::call(f, "focus");
+        crate::view::call(f, "focus");
     }
     s.post_kind("focus");
 }
@@ -836,7 +836,13 @@ impl PaySessionElement {
             .map_err(|_| SdkError::network())?
             .group
             .clone();
-        tokenize(&self.inner, &group, session, JsValue::UNDEFINED, name.into())
-            .unwrap_or_else(|| Err(SdkError::network()))
+        tokenize(
+            &self.inner,
+            &group,
+            session,
+            JsValue::UNDEFINED,
+            name.into(),
+        )
+        .unwrap_or_else(|| Err(SdkError::network()))
     }
 }

@@ -110,6 +110,8 @@ test("each callback fires once per outcome: a double submit pays once", async ({
 });
 
 test("mount → onReady time (printed, not asserted)", async ({ sdkPage }) => {
+  // onReady waits for the card's secure fields (three frames of the fields origin).
+  test.setTimeout(120_000);
   const s = await createSession({ country: "NL" });
   const t = await sdkPage.evaluate(async ({ api, pk, sid }) => {
     const p = new PaySession(pk, { apiBase: api });
@@ -129,6 +131,6 @@ test("mount → onReady time (printed, not asserted)", async ({ sdkPage }) => {
     const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
     return { warm: median(warm), cold: median(cold) };
   }, { api: API, pk: PK, sid: s.id });
-  console.log(`mount → onReady median over 15: ${t.warm.toFixed(2)} ms (createDropin 300 ms earlier), ${t.cold.toFixed(2)} ms (createDropin then mount at once)`);
+  console.log(`mount → onReady (card fields ready) median over 15: ${t.warm.toFixed(2)} ms (createDropin 300 ms earlier), ${t.cold.toFixed(2)} ms (createDropin then mount at once)`);
   expect(t.warm).toBeGreaterThanOrEqual(0);
 });

@@ -199,7 +199,14 @@ pub fn data_json() -> String {
         .iter()
         .map(|b| {
             let (min, max) = b.lengths();
-            json!([b.as_str(), min, max, b.security_code_len(), b.groups(), b.display_name()])
+            json!([
+                b.as_str(),
+                min,
+                max,
+                b.security_code_len(),
+                b.groups(),
+                b.display_name()
+            ])
         })
         .collect();
     let runs: Vec<Vec<u32>> = (1..=6u32).map(prefix_runs).collect();

@@ -65,8 +65,8 @@ pub fn router(state: AppState) -> Router {
             .route("/", get(demo_index))
             .route("/index.html", get(demo_index))
             .fallback_service(
-            tower_http::services::ServeDir::new(dir).fallback(axum::routing::any(not_found)),
-        ),
+                tower_http::services::ServeDir::new(dir).fallback(axum::routing::any(not_found)),
+            ),
         None => r.fallback(not_found),
     };
     r.with_state(state)
@@ -74,7 +74,9 @@ pub fn router(state: AppState) -> Router {
 
 /// The demo shop's page with the fields origin added to its CSP's
 /// `frame-src 'self'` (the one addition a shop makes for secure fields).
-async fn demo_index(axum::extract::State(s): axum::extract::State<AppState>) -> axum::response::Response {
+async fn demo_index(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> axum::response::Response {
     let Some(dir) = s.demo_dir.clone() else {
         return not_found().await.into_response();
     };
