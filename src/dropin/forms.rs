@@ -143,7 +143,7 @@ pub fn render(
     // Only the expanded method's form now (in the page: its fields' frames
     // load and take its style); the others on first expand.
     if let Some((panel, ty, pmm)) = first {
-        build_form(hook, m, config, t, &doc, &panel, ty, pmm);
+        build_form(hook, m, config, t, &panel, ty, pmm);
     }
     if js::get(opts, "showComplianceSection").as_bool() != Some(false) {
         compliance(&doc, t, &m.body, &js::get(pm, "compliance"));
@@ -158,11 +158,14 @@ fn build_form(
     m: &mut Mounted,
     config: &Config,
     t: &Texts,
-    doc: &Document,
     panel: &Element,
     ty: PaymentType,
     pmm: &JsValue,
 ) {
+    let Some(doc) = m.host.owner_document() else {
+        return;
+    };
+    let doc = &doc;
     let amount = t.money(m.amount, &m.currency);
     let opts = &config.options;
     let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
@@ -242,15 +245,12 @@ pub fn ensure_form(hook: Hook, s: &mut super::State, ty: PaymentType, panel: &El
         return;
     };
     let pm = &m.methods.clone();
-    let Some(doc) = m.host.owner_document() else {
-        return;
-    };
     let list: js_sys::Array = js::get(pm, "paymentMethods").dyn_into().unwrap_or_default();
     if let Some(pmm) = list
         .iter()
         .find(|x| js::get(x, "type").as_string().as_deref() == Some(ty.as_str()))
     {
-        build_form(hook, m, &s.config, t, &doc, panel, ty, &pmm);
+        build_form(hook, m, &s.config, t, panel, ty, &pmm);
     }
 }
 

@@ -803,9 +803,11 @@ impl PaySessionElement {
         style: JsValue,
         hook: Hook,
     ) -> PaySessionElement {
-        let mut opts = Options::default();
-        opts.label = Some(label);
-        opts.style = style;
+        let opts = Options {
+            label: Some(label),
+            style,
+            ..Options::default()
+        };
         PaySessionElement {
             inner: new_inner(group, kind, opts, Some(hook)),
         }
