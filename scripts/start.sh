@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --for start
 bash scripts/build-sdk.sh
 bash scripts/build-demo.sh
-demo=(--demo www/dist)
+# The secure card fields (the drop-in's card form) come from a second origin.
+demo=(--demo www/dist --fields-listen "${PAYSESSION_FIELDS_LISTEN:-127.0.0.1:8081}")
 cargo build --release -q -p paysession-server
 cat <<'MSG'
 

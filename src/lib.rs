@@ -19,7 +19,9 @@ mod elements;
 mod error;
 mod fields;
 mod http;
+mod i18n;
 mod js;
+mod listener;
 mod options;
 mod schema;
 mod session;
@@ -27,6 +29,7 @@ mod session;
 mod shapes_test;
 mod source;
 mod types;
+mod view;
 
 pub use dropin::Dropin;
 pub use elements::PaySessionElement;

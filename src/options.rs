@@ -83,7 +83,7 @@ fn check_key(v: &JsValue) -> Result<String, SdkError> {
 
 /// An absolute `http(s)` URL (core's rule) without query or
 /// fragment; the trailing `/` removed.
-fn check_base(b: &str, name: &str) -> Result<String, SdkError> {
+pub(crate) fn check_base(b: &str, name: &str) -> Result<String, SdkError> {
     let ok = paysession_core::http_url::is_absolute_http(b)
         && !b.bytes().any(|c| c == b'?' || c == b'#');
     if !ok {

@@ -17,11 +17,8 @@ use crate::error::SdkError;
 use crate::http::Client;
 use crate::{api, options, source};
 use js_sys::Promise;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen]
 extern "C" {
@@ -47,14 +44,7 @@ pub struct PaySession {
     fields: Option<Rc<crate::elements::Group>>,
 }
 
-/// Every call's future, boxed: one instantiation of the promise machinery
-/// instead of one per method (a few KB of WebAssembly each).
-pub(crate) type Call = Pin<Box<dyn Future<Output = Result<JsValue, SdkError>>>>;
-
-/// A promise that resolves with the value or rejects with the error object.
-pub(crate) fn promise(f: Call) -> Promise {
-    future_to_promise(Box::pin(async move { f.await.map_err(|e| e.to_js()) }))
-}
+use crate::js::promise;
 
 #[wasm_bindgen]
 impl PaySession {

@@ -227,15 +227,12 @@ export interface UpdateSessionOptions {
 }
 
 export interface DropinOptions {
-  flow?: "checkout" | "managePaymentMethods";
+  flow?: "checkout";
   showComplianceSection?: boolean;
   showSavePaymentAgreement?: boolean;
-  showTermsOfSaleDisclosure?: boolean;
   expandFirstPaymentMethod?: boolean;
-  usage?: "subscription" | "convenience" | "unscheduled";
   button?: { type?: "continue" | "payNow" | "buyNow" | "completeOrder" | "submitOrder" | "custom"; buttonText?: string };
   redirect?: { returnUrl?: string; cancelUrl?: string; disableAutomaticRedirects?: boolean };
-  consents?: Record<string, unknown>;
 }
 
 export interface DropinSuccessData { source: Source; readyForStorage: boolean; supportsStorage: boolean; }
@@ -249,9 +246,6 @@ export interface DropinConfiguration {
   paymentMethodConfiguration?: {
     enabledPaymentMethods?: PaymentType[];
     disabledPaymentMethods?: PaymentType[];
-    style?: Record<string, unknown>;
-    creditCard?: Record<string, unknown>;
-    [type: string]: unknown;
   };
   onSuccess?(data: DropinSuccessData): void;
   onError?(data: DropinErrorData): void;

@@ -1,10 +1,16 @@
 //! The drop-in's configuration (DigitalRiver.js names), checked at `createDropin`.
+//! Every option here does what it says; DigitalRiver.js options this drop-in
+//! does not build yet (`usage`, `consents`, `showTermsOfSaleDisclosure`,
+//! `flow: "managePaymentMethods"`, `paymentMethodConfiguration.style` and the
+//! per-method settings) are refused with a coded error, never ignored.
 
 use crate::error::SdkError;
 use crate::fields::check_id;
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
 use js_sys::{Array, Function};
+use paysession_core::state::PaymentType;
+use paysession_core::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
 
 const S: Kind = Kind::Str(64);
@@ -18,24 +24,22 @@ const OPTIONS: &[Field] = &[
     opt("flow", S),
     opt("showComplianceSection", Kind::Bool),
     opt("showSavePaymentAgreement", Kind::Bool),
-    opt("showTermsOfSaleDisclosure", Kind::Bool),
     opt("expandFirstPaymentMethod", Kind::Bool),
-    opt("usage", S),
     opt("button", Kind::Obj(BUTTON)),
     opt("redirect", Kind::Obj(REDIRECT)),
-    opt("consents", Kind::Record),
 ];
 const METHOD_CONFIG: &[Field] = &[
     opt("enabledPaymentMethods", Kind::StrList(16)),
     opt("disabledPaymentMethods", Kind::StrList(16)),
-    opt("style", Kind::Record),
-    opt("creditCard", Kind::Record),
-    opt("payPal", Kind::Record),
-    opt("klarnaCredit", Kind::Record),
-    opt("ideal", Kind::Record),
-    opt("sepaDebit", Kind::Record),
-    opt("wireTransfer", Kind::Record),
-    opt("giftCard", Kind::Record),
+];
+/// `options.button.type` values.
+const BUTTONS: [&str; 6] = [
+    "payNow",
+    "buyNow",
+    "continue",
+    "completeOrder",
+    "submitOrder",
+    "custom",
 ];
 const CONFIG: &[Field] = &[
     req("sessionId", Kind::Str(128)),
@@ -67,9 +71,9 @@ pub struct Config {
     /// `onCancel({paymentMethod})`.
     pub on_cancel: Option<Function>,
     /// Only these types, when given.
-    pub enabled: Option<Vec<String>>,
+    pub enabled: Option<Vec<PaymentType>>,
     /// Never these types.
-    pub disabled: Vec<String>,
+    pub disabled: Vec<PaymentType>,
 }
 
 impl Config {
@@ -79,17 +83,37 @@ impl Config {
         let c = schema::clean(config, CONFIG, "", "config")?;
         let session_id = check_id(&js::get(&c, "sessionId"), "sessionId")?;
         let pmc = js::get(&c, "paymentMethodConfiguration");
-        let list = |k: &str| -> Option<Vec<String>> {
-            js::get(&pmc, k)
-                .dyn_into::<Array>()
-                .ok()
-                .map(|a| a.iter().filter_map(|v| v.as_string()).collect())
+        let list = |k: &str| -> Result<Option<Vec<PaymentType>>, SdkError> {
+            let Ok(a) = js::get(&pmc, k).dyn_into::<Array>() else {
+                return Ok(None);
+            };
+            a.iter()
+                .map(|v| {
+                    PaymentType::parse(&v.as_string().unwrap_or_default()).ok_or_else(|| {
+                        SdkError::validation(
+                            ErrorCode::UnknownPaymentType,
+                            &["paymentMethodConfiguration.", k].concat(),
+                            "lists only payment types such as creditCard or payPal.",
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some)
         };
-        if let Some(flow) = schema::string(&js::get(&c, "options"), "flow") {
-            if flow != "checkout" && flow != "managePaymentMethods" {
+        let options = js::get(&c, "options");
+        if let Some(flow) = schema::string(&options, "flow") {
+            if flow != "checkout" {
                 return Err(SdkError::invalid(
                     "options.flow",
-                    "must be checkout or managePaymentMethods.",
+                    "must be checkout (managePaymentMethods is not built yet).",
+                ));
+            }
+        }
+        if let Some(b) = schema::string(&js::get(&options, "button"), "type") {
+            if !BUTTONS.contains(&b.as_str()) {
+                return Err(SdkError::invalid(
+                    "options.button.type",
+                    "must be payNow, buyNow, continue, completeOrder, submitOrder or custom.",
                 ));
             }
         }
@@ -100,8 +124,8 @@ impl Config {
             on_error: None,
             on_ready: None,
             on_cancel: None,
-            enabled: list("enabledPaymentMethods"),
-            disabled: list("disabledPaymentMethods").unwrap_or_default(),
+            enabled: list("enabledPaymentMethods")?,
+            disabled: list("disabledPaymentMethods")?.unwrap_or_default(),
         };
         Ok((config, c.into()))
     }
@@ -126,10 +150,7 @@ impl Config {
     }
 
     /// Whether the configuration lets `t` be shown.
-    pub fn allows(&self, t: &str) -> bool {
-        self.enabled
-            .as_ref()
-            .is_none_or(|e| e.iter().any(|x| x == t))
-            && !self.disabled.iter().any(|x| x == t)
+    pub fn allows(&self, t: PaymentType) -> bool {
+        self.enabled.as_ref().is_none_or(|e| e.contains(&t)) && !self.disabled.contains(&t)
     }
 }

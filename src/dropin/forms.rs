@@ -1,29 +1,61 @@
 //! The method list, one form per method, input formatting and validation
 //! (all rules from `paysession-core`), and the delegated event handler.
+//! The card's number, expiry and code are secure fields (`crate::elements`):
+//! frames of the fields origin in the form's containers; the form reads only
+//! their state (empty, complete, error code, brand).
 
 use super::config::Config;
-use super::i18n::Texts;
-use super::view::{add, attrs, el, hide, set_value, value};
-use super::{pay, Mounted, Shared, WeakState};
+use super::{Mounted, WeakState};
+use crate::elements::PaySessionElement;
+use crate::i18n::Texts;
 use crate::js;
+use crate::view::{add, attrs, el, hide, set_value, value};
 use paysession_core::gift_card;
-use paysession_core::card::{
-    check_security_code, group_digits, Brand, CardNumber, Expiry,
-};
 use paysession_core::iban::Iban;
+use paysession_core::state::PaymentType;
 use paysession_core::ApiError;
 use wasm_bindgen::{JsCast, JsValue};
 
-use web_sys::{Document, Element, Event, ShadowRoot};
+use web_sys::{Document, Element, ShadowRoot};
 
-/// The inputs of a method's form, in screen order.
-pub fn fields_of(ty: &str) -> &'static [&'static str] {
+/// The card's secure fields: container id, element type, label key, and the
+/// code of a value left incomplete.
+const CARD: [(&str, &str, &str, &str); 3] = [
+    (
+        "num",
+        "cardnumber",
+        "field.cardNumber",
+        "incomplete_card_number",
+    ),
+    (
+        "exp",
+        "cardexpiration",
+        "field.expiry",
+        "incomplete_expiration_date",
+    ),
+    ("cvc", "cardcvv", "field.cvv", "incomplete_security_code"),
+];
+
+/// What a secure field's events go to (`events::field_event`; passed in, so
+/// this module does not depend on the handlers, which depend on it).
+pub type Hook = fn(&WeakState, &'static str, usize);
+
+/// The in-page inputs of a method's form, in screen order.
+pub fn fields_of(ty: PaymentType) -> &'static [&'static str] {
     match ty {
-        "creditCard" => &["num", "exp", "cvc", "name"],
-        "sepaDebit" => &["iban", "holder"],
-        "giftCard" => &["gnum", "gpin"],
-        _ => &[],
+        PaymentType::CreditCard => &["name"],
+        PaymentType::SepaDebit => &["iban", "holder"],
+        PaymentType::GiftCard => &["gnum", "gpin"],
+        PaymentType::PayPal
+        | PaymentType::KlarnaCredit
+        | PaymentType::Ideal
+        | PaymentType::WireTransfer => &[],
     }
+}
+
+/// The payment type named by an element's `data-type`.
+pub fn type_of(e: &Element) -> Option<PaymentType> {
+    PaymentType::parse(&e.get_attribute("data-type")?)
 }
 
 /// `b-…`, `p-…`, `f-…`, `pay-…`, `fe-…` ids of a method's parts.
@@ -53,7 +85,14 @@ fn http(url: &JsValue) -> Option<String> {
 }
 
 /// Renders the list (and the compliance section) into the mount.
-pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods: &[JsValue]) {
+pub fn render(
+    hook: Hook,
+    m: &mut Mounted,
+    config: &Config,
+    t: &Texts,
+    pm: &JsValue,
+    methods: &[(PaymentType, JsValue)],
+) {
     let Some(doc) = m.host.owner_document() else {
         return;
     };
@@ -67,18 +106,19 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
         .unwrap_or(true);
     let ul = el(&doc, "ul", "", "");
     attrs(&ul, &[("aria-label", &t.t("paymentMethods"))]);
-    for (i, pmm) in methods.iter().enumerate() {
-        let ty = js::get(pmm, "type").as_string().unwrap_or_default();
+    let mut first = None;
+    for (i, (ty, pmm)) in methods.iter().enumerate() {
+        let (ty, name) = (*ty, ty.as_str());
         let open = expand && i == 0;
         let li = el(&doc, "li", "", "");
         let b = el(&doc, "button", "m", "");
-        let (bid, pid) = (id("b-", &ty), id("p-", &ty));
+        let (bid, pid) = (id("b-", name), id("p-", name));
         attrs(
             &b,
             &[
                 ("type", "button"),
                 ("id", &bid),
-                ("data-type", &ty),
+                ("data-type", name),
                 ("aria-controls", &pid),
             ],
         );
@@ -86,21 +126,25 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
             &b,
             &[("aria-expanded", if open { "true" } else { "false" })],
         );
-        add(&b, &[&el(&doc, "span", "", &t.t(&id("method.", &ty)))]);
+        add(&b, &[&el(&doc, "span", "", &t.t(&id("method.", name)))]);
         let panel = el(&doc, "div", "p", "");
         attrs(
             &panel,
             &[("id", &pid), ("role", "region"), ("aria-labelledby", &bid)],
         );
         hide(&panel, !open);
-        // Only the expanded method's form now; the others on first expand.
-        if open {
-            build_form(m, config, t, &doc, &panel, &ty, pmm);
-        }
         add(&li, &[&b, &panel]);
         add(&ul, &[&li]);
+        if open {
+            first = Some((panel, ty, pmm));
+        }
     }
     let _ = m.body.insert_before(&ul, Some(&m.status));
+    // Only the expanded method's form now (in the page: its fields' frames
+    // load and take its style); the others on first expand.
+    if let Some((panel, ty, pmm)) = first {
+        build_form(hook, m, config, t, &panel, ty, pmm);
+    }
     if js::get(opts, "showComplianceSection").as_bool() != Some(false) {
         compliance(&doc, t, &m.body, &js::get(pm, "compliance"));
     }
@@ -110,38 +154,103 @@ pub fn render(m: &mut Mounted, config: &Config, t: &Texts, pm: &JsValue, methods
 
 /// Builds `ty`'s form into its (empty) panel.
 fn build_form(
-    m: &Mounted,
+    hook: Hook,
+    m: &mut Mounted,
     config: &Config,
     t: &Texts,
-    doc: &Document,
     panel: &Element,
-    ty: &str,
+    ty: PaymentType,
     pmm: &JsValue,
 ) {
+    let Some(doc) = m.host.owner_document() else {
+        return;
+    };
+    let doc = &doc;
     let amount = t.money(m.amount, &m.currency);
     let opts = &config.options;
     let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
     add(panel, &[&form(doc, t, ty, pmm, opts, &amount, save)]);
+    let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
+        return;
+    };
+    for (fid, kind, key, _) in CARD {
+        let Some(target) = input(&m.root, fid) else {
+            continue;
+        };
+        let w = m.state.clone();
+        let e = PaySessionElement::make(
+            &group,
+            kind,
+            t.t(key),
+            text_style(&target),
+            std::rc::Rc::new(move |ev| hook(&w, fid, ev)),
+        );
+        let _ = e.mount(target.into());
+        m.card.push((fid, e));
+    }
+}
+
+/// The drop-in's text style (theme, locale font) for the fields' inputs.
+fn text_style(target: &Element) -> JsValue {
+    let g = js_sys::global();
+    let cs = js::get(&g, "getComputedStyle")
+        .dyn_into::<js_sys::Function>()
+        .and_then(|f| f.call1(&g, target))
+        .unwrap_or_default();
+    let base = js::object();
+    for k in ["color", "fontFamily", "fontSize"] {
+        if let Some(v) = js::get(&cs, k)
+            .as_string()
+            .filter(|v| !v.is_empty() && paysession_core::fields::style_value_ok(v))
+        {
+            js::set(&base, k, &v.into());
+        }
+    }
+    let o = js::object();
+    js::set(&o, "base", &base);
+    o.into()
+}
+
+/// Checks the secure fields at submit: each one's message beside it; the
+/// first failing field and its message.
+pub fn check_card<'a>(m: &'a Mounted, t: &Texts) -> Option<(&'a PaySessionElement, String)> {
+    let mut first = None;
+    for (fid, e) in &m.card {
+        let f = e.state();
+        let code = if f.complete {
+            None
+        } else if f.empty {
+            Some("missing_parameter")
+        } else {
+            let left = CARD.iter().find(|c| c.0 == *fid).map_or("", |c| c.3);
+            Some(f.error.as_deref().unwrap_or(left))
+        };
+        let msg = code.map(|c| t.error(c));
+        if let Some(el) = input(&m.root, &id(fid, "-e")) {
+            el.set_text_content(msg.as_deref());
+        }
+        if let Some(msg) = msg {
+            first.get_or_insert((e, msg));
+        }
+    }
+    first
 }
 
 /// Builds the form of `ty` the first time its method is expanded.
-fn ensure_form(s: &super::State, ty: &str, panel: &Element) {
+pub fn ensure_form(hook: Hook, s: &mut super::State, ty: PaymentType, panel: &Element) {
     if panel.first_element_child().is_some() {
         return;
     }
-    let (Some(m), Some(t)) = (s.mounted.as_ref(), s.texts.as_ref()) else {
+    let (Some(m), Some(t)) = (s.mounted.as_mut(), s.texts.as_ref()) else {
         return;
     };
-    let pm = &m.methods;
-    let Some(doc) = m.host.owner_document() else {
-        return;
-    };
+    let pm = &m.methods.clone();
     let list: js_sys::Array = js::get(pm, "paymentMethods").dyn_into().unwrap_or_default();
     if let Some(pmm) = list
         .iter()
-        .find(|x| js::get(x, "type").as_string().as_deref() == Some(ty))
+        .find(|x| js::get(x, "type").as_string().as_deref() == Some(ty.as_str()))
     {
-        build_form(m, &s.config, t, &doc, panel, ty, &pmm);
+        build_form(hook, m, &s.config, t, panel, ty, &pmm);
     }
 }
 
@@ -181,29 +290,27 @@ fn compliance(doc: &Document, t: &Texts, body: &Element, c: &JsValue) {
     add(body, &[&p]);
 }
 
-/// A labelled input with its error line (`aria-describedby`).
+/// A labelled input with its error line (`aria-describedby`); with `auto`
+/// empty, a container for a secure field (a frame of the fields origin).
 fn field(doc: &Document, parent: &Element, fid: &str, label: &str, auto: &str, numeric: bool) {
     let d = el(doc, "div", "", "");
     let l = el(doc, "label", "", label);
     attrs(&l, &[("for", fid)]);
-    let i = el(doc, "input", "", "");
     let eid = id(fid, "-e");
-    let describe = if fid == "num" {
-        "num-e num-b".into()
-    } else {
-        eid.clone()
-    };
-    attrs(
-        &i,
-        &[
-            ("id", fid),
-            ("name", fid),
-            ("type", "text"),
-            ("autocomplete", auto),
-            ("aria-describedby", &describe),
-            ("spellcheck", "false"),
-        ],
-    );
+    let i = el(doc, if auto.is_empty() { "div" } else { "input" }, "", "");
+    attrs(&i, &[("id", fid)]);
+    if !auto.is_empty() {
+        attrs(
+            &i,
+            &[
+                ("name", fid),
+                ("type", "text"),
+                ("autocomplete", auto),
+                ("aria-describedby", &eid),
+                ("spellcheck", "false"),
+            ],
+        );
+    }
     if numeric {
         attrs(&i, &[("inputmode", "numeric")]);
     }
@@ -216,12 +323,13 @@ fn field(doc: &Document, parent: &Element, fid: &str, label: &str, auto: &str, n
 fn form(
     doc: &Document,
     t: &Texts,
-    ty: &str,
+    pt: PaymentType,
     pmm: &JsValue,
     opts: &JsValue,
     amount: &str,
     save: bool,
 ) -> Element {
+    let ty = pt.as_str();
     let f = el(doc, "form", "", "");
     attrs(
         &f,
@@ -229,20 +337,20 @@ fn form(
     );
     let note = |text: String| add(&f, &[&el(doc, "p", "n", &text)]);
     let terms = js::get(pmm, "terms").as_string();
-    let label = match ty {
-        "creditCard" => {
-            field(doc, &f, "num", &t.t("field.cardNumber"), "cc-number", true);
+    let label = match pt {
+        PaymentType::CreditCard => {
+            field(doc, &f, "num", &t.t("field.cardNumber"), "", false);
             let b = el(doc, "p", "b", "");
-            attrs(&b, &[("id", "num-b")]);
+            attrs(&b, &[("id", "num-b"), ("aria-live", "polite")]);
             add(&f, &[&b]);
             let row = el(doc, "div", "row", "");
-            field(doc, &row, "exp", &t.t("field.expiry"), "cc-exp", true);
-            field(doc, &row, "cvc", &t.t("field.cvv"), "cc-csc", true);
+            field(doc, &row, "exp", &t.t("field.expiry"), "", false);
+            field(doc, &row, "cvc", &t.t("field.cvv"), "", false);
             add(&f, &[&row]);
             field(doc, &f, "name", &t.t("field.cardholder"), "cc-name", false);
             pay_label(t, opts, amount)
         }
-        "sepaDebit" => {
+        PaymentType::SepaDebit => {
             field(doc, &f, "iban", &t.t("field.iban"), "off", false);
             field(
                 doc,
@@ -255,17 +363,17 @@ fn form(
             note(t.t("sepa.mandate"));
             pay_label(t, opts, amount)
         }
-        "giftCard" => {
+        PaymentType::GiftCard => {
             field(doc, &f, "gnum", &t.t("field.giftCardNumber"), "off", true);
             field(doc, &f, "gpin", &t.t("field.pin"), "off", true);
             t.t("button.applyGiftCard")
         }
-        "wireTransfer" => {
+        PaymentType::WireTransfer => {
             note(t.t1("wire.intro", "{amount}", amount));
             pay_label(t, opts, amount)
         }
-        _ => {
-            if ty == "klarnaCredit" {
+        PaymentType::KlarnaCredit | PaymentType::PayPal | PaymentType::Ideal => {
+            if pt == PaymentType::KlarnaCredit {
                 note(terms.unwrap_or_else(|| t.t("klarna.terms")));
             }
             t.t1("button.redirect", "{method}", &t.t(&id("method.", ty)))
@@ -301,11 +409,6 @@ pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-pub fn today() -> (u16, u8) {
-    let d = js_sys::Date::new_0();
-    (d.get_full_year() as u16, d.get_month() as u8 + 1)
-}
-
 fn code_of<T>(r: Result<T, ApiError>) -> Option<&'static str> {
     r.err().map(|e| {
         e.errors
@@ -315,18 +418,12 @@ fn code_of<T>(r: Result<T, ApiError>) -> Option<&'static str> {
 }
 
 /// The error code for input `fid`, if its value is not acceptable.
-fn check(root: &ShadowRoot, fid: &str, v: &str) -> Option<&'static str> {
+fn check(fid: &str, v: &str) -> Option<&'static str> {
     let v = v.trim();
     if v.is_empty() {
         return Some("missing_parameter");
     }
     match fid {
-        "num" => code_of(CardNumber::parse(v)),
-        "exp" => code_of(Expiry::parse_typed(v, today())),
-        "cvc" => {
-            let num = digits(&input(root, "num").map(|i| value(&i)).unwrap_or_default());
-            code_of(check_security_code(v, Brand::detect(&num)))
-        }
         "iban" => code_of(Iban::parse(v)),
         "gnum" => gift_card::check_number(v)
             .is_err()
@@ -344,7 +441,7 @@ pub fn input(root: &ShadowRoot, fid: &str) -> Option<Element> {
 /// Validates one input: message beside it, `aria-invalid`; the message if invalid.
 pub fn validate(root: &ShadowRoot, t: &Texts, fid: &str) -> Option<String> {
     let i = input(root, fid)?;
-    let msg = check(root, fid, &value(&i)).map(|c| t.error(c));
+    let msg = check(fid, &value(&i)).map(|c| t.error(c));
     if let Some(e) = input(root, &id(fid, "-e")) {
         e.set_text_content(msg.as_deref());
     }
@@ -356,107 +453,27 @@ pub fn validate(root: &ShadowRoot, t: &Texts, fid: &str) -> Option<String> {
     msg
 }
 
-/// Formats what was typed: card groups and brand, `MM/YY`, digits only.
-fn format(root: &ShadowRoot, i: &Element, fid: &str) {
+/// Formats what was typed: gift card groups, digits only, IBAN upper case.
+pub fn format(i: &Element, fid: &str) {
     let v = value(i);
     let d = digits(&v);
     let out = match fid {
-        "num" => {
-            let d: String = d.chars().take(19).collect();
-            let brand = Brand::detect(&d);
-            if let Some(b) = input(root, "num-b") {
-                b.set_text_content(brand.map(Brand::display_name));
-                let _ = match brand {
-                    Some(x) => b.set_attribute("data-brand", x.as_str()),
-                    None => b.remove_attribute("data-brand"),
-                };
-            }
-            if let Some(c) = input(root, "cvc") {
-                let n = brand.map_or(4, Brand::security_code_len);
-                let _ = c.set_attribute("maxlength", &js::itoa(n as u64));
-            }
-            group_digits(&d)
-        }
-        "exp" => {
-            let d: String = d.chars().take(4).collect();
-            match (d.get(..2), d.get(2..)) {
-                (Some(a), Some(b)) if !b.is_empty() && !v.ends_with('/') => [a, "/", b].concat(),
-                _ => d,
-            }
-        }
-        "cvc" => d.chars().take(4).collect(),
         "gpin" => d.chars().take(8).collect(),
-        "gnum" => group_digits(&d.chars().take(19).collect::<String>()),
+        // Groups of four (core's `group_digits` would link a panic path).
+        "gnum" => {
+            let mut out = String::new();
+            for (i, c) in d.chars().take(19).enumerate() {
+                if i > 0 && i % 4 == 0 {
+                    out.push(' ');
+                }
+                out.push(c);
+            }
+            out
+        }
         "iban" => v.to_ascii_uppercase(),
         _ => return,
     };
     if out != v {
         set_value(i, &out);
     }
-}
-
-/// The one handler behind the mount's delegated listeners.
-pub fn on_event(weak: &WeakState, ev: Event) {
-    let Some(st) = weak.upgrade() else { return };
-    let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-        return;
-    };
-    match ev.type_().as_str() {
-        "click" => {
-            if let Some(b) = target.closest("button.m").ok().flatten() {
-                toggle(&st, &b);
-            } else if target.closest(".x").ok().flatten().is_some() {
-                pay::close_modal(&st);
-            }
-        }
-        "submit" => {
-            ev.prevent_default();
-            if let Some(ty) = target.get_attribute("data-type") {
-                pay::submit(&st, &ty);
-            }
-        }
-        kind => {
-            let Ok(s) = st.try_borrow() else { return };
-            let (Some(m), Some(t)) = (s.mounted.as_ref(), s.texts.as_ref()) else {
-                return;
-            };
-            let fid = target.id();
-            if kind == "input" {
-                format(&m.root, &target, &fid);
-            } else if target.tag_name() == "INPUT" && !value(&target).is_empty() {
-                validate(&m.root, t, &fid);
-            }
-        }
-    }
-}
-
-/// Expands one method (collapsing the others) or collapses it.
-fn toggle(st: &Shared, b: &Element) {
-    let Ok(mut s) = st.try_borrow_mut() else {
-        return;
-    };
-    let Some(ty) = b.get_attribute("data-type") else {
-        return;
-    };
-    let open = b.get_attribute("aria-expanded").as_deref() != Some("true");
-    if s.mounted.is_none() {
-        return;
-    }
-    let mut node = b
-        .closest("ul")
-        .ok()
-        .flatten()
-        .and_then(|u| u.first_element_child());
-    while let Some(li) = node {
-        if let (Some(other), Some(panel)) = (li.first_element_child(), li.last_element_child()) {
-            let on = open && other.is_same_node(Some(b));
-            if on {
-                ensure_form(&s, &ty, &panel);
-            }
-            let _ = other.set_attribute("aria-expanded", if on { "true" } else { "false" });
-            hide(&panel, !on);
-        }
-        node = li.next_element_sibling();
-    }
-    s.selected = Some(ty);
 }

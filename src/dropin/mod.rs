@@ -10,24 +10,23 @@
 //!   outcome; a throwing callback is logged, never propagated.
 
 mod config;
+mod events;
 mod forms;
-pub(crate) mod i18n;
-pub(crate) mod listener;
 mod pay;
 mod style;
-pub(crate) mod view;
 
 use crate::error::SdkError;
 use crate::http::Client;
+use crate::i18n::{self, Texts};
 use crate::js;
+use crate::listener::EventListener;
+use crate::view::{add, attrs, el};
 use config::Config;
-use i18n::Texts;
 use js_sys::{Array, Function};
-use listener::EventListener;
+use paysession_core::state::PaymentType;
 use paysession_core::{ErrorCode, ErrorType};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use view::{add, attrs, el};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
@@ -87,11 +86,26 @@ struct State {
     generation: u32,
     ready_fired: bool,
     resumed: bool,
-    selected: Option<String>,
+    selected: Option<paysession_core::state::PaymentType>,
     /// While mounted the widget keeps itself alive, so a page that does not
     /// hold on to the `Dropin` (`createDropin(c).mount(t)`) does not lose it
     /// to the garbage collector; `unmount` breaks the cycle.
     alive: Option<Shared>,
+}
+
+/// The phase of one mount.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Waiting for the payment methods (and a locale's catalog).
+    Loading,
+    /// The methods could not be loaded: the error is shown.
+    Failed,
+    /// The list is shown; the shopper can pay.
+    Shown,
+    /// A payment is in flight: the pay buttons are disabled.
+    Paying,
+    /// A source was created (or a redirect resumes): the pay buttons stay disabled.
+    Paid,
 }
 
 /// What one mount put on the page; dropping it takes it all away.
@@ -101,14 +115,21 @@ struct Mounted {
     body: Element,
     status: Element,
     listeners: Vec<EventListener>,
-    rendered: bool,
-    /// A payment is in flight (or done): the pay buttons stay disabled.
-    busy: bool,
+    /// Where this mount is: one enum, not a set of flags.
+    phase: Phase,
     amount: f64,
     currency: String,
     /// The payment-methods answer this mount shows (forms are built from it on expand).
     methods: JsValue,
     modal: Option<pay::Modal>,
+    /// The drop-in, for the secure fields' listeners.
+    state: WeakState,
+    /// The fields origin's frames of this mount (`None`: no fields origin known).
+    group: Option<Rc<crate::elements::Group>>,
+    /// The card form's secure fields, by container id.
+    card: Vec<(&'static str, crate::elements::PaySessionElement)>,
+    /// `onReady`'s data, held until the card's fields can take input.
+    ready: Option<JsValue>,
 }
 
 impl Drop for Mounted {
@@ -177,7 +198,7 @@ fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
 
 #[inline(never)]
 fn spawn_boxed(f: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
-    let _ = crate::session::promise(Box::pin(async move {
+    let _ = crate::js::promise(Box::pin(async move {
         f.await;
         Ok(JsValue::UNDEFINED)
     }));
@@ -307,7 +328,7 @@ impl Dropin {
                 .into_iter()
                 .map(|k| {
                     let w = weak.clone();
-                    EventListener::new(&root, k, move |ev: Event| forms::on_event(&w, ev))
+                    EventListener::new(&root, k, move |ev: Event| events::on_event(&w, ev))
                 })
                 .collect();
             s.mounted = Some(Mounted {
@@ -316,12 +337,15 @@ impl Dropin {
                 body,
                 status,
                 listeners,
-                rendered: false,
-                busy: false,
+                phase: Phase::Loading,
                 amount: 0.0,
                 currency: String::new(),
                 methods: JsValue::UNDEFINED,
                 modal: None,
+                state: weak.clone(),
+                group: None,
+                card: Vec::new(),
+                ready: None,
             });
             s.generation = s.generation.wrapping_add(1);
             s.alive = Some(self.state.clone());
@@ -353,7 +377,8 @@ impl Dropin {
         self.state
             .try_borrow()
             .ok()
-            .and_then(|s| s.selected.clone())
+            .and_then(|s| s.selected)
+            .map(|t| t.as_str().into())
     }
 }
 
@@ -374,7 +399,7 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     let (Some(texts), Some(m)) = (s.texts.clone(), s.mounted.as_mut()) else {
         return (None, false);
     };
-    if m.rendered {
+    if m.phase != Phase::Loading {
         return (None, false);
     }
     let pm = match &s.methods {
@@ -383,7 +408,7 @@ fn render_now(s: &mut State) -> (Fire, bool) {
         Some(Err(e)) => {
             let e = e.clone();
             s.methods = None; // a later mount asks again
-            m.rendered = true;
+            m.phase = Phase::Failed;
             m.status.set_text_content(Some(&texts.error(e.code())));
             let _ = m.status.set_attribute("role", "alert");
             let _ = m.body.set_attribute("aria-busy", "false");
@@ -396,31 +421,47 @@ fn render_now(s: &mut State) -> (Fire, bool) {
             );
         }
     };
+    // The fields origin: the `fieldsBase` option, else the backend's `fieldsUrl`.
+    let base = s.client.fields_base.clone().or_else(|| {
+        let u = js::get(&pm, "fieldsUrl").as_string()?;
+        crate::options::check_base(&u, "fieldsUrl").ok()
+    });
+    m.group = base.map(|b| Rc::new(crate::elements::Group::with_base(&s.client, b)));
     let list: Array = js::get(&pm, "paymentMethods")
         .dyn_into()
         .unwrap_or_default();
-    let methods: Vec<JsValue> = list
+    // Without a fields origin the card cannot be taken: not offered.
+    // A type this SDK does not know (a newer backend) is not shown.
+    let methods: Vec<(PaymentType, JsValue)> = list
         .iter()
-        .filter(|m| {
-            js::get(m, "type")
-                .as_string()
-                .is_some_and(|t| s.config.allows(&t))
+        .filter_map(|x| {
+            let t = PaymentType::parse(&js::get(&x, "type").as_string()?)?;
+            (s.config.allows(t) && (t != PaymentType::CreditCard || m.group.is_some()))
+                .then_some((t, x))
         })
         .collect();
-    m.rendered = true;
-    forms::render(m, &s.config, &texts, &pm, &methods);
+    m.phase = Phase::Shown;
+    forms::render(events::field_event, m, &s.config, &texts, &pm, &methods);
     if texts.rtl() {
         let _ = m.host.set_attribute("dir", "rtl");
     }
-    let types: Array = methods.iter().map(|m| js::get(m, "type")).collect();
+    let types: Array = methods
+        .iter()
+        .map(|(t, _)| JsValue::from(t.as_str()))
+        .collect();
     let data = js::object();
     js::set(&data, "paymentMethodTypes", &types);
-    let first = !s.ready_fired;
-    s.ready_fired = true;
+    // onReady once the list is shown and the open card form's fields can take input.
+    let mut cb = None;
+    if !s.ready_fired {
+        if m.card.is_empty() {
+            s.ready_fired = true;
+            cb = Some((s.config.on_ready.clone(), data.into()));
+        } else {
+            m.ready = Some(data.into());
+        }
+    }
     let resume = !s.resumed && pay::pending_return().is_some();
     s.resumed |= resume;
-    (
-        first.then(|| (s.config.on_ready.clone(), data.into())),
-        resume,
-    )
+    (cb, resume)
 }

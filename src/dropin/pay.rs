@@ -4,14 +4,14 @@
 //! callback; the state is released before it fires.
 
 use super::forms::{self, digits, id, input};
-use super::i18n::Texts;
-use super::listener::EventListener;
-use super::view::{add, attrs, call, el, hide, value};
-use super::{fire, spawn, Fire, Mounted, Shared, State, WeakState};
+use super::{fire, spawn, Fire, Mounted, Phase, Shared, State, WeakState};
 use crate::error::SdkError;
+use crate::i18n::Texts;
 use crate::js;
+use crate::listener::EventListener;
+use crate::view::{add, attrs, call, el, hide, value};
 use crate::{api, source};
-use paysession_core::card::Expiry;
+use paysession_core::state::{PaymentType, SourceState};
 use paysession_core::{ErrorCode, ErrorType};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -21,7 +21,7 @@ use web_sys::{Element, Event};
 pub struct Modal {
     dialog: Element,
     source: JsValue,
-    ty: String,
+    ty: PaymentType,
     verifying: bool,
     listeners: Vec<EventListener>,
 }
@@ -42,10 +42,26 @@ pub fn error_data(pm: JsValue, e: &SdkError) -> JsValue {
     d.into()
 }
 
-fn method_data(ty: &str) -> JsValue {
+fn method_data(ty: PaymentType) -> JsValue {
     let d = js::object();
-    js::set(&d, "paymentMethod", &ty.into());
+    js::set(&d, "paymentMethod", &ty.as_str().into());
     d.into()
+}
+
+/// A source's `state`, if it is one core knows.
+fn state_of(source: &JsValue) -> Option<SourceState> {
+    let s = js::get(source, "state").as_string()?;
+    [
+        SourceState::Chargeable,
+        SourceState::PendingRedirect,
+        SourceState::RequiresAction,
+        SourceState::PendingFunds,
+        SourceState::Failed,
+        SourceState::Cancelled,
+        SourceState::Consumed,
+    ]
+    .into_iter()
+    .find(|x| x.as_str() == s)
 }
 
 /// The mount a result belongs to, with its texts; `None` once unmounted or remounted.
@@ -61,9 +77,9 @@ fn say(m: &Mounted, text: &str) {
     m.status.set_text_content(Some(text));
 }
 
-fn set_busy(m: &mut Mounted, ty: &str, busy: bool) {
-    m.busy = busy;
-    if let Some(b) = input(&m.root, &id("pay-", ty)) {
+fn set_busy(m: &mut Mounted, ty: PaymentType, busy: bool) {
+    m.phase = if busy { Phase::Paying } else { Phase::Shown };
+    if let Some(b) = input(&m.root, &id("pay-", ty.as_str())) {
         let _ = if busy {
             b.set_attribute("disabled", "")
         } else {
@@ -75,8 +91,9 @@ fn set_busy(m: &mut Mounted, ty: &str, busy: bool) {
 
 /// The form's submit: validates, then creates the source (once: the button is
 /// disabled while it is in flight, and the request carries an idempotency key).
-pub fn submit(st: &Shared, ty: &str) {
-    let (client, payload, gen) = {
+/// A card is tokenized by its secure fields, inside the fields origin.
+pub fn submit(st: &Shared, ty: PaymentType) {
+    let (client, payload, gen, card) = {
         let Ok(mut s) = st.try_borrow_mut() else {
             return;
         };
@@ -87,14 +104,24 @@ pub fn submit(st: &Shared, ty: &str) {
         let Some((m, t)) = current(s, gen) else {
             return;
         };
-        if m.busy {
+        if m.phase != Phase::Shown {
             return;
         }
+        let bad_card = if ty == PaymentType::CreditCard {
+            forms::check_card(m, &t)
+        } else {
+            None
+        };
         let mut first = None;
         for f in forms::fields_of(ty) {
             if let Some(msg) = forms::validate(&m.root, &t, f) {
                 first.get_or_insert((*f, msg));
             }
+        }
+        if let Some((e, msg)) = bad_card {
+            say(m, &msg);
+            e.focus();
+            return;
         }
         if let Some((f, msg)) = first {
             say(m, &msg);
@@ -105,26 +132,24 @@ pub fn submit(st: &Shared, ty: &str) {
         }
         let v = |f: &str| input(&m.root, f).map(|i| value(&i)).unwrap_or_default();
         let p = js::object();
-        js::set(&p, "type", &ty.into());
-        js::set(&p, "sessionId", &session.into());
+        js::set(&p, "type", &ty.as_str().into());
+        js::set(&p, "sessionId", &session.as_str().into());
         let d = js::object();
+        let mut card = None;
         match ty {
-            "creditCard" => {
-                js::set(&d, "number", &digits(&v("num")).into());
-                if let Ok(e) = Expiry::parse_typed(&v("exp"), forms::today()) {
-                    js::set(&d, "expirationMonth", &e.expiration_month.into());
-                    js::set(&d, "expirationYear", &e.expiration_year.into());
-                }
-                js::set(&d, "cvv", &v("cvc").trim().into());
-                js::set(&d, "name", &v("name").trim().into());
+            PaymentType::CreditCard => {
+                card = Some(match m.card.first() {
+                    Some((_, e)) => e.pay(session.clone(), v("name").trim().into()),
+                    None => Err(SdkError::network()),
+                });
             }
-            "sepaDebit" => js::set(&d, "iban", &v("iban").into()),
-            "giftCard" => {
+            PaymentType::SepaDebit => js::set(&d, "iban", &v("iban").into()),
+            PaymentType::GiftCard => {
                 js::set(&d, "number", &digits(&v("gnum")).into());
                 js::set(&d, "pin", &digits(&v("gpin")).into());
             }
-            "wireTransfer" => {}
-            _ => {
+            PaymentType::WireTransfer => {}
+            PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => {
                 let here = js::get(&js::get(&js_sys::global(), "location"), "href")
                     .as_string()
                     .unwrap_or_default();
@@ -141,40 +166,43 @@ pub fn submit(st: &Shared, ty: &str) {
                 }
             }
         }
-        js::set(&p, ty, &d);
+        js::set(&p, ty.as_str(), &d);
         set_busy(m, ty, true);
-        if let Some(fe) = input(&m.root, &id("fe-", ty)) {
+        if let Some(fe) = input(&m.root, &id("fe-", ty.as_str())) {
             fe.set_text_content(None);
         }
         say(m, &t.t("processing"));
-        s.selected = Some(ty.into());
-        (s.client.clone(), JsValue::from(p), gen)
+        s.selected = Some(ty);
+        (s.client.clone(), JsValue::from(p), gen, card)
     };
     let weak = Rc::downgrade(st);
-    let ty = ty.to_string();
     spawn(async move {
-        let r = source::create(&client, payload).await;
-        outcome(&weak, gen, &ty, r);
+        let r = match card {
+            None => source::create(&client, payload).await,
+            Some(Ok(p)) => wasm_bindgen_futures::JsFuture::from(p)
+                .await
+                .unwrap_or_default(),
+            Some(Err(e)) => source::result(Err(e)),
+        };
+        outcome(&weak, gen, ty, r);
     });
 }
 
-fn outcome(weak: &WeakState, gen: u32, ty: &str, r: JsValue) {
+fn outcome(weak: &WeakState, gen: u32, ty: PaymentType, r: JsValue) {
     let Some(st) = weak.upgrade() else { return };
     let source = js::get(&r, "source");
     let cb = match st.try_borrow_mut() {
-        Ok(mut s) => match js::get(&r, "state")
-            .as_string()
-            .unwrap_or_default()
-            .as_str()
-        {
-            "chargeable" | "pending_funds" => succeed(&mut s, gen, ty, &source),
-            "pending_redirect" => redirect(&mut s, gen, ty, &source),
-            "requires_action" => challenge(&mut s, &st, gen, ty, &source),
-            "cancelled" => cancel(&mut s, gen, ty),
-            _ => {
+        Ok(mut s) => match state_of(&r) {
+            Some(SourceState::Chargeable | SourceState::PendingFunds) => {
+                succeed(&mut s, gen, ty, &source)
+            }
+            Some(SourceState::PendingRedirect) => redirect(&mut s, gen, ty, &source),
+            Some(SourceState::RequiresAction) => challenge(&mut s, &st, gen, ty, &source),
+            Some(SourceState::Cancelled) => cancel(&mut s, gen, ty),
+            Some(SourceState::Failed | SourceState::Consumed) | None => {
                 let e = SdkError::from_body(&js::get(&r, "error"))
                     .unwrap_or_else(SdkError::invalid_response);
-                fail(&mut s, gen, ty, &e)
+                fail(&mut s, gen, Some(ty), &e)
             }
         },
         Err(_) => None,
@@ -182,21 +210,25 @@ fn outcome(weak: &WeakState, gen: u32, ty: &str, r: JsValue) {
     fire(cb);
 }
 
-fn succeed(s: &mut State, gen: u32, ty: &str, source: &JsValue) -> Fire {
+fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     let cb = s.config.on_success.clone();
     let (m, t) = current(s, gen)?;
-    m.busy = true;
+    m.phase = Phase::Paid;
     let reusable = js::get(source, "reusable").as_bool() == Some(true);
-    let save = input(&m.root, &id("save-", ty))
+    let save = input(&m.root, &id("save-", ty.as_str()))
         .is_some_and(|c| js::get(&c, "checked").as_bool() == Some(true));
     let amount = t.money(
         js::get(source, "amount").as_f64().unwrap_or(0.0),
         &m.currency,
     );
     match ty {
-        "wireTransfer" => wire(m, &t, source, &amount),
-        "giftCard" => say(m, &t.t1("giftCardApplied", "{amount}", &amount)),
-        _ => {}
+        PaymentType::WireTransfer => wire(m, &t, source, &amount),
+        PaymentType::GiftCard => say(m, &t.t1("giftCardApplied", "{amount}", &amount)),
+        PaymentType::CreditCard
+        | PaymentType::PayPal
+        | PaymentType::KlarnaCredit
+        | PaymentType::Ideal
+        | PaymentType::SepaDebit => {}
     }
     s.methods = None; // the session changed: a later mount asks again
     let d = js::object();
@@ -245,24 +277,23 @@ fn wire(m: &Mounted, t: &Texts, source: &JsValue, amount: &str) {
     say(m, &t.t1("wire.intro", "{amount}", amount));
 }
 
-fn fail(s: &mut State, gen: u32, ty: &str, e: &SdkError) -> Fire {
+fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkError) -> Fire {
     let cb = s.config.on_error.clone();
     let (m, t) = current(s, gen)?;
-    set_busy(m, ty, false);
     let msg = t.error(e.code());
-    if let Some(fe) = input(&m.root, &id("fe-", ty)) {
-        fe.set_text_content(Some(&msg));
+    m.phase = Phase::Shown;
+    if let Some(ty) = ty {
+        set_busy(m, ty, false);
+        if let Some(fe) = input(&m.root, &id("fe-", ty.as_str())) {
+            fe.set_text_content(Some(&msg));
+        }
     }
     say(m, &msg);
-    let pm = if ty.is_empty() {
-        JsValue::NULL
-    } else {
-        ty.into()
-    };
+    let pm = ty.map_or(JsValue::NULL, |t| t.as_str().into());
     Some((cb, error_data(pm, e)))
 }
 
-fn cancel(s: &mut State, gen: u32, ty: &str) -> Fire {
+fn cancel(s: &mut State, gen: u32, ty: PaymentType) -> Fire {
     let cb = s.config.on_cancel.clone();
     let (m, t) = current(s, gen)?;
     set_busy(m, ty, false);
@@ -270,7 +301,7 @@ fn cancel(s: &mut State, gen: u32, ty: &str) -> Fire {
     Some((cb, method_data(ty)))
 }
 
-fn redirect(s: &mut State, gen: u32, ty: &str, source: &JsValue) -> Fire {
+fn redirect(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     let manual = js::get(
         &js::get(&s.config.options, "redirect"),
         "disableAutomaticRedirects",
@@ -285,7 +316,7 @@ fn redirect(s: &mut State, gen: u32, ty: &str, source: &JsValue) -> Fire {
             let (m, t) = current(s, gen)?;
             say(
                 m,
-                &t.t1("redirecting", "{method}", &t.t(&id("method.", ty))),
+                &t.t1("redirecting", "{method}", &t.t(&id("method.", ty.as_str()))),
             );
             let loc = js::get(&js_sys::global(), "location");
             if let Ok(f) = js::get(&loc, "assign").dyn_into::<js_sys::Function>() {
@@ -299,13 +330,13 @@ fn redirect(s: &mut State, gen: u32, ty: &str, source: &JsValue) -> Fire {
 
 /// `http://host:port` of the API base.
 fn origin(base: &str) -> &str {
-    let start = super::i18n::find(base, "://").map_or(0, |i| i + 3);
+    let start = crate::i18n::find(base, "://").map_or(0, |i| i + 3);
     let end = base.bytes().skip(start).position(|b| b == b'/');
     end.and_then(|i| base.get(..start + i)).unwrap_or(base)
 }
 
 /// Opens the challenge page in a modal dialog.
-fn challenge(s: &mut State, st: &Shared, gen: u32, ty: &str, source: &JsValue) -> Fire {
+fn challenge(s: &mut State, st: &Shared, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     let url = js::get(&js::get(source, "nextAction"), "url").as_string();
     let (m, t) = current(s, gen)?;
     let (Some(url), Some(doc)) = (
@@ -352,7 +383,7 @@ fn challenge(s: &mut State, st: &Shared, gen: u32, ty: &str, source: &JsValue) -
     m.modal = Some(Modal {
         dialog: dialog.clone(),
         source: source.clone(),
-        ty: ty.into(),
+        ty,
         verifying: false,
         listeners,
     });
@@ -371,8 +402,8 @@ pub fn close_modal(st: &Shared) {
     }
 }
 
-fn focus_pay(m: &Mounted, ty: &str) {
-    if let Some(b) = input(&m.root, &id("pay-", ty)) {
+fn focus_pay(m: &Mounted, ty: PaymentType) {
+    if let Some(b) = input(&m.root, &id("pay-", ty.as_str())) {
         call(&b, "focus");
     }
 }
@@ -386,11 +417,11 @@ fn closed(weak: &WeakState) {
             let modal = s.mounted.as_mut().and_then(|m| m.modal.take());
             match modal {
                 Some(modal) => {
-                    let ty = modal.ty.clone();
+                    let ty = modal.ty;
                     drop(modal);
-                    let cb = cancel(&mut s, gen, &ty);
+                    let cb = cancel(&mut s, gen, ty);
                     if let Some(m) = s.mounted.as_ref() {
-                        focus_pay(m, &ty);
+                        focus_pay(m, ty);
                     }
                     cb
                 }
@@ -439,7 +470,7 @@ fn message(weak: &WeakState, ev: Event) {
             s.client.clone(),
             JsValue::from(body),
             s.generation,
-            modal.ty.clone(),
+            modal.ty,
         )
     };
     let weak = weak.clone();
@@ -447,14 +478,14 @@ fn message(weak: &WeakState, ev: Event) {
         let r = api::authenticate(&client, body).await;
         let Some(st) = weak.upgrade() else { return };
         let cb = match st.try_borrow_mut() {
-            Ok(mut s) => verified(&mut s, gen, &ty, r),
+            Ok(mut s) => verified(&mut s, gen, ty, r),
             Err(_) => None,
         };
         fire(cb);
     });
 }
 
-fn verified(s: &mut State, gen: u32, ty: &str, r: Result<JsValue, SdkError>) -> Fire {
+fn verified(s: &mut State, gen: u32, ty: PaymentType, r: Result<JsValue, SdkError>) -> Fire {
     let status = r
         .as_ref()
         .ok()
@@ -472,7 +503,7 @@ fn verified(s: &mut State, gen: u32, ty: &str, r: Result<JsValue, SdkError>) -> 
         return None;
     }
     m.modal = None;
-    if js::get(&source, "state").as_string().as_deref() == Some("chargeable") {
+    if state_of(&source) == Some(SourceState::Chargeable) {
         return succeed(s, gen, ty, &source);
     }
     let e = r.err().unwrap_or_else(|| {
@@ -483,7 +514,7 @@ fn verified(s: &mut State, gen: u32, ty: &str, r: Result<JsValue, SdkError>) -> 
             "The payment could not be verified.",
         )
     });
-    let cb = fail(s, gen, ty, &e);
+    let cb = fail(s, gen, Some(ty), &e);
     if let Some(m) = s.mounted.as_ref() {
         focus_pay(m, ty);
     }
@@ -550,7 +581,7 @@ pub fn resume(st: &Shared) {
         let Some((m, t)) = current(&mut s, gen) else {
             return;
         };
-        m.busy = true;
+        m.phase = Phase::Paying;
         say(m, &t.t("processing"));
         (s.client.clone(), gen, session)
     };
@@ -564,29 +595,35 @@ pub fn resume(st: &Shared) {
                     .as_ref()
                     .ok()
                     .map(|v| js::get(v, "sessionId").as_string() == Some(session.clone()));
-                match (r, ours) {
-                    (Ok(src), Some(true)) => {
-                        let ty = js::get(&src, "type").as_string().unwrap_or_default();
-                        match js::get(&src, "state")
-                            .as_string()
-                            .unwrap_or_default()
-                            .as_str()
-                        {
-                            "chargeable" | "pending_funds" => succeed(&mut s, gen, &ty, &src),
-                            "cancelled" => cancel(&mut s, gen, &ty),
-                            "failed" => {
-                                let e = SdkError::new(
-                                    ErrorType::BadRequest,
-                                    ErrorCode::PaymentCancelled,
-                                    None,
-                                    "The payment failed.",
-                                );
-                                fail(&mut s, gen, &ty, &e)
-                            }
-                            _ => unbusy(&mut s, gen),
+                let ty = r
+                    .as_ref()
+                    .ok()
+                    .and_then(|v| PaymentType::parse(&js::get(v, "type").as_string()?));
+                match (r, ours, ty) {
+                    (Ok(src), Some(true), Some(ty)) => match state_of(&src) {
+                        Some(SourceState::Chargeable | SourceState::PendingFunds) => {
+                            succeed(&mut s, gen, ty, &src)
                         }
-                    }
-                    (Err(e), _) => fail(&mut s, gen, "", &e),
+                        Some(SourceState::Cancelled) => cancel(&mut s, gen, ty),
+                        // Not a cancel: the shopper's authorization at the
+                        // provider (approval page, bank, 3-D Secure) failed.
+                        Some(SourceState::Failed) => {
+                            let e = SdkError::new(
+                                ErrorType::BadRequest,
+                                ErrorCode::AuthenticationFailed,
+                                None,
+                                "The payment failed.",
+                            );
+                            fail(&mut s, gen, Some(ty), &e)
+                        }
+                        Some(
+                            SourceState::PendingRedirect
+                            | SourceState::RequiresAction
+                            | SourceState::Consumed,
+                        )
+                        | None => unbusy(&mut s, gen),
+                    },
+                    (Err(e), _, _) => fail(&mut s, gen, None, &e),
                     _ => unbusy(&mut s, gen),
                 }
             }
@@ -598,7 +635,7 @@ pub fn resume(st: &Shared) {
 
 fn unbusy(s: &mut State, gen: u32) -> Fire {
     let (m, _) = current(s, gen)?;
-    m.busy = false;
+    m.phase = Phase::Shown;
     m.status.set_text_content(None);
     None
 }

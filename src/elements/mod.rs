@@ -9,14 +9,14 @@
 //! only when its `origin` is the fields origin, its `source` is this
 //! element's own frame window and it carries this mount's channel id.
 
-mod options;
+pub(crate) mod options;
 
-use crate::dropin::i18n::Texts;
-use crate::dropin::listener::EventListener;
 use crate::error::SdkError;
 use crate::fields::{check_id, check_owner, OWNER};
 use crate::http::{encode, uuid_v4, Timeout};
+use crate::i18n::Texts;
 use crate::js;
+use crate::listener::EventListener;
 use crate::schema::{self, opt, req, Kind};
 use crate::source;
 use js_sys::{Function, Object, Promise};
@@ -48,9 +48,13 @@ pub struct Group {
 impl Group {
     /// A group for `client`, or `None` when no `fieldsBase` was given.
     pub fn new(client: &crate::http::Client) -> Option<Group> {
-        let base = client.fields_base.clone()?;
+        Some(Group::with_base(client, client.fields_base.clone()?))
+    }
+
+    /// A group on the fields origin at `base` (`scheme://host[:port]`, checked).
+    pub fn with_base(client: &crate::http::Client, base: String) -> Group {
         // `scheme://host[:port]`: up to the first `/` after `://` (checked by options).
-        let start = crate::dropin::i18n::find(&base, "://").map_or(0, |i| i + 3);
+        let start = crate::i18n::find(&base, "://").map_or(0, |i| i + 3);
         let end = base
             .as_bytes()
             .get(start..)
@@ -59,7 +63,7 @@ impl Group {
             .position(|&c| c == b'/')
             .map_or(base.len(), |i| start + i);
         let origin = base.get(..end).unwrap_or(&base).to_owned();
-        Some(Group {
+        Group {
             id: uuid_v4(),
             base,
             origin,
@@ -67,7 +71,7 @@ impl Group {
             deadline_ms: client.timeout_ms,
             retries: client.max_retries,
             made: RefCell::new(Vec::new()),
-        })
+        }
     }
 }
 
@@ -80,6 +84,8 @@ struct St {
     focus: bool,
     autofilled: bool,
     brand: Option<String>,
+    /// The brand's display name (from the frame, for the drop-in).
+    brand_name: Option<String>,
     error: Option<String>,
 }
 
@@ -99,7 +105,12 @@ struct Inner {
     pending: Vec<Pending>,
     next: f64,
     destroyed: bool,
+    /// The drop-in's own listener: called with the event's index (4: Enter).
+    hook: Option<Hook>,
 }
+
+/// A Rust listener of an element's events (the drop-in's card form).
+pub type Hook = Rc<dyn Fn(usize)>;
 
 type Shared = Rc<RefCell<Inner>>;
 type Fires = Vec<(Function, JsValue)>;
@@ -127,7 +138,17 @@ pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<Js
     };
     let mut opts = Options::default();
     options::apply(&mut opts, options)?;
-    let inner = Rc::new(RefCell::new(Inner {
+    let inner = new_inner(group, kind, opts, None);
+    let weak = Rc::downgrade(&inner);
+    let js: JsValue = PaySessionElement { inner }.into();
+    if let Ok(mut m) = group.made.try_borrow_mut() {
+        m.push((js.clone(), weak));
+    }
+    Ok(js)
+}
+
+fn new_inner(group: &Rc<Group>, kind: &'static str, opts: Options, hook: Option<Hook>) -> Shared {
+    Rc::new(RefCell::new(Inner {
         kind,
         group: group.clone(),
         opts,
@@ -141,13 +162,8 @@ pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<Js
         pending: Vec::new(),
         next: 0.0,
         destroyed: false,
-    }));
-    let weak = Rc::downgrade(&inner);
-    let js: JsValue = PaySessionElement { inner }.into();
-    if let Ok(mut m) = group.made.try_borrow_mut() {
-        m.push((js.clone(), weak));
-    }
-    Ok(js)
+        hook,
+    }))
 }
 
 /// One secure card field.
@@ -294,7 +310,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
         "ready" => {
             if let Some(h) = js::get(&data, "h")
                 .as_f64()
-                .filter(|h| (1.0..=400.0).contains(h))
+                .filter(|h| s.hook.is_none() && (1.0..=400.0).contains(h))
             {
                 style_set(frame, "height", &[&js::itoa(h as u64), "px"].concat());
             }
@@ -311,6 +327,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
             s.st.complete = js::get(&data, "k").is_truthy();
             s.st.autofilled = js::get(&data, "a").is_truthy();
             s.st.brand = js::get(&data, "b").as_string().filter(|b| b.len() < 16);
+            s.st.brand_name = js::get(&data, "n").as_string().filter(|b| b.len() < 32);
             s.st.error = js::get(&data, "x")
                 .as_string()
                 .filter(|c| c.len() < 40 && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
@@ -334,8 +351,15 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
         }
         _ => Vec::new(),
     };
+    let hook = s.hook.clone();
     drop(s);
     call_all(fires);
+    if let Some(h) = hook {
+        h(["ready", "change", "focus", "blur", "enter"]
+            .iter()
+            .position(|x| *x == t)
+            .unwrap_or(9));
+    }
 }
 
 /// Takes the pending tokenization `r` out (no index panics in the wasm).
@@ -436,7 +460,7 @@ impl PaySessionElement {
             &s.group.id,
         ]
         .concat();
-        crate::dropin::view::attrs(
+        crate::view::attrs(
             &frame,
             &[
                 ("src", &src),
@@ -445,13 +469,16 @@ impl PaySessionElement {
                 ("scrolling", "no"),
             ],
         );
-        for (p, v) in [
-            ("border", "0"),
-            ("width", "100%"),
-            ("height", "1.5em"),
-            ("display", "block"),
-        ] {
-            style_set(&frame, p, v);
+        // The drop-in sizes its frames with its own stylesheet (no inline style).
+        if s.hook.is_none() {
+            for (p, v) in [
+                ("border", "0"),
+                ("width", "100%"),
+                ("height", "1.5em"),
+                ("display", "block"),
+            ] {
+                style_set(&frame, p, v);
+            }
         }
         let w = weak.clone();
         if let Some(win) = web_sys::window() {
@@ -460,11 +487,14 @@ impl PaySessionElement {
                     on_message(&w, &e)
                 }));
         }
-        // A click on `<label for=target-id>` focuses the field.
+        // A click on `<label for=target-id>` (in the target's document or
+        // shadow root) focuses the field.
         let id = target.id();
         if !id.is_empty() {
-            if let Ok(labels) =
-                doc.query_selector_all(&["label[for=\"", &id.replace('"', ""), "\"]"].concat())
+            let root = target.get_root_node();
+            if let Ok(labels) = root
+                .unchecked_ref::<web_sys::Document>()
+                .query_selector_all(&["label[for=\"", &id.replace('"', ""), "\"]"].concat())
             {
                 for i in 0..labels.length() {
                     let Some(l) = labels.item(i) else { continue };
@@ -500,8 +530,12 @@ impl PaySessionElement {
                 &"The secure card field could not be loaded.".into(),
             );
             let fires = s.event(1, ev);
+            let hook = s.hook.clone();
             drop(s);
             call_all(fires);
+            if let Some(h) = hook {
+                h(1);
+            }
         });
         s.load = Some((
             Timeout::new(cb.as_ref().unchecked_ref(), LOAD_TIMEOUT_MS),
@@ -624,7 +658,7 @@ impl PaySessionElement {
 fn focus(inner: &Shared) {
     let Ok(s) = inner.try_borrow() else { return };
     if let Some(f) = &s.frame {
-        crate::dropin::view::call(f, "focus");
+        crate::view::call(f, "focus");
     }
     s.post_kind("focus");
 }
@@ -679,13 +713,34 @@ fn start(
         .find(|(js, _)| Object::is(js, element))
         .and_then(|(_, w)| w.upgrade())
         .ok_or_else(not_ours)?;
-    let weak = Rc::downgrade(&rc);
-    let Ok(mut s) = rc.try_borrow_mut() else {
-        return Err(not_ours());
-    };
+    tokenize(&rc, group, session, owner, JsValue::UNDEFINED).ok_or_else(not_ours)?
+}
+
+/// Asks the number frame `rc` to create the source; `None` if it is not a
+/// mounted number field.
+fn tokenize(
+    rc: &Shared,
+    group: &Group,
+    session: String,
+    owner: JsValue,
+    name: JsValue,
+) -> Option<Result<Promise, SdkError>> {
+    let weak = Rc::downgrade(rc);
+    let mut s = rc.try_borrow_mut().ok()?;
     if s.kind != "cardnumber" || s.frame.is_none() {
-        return Err(not_ours());
+        return None;
     }
+    Some(send_tok(&mut s, weak, group, session, owner, name))
+}
+
+fn send_tok(
+    s: &mut Inner,
+    weak: Weak<RefCell<Inner>>,
+    group: &Group,
+    session: String,
+    owner: JsValue,
+    name: JsValue,
+) -> Result<Promise, SdkError> {
     if !s.st.ready {
         return Err(SdkError::network());
     }
@@ -719,6 +774,77 @@ fn start(
     if !owner.is_undefined() {
         js::set(&m, "o", &owner);
     }
+    js::set(&m, "nm", &name);
     s.post(&m);
     Ok(promise)
+}
+
+/// What the drop-in reads of one of its fields.
+pub(crate) struct FieldState {
+    /// Nothing typed.
+    pub empty: bool,
+    /// A complete, valid value.
+    pub complete: bool,
+    /// The error code shown (typed invalid, or left incomplete).
+    pub error: Option<String>,
+    /// Ready for input, or its frame failed to load.
+    pub settled: bool,
+    /// The brand's display name and wire name (number field).
+    pub brand: Option<(String, String)>,
+}
+
+impl PaySessionElement {
+    /// A field of the drop-in's card form: `label` is its accessible name,
+    /// `style` the drop-in's text style, `hook` hears its events.
+    pub(crate) fn make(
+        group: &Rc<Group>,
+        kind: &'static str,
+        label: String,
+        style: JsValue,
+        hook: Hook,
+    ) -> PaySessionElement {
+        let opts = Options {
+            label: Some(label),
+            style,
+            ..Options::default()
+        };
+        PaySessionElement {
+            inner: new_inner(group, kind, opts, Some(hook)),
+        }
+    }
+
+    /// The field's state as the page may know it.
+    pub(crate) fn state(&self) -> FieldState {
+        let s = self.inner.try_borrow();
+        let st = s.as_ref().map(|s| &s.st);
+        FieldState {
+            empty: st.map_or(true, |x| x.empty),
+            complete: st.is_ok_and(|x| x.complete),
+            error: st.ok().and_then(|x| x.error.clone()),
+            settled: s
+                .as_ref()
+                .is_ok_and(|s| s.st.ready || (!s.st.hello && s.load.is_none())),
+            brand: st
+                .ok()
+                .and_then(|x| Some((x.brand_name.clone()?, x.brand.clone()?))),
+        }
+    }
+
+    /// Tokenizes the card of this (number) field's group for `session`.
+    pub(crate) fn pay(&self, session: String, name: String) -> Result<Promise, SdkError> {
+        let group = self
+            .inner
+            .try_borrow()
+            .map_err(|_| SdkError::network())?
+            .group
+            .clone();
+        tokenize(
+            &self.inner,
+            &group,
+            session,
+            JsValue::UNDEFINED,
+            name.into(),
+        )
+        .unwrap_or_else(|| Err(SdkError::network()))
+    }
 }

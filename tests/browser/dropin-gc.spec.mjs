@@ -3,7 +3,7 @@
 // closing over the drop-in (`onReady: () => d.unmount()`), leave no live
 // drop-in and no wasm memory growth after a forced GC. Chromium runs with
 // `--js-flags=--expose-gc` (this file's own browser) so the page can call gc().
-import { test, expect, API, PK, createSession } from "./fixtures.mjs";
+import { test, expect, API, PK, createSession, fillDropinCard } from "./fixtures.mjs";
 import config from "../../playwright.config.mjs";
 
 const launch = config.use.launchOptions;
@@ -26,6 +26,9 @@ test("1,000 drop-ins whose callbacks capture them are all collected after unmoun
     const cycle = () => new Promise((resolve, reject) => {
       const d = p.createDropin({
         sessionId: sid,
+        // The card form collapsed (its secure fields' frames would load each time;
+        // the next test covers drop-ins with their frames).
+        options: { expandFirstPaymentMethod: false },
         // Every callback closes over the drop-in, as a storefront's would.
         onReady: () => { readies++; d.unmount(); resolve(); },
         onSuccess: () => console.log(d),
@@ -76,31 +79,53 @@ test("1,000 drop-ins whose callbacks capture them are all collected after unmoun
   expect(out.mounted).toBe(1);
 });
 
-test("mount after unmount fires the same callbacks again (each once per outcome)", async ({ sdkPage }) => {
+test("50 drop-ins with their card's secure fields loaded, callbacks capturing them, are collected after unmount", async ({ sdkPage }) => {
+  test.setTimeout(120_000);
   const s = await createSession({ country: "NL" });
   const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
-    const events = [];
+    const p = new PaySession(pk, { apiBase: api });
+    const host = document.getElementById("drop-in");
+    let created = 0, collected = 0;
+    const registry = new FinalizationRegistry(() => { collected++; });
+    const cycle = () => new Promise((resolve) => {
+      const d = p.createDropin({ sessionId: sid, onReady: () => { d.unmount(); resolve(); }, onError: () => console.log(d) });
+      registry.register(d, null);
+      created++;
+      d.mount(host);
+    });
+    const collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); } };
+    for (let i = 0; i < 10; i++) await cycle();
+    await collect();
+    const mem = wasm.memory.buffer.byteLength;
+    for (let i = 0; i < 50; i++) await cycle();
+    await collect();
+    return { live: created - collected, grew: wasm.memory.buffer.byteLength - mem, frames: document.querySelectorAll("iframe").length };
+  }, { api: API, pk: PK, sid: s.id });
+  expect(out.live).toBeLessThanOrEqual(2);
+  expect(out.grew).toBe(0);
+  expect(out.frames).toBe(0);
+});
+
+test("mount after unmount fires the same callbacks again (each once per outcome)", async ({ sdkPage }) => {
+  const s = await createSession({ country: "NL" });
+  await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const events = (window.events = []);
     let ready;
-    const d = new PaySession(pk, { apiBase: api }).createDropin({
+    const d = (window.d = new PaySession(pk, { apiBase: api }).createDropin({
       sessionId: sid,
       onReady: (x) => { events.push(["ready", x.paymentMethodTypes.length > 0]); ready(); },
       onError: (x) => events.push(["error", x.errors[0].code]),
-    });
+    }));
     await new Promise((r) => { ready = r; d.mount("drop-in"); });
     d.unmount();
     gc();
     await new Promise((r) => setTimeout(r, 50));
     d.mount("drop-in");
-    await new Promise((r) => setTimeout(r, 300));
-    const root = document.querySelector(".paysession-dropin").shadowRoot;
-    // An invalid form is a field error, not onError; a decline is onError, once.
-    const y = String((new Date().getFullYear() + 1) % 100);
-    const set = (id, v) => { const i = root.getElementById(id); i.value = v; };
-    set("num", "4000 0000 0000 0002"); set("exp", `12/${y}`); set("cvc", "123"); set("name", "Ada");
-    root.getElementById("pay-creditCard").click();
-    for (let i = 0; i < 100 && !events.some((e) => e[0] === "error"); i++) await new Promise((r) => setTimeout(r, 50));
-    d.unmount();
-    return events;
   }, { api: API, pk: PK, sid: s.id });
+  // An invalid form is a field error, not onError; a decline is onError, once.
+  await fillDropinCard(sdkPage, "4000 0000 0000 0002");
+  await sdkPage.locator("#pay-creditCard").click();
+  await sdkPage.waitForFunction(() => events.some((e) => e[0] === "error"));
+  const out = await sdkPage.evaluate(() => { d.unmount(); return events; });
   expect(out).toEqual([["ready", true], ["error", "card_declined"]]);
 });

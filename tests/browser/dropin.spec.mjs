@@ -91,3 +91,61 @@ test("mount_target_not_found, onError for a bad session, unmount before load", a
   expect(out.quiet).toBe(0);
   expect(out.left).toBe(0);
 });
+
+test("options the drop-in does not build are refused with a coded error, never accepted and ignored", async ({ sdkPage }) => {
+  const out = await sdkPage.evaluate(({ api, pk }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    const cases = [
+      { options: { usage: "subscription" } },
+      { options: { consents: {} } },
+      { options: { showTermsOfSaleDisclosure: true } },
+      { options: { flow: "managePaymentMethods" } },
+      { options: { button: { type: "donate" } } },
+      { paymentMethodConfiguration: { style: {} } },
+      { paymentMethodConfiguration: { creditCard: {} } },
+      { paymentMethodConfiguration: { enabledPaymentMethods: ["bitcoin"] } },
+      { paymentMethodConfiguration: { disabledPaymentMethods: ["creditCard", "cash"] } },
+      { options: { flow: "checkout", button: { type: "custom", buttonText: "Go" } }, paymentMethodConfiguration: { enabledPaymentMethods: ["creditCard"] } },
+    ];
+    return cases.map((c) => {
+      try { p.createDropin({ sessionId: "ses_none", ...c }); return "accepted"; } catch (e) { return [e.code, e.errors[0].parameter]; }
+    });
+  }, { api: API, pk: PK });
+  expect(out).toEqual([
+    ["unknown_parameter", "options.usage"],
+    ["unknown_parameter", "options.consents"],
+    ["unknown_parameter", "options.showTermsOfSaleDisclosure"],
+    ["invalid_parameter", "options.flow"],
+    ["invalid_parameter", "options.button.type"],
+    ["unknown_parameter", "paymentMethodConfiguration.style"],
+    ["unknown_parameter", "paymentMethodConfiguration.creditCard"],
+    ["unknown_payment_type", "paymentMethodConfiguration.enabledPaymentMethods"],
+    ["unknown_payment_type", "paymentMethodConfiguration.disabledPaymentMethods"],
+    "accepted",
+  ]);
+});
+
+test("back on the page with a failed source: onError with authentication_failed, not payment_cancelled", async ({ sdkPage }) => {
+  const s = await createSession({ country: "DE" });
+  const src = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    const r = await p.createSource({ sessionId: sid, type: "creditCard", creditCard: { number: "5454545454545454", expirationMonth: 12, expirationYear: new Date().getFullYear() + 1, cvv: "123" } });
+    const a = await p.authenticateSource({ sessionId: sid, sourceId: r.source.id, sourceClientSecret: r.source.clientSecret, challengeResponse: "wrong" });
+    return { id: r.source.id, secret: r.source.clientSecret, state: r.state, after: a.status };
+  }, { api: API, pk: PK, sid: s.id });
+  expect(src.state).toBe("requires_action");
+  expect(src.after).toBe("failed");
+  await sdkPage.goto(`/tests/browser/pages/index.html?sourceId=${src.id}&sourceClientSecret=${src.secret}`);
+  await sdkPage.waitForFunction(() => window.sdkReady);
+  const out = await sdkPage.evaluate(({ api, pk, sid }) => new Promise((resolve) => {
+    const d = new PaySession(pk, { apiBase: api }).createDropin({
+      sessionId: sid,
+      onError: (e) => resolve(["error", e.paymentMethod, e.errors[0].code]),
+      onCancel: (e) => resolve(["cancel", e.paymentMethod]),
+      onSuccess: () => resolve(["success"]),
+    });
+    d.mount("drop-in");
+  }), { api: API, pk: PK, sid: s.id });
+  expect(out).toEqual(["error", "creditCard", "authentication_failed"]);
+  expect(sdkPage.url()).not.toContain("sourceClientSecret");
+});

@@ -1,7 +1,7 @@
 // Every other method through the demo: 3-D Secure, PayPal (redirect and back),
 // Klarna and iDEAL (the same redirect flow), gift card + card, wire transfer,
 // SEPA; locales.
-import { test, expect, checkout, fillCard, expectDone, callbacks, shot } from "./shop.mjs";
+import { test, expect, checkout, fillCard, expectDone, callbacks, shot, secure } from "./shop.mjs";
 
 test("3-D Secure: the challenge opens in a modal, the right password pays", async ({ page }) => {
   await checkout(page, "DE:EUR");
@@ -35,7 +35,7 @@ test("3-D Secure: a wrong password is onError, the form stays for a retry", asyn
   expect(await callbacks(page, "onError")).toBe(1);
   expect(await callbacks(page, "onSuccess")).toBe(0);
   await shot(page, "3ds-failed");
-  await page.locator("#num").fill("4242 4242 4242 4242");
+  await secure(page, "num").fill("4242 4242 4242 4242");
   await page.locator("#pay-creditCard").click();
   await expectDone(page);
 });

@@ -32,11 +32,14 @@ export async function checkout(page, market = "NL:EUR") {
   await expect(page.locator("button[aria-expanded]").first()).toBeVisible();
 }
 
-/** Types a card into the drop-in's card form. */
+/** The input of the drop-in's secure field `id` (num, exp, cvc): a frame of the fields origin. */
+export const secure = (page, id) => page.frameLocator(`#${id} iframe`).locator("input");
+
+/** Types a card into the drop-in's card form (number, expiry and code in their secure fields). */
 export async function fillCard(page, number, { exp = `12/${yy}`, cvc = "123", name = "Ada Lovelace" } = {}) {
-  await page.locator("#num").fill(number);
-  await page.locator("#exp").fill(exp);
-  await page.locator("#cvc").fill(cvc);
+  await secure(page, "num").fill(number);
+  await secure(page, "exp").fill(exp);
+  await secure(page, "cvc").fill(cvc);
   await page.locator("#name").fill(name);
 }
 

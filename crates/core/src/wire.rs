@@ -604,6 +604,10 @@ pub struct PaymentMethods {
     pub google_pay: Option<WalletConfig>,
     /// Compliance section data.
     pub compliance: Compliance,
+    /// Base URL of the secure card fields' origin (`--fields-url`), when the
+    /// backend runs one: the drop-in mounts its card fields from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields_url: Option<String>,
 }
 
 /// `POST /v1/orders`.

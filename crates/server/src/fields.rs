@@ -190,7 +190,7 @@ fn brand_index(b: Brand) -> usize {
 }
 
 /// The frame script's data, from core: brands `[name, min, max, code length,
-/// groups]`, and for each prefix length 1..=6 the runs `[lo, hi, brand]` of
+/// groups, display name]`, and for each prefix length 1..=6 the runs `[lo, hi, brand]` of
 /// [`Brand::detect`] over every prefix of that length (detection reads at
 /// most six digits, so the runs are exact), plus the style allow-lists.
 pub fn data_json() -> String {
@@ -199,7 +199,14 @@ pub fn data_json() -> String {
         .iter()
         .map(|b| {
             let (min, max) = b.lengths();
-            json!([b.as_str(), min, max, b.security_code_len(), b.groups()])
+            json!([
+                b.as_str(),
+                min,
+                max,
+                b.security_code_len(),
+                b.groups(),
+                b.display_name()
+            ])
         })
         .collect();
     let runs: Vec<Vec<u32>> = (1..=6u32).map(prefix_runs).collect();

@@ -54,6 +54,8 @@ pub struct AppState {
     pub public_url: String,
     /// Static files served at `/` (`--demo DIR`).
     pub demo_dir: Option<PathBuf>,
+    /// Base URL of the secure card fields' origin (`--fields-url`), if any.
+    pub fields_url: Option<String>,
     /// Idempotency keys whose first request is running.
     pub inflight: idempotency::InFlight,
     /// Rate limits of public-key requests and demo checkouts (production defaults).
@@ -71,6 +73,7 @@ impl AppState {
             session_ttl: Duration::from_secs(60 * 60),
             public_url: "http://127.0.0.1:8080".into(),
             demo_dir: None,
+            fields_url: None,
             inflight: Default::default(),
             ratelimit: Default::default(),
         }

@@ -168,6 +168,7 @@ async fn main() {
     let mut state = AppState::new(config, db, vault);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.demo_dir = args.demo;
+    state.fields_url = fields_url.clone();
     let limiter = RateLimiter::new(RateLimits {
         public_key: args.rate_limit_public.0,
         demo_checkout: args.rate_limit_demo_checkout.0,

@@ -86,7 +86,7 @@
       bus.postMessage({ b: brand && brand[0] });
     }
     el.className = [s.e && "empty", s.k && "complete", shown && "invalid"].filter(Boolean).join(" ");
-    const m = { t: "change", e: s.e, k: s.k, b: T === "cardnumber" ? s.b || undefined : undefined, x: shown || undefined, a: autofilled() };
+    const m = { t: "change", e: s.e, k: s.k, b: T === "cardnumber" ? s.b || undefined : undefined, n: T === "cardnumber" && brand ? brand[5] : undefined, x: shown || undefined, a: autofilled() };
     const key = JSON.stringify(m);
     if (force || key !== last) { last = key; send(m); }
     return s;
@@ -95,6 +95,8 @@
 
   el.addEventListener("input", () => { format(); emit(); });
   el.addEventListener("focus", () => send({ t: "focus" }));
+  // Enter submits the page's form (the drop-in's), as it would in a plain input.
+  el.addEventListener("keydown", (e) => { if (e.key === "Enter") send({ t: "enter" }); });
   el.addEventListener("blur", () => { if (el.value) touched = true; emit(); send({ t: "blur" }); });
 
   bus.onmessage = (e) => {
@@ -139,7 +141,7 @@
 
   // The page's deadline (ms) and retries; the answer or the error goes back as is
   // (the page words the messages).
-  async function tokenize(r, sessionId, owner, deadline, retries) {
+  async function tokenize(r, sessionId, owner, deadline, retries, name) {
     touched = true;
     const n = emit(true);
     bus.postMessage({ v: 1 });
@@ -155,6 +157,7 @@
       browserInfo: { screenWidth: s.width, screenHeight: s.height, colorDepth: s.colorDepth, timeZoneOffset: new Date().getTimezoneOffset(), language: navigator.language.slice(0, 35), userAgent: navigator.userAgent.slice(0, 512), javaEnabled: false },
     };
     if (owner) body.owner = owner;
+    if (name) body.creditCard.name = String(name).slice(0, 200);
     const headers = { authorization: "Bearer " + K, "content-type": "application/json", "idempotency-key": crypto.randomUUID() };
     const signal = AbortSignal.timeout(Math.min(Math.max(+deadline || 20000, 1), 600000));
     for (let i = 0; ; i++) {
@@ -180,7 +183,7 @@
     } else if (m.t === "focus") el.focus();
     else if (m.t === "blur") el.blur();
     else if (m.t === "clear") { el.value = ""; touched = false; emit(); }
-    else if (m.t === "tok" && T === "cardnumber") tokenize(m.r, String(m.s), m.o, m.d, m.n);
+    else if (m.t === "tok" && T === "cardnumber") tokenize(m.r, String(m.s), m.o, m.d, m.n, m.nm);
   });
   send({ t: "hi" });
 })();

@@ -26,6 +26,7 @@ pub async fn for_session(
     Path(id): Path<String>,
 ) -> Result<Json<PaymentMethods>, AppError> {
     let base = base_url(&s);
+    let fields = s.fields_url.clone();
     s.db(move |s| {
         let rec = load_session(s, &key.merchant.id, &id)?;
         if rec.state(now(s)) == SessionState::Expired {
@@ -34,14 +35,16 @@ pub async fn for_session(
                 "The session has expired.",
             ));
         }
-        Ok(Json(build(
+        let mut pm = build(
             &key.merchant,
             &base,
             rec.country,
             rec.currency,
             rec.amount,
             Amount(rec.remaining()),
-        )))
+        );
+        pm.fields_url = fields;
+        Ok(Json(pm))
     })
     .await
 }
@@ -71,14 +74,16 @@ pub async fn lookup(
         None => None,
     };
     let rules_amount = amount.unwrap_or(Amount(methods::klarna_limits(currency).0));
-    Ok(Json(build(
+    let mut pm = build(
         &key.merchant,
         &base_url(&s),
         country,
         currency,
         rules_amount,
         amount.unwrap_or(Amount(0)),
-    )))
+    );
+    pm.fields_url = s.fields_url.clone();
+    Ok(Json(pm))
 }
 
 fn terms(t: PaymentType) -> Option<String> {
@@ -159,5 +164,6 @@ pub fn build(
             cancellation_rights: legal("cancellation", "Cancellation Rights"),
             legal_notice: legal("notice", "Legal Notice"),
         },
+        fields_url: None,
     }
 }
