@@ -30,8 +30,6 @@ pub enum Kind {
     StrList(u32),
     /// A function (a callback).
     Func,
-    /// Any plain object, kept as given (settings the next layer reads).
-    Record,
 }
 
 /// One known field.
@@ -161,8 +159,6 @@ fn check(v: &JsValue, kind: Kind, p: &str) -> Result<JsValue, SdkError> {
         Kind::Obj(fields) => clean(v, fields, p, p).map(Into::into),
         Kind::Func if v.is_function() => Ok(v.clone()),
         Kind::Func => Err(SdkError::invalid(p, "must be a function.")),
-        Kind::Record if js::is_record(v) => Ok(v.clone()),
-        Kind::Record => Err(SdkError::invalid(p, "must be an object.")),
         Kind::StrList(max) => {
             let Some(arr) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Array>(v) else {
                 return Err(SdkError::invalid(p, "must be an array of strings."));
