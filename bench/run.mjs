@@ -1,6 +1,6 @@
 // `npm run bench` (via scripts/bench.sh): every figure in one run, printed,
 // and written to docs/BENCHMARKS.md with --report. Nothing is asserted here.
-//   node bench/run.mjs --api URL [--loads 20] [--iterations 300] [--cycles 1000]
+//   node bench/run.mjs --api URL [--loads 20] [--iterations 300] [--cycles 200]
 //     [--load-seconds 5] [--connections 8] [--report FILE] [--json FILE] [--no-build]
 //     [--no-engines]   (skip PostgreSQL with 1, 2 and 3 instances)
 //   node bench/run.mjs --render results.json --report FILE   (re-renders a saved run,
@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { measureSizes, OUT } from "./sizes.mjs";
+import { measureSizes, measureFrame, OUT } from "./sizes.mjs";
 import { serve } from "./serve.mjs";
 import { writePage, HARNESS, measureReady } from "./ready.mjs";
 import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
@@ -23,7 +23,7 @@ const BENCH = fileURLToPath(new URL(".", import.meta.url));
 
 export function parseArgs(argv) {
   // The backend: --api, else PAYSESSION_API (set by scripts/with-server.sh).
-  const o = { api: process.env.PAYSESSION_API, loads: 20, iterations: 300, cycles: 1000, loadSeconds: 5, connections: 8, build: true, engines: true };
+  const o = { api: process.env.PAYSESSION_API, loads: 20, iterations: 300, cycles: 200, loadSeconds: 5, connections: 8, build: true, engines: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === "--api") o.api = v();
@@ -76,8 +76,12 @@ export async function runAll(o, log = console.log) {
   if (o.build) await section("build", () => { build(); return true; });
   mkdirSync(OUT, { recursive: true });
 
-  await section("sizes", () => {
+  await section("sizes", async () => {
     const s = measureSizes();
+    // The drop-in's card fields are frames of the fields origin: their page
+    // and script are downloads of their own (once: the three frames share the
+    // cached script), served by the backend, not by the page's bundle.
+    if (process.env.PAYSESSION_FIELDS) s.paysessionFrame = await measureFrame(process.env.PAYSESSION_FIELDS);
     for (const [v, r] of Object.entries(s)) log(`sizes ${v}: ${r.raw} B raw, ${r.gzip} B gzip -9, ${r.brotli} B brotli -q 11 (${r.files.map((f) => f.file).join(", ")})`);
     if (!s.paysession || !s.adyen) throw new Error("bench/out lacks a built variant");
     return s;

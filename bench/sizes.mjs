@@ -11,9 +11,23 @@ const kinds = new Set([".js", ".css", ".wasm"]);
 
 function measure(dir) {
   const files = readdirSync(dir).filter((f) => kinds.has(extname(f)) && statSync(join(dir, f)).isFile()).sort();
+  return measureBuffers(files.map((f) => [f, readFileSync(join(dir, f))]));
+}
+
+/** The secure-field frame as the fields origin serves it: its page and its script. */
+export async function measureFrame(fieldsBase) {
+  const get = async (path) => {
+    const res = await fetch(fieldsBase + path);
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  const page = await get(`/field?k=pk_test_default&o=${encodeURIComponent("http://127.0.0.1")}`);
+  return measureBuffers([["field (page)", page], ["field.js", await get("/field.js")]]);
+}
+
+function measureBuffers(entries) {
   const sum = { raw: 0, gzip: 0, brotli: 0, files: [] };
-  for (const f of files) {
-    const buf = readFileSync(join(dir, f));
+  for (const [f, buf] of entries) {
     const gz = gzipSync(buf, { level: 9 }).length;
     const br = brotliCompressSync(buf, {
       params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
