@@ -14,5 +14,8 @@ if [ $# -eq 0 ]; then
     files+=(--file "crates/core/src/$f.rs")
   done
 fi
+# cargo-mutants writes mutants.out/ inside --output, which must exist already.
+out=${CARGO_TARGET_DIR:-$ROOT/target}/mutants
+mkdir -p "$out"
 exec cargo mutants -p paysession-core -j "${PAYSESSION_MUTANTS_JOBS:-1}" --timeout 60 \
-  --output "${CARGO_TARGET_DIR:-target}/mutants" "${files[@]}" "$@"
+  --output "$out" "${files[@]}" "$@"
