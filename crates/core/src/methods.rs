@@ -91,4 +91,34 @@ mod tests {
         assert!(!av("JP", "JPY", 1000).contains(&PaymentType::KlarnaCredit));
         assert_eq!(av("JP", "JPY", 1000)[0], PaymentType::CreditCard);
     }
+
+    fn cur(c: &str) -> Currency {
+        Currency::parse(c).unwrap()
+    }
+
+    #[test]
+    fn klarna_window_scales_with_the_exponent() {
+        assert_eq!(klarna_limits(cur("EUR")), (100, 1_000_000));
+        assert_eq!(klarna_limits(cur("JPY")), (1, 10_000));
+        assert_eq!(klarna_limits(cur("KWD")), (1_000, 10_000_000));
+        let klarna = |c: &str, cu: &str, a: u64| av(c, cu, a).contains(&PaymentType::KlarnaCredit);
+        assert!(klarna("DE", "EUR", 100) && klarna("DE", "EUR", 1_000_000));
+        assert!(!klarna("DE", "EUR", 99) && !klarna("DE", "EUR", 1_000_001));
+    }
+
+    #[test]
+    fn klarna_needs_the_country_and_its_currency() {
+        let klarna = |c: &str, cu: &str| av(c, cu, 1000).contains(&PaymentType::KlarnaCredit);
+        assert!(klarna("SE", "SEK") && klarna("GB", "GBP") && klarna("DE", "EUR"));
+        // A Klarna country with another currency, a Klarna currency in another country.
+        assert!(!klarna("DE", "USD") && !klarna("SE", "EUR") && !klarna("GB", "EUR"));
+        assert!(!klarna("PL", "EUR") && !klarna("CH", "SEK"));
+    }
+
+    #[test]
+    fn paypal_needs_an_amount() {
+        assert!(!av("DE", "EUR", 0).contains(&PaymentType::PayPal));
+        assert!(av("DE", "EUR", 1).contains(&PaymentType::PayPal));
+        assert!(av("US", "USD", 999_999_999_999).contains(&PaymentType::PayPal));
+    }
 }
