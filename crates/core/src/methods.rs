@@ -116,6 +116,21 @@ mod tests {
     }
 
     #[test]
+    fn sepa_is_euro_in_the_sepa_zone() {
+        let sepa = |c: &str, cu: &str| av(c, cu, 1000).contains(&PaymentType::SepaDebit);
+        assert!(sepa("DE", "EUR") && sepa("AT", "EUR") && sepa("SM", "EUR") && sepa("CH", "EUR"));
+        assert!(!sepa("US", "EUR") && !sepa("JP", "EUR"));
+        assert!(!sepa("DE", "USD") && !sepa("GB", "GBP"));
+    }
+
+    #[test]
+    fn wire_transfer_countries() {
+        let wire = |c: &str, cu: &str| av(c, cu, 1000).contains(&PaymentType::WireTransfer);
+        assert!(wire("DE", "EUR") && wire("GB", "GBP") && wire("US", "USD") && wire("CH", "CHF"));
+        assert!(!wire("JP", "JPY") && !wire("CA", "CAD") && !wire("BR", "BRL"));
+    }
+
+    #[test]
     fn paypal_needs_an_amount() {
         assert!(!av("DE", "EUR", 0).contains(&PaymentType::PayPal));
         assert!(av("DE", "EUR", 1).contains(&PaymentType::PayPal));
