@@ -153,11 +153,11 @@ pub fn luhn_valid(digits: &str) -> bool {
         .map(|(i, b)| {
             let d = (b - b'0') as u32;
             if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
+                // Doubled, and the digits of the product summed (5..=9 give 10..=18).
+                if d > 4 {
+                    d * 2 - 9
                 } else {
-                    x
+                    d * 2
                 }
             } else {
                 d
