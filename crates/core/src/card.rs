@@ -879,6 +879,10 @@ mod tests {
         assert_eq!(e.code(), ErrorCode::InvalidExpirationDate);
         assert_eq!(e.errors[0].parameter.as_deref(), Some("expiry"));
         assert_eq!(err("10/26").errors[0].parameter.as_deref(), Some("expiry"));
+        // A year too long for a number is an invalid year, not a past one.
+        let huge = err("12/99999999999999999999");
+        assert_eq!(huge.code(), ErrorCode::InvalidExpirationDate);
+        assert_eq!(huge.errors[0].message, "Expiration year is invalid.");
     }
 
     #[test]
