@@ -154,11 +154,11 @@ pub fn luhn_valid(digits: &str) -> bool {
         .map(|(i, b)| {
             let d = (b - b'0') as u32;
             if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
+                // Doubled, and the digits of the product summed (5..=9 give 10..=18).
+                if d > 4 {
+                    d * 2 - 9
                 } else {
-                    x
+                    d * 2
                 }
             } else {
                 d
@@ -621,5 +621,393 @@ mod tests {
         assert_eq!(group_digits("4242424242424242"), "4242 4242 4242 4242");
         assert_eq!(group_digits("378282246310005"), "3782 822463 10005");
         assert_eq!(group_digits("42424"), "4242 4");
+    }
+
+    const BRANDS: [Brand; 8] = [
+        Brand::Visa,
+        Brand::Mastercard,
+        Brand::Amex,
+        Brand::Dinersclub,
+        Brand::Discover,
+        Brand::Jcb,
+        Brand::Unionpay,
+        Brand::Maestro,
+    ];
+
+    #[test]
+    fn brand_tables() {
+        for b in BRANDS {
+            // `as_str` is serde's wire name.
+            let wire = serde_json::to_value(b).unwrap();
+            assert_eq!(wire.as_str(), Some(b.as_str()));
+        }
+        let names: Vec<_> = BRANDS.iter().map(|b| b.display_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "Visa",
+                "Mastercard",
+                "American Express",
+                "Diners Club",
+                "Discover",
+                "JCB",
+                "UnionPay",
+                "Maestro"
+            ]
+        );
+        let lengths: Vec<_> = BRANDS.iter().map(|b| b.lengths()).collect();
+        assert_eq!(
+            lengths,
+            [
+                (13, 19),
+                (16, 16),
+                (15, 15),
+                (14, 19),
+                (16, 19),
+                (16, 19),
+                (16, 19),
+                (12, 19)
+            ]
+        );
+        let codes: Vec<_> = BRANDS.iter().map(|b| b.security_code_len()).collect();
+        assert_eq!(codes, [3, 3, 4, 3, 3, 3, 3, 3]);
+        assert_eq!(Brand::Dinersclub.groups(), &[4, 6, 4]);
+        assert_eq!(Brand::Amex.groups(), &[4, 6, 5]);
+        assert_eq!(Brand::Visa.groups(), &[4, 4, 4, 4, 3]);
+    }
+
+    #[test]
+    fn brand_prefix_boundaries() {
+        use Brand::*;
+        let cases: &[(&str, Option<Brand>)] = &[
+            ("", None),
+            ("4a", None),
+            ("0", None),
+            ("1", None),
+            ("4", Some(Visa)),
+            ("33", None),
+            ("34", Some(Amex)),
+            ("37", Some(Amex)),
+            ("50", Some(Maestro)),
+            ("51", Some(Mastercard)),
+            ("55", Some(Mastercard)),
+            ("56", Some(Maestro)),
+            ("58", Some(Maestro)),
+            ("59", None),
+            ("222", None),
+            ("2220", None),
+            ("2221", Some(Mastercard)),
+            ("2720", Some(Mastercard)),
+            ("2721", None),
+            ("30", None),
+            ("300", Some(Dinersclub)),
+            ("305", Some(Dinersclub)),
+            ("306", None),
+            ("36", Some(Dinersclub)),
+            ("38", Some(Dinersclub)),
+            ("39", Some(Dinersclub)),
+            ("35", Some(Jcb)),
+            ("352", Some(Jcb)),
+            ("3527", None),
+            ("3528", Some(Jcb)),
+            ("3589", Some(Jcb)),
+            ("3590", None),
+            ("6011", Some(Discover)),
+            ("6012", None),
+            ("64", None),
+            ("643", None),
+            ("644", Some(Discover)),
+            ("649", Some(Discover)),
+            ("65", Some(Discover)),
+            ("62", Some(Unionpay)),
+            ("622125", Some(Unionpay)),
+            ("622126", Some(Discover)),
+            ("622925", Some(Discover)),
+            ("622926", Some(Unionpay)),
+            ("63", None),
+            ("6304", Some(Maestro)),
+            ("6305", None),
+            ("6759", Some(Maestro)),
+            ("67", Some(Maestro)),
+        ];
+        for (digits, brand) in cases {
+            assert_eq!(Brand::detect(digits), *brand, "{digits}");
+        }
+    }
+
+    #[test]
+    fn luhn_boundaries() {
+        assert!(luhn_valid("79927398713"));
+        assert!(!luhn_valid("79927398710"));
+        assert!(luhn_valid("18"));
+        assert!(luhn_valid("00"));
+        assert!(!luhn_valid("0"));
+        assert!(!luhn_valid(""));
+        assert!(!luhn_valid("81"));
+        assert!(!luhn_valid("1a"));
+        // Doubled digits above 4 (x - 9).
+        assert!(luhn_valid("5555555555554444"));
+        assert!(!luhn_valid("5555555555554443"));
+    }
+
+    #[test]
+    fn number_lengths_per_brand() {
+        let ok = |s: &str, b: Brand| {
+            let n = CardNumber::parse(s).unwrap();
+            assert_eq!(n.brand(), b, "{s}");
+            assert_eq!(n.expose(), s.replace([' ', '-'], ""));
+        };
+        let code = |s: &str| CardNumber::parse(s).unwrap_err().code();
+        ok("4222222222222", Brand::Visa);
+        ok("4242424242424242428", Brand::Visa);
+        ok("5555555555554444", Brand::Mastercard);
+        ok("340000000000009", Brand::Amex);
+        ok("30569309025904", Brand::Dinersclub);
+        ok("500000000009", Brand::Maestro);
+        ok("6200000000000005", Brand::Unionpay);
+        ok("3589000000000003", Brand::Jcb);
+        assert_eq!(code("422222222222"), ErrorCode::IncompleteCardNumber);
+        assert_eq!(code("37828224631003"), ErrorCode::IncompleteCardNumber);
+        assert_eq!(code("55555555555544440"), ErrorCode::InvalidCardNumber);
+        ok("352800000000000007", Brand::Jcb);
+        // Unknown brand, non-digits, empty.
+        assert_eq!(code("9999999999999995"), ErrorCode::InvalidCardNumber);
+        assert_eq!(code("4242 4242 4242 424x"), ErrorCode::InvalidCardNumber);
+        assert_eq!(code(" - "), ErrorCode::IncompleteCardNumber);
+        let e = CardNumber::parse("1").unwrap_err();
+        assert_eq!(e.errors[0].parameter.as_deref(), Some("number"));
+    }
+
+    #[test]
+    fn number_input_is_read_up_to_its_max() {
+        let at_max = "4-2-4-2-4-2-4-2-4-2-4-2-4-2-4-2-";
+        assert_eq!(at_max.len(), NUMBER_INPUT_MAX as usize);
+        assert_eq!(
+            CardNumber::parse(at_max).unwrap().expose(),
+            "4242424242424242"
+        );
+        assert_eq!(
+            CardNumber::parse(&format!("{at_max}-")).unwrap_err().code(),
+            ErrorCode::InvalidCardNumber
+        );
+        assert_eq!(normalize_digits("4242 4242-42"), Some("4242424242".into()));
+        assert_eq!(normalize_digits(""), Some(String::new()));
+        assert_eq!(normalize_digits("4242.4242"), None);
+    }
+
+    #[test]
+    fn bin_last4_and_masks() {
+        let n = CardNumber::parse("4242424242424242428").unwrap();
+        assert_eq!(n.bin(), "424242");
+        assert_eq!(n.last4(), "2428");
+        assert_eq!(n.masked(), "424242xxxxxxxxx2428");
+        let d = CardNumber::parse("30569309025904").unwrap();
+        assert_eq!(d.masked(), "305693xxxx5904");
+        assert_eq!(group_digits("30569309025904"), "3056 930902 5904");
+        assert_eq!(group_digits(""), "");
+        assert_eq!(
+            group_digits("42424242424242424242"),
+            "4242 4242 4242 4242 4242"
+        );
+        let parsed: CardNumber = serde_json::from_str("\"4242 4242 4242 4242\"").unwrap();
+        assert_eq!(parsed.last4(), "4242");
+        let err = serde_json::from_str::<CardNumber>("\"4242424242424241\"").unwrap_err();
+        assert!(err.to_string().contains("Card number is invalid."), "{err}");
+        assert_eq!(
+            "4242424242424242".parse::<CardNumber>().unwrap().brand(),
+            Brand::Visa
+        );
+    }
+
+    #[test]
+    fn expiry_boundaries() {
+        let today = (2026, 11);
+        let year = |m: i64, y: i64| Expiry::parse(m, y, today).map(|e| e.expiration_year);
+        let param = |m: i64, y: i64| {
+            let e = Expiry::parse(m, y, today).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidExpirationDate);
+            e.errors[0].parameter.clone().unwrap()
+        };
+        assert_eq!(param(0, 2027), "expirationMonth");
+        assert_eq!(param(13, 2027), "expirationMonth");
+        assert_eq!(year(1, 2027).unwrap(), 2027);
+        assert_eq!(year(12, 2026).unwrap(), 2026);
+        assert_eq!(Expiry::parse(12, 2026, today).unwrap().expiration_month, 12);
+        assert_eq!(year(12, 46).unwrap(), 2046);
+        assert_eq!(year(12, 2046).unwrap(), 2046);
+        assert_eq!(param(1, 2047), "expirationYear");
+        assert_eq!(param(12, 2025), "expirationYear");
+        assert_eq!(param(10, 26), "expirationYear");
+        assert_eq!(param(1, 0), "expirationYear");
+        assert_eq!(param(1, 100), "expirationYear");
+        assert_eq!(param(1, 1999), "expirationYear");
+        assert_eq!(param(1, -1), "expirationYear");
+        assert_eq!(param(1, 2100), "expirationYear");
+        let late = (2080, 1);
+        assert_eq!(Expiry::parse(1, 99, late).unwrap().expiration_year, 2099);
+        assert_eq!(Expiry::parse(1, 2099, late).unwrap().expiration_year, 2099);
+        assert!(Expiry::parse(1, 2100, late).is_err());
+        assert_eq!(
+            Expiry::parse(1, 0, (2000, 1)).unwrap().expiration_year,
+            2000
+        );
+    }
+
+    #[test]
+    fn typed_expiry() {
+        let today = (2026, 11);
+        let ok = |s: &str| Expiry::parse_typed(s, today).unwrap();
+        assert_eq!(
+            ok("1230"),
+            Expiry {
+                expiration_month: 12,
+                expiration_year: 2030
+            }
+        );
+        assert_eq!(
+            ok("12/2030"),
+            Expiry {
+                expiration_month: 12,
+                expiration_year: 2030
+            }
+        );
+        assert_eq!(ok("01 / 27").expiration_month, 1);
+        let err = |s: &str| Expiry::parse_typed(s, today).unwrap_err();
+        assert_eq!(err("123").code(), ErrorCode::IncompleteExpirationDate);
+        assert_eq!(err("").code(), ErrorCode::IncompleteExpirationDate);
+        assert_eq!(err("12-30").code(), ErrorCode::InvalidExpirationDate);
+        let e = err("13/30");
+        assert_eq!(e.code(), ErrorCode::InvalidExpirationDate);
+        assert_eq!(e.errors[0].parameter.as_deref(), Some("expiry"));
+        assert_eq!(err("10/26").errors[0].parameter.as_deref(), Some("expiry"));
+        // A year too long for a number is an invalid year, not a past one.
+        let huge = err("12/99999999999999999999");
+        assert_eq!(huge.code(), ErrorCode::InvalidExpirationDate);
+        assert_eq!(huge.errors[0].message, "Expiration year is invalid.");
+    }
+
+    #[test]
+    fn security_code_lengths() {
+        let code = |c: &str, b: Option<Brand>| check_security_code(c, b).err().map(|e| e.code());
+        assert_eq!(code("123", None), None);
+        assert_eq!(code("1234", None), None);
+        assert_eq!(code("12", None), Some(ErrorCode::InvalidSecurityCode));
+        assert_eq!(code("12345", None), Some(ErrorCode::InvalidSecurityCode));
+        assert_eq!(
+            code("12", Some(Brand::Visa)),
+            Some(ErrorCode::IncompleteSecurityCode)
+        );
+        assert_eq!(code("123", Some(Brand::Mastercard)), None);
+        assert_eq!(
+            code("12345", Some(Brand::Amex)),
+            Some(ErrorCode::InvalidSecurityCode)
+        );
+        assert_eq!(
+            code("", Some(Brand::Amex)),
+            Some(ErrorCode::IncompleteSecurityCode)
+        );
+        let e = check_security_code("1", Some(Brand::Visa)).unwrap_err();
+        assert_eq!(e.errors[0].parameter.as_deref(), Some("cvv"));
+    }
+
+    fn fields<'a>(
+        number: Option<&'a str>,
+        month: Option<i64>,
+        year: Option<i64>,
+        cvv: Option<&'a str>,
+    ) -> CardFields<'a> {
+        CardFields {
+            number,
+            expiration_month: month,
+            expiration_year: year,
+            cvv,
+        }
+    }
+
+    fn reported(r: Result<CheckedCard, ApiError>) -> Vec<(ErrorCode, String)> {
+        let e = r.unwrap_err();
+        assert_eq!(e.kind, crate::ErrorType::ValidationError);
+        e.errors
+            .into_iter()
+            .map(|d| (d.code, d.parameter.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn check_card_complete_and_partial() {
+        let today = (2026, 11);
+        let full = fields(Some("4242424242424242"), Some(12), Some(2030), Some("123"));
+        let ok = check_card(full, true, today).unwrap();
+        assert_eq!(ok.number.unwrap().last4(), "4242");
+        assert_eq!(
+            ok.expiry,
+            Some(Expiry {
+                expiration_month: 12,
+                expiration_year: 2030
+            })
+        );
+        // A source's card needs all three parts; each is reported, in order.
+        assert_eq!(
+            reported(check_card(fields(None, None, None, None), true, today)),
+            [
+                (ErrorCode::MissingParameter, "number".into()),
+                (
+                    ErrorCode::IncompleteExpirationDate,
+                    "expirationMonth".into()
+                ),
+                (ErrorCode::IncompleteSecurityCode, "cvv".into()),
+            ]
+        );
+        assert_eq!(
+            reported(check_card(
+                fields(Some("4242424242424242"), Some(12), None, Some("123")),
+                true,
+                today
+            )),
+            [(ErrorCode::IncompleteExpirationDate, "expirationYear".into())]
+        );
+        // A session's card: nothing is required.
+        let none = check_card(fields(None, None, None, None), false, today).unwrap();
+        assert_eq!(
+            none,
+            CheckedCard {
+                number: None,
+                expiry: None
+            }
+        );
+        // A lone month is checked as of next year, a lone year as of December.
+        assert!(check_card(fields(None, Some(1), None, None), false, today).is_ok());
+        assert_eq!(
+            reported(check_card(fields(None, Some(13), None, None), false, today)),
+            [(ErrorCode::InvalidExpirationDate, "expirationMonth".into())]
+        );
+        let lone_year = check_card(fields(None, None, Some(2026), None), false, today).unwrap();
+        assert_eq!(lone_year.expiry, None);
+        assert_eq!(
+            reported(check_card(
+                fields(None, None, Some(2025), None),
+                false,
+                today
+            )),
+            [(ErrorCode::InvalidExpirationDate, "expirationYear".into())]
+        );
+        // The code is checked for the number's brand, or 3-4 digits without one.
+        assert_eq!(
+            reported(check_card(
+                fields(Some("378282246310005"), None, None, Some("123")),
+                false,
+                today
+            )),
+            [(ErrorCode::IncompleteSecurityCode, "cvv".into())]
+        );
+        assert_eq!(
+            reported(check_card(
+                fields(Some("4242424242424241"), None, None, Some("1234")),
+                false,
+                today
+            )),
+            [(ErrorCode::InvalidCardNumber, "number".into())]
+        );
+        assert!(check_card(fields(None, None, None, Some("1234")), false, today).is_ok());
     }
 }

@@ -84,6 +84,16 @@ mod tests {
         assert_eq!(ALL.len() % 2, 0);
         assert_eq!(ALL.len() / 2, 249);
     }
+
+    #[test]
+    fn debug_is_the_code() {
+        // Logs and test failures show the two letters, as the wire does.
+        assert_eq!(format!("{:?}", Country::parse("DE").unwrap()), "DE");
+        assert_eq!(
+            format!("{:?}", Some(Country::parse("US").unwrap())),
+            "Some(US)"
+        );
+    }
 }
 
 #[cfg(feature = "openapi")]

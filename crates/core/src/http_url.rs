@@ -80,6 +80,7 @@ mod tests {
             "https://shop.example#frag",
             "https://shop.example:65535",
             "https://shop.example:1",
+            "https://shop.example:00080",
             "https://shop.example/a@b",
             &format!("https://shop.example/{}", "a".repeat(MAX_LEN - 21)),
         ] {
@@ -110,6 +111,10 @@ mod tests {
             "https://shop.example:0",
             "https://shop.example:65536",
             "https://shop.example:123456",
+            // A port is at most five digits, even when its value is small.
+            "https://shop.example:000080",
+            "https://shop.example:0000000000000000000080",
+            "https://shop.example:99999999999999999999",
             "https://shop.example:8o",
             "https://:80",
             "https://[::1",

@@ -128,4 +128,60 @@ mod tests {
         assert!(Iban::parse("XX00").is_err());
         assert!(Iban::parse("DE89-3704-0044-0532-0130-00").is_err());
     }
+
+    fn message(input: &str) -> String {
+        let e = Iban::parse(input).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidIban, "{input:?}");
+        assert_eq!(e.errors[0].parameter.as_deref(), Some("iban"));
+        e.errors[0].message.clone()
+    }
+
+    #[test]
+    fn input_is_read_up_to_input_max() {
+        let valid = "DE89 3704 0044 0532 0130 00";
+        let at_max = format!("{valid}{}", " ".repeat(INPUT_MAX as usize - valid.len()));
+        assert_eq!(at_max.len(), INPUT_MAX as usize);
+        assert_eq!(
+            Iban::parse(&at_max).unwrap().as_str(),
+            "DE89370400440532013000"
+        );
+        assert_eq!(message(&format!("{at_max} ")), "IBAN is invalid.");
+    }
+
+    #[test]
+    fn short_or_non_alphanumeric_is_invalid() {
+        for short in ["", "D", "DE", "DE8", "DE89"] {
+            assert_eq!(message(short), "IBAN is invalid.");
+        }
+        // Five characters reach the country's length check.
+        assert_eq!(
+            message("DE893"),
+            "IBAN has the wrong length for its country."
+        );
+        // The right length for DE, one character not a letter or digit.
+        for odd in [
+            "DE89370400440532013-00",
+            "DE8937040044053201_000",
+            "DE89370400440532013[00",
+        ] {
+            assert_eq!(message(odd), "IBAN is invalid.");
+        }
+    }
+
+    #[test]
+    fn letters_inside_the_account_number() {
+        // Malta: seven letters in a row inside the BBAN (mod 97 must reduce each step).
+        let mt = Iban::parse("MT84 MALT 0110 0001 2345 MTLC AST0 01S").unwrap();
+        assert_eq!(mt.as_str(), "MT84MALT011000012345MTLCAST001S");
+        assert_eq!(mt.last4(), "001S");
+        assert!(Iban::parse("NL91 ABNA 0417 1643 00").is_ok());
+        assert_eq!(
+            message("MT84 MALT 0110 0001 2345 MTLC AST0 01T"),
+            "IBAN check digits are wrong."
+        );
+        assert_eq!(
+            message("NL91 ABNB 0417 1643 00"),
+            "IBAN check digits are wrong."
+        );
+    }
 }

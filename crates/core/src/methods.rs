@@ -91,4 +91,49 @@ mod tests {
         assert!(!av("JP", "JPY", 1000).contains(&PaymentType::KlarnaCredit));
         assert_eq!(av("JP", "JPY", 1000)[0], PaymentType::CreditCard);
     }
+
+    fn cur(c: &str) -> Currency {
+        Currency::parse(c).unwrap()
+    }
+
+    #[test]
+    fn klarna_window_scales_with_the_exponent() {
+        assert_eq!(klarna_limits(cur("EUR")), (100, 1_000_000));
+        assert_eq!(klarna_limits(cur("JPY")), (1, 10_000));
+        assert_eq!(klarna_limits(cur("KWD")), (1_000, 10_000_000));
+        let klarna = |c: &str, cu: &str, a: u64| av(c, cu, a).contains(&PaymentType::KlarnaCredit);
+        assert!(klarna("DE", "EUR", 100) && klarna("DE", "EUR", 1_000_000));
+        assert!(!klarna("DE", "EUR", 99) && !klarna("DE", "EUR", 1_000_001));
+    }
+
+    #[test]
+    fn klarna_needs_the_country_and_its_currency() {
+        let klarna = |c: &str, cu: &str| av(c, cu, 1000).contains(&PaymentType::KlarnaCredit);
+        assert!(klarna("SE", "SEK") && klarna("GB", "GBP") && klarna("DE", "EUR"));
+        // A Klarna country with another currency, a Klarna currency in another country.
+        assert!(!klarna("DE", "USD") && !klarna("SE", "EUR") && !klarna("GB", "EUR"));
+        assert!(!klarna("PL", "EUR") && !klarna("CH", "SEK"));
+    }
+
+    #[test]
+    fn sepa_is_euro_in_the_sepa_zone() {
+        let sepa = |c: &str, cu: &str| av(c, cu, 1000).contains(&PaymentType::SepaDebit);
+        assert!(sepa("DE", "EUR") && sepa("AT", "EUR") && sepa("SM", "EUR") && sepa("CH", "EUR"));
+        assert!(!sepa("US", "EUR") && !sepa("JP", "EUR"));
+        assert!(!sepa("DE", "USD") && !sepa("GB", "GBP"));
+    }
+
+    #[test]
+    fn wire_transfer_countries() {
+        let wire = |c: &str, cu: &str| av(c, cu, 1000).contains(&PaymentType::WireTransfer);
+        assert!(wire("DE", "EUR") && wire("GB", "GBP") && wire("US", "USD") && wire("CH", "CHF"));
+        assert!(!wire("JP", "JPY") && !wire("CA", "CAD") && !wire("BR", "BRL"));
+    }
+
+    #[test]
+    fn paypal_needs_an_amount() {
+        assert!(!av("DE", "EUR", 0).contains(&PaymentType::PayPal));
+        assert!(av("DE", "EUR", 1).contains(&PaymentType::PayPal));
+        assert!(av("US", "USD", 999_999_999_999).contains(&PaymentType::PayPal));
+    }
 }

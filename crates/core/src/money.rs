@@ -228,6 +228,37 @@ mod tests {
             serde_json::from_str::<Amount>("1000").unwrap(),
             Amount(1000)
         );
+        assert_eq!(
+            serde_json::from_str::<Amount>("999999999999").unwrap(),
+            Amount(MAX_AMOUNT)
+        );
+    }
+
+    #[test]
+    fn positive_is_one_to_max() {
+        for ok in [1, 2, 1000, MAX_AMOUNT as i64] {
+            assert_eq!(Amount::positive(ok, "amount").unwrap(), Amount(ok as u64));
+        }
+        for bad in [0, -1, MAX_AMOUNT as i64 + 1, i64::MIN, i64::MAX] {
+            let e = Amount::positive(bad, "amount").unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidAmount, "{bad}");
+            assert_eq!(e.errors[0].parameter.as_deref(), Some("amount"));
+        }
+    }
+
+    #[test]
+    fn all_lists_every_code() {
+        let all: Vec<_> = Currency::all().collect();
+        assert_eq!(all.len(), CURRENCIES.len());
+        assert!(all.contains(&"EUR") && all.contains(&"JPY") && all.contains(&"KWD"));
+        for c in all {
+            assert_eq!(Currency::parse(c).unwrap().as_str(), c);
+        }
+    }
+
+    #[test]
+    fn debug_is_the_code() {
+        assert_eq!(format!("{:?}", Currency::parse("EUR").unwrap()), "EUR");
     }
 }
 

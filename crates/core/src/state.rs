@@ -195,4 +195,90 @@ mod tests {
         assert!(!SourceState::RequiresAction.is_attachable());
         assert!(SessionState::Locked.is_terminal());
     }
+
+    const SESSION_STATES: [SessionState; 5] = [
+        SessionState::RequiresSource,
+        SessionState::RequiresConfirmation,
+        SessionState::Complete,
+        SessionState::Expired,
+        SessionState::Locked,
+    ];
+    const SOURCE_STATES: [SourceState; 7] = [
+        SourceState::Chargeable,
+        SourceState::PendingRedirect,
+        SourceState::RequiresAction,
+        SourceState::PendingFunds,
+        SourceState::Failed,
+        SourceState::Cancelled,
+        SourceState::Consumed,
+    ];
+
+    fn wire<T: Serialize>(v: T) -> String {
+        serde_json::to_value(v)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn as_str_is_the_wire_name() {
+        // `as_str` and serde's names are the same strings (SQL columns and
+        // messages use the first, JSON the second).
+        for s in SESSION_STATES {
+            assert_eq!(s.as_str(), wire(s));
+        }
+        for s in SOURCE_STATES {
+            assert_eq!(s.as_str(), wire(s));
+        }
+        for t in PaymentType::ALL {
+            assert_eq!(t.as_str(), wire(t));
+        }
+        assert_eq!(
+            SessionState::RequiresConfirmation.as_str(),
+            "requires_confirmation"
+        );
+        assert_eq!(SourceState::PendingFunds.as_str(), "pending_funds");
+    }
+
+    #[test]
+    fn terminal_states() {
+        let terminal: Vec<_> = SESSION_STATES
+            .into_iter()
+            .filter(|s| s.is_terminal())
+            .collect();
+        assert_eq!(
+            terminal,
+            [
+                SessionState::Complete,
+                SessionState::Expired,
+                SessionState::Locked
+            ]
+        );
+        let terminal: Vec<_> = SOURCE_STATES
+            .into_iter()
+            .filter(|s| s.is_terminal())
+            .collect();
+        assert_eq!(
+            terminal,
+            [
+                SourceState::Failed,
+                SourceState::Cancelled,
+                SourceState::Consumed
+            ]
+        );
+        // A source that can still be attached is never terminal.
+        for s in SOURCE_STATES {
+            assert!(!(s.is_attachable() && s.is_terminal()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn only_gift_cards_are_secondary() {
+        let secondary: Vec<_> = PaymentType::ALL
+            .into_iter()
+            .filter(|t| t.is_secondary())
+            .collect();
+        assert_eq!(secondary, [PaymentType::GiftCard]);
+    }
 }
