@@ -99,7 +99,7 @@ export function renderReport(r, errors = {}) {
   L.push(`| of which, inside mount → ready: set-up until the first API request, ms: median | ${f1(rd.paysession?.beforeApi?.median)} | (no API request: all of mount → ready) | – |`);
   L.push(`| of which, inside mount → ready: the API fetch (a simple GET: the public key rides in the URL, no CORS preflight), ms: median | ${f1(rd.paysession?.apiMs?.median)} | none | – |`);
   L.push(`| of which, inside mount → ready: last answer → onReady (render), ms: median | ${f1(rd.paysession?.afterApi?.median)} | – | – |`);
-  L.push(`| what mount() waits for | GET /v1/sessions/{id}/payment-methods from the real backend (release build, loopback), a fresh session per load | nothing over the network: advanced flow with a local payment-methods response | – |`);
+  L.push(`| what mount() waits for | GET /v1/sessions/{id}/payment-methods from the real backend (release build, loopback), a fresh session per load, then the card form's three secure-field frames (fields origin) ready for input | nothing over the network: advanced flow with a local payment-methods response | – |`);
   L.push(`| loads (fresh profile each, interleaved) | ${rd.paysession?.navToReady?.n ?? "–"} | ${rd.adyen?.navToReady?.n ?? "–"} | – |`);
   L.push("");
 
