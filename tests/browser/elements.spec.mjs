@@ -33,10 +33,11 @@ test.describe("Elements", () => {
     expect(await frame(page, "card-number").inputValue()).toBe("4242 4242 4242 4242");
     await expect(page.locator("#card-number")).toHaveClass(/PaySessionElement--complete/);
     await frame(page, "card-expiry").click();
-    const names = await page.evaluate(() => window.events.map((e) => `${e.name}:${e.elementType}`));
-    expect(names).toContain("focus:cardnumber");
-    expect(names).toContain("blur:cardnumber");
-    expect(names).toContain("focus:cardexpiration");
+    // Focus and blur cross from the frames by postMessage: wait for them to arrive.
+    const names = () => page.evaluate(() => window.events.map((e) => `${e.name}:${e.elementType}`));
+    await expect.poll(names).toContain("blur:cardnumber");
+    await expect.poll(names).toContain("focus:cardexpiration");
+    expect(await names()).toContain("focus:cardnumber");
     // The page hears state only: no event carries a digit run of the number.
     expect(JSON.stringify(await page.evaluate(() => window.events))).not.toMatch(/4242/);
   });
