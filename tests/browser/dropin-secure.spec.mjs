@@ -60,7 +60,13 @@ const leaks = (record, number, cvv) => {
   const hits = [];
   const text = record.join("\n");
   if (text.replace(/[\s-]/g, "").includes(number)) hits.push("number");
-  if (new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).test(text.replace(/"(key|code)":"\d"/g, ""))) hits.push("cvv");
+  // Single keystrokes ("key":"7") are allowed to be seen; ids (ses_…, src_…, hex
+  // channel ids: long letter-and-digit runs) may hold any three digits by chance.
+  const plain = text
+    .replace(/"(key|code)":"\d"/g, "")
+    .replace(/[0-9a-z_]{12,}/gi, (run) => (/[a-z]/i.test(run) ? "<id>" : run));
+  const m = new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).exec(plain);
+  if (m) hits.push(`cvv in …${plain.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
   return hits;
 };
 

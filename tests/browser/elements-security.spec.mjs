@@ -95,7 +95,13 @@ function leaks(record, cvv) {
   const hits = [];
   for (const form of [NUMBER, "4242 4242 4242 4242", "4242-4242-4242-4242"]) if (text.includes(form)) hits.push(form);
   if (text.replace(/[\s-]/g, "").includes(NUMBER)) hits.push("digits");
-  if (new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).test(text.replace(/"(key|code)":"\d"/g, ""))) hits.push("cvv");
+  // Single keystrokes ("key":"7") may be seen; ids (ses_…, src_…, hex channel
+  // ids: long letter-and-digit runs) may hold any three digits by chance.
+  const plain = text
+    .replace(/"(key|code)":"\d"/g, "")
+    .replace(/[0-9a-z_]{12,}/gi, (run) => (/[a-z]/i.test(run) ? "<id>" : run));
+  const m = new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).exec(plain);
+  if (m) hits.push(`cvv in …${plain.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
   return hits;
 }
 
