@@ -158,15 +158,13 @@ fn merge_card(
     };
     let checked = check_card(given, false, today).map_err(nest)?;
     let (sealed, fingerprint, masked, brand, keep_old) = match (checked.number, old) {
-        (Some(n), _) => {
-            (
-                Some(s.vault.seal(n.expose(), session_id)),
-                Some(s.vault.fingerprint(merchant, n.expose())),
-                n.masked(),
-                n.brand(),
-                false,
-            )
-        }
+        (Some(n), _) => (
+            Some(s.vault.seal(n.expose(), session_id)),
+            Some(s.vault.fingerprint(merchant, n.expose())),
+            n.masked(),
+            n.brand(),
+            false,
+        ),
         (None, Some(o)) => (
             o.number_sealed.clone(),
             o.fingerprint.clone(),

@@ -149,7 +149,9 @@ fn card(c: &CardInput, today: (u16, u8)) -> Result<CardIn, AppError> {
     let ok = check_card(given, true, today).map_err(|e| AppError::api(e.nest("creditCard")))?;
     match (ok.number, ok.expiry) {
         (Some(number), Some(expiry)) => Ok(CardIn { number, expiry }),
-        _ => Err(AppError::internal("complete card check without number or expiry")),
+        _ => Err(AppError::internal(
+            "complete card check without number or expiry",
+        )),
     }
 }
 

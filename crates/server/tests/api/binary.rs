@@ -85,17 +85,8 @@ async fn the_binary_prints_its_address_and_logs_no_card_data() {
 fn migrate_brings_a_sqlite_file_to_the_current_schema_and_exits() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("m.db").display());
-    let out = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
-        .args(["migrate", "--database", &db])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        crate::common::migrate(&db),
         format!(
             "sqlite schema at version {}",
             paysession_server::store::sqlite::SCHEMA_VERSION

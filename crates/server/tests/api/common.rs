@@ -383,3 +383,19 @@ impl Server {
 pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
+
+/// Runs `paysession-server migrate --database DB`; asserts it succeeded and
+/// printed `ENGINE schema at version N`, and returns that line.
+#[track_caller]
+pub fn migrate(db: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paysession-server"))
+        .args(["migrate", "--database", db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}

@@ -37,14 +37,7 @@ async fn cluster(n: usize) -> Option<Cluster> {
 
 /// `cluster` with these extra server flags.
 async fn cluster_with(n: usize, flags: &[&str]) -> Option<Cluster> {
-    let Ok(admin) = std::env::var("PAYSESSION_TEST_DATABASE") else {
-        assert!(
-            std::env::var_os("PAYSESSION_REQUIRE_PG").is_none(),
-            "PAYSESSION_REQUIRE_PG is set but PAYSESSION_TEST_DATABASE is not"
-        );
-        eprintln!("skipped: PAYSESSION_TEST_DATABASE is not set");
-        return None;
-    };
+    let admin = paysession_server::store::postgres::test_database()?;
     let db = tokio::task::spawn_blocking(move || {
         paysession_server::store::postgres::scratch_schema(&admin, "multi").unwrap()
     })
@@ -577,8 +570,7 @@ async fn the_public_key_rate_limit_is_one_budget_across_instances() {
 
 #[tokio::test]
 async fn migrate_applies_the_schema_once_and_the_server_needs_the_shared_vault_key() {
-    let Ok(admin) = std::env::var("PAYSESSION_TEST_DATABASE") else {
-        assert!(std::env::var_os("PAYSESSION_REQUIRE_PG").is_none());
+    let Some(admin) = paysession_server::store::postgres::test_database() else {
         return;
     };
     let db = tokio::task::spawn_blocking(move || {
@@ -588,17 +580,8 @@ async fn migrate_applies_the_schema_once_and_the_server_needs_the_shared_vault_k
     .unwrap();
     let bin = env!("CARGO_BIN_EXE_paysession-server");
     for _ in 0..2 {
-        let out = Command::new(bin)
-            .args(["migrate", "--database", &db])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
         assert_eq!(
-            String::from_utf8_lossy(&out.stdout).trim(),
+            migrate(&db),
             format!(
                 "postgres schema at version {}",
                 paysession_server::store::postgres::SCHEMA_VERSION
