@@ -7,28 +7,126 @@ use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-/// The catalogs, compiled in.
+/// The catalogs, compiled in. The first catalog of a language is its default
+/// (`pt` → pt-BR, `es` → es-ES, `zh` → zh-CN, `en` → en-US).
 pub const CATALOGS: &[(&str, &str)] = &[
     ("en-US", include_str!("../locales/en-US.json")),
+    ("en-GB", include_str!("../locales/en-GB.json")),
     ("de-DE", include_str!("../locales/de-DE.json")),
     ("fr-FR", include_str!("../locales/fr-FR.json")),
-    ("ja-JP", include_str!("../locales/ja-JP.json")),
+    ("fr-CA", include_str!("../locales/fr-CA.json")),
+    ("es-ES", include_str!("../locales/es-ES.json")),
+    ("es-MX", include_str!("../locales/es-MX.json")),
+    ("it-IT", include_str!("../locales/it-IT.json")),
+    ("pt-BR", include_str!("../locales/pt-BR.json")),
+    ("pt-PT", include_str!("../locales/pt-PT.json")),
+    ("nl-NL", include_str!("../locales/nl-NL.json")),
+    ("sv-SE", include_str!("../locales/sv-SE.json")),
+    ("da-DK", include_str!("../locales/da-DK.json")),
+    ("nb-NO", include_str!("../locales/nb-NO.json")),
+    ("fi-FI", include_str!("../locales/fi-FI.json")),
+    ("pl-PL", include_str!("../locales/pl-PL.json")),
+    ("cs-CZ", include_str!("../locales/cs-CZ.json")),
+    ("sk-SK", include_str!("../locales/sk-SK.json")),
+    ("hu-HU", include_str!("../locales/hu-HU.json")),
+    ("ro-RO", include_str!("../locales/ro-RO.json")),
+    ("el-GR", include_str!("../locales/el-GR.json")),
+    ("tr-TR", include_str!("../locales/tr-TR.json")),
+    ("ru-RU", include_str!("../locales/ru-RU.json")),
+    ("uk-UA", include_str!("../locales/uk-UA.json")),
     ("ar", include_str!("../locales/ar.json")),
+    ("he-IL", include_str!("../locales/he-IL.json")),
+    ("fa-IR", include_str!("../locales/fa-IR.json")),
+    ("hi-IN", include_str!("../locales/hi-IN.json")),
+    ("th-TH", include_str!("../locales/th-TH.json")),
+    ("id-ID", include_str!("../locales/id-ID.json")),
+    ("ms-MY", include_str!("../locales/ms-MY.json")),
+    ("vi-VN", include_str!("../locales/vi-VN.json")),
+    ("ja-JP", include_str!("../locales/ja-JP.json")),
+    ("ko-KR", include_str!("../locales/ko-KR.json")),
+    ("zh-CN", include_str!("../locales/zh-CN.json")),
+    ("zh-TW", include_str!("../locales/zh-TW.json")),
 ];
 
-/// The catalog for `locale`: an exact tag, else its language (`de` → `de-DE`, `ar-EG` → `ar`).
-pub fn find(locale: &str) -> Option<&'static str> {
-    let lang = locale.split(['-', '_']).next().unwrap_or("");
+/// Region and script rules before the language default: `(language, subtag, catalog)`.
+/// Traditional Chinese (Hant, Hong Kong, Macao) reads zh-TW; Latin American Spanish
+/// reads es-MX; Norwegian (`no`, Nynorsk `nn`) reads nb-NO; Hebrew's old code `iw` reads he-IL.
+const RULES: &[(&str, &str, &str)] = &[
+    ("zh", "hant", "zh-TW"),
+    ("zh", "hk", "zh-TW"),
+    ("zh", "mo", "zh-TW"),
+    ("zh", "hans", "zh-CN"),
+    ("es", "419", "es-MX"),
+    ("es", "ar", "es-MX"),
+    ("es", "bo", "es-MX"),
+    ("es", "cl", "es-MX"),
+    ("es", "co", "es-MX"),
+    ("es", "cr", "es-MX"),
+    ("es", "do", "es-MX"),
+    ("es", "ec", "es-MX"),
+    ("es", "gt", "es-MX"),
+    ("es", "hn", "es-MX"),
+    ("es", "ni", "es-MX"),
+    ("es", "pa", "es-MX"),
+    ("es", "pe", "es-MX"),
+    ("es", "pr", "es-MX"),
+    ("es", "py", "es-MX"),
+    ("es", "sv", "es-MX"),
+    ("es", "us", "es-MX"),
+    ("es", "uy", "es-MX"),
+    ("es", "ve", "es-MX"),
+    ("pt", "ao", "pt-PT"),
+    ("pt", "mz", "pt-PT"),
+    ("en", "au", "en-GB"),
+    ("en", "ie", "en-GB"),
+    ("en", "in", "en-GB"),
+    ("en", "nz", "en-GB"),
+    ("en", "za", "en-GB"),
+    ("no", "", "nb-NO"),
+    ("nn", "", "nb-NO"),
+    ("iw", "", "he-IL"),
+];
+
+/// The catalog's tag for `locale` (BCP 47, `-` or `_`, any case): the exact tag,
+/// else a region/script rule, else the language's first catalog
+/// (`de-AT` → de-DE, `ar-EG` → ar, `zh-Hant-HK` → zh-TW, `pt` → pt-BR). `None`: no catalog.
+pub fn resolve(locale: &str) -> Option<&'static str> {
+    let mut parts = locale.split(['-', '_']);
+    let lang = parts.next().unwrap_or("");
+    let same = |tag: &str| {
+        tag.len() == locale.len()
+            && tag
+                .bytes()
+                .zip(locale.bytes())
+                .all(|(a, b)| a.eq_ignore_ascii_case(&b) || (a == b'-' && b == b'_'))
+    };
+    if let Some((tag, _)) = CATALOGS.iter().find(|(tag, _)| same(tag)) {
+        return Some(tag);
+    }
+    let subtags: Vec<&str> = parts.collect();
+    let rule = RULES.iter().find(|(l, sub, _)| {
+        l.eq_ignore_ascii_case(lang)
+            && (sub.is_empty() || subtags.iter().any(|s| s.eq_ignore_ascii_case(sub)))
+    });
+    if let Some((_, _, tag)) = rule {
+        return Some(tag);
+    }
     CATALOGS
         .iter()
-        .find(|(tag, _)| tag.eq_ignore_ascii_case(locale))
-        .or_else(|| {
-            CATALOGS.iter().find(|(tag, _)| {
-                tag.split('-')
-                    .next()
-                    .is_some_and(|l| l.eq_ignore_ascii_case(lang))
-            })
+        .find(|(tag, _)| {
+            tag.split('-')
+                .next()
+                .is_some_and(|l| !lang.is_empty() && l.eq_ignore_ascii_case(lang))
         })
+        .map(|(tag, _)| *tag)
+}
+
+/// The catalog for `locale` (see [`resolve`]).
+pub fn find(locale: &str) -> Option<&'static str> {
+    let tag = resolve(locale)?;
+    CATALOGS
+        .iter()
+        .find(|(t, _)| *t == tag)
         .map(|(_, text)| *text)
 }
 
@@ -47,44 +145,4 @@ pub async fn catalog(Path(locale): Path<String>) -> Result<Response, AppError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_catalog_is_json_with_the_same_keys_as_english() {
-        let en: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(CATALOGS[0].1).unwrap();
-        for (tag, text) in CATALOGS {
-            let m: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(text).unwrap_or_else(|e| panic!("{tag}: {e}"));
-            let mut a: Vec<_> = m.keys().collect();
-            let mut b: Vec<_> = en.keys().collect();
-            a.sort();
-            b.sort();
-            assert_eq!(a, b, "{tag} has other keys than en-US");
-            // Placeholders survive translation.
-            for (k, v) in &en {
-                for ph in ["{amount}", "{method}", "{seller}"] {
-                    if v.as_str().unwrap_or("").contains(ph) {
-                        assert!(
-                            m[k].as_str().unwrap_or("").contains(ph),
-                            "{tag}.{k} lost {ph}"
-                        );
-                    }
-                }
-            }
-        }
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(find("ar").unwrap()).unwrap()["dir"],
-            "rtl"
-        );
-    }
-
-    #[test]
-    fn language_fallback() {
-        assert!(find("de").unwrap().contains("Kartennummer"));
-        assert!(find("ar-EG").unwrap().contains("rtl"));
-        assert!(find("fr-CA").unwrap().contains("Numéro de carte"));
-        assert!(find("xx-YY").is_none());
-    }
-}
+mod tests;

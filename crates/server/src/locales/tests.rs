@@ -1,0 +1,226 @@
+//! One truth for the texts: every catalog has exactly en-US's keys, the same
+//! placeholders, a valid `dir` and no empty text; the SDK's built-in English
+//! (src/i18n.rs `EN`) is en-US's text for every key the SDK uses; the lookup.
+
+use super::*;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+/// The SDK's built-in English, read from its source.
+const SDK_I18N: &str = include_str!("../../../../src/i18n.rs");
+
+/// en-US keys the SDK never asks for, so they stay out of its built-in English
+/// (every byte there ships to every shopper). A key here must appear nowhere in src/.
+const NOT_BUILT_IN: &[&str] = &[
+    "dir",
+    "field.cvvHint",
+    "field.cvvHintAmex",
+    "button.placeOrder",
+    "remaining",
+    "compliance.cookies",
+    "brand.unknown",
+];
+
+/// Right-to-left languages.
+const RTL: &[&str] = &["ar", "he", "fa"];
+
+fn parse(tag: &str, text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{tag}: not JSON: {e}"))
+}
+
+fn en() -> Map<String, Value> {
+    parse("en-US", find("en-US").unwrap())
+}
+
+/// `{name}` placeholders of a text, sorted.
+fn placeholders(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else { break };
+        out.push(&rest[i..i + j + 1]);
+        rest = &rest[i + j + 1..];
+    }
+    out.sort();
+    out
+}
+
+/// The `key=text` lines of the SDK's `const EN`.
+fn built_in() -> Vec<(String, String)> {
+    let start = SDK_I18N
+        .find("const EN: &str = \"\\\n")
+        .expect("const EN in src/i18n.rs");
+    let body = &SDK_I18N[start..];
+    let body = &body[body.find('\n').unwrap() + 1..body.find("\";").unwrap()];
+    body.lines()
+        .map(|l| {
+            let l = l.trim_end_matches('\\').trim_end_matches("\\n");
+            let (k, v) = l.split_once('=').unwrap_or_else(|| panic!("EN line {l:?}"));
+            (k.to_owned(), v.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn at_least_thirty_locales_three_right_to_left() {
+    assert!(CATALOGS.len() >= 30, "{} catalogs", CATALOGS.len());
+    let mut tags = BTreeSet::new();
+    for (tag, _) in CATALOGS {
+        assert!(tags.insert(tag.to_ascii_lowercase()), "{tag} twice");
+    }
+    for lang in RTL {
+        assert!(resolve(lang).is_some(), "no catalog for {lang}");
+    }
+}
+
+#[test]
+fn every_catalog_has_exactly_the_keys_and_placeholders_of_english() {
+    let en = en();
+    let mut failures = Vec::new();
+    for (tag, text) in CATALOGS {
+        let m = parse(tag, text);
+        for k in en.keys().filter(|k| !m.contains_key(*k)) {
+            failures.push(format!("{tag}: missing {k}"));
+        }
+        for k in m.keys().filter(|k| !en.contains_key(*k)) {
+            failures.push(format!("{tag}: extra key {k}"));
+        }
+        for (k, v) in &m {
+            let Some(s) = v.as_str() else {
+                failures.push(format!("{tag}.{k}: not a string"));
+                continue;
+            };
+            if s.trim().is_empty() || s.trim() != s {
+                failures.push(format!("{tag}.{k}: empty or padded text {s:?}"));
+            }
+            if let Some(e) = en.get(k).and_then(Value::as_str) {
+                if placeholders(e) != placeholders(s) {
+                    failures.push(format!(
+                        "{tag}.{k}: placeholders {:?} ≠ en-US {:?}",
+                        placeholders(s),
+                        placeholders(e)
+                    ));
+                }
+            }
+        }
+        let lang = tag.split('-').next().unwrap();
+        let want = if RTL.contains(&lang) { "rtl" } else { "ltr" };
+        if m.get("dir").and_then(Value::as_str) != Some(want) {
+            failures.push(format!("{tag}: dir must be {want}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_sdk_built_in_english_is_en_us() {
+    let en = en();
+    let built: Vec<_> = built_in();
+    assert!(built.len() > 50, "EN parsed {} lines", built.len());
+    let mut keys = BTreeSet::new();
+    for (k, v) in &built {
+        assert!(keys.insert(k.as_str()), "EN has {k} twice");
+        assert_eq!(
+            en.get(k).and_then(Value::as_str),
+            Some(v.as_str()),
+            "EN {k} differs from en-US.json"
+        );
+    }
+    // Every en-US key is built in, or listed as one the SDK never asks for.
+    for k in en.keys() {
+        assert!(
+            keys.contains(k.as_str()) || NOT_BUILT_IN.contains(&k.as_str()),
+            "en-US {k} is missing from the SDK's EN (src/i18n.rs)"
+        );
+    }
+    for k in NOT_BUILT_IN {
+        assert!(
+            !keys.contains(k),
+            "{k} is built in: take it off NOT_BUILT_IN"
+        );
+    }
+}
+
+/// An en-US key the SDK names in its source (a string literal) must be built in:
+/// otherwise en-US shoppers would see the key itself.
+#[test]
+fn every_key_named_in_the_sdk_source_is_built_in() {
+    let built: BTreeSet<String> = built_in().into_iter().map(|(k, _)| k).collect();
+    let en = en();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src");
+    let mut files = vec![root];
+    let mut seen = 0;
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if p.extension().is_none_or(|e| e != "rs") || p.ends_with("i18n.rs") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&p).unwrap();
+        for lit in src.split('"').skip(1).step_by(2) {
+            if en.contains_key(lit) && lit != "dir" {
+                seen += 1;
+                assert!(
+                    built.contains(lit),
+                    "{} names {lit:?}, which the built-in EN lacks",
+                    p.display()
+                );
+            }
+        }
+    }
+    assert!(seen > 10, "found only {seen} keys in src/");
+}
+
+#[test]
+fn lookup_exact_then_rules_then_language() {
+    let cases = [
+        ("de-DE", Some("de-DE")),
+        ("de_de", Some("de-DE")),
+        ("DE-de", Some("de-DE")),
+        ("de", Some("de-DE")),
+        ("de-AT", Some("de-DE")),
+        ("de-CH", Some("de-DE")),
+        ("fr-CA", Some("fr-CA")),
+        ("fr-BE", Some("fr-FR")),
+        ("pt", Some("pt-BR")),
+        ("pt-PT", Some("pt-PT")),
+        ("pt-AO", Some("pt-PT")),
+        ("es", Some("es-ES")),
+        ("es-AR", Some("es-MX")),
+        ("es-419", Some("es-MX")),
+        ("zh", Some("zh-CN")),
+        ("zh-SG", Some("zh-CN")),
+        ("zh-Hans-CN", Some("zh-CN")),
+        ("zh-HK", Some("zh-TW")),
+        ("zh-Hant", Some("zh-TW")),
+        ("zh-Hant-HK", Some("zh-TW")),
+        ("en", Some("en-US")),
+        ("en-AU", Some("en-GB")),
+        ("en-CA", Some("en-US")),
+        ("ar-EG", Some("ar")),
+        ("ar", Some("ar")),
+        ("he", Some("he-IL")),
+        ("iw", Some("he-IL")),
+        ("fa", Some("fa-IR")),
+        ("no", Some("nb-NO")),
+        ("nn-NO", Some("nb-NO")),
+        ("nb", Some("nb-NO")),
+        ("xx-YY", None),
+        ("", None),
+        ("-", None),
+        ("e", None),
+    ];
+    for (asked, want) in cases {
+        assert_eq!(resolve(asked), want, "resolve({asked:?})");
+    }
+    assert!(find("de").unwrap().contains("Kartennummer"));
+    assert!(find("ar-EG").unwrap().contains("\"rtl\""));
+    assert!(find("zh-HK").unwrap().contains("卡號"));
+}
