@@ -38,6 +38,11 @@ if [ "$purpose" = test ]; then
   need brotli || apt_pkgs+=(brotli)
   need wrk || apt_pkgs+=(wrk)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
+  # Fonts of the locales' scripts (tests/browser/locales.spec.mjs measures text
+  # widths and takes screenshots: without them Hindi, Thai, CJK are empty boxes).
+  for f in hi:fonts-lohit-deva th:fonts-thai-tlwg ja:fonts-wqy-microhei; do
+    [ -n "$(fc-list ":lang=${f%%:*}" 2>/dev/null)" ] || apt_pkgs+=("${f#*:}")
+  done
   if [ ${#apt_pkgs[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && need apt-get; then
       # The package would create and start a cluster of its own: the tests only

@@ -1,7 +1,10 @@
 //! Texts and amounts. en-US is built in (the keys the widget uses, one
 //! string); other locales come from `GET {apiBase}/v1/locales/{locale}`
 //! only when asked for, with en-US for any missing key. Amounts go through
-//! `Intl.NumberFormat` with the currency's minor-unit exponent from core.
+//! `Intl.NumberFormat` with the currency's minor-unit exponent from core,
+//! card expiry dates through `Intl.DateTimeFormat` (`month_year`): digits and
+//! order follow the locale. crates/server/src/locales/tests.rs checks that this
+//! EN is en-US.json's text for every key the SDK names.
 
 use crate::js;
 use js_sys::{Array, Intl, Object};
@@ -125,12 +128,33 @@ impl Texts {
 
     /// `t(key)` with (the first) `{name}` replaced by `value`.
     pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
-        let s = self.t(key);
-        let n = name.len();
-        match find(&s, name).and_then(|i| Some((s.get(..i)?, s.get(i + n..)?))) {
-            Some((a, b)) => [a, value, b].concat(),
-            None => s,
-        }
+        fill(self.t(key), name, value)
+    }
+
+    // For the saved cards' texts (`saved.card`, `saved.expires`), issue 12.
+    #[allow(dead_code)]
+    /// `t(key)` with each `{name}` of `pairs` replaced (`saved.card`: `{brand}`, `{last4}`).
+    pub fn tn(&self, key: &str, pairs: &[(&str, &str)]) -> String {
+        pairs
+            .iter()
+            .fold(self.t(key), |s, (name, value)| fill(s, name, value))
+    }
+
+    #[allow(dead_code)]
+    /// A card's expiry month for this locale through `Intl.DateTimeFormat`
+    /// (`12/2030`, `2030/12`, `١٢/٢٠٣٠`): for `saved.expires`' `{date}`.
+    pub fn month_year(&self, month: u32, year: u32) -> String {
+        let opts = js::object();
+        js::set(&opts, "month", &"2-digit".into());
+        js::set(&opts, "year", &"numeric".into());
+        js::set(&opts, "timeZone", &"UTC".into());
+        let df = Intl::DateTimeFormat::new(&Array::of1(&self.locale.as_str().into()), &opts);
+        let ms = js_sys::Date::utc(year as f64, month.clamp(1, 12) as f64 - 1.0);
+        df.format()
+            .call1(&df, &js_sys::Date::new(&ms.into()))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
     }
 
     /// The message for an error code, else the generic one.
@@ -176,6 +200,15 @@ pub fn warm_up(locale: &str) {
     let _ = format_currency(locale, "EUR", 0.0);
 }
 
+/// `s` with (the first) `name` replaced by `value`.
+fn fill(s: String, name: &str, value: &str) -> String {
+    let n = name.len();
+    match find(&s, name).and_then(|i| Some((s.get(..i)?, s.get(i + n..)?))) {
+        Some((a, b)) => [a, value, b].concat(),
+        None => s,
+    }
+}
+
 /// The byte offset of `needle` in `hay` (a plain scan: no `StrSearcher`, no panic path).
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let n = needle.as_bytes();
@@ -192,11 +225,12 @@ pub fn built_in(locale: &str) -> bool {
         || locale.to_ascii_lowercase().starts_with("en-")
 }
 
-/// A fetched catalog: a plain object of strings, or `undefined`.
-pub fn catalog(v: JsValue) -> JsValue {
-    if v.dyn_ref::<Object>().is_some() {
-        v
-    } else {
-        JsValue::UNDEFINED
+/// `GET /v1/locales/{locale}`: a plain object of strings, or `undefined`
+/// (the drop-in's and the standalone fields' one fetch).
+pub async fn fetch(client: &crate::http::Client, locale: &str) -> JsValue {
+    let path = ["/v1/locales/", &crate::http::encode(locale)].concat();
+    match client.get(&path).await {
+        Ok(v) if v.dyn_ref::<Object>().is_some() => v,
+        _ => JsValue::UNDEFINED,
     }
 }

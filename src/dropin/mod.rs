@@ -226,12 +226,7 @@ async fn fetch_catalog(weak: WeakState, locale: String) {
     let Some(client) = weak.upgrade().map(|s| s.borrow().client.clone()) else {
         return;
     };
-    let path = ["/v1/locales/", &crate::http::encode(&locale)].concat();
-    let catalog = client
-        .get(&path)
-        .await
-        .map(i18n::catalog)
-        .unwrap_or(JsValue::UNDEFINED);
+    let catalog = i18n::fetch(&client, &locale).await;
     let Some(st) = weak.upgrade() else { return };
     if let Ok(mut s) = st.try_borrow_mut() {
         s.texts = Some(Texts { locale, catalog });
@@ -442,9 +437,9 @@ fn render_now(s: &mut State) -> (Fire, bool) {
         .collect();
     m.phase = Phase::Shown;
     forms::render(events::field_event, m, &s.config, &texts, &pm, &methods);
-    if texts.rtl() {
-        let _ = m.host.set_attribute("dir", "rtl");
-    }
+    // The widget's own language and direction, whatever the page's.
+    let _ = m.host.set_attribute("dir", if texts.rtl() { "rtl" } else { "ltr" });
+    let _ = m.host.set_attribute("lang", &texts.locale);
     let types: Array = methods
         .iter()
         .map(|(t, _)| JsValue::from(t.as_str()))

@@ -43,6 +43,11 @@ pub struct Group {
     deadline_ms: f64,
     retries: u32,
     made: RefCell<Vec<(JsValue, Weak<RefCell<Inner>>)>>,
+    /// The page's `locale` and, once fetched, its catalog (for the frames'
+    /// labels and the error messages): fetched on the first `createElement`.
+    client: crate::http::Client,
+    catalog: RefCell<JsValue>,
+    asked: std::cell::Cell<bool>,
 }
 
 impl Group {
@@ -71,8 +76,46 @@ impl Group {
             deadline_ms: client.timeout_ms,
             retries: client.max_retries,
             made: RefCell::new(Vec::new()),
+            client: client.clone(),
+            catalog: RefCell::new(JsValue::UNDEFINED),
+            asked: std::cell::Cell::new(false),
         }
     }
+
+    fn texts(&self) -> Texts {
+        Texts {
+            locale: self.client.locale.clone(),
+            catalog: self.catalog.borrow().clone(),
+        }
+    }
+}
+
+/// Fetches the page locale's catalog once (not for English), then relabels
+/// the group's frames: a standalone field's name follows `locale` like the drop-in's.
+fn load_texts(group: &Rc<Group>) {
+    if crate::i18n::built_in(&group.client.locale) || group.asked.replace(true) {
+        return;
+    }
+    let weak = Rc::downgrade(group);
+    let client = group.client.clone();
+    let _ = js::promise(Box::pin(async move {
+        let catalog = crate::i18n::fetch(&client, &client.locale).await;
+        if let Some(g) = weak.upgrade() {
+            *g.catalog.borrow_mut() = catalog;
+            let made: Vec<_> = g.made.borrow().iter().map(|(_, w)| w.clone()).collect();
+            for s in made.iter().filter_map(Weak::upgrade) {
+                if let Ok(s) = s.try_borrow() {
+                    if let Some(f) = &s.frame {
+                        let _ = f.set_attribute("title", &label(&s));
+                    }
+                    if s.st.hello {
+                        s.send_config();
+                    }
+                }
+            }
+        }
+        Ok(JsValue::UNDEFINED)
+    }));
 }
 
 #[derive(Default)]
@@ -115,13 +158,6 @@ pub type Hook = Rc<dyn Fn(usize)>;
 type Shared = Rc<RefCell<Inner>>;
 type Fires = Vec<(Function, JsValue)>;
 
-fn texts() -> Texts {
-    Texts {
-        locale: "en-US".into(),
-        catalog: JsValue::UNDEFINED,
-    }
-}
-
 fn fail(code: ErrorCode, parameter: &str, message: &str) -> SdkError {
     SdkError::validation(code, parameter, message)
 }
@@ -138,6 +174,7 @@ pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<Js
     };
     let mut opts = Options::default();
     options::apply(&mut opts, options)?;
+    load_texts(group);
     let inner = new_inner(group, kind, opts, None);
     let weak = Rc::downgrade(&inner);
     let js: JsValue = PaySessionElement { inner }.into();
@@ -180,7 +217,7 @@ fn call_all(fires: Fires) {
 
 fn label(s: &Inner) -> String {
     s.opts.label.clone().unwrap_or_else(|| {
-        texts().t(match s.kind {
+        s.group.texts().t(match s.kind {
             "cardnumber" => "field.cardNumber",
             "cardexpiration" => "field.expiry",
             _ => "field.cvv",
@@ -213,7 +250,7 @@ impl Inner {
         if let Some(c) = &self.st.error {
             let e = js::object();
             js::set(&e, "code", &c.as_str().into());
-            js::set(&e, "message", &texts().error(c).into());
+            js::set(&e, "message", &self.group.texts().error(c).into());
             js::set(&o, "error", &e);
         }
         o.into()
@@ -344,7 +381,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
             match take_pending(&mut s.pending, r) {
                 Some(resolve) => {
                     let status = js::get(&data, "st").as_f64().unwrap_or(0.0);
-                    vec![(resolve, token_result(status, js::get(&data, "j")))]
+                    vec![(resolve, token_result(&s.group, status, js::get(&data, "j")))]
                 }
                 None => Vec::new(),
             }
@@ -371,7 +408,7 @@ fn take_pending(p: &mut Vec<Pending>, r: f64) -> Option<Function> {
 }
 
 /// `{state, source?, error?}` from the frame's answer of `POST /v1/sources`.
-fn token_result(status: f64, body: JsValue) -> JsValue {
+fn token_result(group: &Group, status: f64, body: JsValue) -> JsValue {
     if (200.0..300.0).contains(&status) {
         return source::result(Ok(body));
     }
@@ -380,7 +417,7 @@ fn token_result(status: f64, body: JsValue) -> JsValue {
     }
     let mut e = SdkError::from_body(&body).unwrap_or_else(SdkError::invalid_response);
     for d in e.errors.iter_mut().filter(|d| d.message.is_empty()) {
-        d.message = texts().error(&d.code);
+        d.message = group.texts().error(&d.code);
     }
     source::result(Err(e))
 }
