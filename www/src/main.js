@@ -150,6 +150,7 @@ async function checkout() {
   $("cart-error").textContent = "";
   try {
     const body = { items: cartItems(), country: state.market.country, currency: state.market.currency };
+    if ($("locale").value) body.locale = $("locale").value;
     const s = await api("checkout", body);
     log("result", "merchant: create session", s);
     state.session = { ...s, amountRemaining: s.amount };
@@ -182,6 +183,16 @@ async function start() {
     select.append(o);
   }
   state.market = state.catalog.markets[0];
+  // The drop-in's languages, each named in itself (Intl.DisplayNames).
+  const lang = $("locale");
+  for (const tag of state.catalog.locales || []) {
+    const o = document.createElement("option");
+    o.value = tag;
+    let name = tag;
+    try { name = new Intl.DisplayNames([tag], { type: "language" }).of(tag) || tag; } catch { /* an old browser: the tag */ }
+    o.textContent = `${name} (${tag})`;
+    lang.append(o);
+  }
   select.addEventListener("change", () => {
     const [country, currency] = select.value.split(":");
     state.market = { country, currency };

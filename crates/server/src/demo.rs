@@ -154,7 +154,9 @@ async fn catalog() -> Json<Value> {
         .iter()
         .map(|(country, currency, locale, label)| json!({"country": country, "currency": currency, "locale": locale, "label": label}))
         .collect();
-    Json(json!({"products": products, "markets": markets}))
+    // The languages the drop-in speaks: the catalogs' tags, for the shop's language switch.
+    let locales: Vec<&str> = crate::locales::CATALOGS.iter().map(|(t, _)| *t).collect();
+    Json(json!({"products": products, "markets": markets, "locales": locales}))
 }
 
 #[derive(Deserialize)]
@@ -170,6 +172,8 @@ struct Checkout {
     items: Vec<Item>,
     country: String,
     currency: String,
+    /// The shopper's language choice; else the market's.
+    locale: Option<String>,
 }
 
 /// Prices the cart in the market's currency; the browser's view of prices is never used.
@@ -215,7 +219,7 @@ async fn checkout(
     headers: HeaderMap,
     DemoJson(c): DemoJson<Checkout>,
 ) -> Response {
-    let Some(&(country, currency, locale, _)) = MARKETS
+    let Some(&(country, currency, market_locale, _)) = MARKETS
         .iter()
         .find(|(co, cu, _, _)| *co == c.country && *cu == c.currency)
     else {
@@ -225,6 +229,20 @@ async fn checkout(
             "The shop does not sell to this market.",
         )
         .into_response();
+    };
+    let locale = match c.locale.as_deref() {
+        None => market_locale,
+        Some(l) => match crate::locales::resolve(l) {
+            Some(tag) => tag,
+            None => {
+                return error(
+                    ErrorCode::InvalidParameter,
+                    "locale",
+                    "The shop has no texts in this language.",
+                )
+                .into_response()
+            }
+        },
     };
     let amount = match price(&c.items, currency) {
         Ok(a) => a,

@@ -149,6 +149,10 @@ async fn the_demo_backend_rejects_bad_carts_with_contract_errors() {
     bad(json!({"items": [{"sku": "mug", "quantity": 1}], "country": "DE"}))
         .await
         .expect_error(400, "missing_parameter");
+    assert_eq!(
+        bad(json!({"items": [{"sku": "mug", "quantity": 1}], "country": "DE", "currency": "EUR", "locale": "xx-YY"})).await.param(),
+        "locale"
+    );
     let r = s
         .raw(
             reqwest::Method::POST,
@@ -159,6 +163,19 @@ async fn the_demo_backend_rejects_bad_carts_with_contract_errors() {
         )
         .await;
     r.expect_error(400, "malformed_json");
+}
+
+#[tokio::test]
+async fn the_shopper_picks_the_language_of_the_checkout() {
+    let (s, _www) = demo().await;
+    let catalog = s.get("/demo/api/catalog", "").await.ok(200).clone();
+    let locales = catalog["locales"].as_array().unwrap();
+    assert!(locales.len() >= 30 && locales.contains(&json!("he-IL")));
+    let body = json!({"items": [{"sku": "mug", "quantity": 1}], "country": "DE", "currency": "EUR", "locale": "he"});
+    let c = s.post("/demo/api/checkout", "", body).await.ok(200).clone();
+    assert_eq!(c["locale"], "he-IL");
+    // Without a choice, the market's language.
+    assert_eq!(checkout(&s, "mug", 1, "DE").await["locale"], "de-DE");
 }
 
 #[tokio::test]
