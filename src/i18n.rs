@@ -225,12 +225,16 @@ pub fn built_in(locale: &str) -> bool {
         || locale.to_ascii_lowercase().starts_with("en-")
 }
 
-/// `GET /v1/locales/{locale}`: a plain object of strings, or `undefined`
-/// (the drop-in's and the standalone fields' one fetch).
-pub async fn fetch(client: &crate::http::Client, locale: &str) -> JsValue {
-    let path = ["/v1/locales/", &crate::http::encode(locale)].concat();
-    match client.get(&path).await {
-        Ok(v) if v.dyn_ref::<Object>().is_some() => v,
-        _ => JsValue::UNDEFINED,
-    }
+/// `GET /v1/locales/{client.locale}`, then `done` with the catalog (a plain
+/// object of strings) or `undefined`: the drop-in's and the standalone fields' one fetch.
+pub fn load(client: &crate::http::Client, done: Box<dyn FnOnce(JsValue)>) {
+    let client = client.clone();
+    let _ = js::promise(Box::pin(async move {
+        let path = ["/v1/locales/", &crate::http::encode(&client.locale)].concat();
+        done(match client.get(&path).await {
+            Ok(v) if v.dyn_ref::<Object>().is_some() => v,
+            _ => JsValue::UNDEFINED,
+        });
+        Ok(JsValue::UNDEFINED)
+    }));
 }

@@ -172,7 +172,19 @@ impl Dropin {
         let state = Rc::new(RefCell::new(state));
         spawn(fetch_methods(Rc::downgrade(&state)));
         if !english {
-            spawn(fetch_catalog(Rc::downgrade(&state), locale.clone()));
+            let weak = Rc::downgrade(&state);
+            let client = state.borrow().client.clone();
+            i18n::load(
+                &client,
+                Box::new(move |catalog| {
+                    let Some(st) = weak.upgrade() else { return };
+                    if let Ok(mut s) = st.try_borrow_mut() {
+                        let locale = s.client.locale.clone();
+                        s.texts = Some(Texts { locale, catalog });
+                    }
+                    show(&st);
+                }),
+            );
         }
         // Queued after the requests: runs once they are on the wire.
         spawn(async move { i18n::warm_up(&locale) });
@@ -218,18 +230,6 @@ async fn fetch_methods(weak: WeakState) {
     if let Ok(mut s) = st.try_borrow_mut() {
         s.methods = Some(answer);
         s.fetching = false;
-    }
-    show(&st);
-}
-
-async fn fetch_catalog(weak: WeakState, locale: String) {
-    let Some(client) = weak.upgrade().map(|s| s.borrow().client.clone()) else {
-        return;
-    };
-    let catalog = i18n::fetch(&client, &locale).await;
-    let Some(st) = weak.upgrade() else { return };
-    if let Ok(mut s) = st.try_borrow_mut() {
-        s.texts = Some(Texts { locale, catalog });
     }
     show(&st);
 }
@@ -438,7 +438,9 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     m.phase = Phase::Shown;
     forms::render(events::field_event, m, &s.config, &texts, &pm, &methods);
     // The widget's own language and direction, whatever the page's.
-    let _ = m.host.set_attribute("dir", if texts.rtl() { "rtl" } else { "ltr" });
+    let _ = m
+        .host
+        .set_attribute("dir", if texts.rtl() { "rtl" } else { "ltr" });
     let _ = m.host.set_attribute("lang", &texts.locale);
     let types: Array = methods
         .iter()

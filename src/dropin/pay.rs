@@ -290,7 +290,16 @@ fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkError) -> Fire 
     }
     say(m, &msg);
     let pm = ty.map_or(JsValue::NULL, |t| t.as_str().into());
-    Some((cb, error_data(pm, e)))
+    // The shopper's words for `onError` too, where the catalog has the code.
+    let mut e = e.clone();
+    for d in &mut e.errors {
+        let k = ["error.", &d.code].concat();
+        let s = t.t(&k);
+        if s != k {
+            d.message = s;
+        }
+    }
+    Some((cb, error_data(pm, &e)))
 }
 
 fn cancel(s: &mut State, gen: u32, ty: PaymentType) -> Fire {

@@ -39,12 +39,9 @@ pub struct Group {
     id: String,
     base: String,
     origin: String,
-    key: String,
-    deadline_ms: f64,
-    retries: u32,
     made: RefCell<Vec<(JsValue, Weak<RefCell<Inner>>)>>,
-    /// The page's `locale` and, once fetched, its catalog (for the frames'
-    /// labels and the error messages): fetched on the first `createElement`.
+    /// The page's key, deadline, retries and `locale`; the locale's catalog once
+    /// fetched (the frames' labels, the error messages), on the first `createElement`.
     client: crate::http::Client,
     catalog: RefCell<JsValue>,
     asked: std::cell::Cell<bool>,
@@ -72,9 +69,6 @@ impl Group {
             id: uuid_v4(),
             base,
             origin,
-            key: client.key.clone(),
-            deadline_ms: client.timeout_ms,
-            retries: client.max_retries,
             made: RefCell::new(Vec::new()),
             client: client.clone(),
             catalog: RefCell::new(JsValue::UNDEFINED),
@@ -97,10 +91,10 @@ fn load_texts(group: &Rc<Group>) {
         return;
     }
     let weak = Rc::downgrade(group);
-    let client = group.client.clone();
-    let _ = js::promise(Box::pin(async move {
-        let catalog = crate::i18n::fetch(&client, &client.locale).await;
-        if let Some(g) = weak.upgrade() {
+    crate::i18n::load(
+        &group.client,
+        Box::new(move |catalog| {
+            let Some(g) = weak.upgrade() else { return };
             *g.catalog.borrow_mut() = catalog;
             let made: Vec<_> = g.made.borrow().iter().map(|(_, w)| w.clone()).collect();
             for s in made.iter().filter_map(Weak::upgrade) {
@@ -113,9 +107,8 @@ fn load_texts(group: &Rc<Group>) {
                     }
                 }
             }
-        }
-        Ok(JsValue::UNDEFINED)
-    }));
+        }),
+    );
 }
 
 #[derive(Default)]
@@ -486,7 +479,7 @@ impl PaySessionElement {
         let src = [
             &s.group.base,
             "/field?k=",
-            &encode(&s.group.key),
+            &encode(&s.group.client.key),
             "&o=",
             &encode(&page),
             "#t=",
@@ -783,7 +776,7 @@ fn send_tok(
     }
     s.next += 1.0;
     let r = s.next;
-    let deadline = group.deadline_ms;
+    let deadline = group.client.timeout_ms;
     let mut resolve_fn = None;
     let promise = Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
     let resolve = resolve_fn.ok_or_else(SdkError::invalid_response)?;
@@ -807,7 +800,7 @@ fn send_tok(
     js::set(&m, "r", &r.into());
     js::set(&m, "s", &session.into());
     js::set(&m, "d", &deadline.into());
-    js::set(&m, "n", &group.retries.into());
+    js::set(&m, "n", &group.client.max_retries.into());
     if !owner.is_undefined() {
         js::set(&m, "o", &owner);
     }

@@ -35,6 +35,8 @@ test("a Hebrew shopper pays by card end to end, right to left", async ({ page })
   await fillCard(page, "4000 0000 0000 0002", { name: "עדה לאבלייס" });
   await pay.click();
   await expect(page.locator("#fe-creditCard")).toHaveText(he["error.card_declined"]);
+  // onError's message is the shopper's words too (the shop shows it).
+  await expect(page.locator("#pay-status")).toHaveText(he["error.card_declined"]);
   await shot(page, "rtl-he-declined");
   await secure(page, "num").fill("4242 4242 4242 4242");
   await pay.click();
