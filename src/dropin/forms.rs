@@ -151,7 +151,7 @@ pub fn render(
     if let Some((panel, ty, pmm)) = first {
         build_form(hook, m, config, t, &panel, ty, pmm);
     }
-    if js::get(opts, "showComplianceSection").as_bool() != Some(false) {
+    if !config.manage && js::get(opts, "showComplianceSection").as_bool() != Some(false) {
         compliance(&doc, t, &m.body, &js::get(pm, "compliance"));
     }
     m.status.set_text_content(None);
