@@ -404,6 +404,9 @@ fn saved(s: &mut State, gen: u32, r: Result<JsValue, SdkError>, source: &JsValue
     for (_, e) in &m.card {
         e.clear();
     }
+    if let Some(n) = input(&m.root, "name") {
+        crate::view::set_value(&n, "");
+    }
     say(m, &t.t("saved.added"));
     let d = js::object();
     js::set(&d, "paymentMethod", &pm);
