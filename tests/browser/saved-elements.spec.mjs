@@ -3,7 +3,7 @@
 // (it takes no part in its group's new card), the frame creates the source
 // from the fields origin, and a skimmer on the page sees no code.
 import { expect, API, PK, createSession } from "./fixtures.mjs";
-import { test, mountAll, frame, typeCard } from "./elements-fixtures.mjs";
+import { test, FIELDS, mountAll, frame, typeCard } from "./elements-fixtures.mjs";
 
 const SK = "sk_test_default";
 async function sk(method, path, body) {
@@ -54,14 +54,14 @@ test("a cardcvv element with paymentMethodId pays the saved card; the page never
 
 test("paymentMethodId: only on cardcvv, only a pm_ id; a removed method is payment_method_removed", async ({ elPage: page }) => {
   const { cus, pm } = await savedCard();
-  const refused = await page.evaluate(({ pm }) => {
-    const p = window.payments || new PaySession("pk_test_default", { apiBase: location.origin });
+  const refused = await page.evaluate(({ pm, api, pk, fields }) => {
+    const p = new PaySession(pk, { apiBase: api, fieldsBase: fields });
     const codes = [];
     for (const [type, id] of [["cardnumber", pm], ["cardexpiration", pm], ["cardcvv", "pm_x"], ["cardcvv", 7]]) {
       try { p.createElement(type, { paymentMethodId: id }); codes.push("accepted"); } catch (e) { codes.push([e.code, e.errors[0].parameter]); }
     }
     return codes;
-  }, { pm });
+  }, { pm, api: API, pk: PK, fields: FIELDS });
   expect(refused).toEqual(Array(4).fill(["invalid_parameter", "paymentMethodId"]));
   const s = await createSession({ customerId: cus });
   await mountAll(page, { cardcvv: { paymentMethodId: pm } });
