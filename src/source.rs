@@ -23,11 +23,15 @@ pub const STATES: &[&str] = &[
     "consumed",
 ];
 
-pub(crate) const COMMON: [Field; 4] = [
+pub(crate) const COMMON: [Field; 6] = [
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
     opt("owner", Kind::Obj(fields::OWNER)),
     opt("version", Kind::Int(0, 1 << 53)),
+    // Card sources: save the card (`convenience`, `subscription`,
+    // `unscheduled`), or pay a saved one (`pm_…`) with `creditCard: {cvv}`.
+    opt("usage", Kind::Str(16)),
+    opt("paymentMethodId", Kind::Str(64)),
 ];
 
 /// The payload's field for its type, and whether it is required.
@@ -75,7 +79,9 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
         ));
     };
     let tf = type_field(kind);
-    let all = [COMMON[0], COMMON[1], COMMON[2], COMMON[3], tf];
+    let all = [
+        COMMON[0], COMMON[1], COMMON[2], COMMON[3], COMMON[4], COMMON[5], tf,
+    ];
     let body = schema::clean(payload, &all, "", "payload")?;
     check_id(&js::get(&body, "sessionId"), "sessionId")?;
     let owner = js::get(&body, "owner");
@@ -83,10 +89,18 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
         check_owner(&owner, "owner")?;
     }
     let detail = js::get(&body, tf.name);
+    if schema::string(&body, "usage").is_some_and(|u| paysession_core::wire::Usage::parse(&u).is_none()) {
+        return Err(SdkError::invalid(
+            "usage",
+            "must be convenience, subscription or unscheduled.",
+        ));
+    }
+    let saved = !js::get(&body, "paymentMethodId").is_undefined();
     match kind {
         PaymentType::CreditCard => {
             if !detail.is_undefined() {
-                check_card(&detail, "creditCard", true)?;
+                // A saved card takes only a fresh code (the server checks the rest).
+                check_card(&detail, "creditCard", !saved)?;
             }
             js::set(&body, "browserInfo", &crate::browser_info::collect());
         }

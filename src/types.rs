@@ -41,6 +41,8 @@ export interface ElementOptions {
   placeholderText?: string;
   /** The field's accessible name (the iframe's `title`); default the localized "Card number", … */
   label?: string;
+  /** `cardcvv` only: pay this saved payment method (`pm_…`) with the code typed into the field: `createSource(cvvElement, {type: "creditCard", sessionId})`. */
+  paymentMethodId?: string;
 }
 /** What an element's handlers receive. */
 export interface ElementEvent {
@@ -172,9 +174,21 @@ export interface WalletConfig {
   countryCode: string; currencyCode: string; total: number;
 }
 
+/** A customer's saved payment method (masked). */
+export interface PaymentMethodSummary {
+  id: string;
+  type: "creditCard";
+  usage: Usage;
+  creditCard: { brand: CardBrand; lastFourDigits: string; expirationMonth: number; expirationYear: number };
+  createdTime: string;
+}
+export type Usage = "convenience" | "subscription" | "unscheduled";
+
 export interface PaymentMethodsResult {
   sessionInformation: { amount: number; currency: string; country: string };
   paymentMethods: PaymentMethod[];
+  /** When the session names a customer: its saved payment methods. */
+  savedPaymentMethods?: PaymentMethodSummary[];
   applePay?: WalletConfig;
   googlePay?: WalletConfig;
   compliance: {
@@ -227,7 +241,10 @@ export interface UpdateSessionOptions {
 }
 
 export interface DropinOptions {
-  flow?: "checkout";
+  /** `managePaymentMethods`: the session's customer's saved methods, Remove and Add (no payment). */
+  flow?: "checkout" | "managePaymentMethods";
+  /** What a card saved by the drop-in may be used for (needs a session with `customerId`). */
+  usage?: Usage;
   showComplianceSection?: boolean;
   showSavePaymentAgreement?: boolean;
   expandFirstPaymentMethod?: boolean;
@@ -235,7 +252,14 @@ export interface DropinOptions {
   redirect?: { returnUrl?: string; cancelUrl?: string; disableAutomaticRedirects?: boolean };
 }
 
-export interface DropinSuccessData { source: Source; readyForStorage: boolean; supportsStorage: boolean; }
+export interface DropinSuccessData {
+  source: Source;
+  /** Checkout only. */
+  readyForStorage?: boolean;
+  supportsStorage?: boolean;
+  /** `managePaymentMethods`: the method just saved. */
+  paymentMethod?: PaymentMethodSummary;
+}
 export interface DropinErrorData { paymentMethod: PaymentType | null; type?: ErrorType; errors: ErrorDetail[]; }
 export interface DropinReadyData { paymentMethodTypes: PaymentType[]; }
 export interface DropinCancelData { paymentMethod: PaymentType; }

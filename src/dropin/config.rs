@@ -1,8 +1,10 @@
 //! The drop-in's configuration (DigitalRiver.js names), checked at `createDropin`.
 //! Every option here does what it says; DigitalRiver.js options this drop-in
-//! does not build yet (`usage`, `consents`, `showTermsOfSaleDisclosure`,
-//! `flow: "managePaymentMethods"`, `paymentMethodConfiguration.style` and the
-//! per-method settings) are refused with a coded error, never ignored.
+//! does not build yet (`consents`, `showTermsOfSaleDisclosure`,
+//! `paymentMethodConfiguration.style` and the per-method settings) are
+//! refused with a coded error, never ignored. `flow` is `checkout` or
+//! `managePaymentMethods`; `usage` (`convenience`, `subscription`,
+//! `unscheduled`) is what a saved card may be used for.
 
 use crate::error::SdkError;
 use crate::fields::check_id;
@@ -10,6 +12,7 @@ use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
 use js_sys::{Array, Function};
 use paysession_core::state::PaymentType;
+use paysession_core::wire::Usage;
 use paysession_core::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -22,6 +25,7 @@ const REDIRECT: &[Field] = &[
 ];
 const OPTIONS: &[Field] = &[
     opt("flow", S),
+    opt("usage", S),
     opt("showComplianceSection", Kind::Bool),
     opt("showSavePaymentAgreement", Kind::Bool),
     opt("expandFirstPaymentMethod", Kind::Bool),
@@ -74,6 +78,10 @@ pub struct Config {
     pub enabled: Option<Vec<PaymentType>>,
     /// Never these types.
     pub disabled: Vec<PaymentType>,
+    /// `flow: "managePaymentMethods"`: the customer's saved methods, remove and add.
+    pub manage: bool,
+    /// `usage`: what a card saved by this drop-in may be used for.
+    pub usage: Option<Usage>,
 }
 
 impl Config {
@@ -101,14 +109,23 @@ impl Config {
                 .map(Some)
         };
         let options = js::get(&c, "options");
-        if let Some(flow) = schema::string(&options, "flow") {
-            if flow != "checkout" {
-                return Err(SdkError::invalid(
-                    "options.flow",
-                    "must be checkout (managePaymentMethods is not built yet).",
-                ));
-            }
+        let flow = schema::string(&options, "flow");
+        let manage = flow.as_deref() == Some("managePaymentMethods");
+        if !manage && flow.is_some_and(|f| f != "checkout") {
+            return Err(SdkError::invalid(
+                "options.flow",
+                "must be checkout or managePaymentMethods.",
+            ));
         }
+        let usage = match schema::string(&options, "usage") {
+            None => None,
+            Some(u) => Some(Usage::parse(&u).ok_or_else(|| {
+                SdkError::invalid(
+                    "options.usage",
+                    "must be convenience, subscription or unscheduled.",
+                )
+            })?),
+        };
         if let Some(b) = schema::string(&js::get(&options, "button"), "type") {
             if !BUTTONS.contains(&b.as_str()) {
                 return Err(SdkError::invalid(
@@ -126,6 +143,8 @@ impl Config {
             on_cancel: None,
             enabled: list("enabledPaymentMethods")?,
             disabled: list("disabledPaymentMethods")?.unwrap_or_default(),
+            manage,
+            usage,
         };
         Ok((config, c.into()))
     }

@@ -4,7 +4,7 @@
 //! of those depends on this module.
 
 use super::forms::{self, format, id, input, type_of, validate};
-use super::{fire, pay, Shared, WeakState};
+use super::{fire, pay, saved, Shared, WeakState};
 use crate::view::{hide, value};
 use paysession_core::state::PaymentType;
 use wasm_bindgen::JsCast;
@@ -15,7 +15,11 @@ use web_sys::{Element, Event};
 pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
     let Some(st) = weak.upgrade() else { return };
     if ev == 4 {
-        pay::submit(&st, PaymentType::CreditCard);
+        if fid == "scvc" {
+            saved::submit(&st);
+        } else {
+            pay::submit(&st, PaymentType::CreditCard);
+        }
         return;
     }
     let cb = {
@@ -30,7 +34,9 @@ pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
             .card
             .iter()
             .find(|(x, _)| *x == fid)
-            .map(|(_, e)| e.state())
+            .map(|(_, e)| e)
+            .or(m.saved_cvv.as_ref().filter(|_| fid == "scvc"))
+            .map(|e| e.state())
         else {
             return;
         };
@@ -50,7 +56,10 @@ pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
                 };
             }
         }
-        if m.ready.is_some() && m.card.iter().all(|(_, e)| e.state().settled) {
+        if m.ready.is_some()
+            && m.card.iter().all(|(_, e)| e.state().settled)
+            && m.saved_cvv.as_ref().is_none_or(|e| e.state().settled)
+        {
             s.ready_fired = true;
             m.ready.take().map(|d| (s.config.on_ready.clone(), d))
         } else {
@@ -68,15 +77,21 @@ pub fn on_event(weak: &WeakState, ev: Event) {
     };
     match ev.type_().as_str() {
         "click" => {
-            if let Some(b) = target.closest("button.m").ok().flatten() {
+            if target.id() == "usenew" {
+                saved::use_new(&st, &target);
+            } else if let Some(b) = target.closest("button.m").ok().flatten() {
                 toggle(&st, &b);
+            } else if let Some(b) = target.closest("button.rm").ok().flatten() {
+                saved::remove(&st, &b);
             } else if target.closest(".x").ok().flatten().is_some() {
                 pay::close_modal(&st);
             }
         }
         "submit" => {
             ev.prevent_default();
-            if let Some(ty) = type_of(&target) {
+            if target.id() == "f-saved" {
+                saved::submit(&st);
+            } else if let Some(ty) = type_of(&target) {
                 pay::submit(&st, ty);
             }
         }
@@ -86,7 +101,9 @@ pub fn on_event(weak: &WeakState, ev: Event) {
                 return;
             };
             let fid = target.id();
-            if kind == "input" {
+            if kind == "input" && target.get_attribute("name").as_deref() == Some("spm") {
+                saved::select(m, &target);
+            } else if kind == "input" {
                 format(&target, &fid);
                 // A shown error goes as soon as the value is right (while
                 // typing, not on the blur of a click on pay: that would move

@@ -64,7 +64,7 @@ pub fn id(prefix: &str, ty: &str) -> String {
 }
 
 /// The pay button's label for `options.button`.
-fn pay_label(t: &Texts, options: &JsValue, amount: &str) -> String {
+pub(super) fn pay_label(t: &Texts, options: &JsValue, amount: &str) -> String {
     let b = js::get(options, "button");
     let kind = js::get(&b, "type").as_string().unwrap_or_default();
     if kind == "custom" {
@@ -103,7 +103,7 @@ pub fn render(
     let opts = &config.options;
     let expand = js::get(opts, "expandFirstPaymentMethod")
         .as_bool()
-        .unwrap_or(true);
+        .unwrap_or(!config.manage);
     let ul = el(&doc, "ul", "", "");
     attrs(&ul, &[("aria-label", &t.t("paymentMethods"))]);
     let mut first = None;
@@ -126,7 +126,12 @@ pub fn render(
             &b,
             &[("aria-expanded", if open { "true" } else { "false" })],
         );
-        add(&b, &[&el(&doc, "span", "", &t.t(&id("method.", name)))]);
+        let text = if config.manage {
+            t.t("manage.add")
+        } else {
+            t.t(&id("method.", name))
+        };
+        add(&b, &[&el(&doc, "span", "", &text)]);
         let panel = el(&doc, "div", "p", "");
         attrs(
             &panel,
@@ -140,12 +145,13 @@ pub fn render(
         }
     }
     let _ = m.body.insert_before(&ul, Some(&m.status));
+    super::saved::render(hook, m, config, t, &ul);
     // Only the expanded method's form now (in the page: its fields' frames
     // load and take its style); the others on first expand.
     if let Some((panel, ty, pmm)) = first {
         build_form(hook, m, config, t, &panel, ty, pmm);
     }
-    if js::get(opts, "showComplianceSection").as_bool() != Some(false) {
+    if !config.manage && js::get(opts, "showComplianceSection").as_bool() != Some(false) {
         compliance(&doc, t, &m.body, &js::get(pm, "compliance"));
     }
     m.status.set_text_content(None);
@@ -168,8 +174,13 @@ fn build_form(
     let doc = &doc;
     let amount = t.money(m.amount, &m.currency);
     let opts = &config.options;
-    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
-    add(panel, &[&form(doc, t, ty, pmm, opts, &amount, save)]);
+    // A card saved with `usage` needs the session's customer (the answer
+    // then lists its saved methods).
+    let customer = js::get(&m.methods, "savedPaymentMethods").is_object();
+    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true)
+        && !config.manage
+        && (config.usage.is_none() || customer);
+    add(panel, &[&form(doc, t, ty, pmm, config, &amount, save)]);
     let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
         return;
     };
@@ -191,7 +202,7 @@ fn build_form(
 }
 
 /// The drop-in's text style (theme, locale font) for the fields' inputs.
-fn text_style(target: &Element) -> JsValue {
+pub(super) fn text_style(target: &Element) -> JsValue {
     let g = js_sys::global();
     let cs = js::get(&g, "getComputedStyle")
         .dyn_into::<js_sys::Function>()
@@ -292,7 +303,14 @@ fn compliance(doc: &Document, t: &Texts, body: &Element, c: &JsValue) {
 
 /// A labelled input with its error line (`aria-describedby`); with `auto`
 /// empty, a container for a secure field (a frame of the fields origin).
-fn field(doc: &Document, parent: &Element, fid: &str, label: &str, auto: &str, numeric: bool) {
+pub(super) fn field(
+    doc: &Document,
+    parent: &Element,
+    fid: &str,
+    label: &str,
+    auto: &str,
+    numeric: bool,
+) {
     let d = el(doc, "div", "", "");
     let l = el(doc, "label", "", label);
     attrs(&l, &[("for", fid)]);
@@ -325,10 +343,12 @@ fn form(
     t: &Texts,
     pt: PaymentType,
     pmm: &JsValue,
-    opts: &JsValue,
+    config: &Config,
     amount: &str,
     save: bool,
 ) -> Element {
+    let opts = &config.options;
+    let usage = config.usage.map(|u| ["save.usage.", u.as_str()].concat());
     let ty = pt.as_str();
     let f = el(doc, "form", "", "");
     attrs(
@@ -348,7 +368,12 @@ fn form(
             field(doc, &row, "cvc", &t.t("field.cvv"), "", false);
             add(&f, &[&row]);
             field(doc, &f, "name", &t.t("field.cardholder"), "cc-name", false);
-            pay_label(t, opts, amount)
+            if config.manage {
+                note(t.t(usage.as_deref().unwrap_or("save.usage.convenience")));
+                t.t("button.savePaymentMethod")
+            } else {
+                pay_label(t, opts, amount)
+            }
         }
         PaymentType::SepaDebit => {
             field(doc, &f, "iban", &t.t("field.iban"), "off", false);
@@ -384,7 +409,12 @@ fn form(
         let c = el(doc, "input", "", "");
         let cid = id("save-", ty);
         attrs(&c, &[("type", "checkbox"), ("id", &cid)]);
-        let l = el(doc, "label", "", &t.t("save.agreement"));
+        let l = el(
+            doc,
+            "label",
+            "",
+            &t.t(usage.as_deref().unwrap_or("save.agreement")),
+        );
         attrs(&l, &[("for", &cid)]);
         add(&d, &[&c, &l]);
         add(&f, &[&d]);
@@ -428,7 +458,9 @@ fn check(fid: &str, v: &str) -> Option<&'static str> {
         "gnum" => gift_card::check_number(v)
             .is_err()
             .then_some("invalid_gift_card"),
-        "gpin" => gift_card::check_pin(v).is_err().then_some("invalid_gift_card"),
+        "gpin" => gift_card::check_pin(v)
+            .is_err()
+            .then_some("invalid_gift_card"),
         _ => None,
     }
 }

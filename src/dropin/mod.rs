@@ -13,6 +13,7 @@ mod config;
 mod events;
 mod forms;
 mod pay;
+mod saved;
 mod style;
 
 use crate::error::SdkError;
@@ -128,6 +129,10 @@ struct Mounted {
     group: Option<Rc<crate::elements::Group>>,
     /// The card form's secure fields, by container id.
     card: Vec<(&'static str, crate::elements::PaySessionElement)>,
+    /// The security code field of the selected saved card.
+    saved_cvv: Option<crate::elements::PaySessionElement>,
+    /// The payment in flight (or last failed) is with a saved card.
+    paying_saved: bool,
     /// `onReady`'s data, held until the card's fields can take input.
     ready: Option<JsValue>,
 }
@@ -340,6 +345,8 @@ impl Dropin {
                 state: weak.clone(),
                 group: None,
                 card: Vec::new(),
+                saved_cvv: None,
+                paying_saved: false,
                 ready: None,
             });
             s.generation = s.generation.wrapping_add(1);
@@ -431,7 +438,9 @@ fn render_now(s: &mut State) -> (Fire, bool) {
         .iter()
         .filter_map(|x| {
             let t = PaymentType::parse(&js::get(&x, "type").as_string()?)?;
-            (s.config.allows(t) && (t != PaymentType::CreditCard || m.group.is_some()))
+            (s.config.allows(t)
+                && (t != PaymentType::CreditCard || m.group.is_some())
+                && (!s.config.manage || t == PaymentType::CreditCard))
                 .then_some((t, x))
         })
         .collect();
@@ -451,7 +460,7 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     // onReady once the list is shown and the open card form's fields can take input.
     let mut cb = None;
     if !s.ready_fired {
-        if m.card.is_empty() {
+        if m.card.is_empty() && m.saved_cvv.is_none() {
             s.ready_fired = true;
             cb = Some((s.config.on_ready.clone(), data.into()));
         } else {

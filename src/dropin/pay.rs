@@ -65,7 +65,7 @@ fn state_of(source: &JsValue) -> Option<SourceState> {
 }
 
 /// The mount a result belongs to, with its texts; `None` once unmounted or remounted.
-fn current(s: &mut State, gen: u32) -> Option<(&mut Mounted, Texts)> {
+pub(super) fn current(s: &mut State, gen: u32) -> Option<(&mut Mounted, Texts)> {
     if s.generation != gen {
         return None;
     }
@@ -73,13 +73,22 @@ fn current(s: &mut State, gen: u32) -> Option<(&mut Mounted, Texts)> {
     Some((s.mounted.as_mut()?, t))
 }
 
-fn say(m: &Mounted, text: &str) {
+pub(super) fn say(m: &Mounted, text: &str) {
     m.status.set_text_content(Some(text));
 }
 
-fn set_busy(m: &mut Mounted, ty: PaymentType, busy: bool) {
+/// The form a payment of `ty` is made from: the saved cards' (`saved`) or the method's.
+fn form_key(m: &Mounted, ty: PaymentType) -> &'static str {
+    if m.paying_saved && ty == PaymentType::CreditCard {
+        "saved"
+    } else {
+        ty.as_str()
+    }
+}
+
+pub(super) fn set_busy(m: &mut Mounted, ty: PaymentType, busy: bool) {
     m.phase = if busy { Phase::Paying } else { Phase::Shown };
-    if let Some(b) = input(&m.root, &id("pay-", ty.as_str())) {
+    if let Some(b) = input(&m.root, &id("pay-", form_key(m, ty))) {
         let _ = if busy {
             b.set_attribute("disabled", "")
         } else {
@@ -101,12 +110,14 @@ pub fn submit(st: &Shared, ty: PaymentType) {
         let gen = s.generation;
         let session = s.config.session_id.clone();
         let redirect = js::get(&s.config.options, "redirect");
+        let (cfg_usage, manage) = (s.config.usage, s.config.manage);
         let Some((m, t)) = current(s, gen) else {
             return;
         };
         if m.phase != Phase::Shown {
             return;
         }
+        m.paying_saved = false;
         let bad_card = if ty == PaymentType::CreditCard {
             forms::check_card(m, &t)
         } else {
@@ -138,8 +149,17 @@ pub fn submit(st: &Shared, ty: PaymentType) {
         let mut card = None;
         match ty {
             PaymentType::CreditCard => {
+                // `usage`: the card is saved (the shopper ticked the
+                // agreement; always in the manage flow).
+                let ticked = input(&m.root, "save-creditCard")
+                    .is_some_and(|c| js::get(&c, "checked").as_bool() == Some(true));
+                let usage = match cfg_usage {
+                    Some(u) if ticked || manage => u.as_str().into(),
+                    None if manage => "convenience".into(),
+                    _ => JsValue::UNDEFINED,
+                };
                 card = Some(match m.card.first() {
-                    Some((_, e)) => e.pay(session.clone(), v("name").trim().into()),
+                    Some((_, e)) => e.pay(session.clone(), v("name").trim().into(), usage),
                     None => Err(SdkError::network()),
                 });
             }
@@ -188,7 +208,7 @@ pub fn submit(st: &Shared, ty: PaymentType) {
     });
 }
 
-fn outcome(weak: &WeakState, gen: u32, ty: PaymentType, r: JsValue) {
+pub(super) fn outcome(weak: &WeakState, gen: u32, ty: PaymentType, r: JsValue) {
     let Some(st) = weak.upgrade() else { return };
     let source = js::get(&r, "source");
     let cb = match st.try_borrow_mut() {
@@ -211,12 +231,16 @@ fn outcome(weak: &WeakState, gen: u32, ty: PaymentType, r: JsValue) {
 }
 
 fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
+    if s.config.manage {
+        return super::saved::tokenize(s, gen, source);
+    }
     let cb = s.config.on_success.clone();
     let (m, t) = current(s, gen)?;
     m.phase = Phase::Paid;
     let reusable = js::get(source, "reusable").as_bool() == Some(true);
-    let save = input(&m.root, &id("save-", ty.as_str()))
-        .is_some_and(|c| js::get(&c, "checked").as_bool() == Some(true));
+    let save = !m.paying_saved
+        && input(&m.root, &id("save-", ty.as_str()))
+            .is_some_and(|c| js::get(&c, "checked").as_bool() == Some(true));
     let amount = t.money(
         js::get(source, "amount").as_f64().unwrap_or(0.0),
         &m.currency,
@@ -277,14 +301,14 @@ fn wire(m: &Mounted, t: &Texts, source: &JsValue, amount: &str) {
     say(m, &t.t1("wire.intro", "{amount}", amount));
 }
 
-fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkError) -> Fire {
+pub(super) fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkError) -> Fire {
     let cb = s.config.on_error.clone();
     let (m, t) = current(s, gen)?;
     let msg = t.error(e.code());
     m.phase = Phase::Shown;
     if let Some(ty) = ty {
         set_busy(m, ty, false);
-        if let Some(fe) = input(&m.root, &id("fe-", ty.as_str())) {
+        if let Some(fe) = input(&m.root, &id("fe-", form_key(m, ty))) {
             fe.set_text_content(Some(&msg));
         }
     }
@@ -412,7 +436,7 @@ pub fn close_modal(st: &Shared) {
 }
 
 fn focus_pay(m: &Mounted, ty: PaymentType) {
-    if let Some(b) = input(&m.root, &id("pay-", ty.as_str())) {
+    if let Some(b) = input(&m.root, &id("pay-", form_key(m, ty))) {
         call(&b, "focus");
     }
 }

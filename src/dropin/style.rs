@@ -29,13 +29,14 @@ const CSS: &str = concat!(
     ".n,.c{font-size:13px;margin:8px 0 0}",
     ".c a{color:inherit;margin-inline-end:10px;display:inline-block}",
     ".ok{display:flex;gap:8px;align-items:center;margin:10px 0 0}",
+    "fieldset{border:0;padding:0;margin:0}.sv{display:flex;gap:8px;align-items:center;padding:4px 12px}.sv>span:first-child{flex:1}",
     "dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:10px 0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}",
     "dialog{width:min(600px,calc(100vw - 24px));height:min(720px,calc(100vh - 24px));max-width:none;max-height:none;padding:0;border:0;border-radius:var(--ps-radius,8px);display:flex;flex-direction:column}",
     "dialog:not([open]){display:none}",
     "dialog::backdrop{background:#0008}",
     "dialog h2{font-size:16px;margin:0;padding:12px 14px;flex:1}",
     ".h{display:flex;align-items:center;border-bottom:1px solid var(--ps-color-border,#d1d5db)}",
-    ".x{margin:6px;padding:8px 10px;font:inherit;background:none;border:1px solid var(--ps-color-border,#d1d5db);border-radius:var(--ps-radius,8px);cursor:pointer;color:inherit}",
+    ".x,.rm{margin:6px;padding:8px 10px;font:inherit;background:none;border:1px solid var(--ps-color-border,#d1d5db);border-radius:var(--ps-radius,8px);cursor:pointer;color:inherit}",
     "iframe{flex:1;width:100%;border:0}",
 );
 

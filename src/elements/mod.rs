@@ -166,7 +166,7 @@ pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<Js
         ));
     };
     let mut opts = Options::default();
-    options::apply(&mut opts, options)?;
+    options::apply(&mut opts, options, kind)?;
     load_texts(group);
     let inner = new_inner(group, kind, opts, None);
     let weak = Rc::downgrade(&inner);
@@ -273,6 +273,12 @@ impl Inner {
         js::set(&m, "l", &label(self).into());
         js::set(&m, "p", &self.opts.placeholder.as_str().into());
         js::set(&m, "s", &self.opts.style);
+        if let Some(pm) = &self.opts.payment_method {
+            js::set(&m, "pm", &pm.as_str().into());
+            if let Some(b) = &self.opts.brand {
+                js::set(&m, "b", &b.as_str().into());
+            }
+        }
         self.post(&m);
     }
 
@@ -617,7 +623,7 @@ impl PaySessionElement {
             return Err(destroyed());
         }
         let mut next = std::mem::take(&mut s.opts);
-        let r = options::apply(&mut next, &options);
+        let r = options::apply(&mut next, &options, s.kind);
         let old = std::mem::replace(&mut s.opts, next);
         if let Err(e) = r {
             s.opts = old;
@@ -731,7 +737,7 @@ fn start(
         fail(
             ErrorCode::InvalidParameter,
             "element",
-            "Pass a mounted cardnumber element made by this PaySession's createElement.",
+            "Pass a mounted cardnumber element (or a cardcvv element with paymentMethodId) made by this PaySession's createElement.",
         )
     };
     let group = group.ok_or_else(not_ours)?;
@@ -743,7 +749,15 @@ fn start(
         .find(|(js, _)| Object::is(js, element))
         .and_then(|(_, w)| w.upgrade())
         .ok_or_else(not_ours)?;
-    tokenize(&rc, group, session, owner, JsValue::UNDEFINED).ok_or_else(not_ours)?
+    tokenize(
+        &rc,
+        group,
+        session,
+        owner,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .ok_or_else(not_ours)?
 }
 
 /// Asks the number frame `rc` to create the source; `None` if it is not a
@@ -754,13 +768,15 @@ fn tokenize(
     session: String,
     owner: JsValue,
     name: JsValue,
+    usage: JsValue,
 ) -> Option<Result<Promise, SdkError>> {
     let weak = Rc::downgrade(rc);
     let mut s = rc.try_borrow_mut().ok()?;
-    if s.kind != "cardnumber" || s.frame.is_none() {
+    let saved = s.kind == "cardcvv" && s.opts.payment_method.is_some();
+    if (s.kind != "cardnumber" && !saved) || s.frame.is_none() {
         return None;
     }
-    Some(send_tok(&mut s, weak, group, session, owner, name))
+    Some(send_tok(&mut s, weak, group, session, owner, name, usage))
 }
 
 fn send_tok(
@@ -770,6 +786,7 @@ fn send_tok(
     session: String,
     owner: JsValue,
     name: JsValue,
+    usage: JsValue,
 ) -> Result<Promise, SdkError> {
     if !s.st.ready {
         return Err(SdkError::network());
@@ -805,6 +822,7 @@ fn send_tok(
         js::set(&m, "o", &owner);
     }
     js::set(&m, "nm", &name);
+    js::set(&m, "u", &usage);
     s.post(&m);
     Ok(promise)
 }
@@ -860,8 +878,25 @@ impl PaySessionElement {
         }
     }
 
-    /// Tokenizes the card of this (number) field's group for `session`.
-    pub(crate) fn pay(&self, session: String, name: String) -> Result<Promise, SdkError> {
+    /// A saved card's code field of the drop-in pays with `pm` (brand `brand`).
+    pub(crate) fn set_saved(&self, pm: String, brand: String) {
+        if let Ok(mut s) = self.inner.try_borrow_mut() {
+            s.opts.payment_method = Some(pm);
+            s.opts.brand = Some(brand);
+            if s.st.hello {
+                s.send_config();
+            }
+        }
+    }
+
+    /// Tokenizes the card of this (number) field's group for `session`, or
+    /// (a saved card's code field) pays with the saved card; `usage`: save it.
+    pub(crate) fn pay(
+        &self,
+        session: String,
+        name: String,
+        usage: JsValue,
+    ) -> Result<Promise, SdkError> {
         let group = self
             .inner
             .try_borrow()
@@ -874,6 +909,7 @@ impl PaySessionElement {
             session,
             JsValue::UNDEFINED,
             name.into(),
+            usage,
         )
         .unwrap_or_else(|| Err(SdkError::network()))
     }

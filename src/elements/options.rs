@@ -1,6 +1,8 @@
 //! The options of `createElement(type, options)` and `update(options)`:
 //! `classes`, `style` (allow-listed text properties and pseudo-classes, from
-//! core), `placeholderText`, `label`. Anything else is a coded error.
+//! core), `placeholderText`, `label`, and for `cardcvv` only
+//! `paymentMethodId` (the field then pays a saved card with the code typed
+//! into it). Anything else is a coded error.
 
 use crate::error::SdkError;
 use crate::js;
@@ -37,6 +39,10 @@ pub struct Options {
     pub placeholder: String,
     /// The field's accessible name (iframe `title`, input `aria-label`); `None`: the built-in one.
     pub label: Option<String>,
+    /// `cardcvv` only: the saved payment method (`pm_…`) its code pays with.
+    pub payment_method: Option<String>,
+    /// The saved card's brand (wire name), when known (the drop-in).
+    pub brand: Option<String>,
 }
 
 impl Default for Options {
@@ -46,6 +52,8 @@ impl Default for Options {
             style: JsValue::UNDEFINED,
             placeholder: String::new(),
             label: None,
+            payment_method: None,
+            brand: None,
         }
     }
 }
@@ -77,8 +85,9 @@ fn text(v: &JsValue, p: &str, max: u32) -> Result<String, SdkError> {
     }
 }
 
-/// Applies `options` over `into` (only the keys given change).
-pub fn apply(into: &mut Options, options: &JsValue) -> Result<(), SdkError> {
+/// Applies `options` over `into` (only the keys given change) for an
+/// element of type `kind`.
+pub fn apply(into: &mut Options, options: &JsValue, kind: &str) -> Result<(), SdkError> {
     if options.is_undefined() {
         return Ok(());
     }
@@ -105,10 +114,37 @@ pub fn apply(into: &mut Options, options: &JsValue) -> Result<(), SdkError> {
             "style" => into.style = style(&v)?.into(),
             "placeholderText" => into.placeholder = text(&v, "placeholderText", 100)?,
             "label" => into.label = Some(text(&v, "label", 100)?),
+            "paymentMethodId" => {
+                let id = text(&v, "paymentMethodId", 64)?;
+                if kind != "cardcvv" {
+                    return Err(SdkError::invalid(
+                        "paymentMethodId",
+                        "applies only to a cardcvv element.",
+                    ));
+                }
+                if !is_pm(&id) {
+                    return Err(SdkError::invalid(
+                        "paymentMethodId",
+                        "must be a saved payment method's id (pm_…).",
+                    ));
+                }
+                into.payment_method = Some(id);
+                into.brand = None;
+            }
             _ => return Err(unknown(&["options.", &k].concat())),
         }
     }
     Ok(())
+}
+
+/// The shape of a saved payment method's id: `pm_` and 32 hex digits.
+pub fn is_pm(id: &str) -> bool {
+    id.len() == 35
+        && id.starts_with("pm_")
+        && id
+            .bytes()
+            .skip(3)
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// `{base, empty, complete, invalid}`, each of allow-listed properties and

@@ -28,6 +28,8 @@ pub enum Method {
     Post,
     /// Update session fields (idempotent with its key).
     Patch,
+    /// Remove (a saved payment method).
+    Delete,
 }
 
 impl Method {
@@ -36,6 +38,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }

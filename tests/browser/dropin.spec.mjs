@@ -96,10 +96,10 @@ test("options the drop-in does not build are refused with a coded error, never a
   const out = await sdkPage.evaluate(({ api, pk }) => {
     const p = new PaySession(pk, { apiBase: api });
     const cases = [
-      { options: { usage: "subscription" } },
+      { options: { usage: "forever" } },
       { options: { consents: {} } },
       { options: { showTermsOfSaleDisclosure: true } },
-      { options: { flow: "managePaymentMethods" } },
+      { options: { flow: "manage" } },
       { options: { button: { type: "donate" } } },
       { paymentMethodConfiguration: { style: {} } },
       { paymentMethodConfiguration: { creditCard: {} } },
@@ -112,7 +112,7 @@ test("options the drop-in does not build are refused with a coded error, never a
     });
   }, { api: API, pk: PK });
   expect(out).toEqual([
-    ["unknown_parameter", "options.usage"],
+    ["invalid_parameter", "options.usage"],
     ["unknown_parameter", "options.consents"],
     ["unknown_parameter", "options.showTermsOfSaleDisclosure"],
     ["invalid_parameter", "options.flow"],

@@ -75,7 +75,7 @@ function renderCart() {
 }
 
 function show(step) {
-  for (const s of ["step-cart", "step-pay", "step-done"]) $(s).hidden = s !== step;
+  for (const s of ["step-cart", "step-pay", "step-done", "step-account"]) $(s).hidden = s !== step;
 }
 
 function mountDropin() {
@@ -83,15 +83,18 @@ function mountDropin() {
   $("pay-summary").textContent = s.amountRemaining < s.amount
     ? `Still to pay: ${money(s.amountRemaining, s.currency)} of ${money(s.amount, s.currency)}`
     : `Total: ${money(s.amount, s.currency)}`;
+  const options = {
+    flow: "checkout",
+    showComplianceSection: true,
+    // With the demo account: saved cards come first, and a new card may be saved.
+    showSavePaymentAgreement: !!s.account,
+    button: { type: "payNow" },
+    redirect: { returnUrl: location.href.split("?")[0], cancelUrl: location.href.split("?")[0], disableAutomaticRedirects: false },
+  };
+  if (s.account) options.usage = "convenience";
   const config = {
     sessionId: s.sessionId,
-    options: {
-      flow: "checkout",
-      showComplianceSection: true,
-      showSavePaymentAgreement: false,
-      button: { type: "payNow" },
-      redirect: { returnUrl: location.href.split("?")[0], cancelUrl: location.href.split("?")[0], disableAutomaticRedirects: false },
-    },
+    options,
     onSuccess: (data) => { log("callback", "onSuccess", data); paid(data); },
     onError: (data) => { log("callback", "onError", data); $("pay-status").textContent = errorText(data); },
     onReady: (data) => { log("callback", "onReady", data); },
@@ -149,7 +152,7 @@ async function checkout() {
   $("checkout").disabled = true;
   $("cart-error").textContent = "";
   try {
-    const body = { items: cartItems(), country: state.market.country, currency: state.market.currency };
+    const body = { items: cartItems(), country: state.market.country, currency: state.market.currency, account: $("remember").checked };
     if ($("locale").value) body.locale = $("locale").value;
     const s = await api("checkout", body);
     log("result", "merchant: create session", s);
@@ -171,6 +174,40 @@ function back() {
   state.dropin = null;
   $("pay-status").textContent = "";
   show("step-cart");
+}
+
+// The demo account: the shop's server keeps the shopper's customer in an
+// HttpOnly cookie; this page manages its saved cards with the drop-in's
+// managePaymentMethods flow (no payment).
+async function account() {
+  $("account").disabled = true;
+  $("cart-error").textContent = "";
+  try {
+    const s = await api("account", { country: state.market.country, currency: state.market.currency });
+    log("result", "merchant: create account session", s);
+    localStorage.setItem("paysession-demo-account", "1");
+    $("remember").checked = true;
+    state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
+    show("step-account");
+    $("account-status").textContent = "";
+    const config = {
+      sessionId: s.sessionId,
+      options: { flow: "managePaymentMethods", usage: "convenience" },
+      onSuccess: (data) => { log("callback", "onSuccess", data); },
+      onError: (data) => { log("callback", "onError", data); $("account-status").textContent = errorText(data); },
+      onReady: (data) => { log("callback", "onReady", data); },
+      onCancel: (data) => { log("callback", "onCancel", data); },
+    };
+    log("call", "payments.createDropin(config)", { ...config, onSuccess: "ƒ", onError: "ƒ", onReady: "ƒ", onCancel: "ƒ" });
+    state.dropin = state.payments.createDropin(config);
+    state.dropin.mount("account-dropin");
+    $("account-title").focus();
+  } catch (e) {
+    log("error", "account", e);
+    $("cart-error").textContent = errorText(e);
+  } finally {
+    $("account").disabled = false;
+  }
 }
 
 async function start() {
@@ -202,6 +239,10 @@ async function start() {
   renderCart();
   $("checkout").addEventListener("click", checkout);
   $("back").addEventListener("click", back);
+  $("account-back").addEventListener("click", back);
+  $("account").addEventListener("click", account);
+  $("remember").checked = localStorage.getItem("paysession-demo-account") === "1";
+  $("remember").addEventListener("change", () => localStorage.setItem("paysession-demo-account", $("remember").checked ? "1" : "0"));
   $("again").addEventListener("click", () => { sessionStorage.removeItem("paysession-demo"); location.assign(location.pathname); });
   $("clear-log").addEventListener("click", clearLog);
 

@@ -173,6 +173,8 @@ codes! {
     InvalidResponse = "invalid_response",
     /// The drop-in's mount target does not exist.
     MountTargetNotFound = "mount_target_not_found",
+    /// The saved payment method was removed (or its card can no longer be used).
+    PaymentMethodRemoved = "payment_method_removed",
 }
 
 /// One entry of `errors`.

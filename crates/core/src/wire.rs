@@ -131,6 +131,10 @@ pub struct CreateSession {
     /// Merchant's key/value pairs.
     #[serde(default)]
     pub metadata: Option<BTreeMap<String, String>>,
+    /// The customer (`cus_…`) the session pays for: its saved payment
+    /// methods are offered, and a card source with `usage` is saved to it.
+    #[serde(default)]
+    pub customer_id: Option<String>,
 }
 
 /// `PATCH /v1/sessions/{id}` and `/fields`: add or overwrite, never remove.
@@ -267,6 +271,146 @@ pub struct CreateSource {
     /// Browser data for 3-D Secure.
     #[serde(default)]
     pub browser_info: Option<BrowserInfo>,
+    /// Card sources: save the card to the session's customer, for this use,
+    /// when the order completes (or on `POST /v1/sessions/{id}/payment-methods`).
+    #[serde(default)]
+    pub usage: Option<Usage>,
+    /// Card sources: pay with this saved payment method (`pm_…`) of the
+    /// session's customer; `creditCard` then holds only a fresh `cvv`.
+    #[serde(default)]
+    pub payment_method_id: Option<String>,
+    /// Optimistic lock on the session.
+    #[serde(default)]
+    pub version: Option<u64>,
+}
+
+/// What a saved card may be used for (the shopper agreed to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Usage {
+    /// Faster checkout next time, the shopper present.
+    Convenience,
+    /// Charges of a subscription as agreed.
+    Subscription,
+    /// Later charges of agreed amounts, the shopper absent.
+    Unscheduled,
+}
+
+impl Usage {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Usage::Convenience => "convenience",
+            Usage::Subscription => "subscription",
+            Usage::Unscheduled => "unscheduled",
+        }
+    }
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Usage> {
+        [Usage::Convenience, Usage::Subscription, Usage::Unscheduled]
+            .into_iter()
+            .find(|u| u.as_str() == s)
+    }
+}
+
+/// A saved card, masked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SavedCard {
+    /// Brand.
+    pub brand: Brand,
+    /// Last four digits.
+    pub last_four_digits: String,
+    /// 1-12.
+    pub expiration_month: u8,
+    /// Four digits.
+    pub expiration_year: u16,
+}
+
+/// A customer's saved payment method (masked only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentMethodSummary {
+    /// `pm_…`.
+    pub id: String,
+    /// `creditCard`.
+    #[serde(rename = "type")]
+    pub kind: PaymentType,
+    /// What the shopper agreed the method may be used for.
+    pub usage: Usage,
+    /// The card, masked.
+    pub credit_card: SavedCard,
+    /// RFC 3339.
+    pub created_time: String,
+}
+
+/// `POST /v1/customers`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateCustomer {
+    /// E-mail.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The merchant's own id for the customer.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Merchant's key/value pairs.
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+}
+
+/// A customer of the merchant, with its saved payment methods.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    /// `cus_…`.
+    pub id: String,
+    /// E-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The merchant's own id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Merchant's key/value pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<BTreeMap<String, String>>,
+    /// RFC 3339.
+    pub created_time: String,
+    /// Saved payment methods, oldest first.
+    pub payment_methods: Vec<PaymentMethodSummary>,
+}
+
+/// `GET /v1/customers/{id}/payment-methods`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentMethodList {
+    /// Saved payment methods, oldest first.
+    pub data: Vec<PaymentMethodSummary>,
+}
+
+/// Answer of deleting a saved payment method.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeletedPaymentMethod {
+    /// `pm_…`.
+    pub id: String,
+    /// Always `true`.
+    pub deleted: bool,
+}
+
+/// `POST /v1/sessions/{id}/payment-methods`: save a chargeable card source
+/// created with `usage` to the session's customer, without paying.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenizeSource {
+    /// The card source (`src_…`) of this session.
+    pub source_id: String,
     /// Optimistic lock on the session.
     #[serde(default)]
     pub version: Option<u64>,
@@ -466,6 +610,9 @@ pub struct Session {
     /// Merchant metadata (secret-key view only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
+    /// The customer the session pays for (secret-key view only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
     /// Attached sources.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
@@ -608,6 +755,10 @@ pub struct PaymentMethods {
     /// backend runs one: the drop-in mounts its card fields from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields_url: Option<String>,
+    /// The saved payment methods of the session's customer (present, maybe
+    /// empty, when the session names a customer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_payment_methods: Option<Vec<PaymentMethodSummary>>,
 }
 
 /// `POST /v1/orders`.

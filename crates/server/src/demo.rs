@@ -104,6 +104,7 @@ pub fn router(merchant: DemoMerchant) -> Router {
     Router::new()
         .route("/demo/api/catalog", get(catalog))
         .route("/demo/api/checkout", post(checkout))
+        .route("/demo/api/account", post(account))
         .route("/demo/api/sources", post(attach))
         .route("/demo/api/orders", post(order))
         .with_state(merchant)
@@ -174,6 +175,54 @@ struct Checkout {
     currency: String,
     /// The shopper's language choice; else the market's.
     locale: Option<String>,
+    /// The shopper's demo account: saved cards offered, a card may be saved.
+    #[serde(default)]
+    account: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Account {
+    country: String,
+    currency: String,
+}
+
+/// The cookie that keeps the browser's demo customer (`HttpOnly`: the page
+/// never reads it; a real shop has its own sign-in instead).
+const COOKIE: &str = "demo_customer";
+
+fn cookie_customer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .find(|v| ids::is_id("cus_", v))
+        .map(str::to_owned)
+}
+
+/// The browser's demo customer: the cookie's, while the API knows it, else a
+/// new customer (`true`: set the cookie).
+async fn customer(m: &DemoMerchant, headers: &HeaderMap) -> Result<(String, bool), Response> {
+    if let Some(c) = cookie_customer(headers) {
+        let (status, _) = call(m, Method::GET, &format!("/v1/customers/{c}"), None, None).await;
+        if status.is_success() {
+            return Ok((c, false));
+        }
+    }
+    let (status, v) = call(
+        m,
+        Method::POST,
+        "/v1/customers",
+        Some(json!({"reference": "demo shopper"})),
+        None,
+    )
+    .await;
+    match v["id"].as_str() {
+        Some(id) if status.is_success() => Ok((id.to_owned(), true)),
+        _ => Err((status, Json(v)).into_response()),
+    }
 }
 
 /// Prices the cart in the market's currency; the browser's view of prices is never used.
@@ -213,25 +262,36 @@ fn price(items: &[Item], currency: &str) -> Result<u64, AppError> {
     Ok(total)
 }
 
+/// The market of `country` and `currency`: (country, currency, locale).
+fn market(
+    country: &str,
+    currency: &str,
+) -> Result<(&'static str, &'static str, &'static str), AppError> {
+    MARKETS
+        .iter()
+        .find(|(co, cu, _, _)| *co == country && *cu == currency)
+        .map(|&(co, cu, l, _)| (co, cu, l))
+        .ok_or_else(|| {
+            error(
+                ErrorCode::InvalidCountry,
+                "country",
+                "The shop does not sell to this market.",
+            )
+        })
+}
+
 async fn checkout(
     State(m): State<DemoMerchant>,
     Peer(peer): Peer,
     headers: HeaderMap,
     DemoJson(c): DemoJson<Checkout>,
 ) -> Response {
-    let Some(&(country, currency, market_locale, _)) = MARKETS
-        .iter()
-        .find(|(co, cu, _, _)| *co == c.country && *cu == c.currency)
-    else {
-        return error(
-            ErrorCode::InvalidCountry,
-            "country",
-            "The shop does not sell to this market.",
-        )
-        .into_response();
+    let mk = match market(&c.country, &c.currency) {
+        Ok(mk) => mk,
+        Err(e) => return e.into_response(),
     };
     let locale = match c.locale.as_deref() {
-        None => market_locale,
+        None => mk.2,
         Some(l) => match crate::locales::resolve(l) {
             Some(tag) => tag,
             None => {
@@ -244,13 +304,46 @@ async fn checkout(
             }
         },
     };
-    let amount = match price(&c.items, currency) {
+    let amount = match price(&c.items, mk.1) {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
+    session(&m, peer, &headers, (mk.0, mk.1, locale), amount, c.account).await
+}
+
+/// `POST /demo/api/account`: a session of the shopper's demo customer for
+/// managing its saved cards (the amount of the cheapest product; nothing is paid).
+async fn account(
+    State(m): State<DemoMerchant>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    DemoJson(a): DemoJson<Account>,
+) -> Response {
+    let mk = match market(&a.country, &a.currency) {
+        Ok(mk) => mk,
+        Err(e) => return e.into_response(),
+    };
+    let amount = PRODUCTS
+        .iter()
+        .filter_map(|p| p.prices.iter().find(|(c, _)| *c == mk.1).map(|x| x.1))
+        .min()
+        .unwrap_or(100);
+    session(&m, peer, &headers, mk, amount, true).await
+}
+
+/// Creates the payment session (with the demo customer when `account`) and
+/// answers what the browser needs.
+async fn session(
+    m: &DemoMerchant,
+    peer: Option<std::net::SocketAddr>,
+    headers: &HeaderMap,
+    (country, currency, locale): (&str, &str, &str),
+    amount: u64,
+    account: bool,
+) -> Response {
     // Each checkout is a fresh session with ten card attempts of its own: limit
     // them per client address, or the lock is walked around.
-    let client = m.ratelimit.client(peer, &headers);
+    let client = m.ratelimit.client(peer, headers);
     if let Err(t) = m
         .ratelimit
         .allow(Scope::DemoCheckout, "", client, m.clock.now())
@@ -259,9 +352,19 @@ async fn checkout(
         return t.into_response();
     }
     let reference = ids::new_id("demo_");
-    let body = json!({"amount": amount, "currency": currency, "country": country, "locale": locale, "reference": reference});
+    let mut body = json!({"amount": amount, "currency": currency, "country": country, "locale": locale, "reference": reference});
+    let mut new_customer = None;
+    if account {
+        match customer(m, headers).await {
+            Ok((id, new)) => {
+                body["customerId"] = json!(id);
+                new_customer = new.then_some(id);
+            }
+            Err(r) => return r,
+        }
+    }
     let (status, session) = call(
-        &m,
+        m,
         Method::POST,
         "/v1/sessions",
         Some(body),
@@ -276,17 +379,26 @@ async fn checkout(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1:8080");
-    Json(json!({
+    let mut r = Json(json!({
         "sessionId": session["id"],
         "amount": session["amount"],
         "currency": session["currency"],
         "country": session["country"],
         "locale": locale,
         "reference": reference,
+        "account": account,
         "publicKey": m.public_key,
         "apiBase": format!("http://{host}"),
     }))
-    .into_response()
+    .into_response();
+    if let Some(id) = new_customer {
+        let c =
+            format!("{COOKIE}={id}; Path=/demo/api; HttpOnly; SameSite=Strict; Max-Age=31536000");
+        if let Ok(v) = header::HeaderValue::from_str(&c) {
+            r.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    r
 }
 
 #[derive(Deserialize)]

@@ -21,6 +21,14 @@ pub fn source() -> String {
 pub fn order() -> String {
     new_id("ord_")
 }
+/// A customer id.
+pub fn customer() -> String {
+    new_id("cus_")
+}
+/// A saved payment method id.
+pub fn payment_method() -> String {
+    new_id("pm_")
+}
 /// A client secret for object `id`.
 pub fn client_secret(id: &str) -> String {
     new_id(&format!("{id}_secret_"))

@@ -6,7 +6,7 @@ use paysession_core::{
     card::Brand,
     country::Country,
     state::{PaymentType, SessionState},
-    wire::{self, AttachedSource, BrowserInfo, MaskedCard, Owner},
+    wire::{self, AttachedSource, BrowserInfo, MaskedCard, Owner, Usage},
     Amount, Currency,
 };
 use serde::{Deserialize, Serialize};
@@ -65,6 +65,9 @@ pub struct SessionRec {
     pub reference: Option<String>,
     pub locale: Option<String>,
     pub metadata: Option<BTreeMap<String, String>>,
+    /// The customer the session pays for (`cus_…`).
+    #[serde(default)]
+    pub customer_id: Option<String>,
     pub card: Option<StoredCard>,
     pub attached: Vec<Attached>,
     pub order_id: Option<String>,
@@ -170,6 +173,7 @@ impl SessionRec {
             reference: self.reference.clone(),
             locale: self.locale.clone(),
             metadata: if full { self.metadata.clone() } else { None },
+            customer_id: if full { self.customer_id.clone() } else { None },
             sources: self.contributions(),
             order_id: self.order_id.clone(),
             expires_at: rfc3339(self.expires),
@@ -195,6 +199,88 @@ pub struct SourceRec {
     /// A gift card's keyed fingerprint: its balance record in the store.
     #[serde(default)]
     pub gift_card: Option<String>,
+    /// A card to save to the session's customer (`usage` was given).
+    #[serde(default)]
+    pub save: Option<SaveCard>,
+    /// The saved payment method (`pm_…`) this source pays with.
+    #[serde(default)]
+    pub payment_method: Option<String>,
+}
+
+/// A card source's card kept to be saved: the number only sealed by the
+/// vault (bound to the source's id), erased once saved or consumed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SaveCard {
+    /// What the shopper agreed to.
+    pub usage: Usage,
+    /// Vault-sealed digits (aad: the source id); `None` once used.
+    pub number_sealed: Option<String>,
+}
+
+/// A customer as stored.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CustomerRec {
+    pub id: String,
+    pub merchant_id: String,
+    pub email: Option<String>,
+    pub reference: Option<String>,
+    pub metadata: Option<BTreeMap<String, String>>,
+    pub created: i64,
+}
+
+impl CustomerRec {
+    /// The wire view with its saved methods.
+    pub fn view(&self, methods: &[PaymentMethodRec]) -> wire::Customer {
+        wire::Customer {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            reference: self.reference.clone(),
+            metadata: self.metadata.clone(),
+            created_time: rfc3339(self.created),
+            payment_methods: methods.iter().map(PaymentMethodRec::summary).collect(),
+        }
+    }
+}
+
+/// A saved payment method as stored: the card number only sealed by the
+/// vault (bound to the method's id), never the security code.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PaymentMethodRec {
+    pub id: String,
+    pub merchant_id: String,
+    pub customer_id: String,
+    /// The source it was saved from (one method per source).
+    pub source_id: String,
+    pub usage: Usage,
+    pub brand: Brand,
+    pub last_four_digits: String,
+    pub expiration_month: u8,
+    pub expiration_year: u16,
+    /// Keyed fingerprint of the number.
+    pub fingerprint: String,
+    /// Vault-sealed digits (aad: the method's id); `None` once deleted.
+    pub number_sealed: Option<String>,
+    pub created: i64,
+    /// Deleted methods keep their row (masked) but not their number.
+    pub deleted: bool,
+}
+
+impl PaymentMethodRec {
+    /// The masked wire view.
+    pub fn summary(&self) -> wire::PaymentMethodSummary {
+        wire::PaymentMethodSummary {
+            id: self.id.clone(),
+            kind: PaymentType::CreditCard,
+            usage: self.usage,
+            credit_card: wire::SavedCard {
+                brand: self.brand,
+                last_four_digits: self.last_four_digits.clone(),
+                expiration_month: self.expiration_month,
+                expiration_year: self.expiration_year,
+            },
+            created_time: rfc3339(self.created),
+        }
+    }
 }
 
 impl SourceRec {

@@ -325,6 +325,7 @@ fn path_param(name: &str) -> &'static str {
     match name {
         "id" => "The object's id (`ses_…`, `src_…`, `ord_…`).",
         "sourceId" => "The source's id (`src_…`).",
+        "pmId" => "The saved payment method's id (`pm_…`).",
         "locale" => "A BCP 47 tag (`de-DE`), optionally with `.json`; its language alone (`de`) also matches.",
         "name" => "`{paymentType}.svg`.",
         "doc" => "`terms`, `privacy`, `cookies`, `cancellation` or `notice`.",
@@ -360,9 +361,10 @@ fn operations() -> Vec<Op> {
     use HttpMethod::{Delete, Get, Patch, Post};
     vec![
         Op::new(Post, "/v1/sessions", "createSession", "sessions", "Create a payment session", Secret)
-            .describe("Amount, currency and country are fixed for the session's life. The answer holds the `clientSecret` the merchant hands to the browser.")
+            .describe("Amount, currency and country are fixed for the session's life. The answer holds the `clientSecret` the merchant hands to the browser. An unknown `customerId` is `404`.")
             .body("CreateSession")
             .idempotent()
+            .errors(&[404])
             .ok(201, "Session", "The new session."),
         Op::new(Get, "/v1/sessions/{id}", "retrieveSession", "sessions", "Retrieve a session (merchant view)", Secret)
             .errors(&[404])
@@ -420,6 +422,33 @@ fn operations() -> Vec<Op> {
             .idempotent()
             .errors(&[403, 404])
             .ok(200, "AuthenticationResult", "The authentication's outcome and the source."),
+        Op::new(Post, "/v1/sessions/{id}/payment-methods", "savePaymentMethod", "customers", "Save a card to the session's customer without paying", Any)
+            .describe("The source must be a `chargeable` card source of this session created with `usage`; it is consumed, and the card becomes a payment method of the session's customer (Mastercard \"Tokenization\"). A session without `customerId` is `400 invalid_parameter`; a source saved already `400 source_state_invalid`.")
+            .body("TokenizeSource")
+            .idempotent()
+            .versioned()
+            .errors(&[400, 404])
+            .ok(201, "PaymentMethodSummary", "The saved method (masked)."),
+        Op::new(Delete, "/v1/sessions/{id}/payment-methods/{pmId}", "removeSessionPaymentMethod", "customers", "Remove a saved method of the session's customer (browser)", Any)
+            .describe("Only a method of the customer the session names; any other is `404`.")
+            .errors(&[400, 404])
+            .ok(200, "DeletedPaymentMethod", "The method was removed."),
+        Op::new(Post, "/v1/customers", "createCustomer", "customers", "Create a customer", Secret)
+            .describe("A customer's sessions (`customerId`) offer its saved payment methods and save cards created with `usage`.")
+            .body("CreateCustomer")
+            .idempotent()
+            .errors(&[400])
+            .ok(201, "Customer", "The new customer."),
+        Op::new(Get, "/v1/customers/{id}", "retrieveCustomer", "customers", "Retrieve a customer", Secret)
+            .errors(&[404])
+            .ok(200, "Customer", "The customer with its saved payment methods."),
+        Op::new(Get, "/v1/customers/{id}/payment-methods", "listPaymentMethods", "customers", "A customer's saved payment methods", Secret)
+            .errors(&[404])
+            .ok(200, "PaymentMethodList", "The live methods, oldest first (masked)."),
+        Op::new(Delete, "/v1/customers/{id}/payment-methods/{pmId}", "deletePaymentMethod", "customers", "Delete a saved payment method", Secret)
+            .describe("Its sealed card number is erased; paying with it is then `400 payment_method_removed`.")
+            .errors(&[404])
+            .ok(200, "DeletedPaymentMethod", "The method was deleted."),
         Op::new(Post, "/v1/orders", "createOrder", "orders", "Create an order from a funded session", Secret)
             .describe("Only a `requires_confirmation` session makes an order (else `400 order_submit_failed`); its sources are consumed.")
             .body("CreateOrder")
@@ -513,6 +542,14 @@ fn build() -> Value {
     add::<AuthenticateSource>(&mut schemas);
     add::<AuthenticationResult>(&mut schemas);
     add::<CreateOrder>(&mut schemas);
+    add::<CreateCustomer>(&mut schemas);
+    add::<Customer>(&mut schemas);
+    add::<PaymentMethodSummary>(&mut schemas);
+    add::<PaymentMethodList>(&mut schemas);
+    add::<DeletedPaymentMethod>(&mut schemas);
+    add::<TokenizeSource>(&mut schemas);
+    add::<SavedCard>(&mut schemas);
+    add::<Usage>(&mut schemas);
     add::<Order>(&mut schemas);
     add::<Amount>(&mut schemas);
     add::<Currency>(&mut schemas);
@@ -599,6 +636,10 @@ fn build() -> Value {
                 ),
                 ("payment methods", "Which methods a checkout may offer."),
                 ("orders", "Orders made from funded sessions."),
+                (
+                    "customers",
+                    "Customers and their saved payment methods (cards, masked).",
+                ),
                 (
                     "hosted pages",
                     "Pages the shopper sees, served by this server (HTML).",

@@ -9,7 +9,7 @@ use crate::{
     idempotency::IdemCtx,
     ids,
     model::{Attached, OrderRec},
-    store::{GiftOp, SourceWrite},
+    store::{GiftOp, PmWrite, SourceWrite},
     AppState,
 };
 use axum::http::StatusCode;
@@ -192,6 +192,18 @@ pub fn order(
                         change.gift.push(GiftOp::Release {
                             source_id: c.id.clone(),
                         });
+                    }
+                }
+                // Paying with a saved method: it must still be live at commit.
+                if let Some(pm) = super::customers::check_paying_method(s, &src)? {
+                    change.pm_checks.push(pm);
+                }
+                // A card source with `usage` is saved to the session's customer.
+                if let Some(customer) = rec.customer_id.clone() {
+                    if let Some((m, rest)) = super::customers::saved_from(s, &src, &customer, now)?
+                    {
+                        change.payment_methods.push(PmWrite::Insert(m));
+                        src = rest;
                     }
                 }
                 src.source.state = SourceState::Consumed;

@@ -7,6 +7,7 @@
 //! decided again on fresh data (or answered `409` when the client named a
 //! version), so of racing transitions exactly one commits.
 
+pub mod customers;
 pub mod funding;
 pub mod redirect;
 pub mod sessions;
@@ -16,7 +17,7 @@ use crate::{
     error::AppError,
     idempotency::IdemCtx,
     model::{OrderRec, SessionRec, SourceRec},
-    store::{Commit, Conflict, GiftOp, SourceWrite, Write},
+    store::{Commit, Conflict, GiftOp, PmWrite, SourceWrite, Write},
     AppState,
 };
 use axum::http::StatusCode;
@@ -74,6 +75,10 @@ pub struct Change<T> {
     pub orders: Vec<OrderRec>,
     /// Gift-card holds, releases and debits.
     pub gift: Vec<GiftOp>,
+    /// Saved payment methods to insert or delete.
+    pub payment_methods: Vec<PmWrite>,
+    /// Saved payment methods the decision relied on being live.
+    pub pm_checks: Vec<String>,
     /// The answer (an error answer may still come with writes, e.g. a decline).
     pub result: Result<T, AppError>,
 }
@@ -96,6 +101,8 @@ impl<T> Change<T> {
             source_checks: vec![],
             orders: vec![],
             gift: vec![],
+            payment_methods: vec![],
+            pm_checks: vec![],
             result,
         }
     }
@@ -109,6 +116,8 @@ impl<T> Change<T> {
             source_checks: self.source_checks,
             orders: self.orders,
             gift: self.gift,
+            payment_methods: self.payment_methods,
+            pm_checks: self.pm_checks,
             result,
         }
     }
@@ -118,6 +127,7 @@ impl<T> Change<T> {
             || !self.sources.is_empty()
             || !self.orders.is_empty()
             || !self.gift.is_empty()
+            || !self.payment_methods.is_empty()
     }
 }
 
@@ -161,6 +171,8 @@ pub fn modify_session<T, R: serde::Serialize>(
             source_checks: change.source_checks,
             orders: change.orders,
             gift: change.gift,
+            payment_methods: change.payment_methods,
+            pm_checks: change.pm_checks,
             now,
             ..Write::default()
         };

@@ -27,6 +27,9 @@ pub fn create(
     idem: Option<&IdemCtx>,
 ) -> Result<wire::Session, AppError> {
     let now = now(s);
+    if let Some(c) = &req.customer_id {
+        super::customers::load_customer(s, merchant, c, Some("customerId"))?;
+    }
     let id = ids::session();
     let rec = SessionRec {
         client_secret: ids::client_secret(&id),
@@ -41,6 +44,7 @@ pub fn create(
         reference: req.reference,
         locale: req.locale,
         metadata: req.metadata,
+        customer_id: req.customer_id,
         card: None,
         attached: vec![],
         order_id: None,

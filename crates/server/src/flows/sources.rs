@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     idempotency::IdemCtx,
     ids,
-    model::SourceRec,
+    model::{SaveCard, SourceRec},
     processor::{self, CardOutcome},
     routes::source_input::Input,
     store::{GiftCardKey, SourceWrite},
@@ -15,7 +15,7 @@ use crate::{
 };
 use axum::http::StatusCode;
 use paysession_core::{
-    card::CardNumber,
+    card::{check_security_code, CardNumber},
     methods,
     state::{PaymentType, SourceState},
     wire::{
@@ -129,6 +129,8 @@ pub fn create(
                 challenged: false,
                 balance: None,
                 gift_card: None,
+                save: None,
+                payment_method: None,
             };
             // Any operation that uses the session erases its security code.
             let session_card = rec.card.clone();
@@ -137,15 +139,33 @@ pub fn create(
                 .as_mut()
                 .is_some_and(|c| c.cvv_sealed.take().is_some());
             let mut result = Ok(());
+            let mut pm_check = None;
             match &n.input {
-                Input::Card(card) => {
-                    let (number, month, year) = match (card, &session_card) {
-                        (Some(c), _) => (
+                Input::Card(_) | Input::Saved { .. } => {
+                    let (number, month, year) = match (&n.input, &session_card) {
+                        (Input::Saved { id, cvv }, _) => {
+                            let m = super::customers::usable(s, rec, id)?;
+                            check_security_code(cvv.expose(), Some(m.brand))
+                                .map_err(|e| e.nest("creditCard"))?;
+                            let sealed = m
+                                .number_sealed
+                                .as_ref()
+                                .ok_or_else(super::customers::removed)?;
+                            let digits = s
+                                .vault
+                                .open(sealed, &m.id)
+                                .ok_or_else(|| AppError::internal("saved card unreadable"))?;
+                            let number = CardNumber::parse(&digits).map_err(|e| e.nest("card"))?;
+                            rec_src.payment_method = Some(m.id.clone());
+                            pm_check = Some(m.id.clone());
+                            (number, m.expiration_month, m.expiration_year)
+                        }
+                        (Input::Card(Some(c)), _) => (
                             c.number.clone(),
                             c.expiry.expiration_month,
                             c.expiry.expiration_year,
                         ),
-                        (None, Some(sc)) => {
+                        (_, Some(sc)) => {
                             let sealed = sc.number_sealed.as_ref().ok_or_else(no_card)?;
                             let digits = s
                                 .vault
@@ -154,8 +174,21 @@ pub fn create(
                             let number = CardNumber::parse(&digits).map_err(|e| e.nest("card"))?;
                             (number, sc.expiration_month, sc.expiration_year)
                         }
-                        (None, None) => return Err(no_card()),
+                        (_, None) => return Err(no_card()),
                     };
+                    if let Some(usage) = req.usage {
+                        if rec.customer_id.is_none() {
+                            return Err(AppError::validation(
+                                ErrorCode::InvalidParameter,
+                                "usage",
+                                "`usage` saves the card to the session's customer: the session names none (`customerId`).",
+                            ));
+                        }
+                        rec_src.save = Some(SaveCard {
+                            usage,
+                            number_sealed: Some(s.vault.seal(number.expose(), &src.id)),
+                        });
+                    }
                     src.credit_card = Some(CreditCardView {
                         brand: number.brand(),
                         last_four_digits: number.last4().to_owned(),
@@ -257,6 +290,7 @@ pub fn create(
             // A source is created on the session as it was read (still open).
             change.session_unchanged = !changed;
             change.sources.push(SourceWrite::Insert(rec_src));
+            change.pm_checks.extend(pm_check);
             Ok(change)
         },
         |src, _, _| src,

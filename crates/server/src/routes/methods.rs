@@ -44,6 +44,9 @@ pub async fn for_session(
             Amount(rec.remaining()),
         );
         pm.fields_url = fields;
+        if let Some(c) = &rec.customer_id {
+            pm.saved_payment_methods = Some(crate::flows::customers::summaries(s, c)?);
+        }
         Ok(Json(pm))
     })
     .await
@@ -165,5 +168,6 @@ pub fn build(
             legal_notice: legal("notice", "Legal Notice"),
         },
         fields_url: None,
+        saved_payment_methods: None,
     }
 }

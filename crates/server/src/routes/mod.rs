@@ -2,6 +2,7 @@
 //! session, the version check, and the version-checked read-modify-write.
 
 pub mod attach;
+pub mod customers;
 pub mod methods;
 pub mod orders;
 pub mod sessions;
@@ -32,7 +33,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/v1/sessions/{id}/payment-methods",
-            get(methods::for_session),
+            get(methods::for_session).post(customers::tokenize),
+        )
+        .route(
+            "/v1/sessions/{id}/payment-methods/{pmId}",
+            delete(customers::delete_for_session),
+        )
+        .route("/v1/customers", post(customers::create))
+        .route("/v1/customers/{id}", get(customers::retrieve))
+        .route("/v1/customers/{id}/payment-methods", get(customers::list))
+        .route(
+            "/v1/customers/{id}/payment-methods/{pmId}",
+            delete(customers::delete),
         )
         .route("/v1/payment-methods", get(methods::lookup))
         .route("/v1/sessions/{id}/sources", post(attach::attach))

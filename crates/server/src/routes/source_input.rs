@@ -23,6 +23,13 @@ pub struct CardIn {
 pub enum Input {
     /// A card from the request, or `None`: use the session's card.
     Card(Option<CardIn>),
+    /// A saved payment method of the session's customer and a fresh code.
+    Saved {
+        /// `pm_…`.
+        id: String,
+        /// The security code typed now (never stored).
+        cvv: paysession_core::Secret<String>,
+    },
     /// Return and cancel URLs, normalised (the URL parser's ASCII
     /// serialisation), on one of the merchant's origins.
     Redirect {
@@ -80,6 +87,21 @@ pub fn validate(
     if let Some(o) = &req.owner {
         super::sessions::check_owner(o, "owner")?;
     }
+    for (given, p) in [
+        (req.usage.is_some(), "usage"),
+        (req.payment_method_id.is_some(), "paymentMethodId"),
+    ] {
+        if given && kind != PaymentType::CreditCard {
+            return Err(AppError::validation(
+                ErrorCode::InvalidParameter,
+                p,
+                format!("`{p}` applies only to card sources."),
+            ));
+        }
+    }
+    if let Some(pm) = &req.payment_method_id {
+        return saved(req, pm);
+    }
     Ok(match kind {
         PaymentType::CreditCard => Input::Card(
             req.credit_card
@@ -134,6 +156,41 @@ pub fn validate(
             let iban = sd.iban.as_ref().ok_or_else(|| missing("sepaDebit.iban"))?;
             Input::Sepa(Iban::parse(iban).map_err(|e| AppError::api(e.nest("sepaDebit")))?)
         }
+    })
+}
+
+/// A saved method and a fresh security code: `creditCard` holds only `cvv`
+/// (its length is checked against the saved card's brand by the flow).
+fn saved(req: &CreateSource, pm: &str) -> Result<Input, AppError> {
+    if req.usage.is_some() {
+        return Err(AppError::validation(
+            ErrorCode::InvalidParameter,
+            "usage",
+            "A saved payment method is saved already: `usage` goes with a new card.",
+        ));
+    }
+    let c = req
+        .credit_card
+        .as_ref()
+        .ok_or_else(|| missing("creditCard.cvv"))?;
+    for (given, p) in [
+        (c.number.is_some(), "creditCard.number"),
+        (c.expiration_month.is_some(), "creditCard.expirationMonth"),
+        (c.expiration_year.is_some(), "creditCard.expirationYear"),
+        (c.name.is_some(), "creditCard.name"),
+    ] {
+        if given {
+            return Err(AppError::validation(
+                ErrorCode::InvalidParameter,
+                p,
+                format!("With `paymentMethodId`, `creditCard` holds only `cvv`; `{p}` is the saved card's."),
+            ));
+        }
+    }
+    let cvv = c.cvv.clone().ok_or_else(|| missing("creditCard.cvv"))?;
+    Ok(Input::Saved {
+        id: pm.to_owned(),
+        cvv,
     })
 }
 

@@ -4,9 +4,10 @@
 //! Races use real threads on one store, as the server's blocking tasks do.
 
 use super::{
-    Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, SourceWrite, Store, Write,
+    Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, PmWrite, SourceWrite, Store,
+    Write,
 };
-use crate::model::{SessionRec, SourceRec};
+use crate::model::{CustomerRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{country::Country, state::SourceState, Amount, Currency};
 use std::sync::Arc;
 
@@ -62,6 +63,18 @@ macro_rules! suite {
                 }
             }
             #[test]
+            fn a_source_is_saved_as_one_method() {
+                if let Some(s) = open() {
+                    c::a_source_is_saved_as_one_method(s)
+                }
+            }
+            #[test]
+            fn a_deleted_method_pays_nothing() {
+                if let Some(s) = open() {
+                    c::a_deleted_method_pays_nothing(s)
+                }
+            }
+            #[test]
             fn reads_see_every_acknowledged_write() {
                 if let Some(s) = open() {
                     c::reads_see_every_acknowledged_write(s)
@@ -94,6 +107,7 @@ pub fn session(id: &str) -> SessionRec {
         reference: None,
         locale: None,
         metadata: None,
+        customer_id: None,
         card: None,
         attached: vec![],
         order_id: None,
@@ -558,4 +572,157 @@ pub fn reads_see_every_acknowledged_write(s: Arc<dyn Store>) {
     });
     assert_eq!(results.len(), THREADS);
     assert!(s.health().unwrap().pool_size > 0);
+}
+
+fn customer(id: &str) -> CustomerRec {
+    CustomerRec {
+        id: id.into(),
+        merchant_id: "m".into(),
+        email: None,
+        reference: None,
+        metadata: None,
+        created: 1,
+    }
+}
+
+fn method(id: &str, source: &str) -> PaymentMethodRec {
+    PaymentMethodRec {
+        id: id.into(),
+        merchant_id: "m".into(),
+        customer_id: "cus_1".into(),
+        source_id: source.into(),
+        usage: paysession_core::wire::Usage::Convenience,
+        brand: paysession_core::card::Brand::Visa,
+        last_four_digits: "4242".into(),
+        expiration_month: 12,
+        expiration_year: 2040,
+        fingerprint: "f".into(),
+        number_sealed: Some("sealed".into()),
+        created: 5,
+        deleted: false,
+    }
+}
+
+/// Rule 6: racing saves of one source (an order retried, a tokenize racing
+/// an order) make exactly one method; a refused one writes nothing else.
+pub fn a_source_is_saved_as_one_method(s: Arc<dyn Store>) {
+    done(
+        &s,
+        Write {
+            customers: vec![customer("cus_1")],
+            ..Default::default()
+        },
+    );
+    assert_eq!(s.customer("cus_1").unwrap().unwrap().merchant_id, "m");
+    let st = s.clone();
+    let results = race(THREADS, move |i| {
+        st.commit(write(Write {
+            insert_session: Some(session(&format!("ses_{i}"))),
+            payment_methods: vec![PmWrite::Insert(method(&format!("pm_{i}"), "src_1"))],
+            ..Default::default()
+        }))
+        .unwrap()
+    });
+    let winners: Vec<usize> = (0..THREADS)
+        .filter(|i| results[*i] == Commit::Done)
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    let list = s.payment_methods("cus_1").unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, format!("pm_{}", winners[0]));
+    for i in 0..THREADS {
+        assert_eq!(
+            s.session(&format!("ses_{i}")).unwrap().is_some(),
+            i == winners[0],
+            "a refused save rolled back its whole write"
+        );
+    }
+    // Another source makes another method, listed oldest first.
+    let mut later = method("pm_later", "src_2");
+    later.created = 9;
+    done(
+        &s,
+        Write {
+            payment_methods: vec![PmWrite::Insert(later)],
+            ..Default::default()
+        },
+    );
+    let ids: Vec<String> = s
+        .payment_methods("cus_1")
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, vec![format!("pm_{}", winners[0]), "pm_later".into()]);
+}
+
+/// Rule 6: of racing deletes one wins; a write that relies on the method
+/// being live (`pm_checks`) commits only while it is, else nothing of it.
+pub fn a_deleted_method_pays_nothing(s: Arc<dyn Store>) {
+    done(
+        &s,
+        Write {
+            customers: vec![customer("cus_1")],
+            payment_methods: vec![PmWrite::Insert(method("pm_1", "src_0"))],
+            ..Default::default()
+        },
+    );
+    let st = s.clone();
+    let results = race(THREADS, move |i| {
+        if i % 2 == 0 {
+            let mut gone = method("pm_1", "src_0");
+            gone.deleted = true;
+            gone.number_sealed = None;
+            st.commit(write(Write {
+                payment_methods: vec![PmWrite::Delete(gone)],
+                ..Default::default()
+            }))
+            .unwrap()
+        } else {
+            st.commit(write(Write {
+                pm_checks: vec!["pm_1".into()],
+                sources: vec![SourceWrite::Insert(source(
+                    &format!("src_pay{i}"),
+                    SourceState::Chargeable,
+                ))],
+                ..Default::default()
+            }))
+            .unwrap()
+        }
+    });
+    let deletes = (0..THREADS)
+        .filter(|i| i % 2 == 0 && results[*i] == Commit::Done)
+        .count();
+    assert_eq!(deletes, 1, "{results:?}");
+    for (i, r) in results.iter().enumerate() {
+        match r {
+            Commit::Done => {}
+            Commit::Conflict(c) => assert_eq!(*c, Conflict::PaymentMethod("pm_1".into())),
+        }
+        if i % 2 == 1 {
+            assert_eq!(
+                s.source(&format!("src_pay{i}")).unwrap().is_some(),
+                *r == Commit::Done
+            );
+        }
+    }
+    let m = s.payment_method("pm_1").unwrap().unwrap();
+    assert!(m.deleted && m.number_sealed.is_none());
+    assert!(s.payment_methods("cus_1").unwrap().is_empty());
+    // After the delete, every pay with it is refused.
+    let late = s
+        .commit(write(Write {
+            pm_checks: vec!["pm_1".into()],
+            sources: vec![SourceWrite::Insert(source(
+                "src_late",
+                SourceState::Chargeable,
+            ))],
+            ..Default::default()
+        }))
+        .unwrap();
+    assert_eq!(
+        late,
+        Commit::Conflict(Conflict::PaymentMethod("pm_1".into()))
+    );
+    assert!(s.source("src_late").unwrap().is_none());
 }

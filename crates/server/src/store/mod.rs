@@ -29,7 +29,14 @@
 //!    record for the key refuses the write ([`Conflict::Idempotency`]), so a
 //!    write and its record are committed together or not at all, and a crash
 //!    cannot leave one without the other.
-//! 6. Nothing is acknowledged before the transaction that holds it is durable.
+//! 6. **Customers** are only inserted. **Saved payment methods**
+//!    ([`PmWrite`]) are inserted at most once per source (a second method for
+//!    the same `source_id` refuses the write) and deleted by
+//!    compare-and-swap (only a live method is deleted; its sealed number is
+//!    erased with it). `pm_checks` assert a method is still live without
+//!    writing (read under a lock until the commit), so a write that pays with
+//!    a method and a delete of it never both rely on it being live.
+//! 7. Nothing is acknowledged before the transaction that holds it is durable.
 
 #[cfg(test)]
 pub mod conformance;
@@ -37,7 +44,7 @@ pub mod postgres;
 pub mod sqlite;
 mod writer;
 
-use crate::model::{OrderRec, SessionRec, SourceRec};
+use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{state::SourceState, Currency};
 
 /// A storage failure. Not found is `Ok(None)` and a refused condition is
@@ -104,6 +111,16 @@ pub enum SourceWrite {
         /// The state the decision was made on.
         from: SourceState,
     },
+}
+
+/// A change to a saved payment method.
+#[derive(Debug)]
+pub enum PmWrite {
+    /// A new method; refused if its id exists or a method was saved from its
+    /// `source_id` already.
+    Insert(PaymentMethodRec),
+    /// The method as deleted (`deleted`, no number), if it is still live.
+    Delete(PaymentMethodRec),
 }
 
 /// A gift card's identity: the merchant and the card's keyed fingerprint.
@@ -185,6 +202,12 @@ pub struct Write {
     pub orders: Vec<OrderRec>,
     /// Gift-card holds, releases and debits.
     pub gift: Vec<GiftOp>,
+    /// New customers.
+    pub customers: Vec<CustomerRec>,
+    /// Saved payment methods to insert or delete.
+    pub payment_methods: Vec<PmWrite>,
+    /// Saved payment methods that must still be live (no write).
+    pub pm_checks: Vec<String>,
     /// The answer to store under an idempotency key.
     pub idempotency: Option<IdemRecord>,
     /// Now, unix seconds (which holds are live).
@@ -202,6 +225,8 @@ pub enum Conflict {
     Balance(String),
     /// A record for the idempotency key exists already.
     Idempotency,
+    /// This saved payment method is gone (deleted, or already saved from its source).
+    PaymentMethod(String),
 }
 
 /// Outcome of [`Store::commit`].
@@ -243,6 +268,12 @@ pub trait Store: Send + Sync + 'static {
     fn source(&self, id: &str) -> Result<Option<SourceRec>, StoreError>;
     /// An order by id.
     fn order(&self, id: &str) -> Result<Option<OrderRec>, StoreError>;
+    /// A customer by id.
+    fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError>;
+    /// A saved payment method by id (deleted ones too).
+    fn payment_method(&self, id: &str) -> Result<Option<PaymentMethodRec>, StoreError>;
+    /// A customer's live payment methods, oldest first.
+    fn payment_methods(&self, customer_id: &str) -> Result<Vec<PaymentMethodRec>, StoreError>;
     /// A gift card's balance at `now`; `None` for a card never used.
     fn gift_balance(&self, card: &GiftCardKey, now: i64)
         -> Result<Option<GiftBalance>, StoreError>;

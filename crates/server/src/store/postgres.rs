@@ -23,10 +23,10 @@
 //! happened and is applied again.
 
 use super::{
-    Commit, Conflict, GiftBalance, GiftCardKey, GiftOp, Idempotent, SourceWrite, Store, StoreError,
-    StoreHealth, Write,
+    Commit, Conflict, GiftBalance, GiftCardKey, GiftOp, Idempotent, PmWrite, SourceWrite, Store,
+    StoreError, StoreHealth, Write,
 };
-use crate::model::{OrderRec, SessionRec, SourceRec};
+use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use paysession_core::Currency;
 use std::future::Future;
@@ -84,9 +84,18 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX rate_buckets_tat ON rate_buckets(tat);
      CREATE TABLE write_log (id TEXT PRIMARY KEY, created BIGINT NOT NULL);
      CREATE INDEX write_log_created ON write_log(created);",
+    // 4: customers and their saved payment methods (SQLite's migration 3).
+    "CREATE TABLE customers (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, data TEXT NOT NULL);
+     CREATE TABLE payment_methods (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+       source_id TEXT NOT NULL UNIQUE, deleted BOOLEAN NOT NULL DEFAULT FALSE,
+       created BIGINT NOT NULL, data TEXT NOT NULL);
+     CREATE INDEX payment_methods_customer ON payment_methods(customer_id, deleted);",
 ];
 
-/// The schema version this build writes (versions 1 and 2 are SQLite's 1 and 2).
+/// The schema version this build writes (versions 1 and 2 are SQLite's 1
+/// and 2; version 4 is SQLite's 3: version 3 is PostgreSQL's own).
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// A pool of connections to one database, driven by a small runtime of its
@@ -432,6 +441,56 @@ async fn apply(tx: &Transaction<'_>, w: &Write) -> Attempt<Commit> {
             refuse!(c);
         }
     }
+    for c in &w.customers {
+        let n = tx
+            .execute(
+                "INSERT INTO customers (id, merchant_id, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&c.id, &c.merchant_id, &json(c)?],
+            )
+            .await?;
+        if n != 1 {
+            return Err(Failure::Fatal(format!("customer {} exists", c.id)));
+        }
+    }
+    for id in &w.pm_checks {
+        // Locked until the commit: a delete waits, then finds it used.
+        let row = tx
+            .query_opt(
+                "SELECT 1 FROM payment_methods WHERE id = $1 AND NOT deleted FOR SHARE",
+                &[id],
+            )
+            .await?;
+        if row.is_none() {
+            refuse!(Conflict::PaymentMethod(id.clone()));
+        }
+    }
+    for pw in &w.payment_methods {
+        match pw {
+            PmWrite::Insert(m) => {
+                let n = tx
+                    .execute(
+                        "INSERT INTO payment_methods (id, merchant_id, customer_id, source_id, deleted, created, data)
+                         VALUES ($1, $2, $3, $4, FALSE, $5, $6) ON CONFLICT DO NOTHING",
+                        &[&m.id, &m.merchant_id, &m.customer_id, &m.source_id, &m.created, &json(m)?],
+                    )
+                    .await?;
+                if n != 1 {
+                    refuse!(Conflict::PaymentMethod(m.id.clone()));
+                }
+            }
+            PmWrite::Delete(m) => {
+                let n = tx
+                    .execute(
+                        "UPDATE payment_methods SET deleted = TRUE, data = $1 WHERE id = $2 AND NOT deleted",
+                        &[&json(m)?, &m.id],
+                    )
+                    .await?;
+                if n != 1 {
+                    refuse!(Conflict::PaymentMethod(m.id.clone()));
+                }
+            }
+        }
+    }
     if let Some((s, _)) = &w.update_session {
         tx.execute(
             "UPDATE gift_holds SET expires = $1 WHERE session_id = $2 AND expires > $3",
@@ -567,6 +626,32 @@ impl Store for PgStore {
 
     fn order(&self, id: &str) -> Result<Option<OrderRec>, StoreError> {
         self.get("SELECT data FROM orders WHERE id = $1", id)
+    }
+
+    fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError> {
+        self.get("SELECT data FROM customers WHERE id = $1", id)
+    }
+
+    fn payment_method(&self, id: &str) -> Result<Option<PaymentMethodRec>, StoreError> {
+        self.get("SELECT data FROM payment_methods WHERE id = $1", id)
+    }
+
+    fn payment_methods(&self, customer_id: &str) -> Result<Vec<PaymentMethodRec>, StoreError> {
+        let rows: Vec<String> = self.run(|c| async move {
+            let st = c
+                .prepare_cached(
+                    "SELECT data FROM payment_methods WHERE customer_id = $1 AND NOT deleted ORDER BY created, id",
+                )
+                .await?;
+            Ok(c.query(&st, &[&customer_id])
+                .await?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect())
+        })?;
+        rows.iter()
+            .map(|d| serde_json::from_str(d).map_err(|e| StoreError::Failed(e.to_string())))
+            .collect()
     }
 
     fn gift_balance(

@@ -5,7 +5,7 @@
 
 use super::writer::Writer;
 use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, Write};
-use crate::model::{OrderRec, SessionRec, SourceRec};
+use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::Currency;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -72,6 +72,16 @@ const MIGRATIONS: &[&str] = &[
      INSERT INTO idempotency2 SELECT merchant_id, 'sk', key, request_hash, status, body, created FROM idempotency;
      DROP TABLE idempotency;
      ALTER TABLE idempotency2 RENAME TO idempotency;",
+    // 3: customers and their saved payment methods (the card number sealed
+    // by the vault in `data`; one method per source; deleted methods keep a
+    // masked row without the number).
+    "CREATE TABLE customers (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, data TEXT NOT NULL);
+     CREATE TABLE payment_methods (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, customer_id TEXT NOT NULL,
+       source_id TEXT NOT NULL UNIQUE, deleted INTEGER NOT NULL DEFAULT 0,
+       created INTEGER NOT NULL, data TEXT NOT NULL);
+     CREATE INDEX payment_methods_customer ON payment_methods(customer_id, deleted);",
 ];
 
 /// The schema version this build writes.
@@ -238,6 +248,31 @@ impl Store for SqliteStore {
 
     fn order(&self, id: &str) -> Result<Option<OrderRec>, StoreError> {
         self.get("orders", id)
+    }
+
+    fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError> {
+        self.get("customers", id)
+    }
+
+    fn payment_method(&self, id: &str) -> Result<Option<PaymentMethodRec>, StoreError> {
+        self.get("payment_methods", id)
+    }
+
+    fn payment_methods(&self, customer_id: &str) -> Result<Vec<PaymentMethodRec>, StoreError> {
+        let c = self.reader();
+        let mut st = c
+            .prepare_cached(
+                "SELECT data FROM payment_methods WHERE customer_id = ?1 AND deleted = 0 ORDER BY created, id",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map([customer_id], |r| r.get::<_, String>(0))
+            .map_err(err)?;
+        let mut out = vec![];
+        for r in rows {
+            out.push(serde_json::from_str(&r.map_err(err)?).map_err(err)?);
+        }
+        Ok(out)
     }
 
     fn gift_balance(

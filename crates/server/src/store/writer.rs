@@ -6,7 +6,7 @@
 //! of the batch commits. Durability is unchanged: nothing is acknowledged
 //! before the commit that holds it returned.
 
-use super::{Commit, Conflict, GiftOp, SourceWrite, StoreError, Write};
+use super::{Commit, Conflict, GiftOp, PmWrite, SourceWrite, StoreError, Write};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -235,6 +235,52 @@ fn apply(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
     for op in &w.gift {
         if let Some(c) = apply_gift(tx, op, w.now)? {
             refuse!(c);
+        }
+    }
+    for c in &w.customers {
+        tx.execute(
+            "INSERT INTO customers (id, merchant_id, data) VALUES (?1, ?2, ?3)",
+            params![c.id, c.merchant_id, json(c)?],
+        )
+        .map_err(err)?;
+    }
+    for id in &w.pm_checks {
+        let n: i64 = tx
+            .query_row(
+                "SELECT COUNT(*) FROM payment_methods WHERE id = ?1 AND deleted = 0",
+                [id],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if n != 1 {
+            refuse!(Conflict::PaymentMethod(id.clone()));
+        }
+    }
+    for pw in &w.payment_methods {
+        match pw {
+            PmWrite::Insert(m) => {
+                let n = tx
+                    .execute(
+                        "INSERT OR IGNORE INTO payment_methods (id, merchant_id, customer_id, source_id, deleted, created, data)
+                         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)",
+                        params![m.id, m.merchant_id, m.customer_id, m.source_id, m.created, json(m)?],
+                    )
+                    .map_err(err)?;
+                if n != 1 {
+                    refuse!(Conflict::PaymentMethod(m.id.clone()));
+                }
+            }
+            PmWrite::Delete(m) => {
+                let n = tx
+                    .execute(
+                        "UPDATE payment_methods SET deleted = 1, data = ?1 WHERE id = ?2 AND deleted = 0",
+                        params![json(m)?, m.id],
+                    )
+                    .map_err(err)?;
+                if n != 1 {
+                    refuse!(Conflict::PaymentMethod(m.id.clone()));
+                }
+            }
         }
     }
     if let Some((s, _)) = &w.update_session {

@@ -1,0 +1,74 @@
+// A saved card paid with a fresh security code typed into a secure field:
+// `createElement("cardcvv", {paymentMethodId})`. The code field stands alone
+// (it takes no part in its group's new card), the frame creates the source
+// from the fields origin, and a skimmer on the page sees no code.
+import { expect, API, PK, createSession } from "./fixtures.mjs";
+import { test, FIELDS, mountAll, frame, typeCard } from "./elements-fixtures.mjs";
+
+const SK = "sk_test_default";
+async function sk(method, path, body) {
+  const res = await fetch(`${API}${path}`, {
+    method, headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+/** A customer with 4242… saved (convenience) through an order; its id and the method's. */
+async function savedCard() {
+  const cus = (await sk("POST", "/v1/customers", {})).json.id;
+  const s = await createSession({ customerId: cus });
+  const src = await fetch(`${API}/v1/sources`, {
+    method: "POST", headers: { authorization: `Bearer ${PK}`, "content-type": "application/json" },
+    body: JSON.stringify({ type: "creditCard", sessionId: s.id, usage: "convenience",
+      creditCard: { number: "4242424242424242", expirationMonth: 12, expirationYear: 2040, cvv: "123" } }),
+  }).then((r) => r.json());
+  expect((await sk("POST", `/v1/sessions/${s.id}/sources`, { sourceId: src.id })).status).toBe(200);
+  expect((await sk("POST", "/v1/orders", { sessionId: s.id })).status).toBe(201);
+  const list = (await sk("GET", `/v1/customers/${cus}/payment-methods`)).json.data;
+  expect(list.length).toBe(1);
+  return { cus, pm: list[0].id };
+}
+
+test("a cardcvv element with paymentMethodId pays the saved card; the page never holds the code", async ({ elPage: page }) => {
+  const { cus, pm } = await savedCard();
+  const s = await createSession({ customerId: cus });
+  await mountAll(page, { cardcvv: { paymentMethodId: pm } });
+  // The new card's number is typed too: the saved card's code is not its code.
+  await typeCard(page, "5555555555554444", undefined, "737");
+  const mixed = await page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardnumber, { sessionId: sid, type: "creditCard" })), s.id);
+  expect(mixed.state).toBe("failed");
+  expect(mixed.error.errors[0].parameter).toBe("creditCard.cvv");
+  const r = await page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardcvv, { sessionId: sid, type: "creditCard" })), s.id);
+  expect(r.error).toBeUndefined();
+  expect(r.state).toBe("chargeable");
+  expect(r.source.creditCard).toMatchObject({ brand: "visa", lastFourDigits: "4242" });
+  await page.evaluate(() => window.__skimWalk());
+  const text = (await page.evaluate(() => window.__skim)).join("\n")
+    .replace(/"(key|code)":"\d"/g, "")
+    .replace(/[0-9a-z_]{12,}/gi, (run) => (/[a-z]/i.test(run) ? "<id>" : run));
+  expect(text).not.toMatch(/(^|[^0-9])737([^0-9]|$)/);
+  // The page sent no source request itself.
+  expect(text).not.toMatch(/fetch:[^\n]*\/v1\/sources/);
+});
+
+test("paymentMethodId: only on cardcvv, only a pm_ id; a removed method is payment_method_removed", async ({ elPage: page }) => {
+  const { cus, pm } = await savedCard();
+  const refused = await page.evaluate(({ pm, api, pk, fields }) => {
+    const p = new PaySession(pk, { apiBase: api, fieldsBase: fields });
+    const codes = [];
+    for (const [type, id] of [["cardnumber", pm], ["cardexpiration", pm], ["cardcvv", "pm_x"], ["cardcvv", 7]]) {
+      try { p.createElement(type, { paymentMethodId: id }); codes.push("accepted"); } catch (e) { codes.push([e.code, e.errors[0].parameter]); }
+    }
+    return codes;
+  }, { pm, api: API, pk: PK, fields: FIELDS });
+  expect(refused).toEqual(Array(4).fill(["invalid_parameter", "paymentMethodId"]));
+  const s = await createSession({ customerId: cus });
+  await mountAll(page, { cardcvv: { paymentMethodId: pm } });
+  await frame(page, "card-cvv").click();
+  await page.keyboard.type("321");
+  expect((await sk("DELETE", `/v1/customers/${cus}/payment-methods/${pm}`)).status).toBe(200);
+  const r = await page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardcvv, { sessionId: sid, type: "creditCard" })), s.id);
+  expect(r.state).toBe("failed");
+  expect(r.error.code).toBe("payment_method_removed");
+});
