@@ -428,7 +428,9 @@ fn check(fid: &str, v: &str) -> Option<&'static str> {
         "gnum" => gift_card::check_number(v)
             .is_err()
             .then_some("invalid_gift_card"),
-        "gpin" => gift_card::check_pin(v).is_err().then_some("invalid_gift_card"),
+        "gpin" => gift_card::check_pin(v)
+            .is_err()
+            .then_some("invalid_gift_card"),
         _ => None,
     }
 }

@@ -13,8 +13,8 @@ use paysession_core::{
     methods,
     state::{PaymentType, SessionState},
     wire::{
-        BusinessEntity, Compliance, Images, LegalText, PaymentMethod, PaymentMethods,
-        SessionInformation, WalletConfig,
+        Compliance, Images, LegalText, PaymentMethod, PaymentMethods, SessionInformation,
+        WalletConfig,
     },
     Amount, Currency, ErrorCode,
 };
@@ -154,10 +154,7 @@ pub fn build(
         google_pay: Some(wallet("gpay")),
         payment_methods: list,
         compliance: Compliance {
-            business_entity: BusinessEntity {
-                name: "PaySession Test Seller of Record".into(),
-                id: "PS_TEST_SOR".into(),
-            },
+            business_entity: super::compliance::seller(),
             terms_of_sale: legal("terms", "Terms of Sale"),
             privacy_policy: legal("privacy", "Privacy Policy"),
             cookie_policy: legal("cookies", "Cookie Policy"),

@@ -2,6 +2,7 @@
 //! session, the version check, and the version-checked read-modify-write.
 
 pub mod attach;
+pub mod compliance;
 pub mod methods;
 pub mod orders;
 pub mod sessions;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/sessions/{id}/payment-methods",
             get(methods::for_session),
         )
+        .route("/v1/sessions/{id}/compliance", get(compliance::details))
         .route("/v1/payment-methods", get(methods::lookup))
         .route("/v1/sessions/{id}/sources", post(attach::attach))
         .route(
