@@ -55,7 +55,7 @@ pub const CARD: &[Field] = &[
     opt("name", S),
 ];
 
-const URL: Kind = Kind::Rule(http_url::MAX_LEN as u32, ErrorCode::InvalidUrl);
+pub(crate) const URL: Kind = Kind::Rule(http_url::MAX_LEN as u32, ErrorCode::InvalidUrl);
 
 /// Return and cancel URLs of a redirect method.
 pub const REDIRECT: &[Field] = &[req("returnUrl", URL), req("cancelUrl", URL)];

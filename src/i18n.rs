@@ -112,6 +112,9 @@ impl Texts {
 
     /// The message for an error code, else the generic one.
     pub fn error(&self, code: &str) -> String {
+        if code == "terms_not_accepted" {
+            return self.t("terms.required");
+        }
         let key = ["error.", code].concat();
         let s = self.t(&key);
         if s == key {

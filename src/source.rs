@@ -23,11 +23,15 @@ pub const STATES: &[&str] = &[
     "consumed",
 ];
 
-pub(crate) const COMMON: [Field; 4] = [
+/// `termsAcceptance`: the terms version the shopper accepted.
+pub(crate) const TERMS: &[Field] = &[req("version", Kind::Str(32))];
+
+pub(crate) const COMMON: [Field; 5] = [
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
     opt("owner", Kind::Obj(fields::OWNER)),
     opt("version", Kind::Int(0, 1 << 53)),
+    opt("termsAcceptance", Kind::Obj(TERMS)),
 ];
 
 /// The payload's field for its type, and whether it is required.
@@ -75,7 +79,7 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
         ));
     };
     let tf = type_field(kind);
-    let all = [COMMON[0], COMMON[1], COMMON[2], COMMON[3], tf];
+    let all = [COMMON[0], COMMON[1], COMMON[2], COMMON[3], COMMON[4], tf];
     let body = schema::clean(payload, &all, "", "payload")?;
     check_id(&js::get(&body, "sessionId"), "sessionId")?;
     let owner = js::get(&body, "owner");

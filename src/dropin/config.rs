@@ -1,6 +1,8 @@
 //! The drop-in's configuration (DigitalRiver.js names), checked at `createDropin`.
-//! Every option here does what it says; DigitalRiver.js options this drop-in
-//! does not build yet (`usage`, `consents`, `showTermsOfSaleDisclosure`,
+//! Every option here does what it says (`showTermsOfSaleDisclosure`: a
+//! required terms checkbox before paying, recorded with the source;
+//! `consents`: the merchant's documents linked beside the pay button);
+//! DigitalRiver.js options this drop-in does not build yet (`usage`,
 //! `flow: "managePaymentMethods"`, `paymentMethodConfiguration.style` and the
 //! per-method settings) are refused with a coded error, never ignored.
 
@@ -20,8 +22,17 @@ const REDIRECT: &[Field] = &[
     opt("cancelUrl", Kind::Str(2048)),
     opt("disableAutomaticRedirects", Kind::Bool),
 ];
+/// `options.consents`: the merchant's name and its documents' URLs.
+const CONSENTS: &[Field] = &[
+    req("companyName", Kind::Str(128)),
+    opt("eula", crate::fields::URL),
+    opt("termsOfUse", crate::fields::URL),
+    opt("termsOfService", crate::fields::URL),
+];
 const OPTIONS: &[Field] = &[
     opt("flow", S),
+    opt("showTermsOfSaleDisclosure", Kind::Bool),
+    opt("consents", Kind::Obj(CONSENTS)),
     opt("showComplianceSection", Kind::Bool),
     opt("showSavePaymentAgreement", Kind::Bool),
     opt("expandFirstPaymentMethod", Kind::Bool),
@@ -107,6 +118,12 @@ impl Config {
                     "options.flow",
                     "must be checkout (managePaymentMethods is not built yet).",
                 ));
+            }
+        }
+        let consents = js::get(&options, "consents");
+        for k in ["eula", "termsOfUse", "termsOfService"] {
+            if let Some(u) = schema::string(&consents, k) {
+                paysession_core::http_url::check_http_url(&u, &["options.consents.", k].concat())?;
             }
         }
         if let Some(b) = schema::string(&js::get(&options, "button"), "type") {

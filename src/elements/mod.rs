@@ -9,6 +9,7 @@
 //! only when its `origin` is the fields origin, its `source` is this
 //! element's own frame window and it carries this mount's channel id.
 
+pub(crate) mod compliance;
 pub(crate) mod options;
 
 use crate::error::SdkError;
@@ -392,7 +393,7 @@ fn style_set(el: &web_sys::Element, prop: &str, value: &str) {
     }
 }
 
-fn not_found() -> SdkError {
+pub(crate) fn not_found() -> SdkError {
     SdkError::new(
         ErrorType::ValidationError,
         ErrorCode::MountTargetNotFound,
@@ -426,13 +427,7 @@ impl PaySessionElement {
         if self.inner.try_borrow().map_or(true, |s| s.destroyed) {
             return Err(destroyed());
         }
-        let target = match target.as_string() {
-            Some(id) => web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(id.trim_start_matches('#'))),
-            None => target.dyn_into::<web_sys::Element>().ok(),
-        }
-        .ok_or_else(|| not_found().to_js())?;
+        let target = crate::view::target(&target).ok_or_else(|| not_found().to_js())?;
         let doc = target.owner_document().ok_or_else(|| not_found().to_js())?;
         let page = js::get(&js::get(&js_sys::global(), "location"), "origin")
             .as_string()
@@ -667,6 +662,7 @@ const TOKENIZE: &[schema::Field] = &[
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
     opt("owner", Kind::Obj(OWNER)),
+    opt("termsAcceptance", Kind::Obj(source::TERMS)),
 ];
 
 /// `createSource(cardNumberElement, {sessionId, type: "creditCard", owner?})`:
@@ -713,7 +709,8 @@ fn start(
         .find(|(js, _)| Object::is(js, element))
         .and_then(|(_, w)| w.upgrade())
         .ok_or_else(not_ours)?;
-    tokenize(&rc, group, session, owner, JsValue::UNDEFINED).ok_or_else(not_ours)?
+    let terms = js::get(&js::get(&d, "termsAcceptance"), "version");
+    tokenize(&rc, group, session, owner, JsValue::UNDEFINED, terms).ok_or_else(not_ours)?
 }
 
 /// Asks the number frame `rc` to create the source; `None` if it is not a
@@ -724,13 +721,14 @@ fn tokenize(
     session: String,
     owner: JsValue,
     name: JsValue,
+    terms: JsValue,
 ) -> Option<Result<Promise, SdkError>> {
     let weak = Rc::downgrade(rc);
     let mut s = rc.try_borrow_mut().ok()?;
     if s.kind != "cardnumber" || s.frame.is_none() {
         return None;
     }
-    Some(send_tok(&mut s, weak, group, session, owner, name))
+    Some(send_tok(&mut s, weak, group, session, owner, name, terms))
 }
 
 fn send_tok(
@@ -740,6 +738,7 @@ fn send_tok(
     session: String,
     owner: JsValue,
     name: JsValue,
+    terms: JsValue,
 ) -> Result<Promise, SdkError> {
     if !s.st.ready {
         return Err(SdkError::network());
@@ -775,6 +774,7 @@ fn send_tok(
         js::set(&m, "o", &owner);
     }
     js::set(&m, "nm", &name);
+    js::set(&m, "ta", &terms);
     s.post(&m);
     Ok(promise)
 }
@@ -830,8 +830,14 @@ impl PaySessionElement {
         }
     }
 
-    /// Tokenizes the card of this (number) field's group for `session`.
-    pub(crate) fn pay(&self, session: String, name: String) -> Result<Promise, SdkError> {
+    /// Tokenizes the card of this (number) field's group for `session`, with
+    /// the accepted terms version `terms` (or `undefined`).
+    pub(crate) fn pay(
+        &self,
+        session: String,
+        name: String,
+        terms: JsValue,
+    ) -> Result<Promise, SdkError> {
         let group = self
             .inner
             .try_borrow()
@@ -844,6 +850,7 @@ impl PaySessionElement {
             session,
             JsValue::UNDEFINED,
             name.into(),
+            terms,
         )
         .unwrap_or_else(|| Err(SdkError::network()))
     }

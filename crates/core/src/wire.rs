@@ -606,6 +606,8 @@ pub struct Compliance {
     pub cancellation_rights: LegalText,
     /// Legal notice.
     pub legal_notice: LegalText,
+    /// The version an acceptance of the terms of sale names (`termsAcceptance.version`).
+    pub terms_version: String,
 }
 
 /// The save-card agreement shown for each `usage`.

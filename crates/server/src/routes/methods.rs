@@ -160,6 +160,7 @@ pub fn build(
             cookie_policy: legal("cookies", "Cookie Policy"),
             cancellation_rights: legal("cancellation", "Cancellation Rights"),
             legal_notice: legal("notice", "Legal Notice"),
+            terms_version: paysession_core::wire::TERMS_VERSION.into(),
         },
         fields_url: None,
     }
