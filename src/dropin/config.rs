@@ -120,6 +120,8 @@ impl Config {
                 ));
             }
         }
+        // Redirect URLs are checked here, not first when a shopper pays.
+        crate::fields::check_redirect(&js::get(&options, "redirect"), "options.redirect")?;
         let consents = js::get(&options, "consents");
         for k in ["eula", "termsOfUse", "termsOfService"] {
             if let Some(u) = schema::string(&consents, k) {

@@ -89,6 +89,7 @@ function mountDropin() {
       flow: "checkout",
       showComplianceSection: true,
       showSavePaymentAgreement: false,
+      showTermsOfSaleDisclosure: s.terms !== false,
       button: { type: "payNow" },
       redirect: { returnUrl: location.href.split("?")[0], cancelUrl: location.href.split("?")[0], disableAutomaticRedirects: false },
     },
@@ -152,7 +153,10 @@ async function checkout() {
     const body = { items: cartItems(), country: state.market.country, currency: state.market.currency };
     const s = await api("checkout", body);
     log("result", "merchant: create session", s);
-    state.session = { ...s, amountRemaining: s.amount };
+    // The terms of sale checkbox is on; `?terms=off` switches it off (kept
+    // across a redirect payment with the session).
+    const terms = new URLSearchParams(location.search).get("terms") !== "off";
+    state.session = { ...s, amountRemaining: s.amount, terms };
     sessionStorage.setItem("paysession-demo", JSON.stringify(state.session));
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-pay");
