@@ -163,15 +163,11 @@ fn build_form(
     let doc = &doc;
     let amount = t.money(m.amount, &m.currency);
     let opts = &config.options;
-    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
     let terms = js::get(
         &js::get(&js::get(&m.methods, "compliance"), "termsOfSale"),
         "url",
     );
-    add(
-        panel,
-        &[&form(doc, t, ty, pmm, opts, &amount, save, &terms)],
-    );
+    add(panel, &[&form(doc, t, ty, pmm, opts, &amount, &terms)]);
     let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
         return;
     };
@@ -293,9 +289,9 @@ fn form(
     pmm: &JsValue,
     opts: &JsValue,
     amount: &str,
-    save: bool,
     terms_url: &JsValue,
 ) -> Element {
+    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true);
     let ty = pt.as_str();
     let f = el(doc, "form", "", "");
     attrs(

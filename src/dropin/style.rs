@@ -27,7 +27,7 @@ const CSS: &str = concat!(
     ".pay{display:block;width:100%;margin:14px 0 0;padding:11px;font:inherit;font-weight:600;color:#fff;background:var(--ps-color-primary,#1a56db);border:0;border-radius:var(--ps-radius,8px);cursor:pointer}",
     ".pay:disabled{opacity:.6;cursor:progress}",
     ".n,.c{font-size:13px;margin:8px 0 0}",
-    ".c a{color:inherit;margin-inline-end:10px}.cs a,.ok a{margin-inline-start:8px}",
+    ".c a{color:inherit;margin-inline-end:10px}.cs a,.ok a{color:inherit;margin-inline-start:8px}",
     ".ok{display:flex;gap:8px;align-items:center;margin:10px 0 0}",
     "dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:10px 0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}",
     "dialog{width:min(600px,calc(100vw - 24px));height:min(720px,calc(100vh - 24px));max-width:none;max-height:none;padding:0;border:0;border-radius:var(--ps-radius,8px);display:flex;flex-direction:column}",
