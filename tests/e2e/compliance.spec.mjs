@@ -1,6 +1,10 @@
 // The demo shop with the terms of sale checkbox (its default): paying is
 // blocked until the shopper accepts, and the acceptance goes with the source.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { test, expect, checkout, fillCard, expectDone, callbacks, shot } from "./shop.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 test("terms of sale: the card is not charged until the shopper accepts the terms", async ({ page }) => {
   const sources = [];
@@ -15,6 +19,12 @@ test("terms of sale: the card is not charged until the shopper accepts the terms
   await expect(page.locator("[role=status][aria-live=polite]")).toHaveText("Accept the terms of sale to continue.");
   await expect(box).toBeFocused();
   await shot(page, "terms-required");
+  // The checkbox, its error and the links: no axe-core violation, no CSP violation.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => v.id));
+  expect(violations).toEqual([]);
+  expect(await page.evaluate(() => window.__csp)).toEqual([]);
+  expect(page.csp).toEqual([]);
   await page.waitForTimeout(300);
   expect(sources).toHaveLength(0);
   expect(await callbacks(page, "onSuccess")).toBe(0);
