@@ -56,6 +56,55 @@ pub async fn payment_methods(client: &Client, query: JsValue) -> Result<JsValue,
     client.get(&path).await
 }
 
+const COMPLIANCE: &[Field] = &[
+    opt("sessionId", Kind::Str(128)),
+    opt("locale", Kind::Str(35)),
+];
+
+/// Checks `{sessionId, locale?}` (`at`: what the argument is called) into
+/// the compliance route's path; what `q` lacks comes from `session` (when
+/// `Some`; else `sessionId` is required) and `locale`.
+pub fn compliance_path(
+    q: &JsValue,
+    at: &str,
+    session: Option<&str>,
+    locale: &str,
+) -> Result<(String, String), SdkError> {
+    let q = schema::clean(q, COMPLIANCE, "", at)?;
+    let sid = js::get(&q, "sessionId");
+    let id = match session {
+        Some(s) if sid.is_undefined() => s.into(),
+        _ => check_id(&sid, "sessionId")?,
+    };
+    let locale = match schema::string(&q, "locale") {
+        Some(l) => crate::options::check_locale(l)?,
+        None => locale.into(),
+    };
+    Ok((id, locale))
+}
+
+/// `retrieveComplianceDetails({sessionId, locale?})`: the seller of record,
+/// legal documents and save-card agreements in `locale` (default: the
+/// PaySession's). One state machine for the method and the compliance
+/// element (boxed by both).
+pub async fn compliance(
+    client: std::rc::Rc<Client>,
+    query: Result<(String, String), SdkError>,
+) -> Result<JsValue, SdkError> {
+    let (id, locale) = query?;
+    client
+        .get(
+            &[
+                "/v1/sessions/",
+                &id,
+                "/compliance?locale=",
+                &encode(&locale),
+            ]
+            .concat(),
+        )
+        .await
+}
+
 /// The error of core's rule `code` (currency, country, amount) naming `p`,
 /// without converting core's `ApiError` (a few hundred bytes of WebAssembly).
 pub fn bad_code(code: ErrorCode, p: &str) -> SdkError {

@@ -10,8 +10,8 @@ use paysession_core::card::{check_card as core_check_card, CardFields};
 use paysession_core::country::Country;
 use paysession_core::email::check_email;
 use paysession_core::http_url::{self, check_http_url};
-use paysession_core::{card, gift_card, iban, owner};
 use paysession_core::ErrorCode;
+use paysession_core::{card, gift_card, iban, owner};
 use wasm_bindgen::JsValue;
 
 // Limits are core's (paysession_core::owner, card, iban, gift_card, http_url);
@@ -55,13 +55,10 @@ pub const CARD: &[Field] = &[
     opt("name", S),
 ];
 
-const URL: Kind = Kind::Rule(http_url::MAX_LEN as u32, ErrorCode::InvalidUrl);
+pub(crate) const URL: Kind = Kind::Rule(http_url::MAX_LEN as u32, ErrorCode::InvalidUrl);
 
 /// Return and cancel URLs of a redirect method.
-pub const REDIRECT: &[Field] = &[
-    req("returnUrl", URL),
-    req("cancelUrl", URL),
-];
+pub const REDIRECT: &[Field] = &[req("returnUrl", URL), req("cancelUrl", URL)];
 
 /// SEPA Direct Debit.
 pub const SEPA: &[Field] = &[req(

@@ -54,6 +54,12 @@ compliance.terms=Terms of sale\n\
 compliance.privacy=Privacy policy\n\
 compliance.cancellation=Cancellation rights\n\
 compliance.legal=Legal notice\n\
+terms.accept=I have read and accept the terms of sale.\n\
+terms.required=Accept the terms of sale to continue.\n\
+consents.text=By paying, you agree to the following documents of {company}:\n\
+consents.eula=End-user licence agreement\n\
+consents.termsOfUse=Terms of use\n\
+consents.termsOfService=Terms of service\n\
 save.agreement=Save this payment method for future purchases\n\
 saved.title=Saved payment methods\n\
 saved.card={brand} ending in {last4}\n\
@@ -159,6 +165,9 @@ impl Texts {
 
     /// The message for an error code, else the generic one.
     pub fn error(&self, code: &str) -> String {
+        if code == "terms_not_accepted" {
+            return self.t("terms.required");
+        }
         let key = ["error.", code].concat();
         let s = self.t(&key);
         if s == key {

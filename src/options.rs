@@ -100,7 +100,7 @@ pub(crate) fn check_base(b: &str, name: &str) -> Result<String, SdkError> {
     Ok(b.trim_end_matches('/').into())
 }
 
-fn check_locale(l: String) -> Result<String, SdkError> {
+pub(crate) fn check_locale(l: String) -> Result<String, SdkError> {
     if l.len() >= 2
         && l.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

@@ -6,7 +6,7 @@
 //!   `error` (DigitalRiver.js style: one branch on `result.state`).
 //! - `authenticateSource` resolves with `{status, source?}` for every outcome
 //!   of the challenge (`failed` included) and rejects only when it cannot ask.
-//! - `retrieveAvailablePaymentMethods`, `retrieveSource`, `retrieveSession`
+//! - `retrieveAvailablePaymentMethods`, `retrieveComplianceDetails`, `retrieveSource`, `retrieveSession`
 //!   and `updateSession` resolve with the backend's object and **reject**
 //!   with a `PaySessionError` (`type`, `errors`, `code`) on any failure.
 //! - The constructor and `createDropin` **throw** a `PaySessionError` for a
@@ -97,6 +97,17 @@ impl PaySession {
         }))
     }
 
+    /// The session's compliance details (`{sessionId, locale?}`): seller of
+    /// record, legal documents, save-card agreements, terms version.
+    #[wasm_bindgen(js_name = retrieveComplianceDetails, unchecked_return_type = "Promise<ComplianceDetails>")]
+    pub fn retrieve_compliance_details(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ComplianceQuery")] query: JsValue,
+    ) -> Promise {
+        let q = api::compliance_path(&query, "query", None, &self.client.locale);
+        promise(Box::pin(api::compliance(self.client.clone(), q)))
+    }
+
     /// Reads a source with its client secret.
     #[wasm_bindgen(js_name = retrieveSource, unchecked_return_type = "Promise<Source>")]
     pub fn retrieve_source(
@@ -152,8 +163,9 @@ impl PaySession {
     }
 
     /// `createElement("cardnumber" | "cardexpiration" | "cardcvv", options)`:
-    /// a secure card field. Throws a `PaySessionError` for a bad argument or
-    /// when the session has no `fieldsBase`.
+    /// a secure card field (throws a `PaySessionError` for a bad argument or
+    /// when the session has no `fieldsBase`); `createElement("compliance",
+    /// {sessionId, locale?})`: the compliance text and links, in the page.
     #[wasm_bindgen(js_name = createElement, unchecked_return_type = "PaySessionElement")]
     pub fn create_element(
         &self,
@@ -161,6 +173,10 @@ impl PaySession {
         options: Option<ElementOptions>,
     ) -> Result<JsValue, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        if kind.as_string().as_deref() == Some("compliance") {
+            return crate::elements::compliance::create(self.client.clone(), &options)
+                .map_err(|e| e.to_js());
+        }
         let Some(group) = &self.fields else {
             return Err(SdkError::validation(
                 paysession_core::ErrorCode::MissingParameter,

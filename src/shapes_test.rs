@@ -152,7 +152,11 @@ fn same<T: for<'de> Deserialize<'de>>(what: &str, sdk: &[Field], by_rule: &[&str
         !core.is_empty() || sdk.is_empty(),
         "{what}: no fields read from core"
     );
-    assert_eq!(sdk_shape(sdk), core, "{what}: the SDK's table differs from core's wire type");
+    assert_eq!(
+        sdk_shape(sdk),
+        core,
+        "{what}: the SDK's table differs from core's wire type"
+    );
 }
 
 #[test]
@@ -266,32 +270,58 @@ fn ts_interface(name: &str) -> BTreeSet<String> {
 #[test]
 fn shapes_typescript_matches_core() {
     let core_enum = |v: Vec<String>| v.into_iter().collect::<BTreeSet<_>>();
-    assert_eq!(ts_union("PaymentType"), core_enum(names::<state::PaymentType>()));
-    assert_eq!(ts_union("SourceState"), core_enum(names::<state::SourceState>()));
+    assert_eq!(
+        ts_union("PaymentType"),
+        core_enum(names::<state::PaymentType>())
+    );
+    assert_eq!(
+        ts_union("SourceState"),
+        core_enum(names::<state::SourceState>())
+    );
     assert_eq!(ts_union("Flow"), core_enum(names::<state::Flow>()));
     assert_eq!(ts_union("ErrorType"), core_enum(names::<ErrorType>()));
     assert_eq!(ts_union("CardBrand"), core_enum(names::<Brand>()));
     assert_eq!(
-        crate::source::STATES.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<_>>(),
+        crate::source::STATES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<BTreeSet<_>>(),
         core_enum(names::<state::SourceState>()),
         "source::STATES"
     );
     // Input shapes: names and optionality as the SDK's tables read them.
     assert_eq!(ts_interface("Owner"), sdk_shape(crate::fields::OWNER));
     assert_eq!(ts_interface("Address"), sdk_shape(crate::fields::ADDRESS));
-    assert_eq!(ts_interface("RedirectInput"), sdk_shape(crate::fields::REDIRECT));
+    assert_eq!(
+        ts_interface("RedirectInput"),
+        sdk_shape(crate::fields::REDIRECT)
+    );
     // A card for a source needs all but the name (core's card rule).
     let card: BTreeSet<String> = sdk_shape(crate::fields::CARD)
         .into_iter()
-        .map(|f| if f == "name?" { f } else { f.trim_end_matches('?').to_owned() })
+        .map(|f| {
+            if f == "name?" {
+                f
+            } else {
+                f.trim_end_matches('?').to_owned()
+            }
+        })
         .collect();
     assert_eq!(ts_interface("CreditCardInput"), card);
-    assert_eq!(ts_interface("SessionFieldsUpdate"), sdk_shape(crate::api::UPDATE));
+    assert_eq!(
+        ts_interface("SessionFieldsUpdate"),
+        sdk_shape(crate::api::UPDATE)
+    );
     // Output shapes: the same names as core's (optionality is the server's).
     let plain = |s: BTreeSet<String>| -> BTreeSet<String> {
-        s.into_iter().map(|f| f.trim_end_matches('?').to_owned()).collect()
+        s.into_iter()
+            .map(|f| f.trim_end_matches('?').to_owned())
+            .collect()
     };
-    assert_eq!(plain(ts_interface("Source")), plain(core_names::<wire::Source>()));
+    assert_eq!(
+        plain(ts_interface("Source")),
+        plain(core_names::<wire::Source>())
+    );
 }
 
 fn core_names<T: for<'de> Deserialize<'de>>() -> BTreeSet<String> {

@@ -23,7 +23,10 @@ pub const STATES: &[&str] = &[
     "consumed",
 ];
 
-pub(crate) const COMMON: [Field; 6] = [
+/// `termsAcceptance`: the terms version the shopper accepted.
+pub(crate) const TERMS: &[Field] = &[req("version", Kind::Str(32))];
+
+pub(crate) const COMMON: [Field; 7] = [
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
     opt("owner", Kind::Obj(fields::OWNER)),
@@ -32,6 +35,7 @@ pub(crate) const COMMON: [Field; 6] = [
     // `unscheduled`), or pay a saved one (`pm_…`) with `creditCard: {cvv}`.
     opt("usage", Kind::Str(16)),
     opt("paymentMethodId", Kind::Str(64)),
+    opt("termsAcceptance", Kind::Obj(TERMS)),
 ];
 
 /// The payload's field for its type, and whether it is required.
@@ -80,7 +84,7 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
     };
     let tf = type_field(kind);
     let all = [
-        COMMON[0], COMMON[1], COMMON[2], COMMON[3], COMMON[4], COMMON[5], tf,
+        COMMON[0], COMMON[1], COMMON[2], COMMON[3], COMMON[4], COMMON[5], COMMON[6], tf,
     ];
     let body = schema::clean(payload, &all, "", "payload")?;
     check_id(&js::get(&body, "sessionId"), "sessionId")?;

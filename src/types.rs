@@ -58,6 +58,18 @@ export interface ElementSourceData {
   sessionId: string;
   type: "creditCard";
   owner?: Owner;
+  termsAcceptance?: { version: string };
+}
+
+/** `createElement("compliance", options)` and its `update`. */
+export interface ComplianceElementOptions {
+  /** Required at `createElement`. */
+  sessionId?: string;
+  /** BCP 47; default the PaySession's locale. */
+  locale?: string;
+}
+export interface PaySession {
+  createElement(type: "compliance", options: ComplianceElementOptions & { sessionId: string }): ComplianceElement;
 }
 
 export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard";
@@ -112,6 +124,8 @@ interface SourcePayloadBase {
   owner?: Owner;
   /** Optimistic lock on the session. */
   version?: number;
+  /** The shopper accepted the terms of sale of this `termsVersion` (`retrieveComplianceDetails`). */
+  termsAcceptance?: { version: string };
 }
 
 /** `createSource` payload: one per payment type. */
@@ -145,7 +159,11 @@ export interface Source {
   wireTransfer?: { accountHolder: string; bankName: string; iban: string; bic: string; referenceId: string };
   redirect?: { redirectUrl: string; returnUrl: string; cancelUrl: string };
   nextAction?: { type: "challenge" | "redirect"; url: string };
+  termsAcceptance?: TermsAcceptance;
 }
+
+/** A recorded acceptance of the terms of sale. */
+export interface TermsAcceptance { version: string; acceptedTime: string; sourceId?: string; }
 
 /** What `createSource` resolves with; `state` is "failed" whenever there is only an `error`. */
 export interface CreateSourceResult {
@@ -195,7 +213,26 @@ export interface PaymentMethodsResult {
     businessEntity: { name: string; id: string };
     termsOfSale: LegalText; privacyPolicy: LegalText; cookiePolicy: LegalText;
     cancellationRights: LegalText; legalNotice: LegalText;
+    termsVersion: string;
   };
+}
+
+export interface ComplianceQuery { sessionId: string; locale?: string; }
+
+/** `retrieveComplianceDetails` (DigitalRiver.js `Compliance.getDetails`). */
+export interface ComplianceDetails {
+  locale: string;
+  businessEntity: { name: string; id: string };
+  sellerDisclosure: LegalText;
+  termsOfSale: LegalText; privacyPolicy: LegalText; cookiePolicy: LegalText;
+  cancellationRights: LegalText; legalNotice: LegalText;
+  /** The sentence of a terms checkbox. */
+  confirmDisclosure: LegalText;
+  /** What `termsAcceptance.version` names. */
+  termsVersion: string;
+  requireTermsAcceptance: boolean;
+  termsAcceptance?: TermsAcceptance;
+  savePaymentAgreement: { convenience: LegalText; subscription: LegalText; unscheduled: LegalText };
 }
 
 export interface AuthenticateSourceData {
@@ -248,6 +285,10 @@ export interface DropinOptions {
   showComplianceSection?: boolean;
   showSavePaymentAgreement?: boolean;
   expandFirstPaymentMethod?: boolean;
+  /** A required "I accept the terms of sale" checkbox in each form; the acceptance goes with the source. */
+  showTermsOfSaleDisclosure?: boolean;
+  /** The merchant's documents the shopper agrees to by paying (absolute http(s) URLs). */
+  consents?: { companyName: string; eula?: string; termsOfUse?: string; termsOfService?: string };
   button?: { type?: "continue" | "payNow" | "buyNow" | "completeOrder" | "submitOrder" | "custom"; buttonText?: string };
   redirect?: { returnUrl?: string; cancelUrl?: string; disableAutomaticRedirects?: boolean };
 }

@@ -64,3 +64,65 @@ pub fn call(e: &JsValue, name: &str) {
         let _ = f.call0(e);
     }
 }
+
+/// `<a href=url target=_blank rel="noopener noreferrer">text</a>`, or `None`
+/// when `url` (from the network or the page) is not an absolute http(s) URL
+/// (core's rule: no `javascript:`, no user information).
+pub fn link(doc: &Document, text: &str, url: &JsValue) -> Option<Element> {
+    let u = url
+        .as_string()
+        .filter(|u| paysession_core::http_url::is_absolute_http(u))?;
+    let a = el(doc, "a", "", text);
+    attrs(
+        &a,
+        &[
+            ("href", &u),
+            ("target", "_blank"),
+            ("rel", "noopener noreferrer"),
+        ],
+    );
+    Some(a)
+}
+
+/// The mount target: an element id (`#` optional) or an element.
+pub fn target(target: &JsValue) -> Option<Element> {
+    match target.as_string() {
+        Some(id) => web_sys::window()?
+            .document()?
+            .get_element_by_id(id.trim_start_matches('#')),
+        None => target.clone().dyn_into::<Element>().ok(),
+    }
+}
+
+/// The compliance section (the drop-in's, and the compliance element's):
+/// "{seller} is the seller of record" and links to the legal documents of
+/// `c` (`businessEntity`, `termsOfSale.url`, …), worded by `t`.
+pub fn legal(doc: &Document, t: &crate::i18n::Texts, body: &Element, c: &JsValue) {
+    let Some(seller) = js::get(&js::get(c, "businessEntity"), "name").as_string() else {
+        return;
+    };
+    add(
+        body,
+        &[&el(
+            doc,
+            "p",
+            "c",
+            &t.t1("compliance.seller", "{seller}", &seller),
+        )],
+    );
+    let p = el(doc, "p", "c", "");
+    for (key, field) in LEGAL {
+        if let Some(a) = link(doc, &t.t(key), &js::get(&js::get(c, field), "url")) {
+            add(&p, &[&a]);
+        }
+    }
+    add(body, &[&p]);
+}
+
+/// The linked documents: catalog key and field of the compliance object.
+pub const LEGAL: [(&str, &str); 4] = [
+    ("compliance.terms", "termsOfSale"),
+    ("compliance.privacy", "privacyPolicy"),
+    ("compliance.cancellation", "cancellationRights"),
+    ("compliance.legal", "legalNotice"),
+];

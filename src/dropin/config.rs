@@ -1,10 +1,12 @@
 //! The drop-in's configuration (DigitalRiver.js names), checked at `createDropin`.
-//! Every option here does what it says; DigitalRiver.js options this drop-in
-//! does not build yet (`consents`, `showTermsOfSaleDisclosure`,
-//! `paymentMethodConfiguration.style` and the per-method settings) are
-//! refused with a coded error, never ignored. `flow` is `checkout` or
-//! `managePaymentMethods`; `usage` (`convenience`, `subscription`,
-//! `unscheduled`) is what a saved card may be used for.
+//! Every option here does what it says (`showTermsOfSaleDisclosure`: a
+//! required terms checkbox before paying, recorded with the source;
+//! `consents`: the merchant's documents linked beside the pay button;
+//! `flow`: `checkout` or `managePaymentMethods`; `usage`: `convenience`,
+//! `subscription` or `unscheduled`, what a saved card may be used for);
+//! DigitalRiver.js options this drop-in does not build yet
+//! (`paymentMethodConfiguration.style` and the per-method settings) are
+//! refused with a coded error, never ignored.
 
 use crate::error::SdkError;
 use crate::fields::check_id;
@@ -23,9 +25,18 @@ const REDIRECT: &[Field] = &[
     opt("cancelUrl", Kind::Str(2048)),
     opt("disableAutomaticRedirects", Kind::Bool),
 ];
+/// `options.consents`: the merchant's name and its documents' URLs.
+const CONSENTS: &[Field] = &[
+    req("companyName", Kind::Str(128)),
+    opt("eula", crate::fields::URL),
+    opt("termsOfUse", crate::fields::URL),
+    opt("termsOfService", crate::fields::URL),
+];
 const OPTIONS: &[Field] = &[
     opt("flow", S),
     opt("usage", S),
+    opt("showTermsOfSaleDisclosure", Kind::Bool),
+    opt("consents", Kind::Obj(CONSENTS)),
     opt("showComplianceSection", Kind::Bool),
     opt("showSavePaymentAgreement", Kind::Bool),
     opt("expandFirstPaymentMethod", Kind::Bool),
@@ -126,6 +137,14 @@ impl Config {
                 )
             })?),
         };
+        // Redirect URLs are checked here, not first when a shopper pays.
+        crate::fields::check_redirect(&js::get(&options, "redirect"), "options.redirect")?;
+        let consents = js::get(&options, "consents");
+        for k in ["eula", "termsOfUse", "termsOfService"] {
+            if let Some(u) = schema::string(&consents, k) {
+                paysession_core::http_url::check_http_url(&u, &["options.consents.", k].concat())?;
+            }
+        }
         if let Some(b) = schema::string(&js::get(&options, "button"), "type") {
             if !BUTTONS.contains(&b.as_str()) {
                 return Err(SdkError::invalid(

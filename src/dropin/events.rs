@@ -111,7 +111,10 @@ pub fn on_event(weak: &WeakState, ev: Event) {
                 if target.has_attribute("aria-invalid") {
                     validate(&m.root, t, &fid);
                 }
-            } else if target.tag_name() == "INPUT" && !value(&target).is_empty() {
+            } else if target.tag_name() == "INPUT"
+                && !value(&target).is_empty()
+                && !fid.starts_with("terms-")
+            {
                 validate(&m.root, t, &fid);
             }
         }

@@ -9,7 +9,7 @@ use super::{Mounted, WeakState};
 use crate::elements::PaySessionElement;
 use crate::i18n::Texts;
 use crate::js;
-use crate::view::{add, attrs, el, hide, set_value, value};
+use crate::view::{add, attrs, el, hide, link, set_value, value};
 use paysession_core::gift_card;
 use paysession_core::iban::Iban;
 use paysession_core::state::PaymentType;
@@ -77,11 +77,6 @@ pub(super) fn pay_label(t: &Texts, options: &JsValue, amount: &str) -> String {
         _ => "button.payNow".into(),
     };
     t.t1(&key, "{amount}", amount)
-}
-
-fn http(url: &JsValue) -> Option<String> {
-    url.as_string()
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
 }
 
 /// Renders the list (and the compliance section) into the mount.
@@ -152,7 +147,7 @@ pub fn render(
         build_form(hook, m, config, t, &panel, ty, pmm);
     }
     if !config.manage && js::get(opts, "showComplianceSection").as_bool() != Some(false) {
-        compliance(&doc, t, &m.body, &js::get(pm, "compliance"));
+        crate::view::legal(&doc, t, &m.body, &js::get(pm, "compliance"));
     }
     m.status.set_text_content(None);
     let _ = m.body.set_attribute("aria-busy", "false");
@@ -180,7 +175,11 @@ fn build_form(
     let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true)
         && !config.manage
         && (config.usage.is_none() || customer);
-    add(panel, &[&form(doc, t, ty, pmm, config, &amount, save)]);
+    let terms = js::get(
+        &js::get(&js::get(&m.methods, "compliance"), "termsOfSale"),
+        "url",
+    );
+    add(panel, &[&form(doc, t, ty, pmm, config, &amount, save, &terms)]);
     let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
         return;
     };
@@ -265,42 +264,6 @@ pub fn ensure_form(hook: Hook, s: &mut super::State, ty: PaymentType, panel: &El
     }
 }
 
-fn compliance(doc: &Document, t: &Texts, body: &Element, c: &JsValue) {
-    let Some(seller) = js::get(&js::get(c, "businessEntity"), "name").as_string() else {
-        return;
-    };
-    add(
-        body,
-        &[&el(
-            doc,
-            "p",
-            "c",
-            &t.t1("compliance.seller", "{seller}", &seller),
-        )],
-    );
-    let p = el(doc, "p", "c", "");
-    for (key, field) in [
-        ("compliance.terms", "termsOfSale"),
-        ("compliance.privacy", "privacyPolicy"),
-        ("compliance.cancellation", "cancellationRights"),
-        ("compliance.legal", "legalNotice"),
-    ] {
-        if let Some(url) = http(&js::get(&js::get(c, field), "url")) {
-            let a = el(doc, "a", "", &t.t(key));
-            attrs(
-                &a,
-                &[
-                    ("href", &url),
-                    ("target", "_blank"),
-                    ("rel", "noopener noreferrer"),
-                ],
-            );
-            add(&p, &[&a]);
-        }
-    }
-    add(body, &[&p]);
-}
-
 /// A labelled input with its error line (`aria-describedby`); with `auto`
 /// empty, a container for a secure field (a frame of the fields origin).
 pub(super) fn field(
@@ -346,6 +309,7 @@ fn form(
     config: &Config,
     amount: &str,
     save: bool,
+    terms_url: &JsValue,
 ) -> Element {
     let opts = &config.options;
     let usage = config.usage.map(|u| ["save.usage.", u.as_str()].concat());
@@ -405,20 +369,14 @@ fn form(
         }
     };
     if save && js::get(pmm, "supportsRecurring").as_bool() == Some(true) {
-        let d = el(doc, "div", "ok", "");
-        let c = el(doc, "input", "", "");
-        let cid = id("save-", ty);
-        attrs(&c, &[("type", "checkbox"), ("id", &cid)]);
-        let l = el(
+        checkbox(
             doc,
-            "label",
-            "",
+            &f,
+            &id("save-", ty),
             &t.t(usage.as_deref().unwrap_or("save.agreement")),
         );
-        attrs(&l, &[("for", &cid)]);
-        add(&d, &[&c, &l]);
-        add(&f, &[&d]);
     }
+    disclosures(doc, t, &f, ty, opts, terms_url);
     let fe = el(doc, "p", "e", "");
     attrs(&fe, &[("id", &id("fe-", ty))]);
     let b = el(doc, "button", "pay", &label);
@@ -432,6 +390,59 @@ fn form(
     );
     add(&f, &[&fe, &b]);
     f
+}
+
+/// `options.consents` (the documents the shopper agrees to by paying) and,
+/// with `showTermsOfSaleDisclosure`, the required terms checkbox `terms-{ty}`
+/// with its error line.
+fn disclosures(
+    doc: &Document,
+    t: &Texts,
+    f: &Element,
+    ty: &str,
+    opts: &JsValue,
+    terms_url: &JsValue,
+) {
+    let c = js::get(opts, "consents");
+    if let Some(company) = js::get(&c, "companyName").as_string() {
+        let p = el(
+            doc,
+            "p",
+            "c cs",
+            &t.t1("consents.text", "{company}", &company),
+        );
+        for k in ["eula", "termsOfUse", "termsOfService"] {
+            if let Some(a) = link(doc, &t.t(&id("consents.", k)), &js::get(&c, k)) {
+                add(&p, &[&a]);
+            }
+        }
+        add(f, &[&p]);
+    }
+    if js::get(opts, "showTermsOfSaleDisclosure").as_bool() != Some(true) {
+        return;
+    }
+    let cid = id("terms-", ty);
+    let eid = id(&cid, "-e");
+    let (d, c) = checkbox(doc, f, &cid, &t.t("terms.accept"));
+    attrs(&c, &[("aria-required", "true"), ("aria-describedby", &eid)]);
+    if let Some(a) = link(doc, &t.t("compliance.terms"), terms_url) {
+        add(&d, &[&a]);
+    }
+    let e = el(doc, "p", "e", "");
+    attrs(&e, &[("id", &eid)]);
+    add(f, &[&e]);
+}
+
+/// A labelled checkbox `cid` in its row, appended to `f`: (row, input).
+fn checkbox(doc: &Document, f: &Element, cid: &str, label: &str) -> (Element, Element) {
+    let d = el(doc, "div", "ok", "");
+    let c = el(doc, "input", "", "");
+    attrs(&c, &[("type", "checkbox"), ("id", cid)]);
+    let l = el(doc, "label", "", label);
+    attrs(&l, &[("for", cid)]);
+    add(&d, &[&c, &l]);
+    add(f, &[&d]);
+    (d, c)
 }
 
 /// Digits only.
@@ -473,7 +484,11 @@ pub fn input(root: &ShadowRoot, fid: &str) -> Option<Element> {
 /// Validates one input: message beside it, `aria-invalid`; the message if invalid.
 pub fn validate(root: &ShadowRoot, t: &Texts, fid: &str) -> Option<String> {
     let i = input(root, fid)?;
-    let msg = check(fid, &value(&i)).map(|c| t.error(c));
+    let msg = if fid.starts_with("terms-") {
+        (js::get(&i, "checked").as_bool() != Some(true)).then(|| t.t("terms.required"))
+    } else {
+        check(fid, &value(&i)).map(|c| t.error(c))
+    };
     if let Some(e) = input(root, &id(fid, "-e")) {
         e.set_text_content(msg.as_deref());
     }

@@ -250,18 +250,7 @@ fn not_found() -> SdkError {
 
 /// An element id or an element.
 fn resolve(target: &JsValue) -> Result<Element, SdkError> {
-    if let Some(id) = target.as_string() {
-        let doc = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(not_found)?;
-        return doc
-            .get_element_by_id(id.trim_start_matches('#'))
-            .ok_or_else(not_found);
-    }
-    target
-        .clone()
-        .dyn_into::<Element>()
-        .map_err(|_| not_found())
+    crate::view::target(target).ok_or_else(not_found)
 }
 
 /// A callback to fire once the state is released.

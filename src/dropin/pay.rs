@@ -141,10 +141,26 @@ pub fn submit(st: &Shared, ty: PaymentType) {
             }
             return;
         }
+        // The terms checkbox (showTermsOfSaleDisclosure): nothing is sent unticked.
+        let terms_id = id("terms-", ty.as_str());
+        let mut accepted = JsValue::UNDEFINED;
+        if let Some(c) = input(&m.root, &terms_id) {
+            if let Some(msg) = forms::validate(&m.root, &t, &terms_id) {
+                say(m, &msg);
+                call(&c, "focus");
+                return;
+            }
+            accepted = js::get(&js::get(&m.methods, "compliance"), "termsVersion");
+        }
         let v = |f: &str| input(&m.root, f).map(|i| value(&i)).unwrap_or_default();
         let p = js::object();
         js::set(&p, "type", &ty.as_str().into());
         js::set(&p, "sessionId", &session.as_str().into());
+        if accepted.is_string() {
+            let a = js::object();
+            js::set(&a, "version", &accepted);
+            js::set(&p, "termsAcceptance", &a);
+        }
         let d = js::object();
         let mut card = None;
         match ty {
@@ -159,7 +175,7 @@ pub fn submit(st: &Shared, ty: PaymentType) {
                     _ => JsValue::UNDEFINED,
                 };
                 card = Some(match m.card.first() {
-                    Some((_, e)) => e.pay(session.clone(), v("name").trim().into(), usage),
+                    Some((_, e)) => e.pay(session.clone(), v("name").trim().into(), usage, accepted),
                     None => Err(SdkError::network()),
                 });
             }

@@ -9,6 +9,7 @@
 //! only when its `origin` is the fields origin, its `source` is this
 //! element's own frame window and it carries this mount's channel id.
 
+pub(crate) mod compliance;
 pub(crate) mod options;
 
 use crate::error::SdkError;
@@ -428,7 +429,7 @@ fn style_set(el: &web_sys::Element, prop: &str, value: &str) {
     }
 }
 
-fn not_found() -> SdkError {
+pub(crate) fn not_found() -> SdkError {
     SdkError::new(
         ErrorType::ValidationError,
         ErrorCode::MountTargetNotFound,
@@ -462,13 +463,7 @@ impl PaySessionElement {
         if self.inner.try_borrow().map_or(true, |s| s.destroyed) {
             return Err(destroyed());
         }
-        let target = match target.as_string() {
-            Some(id) => web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(id.trim_start_matches('#'))),
-            None => target.dyn_into::<web_sys::Element>().ok(),
-        }
-        .ok_or_else(|| not_found().to_js())?;
+        let target = crate::view::target(&target).ok_or_else(|| not_found().to_js())?;
         let doc = target.owner_document().ok_or_else(|| not_found().to_js())?;
         let page = js::get(&js::get(&js_sys::global(), "location"), "origin")
             .as_string()
@@ -703,6 +698,7 @@ const TOKENIZE: &[schema::Field] = &[
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
     opt("owner", Kind::Obj(OWNER)),
+    opt("termsAcceptance", Kind::Obj(source::TERMS)),
 ];
 
 /// `createSource(cardNumberElement, {sessionId, type: "creditCard", owner?})`:
@@ -749,6 +745,7 @@ fn start(
         .find(|(js, _)| Object::is(js, element))
         .and_then(|(_, w)| w.upgrade())
         .ok_or_else(not_ours)?;
+    let terms = js::get(&js::get(&d, "termsAcceptance"), "version");
     tokenize(
         &rc,
         group,
@@ -756,6 +753,7 @@ fn start(
         owner,
         JsValue::UNDEFINED,
         JsValue::UNDEFINED,
+        terms,
     )
     .ok_or_else(not_ours)?
 }
@@ -769,6 +767,7 @@ fn tokenize(
     owner: JsValue,
     name: JsValue,
     usage: JsValue,
+    terms: JsValue,
 ) -> Option<Result<Promise, SdkError>> {
     let weak = Rc::downgrade(rc);
     let mut s = rc.try_borrow_mut().ok()?;
@@ -776,7 +775,7 @@ fn tokenize(
     if (s.kind != "cardnumber" && !saved) || s.frame.is_none() {
         return None;
     }
-    Some(send_tok(&mut s, weak, group, session, owner, name, usage))
+    Some(send_tok(&mut s, weak, group, session, owner, name, usage, terms))
 }
 
 fn send_tok(
@@ -787,6 +786,7 @@ fn send_tok(
     owner: JsValue,
     name: JsValue,
     usage: JsValue,
+    terms: JsValue,
 ) -> Result<Promise, SdkError> {
     if !s.st.ready {
         return Err(SdkError::network());
@@ -823,6 +823,7 @@ fn send_tok(
     }
     js::set(&m, "nm", &name);
     js::set(&m, "u", &usage);
+    js::set(&m, "ta", &terms);
     s.post(&m);
     Ok(promise)
 }
@@ -890,12 +891,14 @@ impl PaySessionElement {
     }
 
     /// Tokenizes the card of this (number) field's group for `session`, or
-    /// (a saved card's code field) pays with the saved card; `usage`: save it.
+    /// (a saved card's code field) pays with the saved card; `usage`: save it;
+    /// `terms`: the accepted terms version (or `undefined`).
     pub(crate) fn pay(
         &self,
         session: String,
         name: String,
         usage: JsValue,
+        terms: JsValue,
     ) -> Result<Promise, SdkError> {
         let group = self
             .inner
@@ -910,6 +913,7 @@ impl PaySessionElement {
             JsValue::UNDEFINED,
             name.into(),
             usage,
+            terms,
         )
         .unwrap_or_else(|| Err(SdkError::network()))
     }

@@ -98,7 +98,7 @@ test("options the drop-in does not build are refused with a coded error, never a
     const cases = [
       { options: { usage: "forever" } },
       { options: { consents: {} } },
-      { options: { showTermsOfSaleDisclosure: true } },
+      { options: { showTermsOfSaleDisclosure: 1 } },
       { options: { flow: "manage" } },
       { options: { button: { type: "donate" } } },
       { paymentMethodConfiguration: { style: {} } },
@@ -113,8 +113,8 @@ test("options the drop-in does not build are refused with a coded error, never a
   }, { api: API, pk: PK });
   expect(out).toEqual([
     ["invalid_parameter", "options.usage"],
-    ["unknown_parameter", "options.consents"],
-    ["unknown_parameter", "options.showTermsOfSaleDisclosure"],
+    ["missing_parameter", "options.consents.companyName"],
+    ["invalid_parameter", "options.showTermsOfSaleDisclosure"],
     ["invalid_parameter", "options.flow"],
     ["invalid_parameter", "options.button.type"],
     ["unknown_parameter", "paymentMethodConfiguration.style"],

@@ -24,9 +24,11 @@ export const test = base.extend({
   },
 });
 
-/** The cart → checkout step for a market (`COUNTRY:CURRENCY`), waiting for the drop-in. */
-export async function checkout(page, market = "NL:EUR") {
-  await page.goto("/");
+/** The cart → checkout step for a market (`COUNTRY:CURRENCY`), waiting for the
+ * drop-in; the demo's terms of sale checkbox only with `{terms: true}`
+ * (compliance.spec.mjs), so the other tests need not tick it. */
+export async function checkout(page, market = "NL:EUR", { terms = false } = {}) {
+  await page.goto(terms ? "/" : "/?terms=off");
   await page.locator("#market").selectOption(market);
   await page.locator("#checkout").click();
   await expect(page.locator("button[aria-expanded]").first()).toBeVisible();

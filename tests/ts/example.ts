@@ -76,3 +76,23 @@ export async function elements(sessionId: string): Promise<string | undefined> {
   const r: CreateSourceResult = await payments.createSource(number, { sessionId, type: "creditCard", owner: { email: "ada@example.com" } });
   return r.source?.creditCard?.lastFourDigits;
 }
+
+// Compliance (issue 12).
+export async function compliance(sessionId: string): Promise<string> {
+  const payments = new PaySession("pk_test_default", { apiBase: "http://127.0.0.1:8080" });
+  const d = await payments.retrieveComplianceDetails({ sessionId, locale: "de-DE" });
+  const legal = payments.createElement("compliance", { sessionId });
+  await legal.mount("footer");
+  await legal.update({ locale: "fr-FR" });
+  legal.unmount();
+  const config: DropinConfiguration = {
+    sessionId,
+    options: { showTermsOfSaleDisclosure: true, consents: { companyName: "Acme", eula: "https://acme.example/eula" } },
+    onSuccess: (s) => console.log(s.source.termsAcceptance?.version),
+  };
+  payments.createDropin(config);
+  await payments.createSource({ sessionId, type: "wireTransfer", termsAcceptance: { version: d.termsVersion } });
+  return `${d.sellerDisclosure.localizedText} ${d.savePaymentAgreement.subscription.localizedText} ${d.requireTermsAcceptance}`;
+}
+// @ts-expect-error: consents need the company's name
+void new PaySession("pk_x").createDropin({ sessionId: "s", options: { consents: { eula: "https://a.example" } } });

@@ -88,6 +88,7 @@ function mountDropin() {
     showComplianceSection: true,
     // With the demo account: saved cards come first, and a new card may be saved.
     showSavePaymentAgreement: !!s.account,
+    showTermsOfSaleDisclosure: s.terms !== false,
     button: { type: "payNow" },
     redirect: { returnUrl: location.href.split("?")[0], cancelUrl: location.href.split("?")[0], disableAutomaticRedirects: false },
   };
@@ -156,7 +157,10 @@ async function checkout() {
     if ($("locale").value) body.locale = $("locale").value;
     const s = await api("checkout", body);
     log("result", "merchant: create session", s);
-    state.session = { ...s, amountRemaining: s.amount };
+    // The terms of sale checkbox is on; `?terms=off` switches it off (kept
+    // across a redirect payment with the session).
+    const terms = new URLSearchParams(location.search).get("terms") !== "off";
+    state.session = { ...s, amountRemaining: s.amount, terms };
     sessionStorage.setItem("paysession-demo", JSON.stringify(state.session));
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-pay");

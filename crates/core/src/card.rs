@@ -482,9 +482,9 @@ pub fn check_card(
         (None, None) => {}
         // A lone month or year (the stored card completes it): checked with
         // December or next year for the other half.
-        (m, y) => keep(
-            Expiry::parse(m.unwrap_or(12), y.unwrap_or(today.0 as i64 + 1), today).map(|_| ()),
-        ),
+        (m, y) => {
+            keep(Expiry::parse(m.unwrap_or(12), y.unwrap_or(today.0 as i64 + 1), today).map(|_| ()))
+        }
     }
     match f.cvv {
         Some(c) => keep(check_security_code(

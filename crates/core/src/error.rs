@@ -145,6 +145,8 @@ codes! {
     SessionVersionMismatch = "session_version_mismatch",
     /// Creating an order from a session that is not `requires_confirmation`.
     OrderSubmitFailed = "order_submit_failed",
+    /// The session requires the shopper's acceptance of the current terms of sale.
+    TermsNotAccepted = "terms_not_accepted",
     /// Same `Idempotency-Key`, different request.
     IdempotencyKeyReused = "idempotency_key_reused",
     /// Missing or unknown API key.

@@ -46,7 +46,10 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(check_number("6000 0000 0000 0001").unwrap(), "6000000000000001");
+        assert_eq!(
+            check_number("6000 0000 0000 0001").unwrap(),
+            "6000000000000001"
+        );
         assert_eq!(check_number("1234-5678").unwrap(), "12345678");
         assert_eq!(check_number(&"1".repeat(19)).unwrap().len(), 19);
         let spaced = format!("{}12345678", " ".repeat(25)); // 33 characters

@@ -38,7 +38,11 @@ pub fn limit(fields: &[(&str, u32)], name: &str) -> u32 {
 
 /// `invalid_parameter` "is too long" naming `parameter`.
 pub fn too_long(parameter: &str) -> ApiError {
-    ApiError::validation(ErrorCode::InvalidParameter, parameter, "The value is too long.")
+    ApiError::validation(
+        ErrorCode::InvalidParameter,
+        parameter,
+        "The value is too long.",
+    )
 }
 
 fn within(v: &Option<String>, fields: &[(&str, u32)], name: &str) -> bool {

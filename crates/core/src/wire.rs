@@ -135,6 +135,9 @@ pub struct CreateSession {
     /// methods are offered, and a card source with `usage` is saved to it.
     #[serde(default)]
     pub customer_id: Option<String>,
+    /// Sources and orders need the shopper's acceptance of the terms of sale.
+    #[serde(default)]
+    pub require_terms_acceptance: Option<bool>,
 }
 
 /// `PATCH /v1/sessions/{id}` and `/fields`: add or overwrite, never remove.
@@ -279,6 +282,9 @@ pub struct CreateSource {
     /// session's customer; `creditCard` then holds only a fresh `cvv`.
     #[serde(default)]
     pub payment_method_id: Option<String>,
+    /// The shopper accepted the terms of sale (recorded on the source and session).
+    #[serde(default)]
+    pub terms_acceptance: Option<TermsAcceptanceInput>,
     /// Optimistic lock on the session.
     #[serde(default)]
     pub version: Option<u64>,
@@ -416,6 +422,33 @@ pub struct TokenizeSource {
     pub version: Option<u64>,
 }
 
+/// The version of the terms of sale the compliance route shows; an acceptance
+/// names it (a stale version is refused: the shopper saw other terms).
+pub const TERMS_VERSION: &str = "2026-01";
+
+/// `termsAcceptance` of `POST /v1/sources`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TermsAcceptanceInput {
+    /// `termsVersion` of the compliance details the shopper accepted.
+    pub version: String,
+}
+
+/// A recorded acceptance of the terms of sale.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TermsAcceptance {
+    /// The terms version accepted.
+    pub version: String,
+    /// RFC 3339, by the server's clock.
+    pub accepted_time: String,
+    /// The source created with the acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+}
+
 /// A card source's details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -550,6 +583,9 @@ pub struct Source {
     /// What the shopper must do next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<NextAction>,
+    /// The shopper's acceptance of the terms of sale, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_acceptance: Option<TermsAcceptance>,
 }
 
 /// A source attached to a session, with what it contributes.
@@ -620,6 +656,12 @@ pub struct Session {
     /// The order, once complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// Sources and orders need an acceptance of the terms of sale.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_terms_acceptance: bool,
+    /// The shopper's acceptance of the terms of sale, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_acceptance: Option<TermsAcceptance>,
     /// RFC 3339.
     pub expires_at: String,
     /// RFC 3339.
@@ -711,6 +753,55 @@ pub struct Compliance {
     pub cancellation_rights: LegalText,
     /// Legal notice.
     pub legal_notice: LegalText,
+    /// The version an acceptance of the terms of sale names (`termsAcceptance.version`).
+    pub terms_version: String,
+}
+
+/// The save-card agreement shown for each `usage`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SaveAgreements {
+    /// Saved for faster checkouts.
+    pub convenience: LegalText,
+    /// Charged for a subscription.
+    pub subscription: LegalText,
+    /// Charged later for agreed amounts.
+    pub unscheduled: LegalText,
+}
+
+/// `GET /v1/sessions/{id}/compliance` (DigitalRiver.js `Compliance.getDetails`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ComplianceDetails {
+    /// The catalog the texts come from (`en-US` when the asked one is unknown).
+    pub locale: String,
+    /// Seller of record.
+    pub business_entity: BusinessEntity,
+    /// "{seller} is the seller of record for this order."
+    pub seller_disclosure: LegalText,
+    /// Terms of sale.
+    pub terms_of_sale: LegalText,
+    /// Privacy policy.
+    pub privacy_policy: LegalText,
+    /// Cookie policy.
+    pub cookie_policy: LegalText,
+    /// Cancellation rights.
+    pub cancellation_rights: LegalText,
+    /// Legal notice.
+    pub legal_notice: LegalText,
+    /// The acceptance sentence for a terms checkbox (links the terms).
+    pub confirm_disclosure: LegalText,
+    /// The version an acceptance names (`termsAcceptance.version`).
+    pub terms_version: String,
+    /// The session refuses sources and orders without an acceptance.
+    pub require_terms_acceptance: bool,
+    /// The acceptance recorded on the session, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_acceptance: Option<TermsAcceptance>,
+    /// Save-card agreement per usage.
+    pub save_payment_agreement: SaveAgreements,
 }
 
 /// Wallet configuration (Apple Pay / Google Pay).

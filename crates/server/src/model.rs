@@ -72,6 +72,12 @@ pub struct SessionRec {
     pub attached: Vec<Attached>,
     pub order_id: Option<String>,
     pub failed_attempts: u32,
+    /// Sources and orders need an acceptance of the terms of sale.
+    #[serde(default)]
+    pub require_terms: bool,
+    /// The acceptance, recorded with the source that carried it.
+    #[serde(default)]
+    pub terms_acceptance: Option<wire::TermsAcceptance>,
     pub created: i64,
     pub updated: i64,
     pub expires: i64,
@@ -176,6 +182,8 @@ impl SessionRec {
             customer_id: if full { self.customer_id.clone() } else { None },
             sources: self.contributions(),
             order_id: self.order_id.clone(),
+            require_terms_acceptance: self.require_terms,
+            terms_acceptance: self.terms_acceptance.clone(),
             expires_at: rfc3339(self.expires),
             created_time: rfc3339(self.created),
             updated_time: rfc3339(self.updated),

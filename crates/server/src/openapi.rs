@@ -388,6 +388,11 @@ fn operations() -> Vec<Op> {
             .describe("`400 session_expired` for an expired session.")
             .errors(&[400, 404])
             .ok(200, "PaymentMethods", "The methods offered for the amount still to be funded."),
+        Op::new(Get, "/v1/sessions/{id}/compliance", "retrieveComplianceDetails", "payment methods", "Compliance details for a session", Any)
+            .describe("The seller of record, legal documents with localized texts, the save-card agreements and the terms version an acceptance (`termsAcceptance` of a source) names. `locale` defaults to the session's; an unknown one reads en-US.")
+            .query("locale", false, string().into(), "BCP 47 tag (`de-DE`, `ar`).")
+            .errors(&[400, 404])
+            .ok(200, "ComplianceDetails", "The compliance details."),
         Op::new(Get, "/v1/payment-methods", "lookupPaymentMethods", "payment methods", "Payment methods without a session", Any)
             .describe("Without `amount`, methods are judged for one major unit of the currency.")
             .query("currency", true, schema_ref("Currency"), "ISO 4217.")
@@ -536,6 +541,7 @@ fn build() -> Value {
     add::<UpdateSession>(&mut schemas);
     add::<Session>(&mut schemas);
     add::<PaymentMethods>(&mut schemas);
+    add::<ComplianceDetails>(&mut schemas);
     add::<AttachSource>(&mut schemas);
     add::<CreateSource>(&mut schemas);
     add::<Source>(&mut schemas);

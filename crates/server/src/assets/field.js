@@ -145,7 +145,7 @@
 
   // The page's deadline (ms) and retries; the answer or the error goes back as is
   // (the page words the messages).
-  async function tokenize(r, sessionId, owner, deadline, retries, name, usage) {
+  async function tokenize(r, sessionId, owner, deadline, retries, name, usage, terms) {
     touched = true;
     const n = emit(true);
     let bad, card;
@@ -171,6 +171,7 @@
     else if (["convenience", "subscription", "unscheduled"].includes(usage)) body.usage = usage;
     if (owner) body.owner = owner;
     if (name && !PM) body.creditCard.name = String(name).slice(0, 200);
+    if (terms) body.termsAcceptance = { version: String(terms).slice(0, 32) };
     const headers = { authorization: "Bearer " + K, "content-type": "application/json", "idempotency-key": crypto.randomUUID() };
     const signal = AbortSignal.timeout(Math.min(Math.max(+deadline || 20000, 1), 600000));
     for (let i = 0; ; i++) {
@@ -200,7 +201,7 @@
     } else if (m.t === "focus") el.focus();
     else if (m.t === "blur") el.blur();
     else if (m.t === "clear") { el.value = ""; touched = false; emit(); }
-    else if (m.t === "tok" && (T === "cardnumber" || PM)) tokenize(m.r, String(m.s), m.o, m.d, m.n, m.nm, m.u);
+    else if (m.t === "tok" && (T === "cardnumber" || PM)) tokenize(m.r, String(m.s), m.o, m.d, m.n, m.nm, m.u, m.ta);
   });
   send({ t: "hi" });
 })();

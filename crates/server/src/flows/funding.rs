@@ -172,6 +172,13 @@ pub fn order(
             if rec.state(now) != SessionState::RequiresConfirmation {
                 return Err(AppError::api(ApiError::order_submit_failed()));
             }
+            if rec.require_terms && rec.terms_acceptance.is_none() {
+                return Err(AppError::api(ApiError::bad_request(
+                    ErrorCode::TermsNotAccepted,
+                    Some("sessionId"),
+                    "This session requires the shopper's acceptance of the terms of sale.",
+                )));
+            }
             let order_id = ids::order();
             let contributions = rec.contributions();
             let mut change = Change::session(Ok(()));

@@ -49,6 +49,8 @@ pub fn create(
         attached: vec![],
         order_id: None,
         failed_attempts: 0,
+        require_terms: req.require_terms_acceptance.unwrap_or(false),
+        terms_acceptance: None,
         created: now,
         updated: now,
         expires: now + s.session_ttl.as_secs() as i64,

@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     idempotency::IdemCtx,
     ids,
-    model::{SaveCard, SourceRec},
+    model::{SaveCard, SessionRec, SourceRec},
     processor::{self, CardOutcome},
     routes::source_input::Input,
     store::{GiftCardKey, SourceWrite},
@@ -20,7 +20,7 @@ use paysession_core::{
     state::{PaymentType, SourceState},
     wire::{
         AuthenticationResult, CreateSource, CreditCardView, GiftCardView, NextAction, RedirectView,
-        SepaDebitView, Source, WireTransferView,
+        SepaDebitView, Source, TermsAcceptance, WireTransferView, TERMS_VERSION,
     },
     Amount, ApiError, Currency, ErrorCode,
 };
@@ -71,6 +71,38 @@ pub fn gift_available(
     }
 }
 
+/// The acceptance of the terms of sale `req` carries (of the current
+/// version), or `None` when it carries none and the session does not need one.
+fn terms_acceptance(
+    req: &CreateSource,
+    rec: &SessionRec,
+    now: i64,
+) -> Result<Option<TermsAcceptance>, AppError> {
+    let refuse = |p: &str, m: &str| {
+        Err(AppError::api(ApiError::bad_request(
+            ErrorCode::TermsNotAccepted,
+            Some(p),
+            m,
+        )))
+    };
+    match &req.terms_acceptance {
+        Some(a) if a.version == TERMS_VERSION => Ok(Some(TermsAcceptance {
+            version: a.version.clone(),
+            accepted_time: rfc3339(now),
+            source_id: None,
+        })),
+        Some(_) => refuse(
+            "termsAcceptance.version",
+            "The terms of sale have changed: the shopper must accept the current version.",
+        ),
+        None if rec.require_terms && rec.terms_acceptance.is_none() => refuse(
+            "termsAcceptance",
+            "This session requires the shopper's acceptance of the terms of sale.",
+        ),
+        None => Ok(None),
+    }
+}
+
 /// Creates the source on its session (a decline counts a failed attempt).
 pub fn create(
     s: &AppState,
@@ -98,6 +130,7 @@ pub fn create(
                     ),
                 ));
             }
+            let accepted = terms_acceptance(req, rec, now)?;
             let id = ids::source();
             let t = rfc3339(now);
             let mut src = Source {
@@ -120,6 +153,7 @@ pub fn create(
                 wire_transfer: None,
                 redirect: None,
                 next_action: None,
+                terms_acceptance: None,
             };
             let mut rec_src = SourceRec {
                 merchant_id: merchant.clone(),
@@ -138,6 +172,14 @@ pub fn create(
                 .card
                 .as_mut()
                 .is_some_and(|c| c.cvv_sealed.take().is_some());
+            if let Some(a) = accepted {
+                src.terms_acceptance = Some(a.clone());
+                rec.terms_acceptance = Some(TermsAcceptance {
+                    source_id: Some(src.id.clone()),
+                    ..a
+                });
+                changed = true;
+            }
             let mut result = Ok(());
             let mut pm_check = None;
             match &n.input {

@@ -13,8 +13,8 @@ use paysession_core::{
     methods,
     state::{PaymentType, SessionState},
     wire::{
-        BusinessEntity, Compliance, Images, LegalText, PaymentMethod, PaymentMethods,
-        SessionInformation, WalletConfig,
+        Compliance, Images, LegalText, PaymentMethod, PaymentMethods, SessionInformation,
+        WalletConfig,
     },
     Amount, Currency, ErrorCode,
 };
@@ -157,15 +157,13 @@ pub fn build(
         google_pay: Some(wallet("gpay")),
         payment_methods: list,
         compliance: Compliance {
-            business_entity: BusinessEntity {
-                name: "PaySession Test Seller of Record".into(),
-                id: "PS_TEST_SOR".into(),
-            },
+            business_entity: super::compliance::seller(),
             terms_of_sale: legal("terms", "Terms of Sale"),
             privacy_policy: legal("privacy", "Privacy Policy"),
             cookie_policy: legal("cookies", "Cookie Policy"),
             cancellation_rights: legal("cancellation", "Cancellation Rights"),
             legal_notice: legal("notice", "Legal Notice"),
+            terms_version: paysession_core::wire::TERMS_VERSION.into(),
         },
         fields_url: None,
         saved_payment_methods: None,

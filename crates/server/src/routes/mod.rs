@@ -2,6 +2,7 @@
 //! session, the version check, and the version-checked read-modify-write.
 
 pub mod attach;
+pub mod compliance;
 pub mod customers;
 pub mod methods;
 pub mod orders;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/customers/{id}/payment-methods/{pmId}",
             delete(customers::delete),
         )
+        .route("/v1/sessions/{id}/compliance", get(compliance::details))
         .route("/v1/payment-methods", get(methods::lookup))
         .route("/v1/sessions/{id}/sources", post(attach::attach))
         .route(

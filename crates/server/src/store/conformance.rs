@@ -112,6 +112,8 @@ pub fn session(id: &str) -> SessionRec {
         attached: vec![],
         order_id: None,
         failed_attempts: 0,
+        require_terms: false,
+        terms_acceptance: None,
         created: 0,
         updated: 0,
         expires: 1_000,

@@ -6,6 +6,7 @@ mod common;
 mod auth;
 mod bad_input;
 mod binary;
+mod compliance;
 mod customers;
 mod demo;
 mod funding;
