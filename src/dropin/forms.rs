@@ -395,7 +395,7 @@ fn form(
 /// `options.consents` (the documents the shopper agrees to by paying) and,
 /// with `showTermsOfSaleDisclosure`, the required terms checkbox `terms-{ty}`
 /// with its error line.
-fn disclosures(
+pub(crate) fn disclosures(
     doc: &Document,
     t: &Texts,
     f: &Element,

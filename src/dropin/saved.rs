@@ -136,6 +136,12 @@ pub fn render(
     add(&f, &[&fs]);
     forms::field(&doc, &f, "scvc", &t.t("field.cvv"), "", false);
     add(&f, &[&el(&doc, "p", "n", &t.t("saved.cvvHint"))]);
+    // The same consents and required terms checkbox as a new card's form.
+    let terms_url = js::get(
+        &js::get(&js::get(&m.methods, "compliance"), "termsOfSale"),
+        "url",
+    );
+    forms::disclosures(&doc, t, &f, "saved", &config.options, &terms_url);
     let fe = el(&doc, "p", "e", "");
     attrs(&fe, &[("id", "fe-saved")]);
     let amount = t.money(m.amount, &m.currency);
@@ -286,7 +292,17 @@ pub fn submit(st: &Shared) {
             e.focus();
             return;
         }
-        let p = e.pay(session, String::new(), JsValue::UNDEFINED);
+        // The terms checkbox (showTermsOfSaleDisclosure): nothing is sent unticked.
+        let mut accepted = JsValue::UNDEFINED;
+        if let Some(c) = input(&m.root, "terms-saved") {
+            if let Some(msg) = forms::validate(&m.root, &t, "terms-saved") {
+                say(m, &msg);
+                call(&c, "focus");
+                return;
+            }
+            accepted = js::get(&js::get(&m.methods, "compliance"), "termsVersion");
+        }
+        let p = e.pay(session, String::new(), JsValue::UNDEFINED, accepted);
         m.paying_saved = true;
         set_busy(m, PaymentType::CreditCard, true);
         if let Some(fe) = input(&m.root, "fe-saved") {
