@@ -41,6 +41,8 @@ pub(crate) fn type_field(t: PaymentType) -> Field {
         P::SepaDebit => ("sepaDebit", fields::SEPA, true),
         P::WireTransfer => ("wireTransfer", fields::NONE, false),
         P::GiftCard => ("giftCard", fields::GIFT_CARD, true),
+        P::ApplePay => ("applePay", fields::WALLET, true),
+        P::GooglePay => ("googlePay", fields::WALLET, true),
     };
     Field {
         name,
@@ -100,7 +102,7 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
             js::set(&detail, "iban", &iban.as_str().into());
         }
         PaymentType::GiftCard => check_gift_card(&detail)?,
-        PaymentType::WireTransfer => {}
+        PaymentType::WireTransfer | PaymentType::ApplePay | PaymentType::GooglePay => {}
     }
     Ok(body.into())
 }

@@ -58,7 +58,7 @@ export interface ElementSourceData {
   owner?: Owner;
 }
 
-export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard";
+export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard" | "applePay" | "googlePay";
 export type SourceState = "chargeable" | "pending_redirect" | "requires_action" | "pending_funds" | "failed" | "cancelled" | "consumed";
 export type Flow = "standard" | "redirect" | "receiver";
 export type ErrorType = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "internal_error" | "network_error" | "validation_error";
@@ -120,7 +120,9 @@ export type CreateSourcePayload =
   | (SourcePayloadBase & { type: "ideal"; ideal: RedirectInput })
   | (SourcePayloadBase & { type: "sepaDebit"; sepaDebit: { iban: string } })
   | (SourcePayloadBase & { type: "wireTransfer"; wireTransfer?: Record<string, never> })
-  | (SourcePayloadBase & { type: "giftCard"; giftCard: { number: string; pin: string } });
+  | (SourcePayloadBase & { type: "giftCard"; giftCard: { number: string; pin: string } })
+  | (SourcePayloadBase & { type: "applePay"; applePay: { token: string } })
+  | (SourcePayloadBase & { type: "googlePay"; googlePay: { token: string } });
 
 export interface Source {
   id: string;
@@ -143,6 +145,8 @@ export interface Source {
   wireTransfer?: { accountHolder: string; bankName: string; iban: string; bic: string; referenceId: string };
   redirect?: { redirectUrl: string; returnUrl: string; cancelUrl: string };
   nextAction?: { type: "challenge" | "redirect"; url: string };
+  applePay?: { brand: CardBrand; lastFourDigits: string; expirationMonth: number; expirationYear: number; fingerprint: string };
+  googlePay?: { brand: CardBrand; lastFourDigits: string; expirationMonth: number; expirationYear: number; fingerprint: string };
 }
 
 /** What `createSource` resolves with; `state` is "failed" whenever there is only an `error`. */
@@ -177,6 +181,8 @@ export interface PaymentMethodsResult {
   paymentMethods: PaymentMethod[];
   applePay?: WalletConfig;
   googlePay?: WalletConfig;
+  /** Test mode: the backend's simulated wallet (a Payment Handler at this method identifier). */
+  testWallet?: { supportedMethods: string; type: "googlePay" };
   compliance: {
     businessEntity: { name: string; id: string };
     termsOfSale: LegalText; privacyPolicy: LegalText; cookiePolicy: LegalText;

@@ -49,7 +49,9 @@ pub fn fields_of(ty: PaymentType) -> &'static [&'static str] {
         PaymentType::PayPal
         | PaymentType::KlarnaCredit
         | PaymentType::Ideal
-        | PaymentType::WireTransfer => &[],
+        | PaymentType::WireTransfer
+        | PaymentType::ApplePay
+        | PaymentType::GooglePay => &[],
     }
 }
 
@@ -368,7 +370,7 @@ fn form(
             field(doc, &f, "gpin", &t.t("field.pin"), "off", true);
             t.t("button.applyGiftCard")
         }
-        PaymentType::WireTransfer => {
+        PaymentType::WireTransfer | PaymentType::ApplePay | PaymentType::GooglePay => {
             note(t.t1("wire.intro", "{amount}", amount));
             pay_label(t, opts, amount)
         }

@@ -14,6 +14,7 @@ mod events;
 mod forms;
 mod pay;
 mod style;
+mod wallet;
 
 use crate::error::SdkError;
 use crate::http::Client;
@@ -442,6 +443,7 @@ fn render_now(s: &mut State) -> (Fire, bool) {
         .collect();
     m.phase = Phase::Shown;
     forms::render(events::field_event, m, &s.config, &texts, &pm, &methods);
+    wallet::offer(m, &s.config, &texts, &pm);
     if texts.rtl() {
         let _ = m.host.set_attribute("dir", "rtl");
     }

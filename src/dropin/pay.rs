@@ -79,7 +79,12 @@ fn say(m: &Mounted, text: &str) {
 
 fn set_busy(m: &mut Mounted, ty: PaymentType, busy: bool) {
     m.phase = if busy { Phase::Paying } else { Phase::Shown };
-    if let Some(b) = input(&m.root, &id("pay-", ty.as_str())) {
+    // The wallets' buttons share one fieldset.
+    let name = match ty {
+        PaymentType::ApplePay | PaymentType::GooglePay => "wallets",
+        _ => ty.as_str(),
+    };
+    if let Some(b) = input(&m.root, &id("pay-", name)) {
         let _ = if busy {
             b.set_attribute("disabled", "")
         } else {
@@ -149,6 +154,15 @@ pub fn submit(st: &Shared, ty: PaymentType) {
                 js::set(&d, "pin", &digits(&v("gpin")).into());
             }
             PaymentType::WireTransfer => {}
+            PaymentType::ApplePay | PaymentType::GooglePay => match super::wallet::token(m) {
+                Some(tok) => js::set(&d, "token", &tok.into()),
+                None => {
+                    // The shopper closed the wallet: a cancelled outcome.
+                    let r = js::object();
+                    js::set(&r, "state", &"cancelled".into());
+                    card = Some(Ok(js_sys::Promise::resolve(&JsValue::from(r))));
+                }
+            },
             PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => {
                 let here = js::get(&js::get(&js_sys::global(), "location"), "href")
                     .as_string()
@@ -228,7 +242,9 @@ fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
         | PaymentType::PayPal
         | PaymentType::KlarnaCredit
         | PaymentType::Ideal
-        | PaymentType::SepaDebit => {}
+        | PaymentType::SepaDebit
+        | PaymentType::ApplePay
+        | PaymentType::GooglePay => {}
     }
     s.methods = None; // the session changed: a later mount asks again
     let d = js::object();

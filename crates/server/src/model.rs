@@ -69,6 +69,10 @@ pub struct SessionRec {
     pub attached: Vec<Attached>,
     pub order_id: Option<String>,
     pub failed_attempts: u32,
+    /// Nonces of the wallet tokens that paid on this session (single use:
+    /// recorded with the source, by the session's compare-and-swap).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wallet_tokens: Vec<String>,
     pub created: i64,
     pub updated: i64,
     pub expires: i64,

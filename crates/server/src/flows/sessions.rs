@@ -45,6 +45,7 @@ pub fn create(
         attached: vec![],
         order_id: None,
         failed_attempts: 0,
+        wallet_tokens: Vec::new(),
         created: now,
         updated: now,
         expires: now + s.session_ttl.as_secs() as i64,

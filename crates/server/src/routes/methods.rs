@@ -14,7 +14,7 @@ use paysession_core::{
     state::{PaymentType, SessionState},
     wire::{
         BusinessEntity, Compliance, Images, LegalText, PaymentMethod, PaymentMethods,
-        SessionInformation, WalletConfig,
+        SessionInformation, TestWallet, WalletConfig,
     },
     Amount, Currency, ErrorCode,
 };
@@ -152,6 +152,11 @@ pub fn build(
         },
         apple_pay: Some(wallet("merchant")),
         google_pay: Some(wallet("gpay")),
+        // Test mode: the simulated wallet (a Payment Handler, crate::wallet).
+        test_wallet: crate::wallet::test_mode(m).then(|| TestWallet {
+            supported_methods: format!("{base}/hosted/wallet/pay"),
+            kind: PaymentType::GooglePay,
+        }),
         payment_methods: list,
         compliance: Compliance {
             business_entity: BusinessEntity {

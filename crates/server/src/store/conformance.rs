@@ -98,6 +98,7 @@ pub fn session(id: &str) -> SessionRec {
         attached: vec![],
         order_id: None,
         failed_attempts: 0,
+        wallet_tokens: Vec::new(),
         created: 0,
         updated: 0,
         expires: 1_000,

@@ -21,3 +21,4 @@ mod sources;
 mod storage;
 mod timeouts;
 mod verdicts;
+mod wallets;
