@@ -9,8 +9,9 @@
 //   cfg   {applePay?, googlePay?, testWallet?, sessionInformation} of the answer, sessionId
 //   texts {applePay, googlePay, simulated, or}
 // The answer goes back as a `submit` event of the fieldset with `data-type`
-// and `data-token` (empty: the shopper cancelled; "!": the wallet gave no
-// token, which the backend refuses as `invalid_wallet_token`).
+// and `data-token` (empty: the shopper cancelled, an AbortError or the test
+// wallet's `{cancelled: true}`; "!": the wallet gave no token, which the
+// backend refuses as `invalid_wallet_token`, announced as an error).
 
 const APPLE = "https://apple.com/apple-pay";
 const GOOGLE = "https://google.com/pay";
@@ -33,7 +34,9 @@ function details(info, label) {
 function wallets(cfg) {
   const info = cfg.sessionInformation || {};
   const out = [];
-  const a = cfg.applePay;
+  // Apple Pay through PaymentRequest is Safari's (which has ApplePaySession);
+  // elsewhere its identifier is not even asked about (a manifest fetch).
+  const a = typeof ApplePaySession === "function" && cfg.applePay;
   if (a) {
     out.push(["applePay", "applePay", {
       supportedMethods: APPLE,
@@ -107,6 +110,11 @@ export async function mount(fs, cfg, texts) {
         r = await pr.show();
       } catch (e) {
         return answer(type, e && e.name === "AbortError" ? "" : "!");
+      }
+      // The test wallet's cancel (see its service worker).
+      if (r.details && r.details.cancelled === true) {
+        await r.complete("unknown").catch(() => {});
+        return answer(type, "");
       }
       let t;
       try { t = token(r.details || {}); } catch (_) { /* no token */ }

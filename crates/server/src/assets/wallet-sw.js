@@ -22,6 +22,9 @@ self.addEventListener("message", (e) => {
   if (d.hello) { e.source.postMessage(pending.info); return; }
   const p = pending;
   pending = null;
+  // A cancel is an answer too: Chromium leaves show() pending when a payment
+  // handler rejects without a browser UI to report it (headless), so the
+  // wallet answers {cancelled: true}, which the drop-in takes as a cancel.
   if (typeof d.token === "string") p.resolve({ token: d.token });
-  else p.reject(new Error("The shopper cancelled."));
+  else p.resolve({ cancelled: true });
 });

@@ -13,7 +13,7 @@
     let total = `${t.value} ${t.currency}`;
     try { total = new Intl.NumberFormat("en-US", { style: "currency", currency: t.currency }).format(Number(t.value)); } catch (_) {}
     $("total").textContent = total;
-    $("payee").textContent = req.payee || "";
+    try { $("payee").textContent = new URL(req.payee).origin; } catch (_) { /* no payee */ }
     $("pay").disabled = false;
     $("pay").focus();
   });
