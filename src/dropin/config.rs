@@ -3,6 +3,8 @@
 //! does not build yet (`usage`, `consents`, `showTermsOfSaleDisclosure`,
 //! `flow: "managePaymentMethods"`, `paymentMethodConfiguration.style` and the
 //! per-method settings) are refused with a coded error, never ignored.
+//! `enabledPaymentMethods` / `disabledPaymentMethods` take the wallets too
+//! (`applePay`, `googlePay`; the test wallet is `googlePay`).
 
 use crate::error::SdkError;
 use crate::fields::check_id;
