@@ -52,9 +52,20 @@ done
 
 # The no-bundler build ships as is: minify its JS glue (a bundler does this
 # for pkg/). Export names and import.meta.url are kept.
-"$ROOT/node_modules/.bin/esbuild" --minify --format=esm --log-level=warning \
+# Its snippets (the drop-in's one-line wallet loader, src/dropin/wallet.rs) are
+# bundled into it: no extra request before init; their `../../wallet.js`
+# (from snippets/<crate>/) then resolves from the glue itself, `./wallet.js`.
+sed -i "s#'../../wallet.js'#'./wallet.js'#" pkg-web/snippets/*/*.js 2>/dev/null || true
+"$ROOT/node_modules/.bin/esbuild" --bundle --minify --format=esm --log-level=warning \
   pkg-web/paysession.js --outfile=pkg-web/paysession.min.js
 mv pkg-web/paysession.min.js pkg-web/paysession.js
+rm -rf pkg-web/snippets
+# The wallet buttons' module (src/wallet.js): not part of the main download,
+# the drop-in imports it only when a session offers a wallet.
+for out in pkg pkg-web; do
+  "$ROOT/node_modules/.bin/esbuild" --minify --format=esm --log-level=warning \
+    src/wallet.js --outfile=$out/wallet.js
+done
 
 # package.json of the npm package (wasm-bindgen alone does not write one).
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -68,7 +79,7 @@ cat > pkg/package.json <<JSON
   "main": "paysession.js",
   "module": "paysession.js",
   "types": "paysession.d.ts",
-  "files": ["paysession_bg.wasm", "paysession.js", "paysession_bg.js", "paysession.d.ts", "paysession_bg.wasm.d.ts"],
+  "files": ["paysession_bg.wasm", "paysession.js", "paysession_bg.js", "paysession.d.ts", "paysession_bg.wasm.d.ts", "snippets/", "wallet.js"],
   "sideEffects": ["./paysession.js", "./snippets/*"]
 }
 JSON
@@ -91,6 +102,7 @@ echo "sizes (brotli -q 11):"
 web=$(report pkg-web paysession_bg.wasm paysession.js)
 report pkg paysession_bg.wasm paysession.js paysession_bg.js >/dev/null
 printf 'wasm alone: %d B raw, %d B brotli\n' "$(size pkg-web/paysession_bg.wasm)" "$(br pkg-web/paysession_bg.wasm)"
+printf 'lazy wallet.js (only when a wallet is offered): %d B raw, %d B brotli\n' "$(size pkg-web/wallet.js)" "$(br pkg-web/wallet.js)"
 if [ "$web" -gt "$BUDGET" ]; then
   if [ "$STRICT" = 1 ]; then
     echo "build-sdk: over budget: $web > $BUDGET bytes brotli" >&2; exit 1

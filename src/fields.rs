@@ -81,6 +81,9 @@ pub const GIFT_CARD: &[Field] = &[
 /// Wire transfer: no fields.
 pub const NONE: &[Field] = &[];
 
+/// A wallet's token (`applePay` / `googlePay`); the backend checks it.
+pub const WALLET: &[Field] = &[req("token", Kind::Str(4096))];
+
 /// Checks an owner object's e-mail and country (shape was checked by [`schema::clean`]).
 pub fn check_owner(owner: &JsValue, at: &str) -> Result<(), SdkError> {
     if let Some(email) = schema::string(owner, "email") {

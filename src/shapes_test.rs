@@ -135,7 +135,7 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 
 /// Core's fields the SDK must require although the wire type has them as
 /// `Option` (the server answers `missing_parameter` for them by name).
-const REQUIRED_BY_RULE: &[&str] = &["returnUrl", "cancelUrl", "iban", "number", "pin"];
+const REQUIRED_BY_RULE: &[&str] = &["returnUrl", "cancelUrl", "iban", "number", "pin", "token"];
 
 /// Compares an SDK table with a core type: the same names, and a field is
 /// optional in the SDK exactly when core's type has it optional (or it is in
@@ -169,11 +169,15 @@ fn shapes_argument_tables_match_core() {
     same::<wire::SepaInput>("SepaInput", f::SEPA, REQUIRED_BY_RULE);
     same::<wire::GiftCardInput>("GiftCardInput", f::GIFT_CARD, REQUIRED_BY_RULE);
     same::<wire::WireTransferInput>("WireTransferInput", f::NONE, &[]);
+    same::<wire::WalletInput>("WalletInput", f::WALLET, REQUIRED_BY_RULE);
 
     // createSource: the common fields and one field per payment type; the SDK
     // adds browserInfo itself.
     let mut sdk: Vec<Field> = crate::source::COMMON.to_vec();
-    for t in state::PaymentType::ALL {
+    for t in state::PaymentType::ALL
+        .into_iter()
+        .chain(state::PaymentType::WALLETS)
+    {
         let tf = crate::source::type_field(t);
         assert_eq!(tf.name, t.as_str(), "the payload field of {t:?}");
         sdk.push(crate::schema::opt(tf.name, tf.kind));

@@ -49,6 +49,8 @@ pub(crate) fn type_field(t: PaymentType) -> Field {
         P::SepaDebit => ("sepaDebit", fields::SEPA, true),
         P::WireTransfer => ("wireTransfer", fields::NONE, false),
         P::GiftCard => ("giftCard", fields::GIFT_CARD, true),
+        P::ApplePay => ("applePay", fields::WALLET, true),
+        P::GooglePay => ("googlePay", fields::WALLET, true),
     };
     Field {
         name,
@@ -93,7 +95,9 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
         check_owner(&owner, "owner")?;
     }
     let detail = js::get(&body, tf.name);
-    if schema::string(&body, "usage").is_some_and(|u| paysession_core::wire::Usage::parse(&u).is_none()) {
+    if schema::string(&body, "usage")
+        .is_some_and(|u| paysession_core::wire::Usage::parse(&u).is_none())
+    {
         return Err(SdkError::invalid(
             "usage",
             "must be convenience, subscription or unscheduled.",
@@ -118,7 +122,7 @@ pub fn build(payload: &JsValue) -> Result<JsValue, SdkError> {
             js::set(&detail, "iban", &iban.as_str().into());
         }
         PaymentType::GiftCard => check_gift_card(&detail)?,
-        PaymentType::WireTransfer => {}
+        PaymentType::WireTransfer | PaymentType::ApplePay | PaymentType::GooglePay => {}
     }
     Ok(body.into())
 }

@@ -72,7 +72,7 @@ export interface PaySession {
   createElement(type: "compliance", options: ComplianceElementOptions & { sessionId: string }): ComplianceElement;
 }
 
-export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard";
+export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard" | "applePay" | "googlePay";
 export type SourceState = "chargeable" | "pending_redirect" | "requires_action" | "pending_funds" | "failed" | "cancelled" | "consumed";
 export type Flow = "standard" | "redirect" | "receiver";
 export type ErrorType = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited" | "internal_error" | "network_error" | "validation_error";
@@ -136,7 +136,9 @@ export type CreateSourcePayload =
   | (SourcePayloadBase & { type: "ideal"; ideal: RedirectInput })
   | (SourcePayloadBase & { type: "sepaDebit"; sepaDebit: { iban: string } })
   | (SourcePayloadBase & { type: "wireTransfer"; wireTransfer?: Record<string, never> })
-  | (SourcePayloadBase & { type: "giftCard"; giftCard: { number: string; pin: string } });
+  | (SourcePayloadBase & { type: "giftCard"; giftCard: { number: string; pin: string } })
+  | (SourcePayloadBase & { type: "applePay"; applePay: { token: string } })
+  | (SourcePayloadBase & { type: "googlePay"; googlePay: { token: string } });
 
 export interface Source {
   id: string;
@@ -160,6 +162,8 @@ export interface Source {
   redirect?: { redirectUrl: string; returnUrl: string; cancelUrl: string };
   nextAction?: { type: "challenge" | "redirect"; url: string };
   termsAcceptance?: TermsAcceptance;
+  applePay?: { brand: CardBrand; lastFourDigits: string; expirationMonth: number; expirationYear: number; fingerprint: string };
+  googlePay?: { brand: CardBrand; lastFourDigits: string; expirationMonth: number; expirationYear: number; fingerprint: string };
 }
 
 /** A recorded acceptance of the terms of sale. */
@@ -209,6 +213,8 @@ export interface PaymentMethodsResult {
   savedPaymentMethods?: PaymentMethodSummary[];
   applePay?: WalletConfig;
   googlePay?: WalletConfig;
+  /** Test mode: the backend's simulated wallet (a Payment Handler at this method identifier). */
+  testWallet?: { supportedMethods: string; type: "googlePay" };
   compliance: {
     businessEntity: { name: string; id: string };
     termsOfSale: LegalText; privacyPolicy: LegalText; cookiePolicy: LegalText;

@@ -7,6 +7,8 @@
 //! DigitalRiver.js options this drop-in does not build yet
 //! (`paymentMethodConfiguration.style` and the per-method settings) are
 //! refused with a coded error, never ignored.
+//! `enabledPaymentMethods` / `disabledPaymentMethods` take the wallets too
+//! (`applePay`, `googlePay`; the test wallet is `googlePay`).
 
 use crate::error::SdkError;
 use crate::fields::check_id;

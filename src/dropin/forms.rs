@@ -49,7 +49,9 @@ pub fn fields_of(ty: PaymentType) -> &'static [&'static str] {
         PaymentType::PayPal
         | PaymentType::KlarnaCredit
         | PaymentType::Ideal
-        | PaymentType::WireTransfer => &[],
+        | PaymentType::WireTransfer
+        | PaymentType::ApplePay
+        | PaymentType::GooglePay => &[],
     }
 }
 
@@ -179,7 +181,10 @@ fn build_form(
         &js::get(&js::get(&m.methods, "compliance"), "termsOfSale"),
         "url",
     );
-    add(panel, &[&form(doc, t, ty, pmm, config, &amount, save, &terms)]);
+    add(
+        panel,
+        &[&form(doc, t, ty, pmm, config, &amount, save, &terms)],
+    );
     let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
         return;
     };
@@ -357,7 +362,7 @@ fn form(
             field(doc, &f, "gpin", &t.t("field.pin"), "off", true);
             t.t("button.applyGiftCard")
         }
-        PaymentType::WireTransfer => {
+        PaymentType::WireTransfer | PaymentType::ApplePay | PaymentType::GooglePay => {
             note(t.t1("wire.intro", "{amount}", amount));
             pay_label(t, opts, amount)
         }

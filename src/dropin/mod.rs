@@ -15,6 +15,7 @@ mod forms;
 mod pay;
 mod saved;
 mod style;
+mod wallet;
 
 use crate::error::SdkError;
 use crate::http::Client;
@@ -435,6 +436,9 @@ fn render_now(s: &mut State) -> (Fire, bool) {
         .collect();
     m.phase = Phase::Shown;
     forms::render(events::field_event, m, &s.config, &texts, &pm, &methods);
+    if !s.config.manage {
+        wallet::offer(m, &s.config, &texts, &pm);
+    }
     // The widget's own language and direction, whatever the page's.
     let _ = m
         .host

@@ -79,10 +79,11 @@ pub(super) fn say(m: &Mounted, text: &str) {
 
 /// The form a payment of `ty` is made from: the saved cards' (`saved`) or the method's.
 fn form_key(m: &Mounted, ty: PaymentType) -> &'static str {
-    if m.paying_saved && ty == PaymentType::CreditCard {
-        "saved"
-    } else {
-        ty.as_str()
+    match ty {
+        PaymentType::CreditCard if m.paying_saved => "saved",
+        // The wallets' buttons share one fieldset.
+        PaymentType::ApplePay | PaymentType::GooglePay => "wallets",
+        _ => ty.as_str(),
     }
 }
 
@@ -175,7 +176,9 @@ pub fn submit(st: &Shared, ty: PaymentType) {
                     _ => JsValue::UNDEFINED,
                 };
                 card = Some(match m.card.first() {
-                    Some((_, e)) => e.pay(session.clone(), v("name").trim().into(), usage, accepted),
+                    Some((_, e)) => {
+                        e.pay(session.clone(), v("name").trim().into(), usage, accepted)
+                    }
                     None => Err(SdkError::network()),
                 });
             }
@@ -185,6 +188,15 @@ pub fn submit(st: &Shared, ty: PaymentType) {
                 js::set(&d, "pin", &digits(&v("gpin")).into());
             }
             PaymentType::WireTransfer => {}
+            PaymentType::ApplePay | PaymentType::GooglePay => match super::wallet::token(m) {
+                Some(tok) => js::set(&d, "token", &tok.into()),
+                None => {
+                    // The shopper closed the wallet: a cancelled outcome.
+                    let r = js::object();
+                    js::set(&r, "state", &"cancelled".into());
+                    card = Some(Ok(js_sys::Promise::resolve(&JsValue::from(r))));
+                }
+            },
             PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => {
                 let here = js::get(&js::get(&js_sys::global(), "location"), "href")
                     .as_string()
@@ -268,7 +280,9 @@ fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
         | PaymentType::PayPal
         | PaymentType::KlarnaCredit
         | PaymentType::Ideal
-        | PaymentType::SepaDebit => {}
+        | PaymentType::SepaDebit
+        | PaymentType::ApplePay
+        | PaymentType::GooglePay => {}
     }
     s.methods = None; // the session changed: a later mount asks again
     let d = js::object();

@@ -26,6 +26,7 @@ const CSS: &str = concat!(
     ".b[data-brand]::before{content:attr(data-brand);text-transform:uppercase;font-weight:700;font-size:10px;border:1px solid;border-radius:3px;padding:0 3px;margin-inline-end:6px}",
     ".pay{display:block;width:100%;margin:14px 0 0;padding:11px;font:inherit;font-weight:600;color:#fff;background:var(--ps-color-primary,#1a56db);border:0;border-radius:var(--ps-radius,8px);cursor:pointer}",
     ".pay:disabled{opacity:.6;cursor:progress}",
+    "fieldset{border:0;padding:0;margin:0 0 12px;min-width:0}",
     ".n,.c{font-size:13px;margin:8px 0 0}",
     ".c a{color:inherit;margin-inline-end:10px;display:inline-block}",
     ".cs a,.ok a{color:inherit;margin-inline-start:8px}",

@@ -775,7 +775,9 @@ fn tokenize(
     if (s.kind != "cardnumber" && !saved) || s.frame.is_none() {
         return None;
     }
-    Some(send_tok(&mut s, weak, group, session, owner, name, usage, terms))
+    Some(send_tok(
+        &mut s, weak, group, session, owner, name, usage, terms,
+    ))
 }
 
 fn send_tok(

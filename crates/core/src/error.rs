@@ -115,6 +115,10 @@ codes! {
     InvalidIban = "invalid_iban",
     /// A gift card number or PIN the issuer does not accept.
     InvalidGiftCard = "invalid_gift_card",
+    /// A wallet token that is forged, expired, or issued for another session, amount or wallet.
+    InvalidWalletToken = "invalid_wallet_token",
+    /// A wallet token that already paid (single use).
+    WalletTokenUsed = "wallet_token_used",
     /// An e-mail address that is not one.
     InvalidEmail = "invalid_email",
     /// A URL that is not absolute http(s).

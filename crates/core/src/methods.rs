@@ -53,6 +53,9 @@ pub fn is_available(t: PaymentType, country: Country, currency: Currency, amount
         }
         PaymentType::WireTransfer => country.requires_sca() || c == "US" || c == "CH",
         PaymentType::GiftCard => GIFT_CARD_CURRENCIES.contains(&cur),
+        // A wallet pays any positive amount (offered through `applePay` /
+        // `googlePay`, not in the list: `available` lists `ALL` only).
+        PaymentType::ApplePay | PaymentType::GooglePay => amount.get() > 0,
     }
 }
 

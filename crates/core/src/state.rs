@@ -129,6 +129,10 @@ pub enum PaymentType {
     WireTransfer,
     /// Gift card (secondary source).
     GiftCard,
+    /// Apple Pay: a wallet token (not in `paymentMethods`; see `applePay`).
+    ApplePay,
+    /// Google Pay: a wallet token (not in `paymentMethods`; see `googlePay`).
+    GooglePay,
 }
 
 impl PaymentType {
@@ -142,6 +146,9 @@ impl PaymentType {
         PaymentType::WireTransfer,
         PaymentType::GiftCard,
     ];
+    /// The wallets: paid with a token from the browser's Payment Request API,
+    /// offered through the answer's `applePay` / `googlePay` configuration.
+    pub const WALLETS: [PaymentType; 2] = [PaymentType::ApplePay, PaymentType::GooglePay];
     /// Wire name (also the key of the type's object in a source).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -152,18 +159,25 @@ impl PaymentType {
             PaymentType::SepaDebit => "sepaDebit",
             PaymentType::WireTransfer => "wireTransfer",
             PaymentType::GiftCard => "giftCard",
+            PaymentType::ApplePay => "applePay",
+            PaymentType::GooglePay => "googlePay",
         }
     }
     /// Parses a wire name.
     pub fn parse(s: &str) -> Option<PaymentType> {
-        PaymentType::ALL.into_iter().find(|t| t.as_str() == s)
+        PaymentType::ALL
+            .into_iter()
+            .chain(PaymentType::WALLETS)
+            .find(|t| t.as_str() == s)
     }
     /// The flow of this type.
     pub fn flow(self) -> Flow {
         match self {
-            PaymentType::CreditCard | PaymentType::SepaDebit | PaymentType::GiftCard => {
-                Flow::Standard
-            }
+            PaymentType::CreditCard
+            | PaymentType::SepaDebit
+            | PaymentType::GiftCard
+            | PaymentType::ApplePay
+            | PaymentType::GooglePay => Flow::Standard,
             PaymentType::PayPal | PaymentType::KlarnaCredit | PaymentType::Ideal => Flow::Redirect,
             PaymentType::WireTransfer => Flow::Receiver,
         }
@@ -177,7 +191,9 @@ impl PaymentType {
             | PaymentType::KlarnaCredit
             | PaymentType::Ideal
             | PaymentType::SepaDebit
-            | PaymentType::WireTransfer => false,
+            | PaymentType::WireTransfer
+            | PaymentType::ApplePay
+            | PaymentType::GooglePay => false,
         }
     }
 }
@@ -187,7 +203,7 @@ mod tests {
     use super::*;
     #[test]
     fn names_round_trip() {
-        for t in PaymentType::ALL {
+        for t in PaymentType::ALL.into_iter().chain(PaymentType::WALLETS) {
             assert_eq!(PaymentType::parse(t.as_str()), Some(t));
         }
         assert_eq!(PaymentType::parse("bitcoin"), None);
@@ -231,7 +247,7 @@ mod tests {
         for s in SOURCE_STATES {
             assert_eq!(s.as_str(), wire(s));
         }
-        for t in PaymentType::ALL {
+        for t in PaymentType::ALL.into_iter().chain(PaymentType::WALLETS) {
             assert_eq!(t.as_str(), wire(t));
         }
         assert_eq!(

@@ -271,6 +271,12 @@ pub struct CreateSource {
     /// Gift card number and PIN.
     #[serde(default)]
     pub gift_card: Option<GiftCardInput>,
+    /// Apple Pay wallet token.
+    #[serde(default)]
+    pub apple_pay: Option<WalletInput>,
+    /// Google Pay wallet token.
+    #[serde(default)]
+    pub google_pay: Option<WalletInput>,
     /// Browser data for 3-D Secure.
     #[serde(default)]
     pub browser_info: Option<BrowserInfo>,
@@ -449,6 +455,16 @@ pub struct TermsAcceptance {
     pub source_id: Option<String>,
 }
 
+/// A wallet's payment token (`applePay` / `googlePay` of `POST /v1/sources`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WalletInput {
+    /// The token the wallet answered (`PaymentResponse.details.token`).
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
 /// A card source's details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -586,6 +602,12 @@ pub struct Source {
     /// The shopper's acceptance of the terms of sale, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_acceptance: Option<TermsAcceptance>,
+    /// An Apple Pay source's card (masked, as the wallet's token names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apple_pay: Option<CreditCardView>,
+    /// A Google Pay source's card (masked, as the wallet's token names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google_pay: Option<CreditCardView>,
 }
 
 /// A source attached to a session, with what it contributes.
@@ -825,6 +847,18 @@ pub struct WalletConfig {
     pub total: Amount,
 }
 
+/// The simulated wallet of test mode (`testWallet` of the payment methods).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TestWallet {
+    /// The Payment Request method identifier (a URL the backend serves).
+    pub supported_methods: String,
+    /// The source type its tokens pay as.
+    #[serde(rename = "type")]
+    pub kind: PaymentType,
+}
+
 /// `GET /v1/sessions/{id}/payment-methods`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -840,6 +874,11 @@ pub struct PaymentMethods {
     /// Google Pay configuration, where offered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_pay: Option<WalletConfig>,
+    /// Test mode (`pk_test_…` keys) only: the backend's simulated wallet, a
+    /// Payment Handler at this URL method identifier that answers tokens of
+    /// `type` (`googlePay`) for this session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_wallet: Option<TestWallet>,
     /// Compliance section data.
     pub compliance: Compliance,
     /// Base URL of the secure card fields' origin (`--fields-url`), when the

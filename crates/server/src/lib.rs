@@ -24,6 +24,7 @@ pub mod routes;
 pub mod serve;
 pub mod store;
 pub mod vault;
+pub mod wallet;
 
 use axum::{http::HeaderValue, Router};
 use std::{path::PathBuf, sync::Arc, time::Duration};

@@ -78,6 +78,10 @@ pub struct SessionRec {
     /// The acceptance, recorded with the source that carried it.
     #[serde(default)]
     pub terms_acceptance: Option<wire::TermsAcceptance>,
+    /// Nonces of the wallet tokens that paid on this session (single use:
+    /// recorded with the source, by the session's compare-and-swap).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wallet_tokens: Vec<String>,
     pub created: i64,
     pub updated: i64,
     pub expires: i64,

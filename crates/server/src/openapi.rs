@@ -507,6 +507,27 @@ fn operations() -> Vec<Op> {
         Op::new(Get, "/hosted/legal/{doc}", "legalText", "hosted pages", "A compliance text (`compliance.*.url`, HTML)", Auth::None)
             .errors(&[404])
             .ok_as(200, "text/html", "The text."),
+        Op::new(Get, "/hosted/wallet/pay", "testWalletMethod", "hosted pages", "The test wallet's payment method identifier", Auth::None)
+            .describe("Test mode's simulated wallet (`testWallet.supportedMethods`): a Payment Handler. Answers a `Link` to its payment method manifest (`rel=\"payment-method-manifest\"`).")
+            .ok_as(200, "text/plain", "A note; the `Link` header is what the browser reads."),
+        Op::new(Get, "/hosted/wallet/manifest.json", "testWalletMethodManifest", "hosted pages", "The test wallet's payment method manifest", Auth::None)
+            .ok_as(200, "application/json", "`default_applications`: the payment app's web app manifest."),
+        Op::new(Get, "/hosted/wallet/app.json", "testWalletAppManifest", "hosted pages", "The test wallet's web app manifest", Auth::None)
+            .ok_as(200, "application/manifest+json", "Name, icon and `serviceworker` of the payment app."),
+        Op::new(Get, "/hosted/wallet/icon.png", "testWalletIcon", "assets", "The test wallet's icon", Auth::None)
+            .ok_as(200, "image/png", "The icon."),
+        Op::new(Get, "/hosted/wallet/sw.js", "testWalletServiceWorker", "assets", "The test wallet's service worker (the payment app)", Auth::None)
+            .ok_as(200, "text/javascript", "The script."),
+        Op::new(Get, "/hosted/wallet/window", "testWalletWindow", "hosted pages", "The test wallet's window (HTML)", Auth::None)
+            .describe("Opened by the service worker for a `PaymentRequest`: the total, the wallet's cards (masked), Pay and Cancel.")
+            .ok_as(200, "text/html", "The window."),
+        Op::new(Get, "/hosted/wallet/window.js", "testWalletWindowScript", "assets", "The test wallet window's script", Auth::None)
+            .ok_as(200, "text/javascript", "The script."),
+        Op::new(Post, "/hosted/wallet/tokens", "issueTestWalletToken", "hosted pages", "Issue a test wallet token", Auth::None)
+            .describe("Test mode only (a `pk_test_…` merchant's open session, else 404). The token pays `type` for this session and amount once, within 5 minutes: `POST /v1/sources {type, sessionId, <type>: {token}}`.")
+            .body("WalletTokenRequest")
+            .errors(&[400, 404])
+            .ok(201, "WalletToken", "The token and the card's last four digits."),
         Op::new(Get, "/healthz", "health", "assets", "Liveness", Auth::None)
             .describe("The process answers (liveness).")
             .ok_as(200, "text/plain", "`ok`."),
@@ -566,6 +587,8 @@ fn build() -> Value {
     add::<SourceState>(&mut schemas);
     add::<Flow>(&mut schemas);
     add::<crate::store::StoreHealth>(&mut schemas);
+    add::<crate::wallet::TokenRequest>(&mut schemas);
+    add::<crate::wallet::TokenAnswer>(&mut schemas);
     schemas.push((
         "Catalog".into(),
         ObjectBuilder::new()

@@ -51,6 +51,7 @@ pub fn create(
         failed_attempts: 0,
         require_terms: req.require_terms_acceptance.unwrap_or(false),
         terms_acceptance: None,
+        wallet_tokens: Vec::new(),
         created: now,
         updated: now,
         expires: now + s.session_ttl.as_secs() as i64,

@@ -154,6 +154,8 @@ pub fn create(
                 redirect: None,
                 next_action: None,
                 terms_acceptance: None,
+                apple_pay: None,
+                google_pay: None,
             };
             let mut rec_src = SourceRec {
                 merchant_id: merchant.clone(),
@@ -315,6 +317,43 @@ pub fn create(
                     });
                     rec_src.balance = Some(available);
                     rec_src.gift_card = Some(key.card);
+                }
+                Input::Wallet(token) => {
+                    let w = crate::wallet::redeem(s, merchant, req.kind, token, rec, now)?;
+                    rec.wallet_tokens.push(w.nonce);
+                    changed = true;
+                    let view = Some(CreditCardView {
+                        brand: w.number.brand(),
+                        last_four_digits: w.number.last4().to_owned(),
+                        expiration_month: w.month,
+                        expiration_year: w.year,
+                        fingerprint: s.vault.fingerprint(merchant, w.number.expose()),
+                    });
+                    match req.kind {
+                        PaymentType::ApplePay => src.apple_pay = view,
+                        _ => src.google_pay = view,
+                    }
+                    // The wallet's cryptogram authenticated the shopper on the
+                    // device: no 3-D Secure challenge, even for a card whose
+                    // issuer would challenge it (docs/API.md §wallets).
+                    match processor::card(w.number.expose(), rec.country) {
+                        CardOutcome::Chargeable => {}
+                        CardOutcome::Challenge => {
+                            rec_src.note = Some(
+                                "3-D Secure: authenticated by the wallet's cryptogram (no challenge)."
+                                    .into(),
+                            );
+                        }
+                        CardOutcome::Declined(code) => {
+                            src.state = SourceState::Failed;
+                            rec.failed_attempts += 1;
+                            result = Err(AppError::api(ApiError::bad_request(
+                                code,
+                                None,
+                                processor::decline_message(code),
+                            )));
+                        }
+                    }
                 }
                 Input::Sepa(iban) => {
                     src.sepa_debit = Some(SepaDebitView {

@@ -14,7 +14,7 @@ use paysession_core::{
     state::{PaymentType, SessionState},
     wire::{
         Compliance, Images, LegalText, PaymentMethod, PaymentMethods, SessionInformation,
-        WalletConfig,
+        TestWallet, WalletConfig,
     },
     Amount, Currency, ErrorCode,
 };
@@ -155,6 +155,11 @@ pub fn build(
         },
         apple_pay: Some(wallet("merchant")),
         google_pay: Some(wallet("gpay")),
+        // Test mode: the simulated wallet (a Payment Handler, crate::wallet).
+        test_wallet: crate::wallet::test_mode(m).then(|| TestWallet {
+            supported_methods: format!("{base}/hosted/wallet/pay"),
+            kind: PaymentType::GooglePay,
+        }),
         payment_methods: list,
         compliance: Compliance {
             business_entity: super::compliance::seller(),

@@ -11,7 +11,7 @@ pub mod source_input;
 pub mod sources;
 
 pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};
-use crate::{error::AppError, hosted, AppState};
+use crate::{error::AppError, hosted, wallet, AppState};
 use axum::{
     http::{HeaderMap, StatusCode},
     response::IntoResponse,
@@ -71,6 +71,14 @@ pub fn router(state: AppState) -> Router {
         .route("/hosted/assets/hosted.css", get(hosted::style))
         .route("/hosted/assets/icons/{name}", get(hosted::icon))
         .route("/hosted/legal/{doc}", get(hosted::legal))
+        .route("/hosted/wallet/pay", get(wallet::method))
+        .route("/hosted/wallet/manifest.json", get(wallet::method_manifest))
+        .route("/hosted/wallet/app.json", get(wallet::app_manifest))
+        .route("/hosted/wallet/icon.png", get(wallet::icon))
+        .route("/hosted/wallet/sw.js", get(wallet::service_worker))
+        .route("/hosted/wallet/window", get(wallet::window))
+        .route("/hosted/wallet/window.js", get(wallet::window_script))
+        .route("/hosted/wallet/tokens", post(wallet::tokens))
         .route("/v1/locales/{locale}", get(crate::locales::catalog))
         .route(crate::openapi::PATH, get(crate::openapi::serve))
         .route("/healthz", get(|| async { "ok" }))

@@ -42,6 +42,8 @@ pub enum Input {
     GiftCard { last4: String, digits: String },
     /// SEPA Direct Debit.
     Sepa(Iban),
+    /// A wallet's token, checked by [`crate::wallet::redeem`] against the session.
+    Wallet(String),
 }
 
 fn missing(p: &str) -> AppError {
@@ -68,6 +70,8 @@ pub fn validate(
         (PaymentType::SepaDebit, req.sepa_debit.is_some()),
         (PaymentType::WireTransfer, req.wire_transfer.is_some()),
         (PaymentType::GiftCard, req.gift_card.is_some()),
+        (PaymentType::ApplePay, req.apple_pay.is_some()),
+        (PaymentType::GooglePay, req.google_pay.is_some()),
     ];
     if let Some((t, _)) = given.iter().find(|(t, g)| *g && *t != kind) {
         let p = t.as_str();
@@ -147,6 +151,22 @@ pub fn validate(
                 last4: digits.get(12..).unwrap_or_default().to_owned(),
                 digits,
             }
+        }
+        PaymentType::ApplePay | PaymentType::GooglePay => {
+            let w = match kind {
+                PaymentType::ApplePay => &req.apple_pay,
+                _ => &req.google_pay,
+            };
+            let p = format!("{}.token", kind.as_str());
+            let token = w.as_ref().and_then(|w| w.token.clone());
+            let token = token.ok_or_else(|| missing(&p))?;
+            if token.is_empty() || token.len() > crate::wallet::MAX_TOKEN {
+                return Err(crate::wallet::bad_token(
+                    &p,
+                    "The wallet token is not valid.",
+                ));
+            }
+            Input::Wallet(token)
         }
         PaymentType::SepaDebit => {
             let sd = req

@@ -114,6 +114,7 @@ pub fn session(id: &str) -> SessionRec {
         failed_attempts: 0,
         require_terms: false,
         terms_acceptance: None,
+        wallet_tokens: Vec::new(),
         created: 0,
         updated: 0,
         expires: 1_000,

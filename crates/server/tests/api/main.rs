@@ -23,3 +23,4 @@ mod sources;
 mod storage;
 mod timeouts;
 mod verdicts;
+mod wallets;
