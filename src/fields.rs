@@ -131,7 +131,12 @@ pub fn check_card(card: &JsValue, at: &str, complete: bool) -> Result<(), SdkErr
 
 /// Checks the redirect URLs given with core's one URL rule.
 pub fn check_redirect(r: &JsValue, at: &str) -> Result<(), SdkError> {
-    for f in ["returnUrl", "cancelUrl"] {
+    check_urls(r, at, &["returnUrl", "cancelUrl"])
+}
+
+/// Checks the URLs `keys` of `r` that are given with core's one URL rule.
+pub fn check_urls(r: &JsValue, at: &str, keys: &[&str]) -> Result<(), SdkError> {
+    for f in keys {
         if let Some(u) = schema::string(r, f) {
             check_http_url(&u, &schema::path(at, f))?;
         }

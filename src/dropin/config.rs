@@ -141,12 +141,11 @@ impl Config {
         };
         // Redirect URLs are checked here, not first when a shopper pays.
         crate::fields::check_redirect(&js::get(&options, "redirect"), "options.redirect")?;
-        let consents = js::get(&options, "consents");
-        for k in ["eula", "termsOfUse", "termsOfService"] {
-            if let Some(u) = schema::string(&consents, k) {
-                paysession_core::http_url::check_http_url(&u, &["options.consents.", k].concat())?;
-            }
-        }
+        crate::fields::check_urls(
+            &js::get(&options, "consents"),
+            "options.consents",
+            &["eula", "termsOfUse", "termsOfService"],
+        )?;
         if let Some(b) = schema::string(&js::get(&options, "button"), "type") {
             if !BUTTONS.contains(&b.as_str()) {
                 return Err(SdkError::invalid(

@@ -300,3 +300,34 @@ test("drop-in options audit: showComplianceSection, button types and text, redir
   }, { api: API, pk: PK });
   expect(codes).toEqual([["invalid_url", "options.redirect.returnUrl"], ["invalid_url", "options.redirect.cancelUrl"]]);
 });
+
+test("hostile arguments to the compliance calls never trap; the module works afterwards", async ({ sdkPage }) => {
+  const s = await createSession({ country: "DE" });
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    const huge = "x".repeat(5_000_000);
+    const throwing = { get sessionId() { throw new Error("boom"); } };
+    const proxy = new Proxy({}, { ownKeys() { throw new Error("keys"); } });
+    const junk = [undefined, null, 0, "s", [], () => 1, Symbol("s"), 10n, {}, { sessionId: huge }, { sessionId: sid, locale: huge },
+      { sessionId: sid, locale: "" }, { sessionId: sid, locale: "\u0000" }, throwing, proxy, Object.create({ sessionId: sid }),
+      Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]))];
+    const codes = [];
+    for (const q of junk) {
+      try { await p.retrieveComplianceDetails(q); codes.push("resolved"); } catch (e) { codes.push(e instanceof Error ? e.code : "not-an-error"); }
+      try { p.createElement("compliance", q); codes.push("created"); } catch (e) { codes.push(e instanceof Error ? e.code : "not-an-error"); }
+      try { p.createDropin({ sessionId: sid, options: { consents: q } }); codes.push("dropin"); } catch (e) { codes.push(e instanceof Error ? e.code : "not-an-error"); }
+    }
+    const el = p.createElement("compliance", { sessionId: sid });
+    const mounts = [];
+    for (const t of [undefined, null, 5, {}, huge, proxy, document.createTextNode("t")]) {
+      try { await el.mount(t); mounts.push("mounted"); } catch (e) { mounts.push(e.code); }
+    }
+    const good = await p.retrieveComplianceDetails({ sessionId: sid });
+    return { codes, mounts, good: good.termsVersion };
+  }, { api: API, pk: PK, sid: s.id });
+  for (const c of out.codes) expect(c).toMatch(/^(created|dropin|[a-z_]+)$/);
+  expect(out.codes).not.toContain("resolved");
+  expect(out.codes).not.toContain("not-an-error");
+  expect(out.mounts.every((c) => c === "mount_target_not_found")).toBe(true);
+  expect(out.good).toBe("2026-01");
+});

@@ -248,3 +248,41 @@ async fn terms_are_optional_unless_required() {
     .expect_error(400, "invalid_parameter");
     s.stop().await;
 }
+
+/// The order's own check: a session that requires the terms and has none
+/// recorded (its record altered in the database, since the API cannot make
+/// one) gets no order, and nothing is written.
+#[tokio::test]
+async fn an_order_needs_the_recorded_acceptance_when_the_session_requires_it() {
+    let s = start().await;
+    let sid = id(&s.session(2500, "EUR", "DE").await);
+    let src = s.card_source(&sid, CARD).await.ok(201).clone();
+    s.attach(&sid, &id(&src)).await.ok(200);
+    let sql = format!(
+        "UPDATE sessions SET data = {} WHERE id = '{sid}'",
+        if s.pg.is_some() {
+            "jsonb_set(data::jsonb, '{require_terms}', 'true')::text"
+        } else {
+            "json_set(data, '$.require_terms', json('true'))"
+        }
+    );
+    match &s.pg {
+        Some(url) => {
+            pg_rows(url, &sql).await;
+        }
+        None => {
+            rusqlite::Connection::open(&s.db)
+                .unwrap()
+                .execute(&sql, [])
+                .unwrap();
+        }
+    }
+    assert_eq!(s.retrieve(&sid).await["requireTermsAcceptance"], true);
+    let r = s.post("/v1/orders", SK, json!({"sessionId": sid})).await;
+    r.expect_error(400, "terms_not_accepted");
+    assert_eq!(r.param(), "sessionId");
+    let after = s.retrieve(&sid).await;
+    assert!(after.get("orderId").is_none());
+    assert_eq!(after["state"], "requires_confirmation");
+    s.stop().await;
+}
