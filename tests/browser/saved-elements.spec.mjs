@@ -72,3 +72,36 @@ test("paymentMethodId: only on cardcvv, only a pm_ id; a removed method is payme
   expect(r.state).toBe("failed");
   expect(r.error.code).toBe("payment_method_removed");
 });
+
+test("drop-in: saved cards first, an expired one marked and not selectable, the selected one pays with its code", async ({ elPage: page }) => {
+  const { cus } = await savedCard();
+  const s = await createSession({ customerId: cus });
+  // The backend refuses expired cards, so the expired one is added to its answer here.
+  await page.route(`**/v1/sessions/${s.id}/payment-methods*`, async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    json.savedPaymentMethods.push({ id: `pm_${"0".repeat(32)}`, type: "creditCard", usage: "convenience",
+      creditCard: { brand: "mastercard", lastFourDigits: "4444", expirationMonth: 1, expirationYear: 2020 }, createdTime: "2020-01-01T00:00:00Z" });
+    await route.fulfill({ response, json });
+  });
+  const ready = await page.evaluate(({ api, pk, sid }) => new Promise((resolve) => {
+    window.events = [];
+    const payments = new PaySession(pk, { apiBase: api });
+    payments.createDropin({
+      sessionId: sid,
+      onSuccess: (d) => window.events.push(["success", d.source.state, d.source.creditCard.lastFourDigits]),
+      onError: (d) => window.events.push(["error", d.errors[0].code]),
+      onReady: resolve,
+    }).mount("drop-in");
+  }), { api: API, pk: PK, sid: s.id });
+  expect(ready.paymentMethodTypes).toContain("creditCard");
+  await expect(page.locator("legend")).toHaveText("Saved payment methods");
+  await expect(page.locator("label[for=spm-0]")).toHaveText(/^Visa ending in 4242 — Expires 12\/2040$/);
+  await expect(page.locator("label[for=spm-1]")).toHaveText("Mastercard ending in 4444 — Expired");
+  await expect(page.locator("#spm-0")).toBeChecked();
+  await expect(page.locator("#spm-1")).toBeDisabled();
+  await expect(page.locator("#b-creditCard")).toBeHidden();
+  await page.frameLocator("#scvc iframe").locator("input").fill("737");
+  await page.locator("#pay-saved").click();
+  await expect.poll(() => page.evaluate(() => window.events)).toEqual([["success", "chargeable", "4242"]]);
+});

@@ -116,3 +116,26 @@ test("manage saved cards: add one without paying, then remove it", async ({ page
   await checkout(page);
   await expect(page.locator("#f-saved")).toHaveCount(0);
 });
+
+test("a saved 3-D Secure card is challenged again when it pays: the modal, then onSuccess", async ({ page }) => {
+  await page.goto("/");
+  await page.locator("#remember").check();
+  await checkout(page);
+  await fillCard(page, "5454 5454 5454 5454");
+  await page.locator("#save-creditCard").check();
+  await page.locator("#pay-creditCard").click();
+  await page.frameLocator("dialog iframe").locator("#password").fill("password");
+  await page.frameLocator("dialog iframe").getByRole("button", { name: "Submit" }).click();
+  await expectDone(page);
+  await checkout(page);
+  await expect(page.locator("label[for=spm-0]")).toHaveText(/^Mastercard ending in 5454/);
+  await secure(page, "scvc").fill("123");
+  await page.locator("#pay-saved").click();
+  const dialog = page.locator("dialog[open]");
+  await expect(dialog).toBeVisible();
+  await page.frameLocator("dialog iframe").locator("#password").fill("password");
+  await shot(page, "saved-card-3ds");
+  await page.frameLocator("dialog iframe").getByRole("button", { name: "Submit" }).click();
+  await expectDone(page);
+  expect(await callbacks(page, "onSuccess")).toBe(1);
+});
