@@ -79,6 +79,18 @@ fn every_catalog_has_exactly_the_keys_and_placeholders_of_english() {
     let mut failures = Vec::new();
     for (tag, text) in CATALOGS {
         let m = parse(tag, text);
+        // A key written twice parses as its last text: a merge that kept two
+        // translations of one key must fail here, not pick one silently.
+        let lines = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with('"') && l.contains("\":"))
+            .count();
+        if lines != m.len() {
+            failures.push(format!(
+                "{tag}: {lines} key lines for {} keys (a key twice)",
+                m.len()
+            ));
+        }
         for k in en.keys().filter(|k| !m.contains_key(*k)) {
             failures.push(format!("{tag}: missing {k}"));
         }
