@@ -4,14 +4,14 @@
 #   pkg-web/  wasm-bindgen --target web     (a plain <script type="module">)
 # each optimised with binaryen's wasm-opt -Oz from the npm package `binaryen`
 # (never Debian's /usr/bin/wasm-opt), and prints the brotli -q 11 size of
-# wasm + JS glue (the drop-in's CSS is inside the wasm) against the 65,600 B budget
+# wasm + JS glue (the drop-in's CSS is inside the wasm) against the 74,500 B budget (docs/DROPIN.md "Size")
 # of SDK + drop-in + Elements (57,600 B before Elements; they measured 55,673 -> 65,052 B).
 # Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
 # then it fails. `npm test` builds with --strict; `npm start` and `npm run build` warn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUDGET=${PAYSESSION_SIZE_BUDGET:-65600}
+BUDGET=${PAYSESSION_SIZE_BUDGET:-74500}
 STRICT=${PAYSESSION_SIZE_STRICT:-0}
 for a in "$@"; do
   case "$a" in
