@@ -33,6 +33,9 @@ test("a Hebrew shopper pays by card end to end, right to left", async ({ page })
   }, amount)).toBe(true);
 
   await fillCard(page, "4000 0000 0000 0002", { name: "עדה לאבלייס" });
+  // The shop's terms of sale checkbox, in Hebrew.
+  await expect(page.locator("label[for=terms-creditCard]")).toHaveText(he["terms.accept"]);
+  await page.locator("#terms-creditCard").check();
   await pay.click();
   await expect(page.locator("#fe-creditCard")).toHaveText(he["error.card_declined"]);
   // onError's message is the shopper's words too (the shop shows it).
@@ -57,6 +60,7 @@ test("an Arabic shopper of the UAE market sees dirhams and Arabic texts, and pay
   await expect(page.getByRole("button", { name: ar["method.creditCard"], exact: true })).toBeVisible();
   await shot(page, "rtl-ar-checkout");
   await fillCard(page, "4242 4242 4242 4242");
+  await page.locator("#terms-creditCard").check();
   await pay.click();
   await expectDone(page);
 });
