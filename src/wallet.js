@@ -72,12 +72,16 @@ function wallets(cfg) {
 }
 
 async function can(method, d) {
+  let timer;
   try {
     const pr = new PaymentRequest([method], d);
     // A wallet that does not answer soon is not shown.
-    return await Promise.race([pr.canMakePayment(), new Promise((r) => setTimeout(r, 4000, false))]);
+    return await Promise.race([pr.canMakePayment(), new Promise((r) => { timer = setTimeout(r, 4000, false); })]);
   } catch (_) {
     return false;
+  } finally {
+    // The timer would keep this request (and its drop-in) alive for 4 s.
+    clearTimeout(timer);
   }
 }
 
@@ -88,6 +92,8 @@ export async function mount(fs, cfg, texts) {
   const d = details(info, cfg.googlePay ? cfg.googlePay.merchantName : "Total");
   const list = wallets(cfg);
   const ok = await Promise.all(list.map((w) => can(w[2], d)));
+  // Unmounted meanwhile: nothing to show, nothing to keep.
+  if (!fs.isConnected) return;
   const answer = (type, token) => {
     fs.disabled = false;
     fs.dataset.type = type;
