@@ -560,7 +560,9 @@ async fn the_public_key_rate_limit_is_one_budget_across_instances() {
     for a in answers.iter().filter(|a| a.status != 200) {
         a.expect_error(429, "rate_limit_exceeded");
         let wait: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
-        assert!((1..=300).contains(&wait), "Retry-After {wait}");
+        // 300 s a token; a request stamped a few ms before another instance's
+        // last take waits those ms more, rounded up to a whole second: 301.
+        assert!((1..=301).contains(&wait), "Retry-After {wait}");
     }
     // The secret key is not limited.
     for i in 0..3 {
