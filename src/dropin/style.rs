@@ -30,7 +30,7 @@ const CSS: &str = concat!(
     ".n,.c{font-size:13px;margin:8px 0 0}",
     ".c a{color:inherit;margin-inline-end:10px;display:inline-block}",
     ".cs a,.ok a{color:inherit;margin-inline-start:8px}",
-    ".ok{display:flex;gap:8px;align-items:center;margin:10px 0 0}",
+    ".ok{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:10px 0 0}.ok label{flex:1 1 12em;min-width:0;overflow-wrap:anywhere}",
     "fieldset{border:0;padding:0;margin:0}.sv{display:flex;gap:8px;align-items:center;padding:4px 12px}.sv>span:first-child{flex:1}",
     "dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:10px 0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}",
     "dialog{width:min(600px,calc(100vw - 24px));height:min(720px,calc(100vh - 24px));max-width:none;max-height:none;padding:0;border:0;border-radius:var(--ps-radius,8px);display:flex;flex-direction:column}",

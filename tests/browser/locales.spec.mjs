@@ -59,7 +59,10 @@ for (const loc of LOCALES) {
       const p = new PaySession(pk, { apiBase: api, locale: loc });
       window.dropin = p.createDropin({
         sessionId: sid,
-        options: { showComplianceSection: true, showSavePaymentAgreement: true },
+        options: {
+          showComplianceSection: true, showSavePaymentAgreement: true, showTermsOfSaleDisclosure: true,
+          consents: { companyName: "Acme Handelsgesellschaft mbH", eula: "https://example.com/eula", termsOfUse: "https://example.com/use", termsOfService: "https://example.com/tos" },
+        },
         onReady(d) { events.push(["ready", d]); },
         onError(d) { events.push(["error", d]); },
       });
@@ -93,7 +96,7 @@ for (const loc of LOCALES) {
     await expect(errors.first()).toBeVisible();
     const shown = await errors.allTextContents();
     expect(shown.length).toBeGreaterThanOrEqual(3);
-    const known = new Set(Object.entries(cat).filter(([k]) => k.startsWith("error.")).map(([, v]) => v));
+    const known = new Set(Object.entries(cat).filter(([k]) => k.startsWith("error.") || k === "terms.required").map(([, v]) => v));
     for (const e of shown) expect(known.has(e), `error line "${e}" comes from the ${loc} catalog`).toBe(true);
     for (const o of await sdkPage.evaluate(overflowing)) problems.push({ method: "creditCard+errors", ...o });
 
