@@ -133,8 +133,6 @@ impl Texts {
         fill(self.t(key), name, value)
     }
 
-    // For the saved cards' texts (`saved.card`, `saved.expires`), issue 12.
-    #[allow(dead_code)]
     /// `t(key)` with each `{name}` of `pairs` replaced (`saved.card`: `{brand}`, `{last4}`).
     pub fn tn(&self, key: &str, pairs: &[(&str, &str)]) -> String {
         pairs
@@ -142,7 +140,6 @@ impl Texts {
             .fold(self.t(key), |s, (name, value)| fill(s, name, value))
     }
 
-    #[allow(dead_code)]
     /// A card's expiry month for this locale through `Intl.DateTimeFormat`
     /// (`12/2030`, `2030/12`, `١٢/٢٠٣٠`): for `saved.expires`' `{date}`.
     pub fn month_year(&self, month: u32, year: u32) -> String {

@@ -23,36 +23,18 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
 
-const BRANDS: [Brand; 8] = [
-    Brand::Visa,
-    Brand::Mastercard,
-    Brand::Amex,
-    Brand::Dinersclub,
-    Brand::Discover,
-    Brand::Jcb,
-    Brand::Unionpay,
-    Brand::Maestro,
-];
-
 /// `{brand} ending in {last4}`.
 fn card_label(t: &Texts, pm: &JsValue) -> String {
     let c = js::get(pm, "creditCard");
     let b = js::get(&c, "brand").as_string().unwrap_or_default();
-    let name = BRANDS
+    let name = Brand::ALL
         .iter()
         .find(|x| x.as_str() == b)
         .map_or("", |x| x.display_name());
     let last4 = js::get(&c, "lastFourDigits")
         .as_string()
         .unwrap_or_default();
-    let s = t.t1("saved.card", "{brand}", name);
-    // `{last4}` filled as `Texts::t1` fills (no `str::replace`: its searcher
-    // and slicing panic paths cost kilobytes).
-    let n = "{last4}".len();
-    match crate::i18n::find(&s, "{last4}").and_then(|i| Some((s.get(..i)?, s.get(i + n..)?))) {
-        Some((a, b)) => [a, &last4, b].concat(),
-        None => s,
-    }
+    t.tn("saved.card", &[("{brand}", name), ("{last4}", &last4)])
 }
 
 /// `Expires MM/YYYY` or `Expired`, and whether it has expired.
@@ -65,8 +47,8 @@ fn expiry(t: &Texts, pm: &JsValue) -> (String, bool) {
     if y * 12 + m < today + 1 {
         return (t.t("saved.expired"), true);
     }
-    let mm = if m < 10 { "0" } else { "" };
-    let date = [mm, &js::itoa(m), "/", &js::itoa(y)].concat();
+    // The locale's own month/year (`12/2030`, `2030/12`, Arabic digits).
+    let date = t.month_year(m as u32, y as u32);
     (t.t1("saved.expires", "{date}", &date), false)
 }
 

@@ -30,6 +30,18 @@ pub enum Brand {
 }
 
 impl Brand {
+    /// Every brand, in the order of the declaration (tables, lookups).
+    pub const ALL: [Brand; 8] = [
+        Brand::Visa,
+        Brand::Mastercard,
+        Brand::Amex,
+        Brand::Dinersclub,
+        Brand::Discover,
+        Brand::Jcb,
+        Brand::Unionpay,
+        Brand::Maestro,
+    ];
+
     /// Wire name (`visa`, `mastercard`, …).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -623,25 +635,14 @@ mod tests {
         assert_eq!(group_digits("42424"), "4242 4");
     }
 
-    const BRANDS: [Brand; 8] = [
-        Brand::Visa,
-        Brand::Mastercard,
-        Brand::Amex,
-        Brand::Dinersclub,
-        Brand::Discover,
-        Brand::Jcb,
-        Brand::Unionpay,
-        Brand::Maestro,
-    ];
-
     #[test]
     fn brand_tables() {
-        for b in BRANDS {
+        for b in Brand::ALL {
             // `as_str` is serde's wire name.
             let wire = serde_json::to_value(b).unwrap();
             assert_eq!(wire.as_str(), Some(b.as_str()));
         }
-        let names: Vec<_> = BRANDS.iter().map(|b| b.display_name()).collect();
+        let names: Vec<_> = Brand::ALL.iter().map(|b| b.display_name()).collect();
         assert_eq!(
             names,
             [
@@ -655,7 +656,7 @@ mod tests {
                 "Maestro"
             ]
         );
-        let lengths: Vec<_> = BRANDS.iter().map(|b| b.lengths()).collect();
+        let lengths: Vec<_> = Brand::ALL.iter().map(|b| b.lengths()).collect();
         assert_eq!(
             lengths,
             [
@@ -669,7 +670,7 @@ mod tests {
                 (12, 19)
             ]
         );
-        let codes: Vec<_> = BRANDS.iter().map(|b| b.security_code_len()).collect();
+        let codes: Vec<_> = Brand::ALL.iter().map(|b| b.security_code_len()).collect();
         assert_eq!(codes, [3, 3, 4, 3, 3, 3, 3, 3]);
         assert_eq!(Brand::Dinersclub.groups(), &[4, 6, 4]);
         assert_eq!(Brand::Amex.groups(), &[4, 6, 5]);

@@ -164,17 +164,6 @@ pub fn origin_of(url: &str) -> Option<String> {
     ok.then(|| [scheme, "://", &host.to_ascii_lowercase()].concat())
 }
 
-const BRANDS: [Brand; 8] = [
-    Brand::Visa,
-    Brand::Mastercard,
-    Brand::Amex,
-    Brand::Dinersclub,
-    Brand::Discover,
-    Brand::Jcb,
-    Brand::Unionpay,
-    Brand::Maestro,
-];
-
 fn brand_index(b: Brand) -> usize {
     // Exhaustive: a new brand fails to compile here until it is listed.
     match b {
@@ -195,7 +184,7 @@ fn brand_index(b: Brand) -> usize {
 /// most six digits, so the runs are exact), plus the style allow-lists.
 pub fn data_json() -> String {
     use serde_json::json;
-    let brands: Vec<_> = BRANDS
+    let brands: Vec<_> = Brand::ALL
         .iter()
         .map(|b| {
             let (min, max) = b.lengths();

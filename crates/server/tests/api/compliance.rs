@@ -75,7 +75,10 @@ async fn compliance_details_are_localized_and_scoped() {
     // The text is the catalog's (one place for each string).
     let catalog: serde_json::Value =
         serde_json::from_str(include_str!("../../locales/fr-FR.json")).unwrap();
-    assert_eq!(fr["confirmDisclosure"]["localizedText"], catalog["terms.accept"]);
+    assert_eq!(
+        fr["confirmDisclosure"]["localizedText"],
+        catalog["terms.accept"]
+    );
     assert!(catalog["terms.accept"].as_str().unwrap().starts_with("J"));
     let en = s
         .get(&format!("{path}?locale=xx-YY"), PK)
