@@ -220,6 +220,8 @@ export interface PaymentMethodsResult {
     termsOfSale: LegalText; privacyPolicy: LegalText; cookiePolicy: LegalText;
     cancellationRights: LegalText; legalNotice: LegalText;
     termsVersion: string;
+    /** The session requires an acceptance of the terms and has none: the drop-in shows its terms checkbox. */
+    requireTermsAcceptance?: boolean;
   };
 }
 

@@ -177,13 +177,10 @@ fn build_form(
     let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true)
         && !config.manage
         && (config.usage.is_none() || customer);
-    let terms = js::get(
-        &js::get(&js::get(&m.methods, "compliance"), "termsOfSale"),
-        "url",
-    );
+    let compliance = js::get(&m.methods, "compliance");
     add(
         panel,
-        &[&form(doc, t, ty, pmm, config, &amount, save, &terms)],
+        &[&form(doc, t, ty, pmm, config, &amount, save, &compliance)],
     );
     let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
         return;
@@ -314,7 +311,7 @@ fn form(
     config: &Config,
     amount: &str,
     save: bool,
-    terms_url: &JsValue,
+    compliance: &JsValue,
 ) -> Element {
     let opts = &config.options;
     let usage = config.usage.map(|u| ["save.usage.", u.as_str()].concat());
@@ -381,7 +378,7 @@ fn form(
             &t.t(usage.as_deref().unwrap_or("save.agreement")),
         );
     }
-    disclosures(doc, t, &f, ty, opts, terms_url);
+    disclosures(doc, t, &f, ty, opts, compliance);
     let fe = el(doc, "p", "e", "");
     attrs(&fe, &[("id", &id("fe-", ty))]);
     let b = el(doc, "button", "pay", &label);
@@ -398,15 +395,16 @@ fn form(
 }
 
 /// `options.consents` (the documents the shopper agrees to by paying) and,
-/// with `showTermsOfSaleDisclosure`, the required terms checkbox `terms-{ty}`
-/// with its error line.
+/// with `showTermsOfSaleDisclosure` or on a session that requires the terms
+/// (the answer's `compliance.requireTermsAcceptance`), the required terms
+/// checkbox `terms-{ty}` with its error line.
 pub(crate) fn disclosures(
     doc: &Document,
     t: &Texts,
     f: &Element,
     ty: &str,
     opts: &JsValue,
-    terms_url: &JsValue,
+    compliance: &JsValue,
 ) {
     let c = js::get(opts, "consents");
     if let Some(company) = js::get(&c, "companyName").as_string() {
@@ -423,14 +421,16 @@ pub(crate) fn disclosures(
         }
         add(f, &[&p]);
     }
-    if js::get(opts, "showTermsOfSaleDisclosure").as_bool() != Some(true) {
+    let on = |o: &JsValue, k: &str| js::get(o, k).as_bool() == Some(true);
+    if !on(opts, "showTermsOfSaleDisclosure") && !on(compliance, "requireTermsAcceptance") {
         return;
     }
     let cid = id("terms-", ty);
     let eid = id(&cid, "-e");
     let (d, c) = checkbox(doc, f, &cid, &t.t("terms.accept"));
     attrs(&c, &[("aria-required", "true"), ("aria-describedby", &eid)]);
-    if let Some(a) = link(doc, &t.t("compliance.terms"), terms_url) {
+    let url = js::get(&js::get(compliance, "termsOfSale"), "url");
+    if let Some(a) = link(doc, &t.t("compliance.terms"), &url) {
         add(&d, &[&a]);
     }
     let e = el(doc, "p", "e", "");

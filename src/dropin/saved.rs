@@ -119,11 +119,8 @@ pub fn render(
     forms::field(&doc, &f, "scvc", &t.t("field.cvv"), "", false);
     add(&f, &[&el(&doc, "p", "n", &t.t("saved.cvvHint"))]);
     // The same consents and required terms checkbox as a new card's form.
-    let terms_url = js::get(
-        &js::get(&js::get(&m.methods, "compliance"), "termsOfSale"),
-        "url",
-    );
-    forms::disclosures(&doc, t, &f, "saved", &config.options, &terms_url);
+    let compliance = js::get(&m.methods, "compliance");
+    forms::disclosures(&doc, t, &f, "saved", &config.options, &compliance);
     let fe = el(&doc, "p", "e", "");
     attrs(&fe, &[("id", "fe-saved")]);
     let amount = t.money(m.amount, &m.currency);

@@ -201,14 +201,26 @@ test("terms of sale (keyboard, card through the secure fields): Enter is blocked
   expect((await merchantSession(s.id)).termsAcceptance.sourceId).toBe(source.id);
 });
 
-test("a session requiring the terms refuses a drop-in without the checkbox: the shopper reads why", async ({ sdkPage }) => {
+test("a session requiring the terms shows the checkbox even without the option: unticked nothing is sent, ticked it pays", async ({ sdkPage }) => {
   const s = await createSession({ country: "DE", requireTermsAcceptance: true });
+  const api = [];
+  sdkPage.on("request", (r) => { if (r.url().includes("/v1/sources")) api.push(r.method()); });
   await mountDropin(sdkPage, s.id, {}, { enabledPaymentMethods: ["wireTransfer"] });
-  await expect(sdkPage.locator("#terms-wireTransfer")).toHaveCount(0);
+  const box = sdkPage.locator("#terms-wireTransfer");
+  await expect(box).toHaveCount(1);
+  await sdkPage.locator("#pay-wireTransfer").click();
+  await expect(box).toBeFocused();
+  await expect(sdkPage.locator("#terms-wireTransfer-e")).toHaveText("Accept the terms of sale to continue.");
+  expect(api).toEqual([]);
+  await box.check();
   await sdkPage.locator("#pay-wireTransfer").click();
   await sdkPage.waitForFunction(() => events.length > 0);
-  expect(await sdkPage.evaluate(() => events)).toEqual([["error", "terms_not_accepted"]]);
-  await expect(sdkPage.locator("#fe-wireTransfer")).toHaveText("Accept the terms of sale to continue.");
+  const [[kind, source]] = await sdkPage.evaluate(() => events);
+  expect(kind).toBe("success");
+  expect(source.termsAcceptance.version).toBe("2026-01");
+  // Once the session has an acceptance, its answer no longer asks for one.
+  const again = await (await fetch(`${API}/v1/sessions/${s.id}/payment-methods`, { headers: { authorization: `Bearer ${PK}` } })).json();
+  expect(again.compliance.requireTermsAcceptance).toBeUndefined();
 });
 
 test("consents: the merchant's documents as safe links; bad consents are refused at createDropin", async ({ sdkPage }) => {

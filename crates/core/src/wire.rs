@@ -777,6 +777,10 @@ pub struct Compliance {
     pub legal_notice: LegalText,
     /// The version an acceptance of the terms of sale names (`termsAcceptance.version`).
     pub terms_version: String,
+    /// The session refuses sources without an acceptance of the terms of sale
+    /// and has none recorded: the drop-in shows its terms checkbox.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_terms_acceptance: bool,
 }
 
 /// The save-card agreement shown for each `usage`.

@@ -44,6 +44,8 @@ pub async fn for_session(
             Amount(rec.remaining()),
         );
         pm.fields_url = fields;
+        pm.compliance.require_terms_acceptance =
+            rec.require_terms && rec.terms_acceptance.is_none();
         if let Some(c) = &rec.customer_id {
             pm.saved_payment_methods = Some(crate::flows::customers::summaries(s, c)?);
         }
@@ -169,6 +171,7 @@ pub fn build(
             cancellation_rights: legal("cancellation", "Cancellation Rights"),
             legal_notice: legal("notice", "Legal Notice"),
             terms_version: paysession_core::wire::TERMS_VERSION.into(),
+            require_terms_acceptance: false,
         },
         fields_url: None,
         saved_payment_methods: None,
