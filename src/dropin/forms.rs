@@ -170,17 +170,9 @@ fn build_form(
     };
     let doc = &doc;
     let amount = t.money(m.amount, &m.currency);
-    let opts = &config.options;
-    // A card saved with `usage` needs the session's customer (the answer
-    // then lists its saved methods).
-    let customer = js::get(&m.methods, "savedPaymentMethods").is_object();
-    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true)
-        && !config.manage
-        && (config.usage.is_none() || customer);
-    let compliance = js::get(&m.methods, "compliance");
     add(
         panel,
-        &[&form(doc, t, ty, pmm, config, &amount, save, &compliance)],
+        &[&form(doc, t, ty, pmm, config, &amount, &m.methods)],
     );
     let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
         return;
@@ -310,10 +302,16 @@ fn form(
     pmm: &JsValue,
     config: &Config,
     amount: &str,
-    save: bool,
-    compliance: &JsValue,
+    methods: &JsValue,
 ) -> Element {
     let opts = &config.options;
+    // A card saved with `usage` needs the session's customer (the answer
+    // then lists its saved methods).
+    let customer = js::get(methods, "savedPaymentMethods").is_object();
+    let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true)
+        && !config.manage
+        && (config.usage.is_none() || customer);
+    let compliance = &js::get(methods, "compliance");
     let usage = config.usage.map(|u| ["save.usage.", u.as_str()].concat());
     let ty = pt.as_str();
     let f = el(doc, "form", "", "");

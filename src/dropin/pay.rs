@@ -77,6 +77,23 @@ pub(super) fn say(m: &Mounted, text: &str) {
     m.status.set_text_content(Some(text));
 }
 
+/// The terms checkbox of form `form` (`terms-{form}`), where there is one:
+/// `None` while unticked (its error shown and announced, the box focused:
+/// nothing may be sent), else the accepted `termsVersion` (`undefined`
+/// without a checkbox).
+pub(super) fn terms_accepted(m: &Mounted, t: &Texts, form: &str) -> Option<JsValue> {
+    let terms_id = id("terms-", form);
+    let Some(c) = input(&m.root, &terms_id) else {
+        return Some(JsValue::UNDEFINED);
+    };
+    if let Some(msg) = forms::validate(&m.root, t, &terms_id) {
+        say(m, &msg);
+        call(&c, "focus");
+        return None;
+    }
+    Some(js::get(&js::get(&m.methods, "compliance"), "termsVersion"))
+}
+
 /// The form a payment of `ty` is made from: the saved cards' (`saved`) or the method's.
 fn form_key(m: &Mounted, ty: PaymentType) -> &'static str {
     match ty {
@@ -142,17 +159,9 @@ pub fn submit(st: &Shared, ty: PaymentType) {
             }
             return;
         }
-        // The terms checkbox (showTermsOfSaleDisclosure): nothing is sent unticked.
-        let terms_id = id("terms-", ty.as_str());
-        let mut accepted = JsValue::UNDEFINED;
-        if let Some(c) = input(&m.root, &terms_id) {
-            if let Some(msg) = forms::validate(&m.root, &t, &terms_id) {
-                say(m, &msg);
-                call(&c, "focus");
-                return;
-            }
-            accepted = js::get(&js::get(&m.methods, "compliance"), "termsVersion");
-        }
+        let Some(accepted) = terms_accepted(m, &t, ty.as_str()) else {
+            return;
+        };
         let v = |f: &str| input(&m.root, f).map(|i| value(&i)).unwrap_or_default();
         let p = js::object();
         js::set(&p, "type", &ty.as_str().into());

@@ -271,16 +271,9 @@ pub fn submit(st: &Shared) {
             e.focus();
             return;
         }
-        // The terms checkbox (showTermsOfSaleDisclosure): nothing is sent unticked.
-        let mut accepted = JsValue::UNDEFINED;
-        if let Some(c) = input(&m.root, "terms-saved") {
-            if let Some(msg) = forms::validate(&m.root, &t, "terms-saved") {
-                say(m, &msg);
-                call(&c, "focus");
-                return;
-            }
-            accepted = js::get(&js::get(&m.methods, "compliance"), "termsVersion");
-        }
+        let Some(accepted) = pay::terms_accepted(m, &t, "saved") else {
+            return;
+        };
         let p = e.pay(session, String::new(), JsValue::UNDEFINED, accepted);
         m.paying_saved = true;
         set_busy(m, PaymentType::CreditCard, true);

@@ -745,50 +745,45 @@ fn start(
         .find(|(js, _)| Object::is(js, element))
         .and_then(|(_, w)| w.upgrade())
         .ok_or_else(not_ours)?;
-    let terms = js::get(&js::get(&d, "termsAcceptance"), "version");
-    tokenize(
-        &rc,
-        group,
+    let tok = Tok {
         session,
         owner,
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-        terms,
-    )
-    .ok_or_else(not_ours)?
+        name: JsValue::UNDEFINED,
+        usage: JsValue::UNDEFINED,
+        terms: js::get(&js::get(&d, "termsAcceptance"), "version"),
+    };
+    tokenize(&rc, group, tok).ok_or_else(not_ours)?
+}
+
+/// What the frame is asked to create a source with (`undefined`: not given).
+struct Tok {
+    session: String,
+    owner: JsValue,
+    /// The name on the card.
+    name: JsValue,
+    /// Save the card for this use.
+    usage: JsValue,
+    /// The accepted terms version.
+    terms: JsValue,
 }
 
 /// Asks the number frame `rc` to create the source; `None` if it is not a
 /// mounted number field.
-fn tokenize(
-    rc: &Shared,
-    group: &Group,
-    session: String,
-    owner: JsValue,
-    name: JsValue,
-    usage: JsValue,
-    terms: JsValue,
-) -> Option<Result<Promise, SdkError>> {
+fn tokenize(rc: &Shared, group: &Group, tok: Tok) -> Option<Result<Promise, SdkError>> {
     let weak = Rc::downgrade(rc);
     let mut s = rc.try_borrow_mut().ok()?;
     let saved = s.kind == "cardcvv" && s.opts.payment_method.is_some();
     if (s.kind != "cardnumber" && !saved) || s.frame.is_none() {
         return None;
     }
-    Some(send_tok(
-        &mut s, weak, group, session, owner, name, usage, terms,
-    ))
+    Some(send_tok(&mut s, weak, group, tok))
 }
 
 fn send_tok(
     s: &mut Inner,
     weak: Weak<RefCell<Inner>>,
     group: &Group,
-    session: String,
-    owner: JsValue,
-    name: JsValue,
-    usage: JsValue,
-    terms: JsValue,
+    tok: Tok,
 ) -> Result<Promise, SdkError> {
     if !s.st.ready {
         return Err(SdkError::network());
@@ -817,15 +812,15 @@ fn send_tok(
     let m = js::object();
     js::set(&m, "t", &"tok".into());
     js::set(&m, "r", &r.into());
-    js::set(&m, "s", &session.into());
+    js::set(&m, "s", &tok.session.into());
     js::set(&m, "d", &deadline.into());
     js::set(&m, "n", &group.client.max_retries.into());
-    if !owner.is_undefined() {
-        js::set(&m, "o", &owner);
+    if !tok.owner.is_undefined() {
+        js::set(&m, "o", &tok.owner);
     }
-    js::set(&m, "nm", &name);
-    js::set(&m, "u", &usage);
-    js::set(&m, "ta", &terms);
+    js::set(&m, "nm", &tok.name);
+    js::set(&m, "u", &tok.usage);
+    js::set(&m, "ta", &tok.terms);
     s.post(&m);
     Ok(promise)
 }
@@ -908,15 +903,13 @@ impl PaySessionElement {
             .map_err(|_| SdkError::network())?
             .group
             .clone();
-        tokenize(
-            &self.inner,
-            &group,
+        let tok = Tok {
             session,
-            JsValue::UNDEFINED,
-            name.into(),
+            owner: JsValue::UNDEFINED,
+            name: name.into(),
             usage,
             terms,
-        )
-        .unwrap_or_else(|| Err(SdkError::network()))
+        };
+        tokenize(&self.inner, &group, tok).unwrap_or_else(|| Err(SdkError::network()))
     }
 }
