@@ -188,6 +188,13 @@ impl Config {
         self.on_cancel = None;
     }
 
+    /// `expandFirstPaymentMethod` (default: yes, but not in the manage flow).
+    pub fn expand_first(&self) -> bool {
+        crate::js::get(&self.options, "expandFirstPaymentMethod")
+            .as_bool()
+            .unwrap_or(!self.manage)
+    }
+
     /// Whether the configuration lets `t` be shown.
     pub fn allows(&self, t: PaymentType) -> bool {
         self.enabled.as_ref().is_none_or(|e| e.contains(&t)) && !self.disabled.contains(&t)

@@ -56,10 +56,7 @@ pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
                 };
             }
         }
-        if m.ready.is_some()
-            && m.card.iter().all(|(_, e)| e.state().settled)
-            && m.saved_cvv.as_ref().is_none_or(|e| e.state().settled)
-        {
+        if m.ready.is_some() && m.fields_settled() {
             s.ready_fired = true;
             m.ready.take().map(|d| (s.config.on_ready.clone(), d))
         } else {

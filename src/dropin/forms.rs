@@ -98,27 +98,39 @@ pub fn render(
     m.amount = js::get(&info, "amount").as_f64().unwrap_or(0.0);
     m.currency = js::get(&info, "currency").as_string().unwrap_or_default();
     let opts = &config.options;
-    let expand = js::get(opts, "expandFirstPaymentMethod")
-        .as_bool()
-        .unwrap_or(!config.manage);
-    let ul = el(&doc, "ul", "", "");
+    let expand = config.expand_first();
+    // The list made at mount holds the card's entry, whose frames are
+    // loading: the other entries go before or after it, it never moves (a
+    // moved frame reloads).
+    let early = m.early.take();
+    let ul = early.clone().unwrap_or_else(|| el(&doc, "ul", "", ""));
     attrs(&ul, &[("aria-label", &t.t("paymentMethods"))]);
+    let card_li = early.as_ref().and_then(|u| u.first_element_child());
+    let mut card_seen = false;
     let mut first = None;
     for (i, (ty, pmm)) in methods.iter().enumerate() {
         let (ty, name) = (*ty, ty.as_str());
         let open = expand && i == 0;
-        let li = el(&doc, "li", "", "");
-        let b = el(&doc, "button", "m", "");
-        let (bid, pid) = (id("b-", name), id("p-", name));
-        attrs(
-            &b,
-            &[
-                ("type", "button"),
-                ("id", &bid),
-                ("data-type", name),
-                ("aria-controls", &pid),
-            ],
-        );
+        let reuse = card_li.clone().filter(|_| ty == PaymentType::CreditCard);
+        card_seen |= reuse.is_some();
+        let (li, b, panel) = match reuse {
+            Some(li) => {
+                let (Some(b), Some(panel)) = (li.first_element_child(), li.last_element_child())
+                else {
+                    continue;
+                };
+                (li, b, panel)
+            }
+            None => {
+                let (li, b, panel) = entry(&doc, ty);
+                match card_li.as_ref().filter(|_| !card_seen) {
+                    Some(c) => drop(ul.insert_before(&li, Some(c))),
+                    None => add(&ul, &[&li]),
+                }
+                (li, b, panel)
+            }
+        };
+        drop(li);
         attrs(
             &b,
             &[("aria-expanded", if open { "true" } else { "false" })],
@@ -129,22 +141,28 @@ pub fn render(
             t.t(&id("method.", name))
         };
         add(&b, &[&el(&doc, "span", "", &text)]);
-        let panel = el(&doc, "div", "p", "");
-        attrs(
-            &panel,
-            &[("id", &pid), ("role", "region"), ("aria-labelledby", &bid)],
-        );
         hide(&panel, !open);
-        add(&li, &[&b, &panel]);
-        add(&ul, &[&li]);
-        if open {
+        if ty == PaymentType::CreditCard && !m.card.is_empty() {
+            // Its frames are there: the form is completed now, open or not.
+            build_form(hook, m, config, t, &panel, ty, pmm);
+        } else if open {
             first = Some((panel, ty, pmm));
         }
     }
-    let _ = m.body.insert_before(&ul, Some(&m.status));
+    if !card_seen {
+        // No card in this answer: the early frames go.
+        if let Some(li) = card_li {
+            li.remove();
+        }
+        m.card.clear();
+    }
+    hide(&ul, false);
+    if early.is_none() {
+        let _ = m.body.insert_before(&ul, Some(&m.status));
+    }
     super::saved::render(hook, m, config, t, &ul);
-    // Only the expanded method's form now (in the page: its fields' frames
-    // load and take its style); the others on first expand.
+    // Only the expanded method's form now (the card's, made at mount, is
+    // completed above); the others on first expand.
     if let Some((panel, ty, pmm)) = first {
         build_form(hook, m, config, t, &panel, ty, pmm);
     }
@@ -155,7 +173,8 @@ pub fn render(
     let _ = m.body.set_attribute("aria-busy", "false");
 }
 
-/// Builds `ty`'s form into its (empty) panel.
+/// Builds `ty`'s form into its panel: an empty one, or the card's made at
+/// mount (its secure fields' frames already loading), which it completes.
 fn build_form(
     hook: Hook,
     m: &mut Mounted,
@@ -170,11 +189,77 @@ fn build_form(
     };
     let doc = &doc;
     let amount = t.money(m.amount, &m.currency);
-    add(
-        panel,
-        &[&form(doc, t, ty, pmm, config, &amount, &m.methods)],
+    let early = panel.first_element_child();
+    let f = form(doc, t, ty, pmm, config, &amount, &m.methods, early.clone());
+    if early.is_none() {
+        add(panel, &[&f]);
+    }
+    if ty != PaymentType::CreditCard {
+        return;
+    }
+    if m.card.is_empty() {
+        card_frames(hook, m, Some(t));
+    } else {
+        for (fid, e) in &m.card {
+            e.greet(t.t(label_key(fid)));
+        }
+    }
+}
+
+/// The label key of the card field `fid`.
+fn label_key(fid: &str) -> &'static str {
+    CARD.iter().find(|c| c.0 == fid).map_or("field.cardholder", |c| c.2)
+}
+
+/// A method's entry: its disclosure button (`b-…`, text added by `render`)
+/// and its hidden panel (`p-…`).
+fn entry(doc: &Document, ty: PaymentType) -> (Element, Element, Element) {
+    let name = ty.as_str();
+    let li = el(doc, "li", "", "");
+    let b = el(doc, "button", "m", "");
+    let (bid, pid) = (id("b-", name), id("p-", name));
+    attrs(
+        &b,
+        &[
+            ("type", "button"),
+            ("id", &bid),
+            ("data-type", name),
+            ("aria-controls", &pid),
+        ],
     );
-    let Some(group) = m.group.clone().filter(|_| ty == PaymentType::CreditCard) else {
+    let panel = el(doc, "div", "p", "");
+    attrs(
+        &panel,
+        &[("id", &pid), ("role", "region"), ("aria-labelledby", &bid)],
+    );
+    hide(&panel, true);
+    add(&li, &[&b, &panel]);
+    (li, b, panel)
+}
+
+/// At mount, before the payment methods are in: a hidden list holding the
+/// card's entry and the skeleton of its form with the secure fields' frames,
+/// which load while the answer is on its way (docs/DROPIN.md "Frames without
+/// the wait"). `render` builds the rest around them and never moves them.
+pub fn early_card(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
+    let Some(doc) = m.host.owner_document() else {
+        return;
+    };
+    let ul = el(&doc, "ul", "", "");
+    hide(&ul, true);
+    let (li, _, panel) = entry(&doc, PaymentType::CreditCard);
+    let f = form_el(&doc, PaymentType::CreditCard);
+    card_fields(&doc, &f);
+    add(&panel, &[&f]);
+    add(&ul, &[&li]);
+    let _ = m.body.insert_before(&ul, Some(&m.status));
+    card_frames(hook, m, t);
+    m.early = Some(ul);
+}
+
+/// The card form's secure fields: a frame of the fields origin in each container.
+fn card_frames(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
+    let Some(group) = m.group.clone() else {
         return;
     };
     for (fid, kind, key, _) in CARD {
@@ -185,13 +270,47 @@ fn build_form(
         let e = PaySessionElement::make(
             &group,
             kind,
-            t.t(key),
+            t.map(|t| t.t(key)).unwrap_or_default(),
             text_style(&target),
             std::rc::Rc::new(move |ev| hook(&w, fid, ev)),
         );
         let _ = e.mount(target.into());
         m.card.push((fid, e));
     }
+}
+
+/// The card form's fields: the secure fields' containers, the brand line,
+/// the name on card (labels set by [`card_labels`]).
+fn card_fields(doc: &Document, f: &Element) {
+    field(doc, f, "num", "", "", false);
+    let b = el(doc, "p", "b", "");
+    attrs(&b, &[("id", "num-b"), ("aria-live", "polite")]);
+    add(f, &[&b]);
+    let row = el(doc, "div", "row", "");
+    field(doc, &row, "exp", "", "", false);
+    field(doc, &row, "cvc", "", "", false);
+    add(f, &[&row]);
+    field(doc, f, "name", "", "cc-name", false);
+}
+
+/// The card form's labels in `t`'s language.
+fn card_labels(f: &Element, t: &Texts) {
+    for fid in ["num", "exp", "cvc", "name"] {
+        if let Ok(Some(l)) = f.query_selector(&["label[for=", fid, "]"].concat()) {
+            l.set_text_content(Some(&t.t(label_key(fid))));
+        }
+    }
+}
+
+/// A method's `<form>` (`f-…`).
+fn form_el(doc: &Document, pt: PaymentType) -> Element {
+    let ty = pt.as_str();
+    let f = el(doc, "form", "", "");
+    attrs(
+        &f,
+        &[("novalidate", ""), ("data-type", ty), ("id", &id("f-", ty))],
+    );
+    f
 }
 
 /// The drop-in's text style (theme, locale font) for the fields' inputs.
@@ -295,6 +414,7 @@ pub(super) fn field(
     add(parent, &[&d]);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn form(
     doc: &Document,
     t: &Texts,
@@ -303,6 +423,7 @@ fn form(
     config: &Config,
     amount: &str,
     methods: &JsValue,
+    early: Option<Element>,
 ) -> Element {
     let opts = &config.options;
     // A card saved with `usage` needs the session's customer (the answer
@@ -314,24 +435,16 @@ fn form(
     let compliance = &js::get(methods, "compliance");
     let usage = config.usage.map(|u| ["save.usage.", u.as_str()].concat());
     let ty = pt.as_str();
-    let f = el(doc, "form", "", "");
-    attrs(
-        &f,
-        &[("novalidate", ""), ("data-type", ty), ("id", &id("f-", ty))],
-    );
+    let made = early.is_some();
+    let f = early.unwrap_or_else(|| form_el(doc, pt));
     let note = |text: String| add(&f, &[&el(doc, "p", "n", &text)]);
     let terms = js::get(pmm, "terms").as_string();
     let label = match pt {
         PaymentType::CreditCard => {
-            field(doc, &f, "num", &t.t("field.cardNumber"), "", false);
-            let b = el(doc, "p", "b", "");
-            attrs(&b, &[("id", "num-b"), ("aria-live", "polite")]);
-            add(&f, &[&b]);
-            let row = el(doc, "div", "row", "");
-            field(doc, &row, "exp", &t.t("field.expiry"), "", false);
-            field(doc, &row, "cvc", &t.t("field.cvv"), "", false);
-            add(&f, &[&row]);
-            field(doc, &f, "name", &t.t("field.cardholder"), "cc-name", false);
+            if !made {
+                card_fields(doc, &f);
+            }
+            card_labels(&f, t);
             if config.manage {
                 note(t.t(usage.as_deref().unwrap_or("save.usage.convenience")));
                 t.t("button.savePaymentMethod")

@@ -136,6 +136,22 @@ struct Mounted {
     paying_saved: bool,
     /// `onReady`'s data, held until the card's fields can take input.
     ready: Option<JsValue>,
+    /// The list made at mount with the card's entry, until `render` takes it.
+    early: Option<Element>,
+}
+
+impl Mounted {
+    /// Whether the shown secure fields (the open card form's, the saved
+    /// card's code) take input, or have failed to load: `onReady` waits for it.
+    fn fields_settled(&self) -> bool {
+        let open = self
+            .root
+            .get_element_by_id("p-creditCard")
+            .is_some_and(|p| !p.has_attribute("hidden"));
+        let card = if open { &self.card[..] } else { &[] };
+        card.iter().all(|(_, e)| e.state().settled)
+            && self.saved_cvv.as_ref().is_none_or(|e| e.state().settled)
+    }
 }
 
 impl Drop for Mounted {
@@ -333,12 +349,24 @@ impl Dropin {
                 methods: JsValue::UNDEFINED,
                 modal: None,
                 state: weak.clone(),
-                group: None,
+                group: Some(Rc::new(match &s.client.fields_base {
+                    Some(b) => crate::elements::Group::with_base(&s.client, b.clone()),
+                    None => crate::elements::Group::via_api(&s.client),
+                })),
                 card: Vec::new(),
                 saved_cvv: None,
                 paying_saved: false,
                 ready: None,
+                early: None,
             });
+            // The card's frames start now, beside the payment-methods request,
+            // when its form may be the one open at first (it usually is).
+            if s.config.allows(PaymentType::CreditCard) && s.config.expand_first() {
+                let t = s.texts.clone();
+                if let Some(m) = s.mounted.as_mut() {
+                    forms::early_card(events::field_event, m, t.as_ref());
+                }
+            }
             s.generation = s.generation.wrapping_add(1);
             s.alive = Some(self.state.clone());
             if s.methods.is_none() && !s.fetching {
@@ -401,6 +429,11 @@ fn render_now(s: &mut State) -> (Fire, bool) {
             let e = e.clone();
             s.methods = None; // a later mount asks again
             m.phase = Phase::Failed;
+            // No form will hold the early frames: they go.
+            if let Some(ul) = m.early.take() {
+                ul.remove();
+            }
+            m.card.clear();
             m.status.set_text_content(Some(&texts.error(e.code())));
             let _ = m.status.set_attribute("role", "alert");
             let _ = m.body.set_attribute("aria-busy", "false");
@@ -413,12 +446,18 @@ fn render_now(s: &mut State) -> (Fire, bool) {
             );
         }
     };
-    // The fields origin: the `fieldsBase` option, else the backend's `fieldsUrl`.
-    let base = s.client.fields_base.clone().or_else(|| {
-        let u = js::get(&pm, "fieldsUrl").as_string()?;
-        crate::options::check_base(&u, "fieldsUrl").ok()
-    });
-    m.group = base.map(|b| Rc::new(crate::elements::Group::with_base(&s.client, b)));
+    // The fields origin: the `fieldsBase` option, else the backend's
+    // `fieldsUrl`, which the frames made at mount (through the API's
+    // redirect) must be on.
+    let known = s.client.fields_base.is_some()
+        || js::get(&pm, "fieldsUrl")
+            .as_string()
+            .and_then(|u| crate::options::check_base(&u, "fieldsUrl").ok())
+            .zip(m.group.as_ref())
+            .is_some_and(|(u, g)| g.learn(&u));
+    if !known {
+        m.group = None;
+    }
     let list: Array = js::get(&pm, "paymentMethods")
         .dyn_into()
         .unwrap_or_default();
@@ -453,7 +492,8 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     // onReady once the list is shown and the open card form's fields can take input.
     let mut cb = None;
     if !s.ready_fired {
-        if m.card.is_empty() && m.saved_cvv.is_none() {
+        // The frames made at mount may all be ready already.
+        if m.fields_settled() {
             s.ready_fired = true;
             cb = Some((s.config.on_ready.clone(), data.into()));
         } else {

@@ -38,14 +38,32 @@ const EVENTS: [&str; 4] = ["ready", "change", "focus", "blur"];
 /// frames find their siblings by it), and the elements made so far.
 pub struct Group {
     id: String,
-    base: String,
-    origin: String,
+    /// The frames' URL before its query: `{fieldsBase}/field`, or the API's
+    /// `/hosted/field`, which redirects to the fields origin's.
+    src: String,
+    /// The fields origin; unset until known (a group made [`Group::via_api`]
+    /// learns it from the payment-methods answer: until then its frames load
+    /// but no message from them is taken and none is sent to them).
+    origin: std::cell::OnceCell<String>,
     made: RefCell<Vec<(JsValue, Weak<RefCell<Inner>>)>>,
     /// The page's key, deadline, retries and `locale`; the locale's catalog once
     /// fetched (the frames' labels, the error messages), on the first `createElement`.
     client: crate::http::Client,
     catalog: RefCell<JsValue>,
     asked: std::cell::Cell<bool>,
+}
+
+/// `scheme://host[:port]` of a checked base URL: up to the first `/` after `://`.
+fn origin_of(base: &str) -> String {
+    let start = crate::i18n::find(base, "://").map_or(0, |i| i + 3);
+    let end = base
+        .as_bytes()
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&c| c == b'/')
+        .map_or(base.len(), |i| start + i);
+    base.get(..end).unwrap_or(base).to_owned()
 }
 
 impl Group {
@@ -56,25 +74,36 @@ impl Group {
 
     /// A group on the fields origin at `base` (`scheme://host[:port]`, checked).
     pub fn with_base(client: &crate::http::Client, base: String) -> Group {
-        // `scheme://host[:port]`: up to the first `/` after `://` (checked by options).
-        let start = crate::i18n::find(&base, "://").map_or(0, |i| i + 3);
-        let end = base
-            .as_bytes()
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .position(|&c| c == b'/')
-            .map_or(base.len(), |i| start + i);
-        let origin = base.get(..end).unwrap_or(&base).to_owned();
+        let g = Group::make(client, [&base, "/field"].concat());
+        let _ = g.origin.set(origin_of(&base));
+        g
+    }
+
+    /// A group whose frames load through the API (`/hosted/field`, a redirect
+    /// to the fields origin) before the fields origin is known: the drop-in's,
+    /// made at `mount` when no `fieldsBase` was given. [`Group::learn`] tells
+    /// it the origin.
+    pub fn via_api(client: &crate::http::Client) -> Group {
+        Group::make(client, [&client.base, "/hosted/field"].concat())
+    }
+
+    fn make(client: &crate::http::Client, src: String) -> Group {
         Group {
             id: uuid_v4(),
-            base,
-            origin,
+            src,
+            origin: std::cell::OnceCell::new(),
             made: RefCell::new(Vec::new()),
             client: client.clone(),
             catalog: RefCell::new(JsValue::UNDEFINED),
             asked: std::cell::Cell::new(false),
         }
+    }
+
+    /// The fields origin at `base` (the answer's `fieldsUrl`, checked), for a
+    /// group made [`Group::via_api`]; `false` if the group already has another.
+    pub fn learn(&self, base: &str) -> bool {
+        let o = origin_of(base);
+        self.origin.get_or_init(|| o.clone()) == &o
     }
 
     fn texts(&self) -> Texts {
@@ -256,9 +285,11 @@ impl Inner {
         // A cross-origin WindowProxy fails `instanceof Window`: no dyn_ref.
         let w = js::get(f, "contentWindow");
         if w.is_object() {
-            let _ = w
-                .unchecked_ref::<web_sys::Window>()
-                .post_message(msg, &self.group.origin);
+            if let Some(origin) = self.group.origin.get() {
+                let _ = w
+                    .unchecked_ref::<web_sys::Window>()
+                    .post_message(msg, origin);
+            }
         }
     }
 
@@ -330,7 +361,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
     };
     let data = js::get(ev, "data");
     let Some(frame) = &s.frame else { return };
-    if js::get(ev, "origin").as_string().as_deref() != Some(s.group.origin.as_str())
+    if js::get(ev, "origin").as_string().as_ref() != s.group.origin.get()
         || !Object::is(&js::get(ev, "source"), &js::get(frame, "contentWindow"))
         || js::get(&data, "c").as_string().as_deref() != Some(s.channel.as_str())
     {
@@ -353,6 +384,10 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
             }
             let first = !s.st.ready;
             s.st.ready = true;
+            // A frame that said `hi` before its group knew the fields origin
+            // answers the config sent once it does.
+            s.st.hello = true;
+            s.load = None;
             if first {
                 s.event(0, s.base_event().into())
             } else {
@@ -478,8 +513,8 @@ impl PaySessionElement {
             .create_element("iframe")
             .map_err(|_| not_found().to_js())?;
         let src = [
-            &s.group.base,
-            "/field?k=",
+            &s.group.src,
+            "?k=",
             &encode(&s.group.client.key),
             "&o=",
             &encode(&page),
@@ -873,6 +908,22 @@ impl PaySessionElement {
             brand: st
                 .ok()
                 .and_then(|x| Some((x.brand_name.clone()?, x.brand.clone()?))),
+        }
+    }
+
+    /// The drop-in's field with its label in the catalog that has come in;
+    /// (again) its config, for a frame whose `hi` came before its group knew
+    /// the fields origin (a config the frame's script is not yet there to
+    /// hear is lost, and its `hi` then asks again).
+    pub(crate) fn greet(&self, label: String) {
+        if let Ok(mut s) = self.inner.try_borrow_mut() {
+            if let Some(f) = &s.frame {
+                let _ = f.set_attribute("title", &label);
+            }
+            s.opts.label = Some(label);
+            if s.frame.is_some() {
+                s.send_config();
+            }
         }
     }
 

@@ -31,7 +31,7 @@ async function mountDropin(page, sid, extra = {}) {
         // At onReady the fields take input: each frame has said "ready".
         const root = document.querySelector(".paysession-dropin").shadowRoot;
         const frames = [...root.querySelectorAll(".PaySessionElement iframe")];
-        resolve({ types: d.paymentMethodTypes, frames: frames.length, titles: frames.map((f) => f.title), at: frames.map((f) => new URL(f.src).origin) });
+        resolve({ types: d.paymentMethodTypes, frames: frames.length, titles: frames.map((f) => f.title), src: frames.map((f) => new URL(f.src).origin) });
       },
     });
     dropin.mount("drop-in");
@@ -76,7 +76,12 @@ test("drop-in card form: secure fields from the backend's fields origin, localiz
   expect(ready.types).toContain("creditCard");
   expect(ready.frames).toBe(3);
   expect(ready.titles).toEqual(["Card number", "Expiry date (MM/YY)", "Security code"]);
-  expect(ready.at).toEqual(Array(3).fill(process.env.PAYSESSION_FIELDS));
+  // Made at mount, before the answer named the fields origin: each frame is
+  // asked of the API (`/hosted/field`), which redirects it to the fields
+  // origin, where its document runs.
+  expect(ready.src).toEqual(Array(3).fill(API));
+  const at = page.frames().filter((f) => f.url().includes("/field?")).map((f) => new URL(f.url()).origin);
+  expect(at).toEqual(Array(3).fill(process.env.PAYSESSION_FIELDS));
   // No card input in the merchant's page (nor in the drop-in's shadow root).
   const inputs = await page.evaluate(() => [...document.querySelector(".paysession-dropin").shadowRoot.querySelectorAll("input")].map((i) => i.id));
   expect(inputs).toEqual(["name"]);

@@ -445,3 +445,26 @@ pub async fn legal(Path(doc): Path<String>) -> Result<Response, AppError> {
         &Frame::Deny,
     ))
 }
+
+/// `GET /hosted/field?k=&o=`: `302` to the fields origin's `/field` with the
+/// same query (the SDK keeps `#t=&c=&g=` in the fragment, which a redirect
+/// carries on). It lets the drop-in create its secure fields' frames at
+/// `mount`, in parallel with the payment-methods request, before that answer
+/// tells it the fields origin (`fieldsUrl`): the page takes the frames'
+/// messages only once it knows that origin (docs/DROPIN.md "Frames without
+/// the wait"). `404 resource_not_found` when the server has no fields origin.
+pub async fn field(State(s): State<AppState>, uri: Uri) -> Result<Response, AppError> {
+    let Some(base) = s.fields_url.as_deref() else {
+        return Err(AppError::not_found("fields origin"));
+    };
+    let to = [base.trim_end_matches('/'), "/field?", uri.query().unwrap_or("")].concat();
+    let Ok(location) = HeaderValue::from_str(&to) else {
+        return Err(AppError::not_found("fields origin"));
+    };
+    let mut r = StatusCode::FOUND.into_response();
+    let h = r.headers_mut();
+    h.insert(header::LOCATION, location);
+    // The fields origin changes with the server's configuration only.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
+    Ok(r)
+}

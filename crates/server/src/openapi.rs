@@ -507,6 +507,12 @@ fn operations() -> Vec<Op> {
         Op::new(Get, "/hosted/legal/{doc}", "legalText", "hosted pages", "A compliance text (`compliance.*.url`, HTML)", Auth::None)
             .errors(&[404])
             .ok_as(200, "text/html", "The text."),
+        Op::new(Get, "/hosted/field", "secureFieldFrame", "hosted pages", "A secure card field's frame, by way of the API", Auth::None)
+            .query("k", false, string().into(), "The public key (`pk_…`).")
+            .query("o", false, string().into(), "The embedding page's origin.")
+            .describe("`302` to the fields origin's `/field` with the same query (`k`: the public key, `o`: the page's origin). The drop-in creates its card frames with this URL at `mount`, before the payment-methods answer names the fields origin (`fieldsUrl`). `404` when the server runs no fields origin.")
+            .errors(&[404])
+            .found(),
         Op::new(Get, "/hosted/wallet/pay", "testWalletMethod", "hosted pages", "The test wallet's payment method identifier", Auth::None)
             .describe("Test mode's simulated wallet (`testWallet.supportedMethods`): a Payment Handler. Answers a `Link` to its payment method manifest (`rel=\"payment-method-manifest\"`).")
             .ok_as(200, "text/plain", "A note; the `Link` header is what the browser reads."),
@@ -539,6 +545,18 @@ fn operations() -> Vec<Op> {
 }
 
 impl Op {
+    /// `302` to the fields origin.
+    fn found(mut self) -> Op {
+        self.b = self.b.response(
+            "302",
+            ResponseBuilder::new()
+                .description("To `{fieldsUrl}/field` with the request's query.")
+                .header("Location", HeaderBuilder::new().schema(string().format(Some(utoipa::openapi::SchemaFormat::Custom("uri".into())))).build())
+                .build(),
+        );
+        self
+    }
+
     /// `303` to the merchant's return or cancel URL.
     fn see_other(mut self) -> Op {
         self.b = self.b.response(

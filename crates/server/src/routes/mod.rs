@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/hosted/assets/hosted.css", get(hosted::style))
         .route("/hosted/assets/icons/{name}", get(hosted::icon))
         .route("/hosted/legal/{doc}", get(hosted::legal))
+        .route("/hosted/field", get(hosted::field))
         .route("/hosted/wallet/pay", get(wallet::method))
         .route("/hosted/wallet/manifest.json", get(wallet::method_manifest))
         .route("/hosted/wallet/app.json", get(wallet::app_manifest))
