@@ -2,10 +2,12 @@
 // name carries a 16-hex-digit hash, e.g. __wbg_fetch_1a2b…, which neither brotli
 // nor a JS minifier can shrink) to short `_$<n>` names, in the wasm import
 // section and in the JS glue alike. Exports keep their names.
-// Usage: node scripts/minify-imports.mjs DIR   (DIR holds paysession_bg.wasm and the glue)
+// Usage: node scripts/minify-imports.mjs DIR [NAME]   (DIR holds NAME_bg.wasm and the
+// glue; NAME defaults to paysession)
 import fs from "node:fs";
 const dir = process.argv[2];
-const wasmPath = `${dir}/paysession_bg.wasm`;
+const mod_name = process.argv[3] || "paysession";
+const wasmPath = `${dir}/${mod_name}_bg.wasm`;
 const buf = fs.readFileSync(wasmPath);
 let p = 8;
 const uleb = () => { let r = 0, s = 0, b; do { b = buf[p++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r >>> 0; };
@@ -29,7 +31,7 @@ while (p < buf.length) {
     else if (kind === 3) { p += 2; }
     else if (kind === 4) { p++; uleb(); }
     let nf = field;
-    if (mod === "./paysession_bg.js" && /^__wb/.test(field)) { if (!map.has(field)) map.set(field, name(idx++)); nf = map.get(field); }
+    if (mod === `./${mod_name}_bg.js` && /^__wb/.test(field)) { if (!map.has(field)) map.set(field, name(idx++)); nf = map.get(field); }
     parts.push(estr(mod), estr(nf), buf.subarray(descStart, p));
   }
   if (p !== end) throw new Error("import section parse mismatch");

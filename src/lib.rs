@@ -11,9 +11,12 @@
 //! with `Reflect`, checked against a schema and turned into a
 //! `PaySessionError` with a code and the parameter's name.
 #![deny(missing_docs)]
+// The Elements build (no `dropin` feature) leaves the drop-in's helpers unused.
+#![cfg_attr(not(feature = "dropin"), allow(dead_code, unused_imports))]
 
 mod api;
 mod browser_info;
+#[cfg(feature = "dropin")]
 mod dropin;
 mod elements;
 mod error;
@@ -31,6 +34,7 @@ mod source;
 mod types;
 mod view;
 
+#[cfg(feature = "dropin")]
 pub use dropin::Dropin;
 pub use elements::PaySessionElement;
 pub use error::{Detail, SdkError};

@@ -12,7 +12,6 @@
 //! - The constructor and `createDropin` **throw** a `PaySessionError` for a
 //!   bad argument. Nothing a page passes can trap the WebAssembly module.
 
-use crate::dropin::Dropin;
 use crate::error::SdkError;
 use crate::http::Client;
 use crate::{api, options, source};
@@ -187,7 +186,11 @@ impl PaySession {
         };
         crate::elements::create(group, &kind, &options).map_err(|e| e.to_js())
     }
+}
 
+#[cfg(feature = "dropin")]
+#[wasm_bindgen]
+impl PaySession {
     /// Creates a drop-in for a session; `mount(target)` shows it.
     /// Throws a `PaySessionError` for a bad configuration.
     #[wasm_bindgen(js_name = createDropin, unchecked_return_type = "Dropin")]
@@ -195,6 +198,6 @@ impl PaySession {
         &self,
         #[wasm_bindgen(unchecked_param_type = "DropinConfiguration")] config: JsValue,
     ) -> Result<JsValue, JsValue> {
-        Dropin::create(self.client.clone(), &config).map_err(|e| e.to_js())
+        crate::dropin::Dropin::create(self.client.clone(), &config).map_err(|e| e.to_js())
     }
 }

@@ -208,7 +208,9 @@ fn build_form(
 
 /// The label key of the card field `fid`.
 fn label_key(fid: &str) -> &'static str {
-    CARD.iter().find(|c| c.0 == fid).map_or("field.cardholder", |c| c.2)
+    CARD.iter()
+        .find(|c| c.0 == fid)
+        .map_or("field.cardholder", |c| c.2)
 }
 
 /// A method's entry: its disclosure button (`b-…`, text added by `render`)
