@@ -418,7 +418,9 @@ fn render_now(s: &mut State) -> (Fire, bool) {
         let u = js::get(&pm, "fieldsUrl").as_string()?;
         crate::options::check_base(&u, "fieldsUrl").ok()
     });
-    m.group = base.map(|b| Rc::new(crate::elements::Group::with_base(&s.client, b)));
+    m.group = base.map(|b| {
+        Rc::new(crate::elements::Group::with_base(&s.client, b).with_catalog(texts.catalog.clone()))
+    });
     let list: Array = js::get(&pm, "paymentMethods")
         .dyn_into()
         .unwrap_or_default();
