@@ -287,7 +287,10 @@ impl Inner {
         js::set(&m, "dr", &(if t.rtl() { "rtl" } else { "ltr" }).into());
         let e = js::object();
         let codes = match self.kind {
-            "cardnumber" => [ErrorCode::IncompleteCardNumber, ErrorCode::InvalidCardNumber],
+            "cardnumber" => [
+                ErrorCode::IncompleteCardNumber,
+                ErrorCode::InvalidCardNumber,
+            ],
             "cardexpiration" => [
                 ErrorCode::IncompleteExpirationDate,
                 ErrorCode::InvalidExpirationDate,

@@ -5,7 +5,7 @@
 // as the drop-in's error line beside it), and valid and undescribed again once
 // the value is right; each frame document's `lang` and `dir` follow the
 // drop-in's locale; axe-core inside the frames finds no violation.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect, API, PK, createSession } from "./fixtures.mjs";
 import { test } from "./elements-fixtures.mjs";
@@ -128,6 +128,29 @@ for (const [loc, lang] of [[undefined, "en-US"], ["de-DE", "de-DE"], ["he-IL", "
     }
   });
 }
+
+test("every locale: the number frame's lang, dir, and its error description in that locale's words", async ({ elPage: page }) => {
+  test.setTimeout(180_000);
+  const locales = readdirSync(new URL("../../crates/server/locales/", import.meta.url))
+    .filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+  expect(locales.length).toBeGreaterThanOrEqual(30);
+  const got = [], want = [];
+  for (const loc of locales) {
+    const cat = await catalog(loc);
+    await page.reload();
+    await page.waitForFunction(() => window.sdkReady);
+    await mountDropin(page, (await createSession({ country: "NL" })).id, loc);
+    const b = page.locator("#b-creditCard");
+    if ((await b.getAttribute("aria-expanded")) !== "true") await b.click();
+    await input(page, "num").fill("4242424242424241");
+    await expect(page.locator("#num-e")).toHaveText(cat["error.invalid_card_number"]);
+    const doc = await frameDoc(page, "num");
+    const ax = await axInput(page, "num");
+    got.push([loc, doc.lang, doc.dir, ax.invalid, ax.description]);
+    want.push([loc, loc, cat.dir === "rtl" ? "rtl" : "ltr", "true", cat["error.invalid_card_number"]]);
+  }
+  expect(got).toEqual(want);
+});
 
 async function sk(method, path, body) {
   const res = await fetch(`${API}${path}`, {
