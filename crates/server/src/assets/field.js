@@ -5,7 +5,8 @@
 // the page origin (G, K, O), and every message on it carries K and O again
 // and is dropped when they differ: a frame of another merchant or another
 // page origin that knows the group id is on another channel, and O is
-// trustworthy because only O's pages may embed this page (frame-ancestors).
+// trustworthy because only the merchant's allowed origins (exactly O for a
+// "*" merchant) may embed this page (frame-ancestors, fields.rs).
 // The number field posts the card to the API, and only state (empty,
 // complete, brand, error code, focus) and the API's answer go to the page, by
 // postMessage to the page's exact origin.
