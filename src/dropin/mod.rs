@@ -458,6 +458,9 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     if !known {
         m.group = None;
     }
+    if let Some(g) = &m.group {
+        g.use_catalog(texts.catalog.clone());
+    }
     let list: Array = js::get(&pm, "paymentMethods")
         .dyn_into()
         .unwrap_or_default();

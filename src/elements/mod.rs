@@ -106,6 +106,14 @@ impl Group {
         self.origin.get_or_init(|| o.clone()) == &o
     }
 
+    /// This group's frames speak `catalog` (the drop-in's, once fetched).
+    pub fn use_catalog(&self, catalog: JsValue) {
+        self.asked.set(true);
+        if let Ok(mut c) = self.catalog.try_borrow_mut() {
+            *c = catalog;
+        }
+    }
+
     fn texts(&self) -> Texts {
         Texts {
             locale: self.client.locale.clone(),
@@ -299,10 +307,35 @@ impl Inner {
         self.post(&m);
     }
 
+    /// `cfg`: label, placeholder, style, the locale's `lang` and `dir`, and
+    /// the words of the two error codes this field can show (its input's
+    /// description while one is shown).
     fn send_config(&self) {
         let m = js::object();
+        let t = self.group.texts();
         js::set(&m, "t", &"cfg".into());
         js::set(&m, "l", &label(self).into());
+        js::set(&m, "lg", &t.locale.as_str().into());
+        js::set(&m, "dr", &(if t.rtl() { "rtl" } else { "ltr" }).into());
+        let e = js::object();
+        let codes = match self.kind {
+            "cardnumber" => [
+                ErrorCode::IncompleteCardNumber,
+                ErrorCode::InvalidCardNumber,
+            ],
+            "cardexpiration" => [
+                ErrorCode::IncompleteExpirationDate,
+                ErrorCode::InvalidExpirationDate,
+            ],
+            _ => [
+                ErrorCode::IncompleteSecurityCode,
+                ErrorCode::InvalidSecurityCode,
+            ],
+        };
+        for c in codes {
+            js::set(&e, c.as_str(), &t.error(c.as_str()).into());
+        }
+        js::set(&m, "e", &e);
         js::set(&m, "p", &self.opts.placeholder.as_str().into());
         js::set(&m, "s", &self.opts.style);
         if let Some(pm) = &self.opts.payment_method {

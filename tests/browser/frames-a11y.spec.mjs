@@ -1,0 +1,188 @@
+// Secure card fields, accessibility inside the frames (issue 18, item 8): in
+// the drop-in, each card field's input (number, expiry, code, and the saved
+// card's code) is `invalid` in Chromium's accessibility tree while its error
+// is shown, described by that error in the shopper's language (the same words
+// as the drop-in's error line beside it), and valid and undescribed again once
+// the value is right; each frame document's `lang` and `dir` follow the
+// drop-in's locale; axe-core inside the frames finds no violation.
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { expect, API, PK, createSession } from "./fixtures.mjs";
+import { test } from "./elements-fixtures.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const SK = "sk_test_default";
+// Soft: a run shows every field's failure, not only the first.
+const soft = expect.configure({ soft: true });
+const catalog = async (loc) => (await fetch(`${API}/v1/locales/${loc}`)).json();
+
+/** Mounts a drop-in (locale `locale`) for `sid`; resolves at onReady. */
+function mountDropin(page, sid, locale) {
+  return page.evaluate(({ api, pk, sid, locale }) => new Promise((resolve) => {
+    const payments = new PaySession(pk, { apiBase: api, ...(locale ? { locale } : {}) });
+    payments.createDropin({ sessionId: sid, onReady: resolve }).mount("drop-in");
+  }), { api: API, pk: PK, sid, locale });
+}
+
+const input = (page, fid) => page.frameLocator(`#${fid} iframe`).locator("input");
+
+/** The field `fid`'s input as Chromium's accessibility tree has it: {role, name, invalid, description}. */
+async function axInput(page, fid) {
+  const src = await page.locator(`#${fid} iframe`).getAttribute("src");
+  const channel = new URL(src).hash.match(/c=([^&]+)/)[1];
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { frameTree } = await cdp.send("Page.getFrameTree");
+    const all = [];
+    const walk = (n) => { all.push(n.frame); for (const c of n.childFrames || []) walk(c); };
+    walk(frameTree);
+    const f = all.find((x) => (x.urlFragment || "").includes(`c=${channel}`));
+    const { nodes } = await cdp.send("Accessibility.getFullAXTree", { frameId: f.id });
+    const box = nodes.find((n) => n.role && n.role.value === "textbox");
+    const prop = (name) => (box.properties || []).find((p) => p.name === name);
+    return {
+      role: box.role.value,
+      name: box.name && box.name.value,
+      invalid: prop("invalid") ? prop("invalid").value.value : "false",
+      description: (box.description && box.description.value) || "",
+    };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The document of field `fid`'s frame: its lang, dir and title. */
+const frameDoc = (page, fid) => input(page, fid).evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, title: document.title }));
+
+/**
+ * axe-core over the page and into the field frames (axe loaded in each, run
+ * from the top as axe audits frames: page-level rules such as "one main
+ * landmark" apply to the page, not to a frame holding one input). Returns the
+ * violations inside the frames, and whether any frame node was audited at all.
+ */
+async function axeFrames(page) {
+  const frames = page.frames().filter((f) => f.url().includes("/field?"));
+  // axe talks to frames of its own origin only unless told (the fields origin is another).
+  const load = `${axeSource}\n;axe.configure({ allowedOrigins: ["<unsafe_all_origins>"] });`;
+  for (const f of frames) await f.evaluate(load);
+  await page.evaluate(load);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations", "passes"] });
+    const inFrame = (n) => n.target.length > 1;
+    return {
+      audited: r.passes.filter((p) => p.nodes.some(inFrame)).map((p) => p.id).sort(),
+      violations: r.violations.flatMap((v) => v.nodes.filter(inFrame).map((n) => `${v.id} ${JSON.stringify(n.target)}`)),
+    };
+  });
+}
+
+/** Types `text` into field `fid` and leaves it (Tab), as a shopper would. */
+async function typeInto(page, fid, text) {
+  await input(page, fid).click();
+  await page.keyboard.type(text);
+  await page.keyboard.press("Tab");
+}
+
+for (const [loc, lang] of [[undefined, "en-US"], ["de-DE", "de-DE"], ["he-IL", "he-IL"]]) {
+  test(`drop-in${loc ? ` in ${loc}` : ""}: each card field's input is invalid and described by its error, in the frame's lang and dir; axe finds nothing`, async ({ elPage: page }) => {
+    const cat = loc ? await catalog(loc) : null;
+    const dir = cat && cat.dir === "rtl" ? "rtl" : "ltr";
+    const s = await createSession({ country: "NL" });
+    await mountDropin(page, s.id, loc);
+    const b = page.locator("#b-creditCard");
+    if ((await b.getAttribute("aria-expanded")) !== "true") await b.click();
+    await expect(input(page, "num")).toBeVisible();
+    const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
+
+    for (const fid of ["num", "exp", "cvc"]) {
+      // Each frame document speaks the drop-in's language, in its direction,
+      // its title the field's label.
+      const doc = await frameDoc(page, fid), title = await page.locator(`#${fid} iframe`).getAttribute("title");
+      expect.soft(doc).toEqual({ lang, dir, title });
+      expect(await axInput(page, fid)).toEqual({ role: "textbox", name: title, invalid: "false", description: "" });
+    }
+    // Invalid values: a number failing the check digit, month 13, a letter in the code.
+    await typeInto(page, "num", "4242424242424241");
+    await typeInto(page, "exp", `13${year}`);
+    await typeInto(page, "cvc", "1a");
+    for (const fid of ["num", "exp", "cvc"]) {
+      const line = page.locator(`#${fid}-e`);
+      await expect(line).not.toBeEmpty();
+      const text = await line.textContent();
+      if (cat) expect(Object.values(cat)).toContain(text);
+      // The frame's input says the same as the error line beside it.
+      await soft.poll(() => axInput(page, fid)).toMatchObject({ invalid: "true", description: text });
+    }
+    const audit = await axeFrames(page);
+    expect.soft(audit.violations).toEqual([]);
+    // …and the frames were audited: rules passed on nodes inside them.
+    expect(audit.audited).toEqual(expect.arrayContaining(["html-lang-valid", "label", "color-contrast"]));
+    expect((await axInput(page, "num")).description).toBe(cat ? cat["error.invalid_card_number"] : "This card number is not valid.");
+
+    // Right values: valid again, no description.
+    await input(page, "num").fill("4242424242424242");
+    await input(page, "exp").fill(`12/${year}`);
+    await input(page, "cvc").fill("123");
+    for (const fid of ["num", "exp", "cvc"]) {
+      await expect.poll(() => axInput(page, fid)).toMatchObject({ invalid: "false", description: "" });
+      await expect(page.locator(`#${fid}-e`)).toBeEmpty();
+    }
+  });
+}
+
+test("every locale: the number frame's lang, dir, and its error description in that locale's words", async ({ elPage: page }) => {
+  test.setTimeout(180_000);
+  const locales = readdirSync(new URL("../../crates/server/locales/", import.meta.url))
+    .filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+  expect(locales.length).toBeGreaterThanOrEqual(30);
+  const got = [], want = [];
+  for (const loc of locales) {
+    const cat = await catalog(loc);
+    await page.reload();
+    await page.waitForFunction(() => window.sdkReady);
+    await mountDropin(page, (await createSession({ country: "NL" })).id, loc);
+    const b = page.locator("#b-creditCard");
+    if ((await b.getAttribute("aria-expanded")) !== "true") await b.click();
+    await input(page, "num").fill("4242424242424241");
+    await expect(page.locator("#num-e")).toHaveText(cat["error.invalid_card_number"]);
+    const doc = await frameDoc(page, "num");
+    const ax = await axInput(page, "num");
+    got.push([loc, doc.lang, doc.dir, ax.invalid, ax.description]);
+    want.push([loc, loc, cat.dir === "rtl" ? "rtl" : "ltr", "true", cat["error.invalid_card_number"]]);
+  }
+  expect(got).toEqual(want);
+});
+
+async function sk(method, path, body) {
+  const res = await fetch(`${API}${path}`, {
+    method, headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+test("drop-in in de-DE, a saved card's code field: invalid and described in German; axe finds nothing", async ({ elPage: page }) => {
+  const cat = await catalog("de-DE");
+  const cus = (await sk("POST", "/v1/customers", {})).json.id;
+  const s0 = await createSession({ customerId: cus });
+  const src = await fetch(`${API}/v1/sources`, {
+    method: "POST", headers: { authorization: `Bearer ${PK}`, "content-type": "application/json" },
+    body: JSON.stringify({ type: "creditCard", sessionId: s0.id, usage: "convenience",
+      creditCard: { number: "4242424242424242", expirationMonth: 12, expirationYear: 2040, cvv: "123" } }),
+  }).then((r) => r.json());
+  expect((await sk("POST", `/v1/sessions/${s0.id}/sources`, { sourceId: src.id })).status).toBe(200);
+  expect((await sk("POST", "/v1/orders", { sessionId: s0.id })).status).toBe(201);
+  const s = await createSession({ customerId: cus });
+  await mountDropin(page, s.id, "de-DE");
+  await expect(input(page, "scvc")).toBeVisible();
+  expect.soft(await frameDoc(page, "scvc")).toMatchObject({ lang: "de-DE", dir: "ltr" });
+  await typeInto(page, "scvc", "1a");
+  const line = page.locator("#scvc-e");
+  await expect(line).toHaveText(cat["error.invalid_security_code"]);
+  await soft.poll(() => axInput(page, "scvc")).toMatchObject({ invalid: "true", description: cat["error.invalid_security_code"] });
+  const audit = await axeFrames(page);
+  expect.soft(audit.violations).toEqual([]);
+  expect(audit.audited).toEqual(expect.arrayContaining(["html-lang-valid", "label"]));
+  await input(page, "scvc").fill("737");
+  await expect.poll(() => axInput(page, "scvc")).toMatchObject({ invalid: "false", description: "" });
+});
