@@ -92,10 +92,10 @@ async fn a_forged_or_tampered_account_cookie_gets_a_fresh_account() {
     let s = start_demo(www.path().to_owned()).await;
     // The victim's account, with a saved card.
     let (co, set) = demo_post(&s.http, &s.url, "checkout", "", &[]).await;
-    let set = set.expect("a new account sets its cookie");
+    let victim_set = set.expect("a new account sets its cookie");
     let victim = customer_of(&s, &co["sessionId"]).await;
     assert!(victim.starts_with("cus_"));
-    let cookie = pair(&set);
+    let cookie = pair(&victim_set);
     let sid = co["sessionId"].as_str().unwrap();
     let src = id(s
         .post("/v1/sources", PK, json!({"type": "creditCard", "sessionId": sid, "usage": "convenience",
@@ -167,9 +167,12 @@ async fn a_forged_or_tampered_account_cookie_gets_a_fresh_account() {
         .await;
     assert_eq!(methods.ok(200)["savedPaymentMethods"][0]["id"], pm.as_str());
     for attr in ["HttpOnly", "SameSite=Lax", "Path=/demo/api"] {
-        assert!(set.contains(attr), "{set}");
+        assert!(victim_set.contains(attr), "{victim_set}");
     }
-    assert!(!set.contains("Secure"), "http: no Secure ({set})");
+    assert!(
+        !victim_set.contains("Secure"),
+        "http: no Secure ({victim_set})"
+    );
     s.stop().await;
 }
 
