@@ -632,13 +632,33 @@ fn page_policy(html: &str, fields: Option<String>, api: Option<String>) -> Strin
     html
 }
 
-/// The `content` of the page's `<meta http-equiv="Content-Security-Policy">`.
+/// The `content` of the page's `<meta http-equiv="Content-Security-Policy">`
+/// (attribute values quoted or not, as html-webpack-plugin's minifier leaves them).
 fn meta_csp(html: &str) -> Option<&str> {
-    let at = html.find("http-equiv=\"Content-Security-Policy\"")?;
-    let tag = &html[at..html[at..].find('>')? + at];
-    let start = tag.find("content=\"")? + "content=\"".len();
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
+    html.match_indices("<meta").find_map(|(at, _)| {
+        let tag = &html[at..at + html[at..].find('>')?];
+        let http_equiv = attribute(tag, "http-equiv")?;
+        if !http_equiv.eq_ignore_ascii_case("content-security-policy") {
+            return None;
+        }
+        attribute(tag, "content")
+    })
+}
+
+/// The value of attribute `name` in `tag` (`name="v"`, `name='v'` or `name=v`).
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.match_indices(name).map(|(i, _)| i).find(|&i| {
+        tag[..i].ends_with(|c: char| c.is_ascii_whitespace())
+            && tag[i + name.len()..].starts_with('=')
+    })?;
+    let rest = &tag[at + name.len() + 1..];
+    match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next(),
+        _ => rest
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .next(),
+    }
 }
 
 #[cfg(test)]
@@ -658,6 +678,9 @@ mod tests {
             Some("default-src 'self'; connect-src 'self' https://api.example; frame-src 'self' http://127.0.0.1:2")
         );
         assert_eq!(meta_csp("<h1>demo</h1>"), None);
+        // As html-webpack-plugin minifies it.
+        let min = "<meta name=viewport content=\"width=device-width\"><meta http-equiv=Content-Security-Policy content=\"default-src 'self'; base-uri 'none'\"><title>";
+        assert_eq!(meta_csp(min), Some("default-src 'self'; base-uri 'none'"));
     }
 
     #[test]
