@@ -310,6 +310,54 @@ mod tests {
         }
     }
 
+    /// Through the layer: what is compressed and what is left alone.
+    #[tokio::test]
+    async fn the_layer_leaves_event_streams_small_and_encoded_answers_alone() {
+        use tower::ServiceExt;
+        let big = "data: x\n\n".repeat(300);
+        let app = axum::Router::new()
+            .route(
+                "/json",
+                axum::routing::get({
+                    let b = big.clone();
+                    move || async move { ([(header::CONTENT_TYPE, "application/json")], b) }
+                }),
+            )
+            .route(
+                "/events",
+                axum::routing::get({
+                    let b = big.clone();
+                    move || async move { ([(header::CONTENT_TYPE, "text/event-stream")], b) }
+                }),
+            )
+            .route("/small", axum::routing::get(|| async { "x".repeat(1023) }))
+            .route(
+                "/encoded",
+                axum::routing::get({
+                    let b = big.clone();
+                    move || async move { ([(header::CONTENT_ENCODING, "gzip")], b) }
+                }),
+            )
+            .layer(compression());
+        let encoding = |path: &'static str| {
+            let app = app.clone();
+            async move {
+                let req = axum::http::Request::get(path)
+                    .header(header::ACCEPT_ENCODING, "br, gzip")
+                    .body(Body::empty())
+                    .unwrap();
+                let res = app.oneshot(req).await.unwrap();
+                let enc = res.headers().get(header::CONTENT_ENCODING).cloned();
+                enc.map(|v| v.to_str().unwrap().to_owned())
+            }
+        };
+        assert_eq!(encoding("/json").await.as_deref(), Some("br"));
+        assert_eq!(encoding("/events").await, None);
+        assert_eq!(encoding("/small").await, None);
+        // Already encoded: passed on as it is (not compressed twice).
+        assert_eq!(encoding("/encoded").await.as_deref(), Some("gzip"));
+    }
+
     #[test]
     fn precompressed_copies_decode_to_the_same_bytes() {
         let data = "let x = 1;\n".repeat(500);
