@@ -57,7 +57,7 @@ fn ungzip(b: &[u8]) -> Vec<u8> {
     out
 }
 
-fn header<'a>(h: &'a HeaderMap, name: impl reqwest::header::AsHeaderName) -> &'a str {
+fn header(h: &HeaderMap, name: impl reqwest::header::AsHeaderName) -> &str {
     h.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
 }
 
