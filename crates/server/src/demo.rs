@@ -112,9 +112,12 @@ pub struct CookieKey([u8; 32]);
 impl CookieKey {
     /// The key of `merchant`'s demo cookies under `vault`.
     pub fn new(vault: &crate::Vault, merchant: &str) -> Self {
+        // The HMAC-SHA256 (32 bytes) under the vault's per-merchant key for this purpose.
         let mut k = [0u8; 32];
         let derived = hex::decode(vault.mac("demo-cookie", merchant, b"")).unwrap_or_default();
-        k.copy_from_slice(&derived[..32.min(derived.len())]);
+        for (to, from) in k.iter_mut().zip(derived) {
+            *to = from;
+        }
         CookieKey(k)
     }
 
