@@ -18,6 +18,7 @@ import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
 import { measureLoad, createSession } from "./load.mjs";
 import { measureEngines } from "./engines.mjs";
 import { machine, renderReport } from "./report.mjs";
+import { measureCheckout, withDemoServer, clsTarget } from "./cls.mjs";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
 
@@ -125,6 +126,15 @@ export async function runAll(o, log = console.log) {
   } finally {
     await site.close();
   }
+
+  // CLS of the demo's checkout step (issue 17), on a demo server of its own.
+  await section("cls", async () => {
+    if (!process.env.PAYSESSION_SERVER_BIN) throw new Error("PAYSESSION_SERVER_BIN is not set (run through scripts/with-server.sh)");
+    const r = await withDemoServer(process.env.PAYSESSION_SERVER_BIN, measureCheckout);
+    const t = clsTarget(r);
+    log(`${t.name} (target ${t.target}): ${t.figure}, ${t.ok ? "met" : "missed"}; the step downloads ${r.mobile.bytes.body} B of bodies`);
+    return r;
+  });
 
   await section("load", () => measureLoad(o.api, { seconds: o.loadSeconds, connections: o.connections, log }));
   // PostgreSQL with 1, 2 and 3 instances of the same release server

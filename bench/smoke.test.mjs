@@ -50,6 +50,11 @@ test("memory after mount and after cycles", () => {
   isNum(m.heapGrowth, "heap growth");
 });
 
+test("CLS of the demo's checkout step", () => {
+  noError("cls");
+  for (const k of ["mobile", "desktop"]) isNum(run.results.cls[k].cls, `${k} CLS`);
+});
+
 test("backend under load: every route", () => {
   noError("load");
   for (const k of ["healthz", "createSession", "paymentMethods", "createSource", "createSourceNoKey", "createOrder"]) {

@@ -3,7 +3,9 @@
 
 const list = () => document.getElementById("log");
 
-/** Appends an entry; kind is "call", "callback", "result" or "error". */
+/** Appends an entry; kind is "call", "callback", "result" or "error". The
+ * newest is last and scrolled to: the entries already shown never move (a
+ * prepended entry pushed them all down, a layout shift at every SDK call). */
 export function log(kind, what, data) {
   const li = document.createElement("li");
   li.className = `kind-${kind}`;
@@ -16,7 +18,9 @@ export function log(kind, what, data) {
     pre.textContent = JSON.stringify(data, null, 2);
     li.append(pre);
   }
-  list().prepend(li);
+  const l = list();
+  l.append(li);
+  l.scrollTop = l.scrollHeight;
 }
 
 export function clearLog() {

@@ -97,6 +97,50 @@ pub struct DemoMerchant {
     pub ratelimit: std::sync::Arc<RateLimiter>,
     /// The server's clock, for the rate limit.
     pub clock: std::sync::Arc<dyn Clock>,
+    /// `--public-url`: the browser's `apiBase`, and `Secure` cookies when https.
+    pub public_url: String,
+    /// Signs the account cookie.
+    pub cookie_key: CookieKey,
+}
+
+/// The key of the account cookie's HMAC-SHA256: derived from the vault key
+/// for this merchant (`Vault::mac` under the purpose `demo-cookie`), so it
+/// survives a restart and is shared by instances with the same vault key.
+#[derive(Clone)]
+pub struct CookieKey([u8; 32]);
+
+impl CookieKey {
+    /// The key of `merchant`'s demo cookies under `vault`.
+    pub fn new(vault: &crate::Vault, merchant: &str) -> Self {
+        // The HMAC-SHA256 (32 bytes) under the vault's per-merchant key for this purpose.
+        let mut k = [0u8; 32];
+        let derived = hex::decode(vault.mac("demo-cookie", merchant, b"")).unwrap_or_default();
+        for (to, from) in k.iter_mut().zip(derived) {
+            *to = from;
+        }
+        CookieKey(k)
+    }
+
+    fn tag(&self, customer: &str) -> String {
+        use hmac::Mac;
+        let mut m = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0)
+            .expect("HMAC takes any key length");
+        m.update(customer.as_bytes());
+        hex::encode(m.finalize().into_bytes())
+    }
+
+    /// The cookie's value for `customer`: `cus_….<hex HMAC of the id>`.
+    pub fn sign(&self, customer: &str) -> String {
+        [customer, ".", &self.tag(customer)].concat()
+    }
+
+    /// The customer id of a value [`CookieKey::sign`] made with this key;
+    /// `None` for a bare id, a tampered tag or another key's value.
+    pub fn verify(&self, value: &str) -> Option<String> {
+        let (customer, tag) = value.split_once('.')?;
+        (ids::is_id("cus_", customer) && crate::config::ct_eq(&self.tag(customer), tag))
+            .then(|| customer.to_owned())
+    }
 }
 
 /// Routes under `/demo/api`.
@@ -187,25 +231,41 @@ struct Account {
     currency: String,
 }
 
-/// The cookie that keeps the browser's demo customer (`HttpOnly`: the page
-/// never reads it; a real shop has its own sign-in instead).
+/// The cookie that keeps the browser's demo customer, signed with
+/// [`CookieKey`] (`HttpOnly`: the page never reads it; a real shop has its
+/// own sign-in instead).
 const COOKIE: &str = "demo_customer";
 
-fn cookie_customer(headers: &HeaderMap) -> Option<String> {
+/// The customer of a validly signed `demo_customer` cookie, if any.
+fn cookie_customer(m: &DemoMerchant, headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|p| p.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .find(|v| ids::is_id("cus_", v))
-        .map(str::to_owned)
+        .find_map(|v| m.cookie_key.verify(v))
 }
 
-/// The browser's demo customer: the cookie's, while the API knows it, else a
-/// new customer (`true`: set the cookie).
+/// `Set-Cookie` of the signed account cookie (`Secure` when the shop is
+/// served over https).
+fn set_cookie(m: &DemoMerchant, customer: &str) -> String {
+    let secure = if m.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{COOKIE}={}; Path=/demo/api; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}",
+        m.cookie_key.sign(customer)
+    )
+}
+
+/// The browser's demo customer: the signed cookie's, while the API knows it,
+/// else a new customer (`true`: set the cookie). A bare, tampered or foreign
+/// value is no account: the shopper gets a fresh one.
 async fn customer(m: &DemoMerchant, headers: &HeaderMap) -> Result<(String, bool), Response> {
-    if let Some(c) = cookie_customer(headers) {
+    if let Some(c) = cookie_customer(m, headers) {
         let (status, _) = call(m, Method::GET, &format!("/v1/customers/{c}"), None, None).await;
         if status.is_success() {
             return Ok((c, false));
@@ -374,11 +434,7 @@ async fn session(
     if !status.is_success() {
         return (status, Json(session)).into_response();
     }
-    // The browser reaches the session API on the same origin it loaded the shop from.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
+    // The browser reaches the session API at the public URL (never the request's `Host`).
     let mut r = Json(json!({
         "sessionId": session["id"],
         "amount": session["amount"],
@@ -388,13 +444,11 @@ async fn session(
         "reference": reference,
         "account": account,
         "publicKey": m.public_key,
-        "apiBase": format!("http://{host}"),
+        "apiBase": m.public_url,
     }))
     .into_response();
     if let Some(id) = new_customer {
-        let c =
-            format!("{COOKIE}={id}; Path=/demo/api; HttpOnly; SameSite=Strict; Max-Age=31536000");
-        if let Ok(v) = header::HeaderValue::from_str(&c) {
+        if let Ok(v) = header::HeaderValue::from_str(&set_cookie(m, &id)) {
             r.headers_mut().insert(header::SET_COOKIE, v);
         }
     }
@@ -514,5 +568,141 @@ async fn call(
     match serde_json::from_slice(&bytes) {
         Ok(v) => (status, v),
         Err(_) => internal(),
+    }
+}
+
+/// `GET /` and `/index.html` of the demo shop: its page, with the fields
+/// origin added to its CSP's `frame-src 'self'` and the API's origin to its
+/// `connect-src 'self'` (the additions a shop makes for secure fields and an
+/// API elsewhere), and the headers a shop's page should carry: that policy
+/// (the page's `<meta>` one, the one definition) as a `Content-Security-Policy`
+/// header with `frame-ancestors 'none'` (which a `<meta>` cannot carry),
+/// `Cross-Origin-Opener-Policy: same-origin`, `X-Content-Type-Options: nosniff`,
+/// `Cache-Control: no-cache`, and `Strict-Transport-Security` when the
+/// public URL is https.
+pub async fn index(State(s): State<crate::AppState>) -> Response {
+    let Some(dir) = s.demo_dir.clone() else {
+        return crate::routes::not_found().await.into_response();
+    };
+    let Ok(html) = tokio::fs::read_to_string(dir.join("index.html")).await else {
+        return crate::routes::not_found().await.into_response();
+    };
+    let html = page_policy(
+        &html,
+        s.fields_url.as_deref().and_then(crate::fields::origin_of),
+        crate::fields::origin_of(&s.public_url),
+    );
+    let csp = match meta_csp(&html) {
+        Some(p) => [p.trim().trim_end_matches(';'), "; frame-ancestors 'none'"].concat(),
+        None => "frame-ancestors 'none'".to_owned(),
+    };
+    let mut r = (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, crate::delivery::NO_CACHE),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                header::HeaderName::from_static("cross-origin-opener-policy"),
+                "same-origin",
+            ),
+        ],
+        html,
+    )
+        .into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = header::HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    if s.public_url.starts_with("https://") {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    r
+}
+
+/// The page's policy with `fields` added to `frame-src 'self'` and `api` to
+/// `connect-src 'self'` (when they are other origins than the page's).
+fn page_policy(html: &str, fields: Option<String>, api: Option<String>) -> String {
+    let mut html = html.to_owned();
+    if let Some(o) = fields {
+        html = html.replace("frame-src 'self'", &["frame-src 'self' ", &o].concat());
+    }
+    if let Some(o) = api {
+        html = html.replace("connect-src 'self'", &["connect-src 'self' ", &o].concat());
+    }
+    html
+}
+
+/// The `content` of the page's `<meta http-equiv="Content-Security-Policy">`
+/// (attribute values quoted or not, as html-webpack-plugin's minifier leaves them).
+fn meta_csp(html: &str) -> Option<&str> {
+    html.match_indices("<meta").find_map(|(at, _)| {
+        let tag = &html[at..at + html[at..].find('>')?];
+        let http_equiv = attribute(tag, "http-equiv")?;
+        if !http_equiv.eq_ignore_ascii_case("content-security-policy") {
+            return None;
+        }
+        attribute(tag, "content")
+    })
+}
+
+/// The value of attribute `name` in `tag` (`name="v"`, `name='v'` or `name=v`).
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.match_indices(name).map(|(i, _)| i).find(|&i| {
+        tag[..i].ends_with(|c: char| c.is_ascii_whitespace())
+            && tag[i + name.len()..].starts_with('=')
+    })?;
+    let rest = &tag[at + name.len() + 1..];
+    match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next(),
+        _ => rest
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .next(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_policy_is_the_meta_one_with_the_origins_added() {
+        let html = "<meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\"\n content=\"default-src 'self'; connect-src 'self'; frame-src 'self'\"><title>x</title>";
+        let html = page_policy(
+            html,
+            Some("http://127.0.0.1:2".into()),
+            Some("https://api.example".into()),
+        );
+        assert_eq!(
+            meta_csp(&html),
+            Some("default-src 'self'; connect-src 'self' https://api.example; frame-src 'self' http://127.0.0.1:2")
+        );
+        assert_eq!(meta_csp("<h1>demo</h1>"), None);
+        // As html-webpack-plugin minifies it.
+        let min = "<meta name=viewport content=\"width=device-width\"><meta http-equiv=Content-Security-Policy content=\"default-src 'self'; base-uri 'none'\"><title>";
+        assert_eq!(meta_csp(min), Some("default-src 'self'; base-uri 'none'"));
+    }
+
+    #[test]
+    fn only_a_value_signed_with_the_key_names_a_customer() {
+        let vault = crate::Vault::random();
+        let key = CookieKey::new(&vault, "default");
+        let cus = ids::new_id("cus_");
+        let signed = key.sign(&cus);
+        assert_eq!(key.verify(&signed).as_deref(), Some(cus.as_str()));
+        assert_eq!(key.verify(&cus), None, "a bare id");
+        let other = ids::new_id("cus_");
+        let swapped = [other.as_str(), &signed[cus.len()..]].concat();
+        assert_eq!(key.verify(&swapped), None, "another id under this tag");
+        let mut flipped = signed.clone().into_bytes();
+        let last = flipped.len() - 1;
+        flipped[last] = if flipped[last] == b'0' { b'1' } else { b'0' };
+        assert_eq!(key.verify(std::str::from_utf8(&flipped).unwrap()), None);
+        let foreign = CookieKey::new(&crate::Vault::random(), "default");
+        assert_eq!(foreign.verify(&signed), None, "another key's value");
+        assert_eq!(CookieKey::new(&vault, "other").verify(&signed), None);
     }
 }

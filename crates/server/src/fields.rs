@@ -1,5 +1,6 @@
 //! The fields origin: a second listener (`--fields-listen`) that serves only
-//! the secure card field's frame page (`/field`) and its script (`/field.js`),
+//! the secure card field's frame page (`/field`) and its script
+//! (`/field.<hash>.js`, immutable; `/field.js` for old pages),
 //! so card data is typed into an origin used for nothing else.
 //!
 //! `GET /field?k=<public key>&o=<page origin>#t=<type>&c=<channel>&g=<group>`:
@@ -10,9 +11,10 @@
 //! posts to that origin only, so a page claiming another origin hears nothing.
 
 use crate::config::{Config, KeyKind};
+use crate::delivery::{content_hash, Precompressed};
 use axum::{
     extract::{Query, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Response},
     routing::get,
     Router,
@@ -27,12 +29,26 @@ pub struct Fields {
     config: Arc<Config>,
     /// The API's origin (`connect-src`), e.g. `http://127.0.0.1:8080`.
     api_origin: String,
-    /// The script, generated once.
-    script: Arc<String>,
+    /// The script, generated once and compressed once (delivery.rs).
+    script: Arc<Precompressed>,
+    /// The frame page, naming the script by its versioned URL.
+    page: Arc<String>,
 }
 
-/// The frame page: the script builds the one input.
-const PAGE: &str = "<!doctype html><html lang=en><meta charset=utf-8><title>Secure card field</title><script src=/field.js defer></script><body></body></html>";
+/// The frame page: the script (at `src`) builds the one input.
+fn page_html(src: &str) -> String {
+    [
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Secure card field</title><script src=",
+        src,
+        " defer></script><body></body></html>",
+    ]
+    .concat()
+}
+
+/// The versioned URL of the script: `/field.<hash of its content>.js`.
+pub fn script_path(script: &[u8]) -> String {
+    ["/field.", &content_hash(script), ".js"].concat()
+}
 
 /// The router of the fields origin: `/field`, `/field.js`, and 404 for the rest.
 pub fn fields_app(config: Arc<Config>, api_url: &str) -> Router {
@@ -46,16 +62,21 @@ pub fn fields_app(config: Arc<Config>, api_url: &str) -> Router {
     let script = script
         .replace("%API%", api_url.trim_end_matches('/'))
         .replace("/*DATA*/0", &data_json());
+    let versioned = script_path(script.as_bytes());
     let f = Fields {
         config,
         api_origin,
-        script: Arc::new(script),
+        script: Arc::new(Precompressed::new(script)),
+        page: Arc::new(page_html(&versioned)),
     };
     Router::new()
         .route("/field", get(page))
+        .route(&versioned, get(script_file))
+        // The unversioned name, for pages cached before the versioned one.
         .route("/field.js", get(script_file))
         .fallback(|| async { (StatusCode::NOT_FOUND, nosniff(), "not found") })
         .with_state(f)
+        .layer(crate::delivery::compression())
 }
 
 fn nosniff() -> [(header::HeaderName, HeaderValue); 1] {
@@ -113,7 +134,7 @@ async fn page(State(f): State<Fields>, Query(q): Query<PageQuery>) -> Response {
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],
-        PAGE,
+        f.page.as_str().to_owned(),
     )
         .into_response()
 }
@@ -129,8 +150,15 @@ pub fn csp(api_origin: &str, ancestors: &str) -> String {
     .concat()
 }
 
-async fn script_file(State(f): State<Fields>) -> Response {
-    (
+/// The script, precompressed: immutable at its versioned URL, five minutes at `/field.js`.
+async fn script_file(State(f): State<Fields>, uri: Uri, headers: HeaderMap) -> Response {
+    let cache = if uri.path() == "/field.js" {
+        "public, max-age=300"
+    } else {
+        crate::delivery::IMMUTABLE
+    };
+    f.script.response(
+        &headers,
         [
             (
                 header::CONTENT_TYPE,
@@ -140,14 +168,9 @@ async fn script_file(State(f): State<Fields>) -> Response {
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=300"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
-        f.script.as_str().to_owned(),
     )
-        .into_response()
 }
 
 /// `scheme://host[:port]` of an http(s) URL, lower-cased; `None` if it is not one.

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod extract;
@@ -116,11 +117,14 @@ pub fn app(state: AppState) -> Router {
             ordering: Default::default(),
             ratelimit: state.ratelimit.clone(),
             clock: state.clock.clone(),
+            public_url: state.public_url.clone(),
+            cookie_key: demo::CookieKey::new(&state.vault, &m.id),
         })
         .merge(api),
         _ => api,
     };
     r.layer(cors)
+        .layer(delivery::compression())
         .layer(axum::middleware::from_fn(log_request))
         .layer(hosted::nosniff())
 }

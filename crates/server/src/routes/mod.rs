@@ -87,37 +87,15 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     let r = match state.demo_dir.clone() {
         Some(dir) => r
-            .route("/", get(demo_index))
-            .route("/index.html", get(demo_index))
-            .fallback_service(
-                tower_http::services::ServeDir::new(dir).fallback(axum::routing::any(not_found)),
-            ),
+            .route("/", get(crate::demo::index))
+            .route("/index.html", get(crate::demo::index))
+            .fallback_service(crate::delivery::static_files(
+                dir,
+                axum::routing::any(not_found),
+            )),
         None => r.fallback(not_found),
     };
     r.with_state(state)
-}
-
-/// The demo shop's page with the fields origin added to its CSP's
-/// `frame-src 'self'` (the one addition a shop makes for secure fields).
-async fn demo_index(
-    axum::extract::State(s): axum::extract::State<AppState>,
-) -> axum::response::Response {
-    let Some(dir) = s.demo_dir.clone() else {
-        return not_found().await.into_response();
-    };
-    let Ok(html) = tokio::fs::read_to_string(dir.join("index.html")).await else {
-        return not_found().await.into_response();
-    };
-    let origin = s.fields_url.as_deref().and_then(crate::fields::origin_of);
-    let html = match origin {
-        Some(o) => html.replace("frame-src 'self'", &["frame-src 'self' ", &o].concat()),
-        None => html,
-    };
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
-    )
-        .into_response()
 }
 
 /// `404 route_not_found`.
