@@ -40,7 +40,7 @@ window.addEventListener("load", async () => {
   const wait = () => new Promise((r) => { const t = () => (window.benchMount ? r() : setTimeout(t, 1)); t(); });
   await wait();
   try {
-    const mountToReady = await window.benchMount(document.getElementById("dropin"), { apiBase: q.get("api"), sessionId: q.get("session") });
+    const mountToReady = await window.benchMount(document.getElementById("dropin"), { apiBase: q.get("api"), sessionId: q.get("session"), fieldsBase: q.get("fields") });
     const navToReady = performance.now();
     // Where the time went: navigation start → mount() (HTML, bundle, wasm),
     // and inside mount → ready the page's own fetches to the API (if any).

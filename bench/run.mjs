@@ -17,6 +17,7 @@ import { writePage, HARNESS, measureReady } from "./ready.mjs";
 import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
 import { measureLoad, createSession } from "./load.mjs";
 import { measureEngines } from "./engines.mjs";
+import { measureTrace } from "./trace.mjs";
 import { machine, renderReport } from "./report.mjs";
 import { measureCheckout, withDemoServer, clsTarget } from "./cls.mjs";
 
@@ -45,7 +46,7 @@ export function parseArgs(argv) {
 }
 
 /** webpack production builds of the variants (and the lab page) into out/. */
-export function build(names = ["adyen", "braintree", "paysession", "lab"]) {
+export function build(names = ["adyen", "braintree", "paysession", "paysession-elements", "lab"]) {
   const args = ["webpack", "--config", "webpack.config.js", ...names.flatMap((n) => ["--config-name", n])];
   const r = spawnSync(join(BENCH, "node_modules", ".bin", args[0]), args.slice(1), { cwd: BENCH, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`webpack failed:\n${(r.stdout || "").slice(-3000)}\n${r.stderr || ""}`);
@@ -88,19 +89,31 @@ export async function runAll(o, log = console.log) {
     return s;
   });
 
-  const timed = ["paysession", "adyen"];
+  const timed = ["paysession", "paysession-elements", "adyen"];
   writePages(timed);
   const site = await serve(OUT);
+  const fields = process.env.PAYSESSION_FIELDS || "";
+  const pageUrl = async (v) =>
+    v.startsWith("paysession")
+      ? `${site.url}/${v}/index.html?api=${encodeURIComponent(o.api)}&fields=${encodeURIComponent(fields)}&session=${await createSession(o.api)}`
+      : `${site.url}/${v}/index.html`;
   try {
     await section("ready", async () => {
-      const r = await measureReady(timed, o.loads, async (v) =>
-        v === "paysession"
-          ? `${site.url}/paysession/index.html?api=${encodeURIComponent(o.api)}&session=${await createSession(o.api)}`
-          : `${site.url}/${v}/index.html`);
+      const r = await measureReady(timed, o.loads, pageUrl);
       for (const [v, x] of Object.entries(r)) {
         log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), nav→mount() ${ms(x.mountStart?.median)} ms, before API ${ms(x.beforeApi?.median)} ms, API fetch ${ms(x.apiMs?.median)} ms, after API ${ms(x.afterApi?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
         if (!x.navToReady || x.errors.length) throw new Error(`${v}: ${x.errors.length} failed loads: ${x.errors[0]}`);
       }
+      return r;
+    });
+
+    // Where the drop-in's mount() → onReady goes (the frames' own timestamps),
+    // and mount() → the first keystroke accepted in the number field.
+    await section("trace", async () => {
+      const r = await measureTrace(() => pageUrl("paysession"), Math.max(3, Math.round(o.loads / 2)));
+      const m = (k) => ms(r[k]?.median);
+      log(`trace (ms after mount(), medians of ${r.ready?.n ?? 0} cold loads): first frame navigation starts ${m("frameStart")}, last frame document in ${m("documents")}, last frame script run ${m("scripts")}, payment-methods answer ${m("answer")}, onReady ${m("ready")}, first keystroke accepted ${m("keystroke")}${r.errors.length ? `, errors: ${r.errors.slice(0, 2).join(" | ")}` : ""}`);
+      if (!r.ready) throw new Error(`no trace: ${r.errors[0]}`);
       return r;
     });
 

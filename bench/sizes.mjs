@@ -22,7 +22,9 @@ export async function measureFrame(fieldsBase) {
     return Buffer.from(await res.arrayBuffer());
   };
   const page = await get(`/field?k=pk_test_default&o=${encodeURIComponent("http://127.0.0.1")}`);
-  return measureBuffers([["field (page)", page], ["field.js", await get("/field.js")]]);
+  // The script the page names (a versioned /field.<hash>.js).
+  const script = /<script src=["']?([^"' >]+)/.exec(page.toString())?.[1] || "/field.js";
+  return measureBuffers([["field (page)", page], [script.replace(/^\//, ""), await get(script)]]);
 }
 
 function measureBuffers(entries) {
@@ -39,7 +41,7 @@ function measureBuffers(entries) {
 }
 
 /** {variant: {raw, gzip, brotli, files: [{file, raw, gzip, brotli}]}} for the variants built in out/. */
-export function measureSizes(variants = ["paysession", "adyen", "braintree"], out = OUT) {
+export function measureSizes(variants = ["paysession", "paysession-elements", "adyen", "braintree"], out = OUT) {
   const results = {};
   for (const name of variants) {
     const dir = join(out, name);

@@ -23,15 +23,20 @@ test("webpack builds the variants", () => noError("build"));
 
 test("sizes: raw, gzip and brotli of each variant", () => {
   noError("sizes");
-  for (const v of ["paysession", "adyen", "braintree"]) for (const k of ["raw", "gzip", "brotli"]) isNum(run.results.sizes[v]?.[k], `${v} ${k}`);
+  for (const v of ["paysession", "paysession-elements", "adyen", "braintree"]) for (const k of ["raw", "gzip", "brotli"]) isNum(run.results.sizes[v]?.[k], `${v} ${k}`);
 });
 
 test("time to ready: navigation and mount to onReady", () => {
   noError("ready");
-  for (const v of ["paysession", "adyen"]) {
+  for (const v of ["paysession", "paysession-elements", "adyen"]) {
     isNum(run.results.ready[v].navToReady?.median, `${v} nav→ready`);
     isNum(run.results.ready[v].mountToReady?.median, `${v} mount→ready`);
   }
+});
+
+test("where the drop-in's mount → ready goes, and the first keystroke", () => {
+  noError("trace");
+  for (const k of ["frameStart", "documents", "scripts", "answer", "ready", "keystroke"]) isNum(run.results.trace[k]?.median, `trace ${k}`);
 });
 
 test("createSource against a raw fetch", () => {

@@ -8,6 +8,8 @@ const entries = {
   adyen: "./peers/adyen.js",
   braintree: "./peers/braintree.js",
   paysession: "./peers/paysession.js",
+  // The same SDK's Elements build: createSource and the card fields, no drop-in.
+  "paysession-elements": "./peers/paysession-elements.js",
   // Not a shipped variant: our SDK plus hooks for the createSource and memory
   // measurements (it reaches the module's linear memory). Not counted in sizes.
   lab: "./lab/lab.js",
@@ -19,7 +21,12 @@ module.exports = Object.entries(entries).map(([name, entry]) => ({
   context: __dirname,
   entry: { [name]: entry },
   output: { path: path.resolve(__dirname, "out", name), filename: "[name].js", clean: true },
-  resolve: { alias: { paysession: path.resolve(__dirname, "..", "pkg") } },
+  resolve: {
+    alias: {
+      "paysession/elements$": path.resolve(__dirname, "..", "pkg", "paysession-elements.js"),
+      paysession$: path.resolve(__dirname, "..", "pkg", "paysession.js"),
+    },
+  },
   experiments: { asyncWebAssembly: true },
   module: { rules: [{ test: /\.css$/, use: [MiniCssExtractPlugin.loader, "css-loader"] }] },
   plugins: [new MiniCssExtractPlugin({ filename: "[name].css" })],
