@@ -25,6 +25,8 @@ module.exports = Object.entries(entries).map(([name, entry]) => ({
     alias: {
       "paysession/elements$": path.resolve(__dirname, "..", "pkg", "paysession-elements.js"),
       paysession$: path.resolve(__dirname, "..", "pkg", "paysession.js"),
+      // The lab page imports the module's own exports (its `memory`).
+      "paysession/paysession_bg.wasm$": path.resolve(__dirname, "..", "pkg", "paysession_bg.wasm"),
     },
   },
   experiments: { asyncWebAssembly: true },
