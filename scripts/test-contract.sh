@@ -12,6 +12,7 @@
 # `pk_test_default` / `sk_test_default`, given per security scheme of the document.
 # The seed is fixed so a run is reproducible; PAYSESSION_CONTRACT_SEED picks another, and
 # PAYSESSION_CONTRACT_EXAMPLES the cases per operation and phase (default 25);
+# PAYSESSION_CONTRACT_STATEFUL the stateful phase's (default 60);
 # PAYSESSION_CONTRACT_REPORT=DIR keeps the JUnit and NDJSON reports there.
 # Ends with "contract: N passed, N failed" (one test per operation, plus the stateful run)
 # and the number of cases per phase.
@@ -69,6 +70,13 @@ bearer = "pk_test_default"
 [auth.openapi.publicKeyInQuery]
 api_key = "pk_test_default"
 
+# The stateful phase follows the document's own links (not links it would infer), with
+# more cases than the other phases: its chains are what reach attach and order.
+[phases.stateful]
+inference = { algorithms = [] }
+[phases.stateful.generation]
+max-examples = ${PAYSESSION_CONTRACT_STATEFUL:-60}
+
 [[operations]]
 include-operation-id = [
   "updateSessionFields",  # card: Luhn digit, brand length, expiry in the past
@@ -88,6 +96,8 @@ examples=${PAYSESSION_CONTRACT_EXAMPLES:-25}
 report=${PAYSESSION_CONTRACT_REPORT:-$work/report}
 rm -f "$report"/junit-*.xml "$report"/ndjson-*.ndjson
 set +e
+# From the scratch directory: Schemathesis keeps a cache (.schemathesis/) in its working directory.
+cd "$work"
 "$st" --config-file "$work/schemathesis.toml" --no-color run "$PAYSESSION_API/v1/openapi.json" \
   --phases examples,coverage,fuzzing,stateful \
   --checks all \
@@ -95,6 +105,7 @@ set +e
   --seed "$seed" \
   --workers 2 \
   --request-timeout 10 \
+  --generation-database none \
   --warnings off \
   --report junit,ndjson --report-dir "$report"
 status=$?

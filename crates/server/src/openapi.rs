@@ -902,7 +902,7 @@ fn constrain(doc: &mut Value) {
 /// pays without a challenge (docs/API.md, test cards).
 fn examples(doc: &mut Value) {
     let s = "/components/schemas";
-    let card = json!({"number": "4242 4242 4242 4242", "expirationMonth": 12, "expirationYear": 2030, "cvv": "123", "name": "Jane Doe"});
+    let card = json!({"number": "4242 4242 4242 4242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123", "name": "Jane Doe"});
     let owner = json!({"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postalCode": "10115", "country": "DE"}});
     for (schema, example) in [
         (
@@ -1064,6 +1064,18 @@ fn links(doc: &mut Value) {
     let session_of_source = "$response.body#/sessionId";
     let secret = "$response.body#/clientSecret";
     let by_id = |target: &str| json!({"operationId": target, "parameters": {"path.id": id}});
+    // The test card that is chargeable at once (processor.rs), as the whole
+    // body: a source that attaches and funds the session, so an order follows.
+    let card_source = json!({
+        "operationId": "createSource",
+        "description": "A card source with the test card 4242 4242 4242 4242 (chargeable at once).",
+        "requestBody": {
+            "type": "creditCard",
+            "sessionId": id,
+            "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"},
+        },
+        "x-schemathesis": {"merge_body": false},
+    });
     let table: Vec<(&str, &str, &str, Value)> = vec![
         (
             "createSession",
@@ -1107,6 +1119,7 @@ fn links(doc: &mut Value) {
             "createSource",
             json!({"operationId": "createSource", "requestBody": {"sessionId": id}}),
         ),
+        ("createSession", "201", "createCardSource", card_source),
         (
             "createSession",
             "201",
