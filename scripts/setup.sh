@@ -6,7 +6,8 @@
 #   test   all of that, plus what `npm test` and `npm run bench` need: Chromium (the
 #          browser tests), brotli (size figures), wrk (the backend load figures),
 #          PostgreSQL's server (the second store engine; scripts/pg.sh runs a throwaway
-#          cluster of it) and the benchmark-only npm packages under bench/.
+#          cluster of it), the benchmark-only npm packages under bench/ and Schemathesis
+#          (the contract layer, scripts/test-contract.sh) in a Python venv, .tools/venv.
 # Used by `npm start` (start), `npm test` and `npm run bench` (test). Prints one line
 # per install it does.
 set -euo pipefail
@@ -38,6 +39,9 @@ if [ "$purpose" = test ]; then
   need brotli || apt_pkgs+=(brotli)
   need wrk || apt_pkgs+=(wrk)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
+  # Python with its venv module (Debian splits it out) for Schemathesis.
+  need python3 || apt_pkgs+=(python3)
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || apt_pkgs+=(python3-venv)
   # Fonts of the locales' scripts (tests/browser/locales.spec.mjs measures text
   # widths and takes screenshots: without them Hindi, Thai, CJK are empty boxes).
   for f in hi:fonts-lohit-deva th:fonts-thai-tlwg ja:fonts-wqy-microhei; do
@@ -86,8 +90,17 @@ if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.jso
   touch "$stamp"
 fi
 
-# The benchmark-only npm packages (the peers' drop-ins, webpack) under bench/.
 [ "$purpose" = test ] || exit 0
+
+# Schemathesis (PyPI), pinned, in its own venv under .tools/ (the contract layer).
+schemathesis_version=4.32.5
+if [ "$("$ROOT/.tools/venv/bin/st" --version 2>/dev/null | awk '{print $NF}')" != "$schemathesis_version" ]; then
+  say "installing schemathesis $schemathesis_version into .tools/venv"
+  [ -x "$ROOT/.tools/venv/bin/pip" ] || python3 -m venv "$ROOT/.tools/venv"
+  "$ROOT/.tools/venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+
+# The benchmark-only npm packages (the peers' drop-ins, webpack) under bench/.
 stamp=bench/node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ bench/package.json -nt "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
   say "installing the benchmark-only npm packages (bench/)"

@@ -8,6 +8,8 @@
 #   4. end-to-end tests of the drop-in and demo (scripts/test-e2e.sh)
 #   5. a smoke run of the benchmark harness (scripts/test-bench-smoke.sh)
 #   6. the crash harness (scripts/test-crash.sh)
+#   7. the published contract: Schemathesis against the live server's OpenAPI document
+#      (scripts/test-contract.sh)
 # A layer whose script is missing is a failed layer, never a skipped one.
 # Ends with one line "tests: N passed, N failed", the sum of every runner's counts
 # (a layer that fails without reporting counts adds one failure).
@@ -21,13 +23,15 @@ logs=$(mktemp -d "$TMPDIR/paysession-logs.XXXXXX")
 total_pass=0; total_fail=0; failures=()
 
 # Counts from cargo ("test result: ok. N passed; M failed"), Playwright ("N passed (…)",
-# "N failed") and node's runner ("# pass N", "# fail N").
+# "N failed"), node's runner ("# pass N", "# fail N") and the contract layer
+# ("contract: N passed, N failed").
 count() {
   sed -E 's/\x1b\[[0-9;]*m//g' "$1" | awk '
     /^test result: / { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
     /^ *[0-9]+ passed \(/ { p += $1 }
     /^ *[0-9]+ failed$/ || /^ *[0-9]+ failed \(/ { f += $1 }
     /^# pass [0-9]+$/ { p += $3 } /^# fail [0-9]+$/ { f += $3 }
+    /^contract: [0-9]+ passed, [0-9]+ failed$/ { p += $2; f += $4 }
     END { printf "%d %d\n", p, f }'
 }
 
@@ -75,6 +79,7 @@ for l in browser e2e bench-smoke; do
   script_layer "$l tests" "scripts/test-$l.sh" bash scripts/with-server.sh bash "scripts/test-$l.sh"
 done
 script_layer "crash tests" scripts/test-crash.sh bash scripts/test-crash.sh
+script_layer "contract tests" scripts/test-contract.sh bash scripts/with-server.sh bash scripts/test-contract.sh
 rm -rf "$logs" "$TMPDIR"/paysession-* 2>/dev/null
 
 echo

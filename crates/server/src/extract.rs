@@ -122,7 +122,27 @@ pub fn parse_object(bytes: &[u8]) -> Result<Value, AppError> {
             format!("`{path}` may not be null: fields are overwritten, never removed."),
         ));
     }
+    let mut v = v;
+    integral_numbers(&mut v);
     Ok(v)
+}
+
+/// JSON has one number type: a number with a zero fraction (`1000.0`, `1e3`)
+/// is the integer it equals, as JSON Schema's `integer` (the OpenAPI
+/// document's type) says; serde would refuse it for an integer field. Only
+/// exact integers (|n| ≤ 2^53) are turned; `1000.5` stays and is refused.
+fn integral_numbers(v: &mut Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                *n = (f as i64).into();
+            }
+        }
+        Value::Object(m) => m.values_mut().for_each(integral_numbers),
+        Value::Array(a) => a.iter_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 /// Parses and deserializes a JSON object body of the session API into `T`.

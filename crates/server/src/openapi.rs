@@ -16,7 +16,7 @@ use paysession_core::{
     wire::*,
     Amount, ApiError, Currency, ErrorCode, ErrorDetail, ErrorType,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::sync::OnceLock;
 use utoipa::{
     openapi::{
@@ -271,7 +271,7 @@ impl Op {
                 .name("If-Match")
                 .parameter_in(ParameterIn::Header)
                 .required(Required::False)
-                .schema(Some(string().pattern(Some("^\\s*(W/)?\"?[0-9]+\"?\\s*$"))))
+                .schema(Some(string().pattern(Some(IF_MATCH_PATTERN))))
                 .description(Some("The session `version` this write was decided on (`3`, `\"3\"` or `W/\"3\"`), when the body has no `version`; `409 session_version_mismatch` if the session changed since.")),
         );
         self.errors(&[400, 409])
@@ -306,9 +306,11 @@ impl Op {
 
     /// A success answer of another media type (hosted pages, assets).
     fn ok_as(mut self, status: u16, media: &str, d: &str) -> Op {
-        let schema = match media {
-            "application/json" => ObjectBuilder::new().schema_type(SchemaType::Type(Type::Object)),
-            _ => string(),
+        // JSON (`application/json`, `application/*+json`) is an object; anything else text.
+        let schema = if media == "application/json" || media.ends_with("+json") {
+            ObjectBuilder::new().schema_type(SchemaType::Type(Type::Object))
+        } else {
+            string()
         };
         self.b = self.b.response(
             status.to_string(),
@@ -380,7 +382,7 @@ fn operations() -> Vec<Op> {
             .ok(200, "Session", "The session without `metadata`; a card masked."),
         Op::new(Patch, "/v1/sessions/{id}/fields", "updateSessionFields", "sessions", "Update a session's owner, shipping and card (browser)", Any)
             .describe("`reference` and `metadata` are refused here (merchant route only).")
-            .body("UpdateSession")
+            .body(UPDATE_FIELDS)
             .versioned()
             .errors(&[404])
             .ok(200, "Session", "The session as written (browser view)."),
@@ -397,7 +399,7 @@ fn operations() -> Vec<Op> {
             .describe("Without `amount`, methods are judged for one major unit of the currency.")
             .query("currency", true, schema_ref("Currency"), "ISO 4217.")
             .query("country", true, schema_ref("Country"), "ISO 3166-1 alpha-2.")
-            .query("amount", false, schema_ref("Amount"), "Minor units, > 0.")
+            .query("amount", false, ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).minimum(Some(1)).maximum(Some(paysession_core::money::MAX_AMOUNT as f64)).into(), "Minor units, > 0.")
             .errors(&[400])
             .ok(200, "PaymentMethods", "The methods offered."),
         Op::new(Post, "/v1/sessions/{id}/sources", "attachSource", "sessions", "Attach a source to a session", Secret)
@@ -702,6 +704,8 @@ fn build() -> Value {
         .build();
     let mut v = serde_json::to_value(&doc).unwrap_or(Value::Null);
     no_nulls(&mut v);
+    constrain(&mut v);
+    links(&mut v);
     v
 }
 
@@ -744,5 +748,490 @@ fn no_nulls(v: &mut Value) {
         }
         Value::Array(a) => a.iter_mut().for_each(no_nulls),
         _ => {}
+    }
+}
+
+/// `If-Match`'s grammar ([`crate::routes::parse_if_match`]): blanks around,
+/// `W/` optional, at most 19 digits bare or in double quotes.
+pub const IF_MATCH_PATTERN: &str = "^[ \\t]*(W/)?(\"[0-9]{1,19}\"|[0-9]{1,19})[ \\t]*$";
+
+/// Core's e-mail rule ([`paysession_core::email::is_valid_email`]) as a
+/// pattern: printable ASCII without `"(),:;<>@[\]`, a local part of 1 to 64,
+/// one `@`, two or more non-empty labels (with `maxLength` its length).
+pub const EMAIL_PATTERN: &str =
+    "^[!#-'*+\\-./0-9=?A-Z^-~]{1,64}@[!#-'*+\\-/0-9=?A-Z^-~]+(\\.[!#-'*+\\-/0-9=?A-Z^-~]+)+$";
+
+/// A security code as typed: 3 or 4 digits (the brand decides which).
+fn cvv_schema() -> Value {
+    json!({
+        "type": "string",
+        "format": "password",
+        "description": "Security code: 3 or 4 digits, as the card's brand has.",
+        "maxLength": paysession_core::card::CVV_INPUT_MAX,
+        "pattern": "^[0-9]{3,4}$",
+    })
+}
+
+/// The browser route's body: `UpdateSession` without the merchant's fields.
+const UPDATE_FIELDS: &str = "UpdateSessionFields";
+
+/// Merges `with`'s keys into the object at `pointer` (nothing if it is absent;
+/// a test checks every one is there).
+fn merge(doc: &mut Value, pointer: &str, with: Value) {
+    if let (Some(Value::Object(at)), Value::Object(with)) = (doc.pointer_mut(pointer), with) {
+        at.extend(with);
+    }
+}
+
+/// The server's rules on requests that the derive cannot see: lengths,
+/// patterns, ranges and enums from the same constants the checks use, so a
+/// generated request the document calls valid is one the server takes (but
+/// for what no schema states: a card number's Luhn digit, an IBAN's
+/// checksum, an expiry in the past, a session's state).
+fn constrain(doc: &mut Value) {
+    use paysession_core::{card, email, gift_card, http_url, iban, owner};
+    let s = "/components/schemas";
+    let utf16 = "Lengths count UTF-16 code units (JavaScript's `length`).";
+    for (schema, fields) in [
+        ("Owner", owner::OWNER_FIELDS),
+        ("Address", owner::ADDRESS_FIELDS),
+    ] {
+        for (name, max) in fields {
+            merge(
+                doc,
+                &format!("{s}/{schema}/properties/{name}"),
+                json!({"maxLength": max}),
+            );
+        }
+        let d = doc
+            .pointer(&format!("{s}/{schema}/description"))
+            .and_then(Value::as_str);
+        let d = format!("{} {utf16}", d.unwrap_or_default());
+        merge(doc, &format!("{s}/{schema}"), json!({ "description": d }));
+    }
+    let email = json!({"maxLength": email::MAX_LEN, "pattern": EMAIL_PATTERN});
+    merge(doc, &format!("{s}/Owner/properties/email"), email.clone());
+    merge(doc, &format!("{s}/CreateCustomer/properties/email"), email);
+    merge(
+        doc,
+        &format!("{s}/CreateSession/properties/amount"),
+        json!({"minimum": 1}),
+    );
+    merge(
+        doc,
+        &format!("{s}/CreateSession/properties/locale"),
+        json!({"pattern": "^[A-Za-z0-9_-]{2,35}$"}),
+    );
+    // Digits with spaces or dashes between (`normalize_digits`); the brand's
+    // length and the Luhn digit are checked too, which no pattern says.
+    merge(
+        doc,
+        &format!("{s}/CardInput/properties/number"),
+        json!({"maxLength": card::NUMBER_INPUT_MAX, "pattern": "^[0-9][0-9 -]*[0-9]$"}),
+    );
+    merge(doc, &format!("{s}/CardInput/properties/cvv"), cvv_schema());
+    merge(
+        doc,
+        &format!("{s}/CardInput/properties/expirationMonth"),
+        json!({"minimum": 1, "maximum": 12}),
+    );
+    merge(
+        doc,
+        &format!("{s}/GiftCardInput/properties/number"),
+        json!({"maxLength": gift_card::NUMBER_INPUT_MAX}),
+    );
+    merge(
+        doc,
+        &format!("{s}/GiftCardInput/properties/pin"),
+        json!({"maxLength": gift_card::PIN_INPUT_MAX}),
+    );
+    merge(
+        doc,
+        &format!("{s}/SepaInput/properties/iban"),
+        json!({"maxLength": iban::INPUT_MAX}),
+    );
+    // What each type's object cannot do without (the server's `missing_parameter`).
+    for (schema, required) in [
+        ("SepaInput", json!(["iban"])),
+        ("GiftCardInput", json!(["number", "pin"])),
+        ("RedirectInput", json!(["returnUrl", "cancelUrl"])),
+        ("WalletInput", json!(["token"])),
+    ] {
+        merge(
+            doc,
+            &format!("{s}/{schema}"),
+            json!({ "required": required }),
+        );
+    }
+    for url in ["returnUrl", "cancelUrl"] {
+        merge(
+            doc,
+            &format!("{s}/RedirectInput/properties/{url}"),
+            json!({"maxLength": http_url::MAX_LEN, "format": "uri"}),
+        );
+    }
+    merge(
+        doc,
+        &format!("{s}/WalletInput/properties/token"),
+        json!({"minLength": 1, "maxLength": crate::wallet::MAX_TOKEN}),
+    );
+    // The test wallet pays with a wallet type, in a currency and amount the session has.
+    if let Some(Value::Object(t)) =
+        doc.pointer_mut(&format!("{s}/WalletTokenRequest/properties/type"))
+    {
+        t.remove("$ref");
+        t.insert("type".into(), "string".into());
+        t.insert("enum".into(), json!(["applePay", "googlePay"]));
+    }
+    if let Some(Value::Object(t)) =
+        doc.pointer_mut(&format!("{s}/WalletTokenRequest/properties/currency"))
+    {
+        t.remove("type");
+        t.insert("$ref".into(), "#/components/schemas/Currency".into());
+    }
+    merge(
+        doc,
+        &format!("{s}/WalletTokenRequest/properties/amount"),
+        json!({"minimum": 1}),
+    );
+
+    // The two PATCH routes take different fields of one wire type.
+    let update = doc.pointer(&format!("{s}/UpdateSession")).cloned();
+    if let (Some(mut merchant), Some(Value::Object(all))) = (update.clone(), doc.pointer_mut(s)) {
+        let mut fields = update.unwrap_or_default();
+        if let Some(Value::Object(p)) = fields.get_mut("properties") {
+            p.remove("reference");
+            p.remove("metadata");
+        }
+        fields["description"] = "`PATCH /v1/sessions/{id}/fields` (browser): owner, shipping, card; add or overwrite, never remove.".into();
+        if let Some(Value::Object(p)) = merchant.get_mut("properties") {
+            p.remove("card");
+        }
+        merchant["description"] = "`PATCH /v1/sessions/{id}` (merchant): owner, shipping, reference, metadata; add or overwrite, never remove.".into();
+        all.insert(UPDATE_FIELDS.into(), fields);
+        all.insert("UpdateSession".into(), merchant);
+    }
+    create_source_variants(doc);
+    examples(doc);
+}
+
+/// Examples of the requests (what a client sends first; Schemathesis'
+/// examples phase sends them as they are). The card is the test card that
+/// pays without a challenge (docs/API.md, test cards).
+fn examples(doc: &mut Value) {
+    let s = "/components/schemas";
+    let card = json!({"number": "4242 4242 4242 4242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123", "name": "Jane Doe"});
+    let owner = json!({"firstName": "Jane", "lastName": "Doe", "email": "jane@example.com", "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postalCode": "10115", "country": "DE"}});
+    for (schema, example) in [
+        (
+            "CreateSession",
+            json!({"amount": 1000, "currency": "EUR", "country": "DE", "reference": "order-1", "locale": "de-DE", "owner": owner}),
+        ),
+        (
+            "UpdateSession",
+            json!({"reference": "order-2", "metadata": {"cart": "42"}}),
+        ),
+        (UPDATE_FIELDS, json!({"owner": owner, "card": card})),
+        (
+            "CreateSource_creditCard",
+            json!({"type": "creditCard", "sessionId": "ses_0123456789abcdef0123456789abcdef", "creditCard": card}),
+        ),
+        (
+            "CreateSource_wireTransfer",
+            json!({"type": "wireTransfer", "sessionId": "ses_0123456789abcdef0123456789abcdef"}),
+        ),
+        (
+            "CreateCustomer",
+            json!({"email": "jane@example.com", "reference": "customer-1"}),
+        ),
+        (
+            "CreateOrder",
+            json!({"sessionId": "ses_0123456789abcdef0123456789abcdef"}),
+        ),
+        (
+            "AttachSource",
+            json!({"sourceId": "src_0123456789abcdef0123456789abcdef"}),
+        ),
+    ] {
+        merge(
+            doc,
+            &format!("{s}/{schema}"),
+            json!({ "examples": [example] }),
+        );
+    }
+}
+
+/// `CreateSource` as one schema per `type` (`oneOf`, discriminated by
+/// `type`): exactly the object of that type may be given, and `browserInfo`,
+/// `usage` and `paymentMethodId` only with a card.
+fn create_source_variants(doc: &mut Value) {
+    let at = "/components/schemas/CreateSource";
+    let Some(Value::Object(base)) = doc.pointer(at).cloned() else {
+        return;
+    };
+    let Some(Value::Object(props)) = base.get("properties").cloned() else {
+        return;
+    };
+    let objects = [
+        (PaymentType::CreditCard, "creditCard"),
+        (PaymentType::PayPal, "payPal"),
+        (PaymentType::KlarnaCredit, "klarnaCredit"),
+        (PaymentType::Ideal, "ideal"),
+        (PaymentType::SepaDebit, "sepaDebit"),
+        (PaymentType::WireTransfer, "wireTransfer"),
+        (PaymentType::GiftCard, "giftCard"),
+        (PaymentType::ApplePay, "applePay"),
+        (PaymentType::GooglePay, "googlePay"),
+    ];
+    let card_only = ["browserInfo", "usage", "paymentMethodId"];
+    let mut variants = Vec::new();
+    let mut schemas = Vec::new();
+    for (kind, own) in objects {
+        let name = format!("CreateSource_{own}");
+        let mut p = props.clone();
+        for (_, other) in objects.iter().filter(|(k, _)| *k != kind) {
+            p.remove(*other);
+        }
+        if kind != PaymentType::CreditCard {
+            for f in card_only {
+                p.remove(f);
+            }
+        }
+        p.insert(
+            "type".into(),
+            json!({"type": "string", "enum": [kind.as_str()], "description": "The payment type."}),
+        );
+        let mut required = vec![json!("type"), json!("sessionId")];
+        // A card may be the session's; a transfer needs nothing; the rest need their object.
+        if !matches!(kind, PaymentType::CreditCard | PaymentType::WireTransfer) {
+            required.push(json!(own));
+        }
+        let mut v = base.clone();
+        v.insert("properties".into(), Value::Object(p));
+        v.insert("required".into(), Value::Array(required));
+        v.insert(
+            "description".into(),
+            format!("`POST /v1/sources` of `type` `{}`.", kind.as_str()).into(),
+        );
+        if kind == PaymentType::CreditCard {
+            // A new card (`usage` may save it) or a saved one (`paymentMethodId`
+            // with a fresh `cvv` only), never both.
+            let mut saved = v.clone();
+            if let Some(Value::Object(p)) = v.get_mut("properties") {
+                p.remove("paymentMethodId");
+            }
+            if let Some(Value::Object(p)) = saved.get_mut("properties") {
+                p.remove("usage");
+                p.insert(
+                    own.into(),
+                    json!({
+                        "type": "object",
+                        "additionalProperties": false,
+                        "description": "The saved card's fresh security code.",
+                        "properties": {"cvv": cvv_schema()},
+                        "required": ["cvv"],
+                    }),
+                );
+            }
+            saved.insert(
+                "required".into(),
+                json!(["type", "sessionId", "paymentMethodId", own]),
+            );
+            saved.insert(
+                "description".into(),
+                "`POST /v1/sources` with a saved card of the session's customer.".into(),
+            );
+            variants.push(json!({"$ref": "#/components/schemas/CreateSource_savedCard"}));
+            schemas.push(("CreateSource_savedCard".to_owned(), Value::Object(saved)));
+        }
+        variants.push(json!({ "$ref": format!("#/components/schemas/{name}") }));
+        schemas.push((name, Value::Object(v)));
+    }
+    if let Some(Value::Object(all)) = doc.pointer_mut("/components/schemas") {
+        for (n, v) in schemas {
+            all.insert(n, v);
+        }
+        all.insert(
+            "CreateSource".into(),
+            json!({
+                "description": "`POST /v1/sources`: one shape per `type` (two for a card: new or saved); exactly the object of `type` may be given.",
+                "oneOf": variants,
+            }),
+        );
+    }
+}
+
+/// The operation whose `operationId` is `id`.
+fn operation_mut<'a>(doc: &'a mut Value, id: &str) -> Option<&'a mut Value> {
+    doc.get_mut("paths")?
+        .as_object_mut()?
+        .values_mut()
+        .flat_map(|item| {
+            item.as_object_mut()
+                .into_iter()
+                .flat_map(|m| m.values_mut())
+        })
+        .find(|op| op["operationId"] == id)
+}
+
+/// OpenAPI links: what an answer's ids open (a client's, and Schemathesis'
+/// stateful phase's, way from a new session to its sources, attachment and
+/// order). `requestBody` entries are merged into the target's body.
+fn links(doc: &mut Value) {
+    let id = "$response.body#/id";
+    let session_of_source = "$response.body#/sessionId";
+    let secret = "$response.body#/clientSecret";
+    let by_id = |target: &str| json!({"operationId": target, "parameters": {"path.id": id}});
+    // The test card that is chargeable at once (processor.rs), as the whole
+    // body: a source that attaches and funds the session, so an order follows.
+    let card_source = json!({
+        "operationId": "createSource",
+        "description": "A card source with the test card 4242 4242 4242 4242 (chargeable at once).",
+        "requestBody": {
+            "type": "creditCard",
+            "sessionId": id,
+            "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"},
+        },
+        "x-schemathesis": {"merge_body": false},
+    });
+    let table: Vec<(&str, &str, &str, Value)> = vec![
+        (
+            "createSession",
+            "201",
+            "retrieveSession",
+            by_id("retrieveSession"),
+        ),
+        (
+            "createSession",
+            "201",
+            "updateSession",
+            by_id("updateSession"),
+        ),
+        (
+            "createSession",
+            "201",
+            "retrieveSessionFields",
+            by_id("retrieveSessionFields"),
+        ),
+        (
+            "createSession",
+            "201",
+            "updateSessionFields",
+            by_id("updateSessionFields"),
+        ),
+        (
+            "createSession",
+            "201",
+            "sessionPaymentMethods",
+            by_id("sessionPaymentMethods"),
+        ),
+        (
+            "createSession",
+            "201",
+            "retrieveComplianceDetails",
+            by_id("retrieveComplianceDetails"),
+        ),
+        (
+            "createSession",
+            "201",
+            "createSource",
+            json!({"operationId": "createSource", "requestBody": {"sessionId": id}}),
+        ),
+        ("createSession", "201", "createCardSource", card_source),
+        (
+            "createSession",
+            "201",
+            "createOrder",
+            json!({"operationId": "createOrder", "requestBody": {"sessionId": id}}),
+        ),
+        (
+            "createSource",
+            "201",
+            "retrieveSource",
+            json!({"operationId": "retrieveSource", "parameters": {"path.id": id, "query.clientSecret": secret}}),
+        ),
+        (
+            "createSource",
+            "201",
+            "authenticateSource",
+            json!({"operationId": "authenticateSource", "parameters": {"path.id": id}, "requestBody": {"clientSecret": secret, "sessionId": session_of_source}}),
+        ),
+        (
+            "createSource",
+            "201",
+            "attachSource",
+            json!({"operationId": "attachSource", "parameters": {"path.id": session_of_source}, "requestBody": {"sourceId": id}}),
+        ),
+        (
+            "createSource",
+            "201",
+            "savePaymentMethod",
+            json!({"operationId": "savePaymentMethod", "parameters": {"path.id": session_of_source}, "requestBody": {"sourceId": id}}),
+        ),
+        (
+            "createSource",
+            "201",
+            "challengePage",
+            json!({"operationId": "challengePage", "parameters": {"path.id": id, "query.clientSecret": secret}}),
+        ),
+        (
+            "createSource",
+            "201",
+            "redirectPage",
+            json!({"operationId": "redirectPage", "parameters": {"path.id": id, "query.clientSecret": secret}}),
+        ),
+        (
+            "createSource",
+            "201",
+            "redirectSubmit",
+            json!({"operationId": "redirectSubmit", "parameters": {"path.id": id}, "requestBody": {"clientSecret": secret}}),
+        ),
+        (
+            "attachSource",
+            "200",
+            "createOrder",
+            json!({"operationId": "createOrder", "requestBody": {"sessionId": id}}),
+        ),
+        (
+            "attachSource",
+            "200",
+            "detachSource",
+            json!({"operationId": "detachSource", "parameters": {"path.id": id, "path.sourceId": "$request.body#/sourceId"}}),
+        ),
+        (
+            "createOrder",
+            "201",
+            "retrieveOrder",
+            by_id("retrieveOrder"),
+        ),
+        (
+            "createCustomer",
+            "201",
+            "retrieveCustomer",
+            by_id("retrieveCustomer"),
+        ),
+        (
+            "createCustomer",
+            "201",
+            "listPaymentMethods",
+            by_id("listPaymentMethods"),
+        ),
+        (
+            "createCustomer",
+            "201",
+            "createSession",
+            json!({"operationId": "createSession", "requestBody": {"customerId": id}}),
+        ),
+        (
+            "savePaymentMethod",
+            "201",
+            "removeSessionPaymentMethod",
+            json!({"operationId": "removeSessionPaymentMethod", "parameters": {"path.id": "$request.path.id", "path.pmId": id}}),
+        ),
+    ];
+    for (from, status, name, link) in table {
+        if let Some(r) = operation_mut(doc, from).and_then(|op| op["responses"].get_mut(status)) {
+            r["links"][name] = link;
+        }
     }
 }

@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod binary;
 mod compliance;
+mod contract;
 mod customers;
 mod delivery;
 mod demo;
