@@ -3,6 +3,9 @@
 // `--config-name NAME` builds one of them.
 const path = require("path");
 const MiniCssExtractPlugin = require("mini-css-extract-plugin");
+// The SDK package measured: pkg/ of this tree, or another build's (an A/B of
+// two trees: PAYSESSION_PKG=/other/tree/pkg).
+const PKG = process.env.PAYSESSION_PKG || path.resolve(__dirname, "..", "pkg");
 
 const entries = {
   adyen: "./peers/adyen.js",
@@ -23,10 +26,10 @@ module.exports = Object.entries(entries).map(([name, entry]) => ({
   output: { path: path.resolve(__dirname, "out", name), filename: "[name].js", clean: true },
   resolve: {
     alias: {
-      "paysession/elements$": path.resolve(__dirname, "..", "pkg", "paysession-elements.js"),
-      paysession$: path.resolve(__dirname, "..", "pkg", "paysession.js"),
+      "paysession/elements$": path.join(PKG, "paysession-elements.js"),
+      paysession$: path.join(PKG, "paysession.js"),
       // The lab page imports the module's own exports (its `memory`).
-      "paysession/paysession_bg.wasm$": path.resolve(__dirname, "..", "pkg", "paysession_bg.wasm"),
+      "paysession/paysession_bg.wasm$": path.join(PKG, "paysession_bg.wasm"),
     },
   },
   experiments: { asyncWebAssembly: true },
