@@ -109,6 +109,16 @@ export function renderReport(r, errors = {}) {
   L.push(`| loads (fresh profile each, interleaved) | ${rd.paysession?.navToReady?.n ?? "–"} | ${rd.adyen?.navToReady?.n ?? "–"} | – |`);
   L.push("");
 
+  const ff = r.readyFirefox;
+  if (ff) {
+    L.push("## Time to ready in Firefox ESR", "", "The same pages and harness in Firefox ESR (Debian's `firefox-esr`, headless, WebDriver BiDi through puppeteer-core), a fresh profile per load, variants interleaved.", "");
+    L.push("| variant | navigation start → ready, ms: median (min–max) | mount() → ready, ms: median (min–max) | loads |", "|---|---|---|---|");
+    for (const [v, x] of Object.entries(ff)) L.push(`| ${v} | ${range(x.navToReady)} | ${range(x.mountToReady)} | ${x.navToReady?.n ?? 0} |`);
+    const fr2 = ff.paysession?.navToReady && ff.adyen?.navToReady ? ff.paysession.navToReady.median / ff.adyen.navToReady.median : null;
+    const fm2 = ff.paysession?.mountToReady && ff.adyen?.mountToReady ? ff.paysession.mountToReady.median / ff.adyen.mountToReady.median : null;
+    L.push("", `paysession's drop-in against Adyen's in Firefox: navigation → ready ${fr2 == null ? "–" : `${fr2.toFixed(3)} ×`}, mount() → ready ${fm2 == null ? "–" : `${fm2.toFixed(3)} ×`}.`, "");
+  }
+
   L.push("## Elements only, and where the drop-in's mount → ready goes", "");
   const pe = s["paysession-elements"], fr = s.paysessionFrame?.brotli || 0;
   L.push("| figure | this run |", "|---|---|");

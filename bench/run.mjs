@@ -18,6 +18,7 @@ import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
 import { measureLoad, createSession } from "./load.mjs";
 import { measureEngines } from "./engines.mjs";
 import { measureTrace } from "./trace.mjs";
+import { measureReadyFirefox } from "./firefox.mjs";
 import { machine, renderReport } from "./report.mjs";
 import { measureCheckout, withDemoServer, clsTarget } from "./cls.mjs";
 
@@ -103,6 +104,16 @@ export async function runAll(o, log = console.log) {
       for (const [v, x] of Object.entries(r)) {
         log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), nav→mount() ${ms(x.mountStart?.median)} ms, before API ${ms(x.beforeApi?.median)} ms, API fetch ${ms(x.apiMs?.median)} ms, after API ${ms(x.afterApi?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
         if (!x.navToReady || x.errors.length) throw new Error(`${v}: ${x.errors.length} failed loads: ${x.errors[0]}`);
+      }
+      return r;
+    });
+
+    // The same time-to-ready figures in Firefox ESR.
+    await section("readyFirefox", async () => {
+      const r = await measureReadyFirefox(timed, Math.max(1, Math.round(o.loads / 2)), pageUrl);
+      for (const [v, x] of Object.entries(r)) {
+        log(`ready (Firefox ESR) ${v}: nav→ready median ${ms(x.navToReady?.median)} ms, mount→ready median ${ms(x.mountToReady?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 2).join(" | ")}` : ""}`);
+        if (!x.navToReady) throw new Error(`${v} in Firefox: ${x.errors[0]}`);
       }
       return r;
     });

@@ -34,6 +34,11 @@ test("time to ready: navigation and mount to onReady", () => {
   }
 });
 
+test("time to ready in Firefox ESR", () => {
+  noError("readyFirefox");
+  for (const v of ["paysession", "paysession-elements", "adyen"]) isNum(run.results.readyFirefox[v].navToReady?.median, `Firefox ${v} nav→ready`);
+});
+
 test("where the drop-in's mount → ready goes, and the first keystroke", () => {
   noError("trace");
   for (const k of ["frameStart", "documents", "scripts", "answer", "ready", "keystroke"]) isNum(run.results.trace[k]?.median, `trace ${k}`);

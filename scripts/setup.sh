@@ -38,6 +38,8 @@ if [ "$purpose" = test ]; then
   need chromium || apt_pkgs+=(chromium)
   need brotli || apt_pkgs+=(brotli)
   need wrk || apt_pkgs+=(wrk)
+  # The bench's Firefox ESR figures (bench/firefox.mjs; its smoke runs in npm test).
+  need firefox-esr || apt_pkgs+=(firefox-esr)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
   # Python with its venv module (Debian splits it out) for Schemathesis.
   need python3 || apt_pkgs+=(python3)
