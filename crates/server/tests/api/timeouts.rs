@@ -26,6 +26,7 @@ fn all(n: u64) -> ServeOptions {
         body_timeout: secs(n),
         idle_timeout: secs(n),
         shutdown_timeout: secs(n),
+        ..ServeOptions::DEFAULT
     }
 }
 
