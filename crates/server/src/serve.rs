@@ -202,6 +202,8 @@ pub async fn serve_router(
     // Out of descriptors without a reserve: accepting waits for a connection
     // to close (or, when descriptors are held elsewhere, a short while).
     let mut starved: Option<Instant> = None;
+    // Out of descriptors is logged once a second at most, with a count.
+    let mut out_of_files = Throttled::default();
     let mut shutdown = pin!(shutdown);
     loop {
         tokio::select! {
@@ -229,7 +231,9 @@ pub async fn serve_router(
                     // The reserve's descriptor takes the waiting connection,
                     // which is then handled as at the cap (an idle connection
                     // makes room, else it is refused).
-                    tracing::warn!(error = %e, "out of file descriptors: using the reserve");
+                    if let Some(n) = out_of_files.due() {
+                        tracing::warn!(error = %e, times = n, "out of file descriptors: the reserve accepts, an idle connection makes room");
+                    }
                     drop(std::mem::replace(&mut reserve, Reserve::Spent)); // frees its descriptor
                     match listener.accept().await {
                         Ok((tcp, peer)) => {
@@ -240,14 +244,19 @@ pub async fn serve_router(
                     reserve = Reserve::open();
                 }
                 Err(e) => {
-                    // No reserve either: close the longest-idle connection and
-                    // wait for it (or any other) to close; the reserve is
-                    // taken again first. Descriptors held elsewhere are
-                    // waited for 100 ms at a time.
-                    tracing::error!(error = %e, "accept failed");
-                    let mut reg = lock(&registry);
-                    if let Some(id) = reg.longest_idle(None) {
-                        reg.evict(id);
+                    // Out of descriptors without the reserve: close the
+                    // longest-idle connection and wait for it (or any other)
+                    // to end; the reserve is taken again first. Descriptors
+                    // held elsewhere, and other failures, are waited for
+                    // 100 ms at a time.
+                    if let Some(n) = out_of_files.due() {
+                        tracing::error!(error = %e, times = n, "accept failed");
+                    }
+                    if is_out_of_files(&e) {
+                        let mut reg = lock(&registry);
+                        if let Some(id) = reg.longest_idle(None) {
+                            reg.evict(id);
+                        }
                     }
                     starved = Some(Instant::now() + Duration::from_millis(100));
                 }
@@ -270,6 +279,26 @@ pub async fn serve_router(
         }
     }
     Ok(())
+}
+
+/// Counts events and says when to log them: the first, then at most once a
+/// second (with how many happened since the last line).
+#[derive(Default)]
+struct Throttled {
+    last: Option<Instant>,
+    count: u64,
+}
+
+impl Throttled {
+    fn due(&mut self) -> Option<u64> {
+        self.count += 1;
+        let now = Instant::now();
+        if self.last.is_some_and(|t| now < t + Duration::from_secs(1)) {
+            return None;
+        }
+        self.last = Some(now);
+        Some(std::mem::take(&mut self.count))
+    }
 }
 
 /// The process (or system) has no file descriptor left.
