@@ -134,6 +134,17 @@ mod tests {
     }
 
     #[test]
+    fn wallets_need_a_positive_amount() {
+        // `is_available` directly: `available` lists `ALL`, which leaves the wallets out.
+        let de = Country::parse("DE").unwrap();
+        for w in [PaymentType::ApplePay, PaymentType::GooglePay] {
+            let ok = |amt: u64| is_available(w, de, cur("EUR"), Amount(amt));
+            assert!(!ok(0), "{w:?} offered for a zero amount");
+            assert!(ok(1) && ok(1000), "{w:?} not offered for a positive amount");
+        }
+    }
+
+    #[test]
     fn paypal_needs_an_amount() {
         assert!(!av("DE", "EUR", 0).contains(&PaymentType::PayPal));
         assert!(av("DE", "EUR", 1).contains(&PaymentType::PayPal));

@@ -56,6 +56,17 @@ struct Args {
     /// Seconds in-flight requests get after SIGTERM/Ctrl-C before every connection is dropped.
     #[arg(long, env = "PAYSESSION_SHUTDOWN_TIMEOUT", default_value_t = DEFAULTS.shutdown_timeout.as_secs(), value_parser = secs())]
     shutdown_timeout: u64,
+    /// Open client connections per listener at most (default: the file limit,
+    /// raised to its hard limit at start, less its headroom, split between
+    /// the listeners). At the cap a new connection replaces the longest-idle
+    /// one, else it is refused with `503`.
+    #[arg(long, env = "PAYSESSION_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    max_connections: Option<u64>,
+    /// Open connections per client address (IPv6: per /64) at most (default:
+    /// a quarter of `--max-connections`, or all of it with `--trusted-proxy`,
+    /// whose clients all come from the proxy's address).
+    #[arg(long, env = "PAYSESSION_MAX_CONNECTIONS_PER_ADDRESS", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    max_connections_per_address: Option<u64>,
     /// Requests with a public key per (key, client address): `N/PERIOD` (a
     /// bucket of N refilled evenly over PERIOD: `300/min`, `10/10min`, `5/s`,
     /// `100/h`) or `off`.
@@ -104,6 +115,11 @@ async fn main() {
         )
         .init();
     let args = Args::parse();
+    // Connections need file descriptors: take all the hard limit allows.
+    let fd_limit = paysession_server::serve::raise_fd_limit().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read the open-file limit; assuming 1024");
+        1024
+    });
     let config = match &args.config {
         Some(p) => std::fs::read_to_string(p)
             .map_err(|e| format!("{}: {e}", p.display()))
@@ -169,6 +185,7 @@ async fn main() {
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.demo_dir = args.demo;
     state.fields_url = fields_url.clone();
+    let behind_proxy = !args.trusted_proxy.is_empty();
     let limiter = RateLimiter::new(RateLimits {
         public_key: args.rate_limit_public.0,
         demo_checkout: args.rate_limit_demo_checkout.0,
@@ -198,12 +215,28 @@ async fn main() {
         let _ = writeln!(out, "listening on http://{addr}");
         let _ = out.flush();
     }
-    let opts = ServeOptions {
+    let mut opts = ServeOptions {
         header_timeout: Duration::from_secs(args.header_timeout),
         body_timeout: Duration::from_secs(args.body_timeout),
         idle_timeout: Duration::from_secs(args.idle_timeout),
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+        ..DEFAULTS
+    }
+    .for_fd_limit(fd_limit, if fields_listener.is_some() { 2 } else { 1 });
+    if let Some(n) = args.max_connections {
+        opts.max_connections = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    opts.max_connections_per_address = match args.max_connections_per_address {
+        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        None if behind_proxy => opts.max_connections,
+        None => paysession_server::serve::default_per_address(opts.max_connections),
     };
+    tracing::info!(
+        fd_limit,
+        max_connections = opts.max_connections,
+        max_connections_per_address = opts.max_connections_per_address,
+        "connection caps"
+    );
     if let Some(l) = fields_listener {
         let api_url = state.public_url.clone();
         let app = paysession_server::fields::fields_app(fields_config, &api_url);

@@ -292,7 +292,9 @@ pub fn tokenize(
     )
 }
 
-/// Loads `session_id` of `merchant` and deletes `pm_id` of its customer.
+/// Loads `session_id` of `merchant` and deletes `pm_id` of its customer,
+/// only while the session is open ([`ensure_open`], as every other browser
+/// route): a finished session's page no longer acts for the customer.
 pub fn delete_for_session(
     s: &AppState,
     merchant: &str,
@@ -300,6 +302,7 @@ pub fn delete_for_session(
     pm_id: &str,
 ) -> Result<DeletedPaymentMethod, AppError> {
     let rec = super::load_session(s, merchant, session_id)?;
+    ensure_open(&rec, now(s))?;
     let customer = session_customer(&rec)?;
     delete(s, merchant, &customer, pm_id)
 }

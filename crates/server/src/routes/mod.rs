@@ -11,7 +11,7 @@ pub mod source_input;
 pub mod sources;
 
 pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};
-use crate::{error::AppError, hosted, wallet, AppState};
+use crate::{error::AppError, hosted, store::READY_WITHIN, wallet, AppState};
 use axum::{
     http::{HeaderMap, StatusCode},
     response::IntoResponse,
@@ -160,11 +160,22 @@ pub fn base_url(s: &AppState) -> String {
     s.public_url.clone()
 }
 
-/// `GET /readyz`: 200 with the store's counters when the database answers,
-/// else `503 network_unavailable` (a load balancer takes the instance out).
+/// `GET /readyz`: 200 with the store's counters when the database answers
+/// within [`READY_WITHIN`], else `503 network_unavailable` (a load balancer
+/// takes the instance out). The bound holds however the database fails: the
+/// store's probe is one attempt within it, and the wait for it (a thread to
+/// run it included) is cut at it too.
 async fn ready(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<axum::Json<crate::store::StoreHealth>, crate::AppError> {
-    let h = state.db(|s| Ok(s.store.health()?)).await?;
+    let probe = state.db(|s| Ok(s.store.ready(READY_WITHIN)?));
+    let h = tokio::time::timeout(READY_WITHIN, probe)
+        .await
+        .unwrap_or_else(|_| {
+            Err(AppError::unavailable(format!(
+                "readiness probe: no answer within {} ms",
+                READY_WITHIN.as_millis()
+            )))
+        })?;
     Ok(axum::Json(h))
 }

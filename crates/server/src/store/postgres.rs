@@ -799,8 +799,48 @@ impl Store for PgStore {
             c.simple_query("SELECT 1").await?;
             Ok(())
         })?;
+        Ok(self.counters())
+    }
+
+    fn ready(&self, within: Duration) -> Result<StoreHealth, StoreError> {
+        // A pooled connection the database closed (after an outage) fails
+        // at once: such failures are tried again on a fresh one, all within
+        // `within`.
+        let probe = async {
+            let mut last = String::new();
+            for attempt in 0..8u32 {
+                let tried: Attempt<()> = async {
+                    let c = self.pool.get().await?;
+                    c.simple_query("SELECT 1").await?;
+                    Ok(())
+                }
+                .await;
+                match tried {
+                    Ok(()) => return Ok(()),
+                    Err(Failure::Fatal(e)) => return Err(StoreError::Unavailable(e)),
+                    Err(Failure::Transient(e)) => last = e,
+                }
+                tokio::time::sleep(Duration::from_millis(5 << attempt.min(5))).await;
+            }
+            Err(StoreError::Unavailable(last))
+        };
+        self.rt().block_on(async {
+            tokio::time::timeout(within, probe).await.unwrap_or_else(|_| {
+                Err(StoreError::Unavailable(format!(
+                    "no answer within {} ms",
+                    within.as_millis()
+                )))
+            })
+        })?;
+        Ok(self.counters())
+    }
+}
+
+impl PgStore {
+    /// The pool's and the retries' counters.
+    fn counters(&self) -> StoreHealth {
         let s = self.pool.status();
-        Ok(StoreHealth {
+        StoreHealth {
             engine: "postgres",
             schema_version: SCHEMA_VERSION,
             pool_size: s.max_size as u64,
@@ -809,7 +849,7 @@ impl Store for PgStore {
             retries: self.retries.load(Ordering::Relaxed),
             writes: 0,
             commits: 0,
-        })
+        }
     }
 }
 

@@ -531,3 +531,42 @@ fn standalone(hay: &[u8], code: &str) -> bool {
             && hay.get(i + n).is_none_or(|b| !b.is_ascii_alphanumeric())
     })
 }
+
+#[tokio::test]
+async fn a_finished_session_removes_no_saved_method() {
+    let s = start().await;
+    let cus = customer(&s).await;
+    // The session that saved the card, complete after its order.
+    let done = session_for(&s, &cus, "US").await;
+    let src = s
+        .post(
+            "/v1/sources",
+            PK,
+            card("4242424242424242", Some("convenience"), &done),
+        )
+        .await;
+    pay(&s, &done, &id(src.ok(201))).await;
+    assert_eq!(s.retrieve(&done).await["state"], "complete");
+    let pm = id(&methods(&s, &cus).await[0]);
+    // Another session of the customer, left to expire.
+    let late = session_for(&s, &cus, "US").await;
+    s.advance(61 * 60);
+    assert_eq!(s.retrieve(&late).await["state"], "expired");
+    for key in [PK, SK] {
+        s.delete(&format!("/v1/sessions/{done}/payment-methods/{pm}"), key)
+            .await
+            .expect_error(400, "session_complete");
+        s.delete(&format!("/v1/sessions/{late}/payment-methods/{pm}"), key)
+            .await
+            .expect_error(400, "session_expired");
+    }
+    assert_eq!(methods(&s, &cus).await.len(), 1, "the card was removed");
+    // An open session of the customer still removes it.
+    let open = session_for(&s, &cus, "US").await;
+    let r = s
+        .delete(&format!("/v1/sessions/{open}/payment-methods/{pm}"), PK)
+        .await;
+    assert_eq!(r.ok(200)["deleted"], true);
+    assert!(methods(&s, &cus).await.is_empty());
+    s.stop().await;
+}

@@ -20,6 +20,7 @@ mod openapi;
 mod openapi_check;
 mod races;
 mod ratelimit;
+mod readiness;
 mod redirects;
 mod sessions;
 mod sources;

@@ -26,6 +26,9 @@ fn all(n: u64) -> ServeOptions {
         body_timeout: secs(n),
         idle_timeout: secs(n),
         shutdown_timeout: secs(n),
+        // Caps above the 300 connections some tests hold (caps: tests/limits.rs).
+        max_connections: 10_000,
+        max_connections_per_address: 10_000,
     }
 }
 
