@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-// Loopback only: every host name fails to resolve, so nothing leaves the
+// Loopback only: every host name but localhost fails to resolve, so nothing leaves the
 // machine (Adyen's page would otherwise fetch analytics, logos and iframes from
 // its CDN while loading; none of them gates its onReady).
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"];
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"];
 
 /** A fresh profile and a browser on it; `close()` ends both. */
 export async function launch(extraArgs = []) {

@@ -38,5 +38,6 @@ module.exports = Object.entries(entries).map(([name, entry]) => ({
   performance: { hints: false },
   devtool: false,
   // Rebuilds after the first are quick (the smoke in `npm test` rebuilds).
-  cache: { type: "filesystem", name: `bench-${name}` },
+  // One cache per SDK package measured: webpack keeps resolved aliases in it.
+  cache: { type: "filesystem", name: `bench-${name}-${require("crypto").createHash("sha256").update(PKG).digest("hex").slice(0, 8)}` },
 }));

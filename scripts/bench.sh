@@ -33,7 +33,7 @@ fi
 # The release backend on 127.0.0.1 with a fresh database (scripts/with-server.sh
 # builds it, exports PAYSESSION_API and stops it afterwards).
 status=0
-PAYSESSION_PROFILE=release bash scripts/with-server.sh \
+PAYSESSION_FIELDS_HOST=${PAYSESSION_FIELDS_HOST-localhost} PAYSESSION_PROFILE=release bash scripts/with-server.sh \
   node bench/run.mjs --report docs/BENCHMARKS.md --json bench/out/results.json "$@" || status=$?
 say "done in $(( $(date +%s) - started )) s"
 exit $status

@@ -22,8 +22,17 @@ export PAYSESSION_RATE_LIMIT_DEMO_CHECKOUT=${PAYSESSION_RATE_LIMIT_DEMO_CHECKOUT
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/paysession-server.XXXXXX")
 log=$scratch/server.log
+# PAYSESSION_FIELDS_HOST=localhost puts the fields origin on another site than
+# the pages and the API (all 127.0.0.1), as in production (fields.pay.example
+# beside shop.example): the browser then runs the card frames in a process of
+# their own (site isolation). The bench uses it; the tests keep one site.
+fields_args=(--fields-listen 127.0.0.1:0)
+if [ -n "${PAYSESSION_FIELDS_HOST:-}" ]; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  fields_args=(--fields-listen "127.0.0.1:$port" --fields-url "http://$PAYSESSION_FIELDS_HOST:$port")
+fi
 # shellcheck disable=SC2086
-"$bin" --listen 127.0.0.1:0 --fields-listen 127.0.0.1:0 --database "sqlite://$scratch/paysession.db" ${PAYSESSION_SERVER_ARGS:-} >"$log" 2>&1 &
+"$bin" --listen 127.0.0.1:0 "${fields_args[@]}" --database "sqlite://$scratch/paysession.db" ${PAYSESSION_SERVER_ARGS:-} >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$scratch"; }
 trap cleanup EXIT INT TERM

@@ -156,7 +156,8 @@ pub fn render(
         }
         m.card.clear();
     }
-    hide(&ul, false);
+    let _ = ul.remove_attribute("inert");
+    let _ = ul.remove_attribute("class");
     if early.is_none() {
         let _ = m.body.insert_before(&ul, Some(&m.status));
     }
@@ -247,9 +248,13 @@ pub fn early_card(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
     let Some(doc) = m.host.owner_document() else {
         return;
     };
-    let ul = el(&doc, "ul", "", "");
-    hide(&ul, true);
+    // Laid out (a hidden frame would wait to lay out and paint until shown,
+    // and the first keystroke with it) but transparent and inert: no focus,
+    // no click, nothing in the accessibility tree until `render`.
+    let ul = el(&doc, "ul", "ld", "");
+    attrs(&ul, &[("inert", "")]);
     let (li, _, panel) = entry(&doc, PaymentType::CreditCard);
+    hide(&panel, false);
     let f = form_el(&doc, PaymentType::CreditCard);
     card_fields(&doc, &f);
     add(&panel, &[&f]);

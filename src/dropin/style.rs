@@ -10,6 +10,9 @@ const CSS: &str = concat!(
     ":host{display:block;font:15px/1.45 var(--ps-font,system-ui,sans-serif);color:var(--ps-color-text,#1f2937)}",
     "*{box-sizing:border-box}",
     "[hidden]{display:none!important}",
+    // The list made at mount (its card frames loading), laid out but unseen
+    // and inert until the answer renders it; the loading line over it.
+    ".ld{opacity:0}.ld+p{position:absolute;top:0;inset-inline:0;margin:0}:host>div{position:relative}",
     "ul{list-style:none;margin:0;padding:0}",
     "li{border:1px solid var(--ps-color-border,#d1d5db);border-radius:var(--ps-radius,8px);margin:0 0 8px;background:var(--ps-color-background,#fff)}",
     ".m{display:flex;gap:10px;align-items:center;width:100%;padding:12px;border:0;background:none;font:inherit;color:inherit;text-align:start;cursor:pointer;border-radius:var(--ps-radius,8px)}",

@@ -51,8 +51,15 @@ test("the card frames are requested before the payment-methods answer is in, and
   }), { api: API, pk: PK, sid: s.id });
   await expect.poll(() => seen.api, { timeout: 10_000 }).toBe(3);
   expect(await page.evaluate(() => window.earlyCount)).toBe(3);
-  // Nothing of the card is shown before the answer: the list is hidden.
-  await expect(page.locator("#b-creditCard")).toBeHidden();
+  // Nothing of the card is usable before the answer: the list is laid out
+  // (so its frames render) but transparent and inert, out of the
+  // accessibility tree and the tab order.
+  expect(await page.evaluate(() => {
+    const root = document.querySelector(".paysession-dropin").shadowRoot;
+    const ul = root.querySelector("ul");
+    return { inert: ul.inert, opacity: getComputedStyle(ul).opacity };
+  })).toEqual({ inert: true, opacity: "0" });
+  await expect(page.getByRole("button", { name: /card/i })).toHaveCount(0);
   release();
   const r = await out;
   expect(r).toEqual({ same: true, frames: 3 });
@@ -61,6 +68,7 @@ test("the card frames are requested before the payment-methods answer is in, and
   expect(seen.fields).toBe(3);
   // Shown when the form renders.
   await expect(page.locator("#b-creditCard")).toBeVisible();
+  expect(await page.evaluate(() => document.querySelector(".paysession-dropin").shadowRoot.querySelector("ul").inert)).toBe(false);
   await expect(page.frameLocator("#num iframe").locator("input")).toBeVisible();
 });
 

@@ -437,7 +437,7 @@ fn operations() -> Vec<Op> {
             .errors(&[400, 404])
             .ok(201, "PaymentMethodSummary", "The saved method (masked)."),
         Op::new(Delete, "/v1/sessions/{id}/payment-methods/{pmId}", "removeSessionPaymentMethod", "customers", "Remove a saved method of the session's customer (browser)", Any)
-            .describe("Only a method of the customer the session names; any other is `404`.")
+            .describe("Only a method of the customer the session names; any other is `404`. Only while the session is open: a complete, expired or locked session is `400 session_complete` / `session_expired` / `session_locked`.")
             .errors(&[400, 404])
             .ok(200, "DeletedPaymentMethod", "The method was removed."),
         Op::new(Post, "/v1/customers", "createCustomer", "customers", "Create a customer", Secret)
@@ -540,7 +540,7 @@ fn operations() -> Vec<Op> {
             .describe("The process answers (liveness).")
             .ok_as(200, "text/plain", "`ok`."),
         Op::new(Get, "/readyz", "ready", "assets", "Readiness", Auth::None)
-            .describe("The store answers (readiness): a load balancer takes an instance that answers 503 out.")
+            .describe("The store answers (readiness): a load balancer takes an instance that answers 503 out. The probe is bounded: a database that does not answer within 1 s is a 503 at once.")
             .errors(&[503])
             .ok(200, "StoreHealth", "The store's engine and counters."),
     ]
