@@ -46,7 +46,8 @@ window.addEventListener("load", async () => {
     // and inside mount → ready the page's own fetches to the API (if any).
     const mountStart = navToReady - mountToReady;
     const api = q.get("api");
-    const fetches = performance.getEntriesByType("resource").filter((e) => api && e.name.startsWith(api) && e.startTime >= mountStart);
+    // The page's own requests (not the card frames' navigations through the API's /hosted/field).
+    const fetches = performance.getEntriesByType("resource").filter((e) => api && e.name.startsWith(api) && e.startTime >= mountStart && e.initiatorType !== "iframe");
     const apiStart = fetches.length ? Math.min(...fetches.map((e) => e.startTime)) : navToReady;
     const apiMs = fetches.length ? Math.max(...fetches.map((e) => e.responseEnd)) - apiStart : 0;
     // mount() → first API request (set-up), the requests, last answer → onReady (render).
