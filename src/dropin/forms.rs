@@ -359,6 +359,9 @@ pub fn check_card<'a>(m: &'a Mounted, t: &Texts) -> Option<(&'a PaySessionElemen
         if let Some(el) = input(&m.root, &id(fid, "-e")) {
             el.set_text_content(msg.as_deref());
         }
+        if let Some(msg) = msg.as_deref().filter(|_| f.empty) {
+            e.required(msg);
+        }
         if let Some(msg) = msg {
             first.get_or_insert((e, msg));
         }

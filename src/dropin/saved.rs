@@ -267,6 +267,9 @@ pub fn submit(st: &Shared) {
             if let Some(p) = input(&m.root, "scvc-e") {
                 p.set_text_content(Some(&msg));
             }
+            if f.empty {
+                e.required(&msg);
+            }
             say(m, &msg);
             e.focus();
             return;

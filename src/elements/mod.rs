@@ -960,6 +960,18 @@ impl PaySessionElement {
         }
     }
 
+    /// The drop-in's submit found this field empty: its input inside the
+    /// frame is marked invalid and described by `text` (the frame cannot know
+    /// it was required) until the shopper types.
+    pub(crate) fn required(&self, text: &str) {
+        if let Ok(s) = self.inner.try_borrow() {
+            let m = js::object();
+            js::set(&m, "t", &"req".into());
+            js::set(&m, "x", &text.into());
+            s.post(&m);
+        }
+    }
+
     /// A saved card's code field of the drop-in pays with `pm` (brand `brand`).
     pub(crate) fn set_saved(&self, pm: String, brand: String) {
         if let Ok(mut s) = self.inner.try_borrow_mut() {

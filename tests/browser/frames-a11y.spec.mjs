@@ -186,3 +186,19 @@ test("drop-in in de-DE, a saved card's code field: invalid and described in Germ
   await input(page, "scvc").fill("737");
   await expect.poll(() => axInput(page, "scvc")).toMatchObject({ invalid: "false", description: "" });
 });
+
+test("drop-in: an empty submit marks each empty card field's input invalid inside its frame, described as required", async ({ elPage: page }) => {
+  const s = await createSession({ country: "NL" });
+  await mountDropin(page, s.id);
+  await page.locator("#pay-creditCard").click();
+  for (const fid of ["num", "exp", "cvc"]) {
+    await expect(page.locator(`#${fid}-e`)).toHaveText("This field is required.");
+    await expect(input(page, fid)).toHaveAttribute("aria-invalid", "true");
+    const ax = await axInput(page, fid);
+    soft(ax.invalid, `${fid} invalid`).toBe("true");
+    soft(ax.description, `${fid} description`).toBe("This field is required.");
+  }
+  // Typing clears it.
+  await input(page, "exp").fill("1");
+  await expect(input(page, "exp")).not.toHaveAttribute("aria-invalid", "true");
+});

@@ -457,7 +457,12 @@ pub async fn field(State(s): State<AppState>, uri: Uri) -> Result<Response, AppE
     let Some(base) = s.fields_url.as_deref() else {
         return Err(AppError::not_found("fields origin"));
     };
-    let to = [base.trim_end_matches('/'), "/field?", uri.query().unwrap_or("")].concat();
+    let to = [
+        base.trim_end_matches('/'),
+        "/field?",
+        uri.query().unwrap_or(""),
+    ]
+    .concat();
     let Ok(location) = HeaderValue::from_str(&to) else {
         return Err(AppError::not_found("fields origin"));
     };
@@ -465,6 +470,9 @@ pub async fn field(State(s): State<AppState>, uri: Uri) -> Result<Response, AppE
     let h = r.headers_mut();
     h.insert(header::LOCATION, location);
     // The fields origin changes with the server's configuration only.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=300"),
+    );
     Ok(r)
 }

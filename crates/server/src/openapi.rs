@@ -553,7 +553,15 @@ impl Op {
             "302",
             ResponseBuilder::new()
                 .description("To `{fieldsUrl}/field` with the request's query.")
-                .header("Location", HeaderBuilder::new().schema(string().format(Some(utoipa::openapi::SchemaFormat::Custom("uri".into())))).build())
+                .header(
+                    "Location",
+                    HeaderBuilder::new()
+                        .schema(
+                            string()
+                                .format(Some(utoipa::openapi::SchemaFormat::Custom("uri".into()))),
+                        )
+                        .build(),
+                )
                 .build(),
         );
         self

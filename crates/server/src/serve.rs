@@ -524,7 +524,15 @@ fn admit(
         registry: registry.clone(),
         id,
     };
-    let task = connection(tcp, peer, router.clone(), opts, stop.clone(), activity, slot);
+    let task = connection(
+        tcp,
+        peer,
+        router.clone(),
+        opts,
+        stop.clone(),
+        activity,
+        slot,
+    );
     let handle = conns.spawn(task);
     if let Some(e) = reg.all.get_mut(&id) {
         e.abort = Some(handle);

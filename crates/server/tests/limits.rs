@@ -60,9 +60,14 @@ async fn start(max: usize, per_address: usize) -> Srv {
         max_connections_per_address: per_address,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(paysession_server::serve_with(listener, state, opts, async {
-        let _ = rx.await;
-    }));
+    tokio::spawn(paysession_server::serve_with(
+        listener,
+        state,
+        opts,
+        async {
+            let _ = rx.await;
+        },
+    ));
     Srv {
         addr,
         stop: Some(tx),
@@ -161,7 +166,10 @@ async fn an_address_holds_at_most_its_cap_and_other_addresses_are_served() {
     let mut a = flood(ip(1), s.addr, 25).await;
     for (i, c) in a.iter_mut().take(15).enumerate() {
         let got = closed(c, &format!("127.0.0.1 connection {i}")).await;
-        assert!(got.is_empty(), "an idle connection is closed without an answer: {got:?}");
+        assert!(
+            got.is_empty(),
+            "an idle connection is closed without an answer: {got:?}"
+        );
     }
     // (c) Another address is not held back by the first one's flood.
     let mut b = flood(ip(2), s.addr, 10).await;
@@ -313,7 +321,10 @@ async fn out_of_file_descriptors_a_health_check_is_still_answered() {
     })
     .await
     .unwrap();
-    assert!(plain(&log).contains("fd_limit=160"), "soft limit not raised: {log}");
+    assert!(
+        plain(&log).contains("fd_limit=160"),
+        "soft limit not raised: {log}"
+    );
     // 200 idle connections against 160 descriptors.
     let _held = flood(ip(9), addr, 200).await;
     health(ip(10), addr, "fresh client on 127.0.0.10").await;

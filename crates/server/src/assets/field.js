@@ -248,6 +248,9 @@
     } else if (m.t === "focus") el.focus();
     else if (m.t === "blur") el.blur();
     else if (m.t === "clear") { el.value = ""; touched = false; emit(); }
+    // The page's submit found this field empty ("This field is required."):
+    // invalid and described until the next change.
+    else if (m.t === "req" && !el.value) { el.setAttribute("aria-invalid", "true"); er.textContent = String(m.x || "").slice(0, 300); }
     else if (m.t === "tok" && (T === "cardnumber" || PM)) tokenize(m.r, String(m.s), m.o, m.d, m.n, m.nm, m.u, m.ta);
   });
   send({ t: "hi" });

@@ -825,12 +825,14 @@ impl Store for PgStore {
             Err(StoreError::Unavailable(last))
         };
         self.rt().block_on(async {
-            tokio::time::timeout(within, probe).await.unwrap_or_else(|_| {
-                Err(StoreError::Unavailable(format!(
-                    "no answer within {} ms",
-                    within.as_millis()
-                )))
-            })
+            tokio::time::timeout(within, probe)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(StoreError::Unavailable(format!(
+                        "no answer within {} ms",
+                        within.as_millis()
+                    )))
+                })
         })?;
         Ok(self.counters())
     }
