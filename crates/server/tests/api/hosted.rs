@@ -559,17 +559,11 @@ async fn hosted_js_posts_only_to_the_named_origins() {
 /// server without a fields origin answers `404 resource_not_found`.
 #[tokio::test]
 async fn the_field_frame_redirects_to_the_fields_origin_with_its_query() {
-    let q = "k=pk_test_default&o=http%3A%2F%2Fshop.example";
+    let path = "/hosted/field?k=pk_test_default&o=http%3A%2F%2Fshop.example";
     let none = start().await;
-    let r = none
-        .http
-        .get(format!("{}/hosted/field?{q}", none.url))
-        .send()
+    none.get(path, PK)
         .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["errors"][0]["code"], "resource_not_found");
+        .expect_error(404, "resource_not_found");
 
     let s = start_tuned(
         std::sync::Arc::new(tempfile::tempdir().unwrap()),
@@ -578,43 +572,19 @@ async fn the_field_frame_redirects_to_the_fields_origin_with_its_query() {
         |st| st.fields_url = Some("http://fields.example:8081".into()),
     )
     .await;
-    let r = s
-        .http
-        .get(format!("{}/hosted/field?{q}", s.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 302);
+    let r = s.get(path, PK).await;
+    assert_eq!(r.status, 302);
     assert_eq!(
-        r.headers()["location"].to_str().unwrap(),
-        format!("http://fields.example:8081/field?{q}")
+        r.headers["location"].to_str().unwrap(),
+        format!(
+            "http://fields.example:8081/field?{}",
+            path.split_once('?').unwrap().1
+        )
     );
-    assert_eq!(r.headers()["cache-control"], "private, max-age=300");
+    assert_eq!(r.headers["cache-control"], "private, max-age=300");
     // The same origin the payment-methods answer names.
-    let ses: serde_json::Value = s
-        .http
-        .post(format!("{}/v1/sessions", s.url))
-        .bearer_auth(SK)
-        .json(&serde_json::json!({"amount": 1000, "currency": "EUR", "country": "NL"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let pm: serde_json::Value = s
-        .http
-        .get(format!(
-            "{}/v1/sessions/{}/payment-methods",
-            s.url,
-            ses["id"].as_str().unwrap()
-        ))
-        .bearer_auth(PK)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(pm["fieldsUrl"], "http://fields.example:8081");
+    let ses = s.session(1000, "EUR", "NL").await;
+    let methods = format!("/v1/sessions/{}/payment-methods", id(&ses));
+    let pm = s.get(&methods, PK).await;
+    assert_eq!(pm.ok(200)["fieldsUrl"], "http://fields.example:8081");
 }
