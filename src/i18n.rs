@@ -11,7 +11,54 @@ use js_sys::{Array, Intl, Object};
 use paysession_core::money::Currency;
 use wasm_bindgen::{JsCast, JsValue};
 
-const EN: &str = "\
+// The built-in English, in two parts: `en_base!` in every build (what
+// Elements and the compliance element show: the card fields' labels, the
+// compliance texts, every error's words, `terms_not_accepted`'s among them);
+// `en_dropin!` with the drop-in only (its own texts: a page of the Elements
+// build never shows them, so its module does not carry them). One `key=text`
+// per line; crates/server/src/locales/tests.rs checks both against en-US.json.
+macro_rules! en_base {
+    () => {
+        "\
+field.cardNumber=Card number\n\
+field.expiry=Expiry date (MM/YY)\n\
+field.cvv=Security code\n\
+compliance.seller={seller} is the seller of record for this order.\n\
+compliance.terms=Terms of sale\n\
+compliance.privacy=Privacy policy\n\
+compliance.cancellation=Cancellation rights\n\
+compliance.legal=Legal notice\n\
+terms.required=Accept the terms of sale to continue.\n\
+error.missing_parameter=This field is required.\n\
+error.invalid_parameter=This value is not valid.\n\
+error.invalid_card_number=This card number is not valid.\n\
+error.incomplete_card_number=The card number is incomplete.\n\
+error.invalid_expiration_date=This expiry date is not valid or has passed.\n\
+error.incomplete_expiration_date=The expiry date is incomplete.\n\
+error.invalid_security_code=This security code is not valid.\n\
+error.incomplete_security_code=The security code is incomplete.\n\
+error.invalid_iban=This IBAN is not valid.\n\
+error.invalid_gift_card=This gift card number or PIN is not valid.\n\
+error.invalid_wallet_token=The wallet could not pay. Try again or choose another method.\n\
+error.wallet_token_used=This wallet payment was already used. Try again.\n\
+error.card_declined=Your card was declined. Try another card or method.\n\
+error.insufficient_funds=The card has insufficient funds. Try another card or method.\n\
+error.authentication_failed=The payment could not be verified. Try again or use another card.\n\
+error.payment_cancelled=The payment was cancelled.\n\
+error.session_expired=This checkout has expired. Please start again.\n\
+error.session_locked=Too many failed attempts. Please contact the shop.\n\
+error.session_complete=This checkout is already paid.\n\
+error.payment_method_unavailable=This payment method is not available for this order.\n\
+error.payment_method_removed=This saved payment method is no longer available. Choose another.\n\
+error.network_unavailable=We could not reach the payment service. Check your connection and try again.\n\
+error.request_timeout=The payment service took too long to answer. Try again.\n\
+error.generic=Something went wrong. Please try again.\n"
+    };
+}
+#[cfg(feature = "dropin")]
+macro_rules! en_dropin {
+    () => {
+        "\
 loading=Loading payment methods…\n\
 paymentMethods=Payment methods\n\
 method.creditCard=Credit or debit card\n\
@@ -21,9 +68,6 @@ method.ideal=iDEAL\n\
 method.sepaDebit=SEPA Direct Debit\n\
 method.wireTransfer=Bank transfer\n\
 method.giftCard=Gift card\n\
-field.cardNumber=Card number\n\
-field.expiry=Expiry date (MM/YY)\n\
-field.cvv=Security code\n\
 field.cardholder=Name on card\n\
 field.iban=IBAN\n\
 field.accountHolder=Account holder\n\
@@ -49,13 +93,7 @@ sepa.mandate=By paying, you authorise the seller to debit your account by SEPA D
 klarna.terms=Pay within 30 days. Klarna's terms apply.\n\
 challenge.title=Confirm your payment\n\
 challenge.close=Cancel verification\n\
-compliance.seller={seller} is the seller of record for this order.\n\
-compliance.terms=Terms of sale\n\
-compliance.privacy=Privacy policy\n\
-compliance.cancellation=Cancellation rights\n\
-compliance.legal=Legal notice\n\
 terms.accept=I have read and accept the terms of sale.\n\
-terms.required=Accept the terms of sale to continue.\n\
 consents.text=By paying, you agree to the following documents of {company}:\n\
 consents.eula=End-user licence agreement\n\
 consents.termsOfUse=Terms of use\n\
@@ -81,31 +119,13 @@ save.usage.unscheduled=We save your card and may charge it later for amounts you
 wallet.applePay=Pay with Apple Pay\n\
 wallet.googlePay=Pay with Google Pay\n\
 wallet.simulated=Pay with Test Wallet\n\
-wallet.or=Or pay another way\n\
-error.missing_parameter=This field is required.\n\
-error.invalid_parameter=This value is not valid.\n\
-error.invalid_card_number=This card number is not valid.\n\
-error.incomplete_card_number=The card number is incomplete.\n\
-error.invalid_expiration_date=This expiry date is not valid or has passed.\n\
-error.incomplete_expiration_date=The expiry date is incomplete.\n\
-error.invalid_security_code=This security code is not valid.\n\
-error.incomplete_security_code=The security code is incomplete.\n\
-error.invalid_iban=This IBAN is not valid.\n\
-error.invalid_gift_card=This gift card number or PIN is not valid.\n\
-error.invalid_wallet_token=The wallet could not pay. Try again or choose another method.\n\
-error.wallet_token_used=This wallet payment was already used. Try again.\n\
-error.card_declined=Your card was declined. Try another card or method.\n\
-error.insufficient_funds=The card has insufficient funds. Try another card or method.\n\
-error.authentication_failed=The payment could not be verified. Try again or use another card.\n\
-error.payment_cancelled=The payment was cancelled.\n\
-error.session_expired=This checkout has expired. Please start again.\n\
-error.session_locked=Too many failed attempts. Please contact the shop.\n\
-error.session_complete=This checkout is already paid.\n\
-error.payment_method_unavailable=This payment method is not available for this order.\n\
-error.payment_method_removed=This saved payment method is no longer available. Choose another.\n\
-error.network_unavailable=We could not reach the payment service. Check your connection and try again.\n\
-error.request_timeout=The payment service took too long to answer. Try again.\n\
-error.generic=Something went wrong. Please try again.\n";
+wallet.or=Or pay another way\n"
+    };
+}
+#[cfg(feature = "dropin")]
+const EN: &str = concat!(en_base!(), en_dropin!());
+#[cfg(not(feature = "dropin"))]
+const EN: &str = en_base!();
 
 /// The texts of one locale.
 #[derive(Clone)]

@@ -181,6 +181,9 @@ struct Inner {
     destroyed: bool,
     /// The drop-in's own listener: called with the event's index (4: Enter).
     hook: Option<Hook>,
+    /// The config written into the frame's URL (JSON), until its first
+    /// `ready`: a config changed since then is sent as `cfg`.
+    in_url: Option<String>,
 }
 
 /// A Rust listener of an element's events (the drop-in's card form).
@@ -231,6 +234,7 @@ fn new_inner(group: &Rc<Group>, kind: &'static str, opts: Options, hook: Option<
         next: 0.0,
         destroyed: false,
         hook,
+        in_url: None,
     }))
 }
 
@@ -311,9 +315,16 @@ impl Inner {
     /// the words of the two error codes this field can show (its input's
     /// description while one is shown).
     fn send_config(&self) {
+        let m = self.config();
+        js::set(&m, "t", &"cfg".into());
+        self.post(&m);
+    }
+
+    /// The config message's content: what `send_config` posts and what
+    /// `mount` writes into the frame's URL (its `#f=`).
+    fn config(&self) -> Object {
         let m = js::object();
         let t = self.group.texts();
-        js::set(&m, "t", &"cfg".into());
         js::set(&m, "l", &label(self).into());
         js::set(&m, "lg", &t.locale.as_str().into());
         js::set(&m, "dr", &(if t.rtl() { "rtl" } else { "ltr" }).into());
@@ -344,7 +355,16 @@ impl Inner {
                 js::set(&m, "b", &b.as_str().into());
             }
         }
-        self.post(&m);
+        m
+    }
+
+    /// The config as JSON (empty if it cannot be written: a style that
+    /// JSON refuses is sent as `cfg` instead).
+    fn config_json(&self) -> String {
+        js_sys::JSON::stringify(&self.config())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
     }
 
     /// The state classes on the mount target.
@@ -405,6 +425,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
         "hi" => {
             s.st.hello = true;
             s.load = None;
+            s.in_url = None;
             s.send_config();
             Vec::new()
         }
@@ -417,6 +438,13 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
             }
             let first = !s.st.ready;
             s.st.ready = true;
+            // A config changed since the URL was written (the catalog came
+            // in, a saved card was chosen) reaches the frame now.
+            if let Some(sent) = s.in_url.take() {
+                if sent != s.config_json() {
+                    s.send_config();
+                }
+            }
             // A frame that said `hi` before its group knew the fields origin
             // answers the config sent once it does.
             s.st.hello = true;
@@ -542,6 +570,8 @@ impl PaySessionElement {
             return Ok(());
         };
         s.channel = uuid_v4();
+        // The config goes with the frame: it takes input as its script runs.
+        let cfg = s.config_json();
         let frame = doc
             .create_element("iframe")
             .map_err(|_| not_found().to_js())?;
@@ -557,8 +587,11 @@ impl PaySessionElement {
             &s.channel,
             "&g=",
             &s.group.id,
+            "&f=",
+            &encode(&cfg),
         ]
         .concat();
+        s.in_url = Some(cfg);
         crate::view::attrs(
             &frame,
             &[

@@ -147,3 +147,31 @@ test("an answer naming another fields origin than the frames reached: their mess
   expect(ready).toContain("creditCard");
   await expect(page.locator("#num-e")).toHaveText(/could not reach/);
 });
+
+test("each card frame takes its config from its URL: its first words to the page are its state and ready, not a request for the config", async ({ elPage: page }) => {
+  const s = await createSession({ country: "NL" });
+  // The page hears every message the frames send, in order, per frame.
+  const firsts = await page.evaluate(({ api, pk, sid, fields }) => new Promise((resolve) => {
+    const first = new Map();
+    addEventListener("message", (e) => {
+      if (e.origin !== fields || !e.data) return;
+      const seen = first.get(e.source) || [];
+      if (seen.length < 2) first.set(e.source, [...seen, e.data.t]);
+    });
+    const payments = new PaySession(pk, { apiBase: api, fieldsBase: fields });
+    const el = payments.createElement("cardnumber", {});
+    el.on("ready", () => {
+      payments.createDropin({ sessionId: sid, onReady: () => resolve([...first.values()]) }).mount("drop-in");
+    });
+    el.mount("card-number");
+  }), { api: API, pk: PK, sid: s.id, fields: FIELDS });
+  // One standalone field and the drop-in's three.
+  // (Before, each frame began with "hi" and waited for the page's "cfg".)
+  expect(firsts).toEqual(Array(4).fill(["change", "ready"]));
+  // The config the URL carried is the one in force: labelled, in the page's
+  // language, and a keystroke is taken.
+  const num = page.frameLocator("#num iframe").locator("input");
+  await expect(num).toHaveAttribute("aria-label", "Card number");
+  await num.pressSequentially("4111");
+  await expect(num).toHaveValue("4111");
+});

@@ -225,27 +225,34 @@
     }
   }
 
+  // The config (label, placeholder, locale, error words, style, saved card):
+  // from the page's "cfg", or at once from the frame URL's "f" (the page
+  // writes the config it has into the URL, so the field takes input as its
+  // script runs, without a round trip; later changes come as "cfg").
+  function configure(m) {
+    const l = String(m.l || "").slice(0, 200), root = document.documentElement;
+    el.setAttribute("aria-label", l);
+    document.title = l;
+    el.placeholder = String(m.p || "").slice(0, 200);
+    // The page's locale: lang, dir, and the words of this field's error codes.
+    if (/^[a-z]{2,3}(-[a-z0-9]{1,8}){0,4}$/i.test(m.lg)) root.lang = m.lg;
+    root.dir = m.dr === "rtl" ? "rtl" : "ltr";
+    E = m.e && typeof m.e === "object" ? m.e : {};
+    if (T === "cardcvv" && /^pm_[0-9a-f]{32}$/.test(m.pm)) {
+      if (!PM) say({ x: 1 });
+      if (m.pm !== PM) { el.value = ""; touched = false; }
+      PM = m.pm; brand = D.b.find((b) => b[0] === m.b) || null;
+    }
+    css(m.s);
+    emit(true);
+    send({ t: "ready", h: root.scrollHeight });
+  }
+
   addEventListener("message", (e) => {
     const m = e.data;
     if (e.origin !== O || e.source !== parent || !m || m.c !== C) return;
-    if (m.t === "cfg") {
-      const l = String(m.l || "").slice(0, 200), root = document.documentElement;
-      el.setAttribute("aria-label", l);
-      document.title = l;
-      el.placeholder = String(m.p || "").slice(0, 200);
-      // The page's locale: lang, dir, and the words of this field's error codes.
-      if (/^[a-z]{2,3}(-[a-z0-9]{1,8}){0,4}$/i.test(m.lg)) root.lang = m.lg;
-      root.dir = m.dr === "rtl" ? "rtl" : "ltr";
-      E = m.e && typeof m.e === "object" ? m.e : {};
-      if (T === "cardcvv" && /^pm_[0-9a-f]{32}$/.test(m.pm)) {
-        if (!PM) say({ x: 1 });
-        if (m.pm !== PM) { el.value = ""; touched = false; }
-        PM = m.pm; brand = D.b.find((b) => b[0] === m.b) || null;
-      }
-      css(m.s);
-      emit(true);
-      send({ t: "ready", h: document.documentElement.scrollHeight });
-    } else if (m.t === "focus") el.focus();
+    if (m.t === "cfg") configure(m);
+    else if (m.t === "focus") el.focus();
     else if (m.t === "blur") el.blur();
     else if (m.t === "clear") { el.value = ""; touched = false; emit(); }
     // The page's submit found this field empty ("This field is required."):
@@ -253,5 +260,7 @@
     else if (m.t === "req" && !el.value) { el.setAttribute("aria-invalid", "true"); er.textContent = String(m.x || "").slice(0, 300); }
     else if (m.t === "tok" && (T === "cardnumber" || PM)) tokenize(m.r, String(m.s), m.o, m.d, m.n, m.nm, m.u, m.ta);
   });
-  send({ t: "hi" });
+  let f = null;
+  try { f = JSON.parse(h.get("f")); } catch { f = null; }
+  if (f && typeof f === "object") configure(f); else send({ t: "hi" });
 })();

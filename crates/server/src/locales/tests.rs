@@ -45,17 +45,25 @@ fn placeholders(s: &str) -> Vec<&str> {
     out
 }
 
-/// The `key=text` lines of the SDK's `const EN`.
+/// The `key=text` lines of the SDK's built-in English: `en_base!` (every
+/// build) and `en_dropin!` (the drop-in's build only).
 fn built_in() -> Vec<(String, String)> {
+    [consts("en_base"), consts("en_dropin")].concat()
+}
+
+/// The `key=text` lines of one `macro_rules! NAME` of src/i18n.rs.
+fn consts(name: &str) -> Vec<(String, String)> {
+    let head = ["macro_rules! ", name, " {"].concat();
     let start = SDK_I18N
-        .find("const EN: &str = \"\\\n")
-        .expect("const EN in src/i18n.rs");
+        .find(&head)
+        .unwrap_or_else(|| panic!("macro_rules! {name} in src/i18n.rs"));
     let body = &SDK_I18N[start..];
-    let body = &body[body.find('\n').unwrap() + 1..body.find("\";").unwrap()];
+    let body = &body[body.find("\"\\\n").unwrap() + 3..];
+    let body = &body[..body.find("\"\n").unwrap()];
     body.lines()
         .map(|l| {
             let l = l.trim_end_matches('\\').trim_end_matches("\\n");
-            let (k, v) = l.split_once('=').unwrap_or_else(|| panic!("EN line {l:?}"));
+            let (k, v) = l.split_once('=').unwrap_or_else(|| panic!("{name} line {l:?}"));
             (k.to_owned(), v.to_owned())
         })
         .collect()
@@ -163,6 +171,12 @@ fn the_sdk_built_in_english_is_en_us() {
 #[test]
 fn every_key_named_in_the_sdk_source_is_built_in() {
     let built: BTreeSet<String> = built_in().into_iter().map(|(k, _)| k).collect();
+    // The Elements build carries only `EN`: a key named outside src/dropin,
+    // and every error's words (looked up by code), must be there.
+    let base: BTreeSet<String> = consts("en_base").into_iter().map(|(k, _)| k).collect();
+    for k in built.iter().filter(|k| k.starts_with("error.")) {
+        assert!(base.contains(k), "{k} is in en_dropin!: the Elements build lacks it");
+    }
     let en = en();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src");
     let mut files = vec![root];
@@ -182,6 +196,12 @@ fn every_key_named_in_the_sdk_source_is_built_in() {
                 assert!(
                     built.contains(lit),
                     "{} names {lit:?}, which the built-in EN lacks",
+                    p.display()
+                );
+                let dropin = p.components().any(|c| c.as_os_str() == "dropin");
+                assert!(
+                    dropin || base.contains(lit),
+                    "{} names {lit:?}, which is not in en_base! (the Elements build has no en_dropin!)",
                     p.display()
                 );
             }
