@@ -83,10 +83,15 @@ test("StrictMode: one SDK import, one PaySession, one drop-in; new callbacks wit
   const problems = await openHarness(page);
   const before = await windowListeners(page);
   const s = await createSession({ country: "NL" });
+  // The provider first, alone, until its SDK has loaded; then <DropIn> mounts with the
+  // PaySession at hand, so StrictMode runs its effect, cleans it up and runs it again.
+  await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, show: false }), { api: API, sid: s.id });
+  await page.waitForFunction(() => harness.seen.paySession);
+  expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 1 });
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 1 }), { api: API, sid: s.id });
   await waitCalls(page, "onReady", 1);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 1 });
-  // StrictMode mounted, unmounted and mounted again: one drop-in, its three card frames.
+  // Mounted, unmounted and mounted again: one drop-in, its three card frames.
   expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
   expect((await calls(page, "onReady"))[0].data.paymentMethodTypes).toContain("creditCard");
 
@@ -153,8 +158,11 @@ test("StrictMode Elements: one frame per field, options update in place, useCrea
   const problems = await openHarness(page);
   const before = await windowListeners(page);
   const s = await createSession({ country: "US" });
-  const render = (placeholder) => page.evaluate(({ api, fields, placeholder }) =>
-    harness.render({ scene: "elements", api, fields, placeholder }), { api: API, fields: FIELDS, placeholder });
+  const render = (placeholder, show = true) => page.evaluate(({ api, fields, placeholder, show }) =>
+    harness.render({ scene: "elements", api, fields, placeholder, show }), { api: API, fields: FIELDS, placeholder, show });
+  // The fields mount once the provider has its PaySession: StrictMode runs each one's effect twice.
+  await render(undefined, false);
+  await page.waitForFunction(() => harness.seen.paySession);
   await render(undefined);
   await waitCalls(page, "number.onReady", 1);
   await expect(page.locator("iframe")).toHaveCount(3);

@@ -41,6 +41,8 @@ interface Props {
   placeholder?: string;
   /** How many providers side by side (each with its own drop-in). */
   providers?: number;
+  /** `false`: the provider alone (the drop-in or the fields mount in a later render). */
+  show?: boolean;
 }
 
 const calls: Call[] = [];
@@ -66,7 +68,8 @@ function Scene(p: Props) {
   const v = p.v ?? 1;
   const options: PaySessionOptions = { apiBase: p.api, ...(p.fields && { fieldsBase: p.fields }) };
   const el: ElementOptions = { placeholderText: p.placeholder ?? "1234 1234 1234 1234" };
-  const dropin = p.sessionId ? (
+  const show = p.show ?? true;
+  const dropin = p.sessionId && show ? (
     <DropIn
       className="under-test"
       sessionId={p.sessionId}
@@ -96,10 +99,14 @@ function Scene(p: Props) {
     case "elements":
       return (
         <PaySessionProvider publicKey="pk_test_default" options={options} sdk={sdk}>
-          <label htmlFor="n">Number</label>
-          <CardNumberElement id="n" options={el} onReady={record("number.onReady", v)} onChange={record("number.onChange", v)} />
-          <CardExpirationElement id="e" onChange={record("expiry.onChange", v)} />
-          <CardCvvElement id="c" onChange={record("cvv.onChange", v)} />
+          {show && (
+            <>
+              <label htmlFor="n">Number</label>
+              <CardNumberElement id="n" options={el} onReady={record("number.onReady", v)} onChange={record("number.onChange", v)} />
+              <CardExpirationElement id="e" onChange={record("expiry.onChange", v)} />
+              <CardCvvElement id="c" onChange={record("cvv.onChange", v)} />
+            </>
+          )}
           <Bridge />
         </PaySessionProvider>
       );

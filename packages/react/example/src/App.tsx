@@ -68,6 +68,8 @@ function money(amount: number, currency: string) {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount / 10 ** digits);
 }
 
+const brandName = (b: string) => ({ amex: "American Express", dinersclub: "Diners Club", jcb: "JCB", unionpay: "UnionPay" })[b] ?? b[0].toUpperCase() + b.slice(1);
+
 export function App({ settings }: { settings: Settings }) {
   const [log, setLog] = useState<string[]>([]);
   const add = useCallback<Log>((what, data) => {
@@ -157,7 +159,7 @@ function Shop({ settings, log }: { settings: Settings; log: Log }) {
         <p id="done-detail">
           {done.source.state === "pending_funds" ? "Awaiting your transfer of " : "Paid "}
           {money(done.order.amount, done.order.currency)}
-          {card && ` with ${card.brand} •••• ${card.lastFourDigits}`}.
+          {card && ` with ${brandName(card.brand)} •••• ${card.lastFourDigits}`}.
         </p>
         <button type="button" className="primary" onClick={() => { setDone(null); setSession(null); setStatus(""); }}>Shop again</button>
       </div>
@@ -210,7 +212,8 @@ function Shop({ settings, log }: { settings: Settings; log: Log }) {
         <CardForm sessionId={session.sessionId} onPaid={paid} log={log} />
       )}
       <p className="status" role="status" id="pay-status">{status}</p>
-      <Compliance className="compliance" sessionId={session.sessionId} />
+      {/* The drop-in shows the seller of record itself; beside the card fields, <Compliance> does. */}
+      {tab === "card" && <Compliance className="compliance" sessionId={session.sessionId} />}
     </div>
   );
 }
