@@ -2,7 +2,8 @@
 // Chromium, under React's StrictMode (development build: every effect runs, is cleaned up
 // and runs again), that the provider loads the SDK once and makes one PaySession, that one
 // drop-in or one frame per card field is mounted, that callback props change without a
-// remount and other props remount, and that unmounting leaves no frame and no listener.
+// remount and other props remount, that unmounting leaves no frame and no listener, and
+// that server-rendered markup hydrates without a mismatch.
 // The harness is packages/react/test/harness.tsx (built by packages/react/build.mjs).
 import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
@@ -151,6 +152,19 @@ test("one SDK import for two providers (a PaySession each); a provider given loa
   await page.evaluate(() => harness.unmount());
   expect(await page.locator("iframe").count()).toBe(0);
   expect(await windowListeners(page)).toEqual(before);
+  expect(problems).toEqual([]);
+});
+
+test("server-rendered markup hydrates without a mismatch, and the drop-in mounts into the server's <div>", async ({ page }) => {
+  const problems = await openHarness(page);
+  const s = await createSession();
+  await page.evaluate(({ api, sid }) => harness.hydrate({ scene: "dropin", api, sessionId: sid }), { api: API, sid: s.id });
+  await waitCalls(page, "onReady", 1);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  expect(await page.evaluate(() => document.querySelector(".paysession-dropin").parentElement === harness.serverDiv)).toBe(true);
+  expect(await page.evaluate(() => harness.hydrationErrors)).toEqual([]);
+  await page.evaluate(() => harness.unmount());
+  expect(await dropins(page)).toEqual([]);
   expect(problems).toEqual([]);
 });
 

@@ -2,7 +2,8 @@
 // everything under <StrictMode> (so every effect runs, is cleaned up and runs again), and
 // `window.harness` to render scenes with props, unmount them and read what happened.
 import { StrictMode, useEffect } from "react";
-import { createRoot, type Root } from "react-dom/client";
+import { createRoot, hydrateRoot, type Root } from "react-dom/client";
+import { renderToString } from "react-dom/server";
 import {
   CardCvvElement,
   CardExpirationElement,
@@ -125,6 +126,18 @@ const harness = {
   unmount() {
     root?.unmount();
     root = null;
+  },
+  /** Server rendering's markup in #root, then hydrateRoot: what a server-rendered page does. */
+  hydrationErrors: [] as string[],
+  serverDiv: null as Element | null,
+  hydrate(p: Props) {
+    harness.unmount();
+    const container = document.getElementById("root")!;
+    container.innerHTML = renderToString(<Scene {...p} />);
+    harness.serverDiv = container.querySelector(".under-test");
+    root = hydrateRoot(container, <StrictMode><Scene {...p} /></StrictMode>, {
+      onRecoverableError: (e) => { harness.hydrationErrors.push(String(e)); },
+    });
   },
   async createSource(data: Parameters<ReturnType<typeof useCreateSource>>[0]) {
     const r = await createSource!(data);
