@@ -72,3 +72,17 @@ test("the React example pays with the card Elements and useCreateSource", async 
   await expect(page.locator("iframe")).toHaveCount(0);
   await page.screenshot({ path: "artifacts/e2e/react-example-card-fields-paid.png", fullPage: true });
 });
+
+test("the React example: PayPal's redirect and back, the <DropIn> resumes it (onSuccess once), order placed", async ({ page }) => {
+  await toCheckout(page);
+  await page.locator("#b-payPal").click();
+  await page.locator("#pay-payPal").click();
+  await page.waitForURL(/\/hosted\/redirect\//);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page.locator("#step-done")).toBeVisible();
+  expect(page.url()).toContain("/packages/react/example/dist/index.html?shop=");
+  expect(page.url()).not.toContain("sourceClientSecret");
+  await order(await page.locator("#order-id").textContent());
+  const log = await logLines(page);
+  expect(log.filter((l) => l.startsWith("onSuccess")).length).toBe(1);
+});

@@ -182,7 +182,10 @@ function Shop({ settings, log }: { settings: Settings; log: Log }) {
     );
   }
 
-  const here = location.href.split("?")[0];
+  // A redirect method comes back here, with the shop's settings (the query) and the source's.
+  const back = new URL(location.href);
+  for (const k of ["sourceId", "sourceClientSecret", "state"]) back.searchParams.delete(k);
+  const here = back.href;
   return (
     <div id="step-pay">
       <h1>Payment</h1>
