@@ -2,7 +2,8 @@
 # The SDK's browser tests: Playwright in Debian's Chromium against pkg-web/
 # and a real backend. Uses PAYSESSION_API when set (scripts/with-server.sh
 # exports it); otherwise starts the backend itself through with-server.sh.
-# Builds pkg-web/ first when it is missing or older than the SDK's sources.
+# Builds pkg-web/ first when it is missing or older than the SDK's sources, then
+# packages/react (the React package and its test harness, tests/browser/react.spec.mjs).
 # Extra arguments go to `playwright test` (e.g. a file or -g PATTERN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ elif [ -n "$(find src crates/core/src Cargo.toml -newer pkg-web/paysession_bg.wa
   stale=1
 fi
 [ "$stale" = 1 ] && bash scripts/build-sdk.sh
+# The React package, its example and its test harness (packages/react; nothing when fresh).
+node packages/react/build.mjs
 
 if [ -z "${PAYSESSION_API:-}" ]; then
   exec bash scripts/with-server.sh bash "$0" "$@"

@@ -4,7 +4,8 @@
 # `--demo www/dist`: when PAYSESSION_DEMO_URL is not set (standalone, or under
 # scripts/test.sh whose server has no demo) it starts its own through
 # scripts/with-server.sh (free port, temp database). Builds the SDK and the demo
-# first when they are missing or older than their sources.
+# first when they are missing or older than their sources, and the React example
+# (packages/react/build.mjs), which Playwright's static server serves.
 # Extra arguments go to `playwright test` (e.g. a file or -g PATTERN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ target=www/dist/index.html
 if [ ! -f "$target" ] || newer www/src www/index.html webpack.config.js pkg/paysession_bg.wasm; then
   bash scripts/build-demo.sh
 fi
+# The React package's example shop (tests/e2e/react.spec.mjs; nothing when fresh).
+node packages/react/build.mjs
 
 if [ -z "${PAYSESSION_DEMO_URL:-}" ]; then
   export PAYSESSION_SERVER_ARGS="--demo www/dist"

@@ -1,5 +1,6 @@
 // A tiny static server for the browser tests: serves the repository root
-// (pkg-web/, tests/browser/pages/) on 127.0.0.1 with the right MIME types.
+// (pkg-web/, tests/browser/pages/, and the React package's built example and test
+// harness) on 127.0.0.1 with the right MIME types.
 // Usage: node tests/browser/static-server.mjs PORT
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -7,7 +8,7 @@ import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const allowed = ["pkg-web/", "pkg/", "tests/browser/pages/"];
+const allowed = ["pkg-web/", "pkg/", "tests/browser/pages/", "packages/react/example/dist/", "packages/react/test/dist/"];
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
