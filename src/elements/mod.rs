@@ -184,6 +184,9 @@ struct Inner {
     /// The config written into the frame's URL (JSON), until its first
     /// `ready`: a config changed since then is sent as `cfg`.
     in_url: Option<String>,
+    /// The frame's last message before its group knew the fields origin,
+    /// with its origin (its `ready`, from its URL's config).
+    early: Option<(String, JsValue)>,
 }
 
 /// A Rust listener of an element's events (the drop-in's card form).
@@ -235,6 +238,7 @@ fn new_inner(group: &Rc<Group>, kind: &'static str, opts: Options, hook: Option<
         destroyed: false,
         hook,
         in_url: None,
+        early: None,
     }))
 }
 
@@ -395,6 +399,8 @@ impl Inner {
         self.listeners.clear();
         self.load = None;
         self.st = St::default();
+        self.in_url = None;
+        self.early = None;
         let err = fail(
             ErrorCode::InvalidParameter,
             "element",
@@ -414,12 +420,32 @@ fn on_message(weak: &Weak<RefCell<Inner>>, ev: &JsValue) {
     };
     let data = js::get(ev, "data");
     let Some(frame) = &s.frame else { return };
-    if js::get(ev, "origin").as_string().as_ref() != s.group.origin.get()
-        || !Object::is(&js::get(ev, "source"), &js::get(frame, "contentWindow"))
+    if !Object::is(&js::get(ev, "source"), &js::get(frame, "contentWindow"))
         || js::get(&data, "c").as_string().as_deref() != Some(s.channel.as_str())
     {
         return;
     }
+    let origin = js::get(ev, "origin").as_string().unwrap_or_default();
+    match s.group.origin.get() {
+        Some(o) if *o == origin => {}
+        // Before the answer names the fields origin (the drop-in's early
+        // frames) the last message is kept, not taken: `greet` takes it if
+        // its origin is the one named, so a frame ready before the answer
+        // counts as ready then.
+        None => return s.early = Some((origin, data)),
+        _ => return,
+    }
+    drop(s);
+    handle(&rc, data);
+}
+
+/// A message from this field's frame, its origin and channel checked.
+fn handle(rc: &Shared, data: JsValue) {
+    let Ok(mut s) = rc.try_borrow_mut() else {
+        return;
+    };
+    let Some(frame) = s.frame.clone() else { return };
+    let frame = &frame;
     let t = js::get(&data, "t").as_string().unwrap_or_default();
     let fires = match t.as_str() {
         "hi" => {
@@ -597,7 +623,7 @@ impl PaySessionElement {
             &[
                 ("src", &src),
                 ("title", &label(&s)),
-                ("allow", "payment; shared-autofill"),
+                ("allow", "payment"),
                 ("scrolling", "no"),
             ],
         );
@@ -982,14 +1008,25 @@ impl PaySessionElement {
     /// the fields origin (a config the frame's script is not yet there to
     /// hear is lost, and its `hi` then asks again).
     pub(crate) fn greet(&self, label: String) {
-        if let Ok(mut s) = self.inner.try_borrow_mut() {
+        let early = {
+            let Ok(mut s) = self.inner.try_borrow_mut() else {
+                return;
+            };
             if let Some(f) = &s.frame {
                 let _ = f.set_attribute("title", &label);
             }
             s.opts.label = Some(label);
-            if s.frame.is_some() {
+            if s.st.hello {
                 s.send_config();
             }
+            let origin = s.group.origin.get().cloned();
+            s.early.take().filter(|(o, _)| Some(o) == origin.as_ref())
+        };
+        // What the frame said before the origin was known (its `ready`,
+        // from its URL's config); a frame that has said nothing yet says
+        // `ready` later, and then gets the config if it changed.
+        if let Some((_, data)) = early {
+            handle(&self.inner, data);
         }
     }
 

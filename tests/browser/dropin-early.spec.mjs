@@ -175,3 +175,47 @@ test("each card frame takes its config from its URL: its first words to the page
   await num.pressSequentially("4111");
   await expect(num).toHaveValue("4111");
 });
+
+test("frames ready before the answer count as ready when it comes: no config is sent again, each frame says ready once", async ({ elPage: page }) => {
+  const s = await createSession({ country: "NL" });
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route("**/payment-methods*", async (route) => { await held; await route.continue(); });
+  await page.evaluate(({ api, pk, sid, fields }) => {
+    window.readies = 0;
+    addEventListener("message", (e) => { if (e.origin === fields && e.data && e.data.t === "ready") window.readies++; });
+    window.done = new Promise((resolve) => {
+      new PaySession(pk, { apiBase: api }).createDropin({ sessionId: sid, onReady: resolve }).mount("drop-in");
+    });
+  }, { api: API, pk: PK, sid: s.id, fields: FIELDS });
+  // The three frames configured themselves from their URLs before the answer.
+  await expect.poll(() => page.evaluate(() => window.readies), { timeout: 10_000 }).toBe(3);
+  release();
+  await page.evaluate(() => window.done);
+  await expect(page.frameLocator("#num iframe").locator("input")).toBeVisible();
+  // Before, the answer sent each frame its config again and each said ready twice.
+  expect(await page.evaluate(() => window.readies)).toBe(3);
+});
+
+test("nothing is posted to a frame still loading (no origin warning); a config changed meanwhile reaches it when it is ready", async ({ elPage: page }) => {
+  const s = await createSession({ country: "NL" });
+  const warnings = [];
+  page.on("console", (m) => { if (/postMessage/.test(m.text())) warnings.push(m.text()); });
+  // The frames' documents wait until the list (in German, its catalog in) has rendered.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(`${FIELDS}/field?*`, async (route) => { await held; await route.continue(); });
+  await page.evaluate(({ api, pk, sid }) => {
+    window.done = new Promise((resolve) => {
+      new PaySession(pk, { apiBase: api, locale: "de-DE" }).createDropin({ sessionId: sid, onReady: resolve }).mount("drop-in");
+    });
+  }, { api: API, pk: PK, sid: s.id });
+  await expect(page.locator("#b-creditCard")).toBeVisible();
+  release();
+  await page.evaluate(() => window.done);
+  // The URL said English (the catalog was not in at mount); the frame now speaks German.
+  const num = page.frameLocator("#num iframe").locator("input");
+  await expect(num).toHaveAttribute("aria-label", "Kartennummer");
+  // Before: "Failed to execute 'postMessage' on 'DOMWindow': The target origin provided … does not match the recipient window's origin" (5 in the run before the fix).
+  expect(warnings).toEqual([]);
+});
