@@ -433,7 +433,7 @@ async fn apply(tx: &Transaction<'_>, w: &Write) -> Attempt<Commit> {
             )
             .await?;
         if n != 1 {
-            refuse!(Conflict::Session);
+            refuse!(Conflict::Order(o.order.id.clone()));
         }
     }
     for op in &w.gift {
@@ -449,7 +449,7 @@ async fn apply(tx: &Transaction<'_>, w: &Write) -> Attempt<Commit> {
             )
             .await?;
         if n != 1 {
-            return Err(Failure::Fatal(format!("customer {} exists", c.id)));
+            refuse!(Conflict::Customer(c.id.clone()));
         }
     }
     for id in &w.pm_checks {
@@ -605,11 +605,15 @@ async fn apply_gift(tx: &Transaction<'_>, op: &GiftOp, now: i64) -> Attempt<Opti
             if n != 1 {
                 return Ok(Some(Conflict::Balance(source_id.clone())));
             }
-            tx.execute(
-                "INSERT INTO gift_debits (source_id, order_id, merchant_id, card, amount, created) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[source_id, order_id, &merchant, &card, &i(*amount), &now],
-            )
-            .await?;
+            let n = tx
+                .execute(
+                    "INSERT INTO gift_debits (source_id, order_id, merchant_id, card, amount, created) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    &[source_id, order_id, &merchant, &card, &i(*amount), &now],
+                )
+                .await?;
+            if n != 1 {
+                return Ok(Some(Conflict::Balance(source_id.clone())));
+            }
         }
     }
     Ok(None)

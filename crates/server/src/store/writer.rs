@@ -165,11 +165,15 @@ fn apply(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
         }
     }
     if let Some(s) = &w.insert_session {
-        tx.execute(
-            "INSERT INTO sessions (id, merchant_id, version, data) VALUES (?1, ?2, ?3, ?4)",
-            params![s.id, s.merchant_id, s.version as i64, json(s)?],
-        )
-        .map_err(err)?;
+        let n = tx
+            .execute(
+                "INSERT OR IGNORE INTO sessions (id, merchant_id, version, data) VALUES (?1, ?2, ?3, ?4)",
+                params![s.id, s.merchant_id, s.version as i64, json(s)?],
+            )
+            .map_err(err)?;
+        if n != 1 {
+            refuse!(Conflict::Session);
+        }
     }
     if let Some((s, expected)) = &w.update_session {
         let n = tx
@@ -226,11 +230,15 @@ fn apply(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
         }
     }
     for o in &w.orders {
-        tx.execute(
-            "INSERT INTO orders (id, merchant_id, session_id, data) VALUES (?1, ?2, ?3, ?4)",
-            params![o.order.id, o.merchant_id, o.order.session_id, json(o)?],
-        )
-        .map_err(err)?;
+        let n = tx
+            .execute(
+                "INSERT OR IGNORE INTO orders (id, merchant_id, session_id, data) VALUES (?1, ?2, ?3, ?4)",
+                params![o.order.id, o.merchant_id, o.order.session_id, json(o)?],
+            )
+            .map_err(err)?;
+        if n != 1 {
+            refuse!(Conflict::Order(o.order.id.clone()));
+        }
     }
     for op in &w.gift {
         if let Some(c) = apply_gift(tx, op, w.now)? {
@@ -238,11 +246,15 @@ fn apply(tx: &Connection, w: &Write) -> Result<Commit, StoreError> {
         }
     }
     for c in &w.customers {
-        tx.execute(
-            "INSERT INTO customers (id, merchant_id, data) VALUES (?1, ?2, ?3)",
-            params![c.id, c.merchant_id, json(c)?],
-        )
-        .map_err(err)?;
+        let n = tx
+            .execute(
+                "INSERT OR IGNORE INTO customers (id, merchant_id, data) VALUES (?1, ?2, ?3)",
+                params![c.id, c.merchant_id, json(c)?],
+            )
+            .map_err(err)?;
+        if n != 1 {
+            refuse!(Conflict::Customer(c.id.clone()));
+        }
     }
     for id in &w.pm_checks {
         let n: i64 = tx
@@ -357,11 +369,15 @@ fn apply_gift(tx: &Connection, op: &GiftOp, now: i64) -> Result<Option<Conflict>
             if n != 1 {
                 return Ok(Some(Conflict::Balance(source_id.clone())));
             }
-            tx.execute(
-                "INSERT INTO gift_debits (source_id, order_id, merchant_id, card, amount, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![source_id, order_id, merchant, card, *amount as i64, now],
-            )
-            .map_err(err)?;
+            let n = tx
+                .execute(
+                    "INSERT OR IGNORE INTO gift_debits (source_id, order_id, merchant_id, card, amount, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![source_id, order_id, merchant, card, *amount as i64, now],
+                )
+                .map_err(err)?;
+            if n != 1 {
+                return Ok(Some(Conflict::Balance(source_id.clone())));
+            }
         }
     }
     Ok(None)
