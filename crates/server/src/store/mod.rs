@@ -51,8 +51,9 @@
 #[cfg(test)]
 pub mod conformance;
 pub mod postgres;
+mod protocol;
+mod rows;
 pub mod sqlite;
-mod writer;
 
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{state::SourceState, Currency};
@@ -75,6 +76,12 @@ impl std::fmt::Display for StoreError {
             StoreError::Unavailable(e) => write!(f, "database unavailable: {e}"),
             StoreError::Failed(e) => f.write_str(e),
         }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Failed(format!("a record to store: {e}"))
     }
 }
 

@@ -3,25 +3,10 @@
 //! as a 500), with nothing of the write kept. Duplicate ids of every kind are
 //! conditions like the others.
 
-use super::{answers, card, customer, done, hold, idem, method, order, session, source, write};
+use super::{card, customer, done, hold, idem, method, order, refused, session, source, write};
 use crate::store::{Commit, Conflict, GiftOp, PmWrite, SourceWrite, Store, Write};
 use paysession_core::state::SourceState;
 use std::sync::Arc;
-
-/// `w`, carrying an idempotency record under `key` as the witness that
-/// nothing of it was kept, answers `conflict`.
-#[track_caller]
-fn refused(s: &Arc<dyn Store>, key: &str, w: Write, conflict: Conflict) {
-    let w = Write {
-        idempotency: Some(idem(key, "sk", 201)),
-        ..w
-    };
-    answers(s, w, Commit::Conflict(conflict));
-    assert!(
-        s.idempotent("m", "sk", key).unwrap().is_none(),
-        "{key}: the refused write left its idempotency record"
-    );
-}
 
 /// A session inserted under an existing id: `Conflict::Session`; the stored
 /// session is unchanged.
@@ -299,13 +284,25 @@ pub fn the_first_refused_step_names_the_conflict(s: Arc<dyn Store>) {
             ..Default::default()
         },
     );
+    let steps = refusals_of_the_session_and_sources()
+        .into_iter()
+        .chain(refusals_of_the_other_records());
+    for (n, (w, conflict)) in steps.enumerate() {
+        let got = s.commit(write(w)).unwrap();
+        assert_eq!(got, Commit::Conflict(conflict), "pair {n}");
+    }
+}
+
+/// Pairs of refused steps (the session's and the sources'), with the
+/// conflict of the first.
+fn refusals_of_the_session_and_sources() -> Vec<(Write, Conflict)> {
     let dup_source = || {
         vec![SourceWrite::Insert(source(
             "src_1",
             SourceState::Chargeable,
         ))]
     };
-    let steps: Vec<(Write, Conflict)> = vec![
+    vec![
         (
             Write {
                 idempotency: Some(idem("used", "sk", 201)),
@@ -346,6 +343,13 @@ pub fn the_first_refused_step_names_the_conflict(s: Arc<dyn Store>) {
             },
             Conflict::Source("src_1".into()),
         ),
+    ]
+}
+
+/// Pairs of refused steps (orders, gift cards, customers, methods), with the
+/// conflict of the first.
+fn refusals_of_the_other_records() -> Vec<(Write, Conflict)> {
+    vec![
         (
             Write {
                 orders: vec![order("ord_1", "s0")],
@@ -378,9 +382,5 @@ pub fn the_first_refused_step_names_the_conflict(s: Arc<dyn Store>) {
             },
             Conflict::PaymentMethod("pm_9".into()),
         ),
-    ];
-    for (w, conflict) in steps {
-        let got = s.commit(write(w)).unwrap();
-        assert_eq!(got, Commit::Conflict(conflict));
-    }
+    ]
 }

@@ -13,7 +13,7 @@ pub use conflicts::*;
 pub use money::*;
 pub use races::*;
 
-use super::{Commit, GiftCardKey, GiftOp, IdemRecord, Idempotent, Store, Write};
+use super::{Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, Store, Write};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{country::Country, state::SourceState, wire, Amount, Currency};
 use std::sync::Arc;
@@ -218,4 +218,19 @@ pub fn order(id: &str, session: &str) -> OrderRec {
 #[track_caller]
 pub fn answers(s: &Arc<dyn Store>, w: Write, want: Commit) {
     assert_eq!(s.commit(write(w)).unwrap(), want);
+}
+
+/// `w`, carrying an idempotency record under `key` as the witness that
+/// nothing of it was kept, answers `conflict`.
+#[track_caller]
+pub fn refused(s: &Arc<dyn Store>, key: &str, w: Write, conflict: Conflict) {
+    let w = Write {
+        idempotency: Some(idem(key, "sk", 201)),
+        ..w
+    };
+    answers(s, w, Commit::Conflict(conflict));
+    assert!(
+        s.idempotent("m", "sk", key).unwrap().is_none(),
+        "{key}: the refused write left its idempotency record"
+    );
 }
