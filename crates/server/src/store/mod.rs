@@ -52,6 +52,7 @@
 pub mod conformance;
 pub mod postgres;
 mod protocol;
+mod records;
 mod rows;
 pub mod sqlite;
 

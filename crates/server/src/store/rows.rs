@@ -2,6 +2,7 @@
 //! in (the ones queried, beside the record itself as JSON in `data`), and how
 //! a stored `data` reads back. An engine only binds these fields to its SQL.
 
+use super::records::{StoredOrder, StoredSource};
 use super::StoreError;
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 
@@ -15,9 +16,44 @@ fn data<T: serde::Serialize>(rec: &T) -> Result<String, serde_json::Error> {
     serde_json::to_string(rec)
 }
 
-/// A record read back from its `data` column.
-pub fn decode<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
+fn parse<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
     serde_json::from_str(data).map_err(|e| StoreError::Failed(format!("a stored record: {e}")))
+}
+
+/// A record as its `data` column holds it.
+pub trait Record: Sized {
+    /// The record read back from its `data`.
+    fn decode(data: &str) -> Result<Self, StoreError>;
+}
+
+impl Record for SessionRec {
+    fn decode(data: &str) -> Result<Self, StoreError> {
+        parse(data)
+    }
+}
+
+impl Record for CustomerRec {
+    fn decode(data: &str) -> Result<Self, StoreError> {
+        parse(data)
+    }
+}
+
+impl Record for PaymentMethodRec {
+    fn decode(data: &str) -> Result<Self, StoreError> {
+        parse(data)
+    }
+}
+
+impl Record for SourceRec {
+    fn decode(data: &str) -> Result<Self, StoreError> {
+        parse::<StoredSource>(data).map(SourceRec::from)
+    }
+}
+
+impl Record for OrderRec {
+    fn decode(data: &str) -> Result<Self, StoreError> {
+        parse::<StoredOrder>(data).map(OrderRec::from)
+    }
 }
 
 /// `sessions (id, merchant_id, version, data)`.
@@ -55,7 +91,7 @@ impl<'a> SourceRow<'a> {
             merchant: &s.merchant_id,
             session: &s.source.session_id,
             state: s.source.state.as_str(),
-            data: data(s)?,
+            data: data(&StoredSource::from(s))?,
         })
     }
 }
@@ -74,7 +110,7 @@ impl<'a> OrderRow<'a> {
             id: &o.order.id,
             merchant: &o.merchant_id,
             session: &o.order.session_id,
-            data: data(o)?,
+            data: data(&StoredOrder::from(o))?,
         })
     }
 }

@@ -8,6 +8,7 @@
 mod conflicts;
 mod money;
 mod races;
+pub mod upgrade;
 
 pub use conflicts::*;
 pub use money::*;

@@ -28,7 +28,7 @@ mod tx;
 
 pub use schema::{scratch_schema, test_database, SCHEMA_VERSION};
 
-use super::rows::decode;
+use super::rows::Record;
 use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, StoreHealth, Write};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -204,16 +204,12 @@ impl PgStore {
         })
     }
 
-    fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        sql: &'static str,
-        id: &str,
-    ) -> Result<Option<T>, StoreError> {
+    fn get<T: Record>(&self, sql: &'static str, id: &str) -> Result<Option<T>, StoreError> {
         let data: Option<String> = self.run(|c| async move {
             let st = c.prepare_cached(sql).await?;
             Ok(c.query_opt(&st, &[&id]).await?.map(|r| r.get(0)))
         })?;
-        data.map(|d| decode(&d)).transpose()
+        data.map(|d| T::decode(&d)).transpose()
     }
 }
 
@@ -259,7 +255,7 @@ impl Store for PgStore {
                 .map(|r| r.get(0))
                 .collect())
         })?;
-        rows.iter().map(|d| decode(d)).collect()
+        rows.iter().map(|d| PaymentMethodRec::decode(d)).collect()
     }
 
     fn gift_balance(

@@ -1,8 +1,8 @@
 //! The PostgreSQL engine's schema, its migrations, and scratch schemas for
 //! the tests and the benchmark.
 
-use super::{describe, PgStore};
-use crate::store::StoreError;
+use super::{describe, Failure, PgStore};
+use crate::store::{records, StoreError};
 use tokio_postgres::NoTls;
 
 /// Schema migrations, in order; `paysession_schema.version` is how many were
@@ -56,10 +56,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
        source_id TEXT NOT NULL UNIQUE, deleted BOOLEAN NOT NULL DEFAULT FALSE,
        created BIGINT NOT NULL, data TEXT NOT NULL);
      CREATE INDEX payment_methods_customer ON payment_methods(customer_id, deleted);",
+    // 5: sources and orders in the store's own records (SQLite's migration 4).
+    "",
 ];
 
+/// The migration after which `data` holds the store's own records.
+const OWN_RECORDS: usize = 5;
+
 /// The schema version this build writes (versions 1 and 2 are SQLite's 1
-/// and 2; version 4 is SQLite's 3: version 3 is PostgreSQL's own).
+/// and 2; versions 4 and 5 are SQLite's 3 and 4: version 3 is PostgreSQL's own).
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 impl PgStore {
@@ -88,6 +93,9 @@ impl PgStore {
             }
             for (n, m) in MIGRATIONS.iter().enumerate().skip(v) {
                 tx.batch_execute(m).await?;
+                if n + 1 == OWN_RECORDS {
+                    upgrade_rows(&tx).await?;
+                }
                 tx.execute(
                     "INSERT INTO paysession_schema (version) VALUES ($1)
                      ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version",
@@ -149,4 +157,22 @@ pub fn test_database() -> Option<String> {
         return None;
     };
     Some(url)
+}
+
+/// Rewrites the rows of sources and orders as the store's own records.
+async fn upgrade_rows(tx: &tokio_postgres::Transaction<'_>) -> Result<(), Failure> {
+    for table in ["sources", "orders"] {
+        let rows = tx
+            .query(&format!("SELECT id, data FROM {table}"), &[])
+            .await?;
+        let sql = format!("UPDATE {table} SET data = $1 WHERE id = $2");
+        for row in rows {
+            let (id, data): (String, String) = (row.get(0), row.get(1));
+            let new = records::upgrade(table, &data).map_err(|e| Failure::Fatal(e.to_string()))?;
+            if let Some(new) = new {
+                tx.execute(&sql, &[&new, &id]).await?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -208,3 +208,42 @@ fn kill_again_and_again(
         })
     })
 }
+
+#[test]
+fn a_schema_4_database_migrates_to_own_records_and_every_row_reads_back() {
+    use crate::store::conformance::upgrade;
+    let Some(admin) = test_database() else {
+        return;
+    };
+    let url = scratch_schema(&admin, "own").unwrap();
+    let old = format!(
+        "{}
+         CREATE TABLE paysession_schema (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL);
+         INSERT INTO paysession_schema (version) VALUES (4);
+         {}",
+        MIGRATIONS[..4].join(";\n"),
+        upgrade::old_rows_sql()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (c, conn) = tokio_postgres::connect(&url, NoTls).await.unwrap();
+        let d = tokio::spawn(conn);
+        c.batch_execute(&old).await.unwrap();
+        drop(c);
+        let _ = d.await;
+    });
+    let store = PgStore::open(&url, 2).unwrap();
+    upgrade::every_old_row_reads_back(&store);
+    let data: String = store
+        .run(|c| async move {
+            let q = "SELECT data FROM orders WHERE id = 'ord_fix'";
+            Ok(c.query_one(q, &[]).await?.get(0))
+        })
+        .unwrap();
+    let stored: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(stored["sources"][0]["kind"], "giftCard", "{data}");
+    assert!(stored.get("order").is_none(), "{data}");
+}

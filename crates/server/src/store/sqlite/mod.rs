@@ -9,7 +9,7 @@ mod writer;
 
 pub use schema::{migrate, SCHEMA_VERSION};
 
-use super::rows::decode;
+use super::rows::Record;
 use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, Write};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::Currency;
@@ -99,11 +99,7 @@ impl SqliteStore {
             .unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        table: &str,
-        id: &str,
-    ) -> Result<Option<T>, StoreError> {
+    fn get<T: Record>(&self, table: &str, id: &str) -> Result<Option<T>, StoreError> {
         let c = self.reader();
         let data: Option<String> = c
             .query_row(
@@ -113,7 +109,7 @@ impl SqliteStore {
             )
             .optional()
             .map_err(err)?;
-        data.map(|d| decode(&d)).transpose()
+        data.map(|d| T::decode(&d)).transpose()
     }
 }
 
@@ -184,7 +180,7 @@ impl Store for SqliteStore {
             .map_err(err)?;
         let mut out = vec![];
         for r in rows {
-            out.push(decode(&r.map_err(err)?)?);
+            out.push(PaymentMethodRec::decode(&r.map_err(err)?)?);
         }
         Ok(out)
     }

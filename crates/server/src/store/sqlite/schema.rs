@@ -1,7 +1,7 @@
 //! The SQLite engine's schema and its migrations.
 
 use super::err;
-use crate::store::StoreError;
+use crate::store::{records, StoreError};
 use rusqlite::Connection;
 
 /// Schema migrations, in order; `PRAGMA user_version` is how many were
@@ -57,7 +57,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
        source_id TEXT NOT NULL UNIQUE, deleted INTEGER NOT NULL DEFAULT 0,
        created INTEGER NOT NULL, data TEXT NOT NULL);
      CREATE INDEX payment_methods_customer ON payment_methods(customer_id, deleted);",
+    // 4: sources and orders in the store's own records (store/records.rs):
+    // every row's `data` is rewritten by `records::upgrade` (no table changes).
+    "",
 ];
+
+/// The migration after which `data` holds the store's own records.
+const OWN_RECORDS: usize = 4;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
@@ -89,9 +95,32 @@ pub fn migrate(c: &mut Connection) -> Result<usize, StoreError> {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
         tx.execute_batch(m).map_err(err)?;
+        if i + 1 == OWN_RECORDS {
+            upgrade_rows(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)
             .map_err(err)?;
         tx.commit().map_err(err)?;
     }
     Ok(SCHEMA_VERSION)
+}
+
+/// Rewrites the rows of sources and orders as the store's own records.
+fn upgrade_rows(c: &Connection) -> Result<(), StoreError> {
+    for table in ["sources", "orders"] {
+        let rows: Vec<(String, String)> = c
+            .prepare(&format!("SELECT id, data FROM {table}"))
+            .map_err(err)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
+        let sql = format!("UPDATE {table} SET data = ?1 WHERE id = ?2");
+        for (id, data) in rows {
+            if let Some(new) = records::upgrade(table, &data)? {
+                c.execute(&sql, [&new, &id]).map_err(err)?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -138,3 +138,42 @@ fn a_scratch_database_is_removed_on_drop() {
     drop(store);
     assert!(!path.exists());
 }
+
+#[test]
+fn a_schema_3_database_migrates_to_own_records_and_every_row_reads_back() {
+    use crate::store::conformance::upgrade;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        for m in &MIGRATIONS[..3] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "user_version", 3).unwrap();
+        c.execute_batch(&upgrade::old_rows_sql()).unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    upgrade::every_old_row_reads_back(&store);
+    let c = store.reader();
+    let data: String = c
+        .query_row("SELECT data FROM sources WHERE id = 'src_gift'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    drop(c);
+    let stored: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(stored["gift_card_key"], "fp_gift", "{data}");
+    assert!(stored.get("source").is_none(), "{data}");
+    // A migrated row moves on as any other.
+    let mut rec = store.source("src_card").unwrap().unwrap();
+    rec.source.state = paysession_core::state::SourceState::Consumed;
+    let moved = store.commit(Write {
+        sources: vec![crate::store::SourceWrite::Transition {
+            rec,
+            from: paysession_core::state::SourceState::Chargeable,
+        }],
+        now: 10,
+        ..Default::default()
+    });
+    assert_eq!(moved.unwrap(), Commit::Done);
+}
