@@ -133,6 +133,13 @@ pub fn race<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 
     threads.into_iter().map(|t| t.join().unwrap()).collect()
 }
 
+/// The indexes of the writes that committed.
+pub fn winners(results: &[Commit]) -> Vec<usize> {
+    (0..results.len())
+        .filter(|i| results[*i] == Commit::Done)
+        .collect()
+}
+
 #[track_caller]
 pub fn done(s: &Arc<dyn Store>, w: Write) {
     assert_eq!(s.commit(write(w)).unwrap(), Commit::Done);

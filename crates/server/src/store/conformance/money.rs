@@ -1,6 +1,8 @@
 //! Gift-card money, rollback, read-your-writes and saved methods (rules 1, 4, 6).
 
-use super::{card, customer, done, eur, hold, idem, method, race, session, source, write, THREADS};
+use super::{
+    card, customer, done, eur, hold, idem, method, race, session, source, winners, write, THREADS,
+};
 use crate::store::{Commit, Conflict, GiftCardKey, GiftOp, PmWrite, SourceWrite, Store, Write};
 use paysession_core::{state::SourceState, Currency};
 use std::sync::Arc;
@@ -16,7 +18,7 @@ pub fn racing_holds_never_exceed_the_balance(s: Arc<dyn Store>) {
         }))
         .unwrap()
     });
-    let won = results.iter().filter(|r| **r == Commit::Done).count();
+    let won = winners(&results).len();
     assert_eq!(won, 7, "500 / 70 = 7 holds: {results:?}");
     assert!(results
         .iter()
@@ -78,11 +80,7 @@ pub fn racing_captures_debit_once(s: Arc<dyn Store>) {
         }))
         .unwrap()
     });
-    assert_eq!(
-        results.iter().filter(|r| **r == Commit::Done).count(),
-        1,
-        "{results:?}"
-    );
+    assert_eq!(winners(&results).len(), 1, "{results:?}");
     let b = s.gift_balance(&card(), 10).unwrap().unwrap();
     assert_eq!(b.available, 50, "300 debited once, 150 still held");
     done(
@@ -216,9 +214,7 @@ pub fn a_source_is_saved_as_one_method(s: Arc<dyn Store>) {
         }))
         .unwrap()
     });
-    let winners: Vec<usize> = (0..THREADS)
-        .filter(|i| results[*i] == Commit::Done)
-        .collect();
+    let winners = winners(&results);
     assert_eq!(winners.len(), 1, "{results:?}");
     let list = s.payment_methods("cus_1").unwrap();
     assert_eq!(list.len(), 1);

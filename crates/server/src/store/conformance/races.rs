@@ -1,6 +1,6 @@
 //! Compare-and-swap and idempotency under races (contract rules 2, 3 and 5).
 
-use super::{done, idem, race, session, source, write, THREADS};
+use super::{done, idem, race, session, source, winners, write, THREADS};
 use crate::store::{Commit, Conflict, SourceWrite, Store, Write};
 use paysession_core::state::SourceState;
 use std::sync::Arc;
@@ -26,9 +26,7 @@ pub fn versioned_updates_have_one_winner(s: Arc<dyn Store>) {
             }))
             .unwrap()
         });
-        let winners: Vec<usize> = (0..THREADS)
-            .filter(|i| results[*i] == Commit::Done)
-            .collect();
+        let winners = winners(&results);
         assert_eq!(winners.len(), 1, "round {round}: {results:?}");
         assert!(results
             .iter()
@@ -68,9 +66,7 @@ pub fn racing_source_transitions_have_one_winner(s: Arc<dyn Store>) {
         }))
         .unwrap()
     });
-    let winners: Vec<usize> = (0..THREADS)
-        .filter(|i| results[*i] == Commit::Done)
-        .collect();
+    let winners = winners(&results);
     assert_eq!(winners.len(), 1, "{results:?}");
     let want = if winners[0].is_multiple_of(2) {
         SourceState::Chargeable
@@ -102,9 +98,7 @@ pub fn one_idempotency_key_makes_one_write(s: Arc<dyn Store>) {
         }))
         .unwrap()
     });
-    let winners: Vec<usize> = (0..THREADS)
-        .filter(|i| results[*i] == Commit::Done)
-        .collect();
+    let winners = winners(&results);
     assert_eq!(winners.len(), 1, "{results:?}");
     assert!(results
         .iter()
