@@ -3,7 +3,7 @@
 //! a stored `data` reads back. An engine only binds these fields to its SQL.
 
 use super::records::{StoredOrder, StoredSource};
-use super::StoreError;
+use super::{GiftBalance, StoreError};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 
 /// A count or amount as the databases' signed 64-bit integer (saturating:
@@ -156,4 +156,15 @@ impl<'a> MethodRow<'a> {
             data: data(m)?,
         })
     }
+}
+
+/// A gift card's row read back: (currency, balance, balance − debits − live holds).
+pub fn gift_balance(row: (String, i64, i64)) -> Result<GiftBalance, StoreError> {
+    let (currency, balance, available) = row;
+    Ok(GiftBalance {
+        currency: paysession_core::Currency::parse(&currency)
+            .ok_or_else(|| StoreError::Failed(format!("gift card with currency {currency:?}")))?,
+        balance: balance.max(0) as u64,
+        available: available.max(0) as u64,
+    })
 }

@@ -28,11 +28,10 @@ mod tx;
 
 pub use schema::{scratch_schema, test_database, SCHEMA_VERSION};
 
-use super::rows::Record;
+use super::rows::{gift_balance, Record};
 use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, StoreHealth, Write};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
-use paysession_core::Currency;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -276,16 +275,7 @@ impl Store for PgStore {
                 .await?
                 .map(|r| (r.get(0), r.get(1), r.get(2))))
         })?;
-        let Some((currency, balance, available)) = row else {
-            return Ok(None);
-        };
-        Ok(Some(GiftBalance {
-            currency: Currency::parse(&currency).ok_or_else(|| {
-                StoreError::Failed(format!("gift card with currency {currency:?}"))
-            })?,
-            balance: balance.max(0) as u64,
-            available: available.max(0) as u64,
-        }))
+        row.map(gift_balance).transpose()
     }
 
     fn commit(&self, w: Write) -> Result<Commit, StoreError> {

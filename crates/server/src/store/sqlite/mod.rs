@@ -9,10 +9,9 @@ mod writer;
 
 pub use schema::{migrate, SCHEMA_VERSION};
 
-use super::rows::Record;
+use super::rows::{gift_balance, Record};
 use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, Write};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
-use paysession_core::Currency;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -202,16 +201,7 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(err)?;
-        let Some((currency, balance, available)) = row else {
-            return Ok(None);
-        };
-        Ok(Some(GiftBalance {
-            currency: Currency::parse(&currency).ok_or_else(|| {
-                StoreError::Failed(format!("gift card with currency {currency:?}"))
-            })?,
-            balance: balance.max(0) as u64,
-            available: available.max(0) as u64,
-        }))
+        row.map(gift_balance).transpose()
     }
 
     fn commit(&self, w: Write) -> Result<Commit, StoreError> {
