@@ -195,7 +195,8 @@ impl SessionRec {
     }
 }
 
-/// A source as stored.
+/// A source as the flows use it (the store keeps it as its own record,
+/// `store::records::StoredSource`, mapped in that one place).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SourceRec {
     pub merchant_id: String,
@@ -206,7 +207,8 @@ pub struct SourceRec {
     pub note: Option<String>,
     /// A challenge was required (authenticate answers `complete` rather than not required).
     pub challenged: bool,
-    /// Gift card balance when the source was created (kept for old records).
+    /// Gift card balance when the source was created (what a source without
+    /// a `gift_card` record contributes when attached).
     pub balance: Option<u64>,
     /// A gift card's keyed fingerprint: its balance record in the store.
     #[serde(default)]
@@ -307,7 +309,7 @@ impl SourceRec {
     }
 }
 
-/// An order as stored.
+/// An order as the flows use it (stored as `store::records::StoredOrder`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrderRec {
     pub merchant_id: String,

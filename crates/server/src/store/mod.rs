@@ -37,12 +37,24 @@
 //!    writing (read under a lock until the commit), so a write that pays with
 //!    a method and a delete of it never both rely on it being live.
 //! 7. Nothing is acknowledged before the transaction that holds it is durable.
+//! 8. **Inserts never fail on an existing id**: a session, source, order,
+//!    customer or payment method whose id exists refuses the write with the
+//!    conflict of its kind ([`Conflict::Session`], [`Conflict::Source`],
+//!    [`Conflict::Order`], [`Conflict::Customer`], [`Conflict::PaymentMethod`]),
+//!    and a source is debited at most once (a second capture is
+//!    [`Conflict::Balance`]). A store error is never the answer to a condition.
+//!    Of several refused conditions, the first in the order of [`Write`]'s
+//!    steps names the conflict (idempotency, session check, session insert,
+//!    session update, source checks, sources, orders, gift cards, customers,
+//!    method checks, methods).
 
 #[cfg(test)]
 pub mod conformance;
 pub mod postgres;
+mod protocol;
+mod records;
+mod rows;
 pub mod sqlite;
-mod writer;
 
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{state::SourceState, Currency};
@@ -65,6 +77,12 @@ impl std::fmt::Display for StoreError {
             StoreError::Unavailable(e) => write!(f, "database unavailable: {e}"),
             StoreError::Failed(e) => f.write_str(e),
         }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Failed(format!("a record to store: {e}"))
     }
 }
 
@@ -221,7 +239,8 @@ pub struct Write {
 /// Which condition refused a write.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Conflict {
-    /// The session's version moved on (or the session is gone).
+    /// The session's version moved on (or the session is gone, or a session
+    /// to insert has the id of one that exists).
     Session,
     /// This source's state moved on (or it exists already / is gone).
     Source(String),
@@ -231,6 +250,10 @@ pub enum Conflict {
     Idempotency,
     /// This saved payment method is gone (deleted, or already saved from its source).
     PaymentMethod(String),
+    /// An order with this id exists already.
+    Order(String),
+    /// A customer with this id exists already.
+    Customer(String),
 }
 
 /// Outcome of [`Store::commit`].

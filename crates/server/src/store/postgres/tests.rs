@@ -1,7 +1,9 @@
 //! The PostgreSQL engine's own tests (the shared contract is in `conformance`).
 
+use super::schema::MIGRATIONS;
 use super::*;
 use crate::store::conformance;
+use crate::store::SourceWrite;
 
 /// The engine under test, on a fresh schema of [`test_database`].
 fn open() -> Option<PgStore> {
@@ -76,34 +78,7 @@ fn writes_go_on_while_their_connections_are_killed() {
     );
     let store = std::sync::Arc::new(PgStore::open(&url, 4).unwrap());
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    // Another connection terminates every connection of the store, again
-    // and again, while the writers write.
-    let killer = {
-        let (stop, admin, app) = (stop.clone(), admin.clone(), app.clone());
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let (c, conn) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
-                tokio::spawn(conn);
-                let mut killed = 0u64;
-                while !stop.load(Ordering::SeqCst) {
-                    let rows = c
-                        .query(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
-                            &[&app],
-                        )
-                        .await
-                        .unwrap();
-                    killed += rows.len() as u64;
-                    tokio::time::sleep(Duration::from_millis(15)).await;
-                }
-                killed
-            })
-        })
-    };
+    let killer = kill_again_and_again(&admin, &app, stop.clone());
     let st = store.clone();
     let results = conformance::race(8, move |t| {
         (0..40)
@@ -199,4 +174,76 @@ fn shared_rate_buckets_hold_across_connections() {
         s.rate_take("other", now, interval, tolerance).unwrap(),
         None
     );
+}
+
+/// Another connection terminates every connection named `app`, again and
+/// again, until `stop`; the thread answers how many it killed.
+fn kill_again_and_again(
+    admin: &str,
+    app: &str,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<u64> {
+    let (admin, app) = (admin.to_owned(), app.to_owned());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let (c, conn) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
+            tokio::spawn(conn);
+            let mut killed = 0u64;
+            while !stop.load(Ordering::SeqCst) {
+                let rows = c
+                    .query(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+                        &[&app],
+                    )
+                    .await
+                    .unwrap();
+                killed += rows.len() as u64;
+                tokio::time::sleep(Duration::from_millis(15)).await;
+            }
+            killed
+        })
+    })
+}
+
+#[test]
+fn a_schema_4_database_migrates_to_own_records_and_every_row_reads_back() {
+    use crate::store::conformance::upgrade;
+    let Some(admin) = test_database() else {
+        return;
+    };
+    let url = scratch_schema(&admin, "own").unwrap();
+    let old = format!(
+        "{}
+         CREATE TABLE paysession_schema (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), version INTEGER NOT NULL);
+         INSERT INTO paysession_schema (version) VALUES (4);
+         {}",
+        MIGRATIONS[..4].join(";\n"),
+        upgrade::old_rows_sql()
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (c, conn) = tokio_postgres::connect(&url, NoTls).await.unwrap();
+        let d = tokio::spawn(conn);
+        c.batch_execute(&old).await.unwrap();
+        drop(c);
+        let _ = d.await;
+    });
+    let store = PgStore::open(&url, 2).unwrap();
+    upgrade::every_old_row_reads_back(&store);
+    let data: String = store
+        .run(|c| async move {
+            let q = "SELECT data FROM orders WHERE id = 'ord_fix'";
+            Ok(c.query_one(q, &[]).await?.get(0))
+        })
+        .unwrap();
+    let stored: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(stored["sources"][0]["kind"], "giftCard", "{data}");
+    assert!(stored.get("order").is_none(), "{data}");
 }
