@@ -51,11 +51,12 @@ export async function traceOnce(url) {
       frameStart: first("start") - mount,
       // → the last frame's document is in (through the API's redirect when no fieldsBase)
       documents: last("response") - mount,
-      // → the last frame's script has run (parsed, field.js fetched, run: it says hi)
+      // → the last frame's script has run (parsed, field.js fetched, run: it configures
+      // itself from its URL and says ready; an SDK before that, hi)
       scripts: last("ran") - mount,
       // the payment-methods answer, from mount()
       answer: pageT.answer == null ? null : pageT.origin + pageT.answer - mount,
-      // → onReady (hi → config → ready handshake, render)
+      // → onReady (the frames' ready reaching the page, render; before: hi → cfg → ready)
       ready: ready - mount,
       keystroke,
     };
