@@ -96,7 +96,7 @@ pub async fn read_body(req: Request) -> Result<axum::body::Bytes, AppError> {
     axum::body::to_bytes(req.into_body(), MAX_BODY)
         .await
         .map_err(|e| {
-            if crate::serve::BodyTimedOut::caused(&e) {
+            if BodyTimedOut::caused(&e) {
                 body_timed_out()
             } else {
                 too_large()
@@ -330,4 +330,75 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
                 .map(|c| c.0),
         ))
     }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &axum::http::HeaderMap) -> Option<&str> {
+    let v = parts
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Reading a request body took longer than `body_timeout`.
+#[derive(Debug)]
+pub struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
+
+impl BodyTimedOut {
+    /// Whether `e` or one of its sources is a [`BodyTimedOut`].
+    pub fn caused(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut cur = Some(e);
+        while let Some(e) = cur {
+            if e.is::<BodyTimedOut>() {
+                return true;
+            }
+            cur = e.source();
+        }
+        false
+    }
+}
+
+/// The version a write was decided on: body `version`, else `If-Match`.
+/// A malformed `If-Match` is refused whether or not the body has a `version`.
+pub fn expected_version(body: Option<u64>, h: &HeaderMap) -> Result<Option<u64>, AppError> {
+    let header = match h.get(axum::http::header::IF_MATCH) {
+        None => None,
+        Some(v) => Some(parse_if_match(v.as_bytes()).ok_or_else(|| {
+            AppError::validation(
+                ErrorCode::InvalidParameter,
+                "If-Match",
+                "If-Match must be the session's version: `3`, `\"3\"` or `W/\"3\"`.",
+            )
+        })?),
+    };
+    Ok(body.or(header))
+}
+
+/// Most digits of a version in `If-Match` (any 19 digits fit a `u64`).
+pub const IF_MATCH_DIGITS: usize = 19;
+
+/// `If-Match`'s grammar, the OpenAPI document's pattern for it: blanks
+/// around, `W/` optional, then the digits bare or in double quotes.
+pub fn parse_if_match(v: &[u8]) -> Option<u64> {
+    // A header value holds no other ASCII whitespace than blanks and tabs.
+    let v = v.trim_ascii();
+    let v = v.strip_prefix(b"W/").unwrap_or(v);
+    let v = match v.strip_prefix(b"\"") {
+        Some(inner) => inner.strip_suffix(b"\"")?,
+        None => v,
+    };
+    if v.is_empty() || v.len() > IF_MATCH_DIGITS || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(v).ok()?.parse().ok()
 }

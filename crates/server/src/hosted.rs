@@ -4,8 +4,11 @@
 //! posted to the parent window by `/hosted/assets/hosted.js`.
 
 use crate::{
-    error::AppError, extract::read_body, flows::sources::authenticate, model::SourceRec,
-    routes::sources::check_secret, AppState,
+    error::AppError,
+    extract::read_body,
+    flows::sources::{authenticate, check_secret},
+    model::SourceRec,
+    AppState,
 };
 use axum::{
     extract::{Path, Request, State},

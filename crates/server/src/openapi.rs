@@ -759,7 +759,7 @@ fn no_nulls(v: &mut Value) {
     }
 }
 
-/// `If-Match`'s grammar ([`crate::routes::parse_if_match`]): blanks around,
+/// `If-Match`'s grammar ([`crate::extract::parse_if_match`]): blanks around,
 /// `W/` optional, at most 19 digits bare or in double quotes.
 pub const IF_MATCH_PATTERN: &str = "^[ \\t]*(W/)?(\"[0-9]{1,19}\"|[0-9]{1,19})[ \\t]*$";
 
@@ -881,7 +881,7 @@ fn constrain(doc: &mut Value) {
     merge(
         doc,
         &format!("{s}/WalletInput/properties/token"),
-        json!({"minLength": 1, "maxLength": crate::wallet::MAX_TOKEN}),
+        json!({"minLength": 1, "maxLength": crate::methods::wallet::MAX_TOKEN}),
     );
     // The test wallet pays with a wallet type, in a currency and amount the session has.
     if let Some(Value::Object(t)) =

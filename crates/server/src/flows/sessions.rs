@@ -223,3 +223,9 @@ fn merge_card(
         cvv_sealed,
     })
 }
+
+/// Checks an owner with core's one rule ([`paysession_core::owner::check_owner`]:
+/// field lengths, e-mail).
+pub fn check_owner(o: &Owner, prefix: &str) -> Result<(), AppError> {
+    paysession_core::owner::check_owner(o).map_err(|e| AppError::api(e.nest(prefix)))
+}

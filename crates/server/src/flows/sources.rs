@@ -7,9 +7,9 @@ use crate::{
     error::AppError,
     idempotency::IdemCtx,
     ids,
+    methods::Input,
     model::{SaveCard, SessionRec, SourceRec},
     processor::{self, CardOutcome},
-    routes::source_input::Input,
     store::{GiftCardKey, SourceWrite},
     AppState,
 };
@@ -319,7 +319,7 @@ pub fn create(
                     rec_src.gift_card = Some(key.card);
                 }
                 Input::Wallet(token) => {
-                    let w = crate::wallet::redeem(s, merchant, req.kind, token, rec, now)?;
+                    let w = crate::methods::wallet::redeem(s, merchant, req.kind, token, rec, now)?;
                     rec.wallet_tokens.push(w.nonce);
                     changed = true;
                     let view = Some(CreditCardView {
@@ -468,4 +468,29 @@ pub fn authenticate(
         },
         |r, _, _| r,
     )
+}
+
+fn bad_secret() -> AppError {
+    AppError::api(paysession_core::ApiError::new(
+        paysession_core::ErrorType::Forbidden,
+        ErrorCode::InvalidClientSecret,
+        Some("clientSecret"),
+        "The client secret does not match the source.",
+    ))
+}
+
+/// Checks a source's client secret.
+pub fn check_secret(rec: &SourceRec, given: &str) -> Result<(), AppError> {
+    let want = rec.source.client_secret.as_bytes();
+    let ok = want.len() == given.len()
+        && want
+            .iter()
+            .zip(given.bytes())
+            .fold(0u8, |a, (x, y)| a | (x ^ y))
+            == 0;
+    if ok {
+        Ok(())
+    } else {
+        Err(bad_secret())
+    }
 }

@@ -158,7 +158,7 @@ pub fn build(
         apple_pay: Some(wallet("merchant")),
         google_pay: Some(wallet("gpay")),
         // Test mode: the simulated wallet (a Payment Handler, crate::wallet).
-        test_wallet: crate::wallet::test_mode(m).then(|| TestWallet {
+        test_wallet: crate::methods::wallet::test_mode(m).then(|| TestWallet {
             supported_methods: format!("{base}/hosted/wallet/pay"),
             kind: PaymentType::GooglePay,
         }),

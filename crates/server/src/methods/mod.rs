@@ -1,5 +1,7 @@
-//! Validation of `POST /v1/sources` input that needs no session: each error
+//! The payment methods (domain). Validation of `POST /v1/sources` input that needs no session: each error
 //! names its parameter (`creditCard.number`, `payPal.returnUrl`, …).
+
+pub mod wallet;
 
 use crate::{config::Merchant, error::AppError, processor};
 use paysession_core::{
@@ -42,7 +44,7 @@ pub enum Input {
     GiftCard { last4: String, digits: String },
     /// SEPA Direct Debit.
     Sepa(Iban),
-    /// A wallet's token, checked by [`crate::wallet::redeem`] against the session.
+    /// A wallet's token, checked by [`wallet::redeem`] against the session.
     Wallet(String),
 }
 
@@ -89,7 +91,7 @@ pub fn validate(
         ));
     }
     if let Some(o) = &req.owner {
-        super::sessions::check_owner(o, "owner")?;
+        crate::flows::sessions::check_owner(o, "owner")?;
     }
     for (given, p) in [
         (req.usage.is_some(), "usage"),
@@ -160,11 +162,8 @@ pub fn validate(
             let p = format!("{}.token", kind.as_str());
             let token = w.as_ref().and_then(|w| w.token.clone());
             let token = token.ok_or_else(|| missing(&p))?;
-            if token.is_empty() || token.len() > crate::wallet::MAX_TOKEN {
-                return Err(crate::wallet::bad_token(
-                    &p,
-                    "The wallet token is not valid.",
-                ));
+            if token.is_empty() || token.len() > wallet::MAX_TOKEN {
+                return Err(wallet::bad_token(&p, "The wallet token is not valid."));
             }
             Input::Wallet(token)
         }

@@ -17,11 +17,10 @@
 //! - 5xx, 408 and 429 answers are not stored (the client may retry).
 
 use crate::{
-    auth::bearer,
     config::KeyKind,
     error::AppError,
-    extract,
-    store::{Commit, Conflict, IdemRecord, Idempotent, Write},
+    extract::{self, bearer},
+    store::{Commit, Conflict, Idempotent, Write},
     AppState,
 };
 use axum::{
@@ -31,13 +30,15 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use paysession_core::{ApiError, ErrorCode, ErrorType};
-use std::collections::HashSet;
+use paysession_core::ErrorCode;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-/// Keys whose first request is still running: (merchant, kind, key).
-pub type InFlight = Arc<Mutex<HashSet<(String, &'static str, String)>>>;
+mod record;
+
+pub use crate::state::InFlight;
+pub use record::IdemCtx;
+use record::{reused_error, ANSWERED, AUTHORIZED, PENDING, REPLAY};
 
 struct Guard(InFlight, (String, &'static str, String));
 impl Drop for Guard {
@@ -49,76 +50,11 @@ impl Drop for Guard {
     }
 }
 
-const PENDING: u8 = 0;
-const AUTHORIZED: u8 = 1;
-const RECORDED: u8 = 2;
-const REPLAY: u8 = 3;
-const ANSWERED: u8 = 4;
-
-/// The idempotency key of the request being handled (a request extension).
-#[derive(Clone, Debug)]
-pub struct IdemCtx {
-    merchant: String,
-    kind: &'static str,
-    key: String,
-    hash: String,
-    state: Arc<AtomicU8>,
-}
-
-impl IdemCtx {
-    /// The record of `result` (status `ok` on success) for this key.
-    pub fn record_result<R: serde::Serialize>(
-        &self,
-        result: &Result<R, AppError>,
-        ok: StatusCode,
-    ) -> Result<IdemRecord, AppError> {
-        let (status, body) = match result {
-            Ok(r) => (ok, serde_json::to_vec(r)),
-            Err(e) => (e.status, serde_json::to_vec(&e.body)),
-        };
-        let body = body.map_err(AppError::internal)?;
-        Ok(self.record(status.as_u16(), body))
-    }
-
-    fn record(&self, status: u16, body: Vec<u8>) -> IdemRecord {
-        IdemRecord {
-            merchant: self.merchant.clone(),
-            kind: self.kind,
-            key: self.key.clone(),
-            response: Idempotent {
-                request_hash: self.hash.clone(),
-                status,
-                body,
-            },
-        }
-    }
-
-    /// The write and its record committed.
-    pub fn mark_recorded(&self) {
-        self.state.store(RECORDED, Ordering::SeqCst);
-    }
-
-    /// Another request committed this key first: answer with its record.
-    pub fn replay_instead(&self) -> AppError {
-        self.state.store(REPLAY, Ordering::SeqCst);
-        reused_error("A request with this Idempotency-Key was answered first.")
-    }
-}
-
 fn kind_name(k: KeyKind) -> &'static str {
     match k {
         KeyKind::Public => "pk",
         KeyKind::Secret => "sk",
     }
-}
-
-fn reused_error(msg: &str) -> AppError {
-    AppError::api(ApiError::new(
-        ErrorType::Conflict,
-        ErrorCode::IdempotencyKeyReused,
-        Some("Idempotency-Key"),
-        msg,
-    ))
 }
 
 /// Called by the key extractors once the key may use the route: replays the

@@ -24,63 +24,45 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-/// One product: prices in minor units per currency.
-struct Product {
-    sku: &'static str,
-    name: &'static str,
-    description: &'static str,
-    prices: &'static [(&'static str, u64)],
+mod page;
+mod shop;
+
+use shop::{catalog, market, price, Item};
+
+/// The API with the demo shop beside it (`--demo DIR`; [`crate::app`] never
+/// includes it): the shop's page and files at `/` (files under the API's
+/// middleware, as any unknown path), and with a configured merchant the demo
+/// merchant's backend under `/demo/api`, run as the first merchant and
+/// calling the API as a merchant server would.
+pub fn app(state: crate::AppState) -> Router {
+    let Some(dir) = state.demo_dir.clone() else {
+        return crate::app::app(state);
+    };
+    let site = crate::routes::routes()
+        .route("/", get(page::index))
+        .route("/index.html", get(page::index))
+        .fallback_service(crate::delivery::static_files(
+            dir,
+            axum::routing::any(crate::routes::not_found),
+        ))
+        .with_state(state.clone());
+    let api = crate::app::api(site, &state);
+    let r = match state.config.merchants.first() {
+        Some(m) => router(DemoMerchant {
+            api: api.clone(),
+            public_key: m.public_key.clone(),
+            secret_key: m.secret_key.clone(),
+            ordering: Default::default(),
+            ratelimit: state.ratelimit.clone(),
+            clock: state.clock.clone(),
+            public_url: state.public_url.clone(),
+            cookie_key: CookieKey::new(&state.vault, &m.id),
+        })
+        .merge(api),
+        None => api,
+    };
+    crate::app::finish(r, &state)
 }
-
-const PRODUCTS: &[Product] = &[
-    Product {
-        sku: "mug",
-        name: "Rust-coloured mug",
-        description: "Stoneware, 350 ml. Holds coffee while the borrow checker thinks.",
-        prices: &[
-            ("EUR", 1299),
-            ("USD", 1399),
-            ("GBP", 1099),
-            ("JPY", 1900),
-            ("AED", 5200),
-        ],
-    },
-    Product {
-        sku: "stickers",
-        name: "WebAssembly sticker pack",
-        description: "Twelve vinyl stickers for the laptop that ships small bundles.",
-        prices: &[
-            ("EUR", 500),
-            ("USD", 550),
-            ("GBP", 450),
-            ("JPY", 750),
-            ("AED", 2000),
-        ],
-    },
-    Product {
-        sku: "plush",
-        name: "Ferris plush",
-        description: "A soft crab, 25 cm, safe for ages 3 and up.",
-        prices: &[
-            ("EUR", 2499),
-            ("USD", 2699),
-            ("GBP", 2199),
-            ("JPY", 3600),
-            ("AED", 9900),
-        ],
-    },
-];
-
-/// Markets the shop sells to: country, currency, locale of the drop-in, label.
-const MARKETS: &[(&str, &str, &str, &str)] = &[
-    ("DE", "EUR", "de-DE", "Germany (EUR)"),
-    ("NL", "EUR", "en-US", "Netherlands (EUR)"),
-    ("FR", "EUR", "fr-FR", "France (EUR)"),
-    ("GB", "GBP", "en-US", "United Kingdom (GBP)"),
-    ("US", "USD", "en-US", "United States (USD)"),
-    ("JP", "JPY", "ja-JP", "Japan (JPY)"),
-    ("AE", "AED", "ar", "United Arab Emirates (AED)"),
-];
 
 /// The demo merchant's keys and the session API it calls.
 #[derive(Clone)]
@@ -183,34 +165,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DemoJson<T> {
     }
 }
 
-async fn catalog() -> Json<Value> {
-    let products: Vec<Value> = PRODUCTS
-        .iter()
-        .map(|p| {
-            let prices: serde_json::Map<String, Value> = p
-                .prices
-                .iter()
-                .map(|(c, a)| ((*c).to_owned(), json!(a)))
-                .collect();
-            json!({"sku": p.sku, "name": p.name, "description": p.description, "prices": prices})
-        })
-        .collect();
-    let markets: Vec<Value> = MARKETS
-        .iter()
-        .map(|(country, currency, locale, label)| json!({"country": country, "currency": currency, "locale": locale, "label": label}))
-        .collect();
-    // The languages the drop-in speaks: the catalogs' tags, for the shop's language switch.
-    let locales: Vec<&str> = crate::locales::CATALOGS.iter().map(|(t, _)| *t).collect();
-    Json(json!({"products": products, "markets": markets, "locales": locales}))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Item {
-    sku: String,
-    quantity: u32,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Checkout {
@@ -285,61 +239,6 @@ async fn customer(m: &DemoMerchant, headers: &HeaderMap) -> Result<(String, bool
     }
 }
 
-/// Prices the cart in the market's currency; the browser's view of prices is never used.
-fn price(items: &[Item], currency: &str) -> Result<u64, AppError> {
-    let mut total: u64 = 0;
-    for (i, item) in items.iter().enumerate() {
-        let Some(p) = PRODUCTS.iter().find(|p| p.sku == item.sku) else {
-            return Err(error(
-                ErrorCode::InvalidParameter,
-                &format!("items[{i}].sku"),
-                "No such product.",
-            ));
-        };
-        if item.quantity > 9 {
-            return Err(error(
-                ErrorCode::InvalidParameter,
-                &format!("items[{i}].quantity"),
-                "At most 9 of each product.",
-            ));
-        }
-        let Some(&(_, unit)) = p.prices.iter().find(|(c, _)| *c == currency) else {
-            return Err(error(
-                ErrorCode::InvalidCurrency,
-                "currency",
-                "This product is not sold in this currency.",
-            ));
-        };
-        total += unit * item.quantity as u64;
-    }
-    if total == 0 {
-        return Err(error(
-            ErrorCode::InvalidAmount,
-            "items",
-            "The cart is empty.",
-        ));
-    }
-    Ok(total)
-}
-
-/// The market of `country` and `currency`: (country, currency, locale).
-fn market(
-    country: &str,
-    currency: &str,
-) -> Result<(&'static str, &'static str, &'static str), AppError> {
-    MARKETS
-        .iter()
-        .find(|(co, cu, _, _)| *co == country && *cu == currency)
-        .map(|&(co, cu, l, _)| (co, cu, l))
-        .ok_or_else(|| {
-            error(
-                ErrorCode::InvalidCountry,
-                "country",
-                "The shop does not sell to this market.",
-            )
-        })
-}
-
 async fn checkout(
     State(m): State<DemoMerchant>,
     Peer(peer): Peer,
@@ -383,11 +282,7 @@ async fn account(
         Ok(mk) => mk,
         Err(e) => return e.into_response(),
     };
-    let amount = PRODUCTS
-        .iter()
-        .filter_map(|p| p.prices.iter().find(|(c, _)| *c == mk.1).map(|x| x.1))
-        .min()
-        .unwrap_or(100);
+    let amount = shop::cheapest(mk.1);
     session(&m, peer, &headers, mk, amount, true).await
 }
 
@@ -571,120 +466,9 @@ async fn call(
     }
 }
 
-/// `GET /` and `/index.html` of the demo shop: its page, with the fields
-/// origin added to its CSP's `frame-src 'self'` and the API's origin to its
-/// `connect-src 'self'` (the additions a shop makes for secure fields and an
-/// API elsewhere), and the headers a shop's page should carry: that policy
-/// (the page's `<meta>` one, the one definition) as a `Content-Security-Policy`
-/// header with `frame-ancestors 'none'` (which a `<meta>` cannot carry),
-/// `Cross-Origin-Opener-Policy: same-origin`, `X-Content-Type-Options: nosniff`,
-/// `Cache-Control: no-cache`, and `Strict-Transport-Security` when the
-/// public URL is https.
-pub async fn index(State(s): State<crate::AppState>) -> Response {
-    let Some(dir) = s.demo_dir.clone() else {
-        return crate::routes::not_found().await.into_response();
-    };
-    let Ok(html) = tokio::fs::read_to_string(dir.join("index.html")).await else {
-        return crate::routes::not_found().await.into_response();
-    };
-    let html = page_policy(
-        &html,
-        s.fields_url.as_deref().and_then(crate::fields::origin_of),
-        crate::fields::origin_of(&s.public_url),
-    );
-    let csp = match meta_csp(&html) {
-        Some(p) => [p.trim().trim_end_matches(';'), "; frame-ancestors 'none'"].concat(),
-        None => "frame-ancestors 'none'".to_owned(),
-    };
-    let mut r = (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, crate::delivery::NO_CACHE),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (
-                header::HeaderName::from_static("cross-origin-opener-policy"),
-                "same-origin",
-            ),
-        ],
-        html,
-    )
-        .into_response();
-    let h = r.headers_mut();
-    if let Ok(v) = header::HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    if s.public_url.starts_with("https://") {
-        h.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            header::HeaderValue::from_static("max-age=31536000"),
-        );
-    }
-    r
-}
-
-/// The page's policy with `fields` added to `frame-src 'self'` and `api` to
-/// `connect-src 'self'` (when they are other origins than the page's).
-fn page_policy(html: &str, fields: Option<String>, api: Option<String>) -> String {
-    let mut html = html.to_owned();
-    if let Some(o) = fields {
-        html = html.replace("frame-src 'self'", &["frame-src 'self' ", &o].concat());
-    }
-    if let Some(o) = api {
-        html = html.replace("connect-src 'self'", &["connect-src 'self' ", &o].concat());
-    }
-    html
-}
-
-/// The `content` of the page's `<meta http-equiv="Content-Security-Policy">`
-/// (attribute values quoted or not, as html-webpack-plugin's minifier leaves them).
-fn meta_csp(html: &str) -> Option<&str> {
-    html.match_indices("<meta").find_map(|(at, _)| {
-        let tag = &html[at..at + html[at..].find('>')?];
-        let http_equiv = attribute(tag, "http-equiv")?;
-        if !http_equiv.eq_ignore_ascii_case("content-security-policy") {
-            return None;
-        }
-        attribute(tag, "content")
-    })
-}
-
-/// The value of attribute `name` in `tag` (`name="v"`, `name='v'` or `name=v`).
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let lower = tag.to_ascii_lowercase();
-    let at = lower.match_indices(name).map(|(i, _)| i).find(|&i| {
-        tag[..i].ends_with(|c: char| c.is_ascii_whitespace())
-            && tag[i + name.len()..].starts_with('=')
-    })?;
-    let rest = &tag[at + name.len() + 1..];
-    match rest.chars().next()? {
-        q @ ('"' | '\'') => rest[1..].split(q).next(),
-        _ => rest
-            .split(|c: char| c.is_ascii_whitespace() || c == '>')
-            .next(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_page_policy_is_the_meta_one_with_the_origins_added() {
-        let html = "<meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\"\n content=\"default-src 'self'; connect-src 'self'; frame-src 'self'\"><title>x</title>";
-        let html = page_policy(
-            html,
-            Some("http://127.0.0.1:2".into()),
-            Some("https://api.example".into()),
-        );
-        assert_eq!(
-            meta_csp(&html),
-            Some("default-src 'self'; connect-src 'self' https://api.example; frame-src 'self' http://127.0.0.1:2")
-        );
-        assert_eq!(meta_csp("<h1>demo</h1>"), None);
-        // As html-webpack-plugin minifies it.
-        let min = "<meta name=viewport content=\"width=device-width\"><meta http-equiv=Content-Security-Policy content=\"default-src 'self'; base-uri 'none'\"><title>";
-        assert_eq!(meta_csp(min), Some("default-src 'self'; base-uri 'none'"));
-    }
 
     #[test]
     fn only_a_value_signed_with_the_key_names_a_customer() {
