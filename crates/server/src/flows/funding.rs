@@ -2,7 +2,8 @@
 //! what it contributes) and the order, which re-checks every attached source
 //! and turns the holds into debits, all in one transaction.
 
-use super::{ensure_open, load_source, modify_session, sources::gift_available, Change};
+use super::{ensure_open, load_source, modify_session, Change};
+use crate::methods::gift_card::available as gift_available;
 use crate::{
     clock::rfc3339,
     error::AppError,

@@ -2,7 +2,7 @@
 //! browser views). Fields are overwritten field by field, never removed; a
 //! new card number replaces the card and drops the old security code.
 
-use super::{commit, ensure_open, modify_session, now, Change};
+use super::{commit, ensure_open, modify_session, now, Change, SessionEffect};
 use crate::{
     clock::year_month,
     error::AppError,
@@ -115,7 +115,7 @@ pub fn update(
                 changed = true;
             }
             let mut change = Change::none(Ok(()));
-            change.session_changed = changed;
+            change.session = SessionEffect::changed_or(changed, SessionEffect::Untouched);
             Ok(change)
         },
         |(), rec, now| rec.view(now, full),

@@ -40,6 +40,7 @@ pub use crate::state::InFlight;
 pub use record::IdemCtx;
 use record::{reused_error, ANSWERED, AUTHORIZED, PENDING, REPLAY};
 
+#[must_use = "dropping the guard frees the key"]
 struct Guard(InFlight, (String, &'static str, String));
 impl Drop for Guard {
     fn drop(&mut self) {

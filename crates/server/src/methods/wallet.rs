@@ -26,8 +26,19 @@
 //! authentication of a real wallet: a wallet source gets no 3-D Secure
 //! challenge, even for a card whose issuer would challenge it.
 
-use crate::{config::Merchant, error::AppError, model::SessionRec, AppState};
-use paysession_core::{card::CardNumber, state::PaymentType, ErrorCode};
+use crate::{
+    config::Merchant,
+    error::AppError,
+    model::SessionRec,
+    processor::{self, CardOutcome},
+    AppState,
+};
+use paysession_core::{
+    card::CardNumber,
+    state::{PaymentType, SourceState},
+    wire::CreditCardView,
+    ApiError, ErrorCode,
+};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
@@ -175,6 +186,67 @@ pub fn redeem(
         month: p.m,
         year: p.y,
     })
+}
+
+/// The wallet token of the request (its syntax; [`redeem`] checks it).
+pub(super) fn input(req: &paysession_core::wire::CreateSource) -> Result<String, AppError> {
+    let kind = req.kind;
+    let w = match kind {
+        PaymentType::ApplePay => &req.apple_pay,
+        _ => &req.google_pay,
+    };
+    let p = format!("{}.token", kind.as_str());
+    let token = w.as_ref().and_then(|w| w.token.clone());
+    let token = token.ok_or_else(|| super::missing(&p))?;
+    if token.is_empty() || token.len() > MAX_TOKEN {
+        return Err(bad_token(&p, "The wallet token is not valid."));
+    }
+    Ok(token)
+}
+
+/// The wallet source's create branch: the token redeemed, the card it
+/// carries, the processor's verdict (no challenge: the cryptogram stands for it).
+pub(crate) fn create(
+    token: &str,
+    at: &super::At,
+    rec: &mut SessionRec,
+    d: &mut super::Draft,
+) -> Result<(), AppError> {
+    let (s, merchant, req, now) = (at.s, at.merchant, at.req, at.now);
+    let w = redeem(s, merchant, req.kind, token, rec, now)?;
+    rec.wallet_tokens.push(w.nonce);
+    d.changed = true;
+    let view = Some(CreditCardView {
+        brand: w.number.brand(),
+        last_four_digits: w.number.last4().to_owned(),
+        expiration_month: w.month,
+        expiration_year: w.year,
+        fingerprint: s.vault.fingerprint(merchant, w.number.expose()),
+    });
+    match req.kind {
+        PaymentType::ApplePay => d.src.apple_pay = view,
+        _ => d.src.google_pay = view,
+    }
+    // The wallet's cryptogram authenticated the shopper on the
+    // device: no 3-D Secure challenge, even for a card whose
+    // issuer would challenge it (docs/API.md §wallets).
+    match processor::card(w.number.expose(), rec.country) {
+        CardOutcome::Chargeable => {}
+        CardOutcome::Challenge => {
+            d.rec.note =
+                Some("3-D Secure: authenticated by the wallet's cryptogram (no challenge).".into());
+        }
+        CardOutcome::Declined(code) => {
+            d.src.state = SourceState::Failed;
+            rec.failed_attempts += 1;
+            d.result = Err(AppError::api(ApiError::bad_request(
+                code,
+                None,
+                processor::decline_message(code),
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
