@@ -759,7 +759,7 @@ fn no_nulls(v: &mut Value) {
     }
 }
 
-/// `If-Match`'s grammar ([`crate::extract::parse_if_match`]): blanks around,
+/// `If-Match`'s grammar ([`crate::routes::parse_if_match`]): blanks around,
 /// `W/` optional, at most 19 digits bare or in double quotes.
 pub const IF_MATCH_PATTERN: &str = "^[ \\t]*(W/)?(\"[0-9]{1,19}\"|[0-9]{1,19})[ \\t]*$";
 

@@ -470,6 +470,27 @@ async fn call(
 mod tests {
     use super::*;
 
+    /// `crate::app` is the API alone, even with a demo directory set; only
+    /// [`app`] (what `serve` picks with `--demo`) adds the demo merchant.
+    #[tokio::test]
+    async fn the_api_alone_has_no_demo() {
+        let store = std::sync::Arc::new(crate::SqliteStore::memory().unwrap());
+        let mut state =
+            crate::AppState::new(crate::Config::default(), store, crate::Vault::random());
+        state.demo_dir = Some(std::env::temp_dir());
+        let status = |r: Router| async move {
+            let req = Request::get("/demo/api/catalog")
+                .body(Body::empty())
+                .unwrap();
+            r.oneshot(req).await.unwrap().status()
+        };
+        assert_eq!(
+            status(crate::app(state.clone())).await,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(status(app(state)).await, StatusCode::OK);
+    }
+
     #[test]
     fn only_a_value_signed_with_the_key_names_a_customer() {
         let vault = crate::Vault::random();

@@ -95,43 +95,7 @@ pub fn create(
                 ));
             }
             let accepted = terms_acceptance(req, rec, now)?;
-            let id = ids::source();
-            let t = rfc3339(now);
-            let mut src = Source {
-                client_secret: ids::client_secret(&id),
-                id,
-                session_id: rec.id.clone(),
-                kind: req.kind,
-                state: SourceState::Chargeable,
-                flow: req.kind.flow(),
-                reusable: matches!(req.kind, PaymentType::CreditCard | PaymentType::SepaDebit),
-                amount: rec.amount,
-                currency: rec.currency,
-                owner: req.owner.clone().or_else(|| rec.owner.clone()),
-                creation_ip: n.ip.clone(),
-                created_time: t.clone(),
-                updated_time: t,
-                credit_card: None,
-                gift_card: None,
-                sepa_debit: None,
-                wire_transfer: None,
-                redirect: None,
-                next_action: None,
-                terms_acceptance: None,
-                apple_pay: None,
-                google_pay: None,
-            };
-            let rec_src = SourceRec {
-                merchant_id: merchant.clone(),
-                source: src.clone(),
-                browser_info: req.browser_info.clone(),
-                note: None,
-                challenged: false,
-                balance: None,
-                gift_card: None,
-                save: None,
-                payment_method: None,
-            };
+            let (mut src, rec_src) = new_source(n, rec, now);
             // Any operation that uses the session erases its security code.
             let session_card = rec.card.clone();
             let mut changed = rec
@@ -178,6 +142,49 @@ pub fn create(
         },
         |src, _, _| src,
     )
+}
+
+/// The source `n` asks for on `session`, before its method's branch fills in
+/// its part: chargeable, the session's amount and currency, no views yet.
+fn new_source(n: &NewSource, session: &SessionRec, now: i64) -> (Source, SourceRec) {
+    let id = ids::source();
+    let t = rfc3339(now);
+    let src = Source {
+        client_secret: ids::client_secret(&id),
+        id,
+        session_id: session.id.clone(),
+        kind: n.req.kind,
+        state: SourceState::Chargeable,
+        flow: n.req.kind.flow(),
+        reusable: matches!(n.req.kind, PaymentType::CreditCard | PaymentType::SepaDebit),
+        amount: session.amount,
+        currency: session.currency,
+        owner: n.req.owner.clone().or_else(|| session.owner.clone()),
+        creation_ip: n.ip.clone(),
+        created_time: t.clone(),
+        updated_time: t,
+        credit_card: None,
+        gift_card: None,
+        sepa_debit: None,
+        wire_transfer: None,
+        redirect: None,
+        next_action: None,
+        terms_acceptance: None,
+        apple_pay: None,
+        google_pay: None,
+    };
+    let rec = SourceRec {
+        merchant_id: n.merchant.clone(),
+        source: src.clone(),
+        browser_info: n.req.browser_info.clone(),
+        note: None,
+        challenged: false,
+        balance: None,
+        gift_card: None,
+        save: None,
+        payment_method: None,
+    };
+    (src, rec)
 }
 
 /// A source as its owner sees it now: a gift card shows what is available.

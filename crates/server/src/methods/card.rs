@@ -84,8 +84,44 @@ pub(super) fn create(
     session_card: &Option<StoredCard>,
     d: &mut Draft,
 ) -> Result<(), AppError> {
-    let (s, merchant, base, req) = (at.s, at.merchant, at.base, at.req);
-    let (number, month, year) = match (input, session_card) {
+    let (s, merchant, req) = (at.s, at.merchant, at.req);
+    let (number, month, year) = card_of(input, at, rec, session_card, d)?;
+    if let Some(usage) = req.usage {
+        if rec.customer_id.is_none() {
+            return Err(AppError::validation(
+                ErrorCode::InvalidParameter,
+                "usage",
+                "`usage` saves the card to the session's customer: the session names none (`customerId`).",
+            ));
+        }
+        d.rec.save = Some(SaveCard {
+            usage,
+            number_sealed: Some(s.vault.seal(number.expose(), &d.src.id)),
+        });
+    }
+    d.src.credit_card = Some(CreditCardView {
+        brand: number.brand(),
+        last_four_digits: number.last4().to_owned(),
+        expiration_month: month,
+        expiration_year: year,
+        fingerprint: s.vault.fingerprint(merchant, number.expose()),
+    });
+    verdict(&number, at, rec, d);
+    Ok(())
+}
+
+/// The card a card source pays with: a saved card of the session's customer
+/// (its code checked against its brand), the card of the request, or the
+/// session's card.
+fn card_of(
+    input: &Input,
+    at: &At,
+    rec: &SessionRec,
+    session_card: &Option<StoredCard>,
+    d: &mut Draft,
+) -> Result<(CardNumber, u8, u16), AppError> {
+    let s = at.s;
+    Ok(match (input, session_card) {
         (Input::Saved { id, cvv }, _) => {
             let m = crate::flows::customers::usable(s, rec, id)?;
             check_security_code(cvv.expose(), Some(m.brand)).map_err(|e| e.nest("creditCard"))?;
@@ -117,27 +153,13 @@ pub(super) fn create(
             (number, sc.expiration_month, sc.expiration_year)
         }
         (_, None) => return Err(no_card()),
-    };
-    if let Some(usage) = req.usage {
-        if rec.customer_id.is_none() {
-            return Err(AppError::validation(
-                ErrorCode::InvalidParameter,
-                "usage",
-                "`usage` saves the card to the session's customer: the session names none (`customerId`).",
-            ));
-        }
-        d.rec.save = Some(SaveCard {
-            usage,
-            number_sealed: Some(s.vault.seal(number.expose(), &d.src.id)),
-        });
-    }
-    d.src.credit_card = Some(CreditCardView {
-        brand: number.brand(),
-        last_four_digits: number.last4().to_owned(),
-        expiration_month: month,
-        expiration_year: year,
-        fingerprint: s.vault.fingerprint(merchant, number.expose()),
-    });
+    })
+}
+
+/// The processor's verdict on the card: chargeable, a 3-D Secure challenge,
+/// or declined (a failed attempt on the session).
+fn verdict(number: &CardNumber, at: &At, rec: &mut SessionRec, d: &mut Draft) {
+    let (base, req) = (at.base, at.req);
     match processor::card(number.expose(), rec.country) {
         CardOutcome::Chargeable => {}
         CardOutcome::Challenge => {
@@ -166,7 +188,6 @@ pub(super) fn create(
             )));
         }
     }
-    Ok(())
 }
 
 fn no_card() -> AppError {

@@ -4,12 +4,12 @@
 pub mod attach;
 pub mod compliance;
 pub mod customers;
+mod if_match;
 pub mod methods;
 pub mod orders;
 pub mod sessions;
 pub mod sources;
 
-pub use crate::extract::{expected_version, parse_if_match, IF_MATCH_DIGITS};
 pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};
 pub use crate::state::base_url;
 use crate::{error::AppError, hosted, store::READY_WITHIN, wallet, AppState};
@@ -19,6 +19,7 @@ use axum::{
     routing::{delete, get, post},
     Router,
 };
+pub use if_match::{expected_version, parse_if_match, IF_MATCH_DIGITS};
 use paysession_core::{ApiError, ErrorCode, ErrorType};
 
 /// All routes, with contract errors for unknown routes (404) and methods (405).
