@@ -9,23 +9,26 @@
 //! instead of over a socket.
 
 use crate::error::AppError;
-use crate::extract::{deserialize_value, parse_object, read_json_body, Peer};
+use crate::extract::Peer;
 use crate::ratelimit::{RateLimiter, Scope};
 use crate::{ids, Clock};
-use axum::body::{to_bytes, Body};
-use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use paysession_core::ErrorCode;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use serde_json::json;
 
+mod client;
+mod cookie;
 mod page;
 mod shop;
+
+use client::{call, DemoJson};
+pub use cookie::CookieKey;
+use cookie::{cookie_customer, set_cookie};
 
 use shop::{catalog, market, price, Item};
 
@@ -85,46 +88,6 @@ pub struct DemoMerchant {
     pub cookie_key: CookieKey,
 }
 
-/// The key of the account cookie's HMAC-SHA256: derived from the vault key
-/// for this merchant (`Vault::mac` under the purpose `demo-cookie`), so it
-/// survives a restart and is shared by instances with the same vault key.
-#[derive(Clone)]
-pub struct CookieKey([u8; 32]);
-
-impl CookieKey {
-    /// The key of `merchant`'s demo cookies under `vault`.
-    pub fn new(vault: &crate::Vault, merchant: &str) -> Self {
-        // The HMAC-SHA256 (32 bytes) under the vault's per-merchant key for this purpose.
-        let mut k = [0u8; 32];
-        let derived = hex::decode(vault.mac("demo-cookie", merchant, b"")).unwrap_or_default();
-        for (to, from) in k.iter_mut().zip(derived) {
-            *to = from;
-        }
-        CookieKey(k)
-    }
-
-    fn tag(&self, customer: &str) -> String {
-        use hmac::Mac;
-        let mut m = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0)
-            .expect("HMAC takes any key length");
-        m.update(customer.as_bytes());
-        hex::encode(m.finalize().into_bytes())
-    }
-
-    /// The cookie's value for `customer`: `cus_….<hex HMAC of the id>`.
-    pub fn sign(&self, customer: &str) -> String {
-        [customer, ".", &self.tag(customer)].concat()
-    }
-
-    /// The customer id of a value [`CookieKey::sign`] made with this key;
-    /// `None` for a bare id, a tampered tag or another key's value.
-    pub fn verify(&self, value: &str) -> Option<String> {
-        let (customer, tag) = value.split_once('.')?;
-        (ids::is_id("cus_", customer) && crate::config::ct_eq(&self.tag(customer), tag))
-            .then(|| customer.to_owned())
-    }
-}
-
 /// Routes under `/demo/api`.
 pub fn router(merchant: DemoMerchant) -> Router {
     Router::new()
@@ -153,18 +116,6 @@ fn check_id(prefix: &str, parameter: &str, value: &str) -> Result<(), AppError> 
     ))
 }
 
-/// A JSON body whose rejections are contract errors, as on the session API.
-struct DemoJson<T>(T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DemoJson<T> {
-    type Rejection = AppError;
-    async fn from_request(req: Request, _: &S) -> Result<Self, AppError> {
-        parse_object(&read_json_body(req).await?)
-            .and_then(deserialize_value)
-            .map(DemoJson)
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Checkout {
@@ -183,36 +134,6 @@ struct Checkout {
 struct Account {
     country: String,
     currency: String,
-}
-
-/// The cookie that keeps the browser's demo customer, signed with
-/// [`CookieKey`] (`HttpOnly`: the page never reads it; a real shop has its
-/// own sign-in instead).
-const COOKIE: &str = "demo_customer";
-
-/// The customer of a validly signed `demo_customer` cookie, if any.
-fn cookie_customer(m: &DemoMerchant, headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|p| p.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .find_map(|v| m.cookie_key.verify(v))
-}
-
-/// `Set-Cookie` of the signed account cookie (`Secure` when the shop is
-/// served over https).
-fn set_cookie(m: &DemoMerchant, customer: &str) -> String {
-    let secure = if m.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{COOKIE}={}; Path=/demo/api; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}",
-        m.cookie_key.sign(customer)
-    )
 }
 
 /// The browser's demo customer: the signed cookie's, while the API knows it,
@@ -424,51 +345,13 @@ async fn order(State(m): State<DemoMerchant>, DemoJson(o): DemoJson<OrderReq>) -
     (status, Json(v)).into_response()
 }
 
-/// Calls the session API as the merchant's server would.
-async fn call(
-    m: &DemoMerchant,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    idempotency_key: Option<&str>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {}", m.secret_key))
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(k) = idempotency_key {
-        req = req.header("idempotency-key", k);
-    }
-    let body = body
-        .map(|b| Body::from(b.to_string()))
-        .unwrap_or_else(Body::empty);
-    let internal = || {
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            json!({"type": "internal_error", "errors": [{"code": "internal_error", "message": "Something went wrong."}]}),
-        )
-    };
-    let Ok(req) = req.body(body) else {
-        return internal();
-    };
-    let res = match m.api.clone().oneshot(req).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    let status = res.status();
-    let Ok(bytes) = to_bytes(res.into_body(), 1 << 20).await else {
-        return internal();
-    };
-    match serde_json::from_slice(&bytes) {
-        Ok(v) => (status, v),
-        Err(_) => internal(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Body;
+    use axum::extract::Request;
+    use axum::http::StatusCode;
+    use tower::ServiceExt;
 
     /// `crate::app` is the API alone, even with a demo directory set; only
     /// [`app`] (what `serve` picks with `--demo`) adds the demo merchant.
@@ -489,25 +372,5 @@ mod tests {
             StatusCode::NOT_FOUND
         );
         assert_eq!(status(app(state)).await, StatusCode::OK);
-    }
-
-    #[test]
-    fn only_a_value_signed_with_the_key_names_a_customer() {
-        let vault = crate::Vault::random();
-        let key = CookieKey::new(&vault, "default");
-        let cus = ids::new_id("cus_");
-        let signed = key.sign(&cus);
-        assert_eq!(key.verify(&signed).as_deref(), Some(cus.as_str()));
-        assert_eq!(key.verify(&cus), None, "a bare id");
-        let other = ids::new_id("cus_");
-        let swapped = [other.as_str(), &signed[cus.len()..]].concat();
-        assert_eq!(key.verify(&swapped), None, "another id under this tag");
-        let mut flipped = signed.clone().into_bytes();
-        let last = flipped.len() - 1;
-        flipped[last] = if flipped[last] == b'0' { b'1' } else { b'0' };
-        assert_eq!(key.verify(std::str::from_utf8(&flipped).unwrap()), None);
-        let foreign = CookieKey::new(&crate::Vault::random(), "default");
-        assert_eq!(foreign.verify(&signed), None, "another key's value");
-        assert_eq!(CookieKey::new(&vault, "other").verify(&signed), None);
     }
 }
