@@ -168,6 +168,12 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
         // Recorded with its write, replayed, or never authorized.
         _ => return resp,
     }
+    record_alone(&s, &ctx, resp).await
+}
+
+/// The answer of an authorized request that wrote nothing (a validation
+/// error, say), stored alone; 5xx, 401, 403, 408 and 429 are not stored.
+async fn record_alone(s: &AppState, ctx: &IdemCtx, resp: Response) -> Response {
     let status = resp.status();
     if status.is_server_error()
         || matches!(
@@ -188,12 +194,12 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
     };
     let w = Write {
         idempotency: Some(ctx.record(status.as_u16(), body.to_vec())),
-        now: crate::flows::now(&s),
+        now: crate::flows::now(s),
         ..Write::default()
     };
     match s.db(move |s| Ok(s.store.commit(w)?)).await {
         Ok(Commit::Done) => Response::from_parts(rparts, Body::from(body)),
-        Ok(Commit::Conflict(Conflict::Idempotency)) => replay_stored(&s, &ctx).await,
+        Ok(Commit::Conflict(Conflict::Idempotency)) => replay_stored(s, ctx).await,
         Ok(Commit::Conflict(c)) => {
             AppError::internal(format!("idempotency-only write refused: {c:?}")).into_response()
         }

@@ -2,7 +2,13 @@
 //! cards), and the balance a source may take.
 
 use super::{missing, At, Draft, Input};
-use crate::{error::AppError, model::SessionRec, processor, store::GiftCardKey, AppState};
+use crate::{
+    error::AppError,
+    model::SessionRec,
+    processor,
+    store::{GiftCardKey, GiftOp},
+    AppState,
+};
 use paysession_core::{
     gift_card,
     wire::{CreateSource, GiftCardView},
@@ -99,4 +105,59 @@ pub(super) fn create(
     d.rec.balance = Some(available);
     d.rec.gift_card = Some(key.card);
     Ok(())
+}
+
+/// The hold a gift card `key` (source `source_id`) takes when attached to
+/// `rec`: what it has, at most what the other secondary sources leave.
+pub fn hold(
+    s: &AppState,
+    key: GiftCardKey,
+    source_id: &str,
+    rec: &SessionRec,
+    now: i64,
+) -> Result<(GiftOp, u64), AppError> {
+    let available = available(s, &key, rec.currency, now, "sourceId")?;
+    let room = rec.secondary_room(source_id);
+    let amount = available.min(room);
+    if amount == 0 {
+        return Err(if available == 0 {
+            AppError::validation(
+                ErrorCode::InsufficientFunds,
+                "sourceId",
+                "The gift card has no balance left.",
+            )
+        } else {
+            AppError::validation(
+                ErrorCode::InvalidParameter,
+                "sourceId",
+                "Secondary sources already cover the session's amount.",
+            )
+        });
+    }
+    let op = GiftOp::Hold {
+        card: key,
+        currency: rec.currency,
+        initial: crate::processor::GIFT_CARD_BALANCE,
+        source_id: source_id.to_owned(),
+        session_id: rec.id.clone(),
+        amount,
+        expires: rec.expires,
+    };
+    Ok((op, amount))
+}
+
+/// What an order does with a gift card's hold: captures what it contributes
+/// (`amount`), or releases the hold when it contributes nothing.
+pub fn settle(source_id: &str, amount: u64, order_id: &str) -> GiftOp {
+    if amount > 0 {
+        GiftOp::Capture {
+            source_id: source_id.to_owned(),
+            amount,
+            order_id: order_id.to_owned(),
+        }
+    } else {
+        GiftOp::Release {
+            source_id: source_id.to_owned(),
+        }
+    }
 }
