@@ -3,7 +3,7 @@
 //! Each resolves with the backend's object or fails with an [`SdkError`]
 //! (the binding turns that into a rejected promise).
 
-use crate::error::SdkError;
+use crate::error::{bad_code, SdkError};
 use crate::fields::{self, check_card, check_id, check_owner};
 use crate::http::{encode, Client, Method};
 use crate::js;
@@ -103,12 +103,6 @@ pub async fn compliance(
             .concat(),
         )
         .await
-}
-
-/// The error of core's rule `code` (currency, country, amount) naming `p`,
-/// without converting core's `ApiError` (a few hundred bytes of WebAssembly).
-pub fn bad_code(code: ErrorCode, p: &str) -> SdkError {
-    SdkError::validation(code, p, &[p, " is not valid."].concat())
 }
 
 /// `retrieveSource(id, clientSecret)`.

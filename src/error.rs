@@ -166,3 +166,19 @@ impl SdkError {
         err.into()
     }
 }
+
+/// The error of core's rule `code` (currency, country, amount) naming `p`,
+/// without converting core's `ApiError` (a few hundred bytes of WebAssembly).
+pub fn bad_code(code: ErrorCode, p: &str) -> SdkError {
+    SdkError::validation(code, p, &[p, " is not valid."].concat())
+}
+
+/// Every call's future, boxed: one instantiation of the promise machinery
+/// instead of one per method (a few KB of WebAssembly each).
+pub(crate) type Call =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, SdkError>>>>;
+
+/// A promise that resolves with the value or rejects with the error object.
+pub(crate) fn promise(f: Call) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(Box::pin(async move { f.await.map_err(|e| e.to_js()) }))
+}

@@ -93,7 +93,7 @@ pub fn check_owner(owner: &JsValue, at: &str) -> Result<(), SdkError> {
     if let Some(c) = schema::string(&address, "country") {
         if Country::parse(&c).is_none() {
             let p = schema::path(at, "address.country");
-            return Err(crate::api::bad_code(ErrorCode::InvalidCountry, &p));
+            return Err(crate::error::bad_code(ErrorCode::InvalidCountry, &p));
         }
     }
     Ok(())

@@ -251,7 +251,7 @@ pub fn built_in(locale: &str) -> bool {
 /// object of strings) or `undefined`: the drop-in's and the standalone fields' one fetch.
 pub fn load(client: &crate::http::Client, done: Box<dyn FnOnce(JsValue)>) {
     let client = client.clone();
-    let _ = js::promise(Box::pin(async move {
+    let _ = crate::error::promise(Box::pin(async move {
         let path = ["/v1/locales/", &crate::http::encode(&client.locale)].concat();
         done(match client.get(&path).await {
             Ok(v) if v.dyn_ref::<Object>().is_some() => v,

@@ -47,13 +47,3 @@ pub fn itoa(mut n: u64) -> String {
     }
     buf[i..].iter().map(|&b| b as char).collect()
 }
-
-/// Every call's future, boxed: one instantiation of the promise machinery
-/// instead of one per method (a few KB of WebAssembly each).
-pub(crate) type Call =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, crate::error::SdkError>>>>;
-
-/// A promise that resolves with the value or rejects with the error object.
-pub(crate) fn promise(f: Call) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(Box::pin(async move { f.await.map_err(|e| e.to_js()) }))
-}

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget};
 
 /// A registered listener; dropping it unregisters it and frees the closure.
+#[must_use = "dropping the handle unregisters the listener"]
 pub struct EventListener {
     target: EventTarget,
     kind: &'static str,

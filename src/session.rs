@@ -43,7 +43,7 @@ pub struct PaySession {
     fields: Option<Rc<crate::elements::Group>>,
 }
 
-use crate::js::promise;
+use crate::error::promise;
 
 #[wasm_bindgen]
 impl PaySession {

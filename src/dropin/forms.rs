@@ -40,6 +40,10 @@ const CARD: [(&str, &str, &str, &str); 3] = [
 /// this module does not depend on the handlers, which depend on it).
 pub type Hook = fn(&WeakState, &'static str, usize);
 
+/// What renders the saved methods before the method list (`saved::render`;
+/// passed in, as [`Hook`], since `saved` depends on this module).
+pub type SavedList = fn(Hook, &mut Mounted, &Config, &Texts, &Element);
+
 /// The in-page inputs of a method's form, in screen order.
 pub fn fields_of(ty: PaymentType) -> &'static [&'static str] {
     match ty {
@@ -84,6 +88,7 @@ pub(super) fn pay_label(t: &Texts, options: &JsValue, amount: &str) -> String {
 /// Renders the list (and the compliance section) into the mount.
 pub fn render(
     hook: Hook,
+    saved: SavedList,
     m: &mut Mounted,
     config: &Config,
     t: &Texts,
@@ -161,7 +166,7 @@ pub fn render(
     if early.is_none() {
         let _ = m.body.insert_before(&ul, Some(&m.status));
     }
-    super::saved::render(hook, m, config, t, &ul);
+    saved(hook, m, config, t, &ul);
     // Only the expanded method's form now (the card's, made at mount, is
     // completed above); the others on first expand.
     if let Some((panel, ty, pmm)) = first {

@@ -93,6 +93,10 @@ struct State {
     /// hold on to the `Dropin` (`createDropin(c).mount(t)`) does not lose it
     /// to the garbage collector; `unmount` breaks the cycle.
     alive: Option<Shared>,
+    /// The manage flow's step once a card source is chargeable
+    /// (`saved::tokenize`; held here so `pay` does not depend on `saved`,
+    /// which depends on it).
+    save_card: fn(&mut State, u32, &JsValue) -> Fire,
 }
 
 /// The phase of one mount.
@@ -190,6 +194,7 @@ impl Dropin {
             resumed: false,
             selected: None,
             alive: None,
+            save_card: saved::tokenize,
         };
         let state = Rc::new(RefCell::new(state));
         spawn(fetch_methods(Rc::downgrade(&state)));
@@ -232,7 +237,7 @@ fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
 
 #[inline(never)]
 fn spawn_boxed(f: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
-    let _ = crate::js::promise(Box::pin(async move {
+    let _ = crate::error::promise(Box::pin(async move {
         f.await;
         Ok(JsValue::UNDEFINED)
     }));
@@ -477,7 +482,15 @@ fn render_now(s: &mut State) -> (Fire, bool) {
         })
         .collect();
     m.phase = Phase::Shown;
-    forms::render(events::field_event, m, &s.config, &texts, &pm, &methods);
+    forms::render(
+        events::field_event,
+        saved::render,
+        m,
+        &s.config,
+        &texts,
+        &pm,
+        &methods,
+    );
     if !s.config.manage {
         wallet::offer(m, &s.config, &texts, &pm);
     }

@@ -269,7 +269,8 @@ pub(super) fn outcome(weak: &WeakState, gen: u32, ty: PaymentType, r: JsValue) {
 
 fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     if s.config.manage {
-        return super::saved::tokenize(s, gen, source);
+        let save = s.save_card;
+        return save(s, gen, source);
     }
     let cb = s.config.on_success.clone();
     let (m, t) = current(s, gen)?;

@@ -56,11 +56,11 @@ fn load(rc: &Rc<RefCell<Inner>>) -> Promise {
     s.gen = s.gen.wrapping_add(1);
     // The method's own (boxed) state machine: one copy of the fetch code.
     let q = Ok((s.session.clone(), s.locale.clone()));
-    let f: crate::js::Call = Box::pin(crate::api::compliance(s.client.clone(), q));
+    let f: crate::error::Call = Box::pin(crate::api::compliance(s.client.clone(), q));
     let gen = s.gen;
     drop(s);
     let weak = Rc::downgrade(rc);
-    crate::js::promise(Box::pin(async move {
+    crate::error::promise(Box::pin(async move {
         let d = f.await?;
         if let Some(Ok(s)) = weak.upgrade().as_ref().map(|r| r.try_borrow()) {
             if let (true, Some(n)) = (s.gen == gen, &s.node) {

@@ -2,13 +2,16 @@
 
 use crate::{config::KeyKind, AppState, Merchant};
 use axum::{
-    extract::FromRequestParts,
+    extract::{FromRequestParts, Request, State},
     http::request::Parts,
+    middleware::Next,
     response::{IntoResponse, Response},
 };
 use paysession_core::{ApiError, ErrorCode, ErrorType};
 
 use crate::error::AppError;
+use crate::extract::{bearer, Peer};
+use crate::ratelimit::Scope;
 
 /// Any valid key of a merchant (browser routes).
 pub struct AnyKey {
@@ -22,16 +25,6 @@ pub struct AnyKey {
 pub struct SecretKey {
     /// The merchant.
     pub merchant: Merchant,
-}
-
-/// The bearer token of a request, if any.
-pub fn bearer(parts: &axum::http::HeaderMap) -> Option<&str> {
-    let v = parts
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 fn unauthorized(msg: &str) -> AppError {
@@ -113,4 +106,30 @@ impl FromRequestParts<AppState> for SecretKey {
             merchant: k.merchant,
         })
     }
+}
+
+/// The rate-limit middleware ([`crate::ratelimit`]): public-key requests count against
+/// (merchant, client address). Other requests pass untouched; a missing or bad
+/// key is the route's business (`401`).
+pub async fn rate_limit(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    if s.ratelimit.limits().public_key.is_none() {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    if let Ok(AnyKey {
+        merchant,
+        kind: KeyKind::Public,
+    }) = AnyKey::from_request_parts(&mut parts, &s).await
+    {
+        let Ok(Peer(peer)) = Peer::from_request_parts(&mut parts, &s).await;
+        let client = s.ratelimit.client(peer, &parts.headers);
+        if let Err(t) = s
+            .ratelimit
+            .allow(Scope::PublicKey, &merchant.id, client, s.clock.now())
+            .await
+        {
+            return t.into_response();
+        }
+    }
+    next.run(Request::from_parts(parts, body)).await
 }

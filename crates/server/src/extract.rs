@@ -96,7 +96,7 @@ pub async fn read_body(req: Request) -> Result<axum::body::Bytes, AppError> {
     axum::body::to_bytes(req.into_body(), MAX_BODY)
         .await
         .map_err(|e| {
-            if crate::serve::BodyTimedOut::caused(&e) {
+            if BodyTimedOut::caused(&e) {
                 body_timed_out()
             } else {
                 too_large()
@@ -329,5 +329,41 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                 .map(|c| c.0),
         ))
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &axum::http::HeaderMap) -> Option<&str> {
+    let v = parts
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Reading a request body took longer than `body_timeout`.
+#[derive(Debug)]
+pub struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}
+
+impl BodyTimedOut {
+    /// Whether `e` or one of its sources is a [`BodyTimedOut`].
+    pub fn caused(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut cur = Some(e);
+        while let Some(e) = cur {
+            if e.is::<BodyTimedOut>() {
+                return true;
+            }
+            cur = e.source();
+        }
+        false
     }
 }

@@ -121,6 +121,13 @@ pub fn resolve(locale: &str) -> Option<&'static str> {
         .map(|(tag, _)| *tag)
 }
 
+/// The English (`en-US`) text of catalog `key`: the one text where the
+/// server answers a string the drop-in also shows (SEPA's mandate).
+pub fn english(key: &str) -> Option<String> {
+    let catalog: serde_json::Value = serde_json::from_str(find("en-US")?).ok()?;
+    catalog.get(key)?.as_str().map(str::to_owned)
+}
+
 /// The catalog for `locale` (see [`resolve`]).
 pub fn find(locale: &str) -> Option<&'static str> {
     let tag = resolve(locale)?;

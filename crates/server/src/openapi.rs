@@ -881,7 +881,7 @@ fn constrain(doc: &mut Value) {
     merge(
         doc,
         &format!("{s}/WalletInput/properties/token"),
-        json!({"minLength": 1, "maxLength": crate::wallet::MAX_TOKEN}),
+        json!({"minLength": 1, "maxLength": crate::methods::wallet::MAX_TOKEN}),
     );
     // The test wallet pays with a wallet type, in a currency and amount the session has.
     if let Some(Value::Object(t)) =

@@ -16,11 +16,9 @@
 //! never grow the table, and the sweep costs O(1) amortised per request. IPv6
 //! clients share one bucket per /64 (one customer's allocation).
 
-use crate::{auth::AnyKey, config::KeyKind, error::AppError, extract::Peer, AppState};
+use crate::error::AppError;
 use axum::{
-    extract::{FromRequestParts, Request, State},
     http::{header, HeaderMap, HeaderValue},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use paysession_core::{ApiError, ErrorCode, ErrorType};
@@ -395,32 +393,6 @@ fn bucket_address(ip: IpAddr) -> IpAddr {
         }
         v4 => v4,
     }
-}
-
-/// The middleware: public-key requests count against
-/// (merchant, client address). Other requests pass untouched; a missing or bad
-/// key is the route's business (`401`).
-pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    if s.ratelimit.limits.public_key.is_none() {
-        return next.run(req).await;
-    }
-    let (mut parts, body) = req.into_parts();
-    if let Ok(AnyKey {
-        merchant,
-        kind: KeyKind::Public,
-    }) = AnyKey::from_request_parts(&mut parts, &s).await
-    {
-        let Ok(Peer(peer)) = Peer::from_request_parts(&mut parts, &s).await;
-        let client = s.ratelimit.client(peer, &parts.headers);
-        if let Err(t) = s
-            .ratelimit
-            .allow(Scope::PublicKey, &merchant.id, client, s.clock.now())
-            .await
-        {
-            return t.into_response();
-        }
-    }
-    next.run(Request::from_parts(parts, body)).await
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@
 //! requests in flight are answered (with `Connection: close`) until
 //! `shutdown_timeout`, and then every remaining connection is dropped.
 
-use crate::{app, AppState};
+use crate::{app, extract::BodyTimedOut, AppState};
 use axum::{
     body::{Body, Bytes},
     extract::{ConnectInfo, Request},
@@ -175,7 +175,7 @@ impl Default for ServeOptions {
     }
 }
 
-/// Serves `app(state)` on `listener` (each request carrying the peer's
+/// Serves `app(state)` (or with `--demo`, [`crate::demo::app`]) on `listener` (each request carrying the peer's
 /// [`ConnectInfo<SocketAddr>`]) until `shutdown` resolves, then shuts down
 /// within `opts.shutdown_timeout`.
 pub async fn serve_with(
@@ -184,7 +184,12 @@ pub async fn serve_with(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    serve_router(listener, app(state), opts, shutdown).await
+    let router = if state.demo_dir.is_some() {
+        crate::demo::app(state)
+    } else {
+        app(state)
+    };
+    serve_router(listener, router, opts, shutdown).await
 }
 
 /// Serves any router (the API, or the fields origin's) with the same time
@@ -773,32 +778,6 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
-/// Reading a request body took longer than `body_timeout`.
-#[derive(Debug)]
-pub struct BodyTimedOut;
-
-impl std::fmt::Display for BodyTimedOut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the request body did not arrive in time")
-    }
-}
-
-impl std::error::Error for BodyTimedOut {}
-
-impl BodyTimedOut {
-    /// Whether `e` or one of its sources is a [`BodyTimedOut`].
-    pub fn caused(e: &(dyn std::error::Error + 'static)) -> bool {
-        let mut cur = Some(e);
-        while let Some(e) = cur {
-            if e.is::<BodyTimedOut>() {
-                return true;
-            }
-            cur = e.source();
-        }
-        false
     }
 }
 

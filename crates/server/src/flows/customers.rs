@@ -5,7 +5,7 @@
 //! card number sealed by the vault (bound to the method's id), never the
 //! security code; paying with it needs a fresh code.
 
-use super::{commit, ensure_open, modify_session, now, Change};
+use super::{commit, ensure_open, modify_session, now, Change, SessionEffect};
 use crate::{
     clock::{rfc3339, year_month},
     error::AppError,
@@ -280,7 +280,7 @@ pub fn tokenize(
             used.source.updated_time = rfc3339(now);
             let summary = m.summary();
             let mut change = Change::none(Ok(summary));
-            change.session_unchanged = true;
+            change.session = SessionEffect::Unchanged;
             change.sources.push(SourceWrite::Transition {
                 rec: used,
                 from: SourceState::Chargeable,

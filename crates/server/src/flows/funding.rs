@@ -2,13 +2,14 @@
 //! what it contributes) and the order, which re-checks every attached source
 //! and turns the holds into debits, all in one transaction.
 
-use super::{ensure_open, load_source, modify_session, sources::gift_available, Change};
+use super::{ensure_open, load_source, modify_session, Change};
+use crate::methods::gift_card;
 use crate::{
     clock::rfc3339,
     error::AppError,
     idempotency::IdemCtx,
     ids,
-    model::{Attached, OrderRec},
+    model::{Attached, OrderRec, SessionRec, SourceRec},
     store::{GiftOp, PmWrite, SourceWrite},
     AppState,
 };
@@ -38,35 +39,8 @@ pub fn attach(
         StatusCode::OK,
         |rec, now| {
             ensure_open(rec, now)?;
-            let src = match s.store.source(source_id)? {
-                Some(src) if src.merchant_id == merchant => src,
-                _ => {
-                    return Err(AppError::api(ApiError::new(
-                        ErrorType::NotFound,
-                        ErrorCode::ResourceNotFound,
-                        Some("sourceId"),
-                        "No such source.",
-                    )))
-                }
-            };
-            if src.source.session_id != rec.id {
-                return Err(AppError::api(ApiError::bad_request(
-                    ErrorCode::SourceSessionMismatch,
-                    Some("sourceId"),
-                    "The source was created for another session.",
-                )));
-            }
+            let src = attachable(s, merchant, rec, source_id)?;
             let state = src.source.state;
-            if !state.is_attachable() {
-                return Err(AppError::api(ApiError::bad_request(
-                    ErrorCode::SourceStateInvalid,
-                    Some("sourceId"),
-                    format!(
-                        "A {} source cannot be attached; it must be chargeable (or pending_funds).",
-                        state.as_str()
-                    ),
-                )));
-            }
             if rec.attached.iter().any(|a| a.id == src.source.id) {
                 return Ok(Change::none(Ok(())));
             }
@@ -75,33 +49,8 @@ pub fn attach(
             change.source_checks.push((src.source.id.clone(), state));
             let mut held = None;
             if let Some(key) = src.gift_key() {
-                let available = gift_available(s, &key, rec.currency, now, "sourceId")?;
-                let room = rec.secondary_room(&src.source.id);
-                let amount = available.min(room);
-                if amount == 0 {
-                    return Err(if available == 0 {
-                        AppError::validation(
-                            ErrorCode::InsufficientFunds,
-                            "sourceId",
-                            "The gift card has no balance left.",
-                        )
-                    } else {
-                        AppError::validation(
-                            ErrorCode::InvalidParameter,
-                            "sourceId",
-                            "Secondary sources already cover the session's amount.",
-                        )
-                    });
-                }
-                change.gift.push(GiftOp::Hold {
-                    card: key,
-                    currency: rec.currency,
-                    initial: crate::processor::GIFT_CARD_BALANCE,
-                    source_id: src.source.id.clone(),
-                    session_id: rec.id.clone(),
-                    amount,
-                    expires: rec.expires,
-                });
+                let (op, amount) = gift_card::hold(s, key, &src.source.id, rec, now)?;
+                change.gift.push(op);
                 held = Some(amount);
             }
             if !kind.is_secondary() {
@@ -116,6 +65,46 @@ pub fn attach(
         },
         |(), rec, now| rec.view(now, true),
     )
+}
+
+/// The source `source_id` if it may be attached to `rec`: the merchant's, made
+/// for this session, chargeable (or pending funds).
+fn attachable(
+    s: &AppState,
+    merchant: &str,
+    rec: &SessionRec,
+    source_id: &str,
+) -> Result<SourceRec, AppError> {
+    let src = match s.store.source(source_id)? {
+        Some(src) if src.merchant_id == merchant => src,
+        _ => {
+            return Err(AppError::api(ApiError::new(
+                ErrorType::NotFound,
+                ErrorCode::ResourceNotFound,
+                Some("sourceId"),
+                "No such source.",
+            )))
+        }
+    };
+    if src.source.session_id != rec.id {
+        return Err(AppError::api(ApiError::bad_request(
+            ErrorCode::SourceSessionMismatch,
+            Some("sourceId"),
+            "The source was created for another session.",
+        )));
+    }
+    let state = src.source.state;
+    if !state.is_attachable() {
+        return Err(AppError::api(ApiError::bad_request(
+            ErrorCode::SourceStateInvalid,
+            Some("sourceId"),
+            format!(
+                "A {} source cannot be attached; it must be chargeable (or pending_funds).",
+                state.as_str()
+            ),
+        )));
+    }
+    Ok(src)
 }
 
 /// Detaches `source_id` (a gift card's hold is released).
@@ -189,17 +178,9 @@ pub fn order(
                     return Err(AppError::api(ApiError::order_submit_failed()));
                 }
                 if src.gift_card.is_some() {
-                    if c.amount.get() > 0 {
-                        change.gift.push(GiftOp::Capture {
-                            source_id: c.id.clone(),
-                            amount: c.amount.get(),
-                            order_id: order_id.clone(),
-                        });
-                    } else {
-                        change.gift.push(GiftOp::Release {
-                            source_id: c.id.clone(),
-                        });
-                    }
+                    change
+                        .gift
+                        .push(gift_card::settle(&c.id, c.amount.get(), &order_id));
                 }
                 // Paying with a saved method: it must still be live at commit.
                 if let Some(pm) = super::customers::check_paying_method(s, &src)? {

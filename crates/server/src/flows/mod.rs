@@ -61,12 +61,32 @@ pub fn ensure_open(rec: &SessionRec, now: i64) -> Result<(), AppError> {
     Err(AppError::bad_request(code, msg))
 }
 
+/// What a decision does to the session it read: one of three, not two flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionEffect {
+    /// Neither written nor checked.
+    Untouched,
+    /// Not written, but its version must not have moved.
+    Unchanged,
+    /// Changed: version + 1, expiry renewed.
+    Changed,
+}
+
+impl SessionEffect {
+    /// `Changed` when `changed`, else `otherwise`.
+    pub fn changed_or(changed: bool, otherwise: SessionEffect) -> Self {
+        if changed {
+            SessionEffect::Changed
+        } else {
+            otherwise
+        }
+    }
+}
+
 /// What a decision wants written, besides the session it read.
 pub struct Change<T> {
-    /// The session was changed (version + 1, expiry renewed).
-    pub session_changed: bool,
-    /// The session's version must not have moved (without changing it).
-    pub session_unchanged: bool,
+    /// What happens to the session.
+    pub session: SessionEffect,
     /// Sources to create or move, each by compare-and-swap on its state.
     pub sources: Vec<SourceWrite>,
     /// Sources whose state the decision relied on.
@@ -87,7 +107,7 @@ impl<T> Change<T> {
     /// Only the session changed; answer `result`.
     pub fn session(result: Result<T, AppError>) -> Self {
         Change {
-            session_changed: true,
+            session: SessionEffect::Changed,
             ..Change::none(result)
         }
     }
@@ -95,8 +115,7 @@ impl<T> Change<T> {
     /// No write; answer `result`.
     pub fn none(result: Result<T, AppError>) -> Self {
         Change {
-            session_changed: false,
-            session_unchanged: false,
+            session: SessionEffect::Untouched,
             sources: vec![],
             source_checks: vec![],
             orders: vec![],
@@ -110,8 +129,7 @@ impl<T> Change<T> {
     /// The same writes with another answer.
     pub fn answer<U>(self, result: Result<U, AppError>) -> Change<U> {
         Change {
-            session_changed: self.session_changed,
-            session_unchanged: self.session_unchanged,
+            session: self.session,
             sources: self.sources,
             source_checks: self.source_checks,
             orders: self.orders,
@@ -123,7 +141,7 @@ impl<T> Change<T> {
     }
 
     fn writes(&self) -> bool {
-        self.session_changed
+        self.session == SessionEffect::Changed
             || !self.sources.is_empty()
             || !self.orders.is_empty()
             || !self.gift.is_empty()
@@ -162,7 +180,7 @@ pub fn modify_session<T, R: serde::Serialize>(
         if !change.writes() {
             return change.result.map(|t| answer(t, &rec, now));
         }
-        if change.session_changed {
+        if change.session == SessionEffect::Changed {
             rec.touch(now, s.session_ttl.as_secs() as i64);
         }
         let result = change.result.map(|t| answer(t, &rec, now));
@@ -179,10 +197,10 @@ pub fn modify_session<T, R: serde::Serialize>(
         if let Some(i) = idem {
             w.idempotency = Some(i.record_result(&result, ok)?);
         }
-        if change.session_changed {
-            w.update_session = Some((rec, read_version));
-        } else if change.session_unchanged {
-            w.session_check = Some((id.to_owned(), read_version));
+        match change.session {
+            SessionEffect::Changed => w.update_session = Some((rec, read_version)),
+            SessionEffect::Unchanged => w.session_check = Some((id.to_owned(), read_version)),
+            SessionEffect::Untouched => {}
         }
         match commit(s, w, idem)? {
             None => return result,

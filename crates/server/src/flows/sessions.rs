@@ -2,7 +2,7 @@
 //! browser views). Fields are overwritten field by field, never removed; a
 //! new card number replaces the card and drops the old security code.
 
-use super::{commit, ensure_open, modify_session, now, Change};
+use super::{commit, ensure_open, modify_session, now, Change, SessionEffect};
 use crate::{
     clock::year_month,
     error::AppError,
@@ -115,7 +115,7 @@ pub fn update(
                 changed = true;
             }
             let mut change = Change::none(Ok(()));
-            change.session_changed = changed;
+            change.session = SessionEffect::changed_or(changed, SessionEffect::Untouched);
             Ok(change)
         },
         |(), rec, now| rec.view(now, full),
@@ -222,4 +222,10 @@ fn merge_card(
         name: c.name.clone().or(old.and_then(|o| o.name.clone())),
         cvv_sealed,
     })
+}
+
+/// Checks an owner with core's one rule ([`paysession_core::owner::check_owner`]:
+/// field lengths, e-mail).
+pub fn check_owner(o: &Owner, prefix: &str) -> Result<(), AppError> {
+    paysession_core::owner::check_owner(o).map_err(|e| AppError::api(e.nest(prefix)))
 }

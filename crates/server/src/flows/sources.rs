@@ -1,28 +1,24 @@
 //! Creating a source (amount and currency always from the session) and
 //! answering a 3-D Secure challenge.
 
-use super::{ensure_open, load_source, modify_session, Change};
+use super::{ensure_open, load_source, modify_session, Change, SessionEffect};
 use crate::{
     clock::rfc3339,
     error::AppError,
     idempotency::IdemCtx,
     ids,
-    model::{SaveCard, SessionRec, SourceRec},
-    processor::{self, CardOutcome},
-    routes::source_input::Input,
-    store::{GiftCardKey, SourceWrite},
+    methods::{At, Draft, Input},
+    model::{SessionRec, SourceRec},
+    processor::{self},
+    store::SourceWrite,
     AppState,
 };
 use axum::http::StatusCode;
 use paysession_core::{
-    card::{check_security_code, CardNumber},
     methods,
     state::{PaymentType, SourceState},
-    wire::{
-        AuthenticationResult, CreateSource, CreditCardView, GiftCardView, NextAction, RedirectView,
-        SepaDebitView, Source, TermsAcceptance, WireTransferView, TERMS_VERSION,
-    },
-    Amount, ApiError, Currency, ErrorCode,
+    wire::{AuthenticationResult, CreateSource, Source, TermsAcceptance, TERMS_VERSION},
+    Amount, ApiError, ErrorCode,
 };
 
 /// A validated `POST /v1/sources`.
@@ -37,38 +33,6 @@ pub struct NewSource {
     pub ip: Option<String>,
     /// Public base URL for hosted-page links.
     pub base: String,
-}
-
-/// A gift card's balance record key.
-pub fn gift_key(s: &AppState, merchant: &str, digits: &str) -> GiftCardKey {
-    GiftCardKey {
-        merchant: merchant.to_owned(),
-        card: s.vault.fingerprint(merchant, digits),
-    }
-}
-
-/// What a gift card has available now in `currency`: a card seen before
-/// keeps its currency; an unknown card is issued on its first hold.
-pub fn gift_available(
-    s: &AppState,
-    card: &GiftCardKey,
-    currency: Currency,
-    now: i64,
-    parameter: &str,
-) -> Result<u64, AppError> {
-    match s.store.gift_balance(card, now)? {
-        None => Ok(processor::GIFT_CARD_BALANCE),
-        Some(b) if b.currency != currency => Err(AppError::validation(
-            ErrorCode::InvalidGiftCard,
-            parameter,
-            format!(
-                "This gift card holds {}; the session is in {}.",
-                b.currency.as_str(),
-                currency.as_str()
-            ),
-        )),
-        Some(b) => Ok(b.available),
-    }
 }
 
 /// The acceptance of the terms of sale `req` carries (of the current
@@ -131,43 +95,7 @@ pub fn create(
                 ));
             }
             let accepted = terms_acceptance(req, rec, now)?;
-            let id = ids::source();
-            let t = rfc3339(now);
-            let mut src = Source {
-                client_secret: ids::client_secret(&id),
-                id,
-                session_id: rec.id.clone(),
-                kind: req.kind,
-                state: SourceState::Chargeable,
-                flow: req.kind.flow(),
-                reusable: matches!(req.kind, PaymentType::CreditCard | PaymentType::SepaDebit),
-                amount: rec.amount,
-                currency: rec.currency,
-                owner: req.owner.clone().or_else(|| rec.owner.clone()),
-                creation_ip: n.ip.clone(),
-                created_time: t.clone(),
-                updated_time: t,
-                credit_card: None,
-                gift_card: None,
-                sepa_debit: None,
-                wire_transfer: None,
-                redirect: None,
-                next_action: None,
-                terms_acceptance: None,
-                apple_pay: None,
-                google_pay: None,
-            };
-            let mut rec_src = SourceRec {
-                merchant_id: merchant.clone(),
-                source: src.clone(),
-                browser_info: req.browser_info.clone(),
-                note: None,
-                challenged: false,
-                balance: None,
-                gift_card: None,
-                save: None,
-                payment_method: None,
-            };
+            let (mut src, rec_src) = new_source(n, rec, now);
             // Any operation that uses the session erases its security code.
             let session_card = rec.card.clone();
             let mut changed = rec
@@ -182,194 +110,32 @@ pub fn create(
                 });
                 changed = true;
             }
-            let mut result = Ok(());
-            let mut pm_check = None;
-            match &n.input {
-                Input::Card(_) | Input::Saved { .. } => {
-                    let (number, month, year) = match (&n.input, &session_card) {
-                        (Input::Saved { id, cvv }, _) => {
-                            let m = super::customers::usable(s, rec, id)?;
-                            check_security_code(cvv.expose(), Some(m.brand))
-                                .map_err(|e| e.nest("creditCard"))?;
-                            let sealed = m
-                                .number_sealed
-                                .as_ref()
-                                .ok_or_else(super::customers::removed)?;
-                            let digits = s
-                                .vault
-                                .open(sealed, &m.id)
-                                .ok_or_else(|| AppError::internal("saved card unreadable"))?;
-                            let number = CardNumber::parse(&digits).map_err(|e| e.nest("card"))?;
-                            rec_src.payment_method = Some(m.id.clone());
-                            pm_check = Some(m.id.clone());
-                            (number, m.expiration_month, m.expiration_year)
-                        }
-                        (Input::Card(Some(c)), _) => (
-                            c.number.clone(),
-                            c.expiry.expiration_month,
-                            c.expiry.expiration_year,
-                        ),
-                        (_, Some(sc)) => {
-                            let sealed = sc.number_sealed.as_ref().ok_or_else(no_card)?;
-                            let digits = s
-                                .vault
-                                .open(sealed, &rec.id)
-                                .ok_or_else(|| AppError::internal("session card unreadable"))?;
-                            let number = CardNumber::parse(&digits).map_err(|e| e.nest("card"))?;
-                            (number, sc.expiration_month, sc.expiration_year)
-                        }
-                        (_, None) => return Err(no_card()),
-                    };
-                    if let Some(usage) = req.usage {
-                        if rec.customer_id.is_none() {
-                            return Err(AppError::validation(
-                                ErrorCode::InvalidParameter,
-                                "usage",
-                                "`usage` saves the card to the session's customer: the session names none (`customerId`).",
-                            ));
-                        }
-                        rec_src.save = Some(SaveCard {
-                            usage,
-                            number_sealed: Some(s.vault.seal(number.expose(), &src.id)),
-                        });
-                    }
-                    src.credit_card = Some(CreditCardView {
-                        brand: number.brand(),
-                        last_four_digits: number.last4().to_owned(),
-                        expiration_month: month,
-                        expiration_year: year,
-                        fingerprint: s.vault.fingerprint(merchant, number.expose()),
-                    });
-                    match processor::card(number.expose(), rec.country) {
-                        CardOutcome::Chargeable => {}
-                        CardOutcome::Challenge => {
-                            src.state = SourceState::RequiresAction;
-                            src.next_action = Some(NextAction {
-                                kind: "challenge".into(),
-                                url: format!(
-                                    "{base}/hosted/challenge/{}?clientSecret={}",
-                                    src.id, src.client_secret
-                                ),
-                            });
-                            rec_src.challenged = true;
-                            if req.browser_info.is_none() {
-                                rec_src.note =
-                                    Some("SCA applies but no browserInfo was sent.".into());
-                            }
-                        }
-                        CardOutcome::Declined(code) => {
-                            src.state = SourceState::Failed;
-                            rec.failed_attempts += 1;
-                            changed = true;
-                            tracing::info!(session = %rec.id, attempts = rec.failed_attempts, "card declined");
-                            result = Err(AppError::api(ApiError::bad_request(
-                                code,
-                                None,
-                                processor::decline_message(code),
-                            )));
-                        }
-                    }
-                }
-                Input::Redirect {
-                    return_url,
-                    cancel_url,
-                } => {
-                    src.state = SourceState::PendingRedirect;
-                    let url = format!(
-                        "{base}/hosted/redirect/{}?clientSecret={}",
-                        src.id, src.client_secret
-                    );
-                    src.redirect = Some(RedirectView {
-                        redirect_url: url.clone(),
-                        return_url: return_url.clone(),
-                        cancel_url: cancel_url.clone(),
-                    });
-                    src.next_action = Some(NextAction {
-                        kind: "redirect".into(),
-                        url,
-                    });
-                }
-                Input::Wire => {
-                    src.state = SourceState::PendingFunds;
-                    let (holder, bank, iban, bic) = processor::WIRE_ACCOUNT;
-                    src.wire_transfer = Some(WireTransferView {
-                        account_holder: holder.into(),
-                        bank_name: bank.into(),
-                        iban: iban.into(),
-                        bic: bic.into(),
-                        reference_id: ids::new_id("").get(..12).unwrap_or("").to_uppercase(),
-                    });
-                }
-                Input::GiftCard { last4, digits } => {
-                    let key = gift_key(s, merchant, digits);
-                    let available = gift_available(s, &key, rec.currency, now, "giftCard.number")?;
-                    if available == 0 {
-                        return Err(AppError::validation(
-                            ErrorCode::InsufficientFunds,
-                            "giftCard.number",
-                            "The gift card has no balance left.",
-                        ));
-                    }
-                    src.amount = Amount(available.min(rec.secondary_room("")));
-                    src.gift_card = Some(GiftCardView {
-                        last_four_digits: last4.clone(),
-                        balance: Amount(available),
-                    });
-                    rec_src.balance = Some(available);
-                    rec_src.gift_card = Some(key.card);
-                }
-                Input::Wallet(token) => {
-                    let w = crate::wallet::redeem(s, merchant, req.kind, token, rec, now)?;
-                    rec.wallet_tokens.push(w.nonce);
-                    changed = true;
-                    let view = Some(CreditCardView {
-                        brand: w.number.brand(),
-                        last_four_digits: w.number.last4().to_owned(),
-                        expiration_month: w.month,
-                        expiration_year: w.year,
-                        fingerprint: s.vault.fingerprint(merchant, w.number.expose()),
-                    });
-                    match req.kind {
-                        PaymentType::ApplePay => src.apple_pay = view,
-                        _ => src.google_pay = view,
-                    }
-                    // The wallet's cryptogram authenticated the shopper on the
-                    // device: no 3-D Secure challenge, even for a card whose
-                    // issuer would challenge it (docs/API.md §wallets).
-                    match processor::card(w.number.expose(), rec.country) {
-                        CardOutcome::Chargeable => {}
-                        CardOutcome::Challenge => {
-                            rec_src.note = Some(
-                                "3-D Secure: authenticated by the wallet's cryptogram (no challenge)."
-                                    .into(),
-                            );
-                        }
-                        CardOutcome::Declined(code) => {
-                            src.state = SourceState::Failed;
-                            rec.failed_attempts += 1;
-                            result = Err(AppError::api(ApiError::bad_request(
-                                code,
-                                None,
-                                processor::decline_message(code),
-                            )));
-                        }
-                    }
-                }
-                Input::Sepa(iban) => {
-                    src.sepa_debit = Some(SepaDebitView {
-                        last_four_digits: iban.last4().to_owned(),
-                        mandate_reference: format!(
-                            "MNDT-{}",
-                            ids::new_id("").get(..16).unwrap_or("").to_uppercase()
-                        ),
-                    });
-                }
-            }
+            let mut draft = Draft {
+                src,
+                rec: rec_src,
+                changed,
+                result: Ok(()),
+                pm_check: None,
+            };
+            let at = At {
+                s,
+                merchant,
+                base,
+                req,
+                now,
+            };
+            crate::methods::create(&n.input, &at, rec, session_card, &mut draft)?;
+            let Draft {
+                src,
+                rec: mut rec_src,
+                changed,
+                result,
+                pm_check,
+            } = draft;
             rec_src.source = src.clone();
             let mut change = Change::none(result.map(|_| src));
-            change.session_changed = changed;
             // A source is created on the session as it was read (still open).
-            change.session_unchanged = !changed;
+            change.session = SessionEffect::changed_or(changed, SessionEffect::Unchanged);
             change.sources.push(SourceWrite::Insert(rec_src));
             change.pm_checks.extend(pm_check);
             Ok(change)
@@ -378,12 +144,47 @@ pub fn create(
     )
 }
 
-fn no_card() -> AppError {
-    AppError::validation(
-        ErrorCode::MissingParameter,
-        "creditCard",
-        "`creditCard` is required: the session holds no card.",
-    )
+/// The source `n` asks for on `session`, before its method's branch fills in
+/// its part: chargeable, the session's amount and currency, no views yet.
+fn new_source(n: &NewSource, session: &SessionRec, now: i64) -> (Source, SourceRec) {
+    let id = ids::source();
+    let t = rfc3339(now);
+    let src = Source {
+        client_secret: ids::client_secret(&id),
+        id,
+        session_id: session.id.clone(),
+        kind: n.req.kind,
+        state: SourceState::Chargeable,
+        flow: n.req.kind.flow(),
+        reusable: matches!(n.req.kind, PaymentType::CreditCard | PaymentType::SepaDebit),
+        amount: session.amount,
+        currency: session.currency,
+        owner: n.req.owner.clone().or_else(|| session.owner.clone()),
+        creation_ip: n.ip.clone(),
+        created_time: t.clone(),
+        updated_time: t,
+        credit_card: None,
+        gift_card: None,
+        sepa_debit: None,
+        wire_transfer: None,
+        redirect: None,
+        next_action: None,
+        terms_acceptance: None,
+        apple_pay: None,
+        google_pay: None,
+    };
+    let rec = SourceRec {
+        merchant_id: n.merchant.clone(),
+        source: src.clone(),
+        browser_info: n.req.browser_info.clone(),
+        note: None,
+        challenged: false,
+        balance: None,
+        gift_card: None,
+        save: None,
+        payment_method: None,
+    };
+    (src, rec)
 }
 
 /// A source as its owner sees it now: a gift card shows what is available.
@@ -439,8 +240,7 @@ pub fn authenticate(
                         source: src.source.clone(),
                     };
                     let mut change = Change::none(Ok(out));
-                    change.session_changed = !passed;
-                    change.session_unchanged = passed;
+                    change.session = SessionEffect::changed_or(!passed, SessionEffect::Unchanged);
                     change.sources.push(SourceWrite::Transition {
                         rec: src,
                         from: SourceState::RequiresAction,
@@ -468,4 +268,29 @@ pub fn authenticate(
         },
         |r, _, _| r,
     )
+}
+
+fn bad_secret() -> AppError {
+    AppError::api(paysession_core::ApiError::new(
+        paysession_core::ErrorType::Forbidden,
+        ErrorCode::InvalidClientSecret,
+        Some("clientSecret"),
+        "The client secret does not match the source.",
+    ))
+}
+
+/// Checks a source's client secret.
+pub fn check_secret(rec: &SourceRec, given: &str) -> Result<(), AppError> {
+    let want = rec.source.client_secret.as_bytes();
+    let ok = want.len() == given.len()
+        && want
+            .iter()
+            .zip(given.bytes())
+            .fold(0u8, |a, (x, y)| a | (x ^ y))
+            == 0;
+    if ok {
+        Ok(())
+    } else {
+        Err(bad_secret())
+    }
 }

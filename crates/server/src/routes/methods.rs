@@ -91,18 +91,6 @@ pub async fn lookup(
     Ok(Json(pm))
 }
 
-fn terms(t: PaymentType) -> Option<String> {
-    match t {
-        PaymentType::KlarnaCredit => Some(
-            "Pay later with Klarna: you agree to Klarna's terms and privacy notice.".into(),
-        ),
-        PaymentType::SepaDebit => Some(
-            "By providing your IBAN you authorise the merchant to debit your account under a SEPA Direct Debit mandate.".into(),
-        ),
-        _ => None,
-    }
-}
-
 /// The answer for a checkout of `country`, `currency`, `rules_amount`.
 pub fn build(
     m: &Merchant,
@@ -125,7 +113,7 @@ pub fn build(
             images: Images {
                 icon_image: format!("{base}/hosted/assets/icons/{}.svg", t.as_str()),
             },
-            terms: terms(t),
+            terms: crate::methods::terms(t),
         })
         .collect();
     let name = m
@@ -158,7 +146,7 @@ pub fn build(
         apple_pay: Some(wallet("merchant")),
         google_pay: Some(wallet("gpay")),
         // Test mode: the simulated wallet (a Payment Handler, crate::wallet).
-        test_wallet: crate::wallet::test_mode(m).then(|| TestWallet {
+        test_wallet: crate::methods::wallet::test_mode(m).then(|| TestWallet {
             supported_methods: format!("{base}/hosted/wallet/pay"),
             kind: PaymentType::GooglePay,
         }),

@@ -4,25 +4,33 @@
 pub mod attach;
 pub mod compliance;
 pub mod customers;
+mod if_match;
 pub mod methods;
 pub mod orders;
 pub mod sessions;
-pub mod source_input;
 pub mod sources;
 
 pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};
+pub use crate::state::base_url;
 use crate::{error::AppError, hosted, store::READY_WITHIN, wallet, AppState};
 use axum::{
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::IntoResponse,
     routing::{delete, get, post},
     Router,
 };
+pub use if_match::{expected_version, parse_if_match, IF_MATCH_DIGITS};
 use paysession_core::{ApiError, ErrorCode, ErrorType};
 
 /// All routes, with contract errors for unknown routes (404) and methods (405).
 pub fn router(state: AppState) -> Router {
-    let r = Router::new()
+    routes().fallback(not_found).with_state(state)
+}
+
+/// The API's routes, without a fallback for unknown paths (the demo serves
+/// its files there) and before the state is given.
+pub fn routes() -> Router<AppState> {
+    Router::new()
         .route("/v1/sessions", post(sessions::create))
         .route(
             "/v1/sessions/{id}",
@@ -84,18 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route(crate::openapi::PATH, get(crate::openapi::serve))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
-        .method_not_allowed_fallback(method_not_allowed);
-    let r = match state.demo_dir.clone() {
-        Some(dir) => r
-            .route("/", get(crate::demo::index))
-            .route("/index.html", get(crate::demo::index))
-            .fallback_service(crate::delivery::static_files(
-                dir,
-                axum::routing::any(not_found),
-            )),
-        None => r.fallback(not_found),
-    };
-    r.with_state(state)
+        .method_not_allowed_fallback(method_not_allowed)
 }
 
 /// `404 route_not_found`.
@@ -117,47 +114,6 @@ async fn method_not_allowed() -> impl IntoResponse {
             "This route does not accept this HTTP method.",
         ),
     )
-}
-
-/// The version a write was decided on: body `version`, else `If-Match`.
-/// A malformed `If-Match` is refused whether or not the body has a `version`.
-pub fn expected_version(body: Option<u64>, h: &HeaderMap) -> Result<Option<u64>, AppError> {
-    let header = match h.get(axum::http::header::IF_MATCH) {
-        None => None,
-        Some(v) => Some(parse_if_match(v.as_bytes()).ok_or_else(|| {
-            AppError::validation(
-                ErrorCode::InvalidParameter,
-                "If-Match",
-                "If-Match must be the session's version: `3`, `\"3\"` or `W/\"3\"`.",
-            )
-        })?),
-    };
-    Ok(body.or(header))
-}
-
-/// Most digits of a version in `If-Match` (any 19 digits fit a `u64`).
-pub const IF_MATCH_DIGITS: usize = 19;
-
-/// `If-Match`'s grammar, the OpenAPI document's pattern for it: blanks
-/// around, `W/` optional, then the digits bare or in double quotes.
-pub fn parse_if_match(v: &[u8]) -> Option<u64> {
-    // A header value holds no other ASCII whitespace than blanks and tabs.
-    let v = v.trim_ascii();
-    let v = v.strip_prefix(b"W/").unwrap_or(v);
-    let v = match v.strip_prefix(b"\"") {
-        Some(inner) => inner.strip_suffix(b"\"")?,
-        None => v,
-    };
-    if v.is_empty() || v.len() > IF_MATCH_DIGITS || !v.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    std::str::from_utf8(v).ok()?.parse().ok()
-}
-
-/// The public origin hosted-page links are built on (`--public-url`, else
-/// the listen address): never from the request's `Host`.
-pub fn base_url(s: &AppState) -> String {
-    s.public_url.clone()
 }
 
 /// `GET /readyz`: 200 with the store's counters when the database answers

@@ -5,6 +5,7 @@ use crate::{
     auth::{AnyKey, SecretKey},
     error::AppError,
     extract::JsonBody,
+    flows::sessions::check_owner,
     idempotency::Idem,
     AppState,
 };
@@ -14,7 +15,7 @@ use axum::{
     Json,
 };
 use paysession_core::{
-    wire::{self, CreateSession, Owner, UpdateSession},
+    wire::{self, CreateSession, UpdateSession},
     ErrorCode,
 };
 
@@ -128,12 +129,6 @@ async fn apply(
     }
     s.db(move |s| crate::flows::sessions::update(s, &merchant, &id, expected, &req, full).map(Json))
         .await
-}
-
-/// Checks an owner with core's one rule ([`paysession_core::owner::check_owner`]:
-/// field lengths, e-mail).
-pub fn check_owner(o: &Owner, prefix: &str) -> Result<(), AppError> {
-    paysession_core::owner::check_owner(o).map_err(|e| AppError::api(e.nest(prefix)))
 }
 
 fn check_locale(l: &str) -> Result<(), AppError> {

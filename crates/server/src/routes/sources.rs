@@ -1,16 +1,18 @@
 //! Sources: create (amount and currency always from the session), retrieve
 //! with the client secret, and authenticate a 3-D Secure challenge.
 
-use super::{base_url, expected_version, load_source, now, source_input};
+use super::{base_url, expected_version, load_source, now};
 use crate::{
     auth::AnyKey,
     clock::year_month,
     config::KeyKind,
     error::AppError,
     extract::{query_pairs, JsonBody, Peer},
-    flows::{self, sources::NewSource},
+    flows::{
+        self,
+        sources::{check_secret, NewSource},
+    },
     idempotency::Idem,
-    model::SourceRec,
     AppState,
 };
 use axum::{
@@ -20,7 +22,7 @@ use axum::{
 };
 use paysession_core::{
     wire::{AuthenticateSource, AuthenticationResult, CreateSource, Source},
-    ApiError, ErrorCode, ErrorType,
+    ApiError, ErrorCode,
 };
 
 /// `POST /v1/sources` (pk or sk).
@@ -33,7 +35,7 @@ pub async fn create(
     JsonBody(req): JsonBody<CreateSource>,
 ) -> Result<(StatusCode, Json<Source>), AppError> {
     let expected = expected_version(req.version, &headers)?;
-    let input = source_input::validate(&req, &key.merchant, year_month(s.clock.now()))?;
+    let input = crate::methods::validate(&req, &key.merchant, year_month(s.clock.now()))?;
     let base = base_url(&s);
     let n = NewSource {
         merchant: key.merchant.id.clone(),
@@ -46,31 +48,6 @@ pub async fn create(
         .db(move |s| flows::sources::create(s, &n, expected, idem.as_ref()))
         .await?;
     Ok((StatusCode::CREATED, Json(src)))
-}
-
-fn bad_secret() -> AppError {
-    AppError::api(ApiError::new(
-        ErrorType::Forbidden,
-        ErrorCode::InvalidClientSecret,
-        Some("clientSecret"),
-        "The client secret does not match the source.",
-    ))
-}
-
-/// Checks a source's client secret.
-pub fn check_secret(rec: &SourceRec, given: &str) -> Result<(), AppError> {
-    let want = rec.source.client_secret.as_bytes();
-    let ok = want.len() == given.len()
-        && want
-            .iter()
-            .zip(given.bytes())
-            .fold(0u8, |a, (x, y)| a | (x ^ y))
-            == 0;
-    if ok {
-        Ok(())
-    } else {
-        Err(bad_secret())
-    }
 }
 
 /// `GET /v1/sources/{id}?clientSecret=` (pk needs the secret; sk may omit it).

@@ -327,3 +327,30 @@ async fn payment_methods_per_session_and_without_one() {
         .expect_error(400, "unknown_parameter");
     s.stop().await;
 }
+
+/// SEPA's mandate is one text: the payment-methods answer carries the English
+/// catalog's `sepa.mandate`, the text the drop-in shows (issue 19; before, the
+/// route had a second wording of its own).
+#[tokio::test]
+async fn the_sepa_mandate_is_the_catalogs_text() {
+    let s = start().await;
+    let r = s
+        .get("/v1/payment-methods?currency=EUR&country=DE", PK)
+        .await;
+    let v = r.ok(200);
+    let sepa = v["paymentMethods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["type"] == "sepaDebit")
+        .expect("SEPA is offered in DE/EUR");
+    let catalog: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/en-US.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(sepa["terms"], catalog["sepa.mandate"]);
+    s.stop().await;
+}

@@ -17,11 +17,10 @@
 //! - 5xx, 408 and 429 answers are not stored (the client may retry).
 
 use crate::{
-    auth::bearer,
     config::KeyKind,
     error::AppError,
-    extract,
-    store::{Commit, Conflict, IdemRecord, Idempotent, Write},
+    extract::{self, bearer},
+    store::{Commit, Conflict, Idempotent, Write},
     AppState,
 };
 use axum::{
@@ -31,14 +30,17 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use paysession_core::{ApiError, ErrorCode, ErrorType};
-use std::collections::HashSet;
+use paysession_core::ErrorCode;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-/// Keys whose first request is still running: (merchant, kind, key).
-pub type InFlight = Arc<Mutex<HashSet<(String, &'static str, String)>>>;
+mod record;
 
+pub use crate::state::InFlight;
+pub use record::IdemCtx;
+use record::{reused_error, ANSWERED, AUTHORIZED, PENDING, REPLAY};
+
+#[must_use = "dropping the guard frees the key"]
 struct Guard(InFlight, (String, &'static str, String));
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -49,76 +51,11 @@ impl Drop for Guard {
     }
 }
 
-const PENDING: u8 = 0;
-const AUTHORIZED: u8 = 1;
-const RECORDED: u8 = 2;
-const REPLAY: u8 = 3;
-const ANSWERED: u8 = 4;
-
-/// The idempotency key of the request being handled (a request extension).
-#[derive(Clone, Debug)]
-pub struct IdemCtx {
-    merchant: String,
-    kind: &'static str,
-    key: String,
-    hash: String,
-    state: Arc<AtomicU8>,
-}
-
-impl IdemCtx {
-    /// The record of `result` (status `ok` on success) for this key.
-    pub fn record_result<R: serde::Serialize>(
-        &self,
-        result: &Result<R, AppError>,
-        ok: StatusCode,
-    ) -> Result<IdemRecord, AppError> {
-        let (status, body) = match result {
-            Ok(r) => (ok, serde_json::to_vec(r)),
-            Err(e) => (e.status, serde_json::to_vec(&e.body)),
-        };
-        let body = body.map_err(AppError::internal)?;
-        Ok(self.record(status.as_u16(), body))
-    }
-
-    fn record(&self, status: u16, body: Vec<u8>) -> IdemRecord {
-        IdemRecord {
-            merchant: self.merchant.clone(),
-            kind: self.kind,
-            key: self.key.clone(),
-            response: Idempotent {
-                request_hash: self.hash.clone(),
-                status,
-                body,
-            },
-        }
-    }
-
-    /// The write and its record committed.
-    pub fn mark_recorded(&self) {
-        self.state.store(RECORDED, Ordering::SeqCst);
-    }
-
-    /// Another request committed this key first: answer with its record.
-    pub fn replay_instead(&self) -> AppError {
-        self.state.store(REPLAY, Ordering::SeqCst);
-        reused_error("A request with this Idempotency-Key was answered first.")
-    }
-}
-
 fn kind_name(k: KeyKind) -> &'static str {
     match k {
         KeyKind::Public => "pk",
         KeyKind::Secret => "sk",
     }
-}
-
-fn reused_error(msg: &str) -> AppError {
-    AppError::api(ApiError::new(
-        ErrorType::Conflict,
-        ErrorCode::IdempotencyKeyReused,
-        Some("Idempotency-Key"),
-        msg,
-    ))
 }
 
 /// Called by the key extractors once the key may use the route: replays the
@@ -231,6 +168,12 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
         // Recorded with its write, replayed, or never authorized.
         _ => return resp,
     }
+    record_alone(&s, &ctx, resp).await
+}
+
+/// The answer of an authorized request that wrote nothing (a validation
+/// error, say), stored alone; 5xx, 401, 403, 408 and 429 are not stored.
+async fn record_alone(s: &AppState, ctx: &IdemCtx, resp: Response) -> Response {
     let status = resp.status();
     if status.is_server_error()
         || matches!(
@@ -251,12 +194,12 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
     };
     let w = Write {
         idempotency: Some(ctx.record(status.as_u16(), body.to_vec())),
-        now: crate::flows::now(&s),
+        now: crate::flows::now(s),
         ..Write::default()
     };
     match s.db(move |s| Ok(s.store.commit(w)?)).await {
         Ok(Commit::Done) => Response::from_parts(rparts, Body::from(body)),
-        Ok(Commit::Conflict(Conflict::Idempotency)) => replay_stored(&s, &ctx).await,
+        Ok(Commit::Conflict(Conflict::Idempotency)) => replay_stored(s, ctx).await,
         Ok(Commit::Conflict(c)) => {
             AppError::internal(format!("idempotency-only write refused: {c:?}")).into_response()
         }
