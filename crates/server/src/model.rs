@@ -297,12 +297,21 @@ impl PaymentMethodRec {
     }
 }
 
+/// A gift card's identity: the merchant and the card's keyed fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GiftCardKey {
+    /// Merchant id.
+    pub merchant: String,
+    /// Keyed fingerprint of the card number (never the number).
+    pub card: String,
+}
+
 impl SourceRec {
     /// The balance record of a gift-card source.
-    pub fn gift_key(&self) -> Option<crate::store::GiftCardKey> {
+    pub fn gift_key(&self) -> Option<GiftCardKey> {
         self.gift_card
             .as_ref()
-            .map(|card| crate::store::GiftCardKey {
+            .map(|card| GiftCardKey {
                 merchant: self.merchant_id.clone(),
                 card: card.clone(),
             })

@@ -145,14 +145,8 @@ pub enum PmWrite {
     Delete(PaymentMethodRec),
 }
 
-/// A gift card's identity: the merchant and the card's keyed fingerprint.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GiftCardKey {
-    /// Merchant id.
-    pub merchant: String,
-    /// Keyed fingerprint of the card number (never the number).
-    pub card: String,
-}
+/// A gift card's identity (defined beside the records that name it).
+pub use crate::model::GiftCardKey;
 
 /// A change to gift-card money.
 #[derive(Debug)]
