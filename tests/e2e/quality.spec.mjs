@@ -50,3 +50,16 @@ test("axe-core: no violations in the list, the card form with errors, and the mo
   await page.frameLocator("dialog iframe").locator("#password").waitFor();
   expect(await axe(page)).toEqual([]);
 });
+
+test("a platform language Intl refuses (WebKitGTK's `C`) falls back: the shop loads, shows prices and pays", async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "language", { get: () => "C", configurable: true });
+    Object.defineProperty(Navigator.prototype, "languages", { get: () => ["C"], configurable: true });
+  });
+  await checkout(page);
+  expect(await page.evaluate(() => navigator.language)).toBe("C");
+  await expect(page.locator("#pay-creditCard")).toHaveText("Pay €12.99");
+  await fillCard(page, "4242 4242 4242 4242");
+  await page.locator("#pay-creditCard").click();
+  await expect(page.locator("#step-done")).toBeVisible();
+});
