@@ -104,7 +104,6 @@ pub(crate) fn check_locale(l: String) -> Result<String, SdkError> {
     // A tag's letters, digits and `-`, or a platform's POSIX name
     // (`en_US.UTF-8`, `de_DE@euro`, `C`); anything else is refused.
     if !l.is_empty()
-        && l.len() <= 35
         && l.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'@'))
     {
