@@ -47,7 +47,8 @@ export async function launch() {
     driver.stderr.on("data", (d) => (driverLog = (driverLog + d).slice(-2000)));
     const base = `http://127.0.0.1:${port}`;
     const call = async (method, path, body) => {
-      const res = await fetch(base + path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(base + path, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000) });
       const json = await res.json().catch(() => ({}));
       if (!res.ok) throw new Error(`WebDriver ${method} ${path}: ${res.status} ${JSON.stringify(json.value || json).slice(0, 500)}`);
       return json.value;
@@ -81,10 +82,24 @@ export async function launch() {
       if (!e || !e[ELEMENT]) throw new Error(`no element ${sel}`);
       return e[ELEMENT];
     };
+    /** `f` again (at most twice) when the element it looked up was replaced meanwhile (a render). */
+    const fresh = async (f) => {
+      for (let i = 0; ; i++) {
+        try { return await f(); } catch (e) { if (i === 2 || !/stale element/.test(e.message)) throw e; }
+      }
+    };
     /** Runs `f` with the iframe `sel` as the current browsing context, then back to the page. */
     const inFrame = async (sel, f) => {
       await call("POST", `${s}/frame`, { id: { [ELEMENT]: await el(sel) } });
       try { return await f(); } finally { await call("POST", `${s}/frame/parent`, {}); }
+    };
+    const toFocus = async (chars) => {
+      const f = await exec(`() => { let a = document.activeElement;
+        while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+        return a && a.tagName === "IFRAME" ? a : null; }`);
+      if (!f) return keyActions(chars);
+      await call("POST", `${s}/frame`, { id: f });
+      try { await keyActions(chars); } finally { await call("POST", `${s}/frame/parent`, {}); }
     };
     const keyActions = (chars) => call("POST", `${s}/actions`, { actions: [{ type: "key", id: "keyboard",
       actions: [...chars].flatMap((k) => [{ type: "keyDown", value: k }, { type: "keyUp", value: k }]) }] });
@@ -93,19 +108,30 @@ export async function launch() {
       version: session.capabilities.browserVersion,
       async goto(url) { await call("POST", `${s}/url`, { url }); },
       run,
-      async click(sel) { await call("POST", `${s}/element/${await el(sel)}/click`, {}); },
-      async type(sel, text) { await call("POST", `${s}/element/${await el(sel)}/value`, { text }); },
+      async click(sel) { await fresh(async () => call("POST", `${s}/element/${await el(sel)}/click`, {})); },
+      async type(sel, text) { await fresh(async () => call("POST", `${s}/element/${await el(sel)}/value`, { text })); },
       async frameType(sel, text, inner = "input") {
         await inFrame(sel, async () => {
           // The frame's input appears when its page has loaded: a bounded wait in the frame.
           await run(`async (inner) => { for (let i = 0; i < 300 && !document.querySelector(inner); i++) await new Promise((r) => setTimeout(r, 50)); }`, inner);
           const input = await call("POST", `${s}/element`, { using: "css selector", value: inner });
-          await call("POST", `${s}/element/${input[ELEMENT]}/value`, { text });
+          // WebKit lets a cross-origin frame take the focus only from a user's
+          // gesture: element/value's focus is refused there ("not focusable"),
+          // so a click, then the keys.
+          try {
+            await call("POST", `${s}/element/${input[ELEMENT]}/value`, { text });
+          } catch (e) {
+            if (!/not focusable/.test(e.message)) throw e;
+            await call("POST", `${s}/element/${input[ELEMENT]}/click`, {});
+            await keyActions([...text]);
+          }
         });
       },
       async frameRun(sel, src, arg) { return inFrame(sel, () => run(src, arg)); },
-      async press(key) { await keyActions([KEYS[key] || key]); },
-      async keys(text) { await keyActions([...text]); },
+      // Keys go where the focus is: into the cross-origin frame that holds it
+      // (WebKitGTK's automation delivers them to the current browsing context).
+      async press(key) { await toFocus([KEYS[key] || key]); },
+      async keys(text) { await toFocus([...text]); },
       async clearCookies() { await call("DELETE", `${s}/cookie`); },
       async screenshot(path) { writeFileSync(path, Buffer.from(await call("GET", `${s}/screenshot`), "base64")); },
       errors: () => [],
