@@ -63,3 +63,17 @@ test("a platform language Intl refuses (WebKitGTK's `C`) falls back: the shop lo
   await page.locator("#pay-creditCard").click();
   await expect(page.locator("#step-done")).toBeVisible();
 });
+
+test("the demo as a shop ships it: a meta description, and no request for a missing /favicon.ico", async ({ page }) => {
+  const missing = [];
+  page.on("response", (r) => { if (r.status() >= 400) missing.push(`${r.status()} ${new URL(r.url()).pathname}`); });
+  await checkout(page);
+  await page.reload();
+  await expect(page.locator("#checkout")).toBeVisible();
+  await expect(page.locator("#market option").first()).toBeAttached();
+  expect(missing).toEqual([]);
+  // The page names its icon (inline): the browser asks for no /favicon.ico.
+  expect(await page.locator('link[rel="icon"]').count()).toBe(1);
+  const description = await page.locator('meta[name="description"]').getAttribute("content", { timeout: 1000 });
+  expect(description.length).toBeGreaterThan(50);
+});
