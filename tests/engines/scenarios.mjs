@@ -213,7 +213,7 @@ export const scenarios = [
     await d.keys("Ada Lovelace");
     await d.press("Enter");
     await expectDone(d);
-  }, { webkit: "not yet passing: Tab in the number frame does not move the focus to the expiry frame under WebKitWebDriver's key actions; driver or product not yet told apart" }],
+  }, { webkit: "not yet passing: Tab sent into the number frame (WebKitWebDriver key actions reach only the current browsing context) moves the focus to the page's first link, not to the expiry frame; driver or product not yet told apart" }],
 
   ["the demo's strict CSP: the widget, the card's errors and every method's form cause zero violations; the styles apply", async (d) => {
     await checkout(d, "DE:EUR");
