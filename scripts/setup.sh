@@ -4,7 +4,8 @@
 #   start  what `npm start` needs: Rust's wasm target, the wasm-bindgen CLI and the
 #          npm packages of the build. No browser, no wrk, no benchmark peers, no root.
 #   test   all of that, plus what `npm test` and `npm run bench` need: Chromium (the
-#          browser tests), brotli (size figures), wrk (the backend load figures),
+#          browser tests), Firefox ESR and WebKitGTK's WebDriver with Xvfb (the
+#          Firefox and WebKit layers), brotli (size figures), wrk (the backend load figures),
 #          PostgreSQL's server (the second store engine; scripts/pg.sh runs a throwaway
 #          cluster of it), the benchmark-only npm packages under bench/ and Schemathesis
 #          (the contract layer, scripts/test-contract.sh) in a Python venv, .tools/venv.
@@ -38,8 +39,13 @@ if [ "$purpose" = test ]; then
   need chromium || apt_pkgs+=(chromium)
   need brotli || apt_pkgs+=(brotli)
   need wrk || apt_pkgs+=(wrk)
-  # The bench's Firefox ESR figures (bench/firefox.mjs; its smoke runs in npm test).
+  # Firefox ESR: the Firefox layer (scripts/test-engines.sh) and the bench's figures
+  # (bench/firefox.mjs; its smoke runs in npm test).
   need firefox-esr || apt_pkgs+=(firefox-esr)
+  # WebKit (Safari's engine): WebKitGTK's WebDriver and MiniBrowser, on an Xvfb screen
+  # (the WebKit layer, scripts/test-engines.sh).
+  need WebKitWebDriver || apt_pkgs+=(webkit2gtk-driver)
+  need Xvfb || apt_pkgs+=(xvfb)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
   # Python with its venv module (Debian splits it out) for Schemathesis.
   need python3 || apt_pkgs+=(python3)

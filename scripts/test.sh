@@ -8,6 +8,8 @@
 #   2. the SDK's build and its size budget (scripts/build-sdk.sh --strict: over budget fails)
 #   3. browser tests of the SDK (scripts/test-browser.sh) against a real backend
 #   4. end-to-end tests of the drop-in and demo (scripts/test-e2e.sh)
+#   4b. Firefox ESR and WebKit (WebKitGTK): a named subset, each feature once
+#      (scripts/test-engines.sh firefox|webkit, tests/engines/)
 #   5. a smoke run of the benchmark harness (scripts/test-bench-smoke.sh)
 #   6. the crash harness (scripts/test-crash.sh)
 #   7. the published contract: Schemathesis against the live server's OpenAPI document
@@ -80,6 +82,11 @@ layer "server tests on PostgreSQL" env PAYSESSION_TEST_ENGINE=postgres cargo tes
 script_layer "SDK size budget" scripts/build-sdk.sh bash scripts/build-sdk.sh --strict
 for l in browser e2e bench-smoke; do
   script_layer "$l tests" "scripts/test-$l.sh" bash scripts/with-server.sh bash "scripts/test-$l.sh"
+done
+# The other engines, each feature once (Chromium ran the full suites above); each
+# starts its own backend with the demo.
+for e in firefox webkit; do
+  script_layer "$e tests" scripts/test-engines.sh bash scripts/test-engines.sh "$e"
 done
 script_layer "crash tests" scripts/test-crash.sh bash scripts/test-crash.sh
 script_layer "contract tests" scripts/test-contract.sh bash scripts/with-server.sh bash scripts/test-contract.sh

@@ -222,6 +222,25 @@ pub fn warm_up(locale: &str) {
     let _ = format_currency(locale, "EUR", 0.0);
 }
 
+/// The tag `Intl` takes for a shop's or platform's `locale`: a POSIX name's
+/// codeset and modifier dropped (`en_US.UTF-8` → `en-US`), canonicalized by
+/// `Intl.getCanonicalLocales`; one it refuses (`C`: WebKitGTK's language when
+/// the system names none; `abcdefghi`) and `POSIX` read `en-US`, so no `Intl`
+/// call throws later.
+pub fn intl_tag(l: &str) -> String {
+    let base: String = l
+        .bytes()
+        .take_while(|b| !matches!(b, b'.' | b'@'))
+        .map(|b| if b == b'_' { '-' } else { b as char })
+        .collect();
+    let intl = js::get(&js_sys::global(), "Intl");
+    let tag = (!base.eq_ignore_ascii_case("posix"))
+        .then(|| js::get(&intl, "getCanonicalLocales").unchecked_into::<js_sys::Function>())
+        .and_then(|f| f.call1(&intl, &base.into()).ok());
+    tag.and_then(|a| js::get(&a, "0").as_string())
+        .unwrap_or_else(|| "en-US".into())
+}
+
 /// `s` with (the first) `name` replaced by `value`.
 fn fill(s: String, name: &str, value: &str) -> String {
     let n = name.len();

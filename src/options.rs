@@ -101,11 +101,13 @@ pub(crate) fn check_base(b: &str, name: &str) -> Result<String, SdkError> {
 }
 
 pub(crate) fn check_locale(l: String) -> Result<String, SdkError> {
-    if l.len() >= 2
+    // A tag's letters, digits and `-`, or a platform's POSIX name
+    // (`en_US.UTF-8`, `de_DE@euro`, `C`); anything else is refused.
+    if !l.is_empty()
         && l.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'@'))
     {
-        Ok(l.replace('_', "-"))
+        Ok(crate::i18n::intl_tag(&l))
     } else {
         Err(SdkError::invalid(
             "locale",

@@ -300,7 +300,11 @@ impl Inner {
         js::set(msg, "c", &self.channel.as_str().into());
         // A cross-origin WindowProxy fails `instanceof Window`: no dyn_ref.
         let w = js::get(f, "contentWindow");
-        if w.is_object() {
+        // Not to a frame whose window the page can read: still on its first
+        // about:blank (the fields origin is another, its `origin` hidden).
+        // Firefox reports each such message as an error, and it would be lost
+        // anyway (the frame's `hi` asks for its config once its script runs).
+        if w.is_object() && !js::get(&w, "origin").is_string() {
             if let Some(origin) = self.group.origin.get() {
                 let _ = w
                     .unchecked_ref::<web_sys::Window>()

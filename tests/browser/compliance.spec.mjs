@@ -63,8 +63,9 @@ test("retrieveComplianceDetails: localized details of the session; coded errors 
 test("compliance element: mount renders text and safe links, update re-renders, unmount removes, remount works", async ({ sdkPage }) => {
   const s = await createSession({ country: "DE" });
   // Hostile texts from the network stay text; a javascript: link is dropped.
-  await sdkPage.route(/\/compliance\?locale=xx-EVIL/, async (route) => {
-    const res = await route.fetch({ url: route.request().url().replace("xx-EVIL", "en-US") });
+  // (The SDK sends the tag as Intl canonicalizes it: xx-Evil.)
+  await sdkPage.route(/\/compliance\?locale=xx-EVIL/i, async (route) => {
+    const res = await route.fetch({ url: route.request().url().replace(/xx-EVIL/i, "en-US") });
     const d = await res.json();
     d.sellerDisclosure.localizedText = "<img src=x onerror=\"window.pwned=1\">";
     d.privacyPolicy.url = "javascript:window.pwned=1";

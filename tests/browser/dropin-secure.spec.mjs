@@ -4,17 +4,9 @@
 // when the fields take input, and a skimmer on the shop's page sees neither
 // the number nor the code of a card paid through the drop-in (also with
 // 3-D Secure). The page (elements.html) adds only `frame-src` to its CSP.
-import { expect, API, PK, createSession } from "./fixtures.mjs";
+import { expect, API, PK, createSession, sk, leaks } from "./fixtures.mjs";
 import { test } from "./elements-fixtures.mjs";
 
-const SK = "sk_test_default";
-async function sk(method, path, body) {
-  const res = await fetch(`${API}${path}`, {
-    method, headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
 const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
 
 /** Mounts a drop-in for `sid`; events in window.events; resolves at onReady. */
@@ -55,20 +47,6 @@ async function typeCard(page, number, cvv, name = "Ada Lovelace") {
   await expect(page.locator("#name")).toBeFocused();
   await page.keyboard.type(name);
 }
-
-const leaks = (record, number, cvv) => {
-  const hits = [];
-  const text = record.join("\n");
-  if (text.replace(/[\s-]/g, "").includes(number)) hits.push("number");
-  // Single keystrokes ("key":"7") are allowed to be seen; ids (ses_…, src_…, hex
-  // channel ids: long letter-and-digit runs) may hold any three digits by chance.
-  const plain = text
-    .replace(/"(key|code)":"\d"/g, "")
-    .replace(/[0-9a-z_]{12,}/gi, (run) => (/[a-z]/i.test(run) ? "<id>" : run));
-  const m = new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).exec(plain);
-  if (m) hits.push(`cvv in …${plain.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
-  return hits;
-};
 
 test("drop-in card form: secure fields from the backend's fields origin, localized titles, errors beside them", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });

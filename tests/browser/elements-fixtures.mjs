@@ -1,7 +1,7 @@
 // Fixtures of the secure card fields' tests: a page (tests/browser/pages/elements.html,
 // with the skimmer script) whose CSP adds only frame-src for the fields origin, and
 // helpers to mount the three elements and type a card into their frames.
-import { test as base, expect, API, PK, createSession } from "./fixtures.mjs";
+import { test as base, expect, API, PK, createSession, mountElements } from "./fixtures.mjs";
 
 export const FIELDS = process.env.PAYSESSION_FIELDS;
 const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
@@ -19,21 +19,10 @@ export const test = base.extend({
   },
 });
 
-/** Creates the three elements, records their events in window.events, mounts them, waits for ready. */
+/** Creates the three elements, records their events in window.events, mounts them, waits for ready
+ * (the page-side function, tests/browser/backend.mjs's mountElements, shared with tests/engines). */
 export async function mountAll(page, options = {}) {
-  await page.evaluate(async ({ api, pk, fields, options }) => {
-    window.events = [];
-    const payments = (window.payments = new PaySession(pk, { apiBase: api, fieldsBase: fields }));
-    const ready = [];
-    window.els = {};
-    for (const [type, id] of [["cardnumber", "card-number"], ["cardexpiration", "card-expiry"], ["cardcvv", "card-cvv"]]) {
-      const el = (window.els[type] = payments.createElement(type, options[type] || {}));
-      for (const name of ["ready", "change", "focus", "blur"]) el.on(name, (e) => window.events.push({ name, ...e }));
-      ready.push(new Promise((ok) => el.on("ready", ok)));
-      el.mount(id);
-    }
-    await Promise.all(ready);
-  }, { api: API, pk: PK, fields: FIELDS, options });
+  await page.evaluate(mountElements, { api: API, pk: PK, fields: FIELDS, options });
 }
 
 export const frame = (page, id) => page.frameLocator(`#${id} iframe`).locator("input");

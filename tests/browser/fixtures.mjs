@@ -2,32 +2,8 @@
 // key over HTTP, and a page with the SDK loaded.
 import { test as base, expect } from "@playwright/test";
 
-export const API = process.env.PAYSESSION_API;
-export const PK = "pk_test_default";
-const SK = "sk_test_default";
-
-/** POST /v1/sessions with the secret key; returns the session. */
-export async function createSession(body = {}) {
-  const res = await fetch(`${API}/v1/sessions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
-    body: JSON.stringify({ amount: 1000, currency: "EUR", country: "US", ...body }),
-  });
-  const json = await res.json();
-  if (res.status !== 201) throw new Error(`session: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** GET /v1/sessions/{id} with the secret key. */
-export async function merchantSession(id) {
-  const res = await fetch(`${API}/v1/sessions/${id}`, { headers: { authorization: `Bearer ${SK}` } });
-  return res.json();
-}
-
-/** A card that expires next year. */
-export function card(number, cvv = "123") {
-  return { number, expirationMonth: 12, expirationYear: new Date().getFullYear() + 1, cvv };
-}
+import { API } from "./backend.mjs";
+export { API, PK, createSession, merchantSession, card, sk, leaks, mountElements } from "./backend.mjs";
 
 export const test = base.extend({
   sdkPage: async ({ page }, use) => {

@@ -7,11 +7,10 @@
 // drop-in's locale; axe-core inside the frames finds no violation.
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { expect, API, PK, createSession } from "./fixtures.mjs";
+import { expect, API, PK, createSession, sk } from "./fixtures.mjs";
 import { test } from "./elements-fixtures.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const SK = "sk_test_default";
 // Soft: a run shows every field's failure, not only the first.
 const soft = expect.configure({ soft: true });
 const catalog = async (loc) => (await fetch(`${API}/v1/locales/${loc}`)).json();
@@ -152,14 +151,6 @@ test("every locale: the number frame's lang, dir, and its error description in t
   }
   expect(got).toEqual(want);
 });
-
-async function sk(method, path, body) {
-  const res = await fetch(`${API}${path}`, {
-    method, headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
 
 test("drop-in in de-DE, a saved card's code field: invalid and described in German; axe finds nothing", async ({ elPage: page }) => {
   const cat = await catalog("de-DE");

@@ -118,3 +118,33 @@ test("many concurrent calls all settle", async ({ sdkPage }) => {
   expect(states.filter((x) => x === "pending_funds").length).toBe(10);
   expect(states.filter((x) => x === "failed").length).toBe(10);
 });
+
+test("a locale Intl refuses (a platform's C, POSIX, en_US.UTF-8, a 9-letter subtag) reads en-US: the drop-in mounts and formats, nothing throws", async ({ sdkPage }) => {
+  const s = await createSession({ amount: 1000, currency: "EUR" });
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const seen = [];
+    for (const locale of ["C", "POSIX", "en_US.UTF-8", "de_DE@euro", "abcdefghi", "en-US-abcdefghi"]) {
+      let p;
+      try { p = new PaySession(pk, { apiBase: api, locale }); } catch (e) { seen.push([locale, "throws", e.code]); continue; }
+      const host = document.getElementById("drop-in");
+      const ready = await new Promise((resolve) => {
+        const d = p.createDropin({ sessionId: sid, onReady: () => resolve(d), onError: (e) => resolve(e) });
+        try { d.mount("drop-in"); } catch (e) { resolve(e); }
+        setTimeout(() => resolve("no onReady"), 10_000);
+      });
+      if (!ready || typeof ready.unmount !== "function") { seen.push([locale, "mount", String(ready && (ready.code || ready.message || ready))]); continue; }
+      const root = host.querySelector(".paysession-dropin").shadowRoot;
+      seen.push([locale, root.host.getAttribute("lang"), root.querySelector("#pay-creditCard").textContent.replace(/\s/g, " ")]);
+      ready.unmount();
+    }
+    return seen;
+  }, { api: API, pk: PK, sid: s.id });
+  expect(out).toEqual([
+    ["C", "en-US", "Pay €10.00"],
+    ["POSIX", "en-US", "Pay €10.00"],
+    ["en_US.UTF-8", "en-US", "Pay €10.00"],
+    ["de_DE@euro", "de-DE", "10,00 € bezahlen"],
+    ["abcdefghi", "en-US", "Pay €10.00"],
+    ["en-US-abcdefghi", "en-US", "Pay €10.00"],
+  ]);
+});

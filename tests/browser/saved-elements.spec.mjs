@@ -2,17 +2,9 @@
 // `createElement("cardcvv", {paymentMethodId})`. The code field stands alone
 // (it takes no part in its group's new card), the frame creates the source
 // from the fields origin, and a skimmer on the page sees no code.
-import { expect, API, PK, createSession } from "./fixtures.mjs";
+import { expect, API, PK, createSession, sk } from "./fixtures.mjs";
 import { test, FIELDS, mountAll, frame, typeCard } from "./elements-fixtures.mjs";
 
-const SK = "sk_test_default";
-async function sk(method, path, body) {
-  const res = await fetch(`${API}${path}`, {
-    method, headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
-    body: body && JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
 
 /** A customer with 4242… saved (convenience) through an order; its id and the method's. */
 async function savedCard() {

@@ -1,7 +1,7 @@
 // A tiny static server for the browser tests: serves the repository root
 // (pkg-web/, tests/browser/pages/, and the React package's built example and test
 // harness) on 127.0.0.1 with the right MIME types.
-// Usage: node tests/browser/static-server.mjs PORT
+// Usage: node tests/browser/static-server.mjs PORT (0: any free port)
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
@@ -20,7 +20,7 @@ const types = {
 };
 const port = Number(process.argv[2] || process.env.PORT || 4173);
 
-createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^\/+/, "");
   if (path === "" || path === "favicon.ico") {
     res.writeHead(path === "" ? 302 : 204, path === "" ? { location: "/tests/browser/pages/index.html" } : {});
@@ -37,4 +37,6 @@ createServer(async (req, res) => {
   } catch {
     res.writeHead(404).end("not found");
   }
-}).listen(port, "127.0.0.1", () => console.log(`static on http://127.0.0.1:${port}`));
+});
+// Port 0 picks a free port: the line says which (tests/engines/run.mjs reads it).
+server.listen(port, "127.0.0.1", () => console.log(`static on http://127.0.0.1:${server.address().port}`));

@@ -50,3 +50,30 @@ test("axe-core: no violations in the list, the card form with errors, and the mo
   await page.frameLocator("dialog iframe").locator("#password").waitFor();
   expect(await axe(page)).toEqual([]);
 });
+
+test("a platform language Intl refuses (WebKitGTK's `C`) falls back: the shop loads, shows prices and pays", async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "language", { get: () => "C", configurable: true });
+    Object.defineProperty(Navigator.prototype, "languages", { get: () => ["C"], configurable: true });
+  });
+  await checkout(page);
+  expect(await page.evaluate(() => navigator.language)).toBe("C");
+  await expect(page.locator("#pay-creditCard")).toHaveText("Pay €12.99");
+  await fillCard(page, "4242 4242 4242 4242");
+  await page.locator("#pay-creditCard").click();
+  await expect(page.locator("#step-done")).toBeVisible();
+});
+
+test("the demo as a shop ships it: a meta description, and no request for a missing /favicon.ico", async ({ page }) => {
+  const missing = [];
+  page.on("response", (r) => { if (r.status() >= 400) missing.push(`${r.status()} ${new URL(r.url()).pathname}`); });
+  await checkout(page);
+  await page.reload();
+  await expect(page.locator("#checkout")).toBeVisible();
+  await expect(page.locator("#market option").first()).toBeAttached();
+  expect(missing).toEqual([]);
+  // The page names its icon (inline): the browser asks for no /favicon.ico.
+  expect(await page.locator('link[rel="icon"]').count()).toBe(1);
+  const description = await page.locator('meta[name="description"]').getAttribute("content", { timeout: 1000 });
+  expect(description.length).toBeGreaterThan(50);
+});

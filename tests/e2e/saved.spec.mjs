@@ -4,21 +4,9 @@
 // field (a skimmer on the shop's page never sees it); the account page
 // (drop-in flow managePaymentMethods) adds a card without paying and removes it.
 import { test, expect, checkout, fillCard, expectDone, callbacks, shot, secure } from "./shop.mjs";
+import { leaks } from "../browser/backend.mjs";
 
 const status = (page) => page.locator("[role=status][aria-live=polite]");
-
-/** What a skimmer recorded that holds the card number or the code (ids left out). */
-function leaks(record, number, cvv) {
-  const hits = [];
-  const text = record.join("\n");
-  if (text.replace(/[\s-]/g, "").includes(number)) hits.push("number");
-  const plain = text
-    .replace(/"(key|code)":"\d"/g, "")
-    .replace(/[0-9a-z_]{12,}/gi, (run) => (/[a-z]/i.test(run) ? "<id>" : run));
-  const m = new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).exec(plain);
-  if (m) hits.push(`cvv in …${plain.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
-  return hits;
-}
 
 test("a card saved at checkout pays the next checkout with only its security code", async ({ page }) => {
   await page.addInitScript({ path: "tests/browser/pages/skimmer.js" });

@@ -22,7 +22,13 @@ async function api(path, body) {
   return json;
 }
 
-const money = (amount, currency, locale = navigator.language) => {
+// The shopper's language for prices: the first of the browser's that Intl
+// takes, else en-US (WebKitGTK reports "C" when the system names no language,
+// and Intl refuses it: the shop must still load).
+const intlTakes = (tag) => { try { return Intl.getCanonicalLocales(tag).length === 1; } catch { return false; } };
+const shopperLocale = [...(navigator.languages || []), navigator.language].find((t) => t && intlTakes(t)) || "en-US";
+
+const money = (amount, currency, locale = shopperLocale) => {
   const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
   return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount / 10 ** digits);
 };

@@ -1,0 +1,75 @@
+// The test backend over HTTP, for every browser's tests (Playwright's
+// fixtures.mjs re-exports these; tests/engines uses them directly): its URL,
+// merchant sessions created with the secret key, secret-key calls, test cards,
+// and the skimmer's verdict (tests/browser/pages/skimmer.js).
+export const API = process.env.PAYSESSION_API;
+export const PK = "pk_test_default";
+const SK = "sk_test_default";
+
+/** POST /v1/sessions with the secret key; returns the session. */
+export async function createSession(body = {}) {
+  const res = await fetch(`${API}/v1/sessions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
+    body: JSON.stringify({ amount: 1000, currency: "EUR", country: "US", ...body }),
+  });
+  const json = await res.json();
+  if (res.status !== 201) throw new Error(`session: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** GET /v1/sessions/{id} with the secret key. */
+export async function merchantSession(id) {
+  const res = await fetch(`${API}/v1/sessions/${id}`, { headers: { authorization: `Bearer ${SK}` } });
+  return res.json();
+}
+
+/** A secret-key call: {status, json}. */
+export async function sk(method, path, body) {
+  const res = await fetch(`${API}${path}`, {
+    method, headers: { authorization: `Bearer ${SK}`, "content-type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+/** A card that expires next year. */
+export function card(number, cvv = "123") {
+  return { number, expirationMonth: 12, expirationYear: new Date().getFullYear() + 1, cvv };
+}
+
+/** What a skimmer's record holds of the card `number` or the code `cvv`: raw,
+ * grouped, with dashes, or its digits run together; the code as a number of
+ * its own (single keystrokes and ids, long letter-and-digit runs that may hold
+ * any three digits by chance, left out). Empty when nothing leaked. */
+export function leaks(record, number, cvv) {
+  const text = record.join("\n");
+  const hits = [];
+  const grouped = number.replace(/(\d{4})(?=\d)/g, "$1 ");
+  for (const form of [number, grouped, grouped.replace(/ /g, "-")]) if (text.includes(form)) hits.push(form);
+  if (text.replace(/[\s-]/g, "").includes(number)) hits.push("digits");
+  const plain = text
+    .replace(/"(key|code)":"\d"/g, "")
+    .replace(/[0-9a-z_]{12,}/gi, (run) => (/[a-z]/i.test(run) ? "<id>" : run));
+  const m = new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).exec(plain);
+  if (m) hits.push(`cvv in …${plain.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
+  return hits;
+}
+
+/** In a page with the SDK (tests/browser/pages/elements.html): creates the three
+ * card elements as window.els, records their events in window.events, mounts
+ * them in #card-number, #card-expiry, #card-cvv and resolves when each is ready.
+ * Runs in the page (Playwright's page.evaluate, or its source through a driver). */
+export async function mountElements({ api, pk, fields, options = {} }) {
+  window.events = [];
+  const payments = (window.payments = new PaySession(pk, { apiBase: api, fieldsBase: fields }));
+  const ready = [];
+  window.els = {};
+  for (const [type, id] of [["cardnumber", "card-number"], ["cardexpiration", "card-expiry"], ["cardcvv", "card-cvv"]]) {
+    const el = (window.els[type] = payments.createElement(type, options[type] || {}));
+    for (const name of ["ready", "change", "focus", "blur"]) el.on(name, (e) => window.events.push({ name, ...e }));
+    ready.push(new Promise((ok) => el.on("ready", ok)));
+    el.mount(id);
+  }
+  await Promise.all(ready);
+}

@@ -1,0 +1,73 @@
+// The engine driver for Firefox ESR (Debian's `firefox-esr`): puppeteer-core
+// over WebDriver BiDi, no geckodriver, one browser and one page for a whole
+// run. Implements the small driver interface of tests/engines/driver.mjs.
+import { createRequire } from "node:module";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEEP } from "./driver.mjs";
+
+// puppeteer-core is one of bench/'s packages (scripts/setup.sh installs them for `npm test`).
+const puppeteer = createRequire(new URL("../../bench/package.json", import.meta.url))("puppeteer-core");
+const FIREFOX = process.env.FIREFOX || "/usr/bin/firefox-esr";
+
+const KEYS = { Tab: "Tab", Enter: "Enter", Space: " ", Escape: "Escape", Backspace: "Backspace" };
+
+export async function launch() {
+  if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing (scripts/setup.sh installs firefox-esr)`);
+  const profile = mkdtempSync(join(tmpdir(), "engines-firefox-"));
+  const browser = await puppeteer.launch({
+    browser: "firefox", executablePath: FIREFOX, headless: true, userDataDir: profile,
+    extraPrefsFirefox: {
+      // Loopback only: no updates, telemetry, captive-portal or remote settings fetches.
+      "network.captive-portal-service.enabled": false, "app.update.enabled": false,
+      "datareporting.policy.dataSubmissionEnabled": false, "toolkit.telemetry.enabled": false,
+      "browser.safebrowsing.malware.enabled": false, "browser.safebrowsing.phishing.enabled": false,
+      "network.dns.disablePrefetch": true, "network.prefetch-next": false,
+    },
+  });
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e && e.message || e)));
+  const el = async (sel) => {
+    const h = await page.evaluateHandle(`(${DEEP})(${JSON.stringify(sel)})`);
+    const e = h.asElement();
+    if (!e) throw new Error(`no element ${sel}`);
+    return e;
+  };
+  const frame = async (sel) => {
+    const f = await (await el(sel)).contentFrame();
+    if (!f) throw new Error(`no frame in ${sel}`);
+    return f;
+  };
+  return {
+    name: "firefox",
+    version: await browser.version(),
+    // Not page.goto: leaving a page whose cross-origin card frames were mounted,
+    // its promise never settled here (Firefox 153, puppeteer-core 25) though the
+    // new page had loaded. The page is marked, sent away, and the new one awaited.
+    async goto(url) {
+      await page.evaluate(`window.__leaving = 1; location.href = ${JSON.stringify(url)}`);
+      const ready = `!window.__leaving && location.href === ${JSON.stringify(url)} && document.readyState === "complete"`;
+      for (const end = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 40))) {
+        if (await page.evaluate(ready).catch(() => false)) return;
+        if (Date.now() > end) throw new Error(`${url} did not load in 30 s`);
+      }
+    },
+    async run(src, arg) { return page.evaluate(`(${src})(${JSON.stringify(arg ?? null)})`); },
+    async click(sel) { await (await el(sel)).click(); },
+    async type(sel, text) { await (await el(sel)).type(text); },
+    async frameType(sel, text, inner = "input") {
+      const input = await (await frame(sel)).waitForSelector(inner, { timeout: 15_000 });
+      await input.type(text);
+    },
+    async frameRun(sel, src, arg) { return (await frame(sel)).evaluate(`(${src})(${JSON.stringify(arg ?? null)})`); },
+    async press(key) { await page.keyboard.press(KEYS[key] || key); },
+    async keys(text) { await page.keyboard.type(text); },
+    async clearCookies() { const c = await page.cookies(); if (c.length) await page.deleteCookie(...c); },
+    async screenshot(path) { await page.screenshot({ path }); },
+    errors: () => errors.splice(0),
+    async close() { await browser.close().catch(() => {}); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
