@@ -6,18 +6,19 @@
 # (after --flatten --rereloop, which lets -Oz restructure the control flow:
 # -0.5 kB brotli; and --low-memory-unused: Rust's wasm32 stack is the first
 # MiB of memory and grows down, so the low 1 KiB is touched only by a stack
-# that has overflowed anyway, and pointer offsets fold into loads: -0.2 kB)
+# that has overflowed anyway, and pointer offsets fold into loads: -0.2 kB;
+# then --merge-similar-functions and -Oz again: -0.1 kB)
 # (never Debian's /usr/bin/wasm-opt), and prints the brotli -q 11 size of
 # wasm + JS glue (the drop-in's CSS is inside the wasm) of each download against its budget
 # (docs/DROPIN.md "Size"): the full SDK with the drop-in 76,100 B, the Elements build
-# 49,500 B, the lazy wallet.js 1,200 B.
+# 48,300 B, the lazy wallet.js 1,200 B.
 # Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
 # then it fails. `npm test` builds with --strict; `npm start` and `npm run build` warn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUDGET=${PAYSESSION_SIZE_BUDGET:-76100}
-ELEMENTS_BUDGET=49500
+ELEMENTS_BUDGET=48300
 WALLET_BUDGET=1200
 STRICT=${PAYSESSION_SIZE_STRICT:-0}
 for a in "$@"; do
@@ -59,7 +60,7 @@ for mod in paysession:--features=dropin paysession-elements:--no-default-feature
     target=${t%%:*}; out=${t##*:}
     one=$out.tmp/$name
     "$WASM_BINDGEN" --target "$target" --out-dir "$one" --out-name "$name" "$WASM"
-    "$WASM_OPT" --low-memory-unused --flatten --rereloop -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    "$WASM_OPT" --low-memory-unused --flatten --rereloop -Oz --converge --merge-similar-functions -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals --enable-reference-types --enable-multivalue \
       "$one/${name}_bg.wasm" -o "$one/${name}_bg.opt.wasm"
     mv "$one/${name}_bg.opt.wasm" "$one/${name}_bg.wasm"

@@ -303,7 +303,8 @@ impl Inner {
         // Not to a frame whose window the page can read: still on its first
         // about:blank (the fields origin is another, its `origin` hidden).
         // Firefox reports each such message as an error, and it would be lost
-        // anyway (the frame's `hi` asks for its config once its script runs).
+        // anyway (the frame configures itself from its URL when its script
+        // runs, and gets a config changed meanwhile after its `ready`).
         if w.is_object() && !js::get(&w, "origin").is_string() {
             if let Some(origin) = self.group.origin.get() {
                 let _ = w
