@@ -83,13 +83,7 @@ pub fn source_type(state: SourceState) -> String {
     format!("source.{}", state.as_str())
 }
 
-fn row(
-    w: &Write,
-    merchant: &str,
-    kind: &str,
-    object_id: &str,
-    data: String,
-) -> EventRow {
+fn row(w: &Write, merchant: &str, kind: &str, object_id: &str, data: String) -> EventRow {
     EventRow {
         id: crate::ids::new_id(PREFIX),
         merchant: merchant.to_owned(),

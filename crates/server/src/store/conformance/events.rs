@@ -121,7 +121,10 @@ pub fn a_refused_write_records_no_event(s: Arc<dyn Store>) {
         },
         // A session already there, with a new source in the same write.
         Write {
-            sources: vec![SourceWrite::Insert(source("src_9", SourceState::Chargeable))],
+            sources: vec![SourceWrite::Insert(source(
+                "src_9",
+                SourceState::Chargeable,
+            ))],
             insert_session: Some(session("s0")),
             ..Default::default()
         },

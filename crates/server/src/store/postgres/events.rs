@@ -13,7 +13,14 @@ pub(super) async fn insert(tx: &Transaction<'_>, e: &EventRow) -> Result<(), Fai
     tx.execute(
         "INSERT INTO events (id, merchant_id, type, object_id, created, data)
          VALUES ($1, $2, $3, $4, $5, $6)",
-        &[&e.id, &e.merchant, &e.kind, &e.object_id, &e.created, &e.data],
+        &[
+            &e.id,
+            &e.merchant,
+            &e.kind,
+            &e.object_id,
+            &e.created,
+            &e.data,
+        ],
     )
     .await?;
     Ok(())
@@ -37,7 +44,9 @@ impl PgStore {
     /// The event `id`.
     pub(super) fn event_by_id(&self, id: &str) -> Result<Option<StoredEvent>, StoreError> {
         self.run(|c| async move {
-            let st = c.prepare_cached(&format!("{COLUMNS} WHERE id = $1")).await?;
+            let st = c
+                .prepare_cached(&format!("{COLUMNS} WHERE id = $1"))
+                .await?;
             Ok(c.query_opt(&st, &[&id]).await?.as_ref().map(read))
         })
     }
@@ -54,7 +63,10 @@ impl PgStore {
                 ))
                 .await?;
             let rows = c
-                .query(&st, &[&q.merchant, &q.kind, &q.object_id, &q.before, &limit])
+                .query(
+                    &st,
+                    &[&q.merchant, &q.kind, &q.object_id, &q.before, &limit],
+                )
                 .await?;
             Ok(rows.iter().map(read).collect())
         })

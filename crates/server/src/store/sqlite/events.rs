@@ -15,7 +15,14 @@ pub(super) fn insert(c: &Connection, e: &EventRow) -> Result<(), StoreError> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .map_err(err)?
-    .execute(params![e.id, e.merchant, e.kind, e.object_id, e.created, e.data])
+    .execute(params![
+        e.id,
+        e.merchant,
+        e.kind,
+        e.object_id,
+        e.created,
+        e.data
+    ])
     .map_err(err)
     .map(drop)
 }
