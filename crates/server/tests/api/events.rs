@@ -238,3 +238,56 @@ async fn bad_event_queries_are_coded_400s() {
             .expect_error(404, "resource_not_found");
     }
 }
+
+#[tokio::test]
+async fn a_failed_challenge_and_a_cancelled_redirect_are_source_events() {
+    let s = start().await;
+    let sid = id(&s.session(1000, "GBP", "GB").await);
+    let card = s
+        .card_source(&sid, "4917610000000000")
+        .await
+        .ok(201)
+        .clone();
+    assert_eq!(card["state"], "requires_action");
+    let failed = s
+        .http
+        .post(format!("{}/hosted/challenge/{}", s.url, id(&card)))
+        .form(&[
+            ("clientSecret", card["clientSecret"].as_str().unwrap()),
+            ("password", "letmein"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 200);
+    let sid = id(&s.session(1000, "EUR", "NL").await);
+    let urls =
+        json!({"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"});
+    let paypal = s
+        .post(
+            "/v1/sources",
+            PK,
+            json!({"type": "payPal", "sessionId": sid, "payPal": urls}),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let cancelled = s
+        .http
+        .post(format!("{}/hosted/redirect/{}", s.url, id(&paypal)))
+        .form(&[
+            ("clientSecret", paypal["clientSecret"].as_str().unwrap()),
+            ("action", "cancel"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 303);
+    let f = page(&s, "type=source.failed").await;
+    assert_eq!(kinds(&f), [pair("source.failed", &id(&card))]);
+    assert_eq!(f["data"][0]["data"]["object"]["state"], "failed");
+    let c = page(&s, "type=source.cancelled").await;
+    assert_eq!(kinds(&c), [pair("source.cancelled", &id(&paypal))]);
+    let created = page(&s, "type=source.created").await;
+    assert_eq!(created["data"].as_array().unwrap().len(), 2);
+}
