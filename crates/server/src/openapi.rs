@@ -469,9 +469,9 @@ fn operations() -> Vec<Op> {
         Op::new(Get, "/v1/events", "listEvents", "events", "List events, newest first", Secret)
             .describe("Every change of a session, source, order, customer or saved payment method records an event in the transaction that made it: a change that committed has exactly one, a refused or replayed request none. `type` is one of `session.created`, `session.updated`, `source.created`, `source.<state>` (a source moved to that state), `order.created`, `customer.created`, `payment_method.attached`, `payment_method.detached`; anything else is `400 invalid_parameter`, as is an unknown `startingAfter`.")
             .query("limit", false, ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).minimum(Some(1)).maximum(Some(crate::routes::events::MAX_LIMIT as f64)).into(), "Events in the page (default 10, at most 100).")
-            .query("startingAfter", false, string().into(), "An event id (`evt_…`): the page starts with the next older event (the last `id` of the previous page).")
-            .query("type", false, string().into(), "Only events of this type.")
-            .query("objectId", false, string().into(), "Only events of this object (`ses_…`, `src_…`, `ord_…`, `cus_…`, `pm_…`).")
+            .query("startingAfter", false, string().pattern(Some("^evt_[0-9a-f]{32}$")).into(), "One of the merchant's event ids: the page starts with the next older event (the last `id` of the previous page).")
+            .query("type", false, string().enum_values(Some(crate::store::events::types())).into(), "Only events of this type.")
+            .query("objectId", false, string().min_length(Some(1)).max_length(Some(crate::routes::events::MAX_OBJECT_ID)).into(), "Only events of this object (`ses_…`, `src_…`, `ord_…`, `cus_…`, `pm_…`).")
             .errors(&[400])
             .ok(200, "EventList", "A page of events."),
         Op::new(Get, "/v1/events/{id}", "retrieveEvent", "events", "Retrieve an event", Secret)

@@ -15,8 +15,8 @@ use serde::Serialize;
 pub const DEFAULT_LIMIT: usize = 10;
 /// The most events in a page.
 pub const MAX_LIMIT: usize = 100;
-/// The longest `objectId` filter (object ids are far shorter).
-const MAX_OBJECT_ID: usize = 255;
+/// The longest `objectId` filter, in characters (object ids are far shorter).
+pub const MAX_OBJECT_ID: usize = 255;
 
 /// A change of an object, as recorded in the transaction that made it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -100,7 +100,7 @@ fn parse(uri: &Uri, merchant: String) -> Result<(EventQuery, Option<String>), Ap
     let object_id = q.get("objectId").cloned();
     if object_id
         .as_ref()
-        .is_some_and(|o| o.is_empty() || o.len() > MAX_OBJECT_ID)
+        .is_some_and(|o| o.is_empty() || o.chars().count() > MAX_OBJECT_ID)
     {
         return Err(invalid("objectId", "`objectId` must be an object's id."));
     }
