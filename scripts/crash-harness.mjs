@@ -20,6 +20,9 @@
 //               card sources per session (one source request per session) and
 //               orders per session, read from the SQLite file read-only
 //               (python3's sqlite3), since the API lists none of these;
+//   events      one `session.created`, `source.created`, `order.created` event
+//               per object and none without its object, one `source.consumed`
+//               per order (the outbox, docs/API.md §5.17), from the same file;
 //   errors      a write whose final answer is not 2xx (every write here is
 //               valid: a retry answered e.g. `order_submit_failed` means the
 //               write happened but its idempotency record was lost).
@@ -266,6 +269,12 @@ print(json.dumps({
   "orders": q("SELECT session_id, COUNT(*) FROM orders GROUP BY 1 HAVING COUNT(*) > 1"),
   "totals": q("SELECT (SELECT COUNT(*) FROM sessions), (SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM orders), (SELECT COUNT(*) FROM idempotency)")[0],
   "untagged": q("SELECT COUNT(*) FROM sessions WHERE json_extract(data, '$.reference') IS NULL")[0][0],
+  "events": {t: [
+    q(f"SELECT COUNT(*) FROM (SELECT object_id FROM events WHERE type = '{t}.created' GROUP BY 1 HAVING COUNT(*) > 1)")[0][0],
+    q(f"SELECT COUNT(*) FROM {t}s o WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.type = '{t}.created' AND e.object_id = o.id)")[0][0],
+    q(f"SELECT COUNT(*) FROM events e WHERE e.type = '{t}.created' AND NOT EXISTS (SELECT 1 FROM {t}s o WHERE o.id = e.object_id)")[0][0],
+  ] for t in ["session", "source", "order"]},
+  "consumed": q("SELECT COUNT(*), COUNT(DISTINCT object_id) FROM events WHERE type = 'source.consumed'")[0],
 }))`;
   return JSON.parse(execFileSync("python3", ["-c", py, dbFile], { encoding: "utf8" }));
 }
@@ -328,6 +337,12 @@ async function main() {
   check(dupOrders === 0, `no duplicate order (${dupOrders})`);
   check(errors.length === 0, `every write answered 2xx, retries included (${errors.length} errors)`);
   check(dup.untagged === 0 && dup.totals[0] >= byKind("session"), "every session in the database carries its checkout's tag");
+  // The outbox (docs/API.md §5.17): one `X.created` event per object, none without its object.
+  for (const [t, [twice, missing, orphan]] of Object.entries(dup.events)) {
+    check(twice + missing + orphan === 0, `one ${t}.created event per ${t} (${twice} twice, ${missing} missing, ${orphan} without the ${t})`);
+  }
+  const [consumed, consumedDistinct] = dup.consumed;
+  check(consumed === dup.totals[2] && consumedDistinct === consumed, `one source.consumed event per order (${consumed} events, ${consumedDistinct} sources, ${dup.totals[2]} orders)`);
 }
 
 let failed = false;

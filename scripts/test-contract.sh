@@ -87,6 +87,7 @@ include-operation-id = [
   "authenticateSource",   # a source with nothing to authenticate
   "createOrder",          # order_submit_failed: the session is not funded
   "issueTestWalletToken", # the amount is not what the session still needs
+  "listEvents",           # startingAfter: a well-formed id that is not one of the merchant's events
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 EOF

@@ -6,7 +6,8 @@
 # restarts it on the same SQLite database, retries every unanswered request
 # with its original Idempotency-Key and body, then counts acknowledged writes
 # lost, duplicates created (sessions per reference, card sources per session,
-# orders per session) and writes answered an error. Fails on anything but 0.
+# orders per session), events recorded other than once per change (the outbox)
+# and writes answered an error. Fails on anything but 0.
 # Output: node's test runner style ("# pass N", "# fail N").
 # Env: CRASH_CLIENTS, CRASH_CYCLES, CRASH_SEED, CRASH_KEEP=1, CRASH_SERVER_ARGS (see the .mjs header).
 set -euo pipefail

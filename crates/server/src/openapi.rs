@@ -325,7 +325,7 @@ impl Op {
 
 fn path_param(name: &str) -> &'static str {
     match name {
-        "id" => "The object's id (`ses_…`, `src_…`, `ord_…`).",
+        "id" => "The object's id (`ses_…`, `src_…`, `ord_…`, `evt_…`).",
         "sourceId" => "The source's id (`src_…`).",
         "pmId" => "The saved payment method's id (`pm_…`).",
         "locale" => "A BCP 47 tag (`de-DE`), optionally with `.json`; its language alone (`de`) also matches.",
@@ -466,6 +466,17 @@ fn operations() -> Vec<Op> {
         Op::new(Get, "/v1/orders/{id}", "retrieveOrder", "orders", "Retrieve an order", Secret)
             .errors(&[404])
             .ok(200, "Order", "The order."),
+        Op::new(Get, "/v1/events", "listEvents", "events", "List events, newest first", Secret)
+            .describe("Every change of a session, source, order, customer or saved payment method records an event in the transaction that made it: a change that committed has exactly one, a refused or replayed request none. `type` is one of `session.created`, `session.updated`, `source.created`, `source.<state>` (a source moved to that state), `order.created`, `customer.created`, `payment_method.attached`, `payment_method.detached`; anything else is `400 invalid_parameter`, as is an unknown `startingAfter`.")
+            .query("limit", false, ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).minimum(Some(1)).maximum(Some(crate::routes::events::MAX_LIMIT as f64)).into(), "Events in the page (default 10, at most 100).")
+            .query("startingAfter", false, string().pattern(Some("^evt_[0-9a-f]{32}$")).into(), "One of the merchant's event ids: the page starts with the next older event (the last `id` of the previous page).")
+            .query("type", false, string().enum_values(Some(crate::store::events::types())).into(), "Only events of this type.")
+            .query("objectId", false, string().min_length(Some(1)).max_length(Some(crate::routes::events::MAX_OBJECT_ID)).into(), "Only events of this object (`ses_…`, `src_…`, `ord_…`, `cus_…`, `pm_…`).")
+            .errors(&[400])
+            .ok(200, "EventList", "A page of events."),
+        Op::new(Get, "/v1/events/{id}", "retrieveEvent", "events", "Retrieve an event", Secret)
+            .errors(&[404])
+            .ok(200, "Event", "The event."),
         Op::new(Get, "/v1/locales/{locale}", "localeCatalog", "assets", "The drop-in's message catalog for a locale", Auth::None)
             .describe("No key: the texts are the same for every merchant. Cached a day.")
             .errors(&[404])
@@ -606,6 +617,7 @@ fn build() -> Value {
     add::<SavedCard>(&mut schemas);
     add::<Usage>(&mut schemas);
     add::<Order>(&mut schemas);
+    add::<crate::routes::events::EventList>(&mut schemas);
     add::<Amount>(&mut schemas);
     add::<Currency>(&mut schemas);
     add::<Country>(&mut schemas);
@@ -693,6 +705,10 @@ fn build() -> Value {
                 ),
                 ("payment methods", "Which methods a checkout may offer."),
                 ("orders", "Orders made from funded sessions."),
+                (
+                    "events",
+                    "Changes of sessions, sources, orders, customers and saved methods, recorded with them.",
+                ),
                 (
                     "customers",
                     "Customers and their saved payment methods (cards, masked).",

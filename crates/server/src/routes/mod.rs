@@ -4,6 +4,7 @@
 pub mod attach;
 pub mod compliance;
 pub mod customers;
+pub mod events;
 mod if_match;
 pub mod methods;
 pub mod orders;
@@ -67,6 +68,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/sources/{id}/authenticate", post(sources::authenticate))
         .route("/v1/orders", post(orders::create))
         .route("/v1/orders/{id}", get(orders::retrieve))
+        .route("/v1/events", get(events::list))
+        .route("/v1/events/{id}", get(events::retrieve))
         .route(
             "/hosted/challenge/{id}",
             get(hosted::challenge_page).post(hosted::challenge_submit),

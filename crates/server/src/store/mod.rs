@@ -47,9 +47,12 @@
 //!    steps names the conflict (idempotency, session check, session insert,
 //!    session update, source checks, sources, orders, gift cards, customers,
 //!    method checks, methods).
+//! 9. **Events** ([`events`]): a committed write records one event per
+//!    change it made, in its own transaction; a refused write records none.
 
 #[cfg(test)]
 pub mod conformance;
+pub mod events;
 pub mod postgres;
 mod protocol;
 mod records;
@@ -298,6 +301,10 @@ pub trait Store: Send + Sync + 'static {
     /// A gift card's balance at `now`; `None` for a card never used.
     fn gift_balance(&self, card: &GiftCardKey, now: i64)
         -> Result<Option<GiftBalance>, StoreError>;
+    /// An event by id.
+    fn event(&self, id: &str) -> Result<Option<events::StoredEvent>, StoreError>;
+    /// A page of a merchant's events, newest first (`q.limit` rows at most).
+    fn events(&self, q: &events::EventQuery) -> Result<Vec<events::StoredEvent>, StoreError>;
     /// Applies `w` in one transaction, or nothing of it.
     fn commit(&self, w: Write) -> Result<Commit, StoreError>;
     /// The stored response for `(merchant, kind, key)`.

@@ -18,10 +18,12 @@
 //! | method checks | each method, locked to the commit | deleted, or none | `PaymentMethod(id)` |
 //! | methods | insert, or delete if live | id or source exists / deleted, or none | `PaymentMethod(id)` |
 //! | holds renewed | a session update moves its live holds' expiry | — | — |
+//! | events | inserts one per change ([`super::events`]) | — | — |
 //!
 //! The first refused step ends the write: the engine rolls the transaction
 //! (SQLite: the write's savepoint) back and answers the conflict.
 
+use super::events::{self, EventRow};
 use super::rows::{int, CustomerRow, MethodRow, OrderRow, SessionRow, SourceRow};
 use super::{Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, PmWrite, SourceWrite, Write};
 
@@ -91,6 +93,8 @@ pub(crate) trait Tx {
     async fn debit_card(&self, card: &GiftCardKey, amount: i64) -> Result<bool, Self::Error>;
     /// Records the debit of `source` (one per source).
     async fn insert_debit(&self, debit: &Debit<'_>) -> Result<bool, Self::Error>;
+    /// Inserts an event (the outbox row of a change of this write).
+    async fn insert_event(&self, event: &EventRow) -> Result<(), Self::Error>;
 }
 
 /// A gift-card hold's row.
@@ -162,6 +166,10 @@ async fn steps<T: Tx>(tx: &T, w: &Write) -> Step<T::Error> {
     part!(methods(tx, w));
     if let Some((s, _)) = &w.update_session {
         tx.renew_holds(&s.id, s.expires, w.now).await?;
+    }
+    // Last: only a write every condition of which held records its changes.
+    for e in events::of(w)? {
+        tx.insert_event(&e).await?;
     }
     Ok(None)
 }

@@ -12,6 +12,7 @@ mod customers;
 mod delivery;
 mod demo;
 mod demo_account;
+mod events;
 mod funding;
 mod hosted;
 mod idempotency;

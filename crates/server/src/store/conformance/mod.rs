@@ -6,11 +6,13 @@
 //! every step to every condition it refuses (duplicate ids included).
 
 mod conflicts;
+mod events;
 mod money;
 mod races;
 pub mod upgrade;
 
 pub use conflicts::*;
+pub use events::*;
 pub use money::*;
 pub use races::*;
 
@@ -41,7 +43,11 @@ macro_rules! suite {
             a_second_capture_of_a_source_is_a_balance_conflict,
             a_missing_row_refuses_every_conditional_step,
             a_short_or_missing_hold_refuses_the_capture,
-            the_first_refused_step_names_the_conflict
+            the_first_refused_step_names_the_conflict,
+            every_change_records_one_event,
+            a_refused_write_records_no_event,
+            racing_writes_record_only_the_winners_events,
+            event_pages_are_newest_first_and_filtered
         );
     };
     (@cases $open:ident: $($case:ident),* $(,)?) => {

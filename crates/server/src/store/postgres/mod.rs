@@ -22,6 +22,7 @@
 //! id up: found, the write is done (and answered so); not found, it never
 //! happened and is applied again.
 
+mod events;
 mod schema;
 mod shared;
 mod tx;
@@ -276,6 +277,17 @@ impl Store for PgStore {
                 .map(|r| (r.get(0), r.get(1), r.get(2))))
         })?;
         row.map(gift_balance).transpose()
+    }
+
+    fn event(&self, id: &str) -> Result<Option<crate::store::events::StoredEvent>, StoreError> {
+        self.event_by_id(id)
+    }
+
+    fn events(
+        &self,
+        q: &crate::store::events::EventQuery,
+    ) -> Result<Vec<crate::store::events::StoredEvent>, StoreError> {
+        self.event_page(q)
     }
 
     fn commit(&self, w: Write) -> Result<Commit, StoreError> {

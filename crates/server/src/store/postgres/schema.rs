@@ -58,13 +58,21 @@ pub(super) const MIGRATIONS: &[&str] = &[
      CREATE INDEX payment_methods_customer ON payment_methods(customer_id, deleted);",
     // 5: sources and orders in the store's own records (SQLite's migration 4).
     "",
+    // 6: events, written in the transaction of their change (SQLite's migration 5).
+    "CREATE TABLE events (
+       seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+       merchant_id TEXT NOT NULL, type TEXT NOT NULL, object_id TEXT NOT NULL,
+       created BIGINT NOT NULL, data TEXT NOT NULL);
+     CREATE INDEX events_merchant ON events(merchant_id, seq);
+     CREATE INDEX events_type ON events(merchant_id, type, seq);
+     CREATE INDEX events_object ON events(object_id, seq);",
 ];
 
 /// The migration after which `data` holds the store's own records.
 const OWN_RECORDS: usize = 5;
 
 /// The schema version this build writes (versions 1 and 2 are SQLite's 1
-/// and 2; versions 4 and 5 are SQLite's 3 and 4: version 3 is PostgreSQL's own).
+/// and 2; versions 4 to 6 are SQLite's 3 to 5: version 3 is PostgreSQL's own).
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 impl PgStore {

@@ -140,6 +140,16 @@ fn a_write_whose_commit_answer_was_lost_is_not_applied_twice() {
     assert_eq!(s.retries.load(Ordering::SeqCst), 1);
     assert!(s.session("s0").unwrap().is_some());
     assert!(!s.lose_next_commit_answer.load(Ordering::SeqCst));
+    // Its events were recorded once, by the attempt that committed.
+    let events = s
+        .events(&crate::store::events::EventQuery {
+            merchant: "m".into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    let kinds: Vec<_> = events.iter().map(|e| e.row.kind.as_str()).collect();
+    assert_eq!(kinds, ["source.created", "session.created"]);
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! holds it and then writes nothing (`ON CONFLICT DO NOTHING`).
 
 use super::{Failure, PgStore};
+use crate::store::events::EventRow;
 use crate::store::protocol::apply;
 use crate::store::protocol::{Debit, Hold, Tx};
 use crate::store::rows::{CustomerRow, MethodRow, OrderRow, SessionRow, SourceRow};
@@ -246,6 +247,10 @@ impl Tx for Transaction<'_> {
             ],
         )
         .await
+    }
+
+    async fn insert_event(&self, e: &EventRow) -> Result<(), Failure> {
+        super::events::insert(self, e).await
     }
 }
 

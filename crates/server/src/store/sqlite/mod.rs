@@ -3,6 +3,7 @@
 //! columns that are queried; card numbers and codes are sealed before they
 //! get here.
 
+mod events;
 mod schema;
 mod tx;
 mod writer;
@@ -202,6 +203,17 @@ impl Store for SqliteStore {
             .optional()
             .map_err(err)?;
         row.map(gift_balance).transpose()
+    }
+
+    fn event(&self, id: &str) -> Result<Option<crate::store::events::StoredEvent>, StoreError> {
+        events::one(&self.reader(), id)
+    }
+
+    fn events(
+        &self,
+        q: &crate::store::events::EventQuery,
+    ) -> Result<Vec<crate::store::events::StoredEvent>, StoreError> {
+        events::page(&self.reader(), q)
     }
 
     fn commit(&self, w: Write) -> Result<Commit, StoreError> {

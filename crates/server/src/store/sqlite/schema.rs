@@ -60,6 +60,13 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 4: sources and orders in the store's own records (store/records.rs):
     // every row's `data` is rewritten by `records::upgrade` (no table changes).
     "",
+    // 5: events, written in the transaction of their change (store/events.rs).
+    "CREATE TABLE events (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, merchant_id TEXT NOT NULL,
+       type TEXT NOT NULL, object_id TEXT NOT NULL, created INTEGER NOT NULL, data TEXT NOT NULL);
+     CREATE INDEX events_merchant ON events(merchant_id, seq);
+     CREATE INDEX events_type ON events(merchant_id, type, seq);
+     CREATE INDEX events_object ON events(object_id, seq);",
 ];
 
 /// The migration after which `data` holds the store's own records.

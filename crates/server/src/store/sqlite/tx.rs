@@ -3,6 +3,7 @@
 //! change under them: nothing here needs a lock of its own.
 
 use super::err;
+use crate::store::events::EventRow;
 use crate::store::protocol::{Debit, Hold, Tx};
 use crate::store::rows::{CustomerRow, MethodRow, OrderRow, SessionRow, SourceRow};
 use crate::store::{GiftCardKey, IdemRecord, StoreError};
@@ -231,5 +232,9 @@ impl Tx for Connection {
                 d.created
             ],
         )
+    }
+
+    async fn insert_event(&self, e: &EventRow) -> Result<(), StoreError> {
+        super::events::insert(self, e)
     }
 }
