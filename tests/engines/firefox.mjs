@@ -30,11 +30,16 @@ export async function launch() {
   await page.setViewport({ width: 1280, height: 900 });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e && e.message || e)));
+  // Waits (up to 10 s) for the element, as Playwright's locators do: a click
+  // that navigates (the demo's "#again") leaves the next lookup racing the
+  // new page, which must not fail the step.
   const el = async (sel) => {
-    const h = await page.evaluateHandle(`(${DEEP})(${JSON.stringify(sel)})`);
-    const e = h.asElement();
-    if (!e) throw new Error(`no element ${sel}`);
-    return e;
+    for (const end = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 40))) {
+      const h = await page.evaluateHandle(`(${DEEP})(${JSON.stringify(sel)})`).catch(() => null);
+      const e = h && h.asElement();
+      if (e) return e;
+      if (Date.now() > end) throw new Error(`no element ${sel}`);
+    }
   };
   const frame = async (sel) => {
     const f = await (await el(sel)).contentFrame();

@@ -77,10 +77,14 @@ export async function launch() {
       if (r && "err" in r) throw new Error(r.err);
       return r && r.ok;
     };
+    // Waits (up to 10 s) for the element, as Playwright's locators do (a
+    // click that navigates leaves the next lookup racing the new page).
     const el = async (sel) => {
-      const e = await exec(`(sel) => (${DEEP})(sel)`, sel);
-      if (!e || !e[ELEMENT]) throw new Error(`no element ${sel}`);
-      return e[ELEMENT];
+      for (const end = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 40))) {
+        const e = await exec(`(sel) => (${DEEP})(sel)`, sel).catch(() => null);
+        if (e && e[ELEMENT]) return e[ELEMENT];
+        if (Date.now() > end) throw new Error(`no element ${sel}`);
+      }
     };
     /** `f` again (at most twice) when the element it looked up was replaced meanwhile (a render). */
     const fresh = async (f) => {
