@@ -33,6 +33,9 @@ async function checkout(d, market = "NL:EUR", { account = false, locale = "" } =
   if ((await d.run(`() => document.getElementById("remember").checked`)) !== account) await d.click("#remember");
   await d.click("#checkout");
   await visible(d, "button[aria-expanded]");
+  // Ready means the card fields take input: a step before onReady (a pay
+  // click) races the frames on a loaded machine.
+  await until(d, `() => [...document.querySelectorAll("#log .what")].some((e) => e.textContent.includes("callback: onReady"))`, null, "the drop-in's onReady");
 }
 
 /** Types a card into the drop-in's secure fields and its name field. */
