@@ -1008,10 +1008,10 @@ impl PaySessionElement {
         }
     }
 
-    /// The drop-in's field with its label in the catalog that has come in;
-    /// (again) its config, for a frame whose `hi` came before its group knew
-    /// the fields origin (a config the frame's script is not yet there to
-    /// hear is lost, and its `hi` then asks again).
+    /// The drop-in's field with its label in the catalog that has come in,
+    /// once its group knows the fields origin: the config again to a frame
+    /// already heard from, and the frame's message kept from before (its
+    /// `ready`) taken now if it came from that origin.
     pub(crate) fn greet(&self, label: String) {
         let early = {
             let Ok(mut s) = self.inner.try_borrow_mut() else {
