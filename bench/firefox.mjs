@@ -10,6 +10,22 @@ import { stats } from "./ready.mjs";
 
 export const FIREFOX = process.env.FIREFOX || "/usr/bin/firefox-esr";
 
+/** Headless Firefox ESR on the profile folder `profile`, loopback only (also
+ * the engine tests' browser, tests/engines/firefox.mjs). */
+export function launchFirefox(profile) {
+  if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing (scripts/setup.sh installs firefox-esr)`);
+  return puppeteer.launch({
+    browser: "firefox", executablePath: FIREFOX, headless: true, userDataDir: profile,
+    extraPrefsFirefox: {
+      // Loopback only: no updates, telemetry, captive-portal or remote settings fetches.
+      "network.captive-portal-service.enabled": false, "app.update.enabled": false,
+      "datareporting.policy.dataSubmissionEnabled": false, "toolkit.telemetry.enabled": false,
+      "browser.safebrowsing.malware.enabled": false, "browser.safebrowsing.phishing.enabled": false,
+      "network.dns.disablePrefetch": true, "network.prefetch-next": false,
+    },
+  });
+}
+
 /** `loads` cold loads of each variant in Firefox; {variant: {navToReady, mountToReady, errors}}. */
 export async function measureReadyFirefox(variants, loads, url) {
   if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing (scripts/setup.sh installs firefox-esr)`);
@@ -19,16 +35,7 @@ export async function measureReadyFirefox(variants, loads, url) {
       const profile = mkdtempSync(join(tmpdir(), "bench-firefox-"));
       let browser = null;
       try {
-        browser = await puppeteer.launch({
-          browser: "firefox", executablePath: FIREFOX, headless: true, userDataDir: profile,
-          extraPrefsFirefox: {
-            // Loopback only: no updates, telemetry, captive-portal or remote settings fetches.
-            "network.captive-portal-service.enabled": false, "app.update.enabled": false,
-            "datareporting.policy.dataSubmissionEnabled": false, "toolkit.telemetry.enabled": false,
-            "browser.safebrowsing.malware.enabled": false, "browser.safebrowsing.phishing.enabled": false,
-            "network.dns.disablePrefetch": true, "network.prefetch-next": false,
-          },
-        });
+        browser = await launchFirefox(profile);
         const page = await browser.newPage();
         await page.goto(await url(v));
         await page.waitForFunction(() => window.__bench, { timeout: 30000 });

@@ -10,15 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-newer() { [ -n "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]; }
-target=pkg/paysession_bg.wasm
-if [ ! -f "$target" ] || [ ! -f pkg-web/paysession_bg.wasm ] || newer src crates/core/src Cargo.toml; then
-  bash scripts/build-sdk.sh
-fi
-target=www/dist/index.html
-if [ ! -f "$target" ] || newer www/src www/index.html webpack.config.js pkg/paysession_bg.wasm; then
-  bash scripts/build-demo.sh
-fi
+bash scripts/build-stale.sh
 # The React package's example shop (tests/e2e/react.spec.mjs; nothing when fresh).
 node packages/react/build.mjs
 

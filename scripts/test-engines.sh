@@ -13,15 +13,7 @@ cd "$(dirname "$0")/.."
 engine=${1:-}
 case "$engine" in firefox|webkit) ;; *) echo "usage: scripts/test-engines.sh firefox|webkit [name]" >&2; exit 2 ;; esac
 
-newer() { [ -n "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]; }
-target=pkg/paysession_bg.wasm
-if [ ! -f "$target" ] || [ ! -f pkg-web/paysession_bg.wasm ] || newer src crates/core/src Cargo.toml; then
-  bash scripts/build-sdk.sh
-fi
-target=www/dist/index.html
-if [ ! -f "$target" ] || newer www/src www/index.html webpack.config.js pkg/paysession_bg.wasm; then
-  bash scripts/build-demo.sh
-fi
+bash scripts/build-stale.sh
 
 if [ -z "${PAYSESSION_ENGINES_SERVER:-}" ]; then
   export PAYSESSION_SERVER_ARGS="--demo www/dist" PAYSESSION_ENGINES_SERVER=1

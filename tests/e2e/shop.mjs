@@ -16,6 +16,11 @@ export const test = base.extend({
       // The drop-in asks Chromium whether Google Pay can pay (its payment
       // method manifest at google.com): the test machine has no DNS.
       else if (/^Unable to download payment manifest "https:\/\/google\.com\/pay"\. ERR_NAME_NOT_RESOLVED/.test(t)) page.offline = true;
+      // Chromium's own fetch of the test wallet's Payment Handler icon (a
+      // valid 32×32 PNG, /hosted/wallet/icon.png), made in the background
+      // while it installs the app: a test that leaves the page first, or a
+      // loaded machine, ends it with this browser message; no page code runs.
+      else if (/^Failed to download or decode a non-empty icon for payment app with ".*\/hosted\/wallet\/app\.json" manifest\.$/.test(t)) page.walletIcon = false;
       else if (m.type() === "error" && !/Failed to load resource/.test(t)) problems.push(t);
     });
     await page.addInitScript(() => {

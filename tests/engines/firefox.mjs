@@ -1,31 +1,20 @@
 // The engine driver for Firefox ESR (Debian's `firefox-esr`): puppeteer-core
 // over WebDriver BiDi, no geckodriver, one browser and one page for a whole
 // run. Implements the small driver interface of tests/engines/driver.mjs.
-import { createRequire } from "node:module";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEEP } from "./driver.mjs";
 
-// puppeteer-core is one of bench/'s packages (scripts/setup.sh installs them for `npm test`).
-const puppeteer = createRequire(new URL("../../bench/package.json", import.meta.url))("puppeteer-core");
-const FIREFOX = process.env.FIREFOX || "/usr/bin/firefox-esr";
+// The browser as the bench launches it (puppeteer-core is one of bench/'s
+// packages; scripts/setup.sh installs them for `npm test`).
+import { launchFirefox } from "../../bench/firefox.mjs";
 
 const KEYS = { Tab: "Tab", Enter: "Enter", Space: " ", Escape: "Escape", Backspace: "Backspace" };
 
 export async function launch() {
-  if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing (scripts/setup.sh installs firefox-esr)`);
   const profile = mkdtempSync(join(tmpdir(), "engines-firefox-"));
-  const browser = await puppeteer.launch({
-    browser: "firefox", executablePath: FIREFOX, headless: true, userDataDir: profile,
-    extraPrefsFirefox: {
-      // Loopback only: no updates, telemetry, captive-portal or remote settings fetches.
-      "network.captive-portal-service.enabled": false, "app.update.enabled": false,
-      "datareporting.policy.dataSubmissionEnabled": false, "toolkit.telemetry.enabled": false,
-      "browser.safebrowsing.malware.enabled": false, "browser.safebrowsing.phishing.enabled": false,
-      "network.dns.disablePrefetch": true, "network.prefetch-next": false,
-    },
-  });
+  const browser = await launchFirefox(profile);
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
   const errors = [];
