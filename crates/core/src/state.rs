@@ -62,6 +62,17 @@ pub enum SourceState {
 }
 
 impl SourceState {
+    /// Every source state.
+    pub const ALL: [SourceState; 7] = [
+        SourceState::Chargeable,
+        SourceState::PendingRedirect,
+        SourceState::RequiresAction,
+        SourceState::PendingFunds,
+        SourceState::Failed,
+        SourceState::Cancelled,
+        SourceState::Consumed,
+    ];
+
     /// No further change is possible.
     pub fn is_terminal(self) -> bool {
         match self {
@@ -219,15 +230,7 @@ mod tests {
         SessionState::Expired,
         SessionState::Locked,
     ];
-    const SOURCE_STATES: [SourceState; 7] = [
-        SourceState::Chargeable,
-        SourceState::PendingRedirect,
-        SourceState::RequiresAction,
-        SourceState::PendingFunds,
-        SourceState::Failed,
-        SourceState::Cancelled,
-        SourceState::Consumed,
-    ];
+    const SOURCE_STATES: [SourceState; 7] = SourceState::ALL;
 
     fn wire<T: Serialize>(v: T) -> String {
         serde_json::to_value(v)

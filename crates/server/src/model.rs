@@ -309,12 +309,10 @@ pub struct GiftCardKey {
 impl SourceRec {
     /// The balance record of a gift-card source.
     pub fn gift_key(&self) -> Option<GiftCardKey> {
-        self.gift_card
-            .as_ref()
-            .map(|card| GiftCardKey {
-                merchant: self.merchant_id.clone(),
-                card: card.clone(),
-            })
+        self.gift_card.as_ref().map(|card| GiftCardKey {
+            merchant: self.merchant_id.clone(),
+            card: card.clone(),
+        })
     }
 }
 

@@ -63,7 +63,9 @@ fn consts(name: &str) -> Vec<(String, String)> {
     body.lines()
         .map(|l| {
             let l = l.trim_end_matches('\\').trim_end_matches("\\n");
-            let (k, v) = l.split_once('=').unwrap_or_else(|| panic!("{name} line {l:?}"));
+            let (k, v) = l
+                .split_once('=')
+                .unwrap_or_else(|| panic!("{name} line {l:?}"));
             (k.to_owned(), v.to_owned())
         })
         .collect()
@@ -175,7 +177,10 @@ fn every_key_named_in_the_sdk_source_is_built_in() {
     // and every error's words (looked up by code), must be there.
     let base: BTreeSet<String> = consts("en_base").into_iter().map(|(k, _)| k).collect();
     for k in built.iter().filter(|k| k.starts_with("error.")) {
-        assert!(base.contains(k), "{k} is in en_dropin!: the Elements build lacks it");
+        assert!(
+            base.contains(k),
+            "{k} is in en_dropin!: the Elements build lacks it"
+        );
     }
     let en = en();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src");

@@ -67,17 +67,6 @@ pub struct EventQuery {
     pub limit: usize,
 }
 
-/// Every source state (a source may move to each).
-const SOURCE_STATES: [SourceState; 7] = [
-    SourceState::Chargeable,
-    SourceState::PendingRedirect,
-    SourceState::RequiresAction,
-    SourceState::PendingFunds,
-    SourceState::Failed,
-    SourceState::Cancelled,
-    SourceState::Consumed,
-];
-
 /// The type of the event of a source moving to `state`.
 pub fn source_type(state: SourceState) -> String {
     format!("source.{}", state.as_str())
@@ -146,6 +135,6 @@ pub fn types() -> Vec<String> {
     ]
     .map(String::from)
     .into();
-    t.extend(SOURCE_STATES.iter().map(|s| source_type(*s)));
+    t.extend(SourceState::ALL.iter().map(|s| source_type(*s)));
     t
 }
