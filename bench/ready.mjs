@@ -10,8 +10,13 @@ export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 // Loopback only: every host name but localhost fails to resolve, so nothing leaves the
 // machine (Adyen's page would otherwise fetch analytics, logos and iframes from
 // its CDN while loading; none of them gates its onReady).
+// The omnibox popup's WebUI: headless Chromium 156 starts it with every new
+// browser (a renderer of its own parsing chrome://omnibox-popup.top-chrome for
+// 300–500 ms of CPU, seen in bench/deep-trace.mjs) while the page loads; a
+// shopper's browser is already running. Off for every variant alike.
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"];
 
 /** A fresh profile and a browser on it; `close()` ends both. */
@@ -40,6 +45,7 @@ window.addEventListener("load", async () => {
   const wait = () => new Promise((r) => { const t = () => (window.benchMount ? r() : setTimeout(t, 1)); t(); });
   await wait();
   try {
+    performance.mark("bench:mount"); // the anchor of bench/deep-trace.mjs in the browser's own trace
     const mountToReady = await window.benchMount(document.getElementById("dropin"), { apiBase: q.get("api"), sessionId: q.get("session"), fieldsBase: q.get("fields") });
     const navToReady = performance.now();
     // Where the time went: navigation start → mount() (HTML, bundle, wasm),
