@@ -4,7 +4,7 @@
 //! of those depends on this module.
 
 use super::forms::{self, format, id, input, type_of, validate};
-use super::{fire, pay, saved, Shared, WeakState};
+use super::{challenge, fire, pay, saved, Shared, WeakState};
 use crate::view::{hide, value};
 use paysession_core::state::PaymentType;
 use wasm_bindgen::JsCast;
@@ -81,7 +81,7 @@ pub fn on_event(weak: &WeakState, ev: Event) {
             } else if let Some(b) = target.closest("button.rm").ok().flatten() {
                 saved::remove(&st, &b);
             } else if target.closest(".x").ok().flatten().is_some() {
-                pay::close_modal(&st);
+                challenge::close_modal(&st);
             }
         }
         "submit" => {

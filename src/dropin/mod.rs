@@ -9,10 +9,13 @@
 //! - Callbacks fire outside any borrow of the state, at most once per
 //!   outcome; a throwing callback is logged, never propagated.
 
+mod challenge;
 mod config;
 mod events;
 mod forms;
+mod outcomes;
 mod pay;
+mod resume;
 mod saved;
 mod style;
 mod wallet;
@@ -127,7 +130,7 @@ struct Mounted {
     currency: String,
     /// The payment-methods answer this mount shows (forms are built from it on expand).
     methods: JsValue,
-    modal: Option<pay::Modal>,
+    modal: Option<challenge::Modal>,
     /// The drop-in, for the secure fields' listeners.
     state: WeakState,
     /// The fields origin's frames of this mount (`None`: no fields origin known).
@@ -416,7 +419,7 @@ fn show(st: &Shared) {
     };
     fire(cb);
     if resume {
-        pay::resume(st);
+        resume::resume(st);
     }
 }
 
@@ -445,7 +448,7 @@ fn render_now(s: &mut State) -> (Fire, bool) {
             return (
                 Some((
                     s.config.on_error.clone(),
-                    pay::error_data(JsValue::NULL, &e),
+                    outcomes::error_data(JsValue::NULL, &e),
                 )),
                 false,
             );
@@ -516,7 +519,7 @@ fn render_now(s: &mut State) -> (Fire, bool) {
             m.ready = Some(data.into());
         }
     }
-    let resume = !s.resumed && pay::pending_return().is_some();
+    let resume = !s.resumed && resume::pending_return().is_some();
     s.resumed |= resume;
     (cb, resume)
 }

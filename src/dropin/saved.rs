@@ -8,7 +8,8 @@
 //! form, whose source (with `usage`) is saved without paying.
 
 use super::forms::{self, id, input, Hook};
-use super::pay::{self, current, say, set_busy};
+use super::outcomes::{self, current, say, set_busy};
+use super::pay;
 use super::{fire, spawn, Fire, Mounted, Phase, Shared, State};
 use crate::elements::PaySessionElement;
 use crate::error::SdkError;
@@ -274,7 +275,7 @@ pub fn submit(st: &Shared) {
             e.focus();
             return;
         }
-        let Some(accepted) = pay::terms_accepted(m, &t, "saved") else {
+        let Some(accepted) = outcomes::terms_accepted(m, &t, "saved") else {
             return;
         };
         let p = e.pay(session, String::new(), JsValue::UNDEFINED, accepted);
@@ -348,7 +349,7 @@ pub fn remove(st: &Shared, b: &Element) {
                 }
                 Err(e) => {
                     let _ = b.remove_attribute("disabled");
-                    pay::fail(&mut s, gen, None, &e)
+                    outcomes::fail(&mut s, gen, None, &e)
                 }
             },
             Err(_) => None,
@@ -381,7 +382,7 @@ pub fn tokenize(s: &mut State, gen: u32, source: &JsValue) -> Fire {
 fn saved(s: &mut State, gen: u32, r: Result<JsValue, SdkError>, source: &JsValue) -> Fire {
     let pm = match r {
         Ok(pm) => pm,
-        Err(e) => return pay::fail(s, gen, Some(PaymentType::CreditCard), &e),
+        Err(e) => return outcomes::fail(s, gen, Some(PaymentType::CreditCard), &e),
     };
     let cb = s.config.on_success.clone();
     let (m, t) = current(s, gen)?;
