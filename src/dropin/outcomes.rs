@@ -29,17 +29,7 @@ fn method_data(ty: PaymentType) -> JsValue {
 /// A source's `state`, if it is one core knows.
 pub(super) fn state_of(source: &JsValue) -> Option<SourceState> {
     let s = js::get(source, "state").as_string()?;
-    [
-        SourceState::Chargeable,
-        SourceState::PendingRedirect,
-        SourceState::RequiresAction,
-        SourceState::PendingFunds,
-        SourceState::Failed,
-        SourceState::Cancelled,
-        SourceState::Consumed,
-    ]
-    .into_iter()
-    .find(|x| x.as_str() == s)
+    SourceState::ALL.into_iter().find(|x| x.as_str() == s)
 }
 
 /// The mount a result belongs to, with its texts; `None` once unmounted or remounted.
