@@ -24,7 +24,7 @@ mkdir -p "$TMPDIR"
 bash scripts/setup.sh --for test || exit 1
 
 logs=$(mktemp -d "$TMPDIR/paysession-logs.XXXXXX")
-total_pass=0; total_fail=0; failures=()
+total_pass=0; total_fail=0; failures=(); timings=()
 
 # Counts from cargo ("test result: ok. N passed; M failed"), Playwright ("N passed (…)",
 # "N failed"), node's runner ("# pass N", "# fail N") and the contract layer
@@ -41,10 +41,11 @@ count() {
 
 layer() {
   local name=$1; shift
-  local log="$logs/${name// /-}.log"
+  local log="$logs/${name// /-}.log" started=$SECONDS
   echo; echo "=== $name ==="
   "$@" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
+  timings+=("$name $((SECONDS - started)) s")
   read -r p f < <(count "$log")
   if [ "$status" -ne 0 ]; then
     failures+=("$name")
@@ -93,6 +94,8 @@ script_layer "contract tests" scripts/test-contract.sh bash scripts/with-server.
 rm -rf "$logs" "$TMPDIR"/paysession-* 2>/dev/null
 
 echo
+# Where the suite's time goes (it must stay under 30 minutes on 2 cores).
+echo "layer times: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g'); all: $SECONDS s"
 [ ${#failures[@]} -gt 0 ] && echo "failed layers: ${failures[*]}"
 echo "tests: $total_pass passed, $total_fail failed"
 [ ${#failures[@]} -eq 0 ]
