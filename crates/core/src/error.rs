@@ -181,6 +181,24 @@ codes! {
     MountTargetNotFound = "mount_target_not_found",
     /// The saved payment method was removed (or its card can no longer be used).
     PaymentMethodRemoved = "payment_method_removed",
+    /// A capture of more than the order still has authorized and uncaptured.
+    AmountExceedsCapturable = "amount_exceeds_capturable",
+    /// A refund of more than was captured and not yet refunded (or being refunded).
+    AmountExceedsRefundable = "amount_exceeds_refundable",
+    /// A capture or cancel of an order with nothing left to capture (captured in full, or the rest released).
+    OrderAlreadyCaptured = "order_already_captured",
+    /// A capture or cancel of an order that was cancelled (voided).
+    OrderVoided = "order_voided",
+    /// A capture or cancel after the authorization expired.
+    AuthorizationExpired = "authorization_expired",
+    /// The order's money has not arrived yet (wire transfer, SEPA Direct Debit): nothing to capture, cancel or refund.
+    PaymentPending = "payment_pending",
+    /// The order's payment failed (a returned SEPA debit): nothing to capture, cancel or refund.
+    PaymentFailed = "payment_failed",
+    /// The refund is not pending (it succeeded or failed already).
+    RefundStateInvalid = "refund_state_invalid",
+    /// A test-mode route called with a key that is not a test key (`sk_test_…`).
+    TestModeOnly = "test_mode_only",
 }
 
 /// One entry of `errors`.

@@ -40,6 +40,9 @@ struct Args {
     /// Session lifetime after its last change, in seconds.
     #[arg(long, env = "PAYSESSION_SESSION_TTL", default_value_t = 3600)]
     session_ttl: u64,
+    /// Seconds a manual-capture order's authorization lasts (then what is not captured is released).
+    #[arg(long, env = "PAYSESSION_AUTHORIZATION_TTL", default_value_t = paysession_server::config::AUTHORIZATION_TTL.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    authorization_ttl: u64,
     /// Public base URL of hosted-page links (default: the address listened on;
     /// for 0.0.0.0 / [::] the loopback address of its family, with a warning).
     #[arg(long, env = "PAYSESSION_PUBLIC_URL")]
@@ -183,6 +186,7 @@ async fn main() {
     }
     let mut state = AppState::new(config, db, vault);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
+    state.authorization_ttl = Duration::from_secs(args.authorization_ttl);
     state.demo_dir = args.demo;
     state.fields_url = fields_url.clone();
     let behind_proxy = !args.trusted_proxy.is_empty();

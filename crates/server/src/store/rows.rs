@@ -96,11 +96,12 @@ impl<'a> SourceRow<'a> {
     }
 }
 
-/// `orders (id, merchant_id, session_id, data)`.
+/// `orders (id, merchant_id, session_id, version, data)`.
 pub struct OrderRow<'a> {
     pub id: &'a str,
     pub merchant: &'a str,
     pub session: &'a str,
+    pub version: i64,
     pub data: String,
 }
 
@@ -110,6 +111,7 @@ impl<'a> OrderRow<'a> {
             id: &o.order.id,
             merchant: &o.merchant_id,
             session: &o.order.session_id,
+            version: int(o.order.version),
             data: data(&StoredOrder::from(o))?,
         })
     }

@@ -234,6 +234,13 @@ impl Store for PgStore {
         self.get("SELECT data FROM orders WHERE id = $1", id)
     }
 
+    fn order_of_refund(&self, refund_id: &str) -> Result<Option<OrderRec>, StoreError> {
+        self.get(
+            "SELECT o.data FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
+            refund_id,
+        )
+    }
+
     fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError> {
         self.get("SELECT data FROM customers WHERE id = $1", id)
     }

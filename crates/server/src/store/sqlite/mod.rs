@@ -160,6 +160,19 @@ impl Store for SqliteStore {
         self.get("orders", id)
     }
 
+    fn order_of_refund(&self, refund_id: &str) -> Result<Option<OrderRec>, StoreError> {
+        let c = self.reader();
+        let data: Option<String> = c
+            .query_row(
+                "SELECT o.data FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = ?1",
+                [refund_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        data.map(|d| OrderRec::decode(&d)).transpose()
+    }
+
     fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError> {
         self.get("customers", id)
     }
