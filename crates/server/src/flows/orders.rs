@@ -152,7 +152,7 @@ fn release(rec: &mut OrderRec, ended: PaymentState, fx: &mut Effects) -> bool {
         if !p.state.is_capturable() {
             continue;
         }
-        let rest = p.amount - p.captured - p.released;
+        let rest = uncaptured(p);
         p.released += rest;
         p.state = if p.captured > 0 {
             PaymentState::Captured
@@ -256,7 +256,7 @@ pub fn capture(
         .payments
         .iter()
         .filter(|p| p.state.is_capturable())
-        .map(|p| p.amount - p.captured - p.released)
+        .map(uncaptured)
         .sum();
     let amount = amount.unwrap_or(capturable);
     if amount > capturable {
@@ -271,7 +271,7 @@ pub fn capture(
         if !p.state.is_capturable() {
             continue;
         }
-        let take = left.min(p.amount - p.captured - p.released);
+        let take = left.min(uncaptured(p));
         p.captured += take;
         left -= take;
         if p.captured + p.released == p.amount {
@@ -313,9 +313,19 @@ pub fn void(rec: &mut OrderRec, fx: &mut Effects) -> Result<(), AppError> {
     Ok(())
 }
 
+/// What `p` has neither captured nor released (a stored record is trusted
+/// to keep `captured + released <= amount`, but no arithmetic here can panic).
+fn uncaptured(p: &Payment) -> u64 {
+    p.amount
+        .saturating_sub(p.captured)
+        .saturating_sub(p.released)
+}
+
 /// What may still be refunded of `p`.
 fn refundable(p: &Payment) -> u64 {
-    p.captured - p.refunded - p.refund_pending
+    p.captured
+        .saturating_sub(p.refunded)
+        .saturating_sub(p.refund_pending)
 }
 
 /// A refund of `amount` (default: all that is refundable).
@@ -456,7 +466,7 @@ pub fn settle_refund(
             .iter_mut()
             .find(|p| p.source_id == part.source_id)
         {
-            p.refund_pending -= part.amount;
+            p.refund_pending = p.refund_pending.saturating_sub(part.amount);
             if succeeded {
                 p.refunded += part.amount;
             }
