@@ -193,6 +193,20 @@ impl PaymentType {
             PaymentType::WireTransfer => Flow::Receiver,
         }
     }
+    /// Its money moves asynchronously: an order's payment is `pending` until
+    /// it arrives, and its refunds are `pending` until they complete.
+    pub fn is_asynchronous(self) -> bool {
+        match self {
+            PaymentType::SepaDebit | PaymentType::WireTransfer => true,
+            PaymentType::CreditCard
+            | PaymentType::PayPal
+            | PaymentType::KlarnaCredit
+            | PaymentType::Ideal
+            | PaymentType::GiftCard
+            | PaymentType::ApplePay
+            | PaymentType::GooglePay => false,
+        }
+    }
     /// Secondary sources contribute up to their balance; primary ones fund the rest.
     pub fn is_secondary(self) -> bool {
         match self {

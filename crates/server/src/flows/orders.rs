@@ -41,21 +41,6 @@ pub const REASON_MAX: usize = 500;
 /// How many times a decision is made again after a moved version.
 const ATTEMPTS: usize = 50;
 
-/// Whether a payment type's money moves asynchronously (it is `pending`
-/// until it arrives, and its refunds are `pending` until they complete).
-pub fn is_async(kind: PaymentType) -> bool {
-    match kind {
-        PaymentType::SepaDebit | PaymentType::WireTransfer => true,
-        PaymentType::CreditCard
-        | PaymentType::PayPal
-        | PaymentType::KlarnaCredit
-        | PaymentType::Ideal
-        | PaymentType::GiftCard
-        | PaymentType::ApplePay
-        | PaymentType::GooglePay => false,
-    }
-}
-
 /// What one decision changes besides the order itself.
 #[derive(Default)]
 pub struct Effects {
@@ -87,7 +72,7 @@ pub fn open(rec: &mut OrderRec, capture: CaptureMethod, now: i64, ttl: i64) {
         .iter()
         .map(|c| {
             let amount = c.amount.0;
-            let state = if is_async(c.kind) {
+            let state = if c.kind.is_asynchronous() {
                 PaymentState::Pending
             } else if capture == CaptureMethod::Manual {
                 PaymentState::Authorized
@@ -385,7 +370,7 @@ pub fn refund(
             amount: take,
         });
     }
-    let pending = parts.iter().any(|p| is_async(p.kind));
+    let pending = parts.iter().any(|p| p.kind.is_asynchronous());
     let r = Refund {
         id: ids::new_id("re_"),
         order_id: o.id.clone(),

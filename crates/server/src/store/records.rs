@@ -165,7 +165,7 @@ pub struct StoredOrder {
     currency: Currency,
     sources: Vec<StoredContribution>,
     created_time: String,
-    // The lifecycle after the order (schema 7 on SQLite, 8 on PostgreSQL);
+    // The lifecycle after the order (schema 6 on SQLite, 7 on PostgreSQL);
     // an order stored before has none: automatic, captured in full.
     #[serde(default)]
     version: u64,

@@ -589,6 +589,30 @@ async fn a_capture_retried_with_its_key_captures_once() {
         .clone();
     assert_eq!(v["amountCaptured"], 250);
     assert_eq!(v["captures"].as_array().unwrap().len(), 1);
+    // A refund too: one refund for one key; the key on another body is refused.
+    let p = path(&o, "refunds");
+    let refund = |amount: u64| {
+        s.send(
+            reqwest::Method::POST,
+            &p,
+            Some(SK),
+            Some(json!({"amount": amount})),
+            &[("Idempotency-Key", "re-1")],
+        )
+    };
+    let a = refund(100).await;
+    let b = refund(100).await;
+    assert_eq!(a.ok(201), b.ok(201));
+    refund(101)
+        .await
+        .expect_error(409, "idempotency_key_reused");
+    let v = s
+        .get(&format!("/v1/orders/{}", id(&o)), SK)
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(v["amountRefunded"], 100);
+    assert_eq!(v["refunds"].as_array().unwrap().len(), 1);
     s.stop().await;
 }
 
