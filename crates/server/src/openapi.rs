@@ -505,6 +505,10 @@ fn operations() -> Vec<Op> {
             .describe("`pending_redirect` → `cancelled` (`source.cancelled`). Test secret key only.")
             .errors(&[400, 403, 404])
             .ok(200, "Source", "The source."),
+        Op::new(Post, "/v1/test/authorizations/sweep", "testSweep", "test mode", "Test mode: run the authorization expiry sweep now", Secret)
+            .describe("Expires the caller's manual authorizations that are past `authorizationExpiresAt` (`payment.expired`), as the server's own sweep does every `--sweep-interval` seconds for every merchant. Test secret key only.")
+            .errors(&[403])
+            .ok(200, "Swept", "How many orders this pass expired."),
         Op::new(Post, "/v1/test/refunds/{id}/succeed", "testRefundSucceed", "test mode", "Test mode: a pending refund succeeds", Secret)
             .describe("`refund.succeeded`; a refund that is not pending is `400 refund_state_invalid`. Test secret key only.")
             .idempotent()
@@ -667,6 +671,7 @@ fn build() -> Value {
     add::<Usage>(&mut schemas);
     add::<Order>(&mut schemas);
     add::<paysession_core::wire::CreateCapture>(&mut schemas);
+    add::<crate::routes::testmode::Swept>(&mut schemas);
     add::<paysession_core::wire::CreateRefund>(&mut schemas);
     add::<paysession_core::wire::Refund>(&mut schemas);
     add::<paysession_core::wire::Payment>(&mut schemas);

@@ -82,6 +82,7 @@ pub fn routes() -> Router<AppState> {
             post(testmode::refund_succeed),
         )
         .route("/v1/test/refunds/{id}/fail", post(testmode::refund_fail))
+        .route("/v1/test/authorizations/sweep", post(testmode::sweep))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
         .route(

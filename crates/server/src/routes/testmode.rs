@@ -156,6 +156,22 @@ async fn refund(
     .await
 }
 
+/// What `POST /v1/test/authorizations/sweep` answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Swept {
+    /// Orders whose authorization this pass expired.
+    pub expired: usize,
+}
+
+/// `POST /v1/test/authorizations/sweep`: runs the expiry sweep now for the
+/// caller's orders (the server runs it every `--sweep-interval` seconds).
+pub async fn sweep(State(s): State<AppState>, key: SecretKey) -> Result<Json<Swept>, AppError> {
+    ensure_test_key(&key.merchant.secret_key)?;
+    let m = key.merchant.id;
+    s.db(move |s| flows::orders::sweep(s, Some(&m)).map(|expired| Json(Swept { expired })))
+        .await
+}
+
 /// `POST /v1/test/refunds/{id}/succeed`: a pending refund reaches the shopper.
 pub async fn refund_succeed(
     State(s): State<AppState>,

@@ -328,6 +328,14 @@ pub trait Store: Send + Sync + 'static {
     fn order(&self, id: &str) -> Result<Option<OrderRec>, StoreError>;
     /// The order a refund (`re_…`) belongs to.
     fn order_of_refund(&self, refund_id: &str) -> Result<Option<OrderRec>, StoreError>;
+    /// Ids of orders (of `merchant`, or every merchant's) whose open
+    /// authorization expired at `now`, soonest first, `limit` at most.
+    fn due_authorizations(
+        &self,
+        merchant: Option<&str>,
+        now: i64,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError>;
     /// A customer by id.
     fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError>;
     /// A saved payment method by id (deleted ones too).

@@ -304,6 +304,68 @@ async fn an_uncaptured_authorization_expires() {
 }
 
 #[tokio::test]
+async fn the_sweep_expires_authorizations_nobody_reads() {
+    let s = start().await;
+    let o = order_with(&s, 1000, Some("manual"), None).await;
+    let theirs = {
+        let sid = id(s
+            .post(
+                "/v1/sessions",
+                "sk_test_other",
+                json!({"amount": 500, "currency": "EUR", "country": "DE", "capture": "manual"}),
+            )
+            .await
+            .ok(201));
+        let c = s
+            .post("/v1/sources", "pk_test_other", json!({
+                "type": "creditCard", "sessionId": sid,
+                "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}
+            }))
+            .await
+            .ok(201)
+            .clone();
+        s.post(
+            &format!("/v1/sessions/{sid}/sources"),
+            "sk_test_other",
+            json!({"sourceId": id(&c)}),
+        )
+        .await
+        .ok(200);
+        s.post("/v1/orders", "sk_test_other", json!({"sessionId": sid}))
+            .await
+            .ok(201)
+            .clone()
+    };
+    let sweep = |key: &'static str| s.post("/v1/test/authorizations/sweep", key, json!({}));
+    assert_eq!(sweep(SK).await.ok(200)["expired"], 0, "nothing due yet");
+    s.advance(7 * 24 * 3600);
+    assert_eq!(sweep(SK).await.ok(200)["expired"], 1);
+    assert_eq!(sweep(SK).await.ok(200)["expired"], 0, "expired once");
+    // Recorded without anyone reading the order.
+    assert_eq!(
+        events_of(&s, &id(&o)).await,
+        ["order.created", "payment.expired"]
+    );
+    // The other merchant's order is theirs to sweep.
+    let p = format!("/v1/orders/{}", id(&theirs));
+    let page = s
+        .get(
+            &format!("/v1/events?objectId={}", id(&theirs)),
+            "sk_test_other",
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    assert_eq!(sweep("sk_test_other").await.ok(200)["expired"], 1);
+    assert_eq!(
+        s.get(&p, "sk_test_other").await.ok(200)["paymentState"],
+        "expired"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn refunds_partial_several_and_split_in_the_stated_order() {
     let s = start().await;
     // Gift card 500 + card 700.
@@ -553,6 +615,7 @@ async fn test_routes_refuse_a_live_key() {
         "/v1/test/sources/src_x/cancel",
         "/v1/test/refunds/re_x/succeed",
         "/v1/test/refunds/re_x/fail",
+        "/v1/test/authorizations/sweep",
     ] {
         s.post(p, "sk_live_x", json!({}))
             .await

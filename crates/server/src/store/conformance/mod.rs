@@ -52,7 +52,8 @@ macro_rules! suite {
             event_pages_are_newest_first_and_filtered,
             racing_order_updates_have_one_winner,
             an_order_update_records_its_events_and_refunds,
-            a_credit_beyond_the_debits_rolls_the_write_back
+            a_credit_beyond_the_debits_rolls_the_write_back,
+            due_authorizations_are_the_open_ones_past_their_expiry
         );
     };
     (@cases $open:ident: $($case:ident),* $(,)?) => {

@@ -211,3 +211,58 @@ pub fn a_credit_beyond_the_debits_rolls_the_write_back(s: Arc<dyn Store>) {
     assert_eq!(winners(&results).len(), 2, "{results:?}");
     assert_eq!(s.gift_balance(&card(), 10).unwrap().unwrap().available, 500);
 }
+
+/// The sweep's index: orders whose authorization is open (something
+/// capturable) and expired at `now`, soonest first, per merchant if asked.
+pub fn due_authorizations_are_the_open_ones_past_their_expiry(s: Arc<dyn Store>) {
+    use paysession_core::state::PaymentState;
+    let open = |id: &str, merchant: &str, expires: i64| {
+        let mut o = order(id, "ses_1");
+        o.merchant_id = merchant.into();
+        o.order.payment_state = PaymentState::Authorized;
+        o.authorization_expires = Some(expires);
+        o
+    };
+    let mut captured = open("ord_c", "m", 1);
+    captured.order.payment_state = PaymentState::Captured;
+    done(
+        &s,
+        Write {
+            orders: vec![
+                open("ord_b", "m", 9),
+                open("ord_a", "m", 5),
+                open("ord_late", "m", 50),
+                open("ord_x", "other", 3),
+                captured,
+                order("ord_auto", "ses_2"),
+            ],
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        s.due_authorizations(Some("m"), 10, 10).unwrap(),
+        ["ord_a", "ord_b"]
+    );
+    assert_eq!(
+        s.due_authorizations(None, 10, 10).unwrap(),
+        ["ord_x", "ord_a", "ord_b"]
+    );
+    assert_eq!(s.due_authorizations(None, 10, 1).unwrap(), ["ord_x"]);
+    // Once nothing is capturable the order leaves the index.
+    let mut closed = open("ord_a", "m", 5);
+    closed.order.version = 1;
+    closed.order.payment_state = PaymentState::Expired;
+    done(
+        &s,
+        Write {
+            order_updates: vec![OrderUpdate {
+                rec: closed,
+                expected: 0,
+                changes: vec![(LifecycleEvent::PaymentExpired, "ord_a".into())],
+                refunds_created: vec![],
+            }],
+            ..Default::default()
+        },
+    );
+    assert_eq!(s.due_authorizations(Some("m"), 10, 10).unwrap(), ["ord_b"]);
+}

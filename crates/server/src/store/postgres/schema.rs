@@ -68,6 +68,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
      CREATE INDEX events_object ON events(object_id, seq);",
     // 7: the lifecycle after the order (SQLite's migration 6).
     "ALTER TABLE orders ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+     ALTER TABLE orders ADD COLUMN authorization_expires BIGINT;
+     CREATE INDEX orders_authorization ON orders(authorization_expires)
+       WHERE authorization_expires IS NOT NULL;
      CREATE TABLE refunds (
        id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL);",
 ];

@@ -93,9 +93,16 @@ impl Tx for Transaction<'_> {
     async fn insert_order(&self, r: &OrderRow<'_>) -> Result<bool, Failure> {
         one(
             self,
-            "INSERT INTO orders (id, merchant_id, session_id, version, data) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT DO NOTHING",
-            &[&r.id, &r.merchant, &r.session, &r.version, &r.data],
+            "INSERT INTO orders (id, merchant_id, session_id, version, authorization_expires, data)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            &[
+                &r.id,
+                &r.merchant,
+                &r.session,
+                &r.version,
+                &r.authorization_expires,
+                &r.data,
+            ],
         )
         .await
     }
@@ -103,8 +110,15 @@ impl Tx for Transaction<'_> {
     async fn update_order(&self, r: &OrderRow<'_>, expected: i64) -> Result<bool, Failure> {
         one(
             self,
-            "UPDATE orders SET version = $1, data = $2 WHERE id = $3 AND version = $4",
-            &[&r.version, &r.data, &r.id, &expected],
+            "UPDATE orders SET version = $1, data = $2, authorization_expires = $3
+             WHERE id = $4 AND version = $5",
+            &[
+                &r.version,
+                &r.data,
+                &r.authorization_expires,
+                &r.id,
+                &expected,
+            ],
         )
         .await
     }
