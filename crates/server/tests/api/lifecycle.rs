@@ -842,3 +842,48 @@ async fn race_refunds_against_captures_stay_within_the_captured_amount() {
     }
     s.stop().await;
 }
+
+#[tokio::test]
+async fn race_readers_and_the_sweep_expire_an_authorization_once() {
+    let s = start().await;
+    for round in 0..ROUNDS {
+        let o = order_with(&s, 1200, Some("manual"), Some(40 + round)).await;
+        s.advance(7 * 24 * 3600);
+        let tasks: Vec<_> = (0..RACERS)
+            .map(|i| {
+                let http = s.http.clone();
+                let url = if i == 0 {
+                    format!("{}/v1/test/authorizations/sweep", s.url)
+                } else {
+                    format!("{}/v1/orders/{}", s.url, id(&o))
+                };
+                tokio::spawn(async move {
+                    let r = if i == 0 {
+                        http.post(url).bearer_auth(SK).json(&json!({}))
+                    } else {
+                        http.get(url).bearer_auth(SK)
+                    };
+                    Resp::read(r.send().await.unwrap()).await
+                })
+            })
+            .collect();
+        for t in tasks {
+            let r = t.await.unwrap();
+            assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+            if r.body.get("paymentState").is_some() {
+                assert_eq!(r.body["paymentState"], "expired", "round {round}");
+            }
+        }
+        assert_eq!(
+            events_of(&s, &id(&o)).await,
+            ["order.created", "payment.expired"],
+            "round {round}: one expiry"
+        );
+        assert_eq!(
+            gift_left(&s, 40 + round).await,
+            500,
+            "round {round}: credited once"
+        );
+    }
+    s.stop().await;
+}
