@@ -18,8 +18,9 @@
 //!
 //! An event's `data` is the object's wire JSON as the change left it (the
 //! secret key's view): the order for `order.*` and `payment.*`, the refund
-//! (with its `orderId`) for `refund.*`, whose `object_id` is the refund's. Checks (a session or source asserted, not written) and
-//! gift-card money make no event of their own.
+//! (with its `orderId`) for `refund.*`, whose `object_id` is the refund's.
+//! Checks (a session or source asserted, not written) and gift-card money
+//! make no event of their own.
 
 use super::{PmWrite, SourceWrite, Write};
 use paysession_core::state::{LifecycleEvent, PaymentState, SourceState};

@@ -45,8 +45,8 @@
 //!    [`Conflict::Balance`]). A store error is never the answer to a condition.
 //!    Of several refused conditions, the first in the order of [`Write`]'s
 //!    steps names the conflict (idempotency, session check, session insert,
-//!    session update, source checks, sources, orders, gift cards, customers,
-//!    method checks, methods).
+//!    session update, source checks, sources, orders, order updates, gift
+//!    cards, customers, method checks, methods).
 //! 9. **Events** ([`events`]): a committed write records one event per
 //!    change it made, in its own transaction; a refused write records none.
 //! 10. **Orders** are updated by compare-and-swap on their version
