@@ -3,6 +3,11 @@
 
 use serde::Deserialize;
 
+/// How long a manual-capture order's authorization lasts before what is not
+/// captured is released (`--authorization-ttl`, `PAYSESSION_AUTHORIZATION_TTL`
+/// in seconds; 7 days, as card networks commonly hold an authorization).
+pub const AUTHORIZATION_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
+
 /// One merchant.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -40,6 +40,12 @@ struct Args {
     /// Session lifetime after its last change, in seconds.
     #[arg(long, env = "PAYSESSION_SESSION_TTL", default_value_t = 3600)]
     session_ttl: u64,
+    /// Seconds a manual-capture order's authorization lasts (then what is not captured is released).
+    #[arg(long, env = "PAYSESSION_AUTHORIZATION_TTL", default_value_t = paysession_server::config::AUTHORIZATION_TTL.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    authorization_ttl: u64,
+    /// Seconds between passes of the sweep that expires due authorizations.
+    #[arg(long, env = "PAYSESSION_SWEEP_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    sweep_interval: u64,
     /// Public base URL of hosted-page links (default: the address listened on;
     /// for 0.0.0.0 / [::] the loopback address of its family, with a warning).
     #[arg(long, env = "PAYSESSION_PUBLIC_URL")]
@@ -183,6 +189,7 @@ async fn main() {
     }
     let mut state = AppState::new(config, db, vault);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
+    state.authorization_ttl = Duration::from_secs(args.authorization_ttl);
     state.demo_dir = args.demo;
     state.fields_url = fields_url.clone();
     let behind_proxy = !args.trusted_proxy.is_empty();
@@ -255,6 +262,27 @@ async fn main() {
             }
         });
     }
+    // The expiry sweep: every instance runs it (each expiry is a compare-and-swap).
+    let sweeper = state.clone();
+    let every = Duration::from_secs(args.sweep_interval);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let stop = shutdown();
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = &mut stop => return,
+            }
+            let pass = sweeper.db(|s| paysession_server::flows::orders::sweep(s, None));
+            match pass.await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "authorization sweep"),
+                Err(e) => tracing::warn!(error = ?e, "authorization sweep failed"),
+            }
+        }
+    });
     tracing::info!(%addr, database = %args.database, "paysession-server started");
     if let Err(e) = paysession_server::serve_with(listener, state, opts, shutdown()).await {
         fail(e);

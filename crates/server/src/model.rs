@@ -2,6 +2,7 @@
 //! contributions of attached sources, and the wire views.
 
 use crate::clock::rfc3339;
+use paysession_core::state::CaptureMethod;
 use paysession_core::{
     card::Brand,
     country::Country,
@@ -82,6 +83,9 @@ pub struct SessionRec {
     /// recorded with the source, by the session's compare-and-swap).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wallet_tokens: Vec<String>,
+    /// `automatic` (default) or `manual`: what the order does with its payments.
+    #[serde(default, skip_serializing_if = "CaptureMethod::is_automatic")]
+    pub capture: CaptureMethod,
     pub created: i64,
     pub updated: i64,
     pub expires: i64,
@@ -188,6 +192,7 @@ impl SessionRec {
             order_id: self.order_id.clone(),
             require_terms_acceptance: self.require_terms,
             terms_acceptance: self.terms_acceptance.clone(),
+            capture: self.capture,
             expires_at: rfc3339(self.expires),
             created_time: rfc3339(self.created),
             updated_time: rfc3339(self.updated),
@@ -321,4 +326,8 @@ impl SourceRec {
 pub struct OrderRec {
     pub merchant_id: String,
     pub order: wire::Order,
+    /// Manual capture: unix seconds after which what is not captured is
+    /// released (`order.authorizationExpiresAt`).
+    #[serde(default)]
+    pub authorization_expires: Option<i64>,
 }

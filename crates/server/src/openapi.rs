@@ -325,7 +325,7 @@ impl Op {
 
 fn path_param(name: &str) -> &'static str {
     match name {
-        "id" => "The object's id (`ses_…`, `src_…`, `ord_…`, `evt_…`).",
+        "id" => "The object's id (`ses_…`, `src_…`, `ord_…`, `re_…`, `evt_…`).",
         "sourceId" => "The source's id (`src_…`).",
         "pmId" => "The saved payment method's id (`pm_…`).",
         "locale" => "A BCP 47 tag (`de-DE`), optionally with `.json`; its language alone (`de`) also matches.",
@@ -464,10 +464,63 @@ fn operations() -> Vec<Op> {
             .errors(&[404])
             .ok(201, "Order", "The order."),
         Op::new(Get, "/v1/orders/{id}", "retrieveOrder", "orders", "Retrieve an order", Secret)
+            .describe("A manual authorization past `authorizationExpiresAt` is expired first (what is not captured is released, `payment.expired`).")
             .errors(&[404])
             .ok(200, "Order", "The order."),
+        Op::new(Post, "/v1/orders/{id}/captures", "captureOrder", "orders", "Capture an authorized order (in full or in part)", Secret)
+            .describe("Only an order of a `capture: \"manual\"` session that is `authorized` or `partially_captured`. `amount` defaults to everything still capturable; several partial captures add up to the authorized amount at most (`400 amount_exceeds_capturable`). `final: true`, or a capture of all that remains, releases the rest. Refused: `order_already_captured`, `order_voided`, `authorization_expired`, `payment_pending`, `payment_failed`.")
+            .body("CreateCapture")
+            .idempotent()
+            .errors(&[400, 404])
+            .ok(200, "Order", "The order after the capture."),
+        Op::new(Post, "/v1/orders/{id}/cancel", "cancelOrder", "orders", "Cancel (void) what an order has not captured", Secret)
+            .describe("Releases everything not captured (a gift card gets it back): `voided`, or `captured` after a partial capture. Refused: `order_already_captured`, `order_voided`, `authorization_expired`, `payment_pending`, `payment_failed`.")
+            .idempotent()
+            .errors(&[400, 404])
+            .ok(200, "Order", "The order after the cancel."),
+        Op::new(Post, "/v1/orders/{id}/refunds", "refundOrder", "orders", "Refund an order (in full or in part)", Secret)
+            .describe("`amount` defaults to everything refundable; never more than was captured less what was refunded or is being refunded, per payment (`400 amount_exceeds_refundable`). The primary payment gives back first, then the gift cards (last attached first; their balance is restored). A refund touching a SEPA Direct Debit or wire transfer payment is `pending` until it succeeds or fails; others succeed at once.")
+            .body("CreateRefund")
+            .idempotent()
+            .errors(&[400, 404])
+            .ok(201, "Refund", "The refund."),
+        Op::new(Get, "/v1/refunds/{id}", "retrieveRefund", "orders", "Retrieve a refund", Secret)
+            .errors(&[404])
+            .ok(200, "Refund", "The refund."),
+        Op::new(Post, "/v1/test/sources/{id}/funds", "testFunds", "test mode", "Test mode: a wire transfer's funds arrive, a SEPA debit settles", Secret)
+            .describe("The source's pending payment in its order is captured (`payment.captured`; `order.paid` when that completes the order). A test secret key (`sk_test_…`) only, else `403 test_mode_only`. A payment that is not pending, or a source in no order, is `400 source_state_invalid`.")
+            .idempotent()
+            .errors(&[400, 403, 404])
+            .ok(200, "Order", "The order."),
+        Op::new(Post, "/v1/test/sources/{id}/return", "testReturn", "test mode", "Test mode: the money never arrives (a returned SEPA debit)", Secret)
+            .describe("The source's pending payment fails (`payment.failed`). Test secret key only.")
+            .idempotent()
+            .errors(&[400, 403, 404])
+            .ok(200, "Order", "The order."),
+        Op::new(Post, "/v1/test/sources/{id}/approve", "testApprove", "test mode", "Test mode: a redirect payment approved without the shopper's return", Secret)
+            .describe("`pending_redirect` → `chargeable` (`source.chargeable`); any other state is `400 source_state_invalid`. Test secret key only.")
+            .errors(&[400, 403, 404])
+            .ok(200, "Source", "The source."),
+        Op::new(Post, "/v1/test/sources/{id}/cancel", "testCancel", "test mode", "Test mode: a redirect payment cancelled without the shopper's return", Secret)
+            .describe("`pending_redirect` → `cancelled` (`source.cancelled`). Test secret key only.")
+            .errors(&[400, 403, 404])
+            .ok(200, "Source", "The source."),
+        Op::new(Post, "/v1/test/authorizations/sweep", "testSweep", "test mode", "Test mode: run the authorization expiry sweep now", Secret)
+            .describe("Expires the caller's manual authorizations that are past `authorizationExpiresAt` (`payment.expired`), as the server's own sweep does every `--sweep-interval` seconds for every merchant. Test secret key only.")
+            .errors(&[403])
+            .ok(200, "Swept", "How many orders this pass expired."),
+        Op::new(Post, "/v1/test/refunds/{id}/succeed", "testRefundSucceed", "test mode", "Test mode: a pending refund succeeds", Secret)
+            .describe("`refund.succeeded`; a refund that is not pending is `400 refund_state_invalid`. Test secret key only.")
+            .idempotent()
+            .errors(&[400, 403, 404])
+            .ok(200, "Refund", "The refund."),
+        Op::new(Post, "/v1/test/refunds/{id}/fail", "testRefundFail", "test mode", "Test mode: a pending refund fails", Secret)
+            .describe("`refund.failed`: its amount may be refunded again. Test secret key only.")
+            .idempotent()
+            .errors(&[400, 403, 404])
+            .ok(200, "Refund", "The refund."),
         Op::new(Get, "/v1/events", "listEvents", "events", "List events, newest first", Secret)
-            .describe("Every change of a session, source, order, customer or saved payment method records an event in the transaction that made it: a change that committed has exactly one, a refused or replayed request none. `type` is one of `session.created`, `session.updated`, `source.created`, `source.<state>` (a source moved to that state), `order.created`, `customer.created`, `payment_method.attached`, `payment_method.detached`; anything else is `400 invalid_parameter`, as is an unknown `startingAfter`.")
+            .describe("Every change of a session, source, order, customer or saved payment method records an event in the transaction that made it: a change that committed has exactly one, a refused or replayed request none. `type` is one of `session.created`, `session.updated`, `source.created`, `source.<state>` (a source moved to that state), `order.created`, `customer.created`, `payment_method.attached`, `payment_method.detached`, and after an order `order.paid`, `payment.captured`, `payment.voided`, `payment.expired`, `payment.failed`, `refund.created`, `refund.succeeded`, `refund.failed` (whose object is the refund, `re_…`); anything else is `400 invalid_parameter`, as is an unknown `startingAfter`.")
             .query("limit", false, ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).minimum(Some(1)).maximum(Some(crate::routes::events::MAX_LIMIT as f64)).into(), "Events in the page (default 10, at most 100).")
             .query("startingAfter", false, string().pattern(Some("^evt_[0-9a-f]{32}$")).into(), "One of the merchant's event ids: the page starts with the next older event (the last `id` of the previous page).")
             .query("type", false, string().enum_values(Some(crate::store::events::types())).into(), "Only events of this type.")
@@ -617,6 +670,16 @@ fn build() -> Value {
     add::<SavedCard>(&mut schemas);
     add::<Usage>(&mut schemas);
     add::<Order>(&mut schemas);
+    add::<paysession_core::wire::CreateCapture>(&mut schemas);
+    add::<crate::routes::testmode::Swept>(&mut schemas);
+    add::<paysession_core::wire::CreateRefund>(&mut schemas);
+    add::<paysession_core::wire::Refund>(&mut schemas);
+    add::<paysession_core::wire::Payment>(&mut schemas);
+    add::<paysession_core::wire::Capture>(&mut schemas);
+    add::<paysession_core::wire::RefundPart>(&mut schemas);
+    add::<paysession_core::state::CaptureMethod>(&mut schemas);
+    add::<paysession_core::state::PaymentState>(&mut schemas);
+    add::<paysession_core::state::RefundState>(&mut schemas);
     add::<crate::routes::events::EventList>(&mut schemas);
     add::<Amount>(&mut schemas);
     add::<Currency>(&mut schemas);
@@ -704,7 +767,11 @@ fn build() -> Value {
                     "Payment sources: a card, a redirect method, a transfer, a gift card.",
                 ),
                 ("payment methods", "Which methods a checkout may offer."),
-                ("orders", "Orders made from funded sessions."),
+                ("orders", "Orders made from funded sessions: captures, cancel, refunds."),
+                (
+                    "test mode",
+                    "The simulator's asynchronous outcomes, for tests and the demo (test secret key only).",
+                ),
                 (
                     "events",
                     "Changes of sessions, sources, orders, customers and saved methods, recorded with them.",

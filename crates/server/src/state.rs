@@ -34,6 +34,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// How long a session lives after its last change (default 60 minutes).
     pub session_ttl: Duration,
+    /// How long a manual-capture authorization lasts ([`config::AUTHORIZATION_TTL`]).
+    pub authorization_ttl: Duration,
     /// Base URL of the links the server hands out, never taken from a
     /// request: [`config::public_url`] of `--public-url` or the listener.
     pub public_url: String,
@@ -56,6 +58,7 @@ impl AppState {
             vault: Arc::new(vault),
             clock: Arc::new(SystemClock),
             session_ttl: Duration::from_secs(60 * 60),
+            authorization_ttl: crate::config::AUTHORIZATION_TTL,
             public_url: "http://127.0.0.1:8080".into(),
             demo_dir: None,
             fields_url: None,

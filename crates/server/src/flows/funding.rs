@@ -200,25 +200,38 @@ pub fn order(
                     .sources
                     .push(SourceWrite::Transition { rec: src, from });
             }
-            let order = Order {
-                id: order_id,
-                session_id: rec.id.clone(),
-                state: "complete".into(),
-                amount: rec.amount,
-                currency: rec.currency,
-                sources: contributions,
-                created_time: rfc3339(now),
+            let mut order = OrderRec {
+                merchant_id: merchant.to_owned(),
+                order: Order {
+                    id: order_id,
+                    session_id: rec.id.clone(),
+                    state: "complete".into(),
+                    amount: rec.amount,
+                    currency: rec.currency,
+                    sources: contributions,
+                    created_time: rfc3339(now),
+                    version: 0,
+                    capture: rec.capture,
+                    payment_state: Default::default(),
+                    amount_captured: 0,
+                    amount_refunded: 0,
+                    authorization_expires_at: None,
+                    payments: vec![],
+                    captures: vec![],
+                    refunds: vec![],
+                },
+                authorization_expires: None,
             };
-            rec.order_id = Some(order.id.clone());
+            let ttl = s.authorization_ttl.as_secs() as i64;
+            super::orders::open(&mut order, rec.capture, now, ttl);
+            let order_view = order.order.clone();
+            rec.order_id = Some(order_view.id.clone());
             if let Some(c) = rec.card.as_mut() {
                 c.cvv_sealed = None;
                 c.number_sealed = None;
             }
-            change.orders.push(OrderRec {
-                merchant_id: merchant.to_owned(),
-                order: order.clone(),
-            });
-            Ok(change.answer(Ok(order)))
+            change.orders.push(order);
+            Ok(change.answer(Ok(order_view)))
         },
         |o, _, _| o,
     )

@@ -9,6 +9,7 @@
 
 pub mod customers;
 pub mod funding;
+pub mod orders;
 pub mod redirect;
 pub mod sessions;
 pub mod sources;

@@ -52,6 +52,7 @@ pub fn create(
         require_terms: req.require_terms_acceptance.unwrap_or(false),
         terms_acceptance: None,
         wallet_tokens: Vec::new(),
+        capture: req.capture.unwrap_or_default(),
         created: now,
         updated: now,
         expires: now + s.session_ttl.as_secs() as i64,

@@ -10,6 +10,7 @@ pub mod methods;
 pub mod orders;
 pub mod sessions;
 pub mod sources;
+pub mod testmode;
 
 pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};
 pub use crate::state::base_url;
@@ -68,6 +69,20 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/sources/{id}/authenticate", post(sources::authenticate))
         .route("/v1/orders", post(orders::create))
         .route("/v1/orders/{id}", get(orders::retrieve))
+        .route("/v1/orders/{id}/captures", post(orders::capture))
+        .route("/v1/orders/{id}/cancel", post(orders::cancel))
+        .route("/v1/orders/{id}/refunds", post(orders::refund))
+        .route("/v1/refunds/{id}", get(orders::refund_retrieve))
+        .route("/v1/test/sources/{id}/funds", post(testmode::funds))
+        .route("/v1/test/sources/{id}/return", post(testmode::returned))
+        .route("/v1/test/sources/{id}/approve", post(testmode::approve))
+        .route("/v1/test/sources/{id}/cancel", post(testmode::cancel))
+        .route(
+            "/v1/test/refunds/{id}/succeed",
+            post(testmode::refund_succeed),
+        )
+        .route("/v1/test/refunds/{id}/fail", post(testmode::refund_fail))
+        .route("/v1/test/authorizations/sweep", post(testmode::sweep))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
         .route(

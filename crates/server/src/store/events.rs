@@ -11,16 +11,19 @@
 //! | session updated (compare-and-swap) | `session.updated` |
 //! | source inserted | `source.created` |
 //! | source moved to state `S` | `source.S` (`source.chargeable`, `source.failed`, `source.consumed`, …) |
-//! | order inserted | `order.created` |
+//! | order inserted | `order.created` (and `order.paid` when it is captured in full at once) |
+//! | order updated (compare-and-swap) | one per change it names ([`LifecycleEvent`]): `payment.captured`, `payment.voided`, `payment.expired`, `payment.failed`, `order.paid`, `refund.created`, `refund.succeeded`, `refund.failed` |
 //! | customer inserted | `customer.created` |
 //! | payment method saved / deleted | `payment_method.attached` / `payment_method.detached` |
 //!
 //! An event's `data` is the object's wire JSON as the change left it (the
-//! secret key's view). Checks (a session or source asserted, not written) and
-//! gift-card money make no event of their own.
+//! secret key's view): the order for `order.*` and `payment.*`, the refund
+//! (with its `orderId`) for `refund.*`, whose `object_id` is the refund's.
+//! Checks (a session or source asserted, not written) and gift-card money
+//! make no event of their own.
 
 use super::{PmWrite, SourceWrite, Write};
-use paysession_core::state::SourceState;
+use paysession_core::state::{LifecycleEvent, PaymentState, SourceState};
 
 /// The prefix of event ids.
 pub const PREFIX: &str = "evt_";
@@ -104,7 +107,27 @@ pub fn of(w: &Write) -> Result<Vec<EventRow>, serde_json::Error> {
     }
     for o in &w.orders {
         let data = serde_json::to_string(&o.order)?;
-        out.push(row(w, &o.merchant_id, "order.created", &o.order.id, data));
+        out.push(row(
+            w,
+            &o.merchant_id,
+            "order.created",
+            &o.order.id,
+            data.clone(),
+        ));
+        if o.order.payment_state == PaymentState::Captured {
+            let kind = LifecycleEvent::OrderPaid.as_str();
+            out.push(row(w, &o.merchant_id, kind, &o.order.id, data));
+        }
+    }
+    for u in &w.order_updates {
+        let o = &u.rec.order;
+        for (change, object) in &u.changes {
+            let data = match o.refunds.iter().find(|r| &r.id == object) {
+                Some(refund) if change.is_refund() => serde_json::to_string(refund)?,
+                _ => serde_json::to_string(o)?,
+            };
+            out.push(row(w, &u.rec.merchant_id, change.as_str(), object, data));
+        }
     }
     for c in &w.customers {
         let data = serde_json::to_string(&c.view(&[]))?;
@@ -136,5 +159,6 @@ pub fn types() -> Vec<String> {
     .map(String::from)
     .into();
     t.extend(SourceState::ALL.iter().map(|s| source_type(*s)));
+    t.extend(LifecycleEvent::ALL.iter().map(|e| e.as_str().to_owned()));
     t
 }

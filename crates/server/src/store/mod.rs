@@ -45,10 +45,16 @@
 //!    [`Conflict::Balance`]). A store error is never the answer to a condition.
 //!    Of several refused conditions, the first in the order of [`Write`]'s
 //!    steps names the conflict (idempotency, session check, session insert,
-//!    session update, source checks, sources, orders, gift cards, customers,
-//!    method checks, methods).
+//!    session update, source checks, sources, orders, order updates, gift
+//!    cards, customers, method checks, methods).
 //! 9. **Events** ([`events`]): a committed write records one event per
 //!    change it made, in its own transaction; a refused write records none.
+//! 10. **Orders** are updated by compare-and-swap on their version
+//!     ([`OrderUpdate`]: captures, cancel, refunds, asynchronous outcomes),
+//!     with the gift-card credits they give back ([`GiftOp::Credit`], which a
+//!     card's debits must cover) and the index of the refunds they create, in
+//!     the same transaction: of racing updates from one version exactly one
+//!     commits ([`Conflict::Order`]).
 
 #[cfg(test)]
 pub mod conformance;
@@ -179,6 +185,16 @@ pub enum GiftOp {
         /// The source.
         source_id: String,
     },
+    /// Gives `amount` back to the card of `source_id` (a void, an expiry, a
+    /// refund): its debits shrink by `amount`, which they must cover.
+    Credit {
+        /// The card.
+        card: GiftCardKey,
+        /// The source the money came from.
+        source_id: String,
+        /// Minor units.
+        amount: u64,
+    },
     /// Debits `amount` from the live hold of `source_id` (which must cover it)
     /// and drops the hold.
     Capture {
@@ -189,6 +205,21 @@ pub enum GiftOp {
         /// The order the debit pays.
         order_id: String,
     },
+}
+
+/// An order written by compare-and-swap on its version (captures, cancel,
+/// refunds, asynchronous outcomes: flows/orders.rs).
+#[derive(Debug)]
+pub struct OrderUpdate {
+    /// The order as it becomes (its `order.version` is `expected + 1`).
+    pub rec: OrderRec,
+    /// The version the decision was made on.
+    pub expected: u64,
+    /// What changed, for the events: each with the id of its object (the
+    /// order, or one of its refunds).
+    pub changes: Vec<(paysession_core::state::LifecycleEvent, String)>,
+    /// Refunds this change creates (indexed by id, unique).
+    pub refunds_created: Vec<String>,
 }
 
 /// An idempotency record to store with a write.
@@ -219,6 +250,8 @@ pub struct Write {
     pub source_checks: Vec<(String, SourceState)>,
     /// Orders to insert.
     pub orders: Vec<OrderRec>,
+    /// Orders to update, each by compare-and-swap on its version.
+    pub order_updates: Vec<OrderUpdate>,
     /// Gift-card holds, releases and debits.
     pub gift: Vec<GiftOp>,
     /// New customers.
@@ -247,7 +280,8 @@ pub enum Conflict {
     Idempotency,
     /// This saved payment method is gone (deleted, or already saved from its source).
     PaymentMethod(String),
-    /// An order with this id exists already.
+    /// An order with this id exists already (an insert), or its version
+    /// moved on (an update), or a refund it creates has an id that exists.
     Order(String),
     /// A customer with this id exists already.
     Customer(String),
@@ -292,6 +326,16 @@ pub trait Store: Send + Sync + 'static {
     fn source(&self, id: &str) -> Result<Option<SourceRec>, StoreError>;
     /// An order by id.
     fn order(&self, id: &str) -> Result<Option<OrderRec>, StoreError>;
+    /// The order a refund (`re_…`) belongs to.
+    fn order_of_refund(&self, refund_id: &str) -> Result<Option<OrderRec>, StoreError>;
+    /// Ids of orders (of `merchant`, or every merchant's) whose open
+    /// authorization expired at `now`, soonest first, `limit` at most.
+    fn due_authorizations(
+        &self,
+        merchant: Option<&str>,
+        now: i64,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError>;
     /// A customer by id.
     fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError>;
     /// A saved payment method by id (deleted ones too).

@@ -13,7 +13,8 @@
 //! | source checks | each source, locked to the commit | other state, or none | `Source(id)` |
 //! | sources | insert, or compare-and-swap on the state | id exists / other state, or none | `Source(id)` |
 //! | orders | inserts | the id exists | `Order(id)` |
-//! | gift cards | [`gift`]: the card's row locked first | too little, other currency, no live hold, debited | `Balance(source)` |
+//! | order updates | compare-and-swap on the version; refunds indexed | other version, or none / refund id exists | `Order(id)` |
+//! | gift cards | [`gift`]: the card's row locked first | too little, other currency, no live hold, debited, a credit beyond the debits | `Balance(source)` |
 //! | customers | inserts | the id exists | `Customer(id)` |
 //! | method checks | each method, locked to the commit | deleted, or none | `PaymentMethod(id)` |
 //! | methods | insert, or delete if live | id or source exists / deleted, or none | `PaymentMethod(id)` |
@@ -56,6 +57,17 @@ pub(crate) trait Tx {
     async fn move_source(&self, row: &SourceRow<'_>, from: &str) -> Result<bool, Self::Error>;
     /// Inserts an order.
     async fn insert_order(&self, row: &OrderRow<'_>) -> Result<bool, Self::Error>;
+    /// Writes the order if its stored version is `expected`.
+    async fn update_order(&self, row: &OrderRow<'_>, expected: i64) -> Result<bool, Self::Error>;
+    /// Indexes refund `id` of `order` (refused when the id exists).
+    async fn insert_refund(
+        &self,
+        id: &str,
+        merchant: &str,
+        order: &str,
+    ) -> Result<bool, Self::Error>;
+    /// Takes `amount` off the card's debits if they cover it.
+    async fn credit_card(&self, card: &GiftCardKey, amount: i64) -> Result<bool, Self::Error>;
     /// Inserts a customer.
     async fn insert_customer(&self, row: &CustomerRow<'_>) -> Result<bool, Self::Error>;
     /// Whether method `id` exists and is not deleted (locked).
@@ -152,6 +164,14 @@ async fn steps<T: Tx>(tx: &T, w: &Write) -> Step<T::Error> {
     for o in &w.orders {
         let row = OrderRow::new(o)?;
         need!(tx.insert_order(&row).await?, Conflict::Order(row.id.into()));
+    }
+    for u in &w.order_updates {
+        let row = OrderRow::new(&u.rec)?;
+        let refused = || Conflict::Order(row.id.into());
+        need!(tx.update_order(&row, int(u.expected)).await?, refused());
+        for r in &u.refunds_created {
+            need!(tx.insert_refund(r, row.merchant, row.id).await?, refused());
+        }
     }
     for op in &w.gift {
         part!(gift(tx, op, w.now));
@@ -290,6 +310,17 @@ async fn gift<T: Tx>(tx: &T, op: &GiftOp, now: i64) -> Step<T::Error> {
             tx.insert_hold(&hold).await?;
         }
         GiftOp::Release { source_id } => tx.drop_hold(source_id).await?,
+        GiftOp::Credit {
+            card,
+            source_id,
+            amount,
+        } => {
+            tx.lock_card(card).await?;
+            need!(
+                tx.credit_card(card, int(*amount)).await?,
+                Conflict::Balance(source_id.clone())
+            );
+        }
         GiftOp::Capture {
             source_id,
             amount,

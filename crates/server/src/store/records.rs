@@ -11,7 +11,7 @@
 
 use super::StoreError;
 use crate::model::{OrderRec, SaveCard, SourceRec};
-use paysession_core::state::{Flow, PaymentType, SourceState};
+use paysession_core::state::{CaptureMethod, Flow, PaymentState, PaymentType, SourceState};
 use paysession_core::wire::{self, BrowserInfo, CreditCardView, GiftCardView, NextAction, Owner};
 use paysession_core::wire::{RedirectView, SepaDebitView, TermsAcceptance, WireTransferView};
 use paysession_core::{Amount, Currency};
@@ -165,6 +165,22 @@ pub struct StoredOrder {
     currency: Currency,
     sources: Vec<StoredContribution>,
     created_time: String,
+    // The lifecycle after the order (schema 6 on SQLite, 7 on PostgreSQL);
+    // an order stored before has none: automatic, captured in full.
+    #[serde(default)]
+    version: u64,
+    #[serde(default)]
+    capture: CaptureMethod,
+    #[serde(default)]
+    payment_state: PaymentState,
+    #[serde(default)]
+    authorization_expires: Option<i64>,
+    #[serde(default)]
+    payments: Option<Vec<wire::Payment>>,
+    #[serde(default)]
+    captures: Vec<wire::Capture>,
+    #[serde(default)]
+    refunds: Vec<wire::Refund>,
 }
 
 /// What one source paid of an order.
@@ -197,29 +213,70 @@ impl From<&OrderRec> for StoredOrder {
                 })
                 .collect(),
             created_time: o.created_time.clone(),
+            version: o.version,
+            capture: o.capture,
+            payment_state: o.payment_state,
+            authorization_expires: r.authorization_expires,
+            payments: Some(o.payments.clone()),
+            captures: o.captures.clone(),
+            refunds: o.refunds.clone(),
         }
     }
 }
 
 impl From<StoredOrder> for OrderRec {
     fn from(s: StoredOrder) -> Self {
-        let sources = s.sources.into_iter().map(|c| wire::AttachedSource {
-            id: c.id,
-            kind: c.kind,
-            primary: c.primary,
-            amount: c.amount,
+        let sources: Vec<_> = s
+            .sources
+            .into_iter()
+            .map(|c| wire::AttachedSource {
+                id: c.id,
+                kind: c.kind,
+                primary: c.primary,
+                amount: c.amount,
+            })
+            .collect();
+        // An order stored before the lifecycle: each source captured in full.
+        let payments = s.payments.unwrap_or_else(|| {
+            sources
+                .iter()
+                .map(|c| wire::Payment {
+                    source_id: c.id.clone(),
+                    kind: c.kind,
+                    amount: c.amount.0,
+                    captured: c.amount.0,
+                    released: 0,
+                    refunded: 0,
+                    refund_pending: 0,
+                    state: PaymentState::Captured,
+                })
+                .collect()
         });
+        let mut order = wire::Order {
+            id: s.id,
+            session_id: s.session_id,
+            state: s.state,
+            amount: s.amount,
+            currency: s.currency,
+            sources,
+            created_time: s.created_time,
+            version: s.version,
+            capture: s.capture,
+            payment_state: s.payment_state,
+            amount_captured: 0,
+            amount_refunded: 0,
+            authorization_expires_at: s.authorization_expires.map(crate::clock::rfc3339),
+            payments,
+            captures: s.captures,
+            refunds: s.refunds,
+        };
+        // Totals are derived, never stored: one source of truth.
+        order.amount_captured = order.payments.iter().map(|p| p.captured).sum();
+        order.amount_refunded = order.payments.iter().map(|p| p.refunded).sum();
         OrderRec {
             merchant_id: s.merchant_id,
-            order: wire::Order {
-                id: s.id,
-                session_id: s.session_id,
-                state: s.state,
-                amount: s.amount,
-                currency: s.currency,
-                sources: sources.collect(),
-                created_time: s.created_time,
-            },
+            order,
+            authorization_expires: s.authorization_expires,
         }
     }
 }

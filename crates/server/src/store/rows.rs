@@ -96,11 +96,15 @@ impl<'a> SourceRow<'a> {
     }
 }
 
-/// `orders (id, merchant_id, session_id, data)`.
+/// `orders (id, merchant_id, session_id, version, authorization_expires, data)`:
+/// `authorization_expires` only while something may still be captured (the
+/// expiry sweep's index).
 pub struct OrderRow<'a> {
     pub id: &'a str,
     pub merchant: &'a str,
     pub session: &'a str,
+    pub version: i64,
+    pub authorization_expires: Option<i64>,
     pub data: String,
 }
 
@@ -110,6 +114,10 @@ impl<'a> OrderRow<'a> {
             id: &o.order.id,
             merchant: &o.merchant_id,
             session: &o.order.session_id,
+            version: int(o.order.version),
+            authorization_expires: o
+                .authorization_expires
+                .filter(|_| o.order.payment_state.is_capturable()),
             data: data(&StoredOrder::from(o))?,
         })
     }

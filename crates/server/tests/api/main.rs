@@ -16,6 +16,7 @@ mod events;
 mod funding;
 mod hosted;
 mod idempotency;
+mod lifecycle;
 mod multi;
 mod openapi;
 mod openapi_check;

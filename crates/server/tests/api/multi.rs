@@ -611,3 +611,116 @@ async fn migrate_applies_the_schema_once_and_the_server_needs_the_shared_vault_k
         "the database URL is not echoed: {err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn captures_and_refunds_on_three_instances_stay_within_the_order() {
+    let Some(c) = cluster(3).await else { return };
+    let c = std::sync::Arc::new(c);
+    for round in 0..ROUNDS {
+        // A manual order of 1200: a gift card's 500 and a card's 700.
+        let sid = id(c
+            .post(
+                round,
+                "/v1/sessions",
+                SK,
+                json!({"amount": 1200, "currency": "EUR", "country": "DE", "capture": "manual"}),
+            )
+            .await
+            .ok(201));
+        let g = id(c
+            .post(round + 1, "/v1/sources", PK, json!({"type": "giftCard", "sessionId": sid, "giftCard": {"number": gift(200 + round), "pin": "1234"}}))
+            .await
+            .ok(201));
+        c.post(
+            round,
+            &format!("/v1/sessions/{sid}/sources"),
+            SK,
+            json!({"sourceId": g}),
+        )
+        .await
+        .ok(200);
+        let card = id(c
+            .post(round + 2, "/v1/sources", PK, json!({"type": "creditCard", "sessionId": sid,
+                "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}}))
+            .await
+            .ok(201));
+        c.post(
+            round,
+            &format!("/v1/sessions/{sid}/sources"),
+            SK,
+            json!({"sourceId": card}),
+        )
+        .await
+        .ok(200);
+        let o = id(c
+            .post(round + 1, "/v1/orders", SK, json!({"sessionId": sid}))
+            .await
+            .ok(201));
+        // Six captures of 300 and three refunds of 300, spread over the instances.
+        let futs = (0..9)
+            .map(|i| {
+                let (c, o) = (c.clone(), o.clone());
+                Box::pin(async move {
+                    let what = if i % 3 == 2 { "refunds" } else { "captures" };
+                    (
+                        what,
+                        c.post(
+                            i,
+                            &format!("/v1/orders/{o}/{what}"),
+                            SK,
+                            json!({"amount": 300}),
+                        )
+                        .await,
+                    )
+                }) as _
+            })
+            .collect();
+        let answers: Vec<(&str, Resp)> = all(futs).await;
+        let captured = answers
+            .iter()
+            .filter(|(w, a)| *w == "captures" && a.status == 200)
+            .count() as u64;
+        assert_eq!(captured, 4, "round {round}: 4 captures of 300 fit in 1200");
+        let refunds: Vec<&Value> = answers
+            .iter()
+            .filter(|(w, a)| *w == "refunds" && a.status == 201)
+            .map(|(_, a)| &a.body)
+            .collect();
+        for (w, a) in &answers {
+            match (*w, a.status.as_u16()) {
+                ("captures", 200) | ("refunds", 201) => {}
+                ("captures", _) => {
+                    a.expect_error(400, "order_already_captured");
+                }
+                _ => {
+                    a.expect_error(400, "amount_exceeds_refundable");
+                }
+            }
+        }
+        let stored = c
+            .get(round, &format!("/v1/orders/{o}"), SK)
+            .await
+            .ok(200)
+            .clone();
+        assert_eq!(stored["amountCaptured"], 1200, "round {round}");
+        assert_eq!(
+            stored["amountRefunded"],
+            300 * refunds.len() as u64,
+            "round {round}"
+        );
+        assert_eq!(stored["version"], 4 + refunds.len() as u64, "round {round}");
+        // What the refunds gave back to the gift card is on the card again.
+        let to_gift: u64 = refunds
+            .iter()
+            .flat_map(|r| r["parts"].as_array().unwrap().iter())
+            .filter(|p| p["type"] == "giftCard")
+            .map(|p| p["amount"].as_u64().unwrap())
+            .sum();
+        let left = c.get(round + 2, &format!("/v1/sources/{g}"), SK).await;
+        assert_eq!(
+            left.ok(200)["giftCard"]["balance"],
+            to_gift,
+            "round {round}"
+        );
+    }
+}

@@ -83,6 +83,8 @@ pub fn every_change_records_one_event(s: Arc<dyn Store>) {
             pair("session.updated", "s0"),
             pair("source.chargeable", "src_1"),
             pair("order.created", "ord_1"),
+            // Captured in full at its creation (automatic capture).
+            pair("order.paid", "ord_1"),
             pair("payment_method.attached", "pm_1"),
             pair("payment_method.detached", "pm_1"),
         ]

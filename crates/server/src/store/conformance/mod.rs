@@ -8,12 +8,14 @@
 mod conflicts;
 mod events;
 mod money;
+mod orders;
 mod races;
 pub mod upgrade;
 
 pub use conflicts::*;
 pub use events::*;
 pub use money::*;
+pub use orders::*;
 pub use races::*;
 
 use super::{Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, Store, Write};
@@ -47,7 +49,11 @@ macro_rules! suite {
             every_change_records_one_event,
             a_refused_write_records_no_event,
             racing_writes_record_only_the_winners_events,
-            event_pages_are_newest_first_and_filtered
+            event_pages_are_newest_first_and_filtered,
+            racing_order_updates_have_one_winner,
+            an_order_update_records_its_events_and_refunds,
+            a_credit_beyond_the_debits_rolls_the_write_back,
+            due_authorizations_are_the_open_ones_past_their_expiry
         );
     };
     (@cases $open:ident: $($case:ident),* $(,)?) => {
@@ -100,6 +106,7 @@ pub fn session(id: &str) -> SessionRec {
         require_terms: false,
         terms_acceptance: None,
         wallet_tokens: Vec::new(),
+        capture: Default::default(),
         created: 0,
         updated: 0,
         expires: 1_000,
@@ -224,7 +231,17 @@ pub fn order(id: &str, session: &str) -> OrderRec {
             currency: eur(),
             sources: vec![],
             created_time: "t".into(),
+            version: 0,
+            capture: Default::default(),
+            payment_state: Default::default(),
+            amount_captured: 0,
+            amount_refunded: 0,
+            authorization_expires_at: None,
+            payments: vec![],
+            captures: vec![],
+            refunds: vec![],
         },
+        authorization_expires: None,
     }
 }
 

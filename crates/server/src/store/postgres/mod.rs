@@ -234,6 +234,37 @@ impl Store for PgStore {
         self.get("SELECT data FROM orders WHERE id = $1", id)
     }
 
+    fn due_authorizations(
+        &self,
+        merchant: Option<&str>,
+        now: i64,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let merchant = merchant.map(str::to_owned);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.run(|c| {
+            let merchant = merchant.clone();
+            async move {
+                let st = c
+                    .prepare_cached(
+                        "SELECT id FROM orders WHERE authorization_expires <= $1
+                           AND ($2::TEXT IS NULL OR merchant_id = $2)
+                         ORDER BY authorization_expires LIMIT $3",
+                    )
+                    .await?;
+                let rows = c.query(&st, &[&now, &merchant, &limit]).await?;
+                Ok(rows.iter().map(|r| r.get(0)).collect())
+            }
+        })
+    }
+
+    fn order_of_refund(&self, refund_id: &str) -> Result<Option<OrderRec>, StoreError> {
+        self.get(
+            "SELECT o.data FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
+            refund_id,
+        )
+    }
+
     fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError> {
         self.get("SELECT data FROM customers WHERE id = $1", id)
     }

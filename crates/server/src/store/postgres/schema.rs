@@ -66,13 +66,20 @@ pub(super) const MIGRATIONS: &[&str] = &[
      CREATE INDEX events_merchant ON events(merchant_id, seq);
      CREATE INDEX events_type ON events(merchant_id, type, seq);
      CREATE INDEX events_object ON events(object_id, seq);",
+    // 7: the lifecycle after the order (SQLite's migration 6).
+    "ALTER TABLE orders ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+     ALTER TABLE orders ADD COLUMN authorization_expires BIGINT;
+     CREATE INDEX orders_authorization ON orders(authorization_expires)
+       WHERE authorization_expires IS NOT NULL;
+     CREATE TABLE refunds (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL);",
 ];
 
 /// The migration after which `data` holds the store's own records.
 const OWN_RECORDS: usize = 5;
 
 /// The schema version this build writes (versions 1 and 2 are SQLite's 1
-/// and 2; versions 4 to 6 are SQLite's 3 to 5: version 3 is PostgreSQL's own).
+/// and 2; versions 4 to 7 are SQLite's 3 to 6: version 3 is PostgreSQL's own).
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 impl PgStore {

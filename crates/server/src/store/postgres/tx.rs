@@ -93,9 +93,50 @@ impl Tx for Transaction<'_> {
     async fn insert_order(&self, r: &OrderRow<'_>) -> Result<bool, Failure> {
         one(
             self,
-            "INSERT INTO orders (id, merchant_id, session_id, data) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING",
-            &[&r.id, &r.merchant, &r.session, &r.data],
+            "INSERT INTO orders (id, merchant_id, session_id, version, authorization_expires, data)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            &[
+                &r.id,
+                &r.merchant,
+                &r.session,
+                &r.version,
+                &r.authorization_expires,
+                &r.data,
+            ],
+        )
+        .await
+    }
+
+    async fn update_order(&self, r: &OrderRow<'_>, expected: i64) -> Result<bool, Failure> {
+        one(
+            self,
+            "UPDATE orders SET version = $1, data = $2, authorization_expires = $3
+             WHERE id = $4 AND version = $5",
+            &[
+                &r.version,
+                &r.data,
+                &r.authorization_expires,
+                &r.id,
+                &expected,
+            ],
+        )
+        .await
+    }
+
+    async fn insert_refund(&self, id: &str, merchant: &str, order: &str) -> Result<bool, Failure> {
+        one(
+            self,
+            "INSERT INTO refunds (id, merchant_id, order_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&id, &merchant, &order],
+        )
+        .await
+    }
+
+    async fn credit_card(&self, card: &GiftCardKey, amount: i64) -> Result<bool, Failure> {
+        one(
+            self,
+            "UPDATE gift_cards SET spent = spent - $1 WHERE merchant_id = $2 AND card = $3 AND spent >= $1",
+            &[&amount, &card.merchant, &card.card],
         )
         .await
     }

@@ -160,6 +160,40 @@ impl Store for SqliteStore {
         self.get("orders", id)
     }
 
+    fn due_authorizations(
+        &self,
+        merchant: Option<&str>,
+        now: i64,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let c = self.reader();
+        let mut st = c
+            .prepare_cached(
+                "SELECT id FROM orders WHERE authorization_expires <= ?1
+                   AND (?2 IS NULL OR merchant_id = ?2)
+                 ORDER BY authorization_expires LIMIT ?3",
+            )
+            .map_err(err)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = st
+            .query_map(rusqlite::params![now, merchant, limit], |r| r.get(0))
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+
+    fn order_of_refund(&self, refund_id: &str) -> Result<Option<OrderRec>, StoreError> {
+        let c = self.reader();
+        let data: Option<String> = c
+            .query_row(
+                "SELECT o.data FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = ?1",
+                [refund_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        data.map(|d| OrderRec::decode(&d)).transpose()
+    }
+
     fn customer(&self, id: &str) -> Result<Option<CustomerRec>, StoreError> {
         self.get("customers", id)
     }

@@ -67,6 +67,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
      CREATE INDEX events_merchant ON events(merchant_id, seq);
      CREATE INDEX events_type ON events(merchant_id, type, seq);
      CREATE INDEX events_object ON events(object_id, seq);",
+    // 6: the lifecycle after the order (flows/orders.rs): an order's version
+    // (its updates are compare-and-swapped on it), when its open authorization
+    // expires (the sweep's index), and the index of refunds. Orders stored
+    // before read as automatic and captured (store/records.rs).
+    "ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE orders ADD COLUMN authorization_expires INTEGER;
+     CREATE INDEX orders_authorization ON orders(authorization_expires)
+       WHERE authorization_expires IS NOT NULL;
+     CREATE TABLE refunds (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL);",
 ];
 
 /// The migration after which `data` holds the store's own records.

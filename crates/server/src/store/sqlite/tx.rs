@@ -82,9 +82,46 @@ impl Tx for Connection {
     async fn insert_order(&self, r: &OrderRow<'_>) -> Result<bool, StoreError> {
         one(
             self,
-            "INSERT INTO orders (id, merchant_id, session_id, data) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING",
-            params![r.id, r.merchant, r.session, r.data],
+            "INSERT INTO orders (id, merchant_id, session_id, version, authorization_expires, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![
+                r.id,
+                r.merchant,
+                r.session,
+                r.version,
+                r.authorization_expires,
+                r.data
+            ],
+        )
+    }
+
+    async fn update_order(&self, r: &OrderRow<'_>, expected: i64) -> Result<bool, StoreError> {
+        one(
+            self,
+            "UPDATE orders SET version = ?1, data = ?2, authorization_expires = ?3
+             WHERE id = ?4 AND version = ?5",
+            params![r.version, r.data, r.authorization_expires, r.id, expected],
+        )
+    }
+
+    async fn insert_refund(
+        &self,
+        id: &str,
+        merchant: &str,
+        order: &str,
+    ) -> Result<bool, StoreError> {
+        one(
+            self,
+            "INSERT INTO refunds (id, merchant_id, order_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            params![id, merchant, order],
+        )
+    }
+
+    async fn credit_card(&self, card: &GiftCardKey, amount: i64) -> Result<bool, StoreError> {
+        one(
+            self,
+            "UPDATE gift_cards SET spent = spent - ?1 WHERE merchant_id = ?2 AND card = ?3 AND spent >= ?1",
+            params![amount, card.merchant, card.card],
         )
     }
 
