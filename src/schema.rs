@@ -30,6 +30,9 @@ pub enum Kind {
     StrList(u32),
     /// A function (a callback).
     Func,
+    /// A plain object passed on as is: its own rule checks it and makes the
+    /// copy that is kept (the appearance, a style).
+    Raw,
 }
 
 /// One known field.
@@ -159,6 +162,8 @@ fn check(v: &JsValue, kind: Kind, p: &str) -> Result<JsValue, SdkError> {
         Kind::Obj(fields) => clean(v, fields, p, p).map(Into::into),
         Kind::Func if v.is_function() => Ok(v.clone()),
         Kind::Func => Err(SdkError::invalid(p, "must be a function.")),
+        Kind::Raw if js::is_record(v) => Ok(v.clone()),
+        Kind::Raw => Err(SdkError::invalid(p, "must be an object.")),
         Kind::StrList(max) => {
             let Some(arr) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Array>(v) else {
                 return Err(SdkError::invalid(p, "must be an array of strings."));

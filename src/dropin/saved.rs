@@ -161,7 +161,7 @@ pub fn render(
         &group,
         "cardcvv",
         t.t("field.cvv"),
-        forms::text_style(&target),
+        config.field_style(&target),
         Rc::new(move |ev| hook(&w, "scvc", ev)),
     );
     if let Some((pid, brand)) = first {

@@ -1,6 +1,7 @@
 //! The options of `createElement(type, options)` and `update(options)`:
 //! `classes`, `style` (allow-listed text properties and pseudo-classes, from
-//! core), `placeholderText`, `label`, and for `cardcvv` only
+//! core), `appearance` (`crate::appearance`: its variables and `.Input` rules
+//! become the style, a `style` given wins per state), `placeholderText`, `label`, and for `cardcvv` only
 //! `paymentMethodId` (the field then pays a saved card with the code typed
 //! into it). Anything else is a coded error.
 
@@ -35,6 +36,9 @@ pub struct Options {
     pub classes: [String; 6],
     /// The checked style object (sent to the frame as is).
     pub style: JsValue,
+    /// `style` as given (checked), and `appearance`: [`Options::style`] is made of both.
+    pub(crate) own: JsValue,
+    pub(crate) look: Option<crate::appearance::Appearance>,
     /// Placeholder inside the field.
     pub placeholder: String,
     /// The field's accessible name (iframe `title`, input `aria-label`); `None`: the built-in one.
@@ -50,6 +54,8 @@ impl Default for Options {
         Options {
             classes: CLASS_DEFAULTS.map(String::from),
             style: JsValue::UNDEFINED,
+            own: JsValue::UNDEFINED,
+            look: None,
             placeholder: String::new(),
             label: None,
             payment_method: None,
@@ -111,7 +117,8 @@ pub fn apply(into: &mut Options, options: &JsValue, kind: &str) -> Result<(), Sd
                     into.classes[i] = name;
                 }
             }
-            "style" => into.style = style(&v)?.into(),
+            "style" => into.own = style(&v)?.into(),
+            "appearance" => into.look = Some(crate::appearance::parse(&v, "appearance", false)?),
             "placeholderText" => into.placeholder = text(&v, "placeholderText", 100)?,
             "label" => into.label = Some(text(&v, "label", 100)?),
             "paymentMethodId" => {
@@ -134,6 +141,10 @@ pub fn apply(into: &mut Options, options: &JsValue, kind: &str) -> Result<(), Sd
             _ => return Err(unknown(&["options.", &k].concat())),
         }
     }
+    into.style = match &into.look {
+        Some(a) => crate::appearance::frame_style(a, &into.own),
+        None => into.own.clone(),
+    };
     Ok(())
 }
 
@@ -149,7 +160,7 @@ pub fn is_pm(id: &str) -> bool {
 
 /// `{base, empty, complete, invalid}`, each of allow-listed properties and
 /// pseudo-classes (one level) with plain string values; a copy is returned.
-fn style(v: &JsValue) -> Result<Object, SdkError> {
+pub(crate) fn style(v: &JsValue) -> Result<Object, SdkError> {
     let out = js::object();
     for state in keys(v, "style")? {
         let p = ["style.", &state].concat();

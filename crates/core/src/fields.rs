@@ -38,11 +38,27 @@ pub const STYLE_PSEUDO: &[&str] = &[
     ":disabled",
 ];
 
+/// Box properties the drop-in's appearance `rules` may set on its parts
+/// (inputs' containers, labels, method rows, buttons, error lines) besides
+/// [`STYLE_PROPERTIES`]; never inside a secure field's frame. None of them
+/// takes an image or a URL.
+pub const BOX_PROPERTIES: &[&str] = &[
+    "border",
+    "borderColor",
+    "borderWidth",
+    "borderStyle",
+    "borderRadius",
+    "boxShadow",
+    "outline",
+    "outlineOffset",
+    "opacity",
+];
+
 /// The state keys of `style` (rules for the field in that state).
 pub const STYLE_STATES: &[&str] = &["base", "empty", "complete", "invalid"];
 
 /// Characters and words a style value may not contain: no way out of the
-/// declaration, no resource loads.
+/// declaration (nor a comment that would swallow the next one), no resource loads.
 pub fn style_value_ok(v: &str) -> bool {
     // Byte scans (no `str` pattern searcher: this runs in the SDK's wasm too).
     let b = v.as_bytes();
@@ -52,6 +68,7 @@ pub fn style_value_ok(v: &str) -> bool {
         && !has(b"url(")
         && !has(b"image-set")
         && !has(b"expression")
+        && !has(b"/*")
 }
 
 #[cfg(test)]
@@ -63,5 +80,10 @@ mod tests {
         assert!(!super::style_value_ok("red;background:red"));
         assert!(!super::style_value_ok("URL(https://x)"));
         assert!(!super::style_value_ok("red}input{color:blue"));
+        assert!(!super::style_value_ok("red/*"));
+        assert!(!super::style_value_ok("@import 'x'"));
+        assert!(!super::style_value_ok("\\75 rl(x)"));
+        assert!(!super::style_value_ok("image-set('x' 1x)"));
+        assert!(!super::style_value_ok("expression(alert(1))"));
     }
 }

@@ -148,7 +148,7 @@
         if (k[0] === ":") { if (D.p.includes(k)) block(sel + k, v); continue; }
         // The same test as paysession_core::fields::style_value_ok (the SDK checks first).
         const name = k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
-        if (D.s.includes(k) && typeof v === "string" && /^[^;{}<>\\@]{0,200}$/.test(v) && !/url\(|image-set|expression/i.test(v))
+        if (D.s.includes(k) && typeof v === "string" && /^[^;{}<>\\@]{0,200}$/.test(v) && !/url\(|image-set|expression|\/\*/i.test(v))
           body += name + ":" + v + ";";
       }
       if (body) out += sel + "{" + body + "}";
