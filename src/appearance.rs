@@ -12,7 +12,6 @@
 use crate::error::SdkError;
 use crate::js;
 use crate::schema::{self, opt, Field, Kind};
-use js_sys::Reflect;
 use paysession_core::fields::{style_value_ok, BOX_PROPERTIES, STYLE_PROPERTIES};
 use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
@@ -125,9 +124,10 @@ const PART_RULES: [(&str, &str); 17] = [
 
 /// A checked appearance: each variable's value (`""`: unset) and each
 /// rule's declarations (index into the rule table, property, value).
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Appearance {
-    vars: [String; 11],
+    /// (index into [`VARS`], value); a later one wins (in CSS too).
+    vars: Vec<(usize, String)>,
     rules: Vec<(usize, &'static str, String)>,
 }
 
@@ -157,11 +157,9 @@ fn value(v: &JsValue, p: &str) -> Result<String, SdkError> {
     }
 }
 
-/// The own keys of a plain object.
+/// The own keys of a checked plain object (none if it is not one).
 pub fn keys(v: &JsValue) -> Vec<String> {
-    Reflect::own_keys(v)
-        .map(|k| k.iter().filter_map(|k| k.as_string()).collect())
-        .unwrap_or_default()
+    crate::elements::options::keys(v, "").unwrap_or_default()
 }
 
 /// Checks `v` (at `at`, e.g. `appearance`); `parts`: the drop-in's part
@@ -176,16 +174,20 @@ pub fn parse(v: &JsValue, at: &str, parts: bool) -> Result<Appearance, SdkError>
                 "must be default, dark or flat.",
             ));
         };
-        a.vars = vals.map(String::from);
+        for (i, v) in vals.iter().enumerate() {
+            if !v.is_empty() {
+                a.vars.push((i, String::from(*v)));
+            }
+        }
     }
     let vars = js::get(&c, "variables");
     if !vars.is_undefined() {
-        for k in keys(&vars) {
+        for k in crate::elements::options::keys(&vars, &[at, ".variables"].concat())? {
             let p = [at, ".variables.", &k].concat();
             let Some(i) = VARS.iter().position(|x| x.0 == k) else {
                 return Err(unknown(&p));
             };
-            a.vars[i] = value(&js::get(&vars, &k), &p)?;
+            a.vars.push((i, value(&js::get(&vars, &k), &p)?));
         }
     }
     let rules = js::get(&c, "rules");
@@ -203,10 +205,7 @@ pub fn parse(v: &JsValue, at: &str, parts: bool) -> Result<Appearance, SdkError>
                 return Err(unknown(&p));
             };
             let r = js::get(&rules, &k);
-            if !js::is_record(&r) {
-                return Err(SdkError::invalid(&p, "must be an object."));
-            }
-            for prop in keys(&r) {
+            for prop in crate::elements::options::keys(&r, &p)? {
                 let q = [&p, ".", &prop].concat();
                 let Some(name) = STYLE_PROPERTIES
                     .iter()
@@ -247,10 +246,14 @@ pub fn child(o: &JsValue, k: &str) -> JsValue {
 pub fn frame_style(a: &Appearance, over: &JsValue) -> JsValue {
     let out: JsValue = js::object().into();
     let base = child(&out, "base");
-    for (k, i) in [("color", 2), ("fontFamily", 5), ("fontSize", 6)] {
-        if !a.vars[i].is_empty() {
-            js::set(&base, k, &a.vars[i].as_str().into());
-        }
+    for (i, v) in &a.vars {
+        let k = match i {
+            2 => "color",
+            5 => "fontFamily",
+            6 => "fontSize",
+            _ => continue,
+        };
+        js::set(&base, k, &v.as_str().into());
     }
     for (i, prop, v) in &a.rules {
         let Some((_, state, pseudo)) = INPUT_RULES.get(*i) else {
@@ -283,10 +286,8 @@ pub fn over_style(into: &JsValue, over: &JsValue) {
 #[cfg(feature = "dropin")]
 pub fn css(a: &Appearance) -> String {
     let mut out = String::from(":host{");
-    for ((_, name), v) in VARS.iter().zip(&a.vars) {
-        if !v.is_empty() {
-            out += &["--ps-", name, ":", v, ";"].concat();
-        }
+    for (i, v) in &a.vars {
+        out += &["--ps-", VARS[*i].1, ":", v, ";"].concat();
     }
     out.push('}');
     for (i, prop, v) in &a.rules {

@@ -9,7 +9,7 @@ use js_sys::Array;
 use web_sys::{CssStyleSheet, ShadowRoot};
 
 const CSS: &str = concat!(
-    ":host{display:block;font:var(--ps-font-size,15px)/1.45 var(--ps-font,system-ui,sans-serif);color:var(--ps-color-text,#1f2937)}",
+    ":host{display:block;font:var(--ps-font-size,15px)/1.45 var(--ps-font,system-ui,sans-serif);color:var(--ps-color-text,#1f2937);background:var(--ps-color-background,none)}",
     "*{box-sizing:border-box}",
     "[hidden]{display:none!important}",
     // The list made at mount (its card frames loading), laid out but unseen

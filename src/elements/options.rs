@@ -73,7 +73,7 @@ fn unknown(p: &str) -> SdkError {
 }
 
 /// The own string keys of a plain object (`name` says which, in errors).
-fn keys(v: &JsValue, name: &str) -> Result<Vec<String>, SdkError> {
+pub(crate) fn keys(v: &JsValue, name: &str) -> Result<Vec<String>, SdkError> {
     if !js::is_record(v) {
         return Err(SdkError::invalid(name, "must be an object."));
     }
