@@ -9,11 +9,11 @@
 //! `/*`), every property core's allow-lists, every rule key the table here:
 //! anything else is a coded error naming it.
 
+use crate::elements::options::unknown;
 use crate::error::SdkError;
 use crate::js;
 use crate::schema::{self, opt, Field, Kind};
 use paysession_core::fields::{style_value_ok, BOX_PROPERTIES, STYLE_PROPERTIES};
-use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
 /// `appearance`'s own keys.
@@ -140,14 +140,6 @@ fn rule_index(key: &str, parts: bool) -> Option<usize> {
     }
     let _ = parts;
     INPUT_RULES.iter().position(|r| r.0 == key)
-}
-
-fn unknown(p: &str) -> SdkError {
-    SdkError::validation(
-        ErrorCode::UnknownParameter,
-        p,
-        &[p, " is not a known field."].concat(),
-    )
 }
 
 fn value(v: &JsValue, p: &str) -> Result<String, SdkError> {

@@ -64,7 +64,7 @@ impl Default for Options {
     }
 }
 
-fn unknown(p: &str) -> SdkError {
+pub(crate) fn unknown(p: &str) -> SdkError {
     SdkError::validation(
         ErrorCode::UnknownParameter,
         p,
