@@ -9,10 +9,9 @@
 //! `/*`), every property core's allow-lists, every rule key the table here:
 //! anything else is a coded error naming it.
 
-use crate::elements::options::unknown;
 use crate::error::SdkError;
 use crate::js;
-use crate::schema::{self, opt, Field, Kind};
+use crate::schema::{self, opt, unknown, Field, Kind};
 use paysession_core::fields::{style_value_ok, BOX_PROPERTIES, STYLE_PROPERTIES};
 use wasm_bindgen::JsValue;
 
@@ -151,7 +150,7 @@ fn value(v: &JsValue, p: &str) -> Result<String, SdkError> {
 
 /// The own keys of a checked plain object (none if it is not one).
 pub fn keys(v: &JsValue) -> Vec<String> {
-    crate::elements::options::keys(v, "").unwrap_or_default()
+    schema::keys(v, "").unwrap_or_default()
 }
 
 /// Checks `v` (at `at`, e.g. `appearance`); `parts`: the drop-in's part
@@ -174,7 +173,7 @@ pub fn parse(v: &JsValue, at: &str, parts: bool) -> Result<Appearance, SdkError>
     }
     let vars = js::get(&c, "variables");
     if !vars.is_undefined() {
-        for k in crate::elements::options::keys(&vars, &[at, ".variables"].concat())? {
+        for k in schema::keys(&vars, &[at, ".variables"].concat())? {
             let p = [at, ".variables.", &k].concat();
             let Some(i) = VARS.iter().position(|x| x.0 == k) else {
                 return Err(unknown(&p));
@@ -197,7 +196,7 @@ pub fn parse(v: &JsValue, at: &str, parts: bool) -> Result<Appearance, SdkError>
                 return Err(unknown(&p));
             };
             let r = js::get(&rules, &k);
-            for prop in crate::elements::options::keys(&r, &p)? {
+            for prop in schema::keys(&r, &p)? {
                 let q = [&p, ".", &prop].concat();
                 let Some(name) = STYLE_PROPERTIES
                     .iter()

@@ -67,6 +67,28 @@ pub const fn req(name: &'static str, kind: Kind) -> Field {
 /// The most keys an input object may have.
 const MAX_KEYS: u32 = 64;
 
+/// `p` is not a known field: `unknown_parameter` naming it.
+pub fn unknown(p: &str) -> SdkError {
+    SdkError::validation(
+        ErrorCode::UnknownParameter,
+        p,
+        &[p, " is not a known field."].concat(),
+    )
+}
+
+/// The own string keys of a plain object (`name` says which, in errors),
+/// at most [`MAX_KEYS`].
+pub fn keys(v: &JsValue, name: &str) -> Result<Vec<String>, SdkError> {
+    if !js::is_record(v) {
+        return Err(SdkError::invalid(name, "must be an object."));
+    }
+    let ks = Reflect::own_keys(v).map_err(|_| SdkError::invalid(name, "cannot be read."))?;
+    if ks.length() > MAX_KEYS {
+        return Err(SdkError::invalid(name, "has too many fields."));
+    }
+    Ok(ks.iter().filter_map(|k| k.as_string()).collect())
+}
+
 /// `prefix.name`, or `name` at the top level.
 pub fn path(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {

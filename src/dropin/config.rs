@@ -124,6 +124,28 @@ pub struct Config {
 
 const PMC: &str = "paymentMethodConfiguration";
 
+/// The per-method settings: the card's secure fields' style (the top-level
+/// `style`, then `creditCard.style` over it, per state) and the drop-in's CSS
+/// for the rest (SEPA's and the gift card's inputs, the brand badge hidden).
+fn per_method(pmc: &JsValue) -> Result<(JsValue, String), SdkError> {
+    let card = js::get(pmc, "creditCard");
+    let card_style: JsValue = js::object().into();
+    for (v, at) in [
+        (js::get(pmc, "style"), PMC.to_string()),
+        (js::get(&card, "style"), [PMC, ".creditCard"].concat()),
+    ] {
+        if !v.is_undefined() {
+            let st = crate::elements::options::style(&v).map_err(|e| e.nest(&at))?;
+            crate::appearance::over_style(&card_style, &st);
+        }
+    }
+    let mut css = inputs_css(pmc, "sepaDebit")? + &inputs_css(pmc, "giftCard")?;
+    if js::get(&card, "showBrandIcons").as_bool() == Some(false) {
+        css += ".b::before{display:none}";
+    }
+    Ok((card_style, css))
+}
+
 /// A method's `style` on its in-page inputs: `base` (and its pseudo-classes)
 /// on `#f-<type> input`, `invalid` on those marked invalid; `empty` and
 /// `complete` are the secure fields' states only.
@@ -236,21 +258,8 @@ impl Config {
             a if a.is_undefined() => Appearance::default(),
             a => crate::appearance::parse(&a, "appearance", true)?,
         };
+        let (card_style, method_css) = per_method(&pmc)?;
         let card = js::get(&pmc, "creditCard");
-        let card_style: JsValue = js::object().into();
-        for (v, at) in [
-            (js::get(&pmc, "style"), PMC.to_string()),
-            (js::get(&card, "style"), [PMC, ".creditCard"].concat()),
-        ] {
-            if !v.is_undefined() {
-                let st = crate::elements::options::style(&v).map_err(|e| e.nest(&at))?;
-                crate::appearance::over_style(&card_style, &st);
-            }
-        }
-        let mut method_css = inputs_css(&pmc, "sepaDebit")? + &inputs_css(&pmc, "giftCard")?;
-        if js::get(&card, "showBrandIcons").as_bool() == Some(false) {
-            method_css += ".b::before{display:none}";
-        }
         let config = Config {
             session_id,
             options: JsValue::UNDEFINED,
@@ -292,20 +301,6 @@ impl Config {
     /// The drop-in's own sheet: the appearance, then the per-method settings.
     pub fn css(&self) -> String {
         crate::appearance::css(&self.look) + &self.method_css
-    }
-
-    /// A secure field's style in `target` (its container): the container's
-    /// text style (the theme as the sheet resolved it), the appearance's
-    /// `.Input` rules, then `paymentMethodConfiguration`'s style.
-    pub fn field_style(&self, target: &web_sys::Element) -> JsValue {
-        let s = crate::appearance::frame_style(&self.look, &self.card_style);
-        let base = crate::appearance::child(&s, "base");
-        let computed = super::forms::text_style(target);
-        let merged: JsValue = js::object().into();
-        crate::appearance::assign(&merged, &js::get(&computed, "base"));
-        crate::appearance::assign(&merged, &base);
-        js::set(&s, "base", &merged);
-        s
     }
 
     /// `expandFirstPaymentMethod` (default: yes, but not in the manage flow).

@@ -283,7 +283,7 @@ fn card_frames(hook: Hook, m: &mut Mounted, config: &Config, t: Option<&Texts>) 
             &group,
             kind,
             t.map(|t| t.t(key)).unwrap_or_default(),
-            config.field_style(&target),
+            field_style(config, &target),
             std::rc::Rc::new(move |ev| hook(&w, fid, ev)),
         );
         let _ = e.mount(target.into());
@@ -327,8 +327,21 @@ fn form_el(doc: &Document, pt: PaymentType) -> Element {
     f
 }
 
+/// A secure field's style in `target` (its container): the container's
+/// text style (the theme as the sheet resolved it), the appearance's
+/// `.Input` rules, then `paymentMethodConfiguration`'s style.
+pub(super) fn field_style(config: &Config, target: &Element) -> JsValue {
+    let s = crate::appearance::frame_style(&config.look, &config.card_style);
+    let base = crate::appearance::child(&s, "base");
+    let merged: JsValue = js::object().into();
+    crate::appearance::assign(&merged, &js::get(&text_style(target), "base"));
+    crate::appearance::assign(&merged, &base);
+    js::set(&s, "base", &merged);
+    s
+}
+
 /// The drop-in's text style (theme, locale font) for the fields' inputs.
-pub(super) fn text_style(target: &Element) -> JsValue {
+fn text_style(target: &Element) -> JsValue {
     let g = js_sys::global();
     let cs = js::get(&g, "getComputedStyle")
         .dyn_into::<js_sys::Function>()

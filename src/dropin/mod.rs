@@ -423,12 +423,12 @@ impl Dropin {
             style::adopt(&m.root, &css);
             for (fid, e) in &m.card {
                 if let Some(t) = forms::input(&m.root, fid) {
-                    e.restyle(s.config.field_style(&t));
+                    e.restyle(forms::field_style(&s.config, &t));
                 }
             }
             if let Some(e) = &m.saved_cvv {
                 if let Some(t) = forms::input(&m.root, "scvc") {
-                    e.restyle(s.config.field_style(&t));
+                    e.restyle(forms::field_style(&s.config, &t));
                 }
             }
         }

@@ -7,9 +7,9 @@
 
 use crate::error::SdkError;
 use crate::js;
-use js_sys::{Object, Reflect};
+pub(crate) use crate::schema::{keys, unknown};
+use js_sys::Object;
 use paysession_core::fields::{style_value_ok, STYLE_PROPERTIES, STYLE_PSEUDO, STYLE_STATES};
-use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
 /// The state classes, in the order of [`Options::classes`].
@@ -62,26 +62,6 @@ impl Default for Options {
             brand: None,
         }
     }
-}
-
-pub(crate) fn unknown(p: &str) -> SdkError {
-    SdkError::validation(
-        ErrorCode::UnknownParameter,
-        p,
-        &[p, " is not a known field."].concat(),
-    )
-}
-
-/// The own string keys of a plain object (`name` says which, in errors).
-pub(crate) fn keys(v: &JsValue, name: &str) -> Result<Vec<String>, SdkError> {
-    if !js::is_record(v) {
-        return Err(SdkError::invalid(name, "must be an object."));
-    }
-    let ks = Reflect::own_keys(v).map_err(|_| SdkError::invalid(name, "cannot be read."))?;
-    if ks.length() > 64 {
-        return Err(SdkError::invalid(name, "has too many fields."));
-    }
-    Ok(ks.iter().filter_map(|k| k.as_string()).collect())
 }
 
 fn text(v: &JsValue, p: &str, max: u32) -> Result<String, SdkError> {
