@@ -1,7 +1,7 @@
 // The demo's theme switch: the three themes of the appearance API on the
 // checkout, switched in place (the secure fields keep what was typed), one
-// screenshot per theme (artifacts/e2e/theme-<name>.png), then a payment.
-import { test, expect, checkout, fillCard, expectDone, secure } from "./shop.mjs";
+// screenshot per theme (artifacts/e2e/theme-<name>.png), axe on each, then a payment.
+import { test, expect, checkout, fillCard, expectDone, secure, axe } from "./shop.mjs";
 
 const host = (page, sel, prop) => page.evaluate(({ sel, prop }) => getComputedStyle(document.querySelector(".paysession-dropin").shadowRoot.querySelector(sel))[prop], { sel, prop });
 
@@ -19,6 +19,8 @@ test("theme switch: default (the shop's colours), dark and flat restyle the drop
     expect(await host(page, "li", "borderTopLeftRadius")).toBe(radius);
     await expect.poll(() => secure(page, "num").evaluate((e) => getComputedStyle(e).color)).toBe(text);
     await page.locator("#step-pay").screenshot({ path: `artifacts/e2e/theme-${theme}.png` });
+    // Each theme stays accessible (axe's colour contrast included).
+    expect(await axe(page)).toEqual([]);
   }
   // Nothing reloaded: the card typed before the switches is still there.
   await expect(secure(page, "num")).toHaveValue("4242 4242 4242 4242");
