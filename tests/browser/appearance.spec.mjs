@@ -79,7 +79,8 @@ test("drop-in appearance: a theme, variables and rules style the widget and its 
 
 // Each payload of a style injection: a value that would end the declaration
 // or the rule, load a URL, run an old IE expression, hide in a CSS escape or a
-// comment, and rule keys that are selectors on a typed value.
+// comment, leave a function or a string open (it would swallow what follows),
+// and rule keys that are selectors on a typed value.
 const VALUES = [
   "red;background:url(https://evil.example/x)",
   "url(https://evil.example/x)",
@@ -89,6 +90,8 @@ const VALUES = [
   "\\75 rl(https://evil.example/x)",
   "red}input[value^='4']{background:red",
   "red/*",
+  "rgb(1, 2, 3",
+  "'Helvetica",
 ];
 
 test("appearance and per-method styles: injection payloads, unknown keys and parts are coded errors, never applied", async ({ elPage: page }) => {
