@@ -6,8 +6,9 @@
 //! the drop-in also writes them as custom properties and rules into its own
 //! constructed sheet (`dropin::style`). Every value passes core's
 //! `style_value_ok` (no `; { } < > \ @`, `url(`, `image-set`, `expression`,
-//! `/*`), every property core's allow-lists, every rule key the table here:
-//! anything else is a coded error naming it.
+//! `/*`; parentheses and quotes balanced), every property core's
+//! allow-lists, every rule key the table here: anything else is a coded
+//! error naming it.
 
 use crate::error::SdkError;
 use crate::js;
