@@ -15,6 +15,7 @@
 #![cfg_attr(not(feature = "dropin"), allow(dead_code, unused_imports))]
 
 mod api;
+mod appearance;
 mod browser_info;
 #[cfg(feature = "dropin")]
 mod dropin;

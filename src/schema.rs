@@ -30,6 +30,9 @@ pub enum Kind {
     StrList(u32),
     /// A function (a callback).
     Func,
+    /// A plain object passed on as is: its own rule checks it and makes the
+    /// copy that is kept (the appearance, a style).
+    Raw,
 }
 
 /// One known field.
@@ -63,6 +66,28 @@ pub const fn req(name: &'static str, kind: Kind) -> Field {
 
 /// The most keys an input object may have.
 const MAX_KEYS: u32 = 64;
+
+/// `p` is not a known field: `unknown_parameter` naming it.
+pub fn unknown(p: &str) -> SdkError {
+    SdkError::validation(
+        ErrorCode::UnknownParameter,
+        p,
+        &[p, " is not a known field."].concat(),
+    )
+}
+
+/// The own string keys of a plain object (`name` says which, in errors),
+/// at most [`MAX_KEYS`].
+pub fn keys(v: &JsValue, name: &str) -> Result<Vec<String>, SdkError> {
+    if !js::is_record(v) {
+        return Err(SdkError::invalid(name, "must be an object."));
+    }
+    let ks = Reflect::own_keys(v).map_err(|_| SdkError::invalid(name, "cannot be read."))?;
+    if ks.length() > MAX_KEYS {
+        return Err(SdkError::invalid(name, "has too many fields."));
+    }
+    Ok(ks.iter().filter_map(|k| k.as_string()).collect())
+}
 
 /// `prefix.name`, or `name` at the top level.
 pub fn path(prefix: &str, name: &str) -> String {
@@ -159,6 +184,8 @@ fn check(v: &JsValue, kind: Kind, p: &str) -> Result<JsValue, SdkError> {
         Kind::Obj(fields) => clean(v, fields, p, p).map(Into::into),
         Kind::Func if v.is_function() => Ok(v.clone()),
         Kind::Func => Err(SdkError::invalid(p, "must be a function.")),
+        Kind::Raw if js::is_record(v) => Ok(v.clone()),
+        Kind::Raw => Err(SdkError::invalid(p, "must be an object.")),
         Kind::StrList(max) => {
             let Some(arr) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Array>(v) else {
                 return Err(SdkError::invalid(p, "must be an array of strings."));

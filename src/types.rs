@@ -32,12 +32,38 @@ export interface ElementStyleBase extends ElementStyleRules {
   ":hover"?: ElementStyleRules; ":focus"?: ElementStyleRules; "::placeholder"?: ElementStyleRules;
   "::selection"?: ElementStyleRules; ":autofill"?: ElementStyleRules; ":disabled"?: ElementStyleRules;
 }
+/** Plain CSS values: no `; { } < > \ @`, `url(`, `image-set`, `expression`, `/*` (a coded error). */
+export interface AppearanceVariables {
+  colorPrimary?: string; colorBackground?: string; colorText?: string; colorDanger?: string; colorBorder?: string;
+  fontFamily?: string; fontSizeBase?: string; fontSizeSm?: string; spacingUnit?: string; borderRadius?: string;
+  /** The focus outline, e.g. `2px solid #1a56db`. */
+  focusRing?: string;
+}
+/** A part's declarations: the Elements' text properties and box properties. */
+export interface AppearanceRule extends ElementStyleRules {
+  border?: string; borderColor?: string; borderWidth?: string; borderStyle?: string; borderRadius?: string;
+  boxShadow?: string; outline?: string; outlineOffset?: string; opacity?: string;
+}
+export type AppearanceInputRule = ".Input" | ".Input:hover" | ".Input:focus" | ".Input:disabled" | ".Input::placeholder" | ".Input--invalid";
+/** The drop-in's parts (an element has only the `.Input` ones). */
+export type AppearanceRuleKey = AppearanceInputRule | ".Label" | ".Label--invalid" | ".Tab" | ".Tab:hover" | ".Tab:focus" | ".Tab--selected"
+  | ".Button" | ".Button:hover" | ".Button:focus" | ".Button:disabled" | ".Error";
+/** `appearance` of `createDropin`, `dropin.update`, `createElement`, `element.update`. */
+export interface Appearance {
+  theme?: "default" | "dark" | "flat";
+  variables?: AppearanceVariables;
+  rules?: { [K in AppearanceRuleKey]?: AppearanceRule };
+}
+/** An element's `style`. */
+export interface ElementStyle { base?: ElementStyleBase; empty?: ElementStyleBase; complete?: ElementStyleBase; invalid?: ElementStyleBase }
 /** Options of `createElement` and `element.update`. */
 export interface ElementOptions {
   /** Class names set on the mount target (defaults `PaySessionElement`, `PaySessionElement--complete`, …). */
   classes?: { base?: string; complete?: string; empty?: string; focus?: string; invalid?: string; autofilled?: string };
-  /** Applied inside the field's frame. */
-  style?: { base?: ElementStyleBase; empty?: ElementStyleBase; complete?: ElementStyleBase; invalid?: ElementStyleBase };
+  /** Applied inside the field's frame (over the appearance's, per state). */
+  style?: ElementStyle;
+  /** Its variables and `.Input` rules, inside the field's frame. */
+  appearance?: { theme?: Appearance["theme"]; variables?: AppearanceVariables; rules?: { [K in AppearanceInputRule]?: AppearanceRule } };
   placeholderText?: string;
   /** The field's accessible name (the iframe's `title`); default the localized "Card number", … */
   label?: string;
@@ -319,7 +345,15 @@ export interface DropinConfiguration {
   paymentMethodConfiguration?: {
     enabledPaymentMethods?: PaymentType[];
     disabledPaymentMethods?: PaymentType[];
+    /** The card's secure fields. */
+    style?: ElementStyle;
+    creditCard?: { showCardholderName?: boolean; showBrandIcons?: boolean; style?: ElementStyle };
+    /** Their in-page inputs: `base` (and its pseudo-classes) and `invalid`. */
+    sepaDebit?: { style?: Pick<ElementStyle, "base" | "invalid"> };
+    giftCard?: { style?: Pick<ElementStyle, "base" | "invalid"> };
   };
+  /** The widget's and its secure fields' look; `dropin.update({appearance})` changes it in place. */
+  appearance?: Appearance;
   onSuccess?(data: DropinSuccessData): void;
   onError?(data: DropinErrorData): void;
   onReady?(data: DropinReadyData): void;

@@ -4,12 +4,15 @@
 //! `consents`: the merchant's documents linked beside the pay button;
 //! `flow`: `checkout` or `managePaymentMethods`; `usage`: `convenience`,
 //! `subscription` or `unscheduled`, what a saved card may be used for);
-//! DigitalRiver.js options this drop-in does not build yet
-//! (`paymentMethodConfiguration.style` and the per-method settings) are
-//! refused with a coded error, never ignored.
+//! `appearance` (`crate::appearance`) themes the widget and its frames;
+//! `paymentMethodConfiguration.style` styles the card's secure fields and the
+//! per-method settings are `creditCard: {showCardholderName, showBrandIcons,
+//! style}`, `sepaDebit`/`giftCard: {style}` (`base` and `invalid` of their
+//! inputs); any other key is refused with a coded error, never ignored.
 //! `enabledPaymentMethods` / `disabledPaymentMethods` take the wallets too
 //! (`applePay`, `googlePay`; the test wallet is `googlePay`).
 
+use crate::appearance::{kebab, keys, Appearance};
 use crate::error::SdkError;
 use crate::fields::check_id;
 use crate::js;
@@ -45,9 +48,21 @@ const OPTIONS: &[Field] = &[
     opt("button", Kind::Obj(BUTTON)),
     opt("redirect", Kind::Obj(REDIRECT)),
 ];
+/// `paymentMethodConfiguration.creditCard`.
+const CARD_CONFIG: &[Field] = &[
+    opt("showCardholderName", Kind::Bool),
+    opt("showBrandIcons", Kind::Bool),
+    opt("style", Kind::Raw),
+];
+/// `paymentMethodConfiguration.sepaDebit` / `giftCard` (in-page inputs).
+const INPUTS_CONFIG: &[Field] = &[opt("style", Kind::Raw)];
 const METHOD_CONFIG: &[Field] = &[
     opt("enabledPaymentMethods", Kind::StrList(16)),
     opt("disabledPaymentMethods", Kind::StrList(16)),
+    opt("style", Kind::Raw),
+    opt("creditCard", Kind::Obj(CARD_CONFIG)),
+    opt("sepaDebit", Kind::Obj(INPUTS_CONFIG)),
+    opt("giftCard", Kind::Obj(INPUTS_CONFIG)),
 ];
 /// `options.button.type` values.
 const BUTTONS: [&str; 6] = [
@@ -62,6 +77,7 @@ const CONFIG: &[Field] = &[
     req("sessionId", Kind::Str(128)),
     opt("options", Kind::Obj(OPTIONS)),
     opt("paymentMethodConfiguration", Kind::Obj(METHOD_CONFIG)),
+    opt("appearance", Kind::Obj(crate::appearance::FIELDS)),
     opt("onSuccess", Kind::Func),
     opt("onError", Kind::Func),
     opt("onReady", Kind::Func),
@@ -95,6 +111,90 @@ pub struct Config {
     pub manage: bool,
     /// `usage`: what a card saved by this drop-in may be used for.
     pub usage: Option<Usage>,
+    /// `appearance` (checked; `update` replaces it).
+    pub look: Appearance,
+    /// The card's secure fields' `style` (`paymentMethodConfiguration.style`,
+    /// then `creditCard.style` over it, per state).
+    pub card_style: JsValue,
+    /// The per-method settings' own CSS (in-page inputs' styles, brand icons).
+    pub method_css: String,
+    /// `creditCard.showCardholderName` (default shown).
+    pub show_name: bool,
+}
+
+const PMC: &str = "paymentMethodConfiguration";
+
+/// The per-method settings: the card's secure fields' style (the top-level
+/// `style`, then `creditCard.style` over it, per state) and the drop-in's CSS
+/// for the rest (SEPA's and the gift card's inputs, the brand badge hidden).
+fn per_method(pmc: &JsValue) -> Result<(JsValue, String), SdkError> {
+    let card = js::get(pmc, "creditCard");
+    let card_style: JsValue = js::object().into();
+    for (v, at) in [
+        (js::get(pmc, "style"), PMC.to_string()),
+        (js::get(&card, "style"), [PMC, ".creditCard"].concat()),
+    ] {
+        if !v.is_undefined() {
+            let st = crate::elements::options::style(&v).map_err(|e| e.nest(&at))?;
+            crate::appearance::over_style(&card_style, &st);
+        }
+    }
+    let mut css = inputs_css(pmc, "sepaDebit")? + &inputs_css(pmc, "giftCard")?;
+    if js::get(&card, "showBrandIcons").as_bool() == Some(false) {
+        css += ".b::before{display:none}";
+    }
+    Ok((card_style, css))
+}
+
+/// A method's `style` on its in-page inputs: `base` (and its pseudo-classes)
+/// on `#f-<type> input`, `invalid` on those marked invalid; `empty` and
+/// `complete` are the secure fields' states only.
+fn inputs_css(pmc: &JsValue, ty: &str) -> Result<String, SdkError> {
+    let at = [PMC, ".", ty].concat();
+    let v = js::get(&js::get(pmc, ty), "style");
+    if v.is_undefined() {
+        return Ok(String::new());
+    }
+    let st = crate::elements::options::style(&v).map_err(|e| e.nest(&at))?;
+    let mut out = String::new();
+    for (state, sel) in [
+        ("base", "input[type=text]"),
+        ("invalid", "input[aria-invalid=true]"),
+    ] {
+        let rules = js::get(&st, state);
+        if rules.is_undefined() {
+            continue;
+        }
+        let prefix = ["#f-", ty, " ", sel].concat();
+        let mut body = String::new();
+        for k in keys(&rules) {
+            let x = js::get(&rules, &k);
+            match x.as_string() {
+                Some(v) => body += &[&kebab(&k), ":", &v, ";"].concat(),
+                None => {
+                    // A pseudo-class's declarations.
+                    out += &[&prefix, &k, "{"].concat();
+                    for p in keys(&x) {
+                        let v = js::get(&x, &p).as_string().unwrap_or_default();
+                        out += &[&kebab(&p), ":", &v, ";"].concat();
+                    }
+                    out.push('}');
+                }
+            }
+        }
+        out += &[&prefix, "{", &body, "}"].concat();
+    }
+    for state in keys(&st) {
+        if state != "base" && state != "invalid" {
+            let p = [&at, ".style.", &state].concat();
+            return Err(SdkError::validation(
+                ErrorCode::UnknownParameter,
+                &p,
+                "applies to the card's secure fields only.",
+            ));
+        }
+    }
+    Ok(out)
 }
 
 impl Config {
@@ -154,6 +254,12 @@ impl Config {
                 ));
             }
         }
+        let look = match js::get(&c, "appearance") {
+            a if a.is_undefined() => Appearance::default(),
+            a => crate::appearance::parse(&a, "appearance", true)?,
+        };
+        let (card_style, method_css) = per_method(&pmc)?;
+        let card = js::get(&pmc, "creditCard");
         let config = Config {
             session_id,
             options: JsValue::UNDEFINED,
@@ -165,6 +271,10 @@ impl Config {
             disabled: list("disabledPaymentMethods")?.unwrap_or_default(),
             manage,
             usage,
+            look,
+            card_style,
+            method_css,
+            show_name: js::get(&card, "showCardholderName").as_bool() != Some(false),
         };
         Ok((config, c.into()))
     }
@@ -186,6 +296,11 @@ impl Config {
         self.on_error = None;
         self.on_ready = None;
         self.on_cancel = None;
+    }
+
+    /// The drop-in's own sheet: the appearance, then the per-method settings.
+    pub fn css(&self) -> String {
+        crate::appearance::css(&self.look) + &self.method_css
     }
 
     /// `expandFirstPaymentMethod` (default: yes, but not in the manage flow).

@@ -204,7 +204,7 @@ fn build_form(
         return;
     }
     if m.card.is_empty() {
-        card_frames(hook, m, Some(t));
+        card_frames(hook, m, config, Some(t));
     } else {
         for (fid, e) in &m.card {
             e.greet(t.t(label_key(fid)));
@@ -249,7 +249,7 @@ fn entry(doc: &Document, ty: PaymentType) -> (Element, Element, Element) {
 /// card's entry and the skeleton of its form with the secure fields' frames,
 /// which load while the answer is on its way (docs/DROPIN.md "Frames without
 /// the wait"). `render` builds the rest around them and never moves them.
-pub fn early_card(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
+pub fn early_card(hook: Hook, m: &mut Mounted, config: &Config, t: Option<&Texts>) {
     let Some(doc) = m.host.owner_document() else {
         return;
     };
@@ -261,16 +261,16 @@ pub fn early_card(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
     let (li, _, panel) = entry(&doc, PaymentType::CreditCard);
     hide(&panel, false);
     let f = form_el(&doc, PaymentType::CreditCard);
-    card_fields(&doc, &f);
+    card_fields(&doc, &f, config.show_name);
     add(&panel, &[&f]);
     add(&ul, &[&li]);
     let _ = m.body.insert_before(&ul, Some(&m.status));
-    card_frames(hook, m, t);
+    card_frames(hook, m, config, t);
     m.early = Some(ul);
 }
 
 /// The card form's secure fields: a frame of the fields origin in each container.
-fn card_frames(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
+fn card_frames(hook: Hook, m: &mut Mounted, config: &Config, t: Option<&Texts>) {
     let Some(group) = m.group.clone() else {
         return;
     };
@@ -283,7 +283,7 @@ fn card_frames(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
             &group,
             kind,
             t.map(|t| t.t(key)).unwrap_or_default(),
-            text_style(&target),
+            field_style(config, &target),
             std::rc::Rc::new(move |ev| hook(&w, fid, ev)),
         );
         let _ = e.mount(target.into());
@@ -292,8 +292,8 @@ fn card_frames(hook: Hook, m: &mut Mounted, t: Option<&Texts>) {
 }
 
 /// The card form's fields: the secure fields' containers, the brand line,
-/// the name on card (labels set by [`card_labels`]).
-fn card_fields(doc: &Document, f: &Element) {
+/// the name on card unless `name` is false (labels set by [`card_labels`]).
+fn card_fields(doc: &Document, f: &Element, name: bool) {
     field(doc, f, "num", "", "", false);
     let b = el(doc, "p", "b", "");
     attrs(&b, &[("id", "num-b"), ("aria-live", "polite")]);
@@ -302,7 +302,9 @@ fn card_fields(doc: &Document, f: &Element) {
     field(doc, &row, "exp", "", "", false);
     field(doc, &row, "cvc", "", "", false);
     add(f, &[&row]);
-    field(doc, f, "name", "", "cc-name", false);
+    if name {
+        field(doc, f, "name", "", "cc-name", false);
+    }
 }
 
 /// The card form's labels in `t`'s language.
@@ -325,8 +327,21 @@ fn form_el(doc: &Document, pt: PaymentType) -> Element {
     f
 }
 
+/// A secure field's style in `target` (its container): the container's
+/// text style (the theme as the sheet resolved it), the appearance's
+/// `.Input` rules, then `paymentMethodConfiguration`'s style.
+pub(super) fn field_style(config: &Config, target: &Element) -> JsValue {
+    let s = crate::appearance::frame_style(&config.look, &config.card_style);
+    let base = crate::appearance::child(&s, "base");
+    let merged: JsValue = js::object().into();
+    crate::appearance::assign(&merged, &js::get(&text_style(target), "base"));
+    crate::appearance::assign(&merged, &base);
+    js::set(&s, "base", &merged);
+    s
+}
+
 /// The drop-in's text style (theme, locale font) for the fields' inputs.
-pub(super) fn text_style(target: &Element) -> JsValue {
+fn text_style(target: &Element) -> JsValue {
     let g = js_sys::global();
     let cs = js::get(&g, "getComputedStyle")
         .dyn_into::<js_sys::Function>()
@@ -457,7 +472,7 @@ fn form(
     let label = match pt {
         PaymentType::CreditCard => {
             if !made {
-                card_fields(doc, &f);
+                card_fields(doc, &f, config.show_name);
             }
             card_labels(&f, t);
             if config.manage {

@@ -316,7 +316,7 @@ impl Dropin {
             let host = el(&doc, "div", "paysession-dropin", "");
             let init = ShadowRootInit::new(ShadowRootMode::Open);
             let root = host.attach_shadow(&init).map_err(|_| not_found().to_js())?;
-            style::adopt(&root);
+            style::adopt(&root, &s.config.css());
             let texts = s.texts.clone().unwrap_or(Texts {
                 locale: "en-US".into(),
                 catalog: JsValue::UNDEFINED,
@@ -371,8 +371,9 @@ impl Dropin {
             // when its form may be the one open at first (it usually is).
             if s.config.allows(PaymentType::CreditCard) && s.config.expand_first() {
                 let t = s.texts.clone();
-                if let Some(m) = s.mounted.as_mut() {
-                    forms::early_card(events::field_event, m, t.as_ref());
+                let st = &mut *s;
+                if let Some(m) = st.mounted.as_mut() {
+                    forms::early_card(events::field_event, m, &st.config, t.as_ref());
                 }
             }
             s.generation = s.generation.wrapping_add(1);
@@ -397,6 +398,44 @@ impl Dropin {
             Err(_) => (None, None),
         };
         drop(old);
+    }
+
+    /// `update({appearance})`: checks it (a coded error, and nothing
+    /// changes) and restyles the mounted widget and its secure fields in
+    /// place, without reloading a frame; a later mount keeps it.
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ appearance?: Appearance }")] options: JsValue,
+    ) -> Result<(), JsValue> {
+        const UPDATE: &[crate::schema::Field] = &[crate::schema::opt(
+            "appearance",
+            crate::schema::Kind::Obj(crate::appearance::FIELDS),
+        )];
+        let c = crate::schema::clean(&options, UPDATE, "", "options").map_err(|e| e.to_js())?;
+        let a = js::get(&c, "appearance");
+        if a.is_undefined() {
+            return Ok(());
+        }
+        let look = crate::appearance::parse(&a, "appearance", true).map_err(|e| e.to_js())?;
+        let Ok(mut s) = self.state.try_borrow_mut() else {
+            return Ok(());
+        };
+        s.config.look = look;
+        let css = s.config.css();
+        if let Some(m) = s.mounted.as_ref() {
+            style::adopt(&m.root, &css);
+            for (fid, e) in &m.card {
+                if let Some(t) = forms::input(&m.root, fid) {
+                    e.restyle(forms::field_style(&s.config, &t));
+                }
+            }
+            if let Some(e) = &m.saved_cvv {
+                if let Some(t) = forms::input(&m.root, "scvc") {
+                    e.restyle(forms::field_style(&s.config, &t));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The payment type the shopper picked, if any.

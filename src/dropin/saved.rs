@@ -162,7 +162,7 @@ pub fn render(
         &group,
         "cardcvv",
         t.t("field.cvv"),
-        forms::text_style(&target),
+        forms::field_style(config, &target),
         Rc::new(move |ev| hook(&w, "scvc", ev)),
     );
     if let Some((pid, brand)) = first {

@@ -1047,6 +1047,17 @@ impl PaySessionElement {
         }
     }
 
+    /// The drop-in's field takes a new style (its appearance changed): the
+    /// frame restyles from the config, without a reload.
+    pub(crate) fn restyle(&self, style: JsValue) {
+        if let Ok(mut s) = self.inner.try_borrow_mut() {
+            s.opts.style = style;
+            if s.st.hello {
+                s.send_config();
+            }
+        }
+    }
+
     /// A saved card's code field of the drop-in pays with `pm` (brand `brand`).
     pub(crate) fn set_saved(&self, pm: String, brand: String) {
         if let Ok(mut s) = self.inner.try_borrow_mut() {

@@ -1,14 +1,15 @@
 //! The options of `createElement(type, options)` and `update(options)`:
 //! `classes`, `style` (allow-listed text properties and pseudo-classes, from
-//! core), `placeholderText`, `label`, and for `cardcvv` only
+//! core), `appearance` (`crate::appearance`: its variables and `.Input` rules
+//! become the style, a `style` given wins per state), `placeholderText`, `label`, and for `cardcvv` only
 //! `paymentMethodId` (the field then pays a saved card with the code typed
 //! into it). Anything else is a coded error.
 
 use crate::error::SdkError;
 use crate::js;
-use js_sys::{Object, Reflect};
+pub(crate) use crate::schema::{keys, unknown};
+use js_sys::Object;
 use paysession_core::fields::{style_value_ok, STYLE_PROPERTIES, STYLE_PSEUDO, STYLE_STATES};
-use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
 /// The state classes, in the order of [`Options::classes`].
@@ -35,6 +36,9 @@ pub struct Options {
     pub classes: [String; 6],
     /// The checked style object (sent to the frame as is).
     pub style: JsValue,
+    /// `style` as given (checked), and `appearance`: [`Options::style`] is made of both.
+    pub(crate) own: JsValue,
+    pub(crate) look: Option<crate::appearance::Appearance>,
     /// Placeholder inside the field.
     pub placeholder: String,
     /// The field's accessible name (iframe `title`, input `aria-label`); `None`: the built-in one.
@@ -50,32 +54,14 @@ impl Default for Options {
         Options {
             classes: CLASS_DEFAULTS.map(String::from),
             style: JsValue::UNDEFINED,
+            own: JsValue::UNDEFINED,
+            look: None,
             placeholder: String::new(),
             label: None,
             payment_method: None,
             brand: None,
         }
     }
-}
-
-fn unknown(p: &str) -> SdkError {
-    SdkError::validation(
-        ErrorCode::UnknownParameter,
-        p,
-        &[p, " is not a known field."].concat(),
-    )
-}
-
-/// The own string keys of a plain object (`name` says which, in errors).
-fn keys(v: &JsValue, name: &str) -> Result<Vec<String>, SdkError> {
-    if !js::is_record(v) {
-        return Err(SdkError::invalid(name, "must be an object."));
-    }
-    let ks = Reflect::own_keys(v).map_err(|_| SdkError::invalid(name, "cannot be read."))?;
-    if ks.length() > 64 {
-        return Err(SdkError::invalid(name, "has too many fields."));
-    }
-    Ok(ks.iter().filter_map(|k| k.as_string()).collect())
 }
 
 fn text(v: &JsValue, p: &str, max: u32) -> Result<String, SdkError> {
@@ -111,7 +97,8 @@ pub fn apply(into: &mut Options, options: &JsValue, kind: &str) -> Result<(), Sd
                     into.classes[i] = name;
                 }
             }
-            "style" => into.style = style(&v)?.into(),
+            "style" => into.own = style(&v)?.into(),
+            "appearance" => into.look = Some(crate::appearance::parse(&v, "appearance", false)?),
             "placeholderText" => into.placeholder = text(&v, "placeholderText", 100)?,
             "label" => into.label = Some(text(&v, "label", 100)?),
             "paymentMethodId" => {
@@ -134,6 +121,10 @@ pub fn apply(into: &mut Options, options: &JsValue, kind: &str) -> Result<(), Sd
             _ => return Err(unknown(&["options.", &k].concat())),
         }
     }
+    into.style = match &into.look {
+        Some(a) => crate::appearance::frame_style(a, &into.own),
+        None => into.own.clone(),
+    };
     Ok(())
 }
 
@@ -149,7 +140,7 @@ pub fn is_pm(id: &str) -> bool {
 
 /// `{base, empty, complete, invalid}`, each of allow-listed properties and
 /// pseudo-classes (one level) with plain string values; a copy is returned.
-fn style(v: &JsValue) -> Result<Object, SdkError> {
+pub(crate) fn style(v: &JsValue) -> Result<Object, SdkError> {
     let out = js::object();
     for state in keys(v, "style")? {
         let p = ["style.", &state].concat();

@@ -1,6 +1,10 @@
 // Fixtures for driving the demo storefront as a shopper. Elements inside the
 // drop-in's (open) shadow root are reached by Playwright's piercing CSS.
 import { test as base, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 export const yy = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
 
@@ -65,5 +69,14 @@ export function callbacks(page, name) {
 }
 
 export const shot = (page, name) => page.screenshot({ path: `artifacts/e2e/${name}.png`, fullPage: true });
+
+/** axe-core's violations on the page (the drop-in's open shadow root included). */
+export async function axe(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+}
 
 export { expect };

@@ -107,6 +107,29 @@ export const scenarios = [
     assert.deepEqual(leaks(record, number, cvv), []);
   }],
 
+  ["drop-in appearance: the demo's theme switch restyles the widget and inside its secure fields in place, then the card pays", async (d) => {
+    await checkout(d);
+    await fillCard(d, "4242424242424242");
+    const part = (sel, prop) => d.run(`({ sel, prop }) => getComputedStyle(document.querySelector(".paysession-dropin").shadowRoot.querySelector(sel))[prop]`, { sel, prop });
+    // The frame restyles when its config message arrives: polled in the frame, bounded (as `until` does in the page).
+    const colorIs = (want) => d.frameRun("#num iframe", `async (want) => {
+      let got;
+      for (const end = Date.now() + 15000; Date.now() < end; await new Promise((r) => setTimeout(r, 40))) {
+        if ((got = getComputedStyle(document.querySelector("input")).color) === want) break;
+      }
+      return got;
+    }`, want);
+    for (const [theme, bg, text] of [["dark", "rgb(31, 41, 55)", "rgb(243, 244, 246)"], ["flat", "rgb(255, 255, 255)", "rgb(17, 24, 39)"]]) {
+      await d.run(`(v) => { const s = document.getElementById("theme"); s.value = v; s.dispatchEvent(new Event("change", { bubbles: true })); }`, theme);
+      assert.equal(await part("li", "backgroundColor"), bg);
+      assert.equal(await colorIs(text), text);
+    }
+    // Nothing reloaded: the typed number is still there.
+    assert.equal(await d.frameRun("#num iframe", `() => document.querySelector("input").value`), "4242 4242 4242 4242");
+    await d.click("#pay-creditCard");
+    await expectDone(d);
+  }],
+
   ["drop-in: a card pays (brand, grouping, pay label, one onSuccess)", async (d) => {
     await checkout(d);
     await textIs(d, "#pay-creditCard", "Pay €12.99");

@@ -54,8 +54,13 @@ export async function checkout(sessionId: string): Promise<string> {
     onSuccess: (d) => console.log(d.source.state),
     onCancel: (d) => console.log(d.paymentMethod),
   };
-  const dropin = payments.createDropin(config);
+  const dropin = payments.createDropin({
+    ...config,
+    appearance: { theme: "dark", variables: { colorPrimary: "#0a0", focusRing: "2px solid #000" }, rules: { ".Tab--selected": { borderColor: "#0a0" } } },
+    paymentMethodConfiguration: { creditCard: { showCardholderName: false, showBrandIcons: false, style: { base: { color: "#111" } } } },
+  });
   dropin.mount("drop-in");
+  dropin.update({ appearance: { theme: "flat" } });
   dropin.unmount();
   return `${where} ${types.length} ${done}`;
 }
@@ -94,5 +99,9 @@ export async function compliance(sessionId: string): Promise<string> {
   await payments.createSource({ sessionId, type: "wireTransfer", termsAcceptance: { version: d.termsVersion } });
   return `${d.sellerDisclosure.localizedText} ${d.savePaymentAgreement.subscription.localizedText} ${d.requireTermsAcceptance}`;
 }
+// @ts-expect-error: a theme the drop-in does not have
+void new PaySession("pk_x").createDropin({ sessionId: "s", appearance: { theme: "neon" } });
+// @ts-expect-error: an element has no label part
+void new PaySession("pk_x").createElement("cardnumber", { appearance: { rules: { ".Label": { color: "red" } } } });
 // @ts-expect-error: consents need the company's name
 void new PaySession("pk_x").createDropin({ sessionId: "s", options: { consents: { eula: "https://a.example" } } });

@@ -84,6 +84,14 @@ function show(step) {
   for (const s of ["step-cart", "step-pay", "step-done", "step-account"]) $(s).hidden = s !== step;
 }
 
+// The drop-in's look (appearance API): the shop's colours on the default
+// theme (custom properties of the page reach the widget's variables), or the
+// dark or flat theme. The switch restyles the mounted drop-in and its secure
+// fields in place (update), nothing reloads.
+const appearance = (theme) => theme === "default"
+  ? { theme, variables: { colorPrimary: "var(--shop-accent)", colorText: "var(--shop-ink)", borderRadius: ".375rem" } }
+  : { theme };
+
 function mountDropin() {
   const s = state.session;
   $("pay-summary").textContent = s.amountRemaining < s.amount
@@ -102,6 +110,7 @@ function mountDropin() {
   const config = {
     sessionId: s.sessionId,
     options,
+    appearance: appearance($("theme").value),
     onSuccess: (data) => { log("callback", "onSuccess", data); paid(data); },
     onError: (data) => { log("callback", "onError", data); $("pay-status").textContent = errorText(data); },
     onReady: (data) => { log("callback", "onReady", data); },
@@ -203,6 +212,7 @@ async function account() {
     const config = {
       sessionId: s.sessionId,
       options: { flow: "managePaymentMethods", usage: "convenience" },
+      appearance: appearance("default"),
       onSuccess: (data) => { log("callback", "onSuccess", data); },
       onError: (data) => { log("callback", "onError", data); $("account-status").textContent = errorText(data); },
       onReady: (data) => { log("callback", "onReady", data); },
@@ -249,6 +259,11 @@ async function start() {
   renderCart();
   $("checkout").addEventListener("click", checkout);
   $("back").addEventListener("click", back);
+  $("theme").addEventListener("change", () => {
+    const a = appearance($("theme").value);
+    log("call", "dropin.update({appearance})", { appearance: a });
+    if (state.dropin) state.dropin.update({ appearance: a });
+  });
   $("account-back").addEventListener("click", back);
   $("account").addEventListener("click", account);
   $("remember").checked = localStorage.getItem("paysession-demo-account") === "1";

@@ -139,6 +139,12 @@
   say(T === "cardnumber" ? { w: 1 } : { h: T });
   addEventListener("pagehide", () => T !== "cardnumber" && !PM && say({ x: 1 }));
 
+  // Parentheses closed in order, quotes in pairs (core's `balanced`).
+  function balanced(v) {
+    let d = 0;
+    for (const c of v) if ((d += c === "(" ? 1 : c === ")" ? -1 : 0) < 0) return false;
+    return !d && v.split("'").length % 2 === 1 && v.split('"').length % 2 === 1;
+  }
   // The style a page may set: allow-listed properties and pseudo-classes, plain values.
   function css(rules) {
     let out = BASE;
@@ -148,7 +154,7 @@
         if (k[0] === ":") { if (D.p.includes(k)) block(sel + k, v); continue; }
         // The same test as paysession_core::fields::style_value_ok (the SDK checks first).
         const name = k.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
-        if (D.s.includes(k) && typeof v === "string" && /^[^;{}<>\\@]{0,200}$/.test(v) && !/url\(|image-set|expression/i.test(v))
+        if (D.s.includes(k) && typeof v === "string" && /^[^;{}<>\\@]{0,200}$/.test(v) && !/url\(|image-set|expression|\/\*/i.test(v) && balanced(v))
           body += name + ":" + v + ";";
       }
       if (body) out += sel + "{" + body + "}";
