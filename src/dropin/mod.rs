@@ -410,25 +410,32 @@ impl Dropin {
 /// Renders the methods into the current mount once everything is in, then
 /// fires `onReady` (first time) or `onError`, and resumes a redirect.
 fn show(st: &Shared) {
-    let (cb, resume) = match st.try_borrow_mut() {
+    let (missing, cb, resume) = match st.try_borrow_mut() {
         Ok(mut s) => render_now(&mut s),
         Err(_) => return,
     };
+    fire(missing);
     fire(cb);
     if resume {
         pay::resume(st);
     }
 }
 
-fn render_now(s: &mut State) -> (Fire, bool) {
+/// The message of the drop-in's `payment_method_unavailable` for a card
+/// the backend offers without a fields origin.
+const NO_FIELDS_ORIGIN: &str = "The card is not offered: the backend names no fields origin (fieldsUrl) and no fieldsBase option was given. Start paysession-server with its fields origin (on by default) or pass fieldsBase.";
+
+/// Renders the methods: (`onError` when the card is offered but has no
+/// fields origin, `onReady` or `onError` of the load, whether to resume).
+fn render_now(s: &mut State) -> (Fire, Fire, bool) {
     let (Some(texts), Some(m)) = (s.texts.clone(), s.mounted.as_mut()) else {
-        return (None, false);
+        return (None, None, false);
     };
     if m.phase != Phase::Loading {
-        return (None, false);
+        return (None, None, false);
     }
     let pm = match &s.methods {
-        None => return (None, false),
+        None => return (None, None, false),
         Some(Ok(pm)) => pm.clone(),
         Some(Err(e)) => {
             let e = e.clone();
@@ -443,6 +450,7 @@ fn render_now(s: &mut State) -> (Fire, bool) {
             let _ = m.status.set_attribute("role", "alert");
             let _ = m.body.set_attribute("aria-busy", "false");
             return (
+                None,
                 Some((
                     s.config.on_error.clone(),
                     pay::error_data(JsValue::NULL, &e),
@@ -469,18 +477,33 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     let list: Array = js::get(&pm, "paymentMethods")
         .dyn_into()
         .unwrap_or_default();
-    // Without a fields origin the card cannot be taken: not offered.
+    // Without a fields origin the card cannot be taken: not offered, and
+    // `onError` says why (a backend started without its fields origin).
     // A type this SDK does not know (a newer backend) is not shown.
+    let mut no_fields = false;
     let methods: Vec<(PaymentType, JsValue)> = list
         .iter()
         .filter_map(|x| {
             let t = PaymentType::parse(&js::get(&x, "type").as_string()?)?;
-            (s.config.allows(t)
-                && (t != PaymentType::CreditCard || m.group.is_some())
-                && (!s.config.manage || t == PaymentType::CreditCard))
-                .then_some((t, x))
+            let wanted = s.config.allows(t) && (!s.config.manage || t == PaymentType::CreditCard);
+            let takeable = t != PaymentType::CreditCard || m.group.is_some();
+            no_fields |= wanted && !takeable;
+            (wanted && takeable).then_some((t, x))
         })
         .collect();
+    let missing = no_fields.then(|| {
+        (
+            s.config.on_error.clone(),
+            pay::error_data(
+                PaymentType::CreditCard.as_str().into(),
+                &SdkError::validation(
+                    ErrorCode::PaymentMethodUnavailable,
+                    "fieldsBase",
+                    NO_FIELDS_ORIGIN,
+                ),
+            ),
+        )
+    });
     m.phase = Phase::Shown;
     forms::render(
         events::field_event,
@@ -518,5 +541,5 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     }
     let resume = !s.resumed && pay::pending_return().is_some();
     s.resumed |= resume;
-    (cb, resume)
+    (missing, cb, resume)
 }
