@@ -24,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAYERS = {
   'crates/server': [
     // The binary, the crate root and the listener (which serves the demo with `--demo`).
-    ['entry', ['main.rs', 'lib.rs', 'serve.rs']],
+    ['entry', ['main.rs', 'lib.rs', 'serve']],
     // The demo merchant (only with `--demo`): a client of the HTTP API.
     ['demo', ['demo']],
     // HTTP: the API's assembly (app.rs), handlers, hosted pages, the test wallet's endpoints, the OpenAPI document,
