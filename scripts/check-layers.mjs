@@ -34,7 +34,7 @@ export const LAYERS = {
     // Domain: the flows, one module per payment method, the processor, the texts.
     ['domain', ['flows', 'methods', 'idempotency/record.rs', 'processor.rs', 'locales.rs']],
     // The handlers' state and the process-wide tables it holds.
-    ['state', ['state.rs', 'ratelimit.rs']],
+    ['state', ['state.rs', 'ratelimit']],
     // Storage: the store, its records, the vault.
     ['store', ['store', 'model.rs', 'vault.rs']],
     // Shared leaves: errors, ids, the clock, configuration.
