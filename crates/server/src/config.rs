@@ -151,12 +151,23 @@ impl Default for Config {
 }
 
 /// Which kind of key authenticated a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyKind {
     /// `pk_…`.
     Public,
     /// `sk_…`.
     Secret,
+}
+
+impl KeyKind {
+    /// Its stored and hashed form, `pk` or `sk` (the idempotency table's
+    /// `key_kind`, and the idempotency hash's scope): the one place it is written.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Public => "pk",
+            KeyKind::Secret => "sk",
+        }
+    }
 }
 
 impl Config {
@@ -274,6 +285,13 @@ mod tests {
         assert!(m.allows_origin("https://a.example") && !m.allows_origin("https://b.example"));
         let any = &Config::default().merchants[0];
         assert!(any.allows_origin("https://b.example") && !any.allows_origin("null"));
+    }
+
+    #[test]
+    fn key_kinds_keep_their_stored_form() {
+        // Records written before the enum hold these strings: they must read back.
+        assert_eq!(KeyKind::Public.as_str(), "pk");
+        assert_eq!(KeyKind::Secret.as_str(), "sk");
     }
 
     #[test]

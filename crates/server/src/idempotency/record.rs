@@ -24,7 +24,7 @@ pub(super) const ANSWERED: u8 = 4;
 #[derive(Clone, Debug)]
 pub struct IdemCtx {
     pub(super) merchant: String,
-    pub(super) kind: &'static str,
+    pub(super) kind: crate::config::KeyKind,
     pub(super) key: String,
     pub(super) hash: String,
     pub(super) state: Arc<AtomicU8>,
@@ -48,7 +48,7 @@ impl IdemCtx {
     pub(super) fn record(&self, status: u16, body: Vec<u8>) -> IdemRecord {
         IdemRecord {
             merchant: self.merchant.clone(),
-            kind: self.kind,
+            kind: self.kind.as_str(),
             key: self.key.clone(),
             response: Idempotent {
                 request_hash: self.hash.clone(),
