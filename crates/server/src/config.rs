@@ -82,6 +82,7 @@ impl std::str::FromStr for FieldsListen {
 
 impl FieldsListen {
     /// The address to bind, given the API's bound address; `None` when off.
+    #[must_use]
     pub fn address(&self, api: std::net::SocketAddr) -> Option<String> {
         match self {
             FieldsListen::Off => None,
@@ -162,6 +163,7 @@ pub enum KeyKind {
 impl KeyKind {
     /// Its stored and hashed form, `pk` or `sk` (the idempotency table's
     /// `key_kind`, and the idempotency hash's scope): the one place it is written.
+    #[must_use]
     pub const fn as_str(self) -> &'static str {
         match self {
             KeyKind::Public => "pk",

@@ -45,6 +45,7 @@ impl IdemCtx {
         Ok(self.record(status.as_u16(), body))
     }
 
+    #[must_use = "the record goes into the write"]
     pub(super) fn record(&self, status: u16, body: Vec<u8>) -> IdemRecord {
         IdemRecord {
             merchant: self.merchant.clone(),

@@ -90,6 +90,7 @@ struct BucketKey {
 
 /// A refused request: answer `429` with `Retry-After: retry_after`.
 #[derive(Debug, PartialEq, Eq)]
+#[must_use = "a refused request is answered 429, not let through"]
 pub struct Throttled {
     /// Whole seconds until one request would pass (at least 1).
     pub retry_after: u64,
@@ -130,6 +131,7 @@ impl Default for RateLimiter {
 
 impl RateLimiter {
     /// A limiter with no buckets yet.
+    #[must_use]
     pub fn new(limits: RateLimits) -> Self {
         RateLimiter {
             limits,
@@ -140,6 +142,7 @@ impl RateLimiter {
 
     /// Keeps the buckets in `store` (which every instance shares) instead of
     /// this process's memory.
+    #[must_use = "returns the limiter on the shared store; self is consumed"]
     pub fn shared_in(mut self, store: std::sync::Arc<dyn crate::store::Store>) -> Self {
         self.shared = Some(store);
         self
@@ -251,6 +254,7 @@ impl RateLimiter {
     /// The client's address: the TCP peer, or — when the peer is a trusted
     /// proxy — the rightmost `X-Forwarded-For` hop that is not one. Without a
     /// peer (the router driven in-process) every request shares one address.
+    #[must_use]
     pub fn client(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> IpAddr {
         let Some(peer) = peer.map(|p| canonical(p.ip())) else {
             return IpAddr::V6(Ipv6Addr::UNSPECIFIED);

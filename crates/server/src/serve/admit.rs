@@ -29,6 +29,7 @@ pub(super) struct Throttled {
 }
 
 impl Throttled {
+    #[must_use = "says whether to log now"]
     pub(super) fn due(&mut self) -> Option<u64> {
         self.count += 1;
         let now = Instant::now();
@@ -54,6 +55,7 @@ pub(super) fn is_out_of_files(e: &io::Error) -> bool {
 }
 
 /// One file descriptor held back for when the process runs out.
+#[must_use = "holds the spare file descriptor until dropped"]
 pub(super) enum Reserve {
     #[cfg(unix)]
     Held(#[allow(dead_code)] std::fs::File),
@@ -126,6 +128,7 @@ pub(super) struct Entry {
 pub(super) const SAMPLE: usize = 32;
 
 impl Registry {
+    #[must_use = "the id removes the entry again"]
     pub(super) fn insert(&mut self, key: IpAddr, activity: Arc<Activity>) -> u64 {
         self.next += 1;
         let id = self.next;
@@ -197,6 +200,7 @@ impl Registry {
 }
 
 /// Takes a connection out of its listener's registry when it ends.
+#[must_use = "dropping the slot gives up the connection's place in the registry"]
 pub(super) struct Slot {
     registry: Arc<Mutex<Registry>>,
     id: u64,

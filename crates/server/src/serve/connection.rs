@@ -191,6 +191,7 @@ impl Activity {
 }
 
 /// A request being answered; dropped with its answer's body.
+#[must_use = "dropping it marks the request answered"]
 pub(super) struct Answering(Arc<Activity>);
 
 impl Drop for Answering {

@@ -99,6 +99,7 @@ impl ServeOptions {
     /// is `fd_limit`, shared by `listeners` listeners: the limit less
     /// [`fd_headroom`], split between the listeners; an address may hold a
     /// quarter of a listener's cap.
+    #[must_use = "returns the options for the limit; self is unchanged"]
     pub const fn for_fd_limit(self, fd_limit: u64, listeners: u64) -> ServeOptions {
         let listeners = if listeners == 0 { 1 } else { listeners };
         let usable = fd_limit.saturating_sub(fd_headroom(fd_limit)) / listeners;
