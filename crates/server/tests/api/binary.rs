@@ -102,13 +102,24 @@ fn migrate_brings_a_sqlite_file_to_the_current_schema_and_exits() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("postgres://"));
 }
 
+/// A child process killed when dropped, so a failed assertion leaves no
+/// server running.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The binary with `args` (and no fields flags from the environment) on a
 /// fresh SQLite file: its API's URL, its stdout after "listening on", the
-/// child and its database directory.
+/// child (killed when dropped) and its database directory.
 fn start(
     args: &[&str],
 ) -> (
-    std::process::Child,
+    Killed,
     String,
     BufReader<std::process::ChildStdout>,
     tempfile::TempDir,
@@ -128,6 +139,7 @@ fn start(
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
+    let child = Killed(child);
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
     let api = line
@@ -164,7 +176,7 @@ async fn the_binary_starts_the_fields_origin_by_default_and_not_when_off() {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let (mut child, api, mut out, _dir) = start(&[]);
+    let (child, api, mut out, _dir) = start(&[]);
     // Asked first: the API answers once it listens (the fields origin is
     // bound before), and an absent origin fails here rather than waits.
     let fields = fields_url_of(&http, &api).await;
@@ -186,11 +198,8 @@ async fn the_binary_starts_the_fields_origin_by_default_and_not_when_off() {
         .to_str()
         .unwrap()
         .contains("javascript"));
-    child.kill().unwrap();
-    let _ = child.wait();
+    drop(child);
 
-    let (mut child, api, _out, _dir) = start(&["--fields-listen", "off"]);
+    let (_child, api, _out, _dir) = start(&["--fields-listen", "off"]);
     assert_eq!(fields_url_of(&http, &api).await, serde_json::Value::Null);
-    child.kill().unwrap();
-    let _ = child.wait();
 }
