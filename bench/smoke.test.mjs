@@ -12,7 +12,7 @@ let run;
 
 before(async () => {
   assert.ok(api, "PAYSESSION_API must name a running backend (scripts/with-server.sh)");
-  const opts = { api, loads: 1, iterations: 5, cycles: 5, loadSeconds: 1, connections: 3, build: true, engines: true };
+  const opts = { api, loads: 1, iterations: 5, cycles: 5, loadSeconds: 1, connections: 3, build: true, engines: true, lighthouse: false };
   run = await runAll(opts, (line) => console.log(line));
 }, { timeout: 240000 });
 

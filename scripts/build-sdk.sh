@@ -30,11 +30,12 @@ done
 
 WASM_BINDGEN=${WASM_BINDGEN:-$ROOT/.tools/bin/wasm-bindgen}
 WASM_OPT=$ROOT/node_modules/.bin/wasm-opt
-# A fresh clone (`npm run build` first): what the build needs is installed here
-# (the wasm target, the wasm-bindgen CLI, the npm packages; no root).
-[ -x "$WASM_BINDGEN" ] || bash scripts/setup.sh --for start
+# Every README command installs what it needs (a fresh clone's `npm run build`
+# first, as `npm start` does): the wasm target, the pinned wasm-bindgen CLI,
+# the npm packages; no root. A fifth of a second when all is there.
+# scripts/check-install.mjs holds every npm script to this.
+bash scripts/setup.sh --for start
 [ -x "$WASM_BINDGEN" ] || { echo "build-sdk: $WASM_BINDGEN missing (scripts/setup.sh --for start did not install it)" >&2; exit 1; }
-[ -x "$WASM_OPT" ] && [ -x node_modules/.bin/esbuild ] || npm install --no-audit --no-fund >/dev/null
 
 want=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"/\1/p}' Cargo.lock | head -1)
 have=$("$WASM_BINDGEN" --version | awk '{print $2}')

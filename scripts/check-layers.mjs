@@ -24,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAYERS = {
   'crates/server': [
     // The binary, the crate root and the listener (which serves the demo with `--demo`).
-    ['entry', ['main.rs', 'lib.rs', 'serve.rs']],
+    ['entry', ['main.rs', 'lib.rs', 'serve']],
     // The demo merchant (only with `--demo`): a client of the HTTP API.
     ['demo', ['demo']],
     // HTTP: the API's assembly (app.rs), handlers, hosted pages, the test wallet's endpoints, the OpenAPI document,
@@ -34,7 +34,7 @@ export const LAYERS = {
     // Domain: the flows, one module per payment method, the processor, the texts.
     ['domain', ['flows', 'methods', 'idempotency/record.rs', 'processor.rs', 'locales.rs']],
     // The handlers' state and the process-wide tables it holds.
-    ['state', ['state.rs', 'ratelimit.rs']],
+    ['state', ['state.rs', 'ratelimit']],
     // Storage: the store, its records, the vault.
     ['store', ['store', 'model.rs', 'vault.rs']],
     // Shared leaves: errors, ids, the clock, configuration.

@@ -92,7 +92,11 @@ fi
 # npm packages (binaryen's wasm-opt, esbuild, webpack, Playwright's test runner,
 # TypeScript, ...). Playwright's package downloads no browser: the tests use Debian's.
 stamp=node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
+if [ -L node_modules ]; then
+  # A tree shared with another checkout (a git worktree's link): `npm ci` here
+  # would empty the linked tree under everyone using it. Install it where it is.
+  [ -f "$stamp" ] || { echo "setup: node_modules links to $(readlink node_modules), which has no packages: run npm ci there" >&2; exit 1; }
+elif [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
   say "installing npm packages"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
   touch "$stamp"
@@ -110,7 +114,10 @@ fi
 
 # The benchmark-only npm packages (the peers' drop-ins, webpack) under bench/.
 stamp=bench/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ bench/package.json -nt "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
+if [ -L bench/node_modules ]; then
+  # Shared with another checkout, as node_modules above: never `npm ci` through the link.
+  [ -f "$stamp" ] || { echo "setup: bench/node_modules links to $(readlink bench/node_modules), which has no packages: run npm ci there" >&2; exit 1; }
+elif [ ! -f "$stamp" ] || [ bench/package.json -nt "$stamp" ] || [ bench/package-lock.json -nt "$stamp" ]; then
   say "installing the benchmark-only npm packages (bench/)"
   (cd bench && npm ci --no-audit --no-fund --loglevel=error)
   touch "$stamp"

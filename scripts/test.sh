@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, then runs every test layer:
 #   0. the layer check (scripts/check-layers.mjs: no import circle, no upward import;
-#      under a second)
+#      under a second) and the install check (scripts/check-install.mjs: every npm
+#      script installs what it needs before it uses a tool; a tenth of a second)
 #   1. native cargo tests (core, server, SDK logic; the store conformance suite and the
 #      multi-instance tests on a throwaway PostgreSQL cluster, scripts/pg.sh)
 #   1b. the server's integration suite again, on PostgreSQL
@@ -78,6 +79,7 @@ else
 fi
 
 script_layer "layer check" scripts/check-layers.mjs node scripts/check-layers.mjs
+script_layer "install check" scripts/check-install.mjs node scripts/check-install.mjs
 layer "native cargo tests" cargo test --workspace
 layer "server tests on PostgreSQL" env PAYSESSION_TEST_ENGINE=postgres cargo test -p paysession-server --test api
 script_layer "SDK size budget" scripts/build-sdk.sh bash scripts/build-sdk.sh --strict

@@ -452,45 +452,73 @@ impl Dropin {
 /// Renders the methods into the current mount once everything is in, then
 /// fires `onReady` (first time) or `onError`, and resumes a redirect.
 fn show(st: &Shared) {
-    let (cb, resume) = match st.try_borrow_mut() {
+    let (missing, cb, resume) = match st.try_borrow_mut() {
         Ok(mut s) => render_now(&mut s),
         Err(_) => return,
     };
+    fire(missing);
     fire(cb);
     if resume {
         resume::resume(st);
     }
 }
 
-fn render_now(s: &mut State) -> (Fire, bool) {
+/// The message of the drop-in's `payment_method_unavailable` for a card
+/// the backend offers without a fields origin.
+const NO_FIELDS_ORIGIN: &str = "The card is not offered: the backend names no fields origin (fieldsUrl) and no fieldsBase option was given. Start paysession-server with its fields origin (on by default) or pass fieldsBase.";
+
+/// The payment methods could not be loaded: the early frames go, the
+/// status says why.
+fn failed(m: &mut Mounted, texts: &Texts, e: &SdkError) {
+    m.phase = Phase::Failed;
+    // No form will hold the early frames: they go.
+    if let Some(ul) = m.early.take() {
+        ul.remove();
+    }
+    m.card.clear();
+    m.status.set_text_content(Some(&texts.error(e.code())));
+    let _ = m.status.set_attribute("role", "alert");
+    let _ = m.body.set_attribute("aria-busy", "false");
+}
+
+/// The methods of the answer `pm` to show, and whether the card was left
+/// out for want of a fields origin (`fields`: one is known). A type the
+/// configuration refuses, or that this SDK does not know (a newer backend),
+/// is not shown.
+fn offered(config: &Config, fields: bool, pm: &JsValue) -> (Vec<(PaymentType, JsValue)>, bool) {
+    let list: Array = js::get(pm, "paymentMethods").dyn_into().unwrap_or_default();
+    let mut no_fields = false;
+    let methods = list
+        .iter()
+        .filter_map(|x| {
+            let t = PaymentType::parse(&js::get(&x, "type").as_string()?)?;
+            let wanted = config.allows(t) && (!config.manage || t == PaymentType::CreditCard);
+            let takeable = t != PaymentType::CreditCard || fields;
+            no_fields |= wanted && !takeable;
+            (wanted && takeable).then_some((t, x))
+        })
+        .collect();
+    (methods, no_fields)
+}
+
+/// Renders the methods: (`onError` when the card is offered but has no
+/// fields origin, `onReady` or `onError` of the load, whether to resume).
+fn render_now(s: &mut State) -> (Fire, Fire, bool) {
     let (Some(texts), Some(m)) = (s.texts.clone(), s.mounted.as_mut()) else {
-        return (None, false);
+        return (None, None, false);
     };
     if m.phase != Phase::Loading {
-        return (None, false);
+        return (None, None, false);
     }
     let pm = match &s.methods {
-        None => return (None, false),
+        None => return (None, None, false),
         Some(Ok(pm)) => pm.clone(),
         Some(Err(e)) => {
             let e = e.clone();
             s.methods = None; // a later mount asks again
-            m.phase = Phase::Failed;
-            // No form will hold the early frames: they go.
-            if let Some(ul) = m.early.take() {
-                ul.remove();
-            }
-            m.card.clear();
-            m.status.set_text_content(Some(&texts.error(e.code())));
-            let _ = m.status.set_attribute("role", "alert");
-            let _ = m.body.set_attribute("aria-busy", "false");
-            return (
-                Some((
-                    s.config.on_error.clone(),
-                    outcomes::error_data(JsValue::NULL, &e),
-                )),
-                false,
-            );
+            failed(m, &texts, &e);
+            let data = outcomes::error_data(JsValue::NULL, &e);
+            return (None, Some((s.config.on_error.clone(), data)), false);
         }
     };
     // The fields origin: the `fieldsBase` option, else the backend's
@@ -508,21 +536,17 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     if let Some(g) = &m.group {
         g.use_catalog(texts.catalog.clone());
     }
-    let list: Array = js::get(&pm, "paymentMethods")
-        .dyn_into()
-        .unwrap_or_default();
-    // Without a fields origin the card cannot be taken: not offered.
-    // A type this SDK does not know (a newer backend) is not shown.
-    let methods: Vec<(PaymentType, JsValue)> = list
-        .iter()
-        .filter_map(|x| {
-            let t = PaymentType::parse(&js::get(&x, "type").as_string()?)?;
-            (s.config.allows(t)
-                && (t != PaymentType::CreditCard || m.group.is_some())
-                && (!s.config.manage || t == PaymentType::CreditCard))
-                .then_some((t, x))
-        })
-        .collect();
+    let (methods, no_fields) = offered(&s.config, m.group.is_some(), &pm);
+    // The card offered but not takeable: `onError` says why.
+    let missing = no_fields.then(|| {
+        let e = SdkError::validation(
+            ErrorCode::PaymentMethodUnavailable,
+            "fieldsBase",
+            NO_FIELDS_ORIGIN,
+        );
+        let data = outcomes::error_data(PaymentType::CreditCard.as_str().into(), &e);
+        (s.config.on_error.clone(), data)
+    });
     m.phase = Phase::Shown;
     forms::render(
         events::field_event,
@@ -560,5 +584,5 @@ fn render_now(s: &mut State) -> (Fire, bool) {
     }
     let resume = !s.resumed && resume::pending_return().is_some();
     s.resumed |= resume;
-    (cb, resume)
+    (missing, cb, resume)
 }

@@ -23,8 +23,19 @@ extern "C" {
     fn lw(fieldset: &JsValue, cfg: &JsValue, texts: &JsValue);
 }
 
+/// Whether the browser may be asked about the wallet `k` of type `ty`. Apple
+/// Pay and Google Pay only when the merchant names them in
+/// `enabledPaymentMethods`: asking means a payment method manifest fetch
+/// (`https://google.com/pay`, …) under the shop's `connect-src`, which a
+/// strict policy refuses and reports. The test wallet is the API's own
+/// Payment Handler (its manifest on the API's origin): whenever allowed.
+fn asks(config: &Config, k: &str, ty: PaymentType) -> bool {
+    let named = config.enabled.as_ref().is_some_and(|e| e.contains(&ty));
+    config.allows(ty) && (k == "testWallet" || named)
+}
+
 /// Puts the wallets' (hidden) fieldset at the top of `m` when `pm` offers a
-/// wallet `config` allows, and loads the wallet module into it.
+/// wallet the merchant enabled ([`asks`]), and loads the wallet module into it.
 pub fn offer(m: &Mounted, config: &Config, t: &Texts, pm: &JsValue) {
     let cfg = js::object();
     let mut any = false;
@@ -34,7 +45,7 @@ pub fn offer(m: &Mounted, config: &Config, t: &Texts, pm: &JsValue) {
         ("testWallet", PaymentType::GooglePay),
     ] {
         let v = js::get(pm, k);
-        if js::is_record(&v) && config.allows(ty) {
+        if js::is_record(&v) && asks(config, k, ty) {
             js::set(&cfg, k, &v);
             any = true;
         }

@@ -73,3 +73,48 @@ export async function mountElements({ api, pk, fields, options = {} }) {
   }
   await Promise.all(ready);
 }
+
+/** A backend of its own for a test: the binary scripts/with-server.sh built
+ * (PAYSESSION_SERVER_BIN) on a fresh SQLite file in a new directory under
+ * TMPDIR, with `args` after `--listen 127.0.0.1:0 --database …`. Resolves to
+ * {api, fields (null with `--fields-listen off`), dir, stop()} once it
+ * listens; `config` (TOML text) becomes its `--config`. Node only. */
+export async function spawnBackend(args = [], { config } = {}) {
+  const [{ spawn }, fs, os, path] = await Promise.all([
+    import("node:child_process"), import("node:fs"), import("node:os"), import("node:path")]);
+  if (!process.env.PAYSESSION_SERVER_BIN) throw new Error("PAYSESSION_SERVER_BIN is not set (run through scripts/with-server.sh)");
+  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), "backend-"));
+  const extra = [...args];
+  if (config) {
+    fs.writeFileSync(path.join(dir, "merchants.toml"), config);
+    extra.push("--config", path.join(dir, "merchants.toml"));
+  }
+  const env = { ...process.env, RUST_LOG: "warn" };
+  for (const k of ["PAYSESSION_CONFIG", "PAYSESSION_VAULT_KEY", "PAYSESSION_PUBLIC_URL", "PAYSESSION_FIELDS_LISTEN", "PAYSESSION_FIELDS_URL"]) delete env[k];
+  const child = spawn(process.env.PAYSESSION_SERVER_BIN, ["--listen", "127.0.0.1:0",
+    "--database", `sqlite://${path.join(dir, "db.sqlite")}`, ...extra], { stdio: ["ignore", "pipe", "inherit"], env });
+  const fieldsOff = extra.includes("off");
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((ok) => child.once("exit", ok));
+      child.kill("SIGTERM");
+      await gone;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const [api, fields] = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("the backend did not start in 30 s")), 30_000);
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`the backend exited (${code})`)); });
+    child.stdout.on("data", (d) => {
+      out += d;
+      const a = /^listening on (http:\/\/\S+)/m.exec(out), f = /^fields on (http:\/\/\S+)/m.exec(out);
+      if (a && (f || fieldsOff)) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve([a[1], f ? f[1] : null]);
+      }
+    });
+  }).catch(async (e) => { await stop(); throw e; });
+  return { api, fields, dir, stop };
+}

@@ -10,44 +10,23 @@
 //
 // A second backend is started here with two merchants (the victim's and
 // another's, both allowing any origin), so the foreign key is a real one.
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect } from "./fixtures.mjs";
+import { spawnBackend } from "./backend.mjs";
 import { test, frame, typeCard } from "./elements-fixtures.mjs";
 
 const VICTIM = { pk: "pk_test_victim", sk: "sk_test_victim" };
 const OTHER = { pk: "pk_test_other", sk: "sk_test_other" };
 
-let backend, api, fields, attacker, attackerOrigin, dir;
+let backend, api, fields, attacker, attackerOrigin;
 
-/** The second backend: the binary with-server.sh built, a config of two merchants. */
+/** The second backend: two merchants, both allowing any origin. */
 async function startBackend() {
-  dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), "frames-group-"));
-  const config = join(dir, "merchants.toml");
-  writeFileSync(config, [VICTIM, OTHER].map((m, i) =>
-    `[[merchant]]\nid = "m${i}"\npublic_key = "${m.pk}"\nsecret_key = "${m.sk}"\nallowed_origins = ["*"]\n`).join("\n"));
-  const env = { ...process.env, RUST_LOG: "warn" };
-  for (const k of ["PAYSESSION_CONFIG", "PAYSESSION_VAULT_KEY", "PAYSESSION_PUBLIC_URL"]) delete env[k];
-  backend = spawn(process.env.PAYSESSION_SERVER_BIN, ["--listen", "127.0.0.1:0", "--fields-listen", "127.0.0.1:0",
-    "--database", `sqlite://${join(dir, "db.sqlite")}`, "--config", config], { stdio: ["ignore", "pipe", "inherit"], env });
-  await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error("the second backend did not start in 30 s")), 30_000);
-    backend.once("exit", (code) => reject(new Error(`the second backend exited (${code})`)));
-    backend.stdout.on("data", (d) => {
-      out += d;
-      const a = /^listening on (http:\/\/\S+)/m.exec(out), f = /^fields on (http:\/\/\S+)/m.exec(out);
-      if (a && f) {
-        clearTimeout(timer);
-        backend.removeAllListeners("exit");
-        [api, fields] = [a[1], f[1]];
-        resolve();
-      }
-    });
+  backend = await spawnBackend(["--fields-listen", "127.0.0.1:0"], {
+    config: [VICTIM, OTHER].map((m, i) =>
+      `[[merchant]]\nid = "m${i}"\npublic_key = "${m.pk}"\nsecret_key = "${m.sk}"\nallowed_origins = ["*"]\n`).join("\n"),
   });
+  ({ api, fields } = backend);
 }
 
 // The other page: records every message its frames post to it (window.heard).
@@ -58,7 +37,6 @@ window.mountFrames = (src) => { for (const s of src) { const f = document.create
 </script></body></html>`;
 
 test.beforeAll(async () => {
-  if (!process.env.PAYSESSION_SERVER_BIN) throw new Error("PAYSESSION_SERVER_BIN is not set (run through scripts/with-server.sh)");
   await startBackend();
   attacker = createServer((req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE));
   await new Promise((ok) => attacker.listen(0, "127.0.0.1", ok));
@@ -67,12 +45,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   attacker?.close();
-  if (backend && backend.exitCode === null) {
-    const gone = new Promise((ok) => backend.once("exit", ok));
-    backend.kill("SIGTERM");
-    await gone;
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await backend?.stop();
 });
 
 async function session(m) {

@@ -29,7 +29,7 @@ function scripts(page) {
 test("in headless Chromium Apple Pay and Google Pay stay hidden; the test wallet shows", async ({ sdkPage }) => {
   const seen = scripts(sdkPage);
   const s = await createSession({ country: "DE" });
-  await mount(sdkPage, s.id);
+  await mount(sdkPage, s.id, { paymentMethodConfiguration: { enabledPaymentMethods: ["creditCard", "googlePay", "applePay"] } });
   const wallets = sdkPage.locator("#pay-wallets");
   await expect(wallets.locator("button")).toHaveText(["Pay with Test Wallet"]);
   await expect(wallets).toBeVisible();
@@ -57,7 +57,8 @@ test("a wallet whose canMakePayment() answers true is shown, in order; its failu
   await sdkPage.reload();
   await sdkPage.waitForFunction(() => window.sdkReady);
   const s = await createSession({ country: "DE" });
-  await mount(sdkPage, s.id);
+  // Apple Pay and Google Pay are asked only when the merchant names them.
+  await mount(sdkPage, s.id, { paymentMethodConfiguration: { enabledPaymentMethods: ["creditCard", "googlePay", "applePay"] } });
   const buttons = sdkPage.locator("#pay-wallets button");
   await expect(buttons).toHaveText(["Pay with Apple Pay", "Pay with Google Pay", "Pay with Test Wallet"]);
   await expect(sdkPage.locator("#pay-wallets")).toContainText("Or pay another way");

@@ -17,8 +17,9 @@ export const test = base.extend({
     page.on("console", (m) => {
       const t = m.text();
       if (/Content Security Policy|Refused to/i.test(t)) page.csp.push(t);
-      // The drop-in asks Chromium whether Google Pay can pay (its payment
-      // method manifest at google.com): the test machine has no DNS.
+      // A drop-in with Google Pay enabled asks Chromium whether it can pay
+      // (its payment method manifest at google.com): the test machine has no
+      // DNS. (The demo enables no real wallet, so it no longer asks.)
       else if (/^Unable to download payment manifest "https:\/\/google\.com\/pay"\. ERR_NAME_NOT_RESOLVED/.test(t)) page.offline = true;
       // Chromium's own fetch of the test wallet's Payment Handler icon (a
       // valid 32×32 PNG, /hosted/wallet/icon.png), made in the background

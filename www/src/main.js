@@ -285,4 +285,7 @@ async function start() {
 start().catch((e) => {
   log("error", "start", e);
   $("cart-error").textContent = `The shop could not load: ${errorText(e)}`;
+}).finally(() => {
+  // The cart is drawn (or its error is): shown at once, nothing moved (CLS).
+  document.querySelector("main.layout").removeAttribute("aria-busy");
 });

@@ -60,6 +60,49 @@ pub fn is_origin(s: &str) -> bool {
 /// listens on. An unspecified bind address (`0.0.0.0`, `[::]`) is not an
 /// address a browser can use: it becomes the loopback address of its family,
 /// and `warning` says to set `--public-url`. Never the request's `Host`.
+/// Where the fields origin (the secure card fields) listens: `--fields-listen`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldsListen {
+    /// The default: the API's address with the next port (`127.0.0.1:8081`
+    /// beside the default `127.0.0.1:8080`); a free port when the API's port
+    /// is 0 or the last one.
+    Beside,
+    /// `--fields-listen ADDR`.
+    At(String),
+    /// `--fields-listen off`: no fields origin here (one elsewhere is named
+    /// with `--fields-url`, else the drop-in reports that it has no card).
+    Off,
+}
+
+impl std::str::FromStr for FieldsListen {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim() {
+            "off" => FieldsListen::Off,
+            "" => FieldsListen::Beside,
+            a => FieldsListen::At(a.to_owned()),
+        })
+    }
+}
+
+impl FieldsListen {
+    /// The address to bind, given the API's bound address; `None` when off.
+    #[must_use]
+    pub fn address(&self, api: std::net::SocketAddr) -> Option<String> {
+        match self {
+            FieldsListen::Off => None,
+            FieldsListen::At(a) => Some(a.clone()),
+            FieldsListen::Beside => {
+                let port = match api.port() {
+                    0 | u16::MAX => 0,
+                    p => p + 1,
+                };
+                Some(std::net::SocketAddr::new(api.ip(), port).to_string())
+            }
+        }
+    }
+}
+
 pub fn public_url(
     given: Option<&str>,
     listening: std::net::SocketAddr,
@@ -114,12 +157,24 @@ impl Default for Config {
 }
 
 /// Which kind of key authenticated a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyKind {
     /// `pk_…`.
     Public,
     /// `sk_…`.
     Secret,
+}
+
+impl KeyKind {
+    /// Its stored and hashed form, `pk` or `sk` (the idempotency table's
+    /// `key_kind`, and the idempotency hash's scope): the one place it is written.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Public => "pk",
+            KeyKind::Secret => "sk",
+        }
+    }
 }
 
 impl Config {
@@ -237,6 +292,34 @@ mod tests {
         assert!(m.allows_origin("https://a.example") && !m.allows_origin("https://b.example"));
         let any = &Config::default().merchants[0];
         assert!(any.allows_origin("https://b.example") && !any.allows_origin("null"));
+    }
+
+    #[test]
+    fn key_kinds_keep_their_stored_form() {
+        // Records written before the enum hold these strings: they must read back.
+        assert_eq!(KeyKind::Public.as_str(), "pk");
+        assert_eq!(KeyKind::Secret.as_str(), "sk");
+    }
+
+    #[test]
+    fn the_fields_origin_listens_beside_the_api_unless_off() {
+        let api: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let at = |s: &str, a: std::net::SocketAddr| s.parse::<FieldsListen>().unwrap().address(a);
+        assert_eq!(at("", api).as_deref(), Some("127.0.0.1:8081"));
+        assert_eq!(
+            at("", "[::1]:9000".parse().unwrap()).as_deref(),
+            Some("[::1]:9001")
+        );
+        assert_eq!(
+            at("", "127.0.0.1:0".parse().unwrap()).as_deref(),
+            Some("127.0.0.1:0")
+        );
+        assert_eq!(
+            at("", "127.0.0.1:65535".parse().unwrap()).as_deref(),
+            Some("127.0.0.1:0")
+        );
+        assert_eq!(at("10.0.0.1:7000", api).as_deref(), Some("10.0.0.1:7000"));
+        assert_eq!(at("off", api), None);
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! `paysession-server [--listen ADDR] [--database URL] [--config FILE] [--demo DIR]
-//! [--fields-listen ADDR] [--fields-url URL]` (and the flags of docs/API.md §5.10, §5.12, §5.13);
+//! [--fields-listen ADDR|off] [--fields-url URL]` (and the flags of docs/API.md §5.10, §5.12, §5.13);
 //! `paysession-server migrate [--database URL]` brings the schema up to date and exits.
 
 use clap::Parser;
+use paysession_server::config::{Config, FieldsListen};
 use paysession_server::ratelimit::{self, LimitSpec, RateLimiter, RateLimits};
-use paysession_server::{config::Config, store, AppState, ServeOptions, Vault};
+use paysession_server::{store, AppState, ServeOptions, Vault};
 use std::{io::Write, net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
 
 /// The paysession session backend.
@@ -85,10 +86,14 @@ struct Args {
     /// client for rate limits; from anyone else the header is ignored.
     #[arg(long, env = "PAYSESSION_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxy: Vec<IpAddr>,
-    /// Address of the fields origin (secure card fields); port 0 picks a free port.
+    /// Address of the fields origin (secure card fields): default the API's
+    /// address with the next port (127.0.0.1:8081 beside 127.0.0.1:8080; a
+    /// free port when `--listen`'s port is 0); port 0 picks a free port;
+    /// `off` starts none.
     #[arg(long, env = "PAYSESSION_FIELDS_LISTEN")]
-    fields_listen: Option<String>,
-    /// Public base URL of the fields origin (default: `http://` + its address).
+    fields_listen: Option<FieldsListen>,
+    /// Public base URL of the fields origin (default: `http://` + its address;
+    /// with `--fields-listen off`, a fields origin served elsewhere).
     #[arg(long, env = "PAYSESSION_FIELDS_URL")]
     fields_url: Option<String>,
 }
@@ -121,6 +126,7 @@ async fn main() {
         )
         .init();
     let args = Args::parse();
+    let shutdown = shutdown_signal();
     // Connections need file descriptors: take all the hard limit allows.
     let fd_limit = paysession_server::serve::raise_fd_limit().unwrap_or_else(|e| {
         tracing::warn!(error = %e, "cannot read the open-file limit; assuming 1024");
@@ -160,22 +166,11 @@ async fn main() {
     let vault = Vault::load(env_key.as_deref(), key_file.as_deref()).unwrap_or_else(|e| fail(e));
     let fields_config = std::sync::Arc::new(config.clone());
     let mut config = config;
-    let fields_listener = match &args.fields_listen {
-        Some(a) => Some(
-            tokio::net::TcpListener::bind(a)
-                .await
-                .unwrap_or_else(|e| fail(format!("cannot listen on {a}: {e}"))),
-        ),
-        None => None,
-    };
-    let fields_url = match (&fields_listener, &args.fields_url) {
-        (_, Some(u)) => Some(u.trim_end_matches('/').to_owned()),
-        (Some(l), None) => Some(format!(
-            "http://{}",
-            l.local_addr().unwrap_or_else(|e| fail(e))
-        )),
-        _ => None,
-    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
+    let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
+    let (fields_listener, fields_url) = fields_origin(&args, addr).await;
     // The card frames call the API from the fields origin: allow it (CORS).
     if let Some(o) = fields_url
         .as_deref()
@@ -206,10 +201,6 @@ async fn main() {
         limiter
     });
 
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
-    let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
     let (public_url, warning) =
         paysession_server::config::public_url(args.public_url.as_deref(), addr)
             .unwrap_or_else(|e| fail(e));
@@ -245,6 +236,7 @@ async fn main() {
         "connection caps"
     );
     if let Some(l) = fields_listener {
+        let fields_stop = shutdown();
         let api_url = state.public_url.clone();
         let app = paysession_server::fields::fields_app(fields_config, &api_url);
         {
@@ -257,7 +249,7 @@ async fn main() {
             let _ = out.flush();
         }
         tokio::spawn(async move {
-            if let Err(e) = paysession_server::serve_router(l, app, opts, shutdown()).await {
+            if let Err(e) = paysession_server::serve_router(l, app, opts, fields_stop).await {
                 fail(e);
             }
         });
@@ -289,20 +281,70 @@ async fn main() {
     }
 }
 
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// The fields origin's listener (none with `--fields-listen off`) and its
+/// public URL (`--fields-url`, else `http://` + the address it got).
+async fn fields_origin(
+    args: &Args,
+    api: std::net::SocketAddr,
+) -> (Option<tokio::net::TcpListener>, Option<String>) {
+    let at = args.fields_listen.clone().unwrap_or(FieldsListen::Beside);
+    let listener = match at.address(api) {
+        Some(a) => Some(tokio::net::TcpListener::bind(&a).await.unwrap_or_else(|e| {
+            fail(format!(
+                "cannot listen on {a} for the fields origin: {e} (choose one with --fields-listen ADDR, or --fields-listen off)"
+            ))
+        })),
+        None => None,
     };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let url = match (&listener, &args.fields_url) {
+        (_, Some(u)) => Some(u.trim_end_matches('/').to_owned()),
+        (Some(l), None) => {
+            let bound = l.local_addr().unwrap_or_else(|e| fail(e));
+            let (u, warning) =
+                paysession_server::config::public_url(None, bound).unwrap_or_else(|e| fail(e));
+            if let Some(w) = warning {
+                tracing::warn!("fields origin: {w}; set --fields-url");
             }
-            Err(_) => std::future::pending::<()>().await,
+            Some(u)
         }
+        (None, None) => None,
     };
+    (listener, url)
+}
+
+/// SIGTERM or Ctrl-C, registered now: a signal that came before the
+/// listeners' first await would otherwise end the process at once instead of
+/// shutting it down (the fields origin made that window wider). Each call of
+/// the returned function is a future that completes on the signal.
+fn shutdown_signal() -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
+{
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        tokio::spawn(async move {
+            match (term, int) {
+                (Ok(mut t), Ok(mut i)) => {
+                    tokio::select! { _ = t.recv() => {}, _ = i.recv() => {} }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+            let _ = tx.send(true);
+        });
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = tx.send(true);
+    });
+    move || {
+        let mut rx = rx.clone();
+        Box::pin(async move {
+            let _ = rx.wait_for(|&stop| stop).await;
+        })
+    }
 }

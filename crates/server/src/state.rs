@@ -19,7 +19,7 @@ use std::{
 };
 
 /// Keys whose first request is still running: (merchant, kind, key).
-pub type InFlight = Arc<Mutex<HashSet<(String, &'static str, String)>>>;
+pub type InFlight = Arc<Mutex<HashSet<(String, crate::config::KeyKind, String)>>>;
 
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]

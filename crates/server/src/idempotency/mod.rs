@@ -41,20 +41,13 @@ pub use record::IdemCtx;
 use record::{reused_error, ANSWERED, AUTHORIZED, PENDING, REPLAY};
 
 #[must_use = "dropping the guard frees the key"]
-struct Guard(InFlight, (String, &'static str, String));
+struct Guard(InFlight, (String, KeyKind, String));
 impl Drop for Guard {
     fn drop(&mut self) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&self.1);
-    }
-}
-
-fn kind_name(k: KeyKind) -> &'static str {
-    match k {
-        KeyKind::Public => "pk",
-        KeyKind::Secret => "sk",
     }
 }
 
@@ -87,7 +80,7 @@ pub async fn check(parts: &Parts, s: &AppState) -> Result<(), Response> {
 async fn lookup(s: &AppState, ctx: &IdemCtx) -> Result<Option<Response>, AppError> {
     let c = ctx.clone();
     let found = s
-        .db(move |s| Ok(s.store.idempotent(&c.merchant, c.kind, &c.key)?))
+        .db(move |s| Ok(s.store.idempotent(&c.merchant, c.kind.as_str(), &c.key)?))
         .await?;
     Ok(match found {
         Some(prev) if prev.request_hash == ctx.hash => Some(replay(prev)),
@@ -127,7 +120,7 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
         }
     };
     let (merchant, kind) = match bearer(req.headers()).and_then(|t| s.config.by_key(t)) {
-        Some((m, k)) => (m.id.clone(), kind_name(k)),
+        Some((m, k)) => (m.id.clone(), k),
         None => return next.run(req).await, // the handler answers 401
     };
     let (mut parts, body) = req.into_parts();
@@ -137,9 +130,11 @@ pub async fn middleware(State(s): State<AppState>, req: Request, next: Next) -> 
     };
     let mut material = format!("{}\n{}\n", parts.method, parts.uri.path()).into_bytes();
     material.extend_from_slice(&bytes);
-    let hash = s
-        .vault
-        .mac("idempotency", &format!("{merchant}/{kind}"), &material);
+    let hash = s.vault.mac(
+        "idempotency",
+        &format!("{merchant}/{}", kind.as_str()),
+        &material,
+    );
 
     let slot = (merchant.clone(), kind, key.clone());
     {

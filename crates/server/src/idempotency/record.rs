@@ -24,7 +24,7 @@ pub(super) const ANSWERED: u8 = 4;
 #[derive(Clone, Debug)]
 pub struct IdemCtx {
     pub(super) merchant: String,
-    pub(super) kind: &'static str,
+    pub(super) kind: crate::config::KeyKind,
     pub(super) key: String,
     pub(super) hash: String,
     pub(super) state: Arc<AtomicU8>,
@@ -45,10 +45,11 @@ impl IdemCtx {
         Ok(self.record(status.as_u16(), body))
     }
 
+    #[must_use = "the record goes into the write"]
     pub(super) fn record(&self, status: u16, body: Vec<u8>) -> IdemRecord {
         IdemRecord {
             merchant: self.merchant.clone(),
-            kind: self.kind,
+            kind: self.kind.as_str(),
             key: self.key.clone(),
             response: Idempotent {
                 request_hash: self.hash.clone(),

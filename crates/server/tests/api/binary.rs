@@ -101,3 +101,105 @@ fn migrate_brings_a_sqlite_file_to_the_current_schema_and_exits() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("postgres://"));
 }
+
+/// A child process killed when dropped, so a failed assertion leaves no
+/// server running.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The binary with `args` (and no fields flags from the environment) on a
+/// fresh SQLite file: its API's URL, its stdout after "listening on", the
+/// child (killed when dropped) and its database directory.
+fn start(
+    args: &[&str],
+) -> (
+    Killed,
+    String,
+    BufReader<std::process::ChildStdout>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
+        .args(["--listen", "127.0.0.1:0", "--database"])
+        .arg(format!("sqlite://{}", dir.path().join("f.db").display()))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .env_remove("PAYSESSION_CONFIG")
+        .env_remove("PAYSESSION_VAULT_KEY")
+        .env_remove("PAYSESSION_FIELDS_LISTEN")
+        .env_remove("PAYSESSION_FIELDS_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let child = Killed(child);
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let api = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .to_owned();
+    (child, api, out, dir)
+}
+
+/// The `fieldsUrl` of a lookup of the payment methods on `api`.
+async fn fields_url_of(http: &reqwest::Client, api: &str) -> serde_json::Value {
+    let pm: serde_json::Value = http
+        .get(format!(
+            "{api}/v1/payment-methods?currency=EUR&country=DE&amount=1000"
+        ))
+        .bearer_auth("pk_test_default")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    pm["fieldsUrl"].clone()
+}
+
+/// The README's `cargo run -p paysession-server` takes cards: the fields
+/// origin starts by default (beside the API; on a free port when the API's
+/// port is 0), serves the field frames, and the payment methods name it;
+/// `--fields-listen off` starts none and names none.
+#[tokio::test]
+async fn the_binary_starts_the_fields_origin_by_default_and_not_when_off() {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let (child, api, mut out, _dir) = start(&[]);
+    // Asked first: the API answers once it listens (the fields origin is
+    // bound before), and an absent origin fails here rather than waits.
+    let fields = fields_url_of(&http, &api).await;
+    let fields = fields
+        .as_str()
+        .unwrap_or_else(|| panic!("no fieldsUrl by default: {fields}"))
+        .to_owned();
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), format!("fields on {fields}"));
+    assert!(
+        fields.starts_with("http://127.0.0.1:") && !fields.ends_with(":0"),
+        "{fields}"
+    );
+    assert_ne!(fields, api);
+    let script = http.get(format!("{fields}/field.js")).send().await.unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(script.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    drop(child);
+
+    let (_child, api, _out, _dir) = start(&["--fields-listen", "off"]);
+    assert_eq!(fields_url_of(&http, &api).await, serde_json::Value::Null);
+}

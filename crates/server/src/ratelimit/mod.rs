@@ -25,96 +25,16 @@ use paysession_core::{ApiError, ErrorCode, ErrorType};
 use std::{
     collections::HashMap,
     net::{IpAddr, Ipv6Addr, SocketAddr},
-    str::FromStr,
     sync::Mutex,
-    time::Duration,
 };
 use time::OffsetDateTime;
 
-/// Production default for public-key requests per (key, client address): a
-/// drop-in checkout makes 10 to 20 requests, so one shopper never meets it,
-/// and a few dozen checkouts a minute fit behind one shared (NAT) address.
-pub const DEFAULT_PUBLIC: &str = "300/min";
-/// Production default for demo checkouts per client address: ten sessions at
-/// once, then one a minute. With the lock after
-/// [`LOCK_THRESHOLD`](crate::model::LOCK_THRESHOLD) (10) failed card attempts
-/// per session, that caps card testing through the demo at 100 cards at once
-/// and 10 a minute per address.
-pub const DEFAULT_DEMO_CHECKOUT: &str = "10/10min";
-/// Production default for the number of buckets kept per server (about 100
-/// bytes each).
-pub const DEFAULT_MAX_ENTRIES: usize = 100_000;
+mod spec;
+#[cfg(test)]
+mod tests;
 
-/// `N` requests per `period`: a bucket of `N` requests refilled evenly over `period`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limit {
-    /// The bucket's size (the burst).
-    pub requests: u32,
-    /// The time to refill it from empty.
-    pub period: Duration,
-}
-
-impl Limit {
-    /// The time one request's token takes to come back, in nanoseconds.
-    fn interval_ns(&self) -> i128 {
-        (self.period.as_nanos() / u128::from(self.requests.max(1))).max(1) as i128
-    }
-
-    /// GCRA's (emission interval, tolerance) in nanoseconds: a bucket refuses
-    /// while its theoretical arrival time is more than the tolerance ahead.
-    fn gcra(&self) -> (i128, i128) {
-        let interval = self.interval_ns();
-        (interval, interval * (i128::from(self.requests) - 1))
-    }
-}
-
-/// A limit as configured: `N/PERIOD` (`300/min`, `10/10min`, `5/s`, `100/h`) or `off`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LimitSpec(pub Option<Limit>);
-
-impl FromStr for LimitSpec {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        if s.eq_ignore_ascii_case("off") {
-            return Ok(LimitSpec(None));
-        }
-        let bad = || {
-            format!(
-                "rate limit `{s}`: expected N/PERIOD (e.g. 300/min, 10/10min, 5/s, 100/h) or `off`"
-            )
-        };
-        let (n, period) = s.split_once('/').ok_or_else(bad)?;
-        let requests: u32 = n.trim().parse().map_err(|_| bad())?;
-        let period = period.trim();
-        let digits = period.bytes().take_while(u8::is_ascii_digit).count();
-        let (count, unit) = period.split_at(digits);
-        let count: u64 = if count.is_empty() {
-            1
-        } else {
-            count.parse().map_err(|_| bad())?
-        };
-        let unit_secs = match unit {
-            "s" | "sec" => 1,
-            "m" | "min" => 60,
-            "h" => 3600,
-            _ => return Err(bad()),
-        };
-        if requests == 0 || count == 0 {
-            return Err(bad());
-        }
-        let secs = count.checked_mul(unit_secs).ok_or_else(bad)?;
-        Ok(LimitSpec(Some(Limit {
-            requests,
-            period: Duration::from_secs(secs),
-        })))
-    }
-}
-
-fn spec(s: &str) -> Option<Limit> {
-    s.parse::<LimitSpec>().ok().and_then(|l| l.0)
-}
-
+use spec::spec;
+pub use spec::{Limit, LimitSpec, DEFAULT_DEMO_CHECKOUT, DEFAULT_MAX_ENTRIES, DEFAULT_PUBLIC};
 /// What is limited, and how.
 #[derive(Clone, Debug)]
 pub struct RateLimits {
@@ -170,6 +90,7 @@ struct BucketKey {
 
 /// A refused request: answer `429` with `Retry-After: retry_after`.
 #[derive(Debug, PartialEq, Eq)]
+#[must_use = "a refused request is answered 429, not let through"]
 pub struct Throttled {
     /// Whole seconds until one request would pass (at least 1).
     pub retry_after: u64,
@@ -210,6 +131,7 @@ impl Default for RateLimiter {
 
 impl RateLimiter {
     /// A limiter with no buckets yet.
+    #[must_use]
     pub fn new(limits: RateLimits) -> Self {
         RateLimiter {
             limits,
@@ -220,6 +142,7 @@ impl RateLimiter {
 
     /// Keeps the buckets in `store` (which every instance shares) instead of
     /// this process's memory.
+    #[must_use = "returns the limiter on the shared store; self is consumed"]
     pub fn shared_in(mut self, store: std::sync::Arc<dyn crate::store::Store>) -> Self {
         self.shared = Some(store);
         self
@@ -331,6 +254,7 @@ impl RateLimiter {
     /// The client's address: the TCP peer, or — when the peer is a trusted
     /// proxy — the rightmost `X-Forwarded-For` hop that is not one. Without a
     /// peer (the router driven in-process) every request shares one address.
+    #[must_use]
     pub fn client(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> IpAddr {
         let Some(peer) = peer.map(|p| canonical(p.ip())) else {
             return IpAddr::V6(Ipv6Addr::UNSPECIFIED);
@@ -392,197 +316,5 @@ fn bucket_address(ip: IpAddr) -> IpAddr {
             IpAddr::V6(Ipv6Addr::from(s))
         }
         v4 => v4,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::net::Ipv4Addr;
-
-    fn at(secs: i64) -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp(1_700_000_000 + secs).unwrap()
-    }
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-    fn limiter(public: &str) -> RateLimiter {
-        RateLimiter::new(RateLimits {
-            public_key: public.parse::<LimitSpec>().unwrap().0,
-            ..RateLimits::off()
-        })
-    }
-
-    #[test]
-    fn specs_parse_and_bad_ones_are_refused() {
-        let l = |s: &str| s.parse::<LimitSpec>().map(|l| l.0);
-        assert_eq!(
-            l("300/min"),
-            Ok(Some(Limit {
-                requests: 300,
-                period: Duration::from_secs(60)
-            }))
-        );
-        assert_eq!(
-            l("10/10min").unwrap().unwrap().period,
-            Duration::from_secs(600)
-        );
-        assert_eq!(l("5/s").unwrap().unwrap().period, Duration::from_secs(1));
-        assert_eq!(
-            l("100/h").unwrap().unwrap().period,
-            Duration::from_secs(3600)
-        );
-        assert_eq!(l("1000000/30s").unwrap().unwrap().requests, 1_000_000);
-        assert_eq!(l("off"), Ok(None));
-        for bad in [
-            "",
-            "300",
-            "0/min",
-            "5/0s",
-            "5/day",
-            "-1/s",
-            "x/s",
-            "5/99999999999999999999h",
-        ] {
-            assert!(l(bad).is_err(), "{bad}");
-        }
-        // The defaults parse.
-        let d = RateLimits::default();
-        assert!(d.public_key.is_some() && d.demo_checkout.is_some());
-    }
-
-    #[test]
-    fn a_burst_passes_then_one_per_interval() {
-        let r = limiter("3/min"); // one every 20 s
-        let c = ip("203.0.113.7");
-        for _ in 0..3 {
-            assert_eq!(r.check(Scope::PublicKey, "m", c, at(0)), Ok(()));
-        }
-        assert_eq!(
-            r.check(Scope::PublicKey, "m", c, at(0)),
-            Err(Throttled { retry_after: 20 })
-        );
-        // Refused requests cost nothing.
-        assert_eq!(
-            r.check(Scope::PublicKey, "m", c, at(19)),
-            Err(Throttled { retry_after: 1 })
-        );
-        assert_eq!(r.check(Scope::PublicKey, "m", c, at(20)), Ok(()));
-        assert!(r.check(Scope::PublicKey, "m", c, at(20)).is_err());
-        // Another merchant, another address, another scope: their own buckets.
-        assert_eq!(r.check(Scope::PublicKey, "other", c, at(20)), Ok(()));
-        assert_eq!(
-            r.check(Scope::PublicKey, "m", ip("203.0.113.8"), at(20)),
-            Ok(())
-        );
-        // Demo checkout is off here.
-        for _ in 0..100 {
-            assert_eq!(r.check(Scope::DemoCheckout, "", c, at(20)), Ok(()));
-        }
-        // After a full period the bucket is full again.
-        for _ in 0..3 {
-            assert_eq!(r.check(Scope::PublicKey, "m", c, at(80)), Ok(()));
-        }
-        assert!(r.check(Scope::PublicKey, "m", c, at(80)).is_err());
-    }
-
-    #[test]
-    fn retry_after_rounds_up_to_whole_seconds() {
-        let r = limiter("3/s"); // one every 333 ms
-        let c = ip("198.51.100.1");
-        for _ in 0..3 {
-            r.check(Scope::PublicKey, "m", c, at(0)).unwrap();
-        }
-        assert_eq!(
-            r.check(Scope::PublicKey, "m", c, at(0)),
-            Err(Throttled { retry_after: 1 })
-        );
-    }
-
-    #[test]
-    fn ipv6_clients_share_a_bucket_per_64_and_mapped_ipv4_is_ipv4() {
-        let r = limiter("1/h");
-        assert!(r
-            .check(Scope::PublicKey, "m", ip("2001:db8:1:2::1"), at(0))
-            .is_ok());
-        assert!(r
-            .check(Scope::PublicKey, "m", ip("2001:db8:1:2:ffff::9"), at(0))
-            .is_err());
-        assert!(r
-            .check(Scope::PublicKey, "m", ip("2001:db8:1:3::1"), at(0))
-            .is_ok());
-        assert!(r
-            .check(Scope::PublicKey, "m", ip("192.0.2.1"), at(0))
-            .is_ok());
-        assert!(r
-            .check(Scope::PublicKey, "m", ip("::ffff:192.0.2.1"), at(0))
-            .is_err());
-    }
-
-    #[test]
-    fn memory_stays_bounded_under_many_addresses() {
-        let r = RateLimiter::new(RateLimits {
-            max_entries: 1000,
-            ..RateLimits::default()
-        });
-        // 200 000 addresses, each a fresh bucket that stays far from full.
-        for i in 0..200_000u32 {
-            let c = IpAddr::V4(Ipv4Addr::from(i));
-            assert!(r.check(Scope::PublicKey, "m", c, at(0)).is_ok());
-            assert!(r.len() <= 1000, "{} buckets", r.len());
-        }
-        // Buckets that refilled are dropped first, at no loss.
-        let r = RateLimiter::new(RateLimits {
-            max_entries: 10,
-            ..RateLimits::default()
-        });
-        let busy = ip("192.0.2.99");
-        for _ in 0..300 {
-            r.check(Scope::PublicKey, "m", busy, at(0)).unwrap();
-        }
-        assert!(r.check(Scope::PublicKey, "m", busy, at(0)).is_err());
-        for i in 0..9u32 {
-            r.check(
-                Scope::PublicKey,
-                "m",
-                IpAddr::V4(Ipv4Addr::from(i)),
-                at(-3600),
-            )
-            .unwrap();
-        }
-        // The 11th bucket evicts the nine long-refilled ones, not the busy one.
-        r.check(Scope::PublicKey, "m", ip("192.0.2.100"), at(0))
-            .unwrap();
-        assert_eq!(r.len(), 2);
-        assert!(r.check(Scope::PublicKey, "m", busy, at(0)).is_err());
-    }
-
-    #[test]
-    fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
-        let proxy = ip("10.0.0.1");
-        let r = RateLimiter::new(RateLimits {
-            trusted_proxies: vec![proxy, ip("10.0.0.2")],
-            ..RateLimits::default()
-        });
-        let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            "6.6.6.6, 203.0.113.5, 10.0.0.2".parse().unwrap(),
-        );
-        let from = |a: &str| Some(SocketAddr::new(ip(a), 40000));
-        // From the proxy: the rightmost hop that is not a trusted proxy.
-        assert_eq!(r.client(from("10.0.0.1"), &h), ip("203.0.113.5"));
-        // From anyone else: the peer, whatever the header says.
-        assert_eq!(r.client(from("198.51.100.9"), &h), ip("198.51.100.9"));
-        // A garbage hop stops the walk at the last trusted one.
-        h.insert("x-forwarded-for", "203.0.113.5, garbage".parse().unwrap());
-        assert_eq!(r.client(from("10.0.0.1"), &h), proxy);
-        // No header: the proxy itself.
-        assert_eq!(r.client(from("10.0.0.1"), &HeaderMap::new()), proxy);
-        // Without a trusted proxy configured the header is ignored.
-        let plain = RateLimiter::default();
-        h.insert("x-forwarded-for", "203.0.113.5".parse().unwrap());
-        assert_eq!(plain.client(from("10.0.0.1"), &h), proxy);
-        assert_eq!(plain.client(None, &h), IpAddr::V6(Ipv6Addr::UNSPECIFIED));
     }
 }
