@@ -257,10 +257,10 @@ async fn main() {
     // The expiry sweep: every instance runs it (each expiry is a compare-and-swap).
     let sweeper = state.clone();
     let every = Duration::from_secs(args.sweep_interval);
+    let stop = shutdown();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let stop = shutdown();
         tokio::pin!(stop);
         loop {
             tokio::select! {
