@@ -21,6 +21,123 @@ pub struct Merchant {
     /// Seller of record shown in the compliance section.
     #[serde(default)]
     pub name: Option<String>,
+    /// Webhook endpoints written at every start (`[[merchant.webhook]]`),
+    /// beside those made with the API.
+    #[serde(default, rename = "webhook")]
+    pub webhooks: Vec<ConfiguredEndpoint>,
+}
+
+/// A webhook endpoint of the configuration file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfiguredEndpoint {
+    /// Where deliveries go (https, or http on a loopback address).
+    pub url: String,
+    /// Its signing secret (`whsec_…`, at least 24 characters after the prefix).
+    pub secret: String,
+    /// Event types delivered (default: all, `["*"]`).
+    #[serde(default = "all_types")]
+    pub types: Vec<String>,
+}
+
+fn all_types() -> Vec<String> {
+    vec!["*".into()]
+}
+
+/// The retry schedule of webhook deliveries (docs/API.md §5.18): the
+/// attempt `n` that failed is retried after `base · 2^(n−1)` capped at
+/// `cap`, times a jitter in [0.5, 1), until `window` after the event (or
+/// after a manual redelivery); then the delivery is `failed`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetrySchedule {
+    /// Milliseconds before the first retry (default 10 s).
+    pub base_ms: i64,
+    /// The longest wait between attempts (default 6 h).
+    pub cap_ms: i64,
+    /// How long a delivery is retried (default 3 days).
+    pub window_ms: i64,
+}
+
+impl RetrySchedule {
+    /// 10 s, doubling to 6 h at most, for 3 days.
+    pub const DEFAULT: RetrySchedule = RetrySchedule {
+        base_ms: 10_000,
+        cap_ms: 6 * 3600 * 1000,
+        window_ms: 3 * 24 * 3600 * 1000,
+    };
+}
+
+impl Default for RetrySchedule {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// How this instance delivers webhooks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WebhookOptions {
+    /// The retry schedule.
+    pub retry: RetrySchedule,
+    /// Milliseconds one attempt may take, connection included (default 10 s).
+    pub timeout_ms: i64,
+    /// Milliseconds a claim holds a delivery: an instance that dies in an
+    /// attempt leaves it to the others after this (default 30 s; it must
+    /// exceed `timeout_ms`).
+    pub lease_ms: i64,
+    /// The longest the worker sleeps between looks for due deliveries
+    /// (default 500 ms).
+    pub poll_ms: i64,
+    /// Deliveries attempted at once by this instance (default 16).
+    pub concurrency: usize,
+}
+
+impl WebhookOptions {
+    /// The production defaults.
+    pub const DEFAULT: WebhookOptions = WebhookOptions {
+        retry: RetrySchedule::DEFAULT,
+        timeout_ms: 10_000,
+        lease_ms: 30_000,
+        poll_ms: 500,
+        concurrency: 16,
+    };
+}
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Whether `url` may receive webhooks: an absolute `https://` URL, or
+/// `http://` to a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`);
+/// no user or password, no fragment. The error says why.
+pub fn webhook_url(url: &str) -> Result<String, &'static str> {
+    let u = url::Url::parse(url).map_err(|_| "must be an absolute URL")?;
+    if !u.username().is_empty() || u.password().is_some() || u.fragment().is_some() {
+        return Err("must not hold a user, a password or a fragment");
+    }
+    let loopback = match u.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => return Err("must have a host"),
+    };
+    match u.scheme() {
+        "https" => Ok(u.to_string()),
+        "http" if loopback => Ok(u.to_string()),
+        "http" => Err("must be https (http only to a loopback address)"),
+        _ => Err("must be an https URL"),
+    }
+}
+
+/// Whether `s` is a signing secret: `whsec_` and 24 to 100 characters of
+/// `[A-Za-z0-9_]`.
+pub fn is_webhook_secret(s: &str) -> bool {
+    s.strip_prefix(paysession_core::webhook::SECRET_PREFIX)
+        .is_some_and(|r| {
+            (24..=100).contains(&r.len())
+                && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
 }
 
 impl Merchant {
@@ -103,6 +220,7 @@ impl Default for Config {
                 secret_key: "sk_test_default".into(),
                 allowed_origins: vec!["*".into()],
                 name: None,
+                webhooks: vec![],
             }],
         }
     }
@@ -139,6 +257,22 @@ impl Config {
                      (scheme://host[:port]: http or https, lower case, punycode, no path)",
                     m.id
                 ));
+            }
+            for w in &m.webhooks {
+                webhook_url(&w.url)
+                    .map_err(|e| format!("merchant {}: webhook url {:?} {e}", m.id, w.url))?;
+                if !is_webhook_secret(&w.secret) {
+                    return Err(format!(
+                        "merchant {}: webhook secret must be whsec_ and 24 to 100 letters, digits or _",
+                        m.id
+                    ));
+                }
+                if w.types.is_empty() {
+                    return Err(format!(
+                        "merchant {}: webhook types must not be empty",
+                        m.id
+                    ));
+                }
             }
             for k in [&m.id, &m.public_key, &m.secret_key] {
                 if !seen.insert(k.clone()) {

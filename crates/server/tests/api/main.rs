@@ -29,3 +29,4 @@ mod storage;
 mod timeouts;
 mod verdicts;
 mod wallets;
+mod webhooks;

@@ -1,0 +1,232 @@
+//! The webhook worker: delivers the events outbox to the merchants'
+//! endpoints, at least once (docs/API.md §5.18; the tables and their rules in
+//! [`crate::store::webhooks`]). Every instance runs one: it claims due
+//! deliveries under a lease, POSTs each event signed with
+//! [`paysession_core::webhook`], records the attempt and, on anything but a
+//! 2xx answer, schedules the next one ([`crate::store::webhooks::next_after`]).
+//!
+//! At least once, whatever crashes: a delivery is `succeeded` only after a
+//! 2xx answer was recorded; an instance that dies in an attempt leaves a
+//! lease that runs out, and the delivery is attempted again (the same event
+//! id: receivers deduplicate on it). Never twice at the same time: a claim
+//! is a row lock skipped by the others (PostgreSQL) or the single writer
+//! (SQLite), and a lease lasts longer than an attempt may.
+
+use crate::routes::events::{view, Event};
+use crate::store::webhooks::{next_after, now_ms, Attempt, Claimed, RESPONSE_HEAD};
+use crate::AppState;
+use paysession_core::webhook;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, Semaphore};
+
+/// The body of a delivery: the event as `GET /v1/events/{id}` answers it.
+pub type Payload = Event;
+
+/// Runs the worker until the task is dropped (aborted with the server).
+pub async fn run(state: AppState) {
+    let opts = state.webhooks;
+    let client = match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("paysession-webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "webhook worker: no HTTP client; deliveries wait for another instance");
+            return;
+        }
+    };
+    let slots = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let freed = Arc::new(Notify::new());
+    let poll = Duration::from_millis(u64::try_from(opts.poll_ms.max(1)).unwrap_or(500));
+    loop {
+        let free = slots.available_permits();
+        if free == 0 {
+            freed.notified().await;
+            continue;
+        }
+        let lease = crate::ids::new_id("lease_");
+        let claimed = state
+            .db(move |s| {
+                Ok(s.store
+                    .deliveries_claim(&lease, now_ms(), opts.lease_ms, free)?)
+            })
+            .await;
+        let claimed = match claimed {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = ?e, "webhook worker: claim failed");
+                tokio::time::sleep(poll).await;
+                continue;
+            }
+        };
+        let full = claimed.len() == free;
+        for c in claimed {
+            let Ok(permit) = slots.clone().acquire_owned().await else {
+                return;
+            };
+            let (state, client, freed) = (state.clone(), client.clone(), freed.clone());
+            tokio::spawn(async move {
+                attempt(&state, &client, c).await;
+                drop(permit);
+                freed.notify_one();
+            });
+        }
+        if full {
+            continue; // more may be due
+        }
+        // Sleep until the earliest due delivery, at most `poll`.
+        let next = state
+            .db(|s| Ok(s.store.deliveries_next_due()?))
+            .await
+            .ok()
+            .flatten();
+        let wait = match next {
+            Some(at) => Duration::from_millis(u64::try_from(at - now_ms()).unwrap_or(0)).min(poll),
+            None => poll,
+        };
+        if !wait.is_zero() {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = freed.notified() => {}
+            }
+        } else {
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+}
+
+/// What came back from one POST.
+struct Answer {
+    status: Option<i64>,
+    error: Option<String>,
+    head: Vec<u8>,
+}
+
+/// POSTs `body` to `url` with the signature, within `timeout`: the status
+/// and the answer's first bytes, or why there was none.
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    signature: &str,
+    event_id: &str,
+    body: Vec<u8>,
+    timeout: Duration,
+) -> Answer {
+    let send = async {
+        let mut resp = client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(webhook::HEADER, signature)
+            .header("PaySession-Event-Id", event_id)
+            .body(body)
+            .send()
+            .await?;
+        let status = i64::from(resp.status().as_u16());
+        let mut head = Vec::new();
+        // The first bytes only; the rest is not waited for.
+        while head.len() < RESPONSE_HEAD {
+            match resp.chunk().await {
+                Ok(Some(c)) => head.extend_from_slice(&c),
+                Ok(None) => break,
+                Err(_) if !head.is_empty() => break,
+                Err(e) => return Ok::<_, reqwest::Error>((status, head, Some(e))),
+            }
+        }
+        head.truncate(RESPONSE_HEAD);
+        Ok((status, head, None))
+    };
+    match tokio::time::timeout(timeout, send).await {
+        Err(_) => Answer {
+            status: None,
+            error: Some("timeout".into()),
+            head: vec![],
+        },
+        Ok(Err(e)) => Answer {
+            status: None,
+            error: Some(
+                if e.is_connect() {
+                    "connect"
+                } else if e.is_timeout() {
+                    "timeout"
+                } else {
+                    "io"
+                }
+                .into(),
+            ),
+            head: vec![],
+        },
+        // A status came but the body broke off: the status stands (a 2xx
+        // was delivered; the receiver committed before answering).
+        Ok(Ok((status, head, _))) => Answer {
+            status: Some(status),
+            error: None,
+            head,
+        },
+    }
+}
+
+/// One attempt of a claimed delivery, recorded under its lease.
+async fn attempt(state: &AppState, client: &reqwest::Client, c: Claimed) {
+    let opts = state.webhooks;
+    let Claimed {
+        delivery,
+        lease,
+        event,
+        endpoint,
+    } = c;
+    let event_id = event.id.clone();
+    let body = match view(crate::store::events::StoredEvent { seq: 0, row: event })
+        .and_then(|e| serde_json::to_vec(&e).map_err(crate::AppError::internal))
+    {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(delivery = %delivery.id, error = ?e, "webhook: the stored event cannot be sent");
+            return;
+        }
+    };
+    let t = now_ms() / 1000;
+    let signature = webhook::header(&endpoint.signing_secrets(t), t, &body);
+    let started = now_ms();
+    let clock = Instant::now();
+    let timeout = Duration::from_millis(u64::try_from(opts.timeout_ms.max(1)).unwrap_or(10_000));
+    let a = post(client, &endpoint.url, &signature, &event_id, body, timeout).await;
+    let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let ok = a.status.is_some_and(|s| (200..300).contains(&s));
+    let next = next_after(
+        ok,
+        delivery.attempts,
+        now_ms(),
+        delivery.window_start,
+        &opts.retry,
+        rand::random::<f64>(),
+    );
+    tracing::info!(
+        delivery = %delivery.id, event = %event_id, attempt = delivery.attempts,
+        status = a.status, error = a.error.as_deref(), ms = duration_ms, next = ?next,
+        "webhook attempt"
+    );
+    let record = Attempt {
+        delivery_id: delivery.id.clone(),
+        n: delivery.attempts,
+        started,
+        duration_ms,
+        status: a.status,
+        error: a.error,
+        response: String::from_utf8_lossy(&a.head).into_owned(),
+    };
+    let written = state
+        .db(move |s| Ok(s.store.delivery_finish(&lease, &record, next)?))
+        .await;
+    match written {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(delivery = %delivery.id, "webhook: the lease ran out during the attempt; its outcome is dropped (another attempt follows)")
+        }
+        Err(e) => {
+            tracing::warn!(delivery = %delivery.id, error = ?e, "webhook: the outcome could not be written; the lease runs out and the delivery is attempted again")
+        }
+    }
+}
