@@ -29,4 +29,5 @@ mod storage;
 mod timeouts;
 mod verdicts;
 mod wallets;
+mod webhook_delivery;
 mod webhooks;

@@ -10,11 +10,13 @@ mod events;
 mod money;
 mod races;
 pub mod upgrade;
+mod webhooks;
 
 pub use conflicts::*;
 pub use events::*;
 pub use money::*;
 pub use races::*;
+pub use webhooks::*;
 
 use super::{Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, Store, Write};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
@@ -47,7 +49,10 @@ macro_rules! suite {
             every_change_records_one_event,
             a_refused_write_records_no_event,
             racing_writes_record_only_the_winners_events,
-            event_pages_are_newest_first_and_filtered
+            event_pages_are_newest_first_and_filtered,
+            an_event_gets_one_delivery_per_matching_endpoint,
+            a_lease_keeps_a_delivery_from_others_until_it_runs_out,
+            racing_claims_take_each_delivery_once
         );
     };
     (@cases $open:ident: $($case:ident),* $(,)?) => {
