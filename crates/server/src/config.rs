@@ -89,6 +89,9 @@ pub struct WebhookOptions {
     pub poll_ms: i64,
     /// Deliveries attempted at once by this instance (default 16).
     pub concurrency: usize,
+    /// Endpoints only on loopback addresses (the test scripts' servers: a
+    /// fuzzer creating endpoints never makes this server call out).
+    pub loopback_only: bool,
 }
 
 impl WebhookOptions {
@@ -99,6 +102,7 @@ impl WebhookOptions {
         lease_ms: 30_000,
         poll_ms: 500,
         concurrency: 16,
+        loopback_only: false,
     };
 }
 
@@ -106,6 +110,16 @@ impl Default for WebhookOptions {
     fn default() -> Self {
         Self::DEFAULT
     }
+}
+
+/// Whether `url`'s host is a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`).
+pub fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| match u.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    })
 }
 
 /// Whether `url` may receive webhooks: an absolute `https://` URL, or
@@ -116,12 +130,10 @@ pub fn webhook_url(url: &str) -> Result<String, &'static str> {
     if !u.username().is_empty() || u.password().is_some() || u.fragment().is_some() {
         return Err("must not hold a user, a password or a fragment");
     }
-    let loopback = match u.host() {
-        Some(url::Host::Ipv4(a)) => a.is_loopback(),
-        Some(url::Host::Ipv6(a)) => a.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => return Err("must have a host"),
-    };
+    if u.host().is_none() {
+        return Err("must have a host");
+    }
+    let loopback = is_loopback_url(url);
     match u.scheme() {
         "https" => Ok(u.to_string()),
         "http" if loopback => Ok(u.to_string()),
@@ -334,6 +346,54 @@ mod tests {
             Config::default().by_key("sk_test_default").unwrap().0.id,
             "default"
         );
+    }
+
+    #[test]
+    fn webhook_urls_are_https_or_loopback() {
+        for ok in [
+            "https://hooks.example/paysession",
+            "https://hooks.example:8443/a?b=c",
+            "http://127.0.0.1:9000/hooks",
+            "http://127.1.2.3/h",
+            "http://[::1]:9/h",
+            "http://localhost:3000/h",
+        ] {
+            assert!(webhook_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://hooks.example/x",
+            "http://10.0.0.1/x",
+            "ftp://127.0.0.1/x",
+            "https://u:p@hooks.example/x",
+            "https://hooks.example/x#f",
+            "hooks.example/x",
+            "",
+        ] {
+            assert!(webhook_url(bad).is_err(), "{bad}");
+        }
+        assert!(
+            is_loopback_url("http://127.0.0.1/x") && !is_loopback_url("https://hooks.example/")
+        );
+        assert!(is_webhook_secret("whsec_0123456789abcdef01234567"));
+        assert!(
+            !is_webhook_secret("whsec_short") && !is_webhook_secret("sk_0123456789abcdef01234567")
+        );
+        let toml = |w: &str| {
+            Config::from_toml(&format!(
+                "[[merchant]]\nid=\"m\"\npublic_key=\"pk_m\"\nsecret_key=\"sk_m\"\n[[merchant.webhook]]\n{w}\n"
+            ))
+        };
+        let c =
+            toml("url=\"https://h.example/\"\nsecret=\"whsec_0123456789abcdef01234567\"").unwrap();
+        assert_eq!(c.merchants[0].webhooks[0].types, vec!["*"]);
+        assert!(
+            toml("url=\"http://h.example/\"\nsecret=\"whsec_0123456789abcdef01234567\"").is_err()
+        );
+        assert!(toml("url=\"https://h.example/\"\nsecret=\"whsec_x\"").is_err());
+        assert!(toml(
+            "url=\"https://h.example/\"\nsecret=\"whsec_0123456789abcdef01234567\"\ntypes=[]"
+        )
+        .is_err());
     }
 
     #[test]

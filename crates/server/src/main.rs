@@ -109,6 +109,10 @@ struct Args {
     /// Seconds a delivery is retried before it is marked failed (default 3 days).
     #[arg(long, env = "PAYSESSION_WEBHOOK_RETRY_WINDOW", default_value_t = (WEBHOOKS.retry.window_ms / 1000) as u64, value_parser = clap::value_parser!(u64).range(1..=30 * 24 * 3600))]
     webhook_retry_window: u64,
+    /// Webhook endpoints on loopback addresses only (test servers: nothing
+    /// a client registers makes this server call out).
+    #[arg(long, env = "PAYSESSION_WEBHOOK_LOOPBACK_ONLY")]
+    webhook_loopback_only: bool,
 }
 
 /// The webhook worker's defaults, from the library.
@@ -219,8 +223,14 @@ async fn main() {
     {
         let (store, merchants) = (db.clone(), config.merchants.clone());
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let loopback_only = args.webhook_loopback_only;
         tokio::task::spawn_blocking(move || {
-            paysession_server::routes::webhooks::configure(store.as_ref(), &merchants, now)
+            paysession_server::routes::webhooks::configure(
+                store.as_ref(),
+                &merchants,
+                now,
+                loopback_only,
+            )
         })
         .await
         .unwrap_or_else(|e| fail(e))
@@ -237,6 +247,7 @@ async fn main() {
         lease_ms: args.webhook_lease_ms as i64,
         poll_ms: args.webhook_poll_ms as i64,
         concurrency: args.webhook_concurrency as usize,
+        loopback_only: args.webhook_loopback_only,
     };
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.demo_dir = args.demo;

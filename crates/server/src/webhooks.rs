@@ -192,7 +192,15 @@ async fn attempt(state: &AppState, client: &reqwest::Client, c: Claimed) {
     let started = now_ms();
     let clock = Instant::now();
     let timeout = Duration::from_millis(u64::try_from(opts.timeout_ms.max(1)).unwrap_or(10_000));
-    let a = post(client, &endpoint.url, &signature, &event_id, body, timeout).await;
+    let a = if opts.loopback_only && !crate::config::is_loopback_url(&endpoint.url) {
+        Answer {
+            status: None,
+            error: Some("not_allowed".into()),
+            head: vec![],
+        }
+    } else {
+        post(client, &endpoint.url, &signature, &event_id, body, timeout).await
+    };
     let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
     let ok = a.status.is_some_and(|s| (200..300).contains(&s));
     let next = next_after(

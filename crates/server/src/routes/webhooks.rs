@@ -249,6 +249,13 @@ pub async fn create(
     }
     let url = webhook_url(&req.url)
         .map_err(|why| invalid(ErrorCode::InvalidUrl, "url", &format!("`url` {why}.")))?;
+    if s.webhooks.loopback_only && !crate::config::is_loopback_url(&url) {
+        return Err(invalid(
+            ErrorCode::InvalidUrl,
+            "url",
+            "`url` must be on a loopback address: this server delivers webhooks on loopback only.",
+        ));
+    }
     let types = check_types(
         req.types
             .map(|t| t.split(',').map(|x| x.trim().to_owned()).collect()),
@@ -472,11 +479,21 @@ pub fn configured_id(merchant: &str, url: &str) -> String {
 
 /// Writes the endpoints of the configuration file (`[[merchant.webhook]]`),
 /// at start. Their types must be event types.
-pub fn configure(store: &dyn Store, merchants: &[Merchant], now: i64) -> Result<(), String> {
+pub fn configure(
+    store: &dyn Store,
+    merchants: &[Merchant],
+    now: i64,
+    loopback_only: bool,
+) -> Result<(), String> {
     for m in merchants {
         for w in &m.webhooks {
             let ConfiguredEndpoint { url, secret, types } = w;
             let url = webhook_url(url).map_err(|e| format!("webhook url {url:?} {e}"))?;
+            if loopback_only && !crate::config::is_loopback_url(&url) {
+                return Err(format!(
+                    "webhook url {url:?} is not on loopback (--webhook-loopback-only)"
+                ));
+            }
             if !is_webhook_secret(secret) {
                 return Err(format!("merchant {}: bad webhook secret", m.id));
             }
