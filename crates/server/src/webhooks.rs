@@ -46,54 +46,57 @@ pub async fn run(state: AppState) {
             freed.notified().await;
             continue;
         }
-        let lease = crate::ids::new_id("lease_");
-        let claimed = state
-            .db(move |s| {
-                Ok(s.store
-                    .deliveries_claim(&lease, now_ms(), opts.lease_ms, free)?)
-            })
-            .await;
-        let claimed = match claimed {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!(error = ?e, "webhook worker: claim failed");
-                tokio::time::sleep(poll).await;
-                continue;
-            }
-        };
-        let full = claimed.len() == free;
-        for c in claimed {
-            let Ok(permit) = slots.clone().acquire_owned().await else {
-                return;
-            };
-            let (state, client, freed) = (state.clone(), client.clone(), freed.clone());
-            tokio::spawn(async move {
-                attempt(&state, &client, c).await;
-                drop(permit);
-                freed.notify_one();
-            });
-        }
-        if full {
-            continue; // more may be due
-        }
-        // Sleep until the earliest due delivery, at most `poll`.
+        // A read first: claiming is a write (an fsync on SQLite), made only
+        // when something is due.
         let next = state
             .db(|s| Ok(s.store.deliveries_next_due()?))
             .await
-            .ok()
-            .flatten();
-        let wait = match next {
-            Some(at) => Duration::from_millis(u64::try_from(at - now_ms()).unwrap_or(0)).min(poll),
-            None => poll,
-        };
-        if !wait.is_zero() {
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = freed.notified() => {}
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = ?e, "webhook worker: cannot read the next due delivery");
+                None
+            });
+        let now = now_ms();
+        if next.is_some_and(|at| at <= now) {
+            let lease = crate::ids::new_id("lease_");
+            let claimed = state
+                .db(move |s| Ok(s.store.deliveries_claim(&lease, now, opts.lease_ms, free)?))
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = ?e, "webhook worker: claim failed");
+                    vec![]
+                });
+            let full = claimed.len() == free;
+            let any = !claimed.is_empty();
+            for c in claimed {
+                let Ok(permit) = slots.clone().acquire_owned().await else {
+                    return;
+                };
+                let (state, client, freed) = (state.clone(), client.clone(), freed.clone());
+                tokio::spawn(async move {
+                    attempt(&state, &client, c).await;
+                    drop(permit);
+                    freed.notify_one();
+                });
             }
-        } else {
-            tokio::task::yield_now().await;
-            tokio::time::sleep(Duration::from_millis(1)).await;
+            if full {
+                continue; // more may be due
+            }
+            if any {
+                tokio::task::yield_now().await;
+                continue;
+            }
+        }
+        // Sleep until the earliest due delivery, at most `poll` (a claim
+        // that found the due rows taken by another instance waits too).
+        let wait = match next {
+            Some(at) if at > now => {
+                Duration::from_millis(u64::try_from(at - now).unwrap_or(0)).min(poll)
+            }
+            _ => poll,
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = freed.notified() => {}
         }
     }
 }
@@ -106,7 +109,9 @@ struct Answer {
 }
 
 /// POSTs `body` to `url` with the signature, within `timeout`: the status
-/// and the answer's first bytes, or why there was none.
+/// and the answer's first bytes, or why there was none. A status that came
+/// in time stands even if its body does not (a 2xx was delivered: the
+/// receiver answers once it stored the event).
 async fn post(
     client: &reqwest::Client,
     url: &str,
@@ -115,56 +120,43 @@ async fn post(
     body: Vec<u8>,
     timeout: Duration,
 ) -> Answer {
-    let send = async {
-        let mut resp = client
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(webhook::HEADER, signature)
-            .header("PaySession-Event-Id", event_id)
-            .body(body)
-            .send()
-            .await?;
-        let status = i64::from(resp.status().as_u16());
-        let mut head = Vec::new();
-        // The first bytes only; the rest is not waited for.
-        while head.len() < RESPONSE_HEAD {
-            match resp.chunk().await {
-                Ok(Some(c)) => head.extend_from_slice(&c),
-                Ok(None) => break,
-                Err(_) if !head.is_empty() => break,
-                Err(e) => return Ok::<_, reqwest::Error>((status, head, Some(e))),
-            }
-        }
-        head.truncate(RESPONSE_HEAD);
-        Ok((status, head, None))
+    let deadline = tokio::time::Instant::now() + timeout;
+    let sent = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(webhook::HEADER, signature)
+        .header("PaySession-Event-Id", event_id)
+        .body(body)
+        .send();
+    let mut resp = match tokio::time::timeout_at(deadline, sent).await {
+        Err(_) => return failed("timeout"),
+        Ok(Err(e)) if e.is_connect() => return failed("connect"),
+        Ok(Err(e)) if e.is_timeout() => return failed("timeout"),
+        Ok(Err(_)) => return failed("io"),
+        Ok(Ok(r)) => r,
     };
-    match tokio::time::timeout(timeout, send).await {
-        Err(_) => Answer {
-            status: None,
-            error: Some("timeout".into()),
-            head: vec![],
-        },
-        Ok(Err(e)) => Answer {
-            status: None,
-            error: Some(
-                if e.is_connect() {
-                    "connect"
-                } else if e.is_timeout() {
-                    "timeout"
-                } else {
-                    "io"
-                }
-                .into(),
-            ),
-            head: vec![],
-        },
-        // A status came but the body broke off: the status stands (a 2xx
-        // was delivered; the receiver committed before answering).
-        Ok(Ok((status, head, _))) => Answer {
-            status: Some(status),
-            error: None,
-            head,
-        },
+    let status = i64::from(resp.status().as_u16());
+    let mut head = Vec::new();
+    // The first bytes only, within what is left of the timeout.
+    while head.len() < RESPONSE_HEAD {
+        match tokio::time::timeout_at(deadline, resp.chunk()).await {
+            Ok(Ok(Some(c))) => head.extend_from_slice(&c),
+            _ => break,
+        }
+    }
+    head.truncate(RESPONSE_HEAD);
+    Answer {
+        status: Some(status),
+        error: None,
+        head,
+    }
+}
+
+fn failed(why: &str) -> Answer {
+    Answer {
+        status: None,
+        error: Some(why.into()),
+        head: vec![],
     }
 }
 
@@ -193,11 +185,7 @@ async fn attempt(state: &AppState, client: &reqwest::Client, c: Claimed) {
     let clock = Instant::now();
     let timeout = Duration::from_millis(u64::try_from(opts.timeout_ms.max(1)).unwrap_or(10_000));
     let a = if opts.loopback_only && !crate::config::is_loopback_url(&endpoint.url) {
-        Answer {
-            status: None,
-            error: Some("not_allowed".into()),
-            head: vec![],
-        }
+        failed("not_allowed")
     } else {
         post(client, &endpoint.url, &signature, &event_id, body, timeout).await
     };

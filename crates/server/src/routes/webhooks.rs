@@ -109,7 +109,7 @@ pub struct WebhookAttempt {
     /// The answer's HTTP status (absent: no answer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// Why there was no usable answer: `timeout`, `connect`, `io`.
+    /// Why there was no answer: `timeout`, `connect`, `io`, `not_allowed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The answer body's first 256 bytes (lossy UTF-8).
