@@ -912,6 +912,17 @@ fn constrain(doc: &mut Value) {
         &format!("{s}/CreateSession/properties/amount"),
         json!({"minimum": 1}),
     );
+    use crate::routes::webhooks as wh;
+    merge(
+        doc,
+        &format!("{s}/RotateWebhookSecret/properties/overlapSeconds"),
+        json!({"minimum": 0, "maximum": wh::MAX_OVERLAP}),
+    );
+    merge(
+        doc,
+        &format!("{s}/CreateWebhookEndpoint/properties/url"),
+        json!({"minLength": 1, "maxLength": wh::MAX_URL}),
+    );
     merge(
         doc,
         &format!("{s}/CreateSession/properties/locale"),
