@@ -230,8 +230,11 @@ fn find(s: &AppState, merchant: &str, id: &str) -> Result<Endpoint, AppError> {
         .ok_or_else(|| AppError::not_found("webhook endpoint"))
 }
 
-fn now(s: &AppState) -> i64 {
-    s.clock.now().unix_timestamp()
+/// Unix seconds of the webhook machinery: wall-clock time, as the worker
+/// signs with and compares a rotation's overlap to (a test's manual clock
+/// moves sessions' time, not this).
+fn now(_: &AppState) -> i64 {
+    crate::store::webhooks::now_ms() / 1000
 }
 
 /// `POST /v1/webhook-endpoints` (sk): `201` with the secret, shown this once.

@@ -267,3 +267,57 @@ pub fn now_ms() -> i64 {
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::RetrySchedule;
+
+    #[test]
+    fn retries_double_with_jitter_to_the_cap_and_stop_at_the_window() {
+        let s = RetrySchedule::DEFAULT;
+        assert_eq!(next_after(true, 7, 0, 0, &s, 0.3), Next::Succeeded);
+        // Jitter 0 waits half the step, jitter → 1 the whole step.
+        for (n, step) in [
+            (1, 10_000),
+            (2, 20_000),
+            (3, 40_000),
+            (12, 20_480_000),
+            (13, 6 * 3600 * 1000),
+            (40, 6 * 3600 * 1000),
+        ] {
+            assert_eq!(
+                next_after(false, n, 1_000, 0, &s, 0.0),
+                Next::RetryAt(1_000 + step / 2),
+                "{n}"
+            );
+            let Next::RetryAt(at) = next_after(false, n, 1_000, 0, &s, 0.999_999) else {
+                panic!("{n}");
+            };
+            assert!(
+                at > 1_000 + step * 99 / 100 && at <= 1_000 + step,
+                "{n}: {at}"
+            );
+        }
+        // Past the window: failed.
+        let end = s.window_ms;
+        assert_eq!(next_after(false, 3, end - 1_000, 0, &s, 0.0), Next::Failed);
+        assert_eq!(
+            next_after(false, 1, end - 5_000, 0, &s, 0.0),
+            Next::RetryAt(end)
+        );
+        // A redelivery's window starts later.
+        assert!(matches!(
+            next_after(false, 3, end - 1_000, 10_000_000, &s, 0.0),
+            Next::RetryAt(_)
+        ));
+        // Three days by default: about 10 s, 20 s, … then every 3 to 6 h.
+        let mut t = 0;
+        let mut n = 0;
+        while let Next::RetryAt(at) = next_after(false, n + 1, t, 0, &s, 0.5) {
+            t = at;
+            n += 1;
+        }
+        assert!((20..=30).contains(&n), "{n} retries over 3 days");
+    }
+}
