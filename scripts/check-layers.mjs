@@ -38,7 +38,7 @@ export const LAYERS = {
     // Storage: the store, its records, the vault.
     ['store', ['store', 'model.rs', 'vault.rs']],
     // Shared leaves: errors, ids, the clock, configuration.
-    ['leaf', ['error.rs', 'ids.rs', 'clock.rs', 'config.rs']],
+    ['leaf', ['error.rs', 'ids.rs', 'clock.rs', 'config.rs', 'webhook_config.rs']],
   ],
 };
 

@@ -225,12 +225,7 @@ async fn main() {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let loopback_only = args.webhook_loopback_only;
         tokio::task::spawn_blocking(move || {
-            paysession_server::routes::webhooks::configure(
-                store.as_ref(),
-                &merchants,
-                now,
-                loopback_only,
-            )
+            paysession_server::webhooks::configure(store.as_ref(), &merchants, now, loopback_only)
         })
         .await
         .unwrap_or_else(|e| fail(e))

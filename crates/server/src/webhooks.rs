@@ -12,8 +12,11 @@
 //! is a row lock skipped by the others (PostgreSQL) or the single writer
 //! (SQLite), and a lease lasts longer than an attempt may.
 
+use crate::config::{is_webhook_secret, webhook_url, ConfiguredEndpoint, Merchant};
 use crate::routes::events::{view, Event};
+use crate::store::webhooks::Endpoint;
 use crate::store::webhooks::{next_after, now_ms, Attempt, Claimed, RESPONSE_HEAD};
+use crate::store::Store;
 use crate::AppState;
 use paysession_core::webhook;
 use std::sync::Arc;
@@ -225,4 +228,60 @@ async fn attempt(state: &AppState, client: &reqwest::Client, c: Claimed) {
             tracing::warn!(delivery = %delivery.id, error = ?e, "webhook: the outcome could not be written; the lease runs out and the delivery is attempted again")
         }
     }
+}
+
+/// The deterministic id of a configured endpoint: the same merchant and URL
+/// give the same endpoint at every start (its secret and types rewritten).
+pub fn configured_id(merchant: &str, url: &str) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(format!("{merchant}\n{url}").as_bytes());
+    format!(
+        "{}{}",
+        crate::store::webhooks::ENDPOINT_PREFIX,
+        hex::encode(&h[..16])
+    )
+}
+
+/// Writes the endpoints of the configuration file (`[[merchant.webhook]]`),
+/// at start. Their types must be event types.
+pub fn configure(
+    store: &dyn Store,
+    merchants: &[Merchant],
+    now: i64,
+    loopback_only: bool,
+) -> Result<(), String> {
+    for m in merchants {
+        for w in &m.webhooks {
+            let ConfiguredEndpoint { url, secret, types } = w;
+            let url = webhook_url(url).map_err(|e| format!("webhook url {url:?} {e}"))?;
+            if loopback_only && !crate::config::is_loopback_url(&url) {
+                return Err(format!(
+                    "webhook url {url:?} is not on loopback (--webhook-loopback-only)"
+                ));
+            }
+            if !is_webhook_secret(secret) {
+                return Err(format!("merchant {}: bad webhook secret", m.id));
+            }
+            let types =
+                crate::routes::webhooks::check_types(Some(types.clone())).map_err(|_| {
+                    format!(
+                        "merchant {}: webhook types must be event types or [\"*\"]",
+                        m.id
+                    )
+                })?;
+            let e = Endpoint {
+                id: configured_id(&m.id, &url),
+                merchant: m.id.clone(),
+                url,
+                types,
+                secret: secret.clone(),
+                old_secret: None,
+                old_until: None,
+                created: now,
+                deleted: false,
+            };
+            store.endpoint_put(&e, true).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }

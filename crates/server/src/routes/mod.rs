@@ -10,6 +10,7 @@ pub mod methods;
 pub mod orders;
 pub mod sessions;
 pub mod sources;
+mod webhook_types;
 pub mod webhooks;
 
 pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};

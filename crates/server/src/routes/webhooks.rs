@@ -1,9 +1,10 @@
 //! Webhook endpoints and their deliveries (secret key; docs/API.md §5.18).
 //! Endpoints are created here or in the configuration file
-//! ([`configure`], at start); the events outbox is delivered to them by
+//! ([`crate::webhooks::configure`], at start); the events outbox is delivered to them by
 //! [`crate::webhooks`].
 
-use crate::config::{is_webhook_secret, webhook_url, ConfiguredEndpoint, Merchant};
+pub use super::webhook_types::*;
+use crate::config::webhook_url;
 use crate::store::events;
 use crate::store::webhooks::{
     Attempt, Delivery, DeliveryQuery, Endpoint, DELIVERY_PREFIX, ENDPOINT_PREFIX,
@@ -19,7 +20,6 @@ use axum::{
     Json,
 };
 use paysession_core::ErrorCode;
-use serde::{Deserialize, Serialize};
 
 /// Live endpoints a merchant may have.
 pub const MAX_ENDPOINTS: usize = 16;
@@ -35,121 +35,6 @@ pub const MAX_OVERLAP: u64 = 7 * 24 * 3600;
 pub const DEFAULT_LIMIT: usize = 10;
 /// The most deliveries in a page.
 pub const MAX_LIMIT: usize = 100;
-
-/// `POST /v1/webhook-endpoints`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CreateWebhookEndpoint {
-    /// Where events are POSTed: `https://…`, or `http://` to a loopback
-    /// address (`127.0.0.1`, `[::1]`, `localhost`).
-    pub url: String,
-    /// The event types sent (`GET /v1/events`' types), comma-separated
-    /// (`session.created,order.created`), or `*` (the default) for all.
-    #[serde(default)]
-    pub types: Option<String>,
-}
-
-/// `POST /v1/webhook-endpoints/{id}/rotate`.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RotateWebhookSecret {
-    /// Seconds the current secret keeps signing beside the new one (0 to
-    /// 604800; default 86400): receivers switch secrets within it.
-    #[serde(default)]
-    pub overlap_seconds: Option<u64>,
-}
-
-/// A webhook endpoint.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookEndpoint {
-    /// `we_…`.
-    pub id: String,
-    /// Where events are POSTed.
-    pub url: String,
-    /// The event types sent; `["*"]`: all.
-    pub types: Vec<String>,
-    /// RFC 3339.
-    pub created_time: String,
-    /// The signing secret (`whsec_…`): in the answers of creation and
-    /// rotation only, never again.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
-    /// RFC 3339: until then the previous secret signs too (a second `v1=`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_secret_expires_time: Option<String>,
-}
-
-/// `GET /v1/webhook-endpoints`.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct WebhookEndpointList {
-    /// Live endpoints, oldest first.
-    pub data: Vec<WebhookEndpoint>,
-}
-
-/// `DELETE /v1/webhook-endpoints/{id}`.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct DeletedWebhookEndpoint {
-    /// `we_…`.
-    pub id: String,
-    /// Always `true`.
-    pub deleted: bool,
-}
-
-/// One attempt of a delivery.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookAttempt {
-    /// 1, 2, …
-    pub number: i64,
-    /// RFC 3339.
-    pub started_time: String,
-    /// Milliseconds until the answer or the failure.
-    pub duration_ms: i64,
-    /// The answer's HTTP status (absent: no answer).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
-    /// Why there was no answer: `timeout`, `connect`, `io`, `not_allowed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// The answer body's first 256 bytes (lossy UTF-8).
-    pub response: String,
-}
-
-/// The delivery of one event to one endpoint.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookDelivery {
-    /// `whd_…`.
-    pub id: String,
-    /// The event delivered (`evt_…`: receivers deduplicate on it).
-    pub event_id: String,
-    /// `we_…`.
-    pub endpoint_id: String,
-    /// `pending` (waiting for an attempt, or in one), `succeeded` (answered
-    /// 2xx) or `failed` (the retry window ended, or the endpoint was deleted).
-    #[schema(example = "pending")]
-    pub state: String,
-    /// Attempts started (an attempt cut by a crash counts, without a record).
-    pub attempt_count: i64,
-    /// RFC 3339: when the event committed.
-    pub created_time: String,
-    /// RFC 3339: the next attempt (pending only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_attempt_time: Option<String>,
-    /// Every recorded attempt, in order.
-    pub attempts: Vec<WebhookAttempt>,
-}
-
-/// `GET /v1/webhook-endpoints/{id}/deliveries`.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookDeliveryList {
-    /// Newest first.
-    pub data: Vec<WebhookDelivery>,
-    /// Whether older deliveries match: ask again with `startingAfter` = the last id.
-    pub has_more: bool,
-}
 
 fn invalid(code: ErrorCode, parameter: &str, message: &str) -> AppError {
     AppError::validation(code, parameter, message)
@@ -197,7 +82,7 @@ fn delivery_view(store: &dyn Store, d: Delivery) -> Result<WebhookDelivery, AppE
 }
 
 /// `types` checked: known event types, or `*` alone.
-fn check_types(types: Option<Vec<String>>) -> Result<Vec<String>, AppError> {
+pub(crate) fn check_types(types: Option<Vec<String>>) -> Result<Vec<String>, AppError> {
     let Some(types) = types else {
         return Ok(vec!["*".into()]);
     };
@@ -470,55 +355,4 @@ pub async fn redeliver(
         Ok(Json(delivery_view(s.store.as_ref(), d)?))
     })
     .await
-}
-
-/// The deterministic id of a configured endpoint: the same merchant and URL
-/// give the same endpoint at every start (its secret and types rewritten).
-pub fn configured_id(merchant: &str, url: &str) -> String {
-    use sha2::Digest;
-    let h = sha2::Sha256::digest(format!("{merchant}\n{url}").as_bytes());
-    format!("{ENDPOINT_PREFIX}{}", hex::encode(&h[..16]))
-}
-
-/// Writes the endpoints of the configuration file (`[[merchant.webhook]]`),
-/// at start. Their types must be event types.
-pub fn configure(
-    store: &dyn Store,
-    merchants: &[Merchant],
-    now: i64,
-    loopback_only: bool,
-) -> Result<(), String> {
-    for m in merchants {
-        for w in &m.webhooks {
-            let ConfiguredEndpoint { url, secret, types } = w;
-            let url = webhook_url(url).map_err(|e| format!("webhook url {url:?} {e}"))?;
-            if loopback_only && !crate::config::is_loopback_url(&url) {
-                return Err(format!(
-                    "webhook url {url:?} is not on loopback (--webhook-loopback-only)"
-                ));
-            }
-            if !is_webhook_secret(secret) {
-                return Err(format!("merchant {}: bad webhook secret", m.id));
-            }
-            let types = check_types(Some(types.clone())).map_err(|_| {
-                format!(
-                    "merchant {}: webhook types must be event types or [\"*\"]",
-                    m.id
-                )
-            })?;
-            let e = Endpoint {
-                id: configured_id(&m.id, &url),
-                merchant: m.id.clone(),
-                url,
-                types,
-                secret: secret.clone(),
-                old_secret: None,
-                old_until: None,
-                created: now,
-                deleted: false,
-            };
-            store.endpoint_put(&e, true).map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
 }
