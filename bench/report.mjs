@@ -168,6 +168,14 @@ export function renderReport(r, errors = {}) {
     L.push("");
   } else L.push("Not measured in this run.", "");
 
+  L.push("## Webhook delivery", "");
+  const wh = r.webhooks;
+  if (wh) {
+    L.push(`A receiver on 127.0.0.1 registered for \`session.created\` (bench/webhooks.mjs); ${num(wh.events)} sessions created by 8 clients as fast as they go; the server's default worker settings (it looks for due deliveries every 500 ms at most). *Lag*: from the create's answer (its commit acknowledged) to the event's arrival at the receiver.`, "");
+    L.push("| events | delivered | duplicates | delivered/s | created/s | lag median ms | lag p95 ms | lag max ms |", "|---|---|---|---|---|---|---|---|");
+    L.push(`| ${num(wh.events)} | ${num(wh.delivered)} | ${num(wh.duplicates)} | ${wh.deliveredPerSecond.toFixed(0)} | ${wh.createPerSecond.toFixed(0)} | ${wh.lagMs.median.toFixed(0)} | ${wh.lagMs.p95.toFixed(0)} | ${wh.lagMs.max.toFixed(0)} |`, "");
+  } else L.push("Not measured in this run.", "");
+
   L.push("## Store engines: SQLite and PostgreSQL with 1, 2 and 3 instances", "");
   const en = r.engines;
   if (en && ld) {

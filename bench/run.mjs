@@ -16,6 +16,7 @@ import { serve } from "./serve.mjs";
 import { writePage, HARNESS, measureReady } from "./ready.mjs";
 import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
 import { measureLoad, createSession } from "./load.mjs";
+import { measureWebhooks } from "./webhooks.mjs";
 import { measureEngines } from "./engines.mjs";
 import { measureTrace } from "./trace.mjs";
 import { measureReadyFirefox } from "./firefox.mjs";
@@ -172,6 +173,7 @@ export async function runAll(o, log = console.log) {
   });
 
   await section("load", () => measureLoad(o.api, { seconds: o.loadSeconds, connections: o.connections, log }));
+  await section("webhooks", () => measureWebhooks(o.api, { events: o.webhookEvents ?? 300, log }));
   // PostgreSQL with 1, 2 and 3 instances of the same release server
   // (scripts/with-server.sh names it in PAYSESSION_SERVER_BIN).
   if (o.engines) {

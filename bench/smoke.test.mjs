@@ -12,7 +12,7 @@ let run;
 
 before(async () => {
   assert.ok(api, "PAYSESSION_API must name a running backend (scripts/with-server.sh)");
-  const opts = { api, loads: 1, iterations: 5, cycles: 5, loadSeconds: 1, connections: 3, build: true, engines: true, lighthouse: false };
+  const opts = { api, loads: 1, iterations: 5, cycles: 5, loadSeconds: 1, connections: 3, build: true, engines: true, lighthouse: false, webhookEvents: 20 };
   run = await runAll(opts, (line) => console.log(line));
 }, { timeout: 240000 });
 
@@ -90,4 +90,10 @@ test("the report renders every figure", () => {
   }
   assert.match(md, /## Side by side/);
   assert.match(md, /\| PostgreSQL \| 3 \|/);
+});
+
+test("webhooks: delivery throughput and commit → delivery lag", () => {
+  noError("webhooks");
+  isNum(run.results.webhooks.deliveredPerSecond, "webhook deliveries per second");
+  isNum(run.results.webhooks.lagMs.median, "webhook lag median");
 });

@@ -30,7 +30,7 @@ export const LAYERS = {
     // HTTP: the API's assembly (app.rs), handlers, hosted pages, the test wallet's endpoints, the OpenAPI document,
     // the secure fields' origin, middleware (keys, idempotency, rate limit), extractors.
     ['http', ['app.rs', 'routes', 'hosted', 'wallet.rs', 'openapi.rs', 'fields.rs', 'auth.rs',
-              'idempotency', 'extract.rs', 'delivery.rs']],
+              'idempotency', 'extract.rs', 'delivery.rs', 'webhooks.rs']],
     // Domain: the flows, one module per payment method, the processor, the texts.
     ['domain', ['flows', 'methods', 'idempotency/record.rs', 'processor.rs', 'locales.rs']],
     // The handlers' state and the process-wide tables it holds.
@@ -38,7 +38,7 @@ export const LAYERS = {
     // Storage: the store, its records, the vault.
     ['store', ['store', 'model.rs', 'vault.rs']],
     // Shared leaves: errors, ids, the clock, configuration.
-    ['leaf', ['error.rs', 'ids.rs', 'clock.rs', 'config.rs']],
+    ['leaf', ['error.rs', 'ids.rs', 'clock.rs', 'config.rs', 'webhook_config.rs']],
   ],
 };
 

@@ -88,6 +88,8 @@ include-operation-id = [
   "createOrder",          # order_submit_failed: the session is not funded
   "issueTestWalletToken", # the amount is not what the session still needs
   "listEvents",           # startingAfter: a well-formed id that is not one of the merchant's events
+  "createWebhookEndpoint", # a URL neither https nor loopback (loopback only on test servers), the 16-endpoint cap
+  "listWebhookDeliveries", # startingAfter: a well-formed id that is not one of the endpoint's deliveries
 ]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 EOF

@@ -19,6 +19,8 @@ bin=${CARGO_TARGET_DIR:-target}/$profile/paysession-server
 # values (these variables, or flags in PAYSESSION_SERVER_ARGS) win.
 export PAYSESSION_RATE_LIMIT_PUBLIC=${PAYSESSION_RATE_LIMIT_PUBLIC:-1000000000/s}
 export PAYSESSION_RATE_LIMIT_DEMO_CHECKOUT=${PAYSESSION_RATE_LIMIT_DEMO_CHECKOUT:-1000000000/s}
+# Webhook endpoints on loopback only: the contract layer's fuzzer registers URLs.
+export PAYSESSION_WEBHOOK_LOOPBACK_ONLY=${PAYSESSION_WEBHOOK_LOOPBACK_ONLY:-true}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/paysession-server.XXXXXX")
 log=$scratch/server.log

@@ -20,6 +20,8 @@ pub mod money;
 pub mod owner;
 pub mod secret;
 pub mod state;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 pub mod wire;
 
 pub use error::{ApiError, ErrorCode, ErrorDetail, ErrorType};

@@ -7,6 +7,9 @@ use serde::Deserialize;
 /// captured is released (`--authorization-ttl`, `PAYSESSION_AUTHORIZATION_TTL`
 /// in seconds; 7 days, as card networks commonly hold an authorization).
 pub const AUTHORIZATION_TTL: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
+pub use crate::webhook_config::{
+    is_loopback_url, is_webhook_secret, webhook_url, RetrySchedule, WebhookOptions,
+};
 
 /// One merchant.
 #[derive(Clone, Debug, Deserialize)]
@@ -26,6 +29,27 @@ pub struct Merchant {
     /// Seller of record shown in the compliance section.
     #[serde(default)]
     pub name: Option<String>,
+    /// Webhook endpoints written at every start (`[[merchant.webhook]]`),
+    /// beside those made with the API.
+    #[serde(default, rename = "webhook")]
+    pub webhooks: Vec<ConfiguredEndpoint>,
+}
+
+/// A webhook endpoint of the configuration file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfiguredEndpoint {
+    /// Where deliveries go (https, or http on a loopback address).
+    pub url: String,
+    /// Its signing secret (`whsec_…`, at least 24 characters after the prefix).
+    pub secret: String,
+    /// Event types delivered (default: all, `["*"]`).
+    #[serde(default = "all_types")]
+    pub types: Vec<String>,
+}
+
+fn all_types() -> Vec<String> {
+    vec!["*".into()]
 }
 
 impl Merchant {
@@ -151,6 +175,7 @@ impl Default for Config {
                 secret_key: "sk_test_default".into(),
                 allowed_origins: vec!["*".into()],
                 name: None,
+                webhooks: vec![],
             }],
         }
     }
@@ -199,6 +224,22 @@ impl Config {
                      (scheme://host[:port]: http or https, lower case, punycode, no path)",
                     m.id
                 ));
+            }
+            for w in &m.webhooks {
+                webhook_url(&w.url)
+                    .map_err(|e| format!("merchant {}: webhook url {:?} {e}", m.id, w.url))?;
+                if !is_webhook_secret(&w.secret) {
+                    return Err(format!(
+                        "merchant {}: webhook secret must be whsec_ and 24 to 100 letters, digits or _",
+                        m.id
+                    ));
+                }
+                if w.types.is_empty() {
+                    return Err(format!(
+                        "merchant {}: webhook types must not be empty",
+                        m.id
+                    ));
+                }
             }
             for k in [&m.id, &m.public_key, &m.secret_key] {
                 if !seen.insert(k.clone()) {
@@ -260,6 +301,26 @@ mod tests {
             Config::default().by_key("sk_test_default").unwrap().0.id,
             "default"
         );
+    }
+
+    #[test]
+    fn webhook_entries_of_the_config_file() {
+        let toml = |w: &str| {
+            Config::from_toml(&format!(
+                "[[merchant]]\nid=\"m\"\npublic_key=\"pk_m\"\nsecret_key=\"sk_m\"\n[[merchant.webhook]]\n{w}\n"
+            ))
+        };
+        let c =
+            toml("url=\"https://h.example/\"\nsecret=\"whsec_0123456789abcdef01234567\"").unwrap();
+        assert_eq!(c.merchants[0].webhooks[0].types, vec!["*"]);
+        assert!(
+            toml("url=\"http://h.example/\"\nsecret=\"whsec_0123456789abcdef01234567\"").is_err()
+        );
+        assert!(toml("url=\"https://h.example/\"\nsecret=\"whsec_x\"").is_err());
+        assert!(toml(
+            "url=\"https://h.example/\"\nsecret=\"whsec_0123456789abcdef01234567\"\ntypes=[]"
+        )
+        .is_err());
     }
 
     #[test]

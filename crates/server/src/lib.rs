@@ -29,6 +29,8 @@ pub mod state;
 pub mod store;
 pub mod vault;
 pub mod wallet;
+pub mod webhook_config;
+pub mod webhooks;
 
 pub use app::app;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -3,7 +3,7 @@
 //! `paysession-server migrate [--database URL]` brings the schema up to date and exits.
 
 use clap::Parser;
-use paysession_server::config::{Config, FieldsListen};
+use paysession_server::config::{Config, FieldsListen, RetrySchedule, WebhookOptions};
 use paysession_server::ratelimit::{self, LimitSpec, RateLimiter, RateLimits};
 use paysession_server::{store, AppState, ServeOptions, Vault};
 use std::{io::Write, net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
@@ -96,6 +96,41 @@ struct Args {
     /// with `--fields-listen off`, a fields origin served elsewhere).
     #[arg(long, env = "PAYSESSION_FIELDS_URL")]
     fields_url: Option<String>,
+    /// Milliseconds one webhook attempt may take, connecting included.
+    #[arg(long, env = "PAYSESSION_WEBHOOK_TIMEOUT_MS", default_value_t = WEBHOOKS.timeout_ms as u64, value_parser = millis())]
+    webhook_timeout_ms: u64,
+    /// Milliseconds a claimed delivery is this instance's: an instance that
+    /// dies in an attempt leaves it to the others after this (more than
+    /// `--webhook-timeout-ms`).
+    #[arg(long, env = "PAYSESSION_WEBHOOK_LEASE_MS", default_value_t = WEBHOOKS.lease_ms as u64, value_parser = millis())]
+    webhook_lease_ms: u64,
+    /// The longest the webhook worker waits between looks for due deliveries, in milliseconds.
+    #[arg(long, env = "PAYSESSION_WEBHOOK_POLL_MS", default_value_t = WEBHOOKS.poll_ms as u64, value_parser = millis())]
+    webhook_poll_ms: u64,
+    /// Webhook deliveries this instance attempts at once.
+    #[arg(long, env = "PAYSESSION_WEBHOOK_CONCURRENCY", default_value_t = WEBHOOKS.concurrency as u64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    webhook_concurrency: u64,
+    /// Milliseconds before a failed delivery's first retry (then doubling, with jitter).
+    #[arg(long, env = "PAYSESSION_WEBHOOK_RETRY_BASE_MS", default_value_t = WEBHOOKS.retry.base_ms as u64, value_parser = millis())]
+    webhook_retry_base_ms: u64,
+    /// The longest wait between two attempts of a delivery, in milliseconds.
+    #[arg(long, env = "PAYSESSION_WEBHOOK_RETRY_CAP_MS", default_value_t = WEBHOOKS.retry.cap_ms as u64, value_parser = millis())]
+    webhook_retry_cap_ms: u64,
+    /// Seconds a delivery is retried before it is marked failed (default 3 days).
+    #[arg(long, env = "PAYSESSION_WEBHOOK_RETRY_WINDOW", default_value_t = (WEBHOOKS.retry.window_ms / 1000) as u64, value_parser = clap::value_parser!(u64).range(1..=30 * 24 * 3600))]
+    webhook_retry_window: u64,
+    /// Webhook endpoints on loopback addresses only (test servers: nothing
+    /// a client registers makes this server call out).
+    #[arg(long, env = "PAYSESSION_WEBHOOK_LOOPBACK_ONLY")]
+    webhook_loopback_only: bool,
+}
+
+/// The webhook worker's defaults, from the library.
+const WEBHOOKS: WebhookOptions = WebhookOptions::DEFAULT;
+
+/// Milliseconds, 1 to a day.
+fn millis() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=24 * 3600 * 1000)
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -182,7 +217,33 @@ async fn main() {
             }
         }
     }
+    if args.webhook_lease_ms <= args.webhook_timeout_ms {
+        fail("--webhook-lease-ms must be more than --webhook-timeout-ms: a lease outlives its attempt");
+    }
+    {
+        let (store, merchants) = (db.clone(), config.merchants.clone());
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let loopback_only = args.webhook_loopback_only;
+        tokio::task::spawn_blocking(move || {
+            paysession_server::webhooks::configure(store.as_ref(), &merchants, now, loopback_only)
+        })
+        .await
+        .unwrap_or_else(|e| fail(e))
+        .unwrap_or_else(|e| fail(e));
+    }
     let mut state = AppState::new(config, db, vault);
+    state.webhooks = WebhookOptions {
+        retry: RetrySchedule {
+            base_ms: args.webhook_retry_base_ms as i64,
+            cap_ms: args.webhook_retry_cap_ms as i64,
+            window_ms: args.webhook_retry_window as i64 * 1000,
+        },
+        timeout_ms: args.webhook_timeout_ms as i64,
+        lease_ms: args.webhook_lease_ms as i64,
+        poll_ms: args.webhook_poll_ms as i64,
+        concurrency: args.webhook_concurrency as usize,
+        loopback_only: args.webhook_loopback_only,
+    };
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.authorization_ttl = Duration::from_secs(args.authorization_ttl);
     state.demo_dir = args.demo;

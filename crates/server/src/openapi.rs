@@ -328,6 +328,7 @@ fn path_param(name: &str) -> &'static str {
         "id" => "The object's id (`ses_…`, `src_…`, `ord_…`, `re_…`, `evt_…`).",
         "sourceId" => "The source's id (`src_…`).",
         "pmId" => "The saved payment method's id (`pm_…`).",
+        "deliveryId" => "The webhook delivery's id (`whd_…`).",
         "locale" => "A BCP 47 tag (`de-DE`), optionally with `.json`; its language alone (`de`) also matches.",
         "name" => "`{paymentType}.svg`.",
         "doc" => "`terms`, `privacy`, `cookies`, `cancellation` or `notice`.",
@@ -530,6 +531,39 @@ fn operations() -> Vec<Op> {
         Op::new(Get, "/v1/events/{id}", "retrieveEvent", "events", "Retrieve an event", Secret)
             .errors(&[404])
             .ok(200, "Event", "The event."),
+        Op::new(Post, "/v1/webhook-endpoints", "createWebhookEndpoint", "webhooks", "Create a webhook endpoint", Secret)
+            .describe("Every event of one of `types` committed from now on is POSTed to `url`, signed (`PaySession-Signature`, see `webhooks` of this document and docs/API.md §5.19), until the endpoint answers 2xx: retried with exponential backoff and jitter for 3 days, then `failed`. The signing secret is in this answer only. A URL that is not https (or http to a loopback address) is `400 invalid_url`; an unknown event type `400 invalid_parameter`; 16 endpoints at most.")
+            .body("CreateWebhookEndpoint")
+            .idempotent()
+            .ok(201, "WebhookEndpoint", "The endpoint, with its `secret`."),
+        Op::new(Get, "/v1/webhook-endpoints", "listWebhookEndpoints", "webhooks", "List webhook endpoints", Secret)
+            .ok(200, "WebhookEndpointList", "The live endpoints, oldest first (no secrets)."),
+        Op::new(Get, "/v1/webhook-endpoints/{id}", "retrieveWebhookEndpoint", "webhooks", "Retrieve a webhook endpoint", Secret)
+            .errors(&[404])
+            .ok(200, "WebhookEndpoint", "The endpoint (no secret)."),
+        Op::new(Delete, "/v1/webhook-endpoints/{id}", "deleteWebhookEndpoint", "webhooks", "Delete a webhook endpoint", Secret)
+            .describe("Nothing more is delivered to it; its pending deliveries become `failed`.")
+            .errors(&[404])
+            .ok(200, "DeletedWebhookEndpoint", "The endpoint was deleted."),
+        Op::new(Post, "/v1/webhook-endpoints/{id}/rotate", "rotateWebhookSecret", "webhooks", "Rotate an endpoint's signing secret", Secret)
+            .describe("A new secret, in this answer only. The current one keeps signing beside it (a second `v1=`) for `overlapSeconds` (default 86400, at most 604800): switch the receiver to the new secret within it.")
+            .body("RotateWebhookSecret")
+            .idempotent()
+            .errors(&[404])
+            .ok(200, "WebhookEndpoint", "The endpoint, with its new `secret` and `previousSecretExpiresTime`."),
+        Op::new(Get, "/v1/webhook-endpoints/{id}/deliveries", "listWebhookDeliveries", "webhooks", "List an endpoint's deliveries, newest first", Secret)
+            .describe("One delivery per event sent to the endpoint, with every attempt (status, duration, the answer's first 256 bytes).")
+            .query("limit", false, ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).minimum(Some(1)).maximum(Some(crate::routes::webhooks::MAX_LIMIT as f64)).into(), "Deliveries in the page (default 10, at most 100).")
+            .query("startingAfter", false, string().pattern(Some("^whd_[0-9a-f]{32}$")).into(), "One of the endpoint's delivery ids: the page starts with the next older delivery.")
+            .query("state", false, string().enum_values(Some(["pending", "succeeded", "failed"])).into(), "Only deliveries in this state.")
+            .query("eventId", false, string().pattern(Some("^evt_[0-9a-f]{32}$")).into(), "Only the delivery of this event.")
+            .errors(&[400, 404])
+            .ok(200, "WebhookDeliveryList", "A page of deliveries."),
+        Op::new(Post, "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver", "redeliverWebhook", "webhooks", "Deliver an event again", Secret)
+            .describe("The delivery is attempted again at once, with a new retry window, whatever its state (a delivery in an attempt right now is left to it). The event keeps its id: receivers deduplicate on it.")
+            .idempotent()
+            .errors(&[404])
+            .ok(200, "WebhookDelivery", "The delivery, pending again."),
         Op::new(Get, "/v1/locales/{locale}", "localeCatalog", "assets", "The drop-in's message catalog for a locale", Auth::None)
             .describe("No key: the texts are the same for every merchant. Cached a day.")
             .errors(&[404])
@@ -681,6 +715,12 @@ fn build() -> Value {
     add::<paysession_core::state::PaymentState>(&mut schemas);
     add::<paysession_core::state::RefundState>(&mut schemas);
     add::<crate::routes::events::EventList>(&mut schemas);
+    add::<crate::routes::webhooks::CreateWebhookEndpoint>(&mut schemas);
+    add::<crate::routes::webhooks::RotateWebhookSecret>(&mut schemas);
+    add::<crate::routes::webhooks::WebhookEndpoint>(&mut schemas);
+    add::<crate::routes::webhooks::WebhookEndpointList>(&mut schemas);
+    add::<crate::routes::webhooks::DeletedWebhookEndpoint>(&mut schemas);
+    add::<crate::routes::webhooks::WebhookDeliveryList>(&mut schemas);
     add::<Amount>(&mut schemas);
     add::<Currency>(&mut schemas);
     add::<Country>(&mut schemas);
@@ -784,6 +824,10 @@ fn build() -> Value {
                     "hosted pages",
                     "Pages the shopper sees, served by this server (HTML).",
                 ),
+                (
+                    "webhooks",
+                    "Endpoints the events are POSTed to, signed, at least once; their deliveries.",
+                ),
                 ("assets", "Static texts, icons and this document."),
             ]
             .map(|(n, d)| {
@@ -794,10 +838,37 @@ fn build() -> Value {
         ))
         .build();
     let mut v = serde_json::to_value(&doc).unwrap_or(Value::Null);
+    webhooks(&mut v);
     no_nulls(&mut v);
     constrain(&mut v);
     links(&mut v);
     v
+}
+
+/// The `webhooks` of the document (OpenAPI 3.1): what this server POSTs
+/// to a merchant's endpoint.
+fn webhooks(v: &mut Value) {
+    let header = |name: &str, d: &str, pattern: &str| {
+        json!({"name": name, "in": "header", "required": true, "description": d,
+               "schema": {"type": "string", "pattern": pattern}})
+    };
+    v["webhooks"] = json!({
+        "event": {"post": {
+            "operationId": "webhookEvent",
+            "tags": ["webhooks"],
+            "summary": "An event, POSTed to a webhook endpoint",
+            "description": "The body is the event exactly as `GET /v1/events/{id}` answers it. Verify `PaySession-Signature` over the raw body before parsing it (docs/API.md §5.19, `paysession_core::webhook::verify`), answer 2xx once the event is stored, and deduplicate on the event's `id`: a delivery is repeated until a 2xx answer is recorded, so the same event can arrive more than once.",
+            "parameters": [
+                header(paysession_core::webhook::HEADER, "`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>`; a second `v1=` while a rotated secret still signs. Refuse a `t` more than 300 s from your clock.", "^t=[0-9]+(,v1=[0-9a-f]{64})+$"),
+                header("PaySession-Event-Id", "The event's id (`evt_…`), as in the body.", "^evt_[0-9a-f]{32}$"),
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
+            "responses": {
+                "2XX": {"description": "Delivered: no further attempt."},
+                "default": {"description": "Anything else (or no answer within the timeout): attempted again later."}
+            }
+        }}
+    });
 }
 
 /// This API has no `null`s (answers omit absent fields; requests with a
@@ -907,6 +978,17 @@ fn constrain(doc: &mut Value) {
         doc,
         &format!("{s}/CreateSession/properties/amount"),
         json!({"minimum": 1}),
+    );
+    use crate::routes::webhooks as wh;
+    merge(
+        doc,
+        &format!("{s}/RotateWebhookSecret/properties/overlapSeconds"),
+        json!({"minimum": 0, "maximum": wh::MAX_OVERLAP}),
+    );
+    merge(
+        doc,
+        &format!("{s}/CreateWebhookEndpoint/properties/url"),
+        json!({"minLength": 1, "maxLength": wh::MAX_URL}),
     );
     merge(
         doc,

@@ -5,7 +5,7 @@
 
 use crate::{
     clock::{Clock, SystemClock},
-    config::Config,
+    config::{Config, WebhookOptions},
     error::AppError,
     ratelimit::RateLimiter,
     store::Store,
@@ -47,6 +47,8 @@ pub struct AppState {
     pub inflight: InFlight,
     /// Rate limits of public-key requests and demo checkouts (production defaults).
     pub ratelimit: Arc<RateLimiter>,
+    /// How this instance delivers webhooks (crate::webhooks).
+    pub webhooks: WebhookOptions,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             fields_url: None,
             inflight: Default::default(),
             ratelimit: Default::default(),
+            webhooks: WebhookOptions::default(),
         }
     }
 

@@ -25,6 +25,7 @@ mod client;
 mod cookie;
 mod page;
 mod shop;
+pub mod webhooks;
 
 use client::{call, DemoJson};
 pub use cookie::CookieKey;
@@ -60,6 +61,7 @@ pub fn app(state: crate::AppState) -> Router {
             clock: state.clock.clone(),
             public_url: state.public_url.clone(),
             cookie_key: CookieKey::new(&state.vault, &m.id),
+            inbox: Default::default(),
         })
         .merge(api),
         None => api,
@@ -86,6 +88,8 @@ pub struct DemoMerchant {
     pub public_url: String,
     /// Signs the account cookie.
     pub cookie_key: CookieKey,
+    /// Its webhook endpoint's secret and the events received.
+    pub inbox: std::sync::Arc<webhooks::Inbox>,
 }
 
 /// Routes under `/demo/api`.
@@ -96,6 +100,8 @@ pub fn router(merchant: DemoMerchant) -> Router {
         .route("/demo/api/account", post(account))
         .route("/demo/api/sources", post(attach))
         .route("/demo/api/orders", post(order))
+        .route("/demo/api/events", get(webhooks::of_session))
+        .route(webhooks::PATH, post(webhooks::receive))
         .with_state(merchant)
 }
 
@@ -227,6 +233,7 @@ async fn session(
     {
         return t.into_response();
     }
+    webhooks::ensure(m).await;
     let reference = ids::new_id("demo_");
     let mut body = json!({"amount": amount, "currency": currency, "country": country, "locale": locale, "reference": reference});
     let mut new_customer = None;

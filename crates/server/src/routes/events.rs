@@ -58,7 +58,8 @@ pub struct EventList {
     pub has_more: bool,
 }
 
-fn view(e: StoredEvent) -> Result<Event, AppError> {
+/// The event's wire view (also the body of its webhook deliveries).
+pub fn view(e: StoredEvent) -> Result<Event, AppError> {
     let object = serde_json::from_str(&e.row.data)
         .map_err(|err| AppError::internal(format!("stored event {}: {err}", e.row.id)))?;
     Ok(Event {

@@ -11,6 +11,8 @@ pub mod orders;
 pub mod sessions;
 pub mod sources;
 pub mod testmode;
+mod webhook_types;
+pub mod webhooks;
 
 pub use crate::flows::{ensure_open, load_session, load_source, modify_session, now, Change};
 pub use crate::state::base_url;
@@ -85,6 +87,23 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/test/authorizations/sweep", post(testmode::sweep))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
+        .route(
+            "/v1/webhook-endpoints",
+            post(webhooks::create).get(webhooks::list),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}",
+            get(webhooks::retrieve).delete(webhooks::delete),
+        )
+        .route("/v1/webhook-endpoints/{id}/rotate", post(webhooks::rotate))
+        .route(
+            "/v1/webhook-endpoints/{id}/deliveries",
+            get(webhooks::deliveries),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route(
             "/hosted/challenge/{id}",
             get(hosted::challenge_page).post(hosted::challenge_submit),

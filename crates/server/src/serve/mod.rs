@@ -173,12 +173,16 @@ pub async fn serve_with(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
+    // The webhook worker lives as long as the listener.
+    let worker = tokio::spawn(crate::webhooks::run(state.clone()));
     let router = if state.demo_dir.is_some() {
         crate::demo::app(state)
     } else {
         app(state)
     };
-    serve_router(listener, router, opts, shutdown).await
+    let served = serve_router(listener, router, opts, shutdown).await;
+    worker.abort();
+    served
 }
 
 /// Serves any router (the API, or the fields origin's) with the same time

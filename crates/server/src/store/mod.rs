@@ -49,6 +49,8 @@
 //!    cards, customers, method checks, methods).
 //! 9. **Events** ([`events`]): a committed write records one event per
 //!    change it made, in its own transaction; a refused write records none.
+//!    With each event, the same transaction inserts its webhook deliveries
+//!    ([`webhooks`]: one per live endpoint of the merchant taking its type).
 //! 10. **Orders** are updated by compare-and-swap on their version
 //!     ([`OrderUpdate`]: captures, cancel, refunds, asynchronous outcomes),
 //!     with the gift-card credits they give back ([`GiftOp::Credit`], which a
@@ -64,6 +66,7 @@ mod protocol;
 mod records;
 mod rows;
 pub mod sqlite;
+pub mod webhooks;
 
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{state::SourceState, Currency};
@@ -319,7 +322,7 @@ pub struct GiftBalance {
 }
 
 /// The storage engine.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: webhooks::WebhookStore + Send + Sync + 'static {
     /// A session by id.
     fn session(&self, id: &str) -> Result<Option<SessionRec>, StoreError>;
     /// A source by id.

@@ -292,3 +292,82 @@ async fn the_demo_backend_refuses_malformed_ids_with_coded_400s() {
     .await
     .ok(200);
 }
+
+#[tokio::test]
+async fn the_demo_merchant_receives_its_webhooks_verified() {
+    let (s, _www) = demo().await;
+    let catalog = s.get("/demo/api/catalog", "").await.ok(200).clone();
+    let sku = catalog["products"][0]["sku"].as_str().unwrap().to_owned();
+    let co = checkout(&s, &sku, 1, "NL").await;
+    let sid = co["sessionId"].as_str().unwrap().to_owned();
+    // The demo registered its endpoint on its first checkout.
+    let eps = s.get("/v1/webhook-endpoints", SK).await.ok(200).clone();
+    assert_eq!(eps["data"].as_array().unwrap().len(), 1, "{eps}");
+    assert!(eps["data"][0]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/demo/webhooks"));
+    let src = id(s.card_source(&sid, "4242424242424242").await.ok(201));
+    s.post(
+        "/demo/api/sources",
+        "",
+        json!({"sessionId": sid, "sourceId": src}),
+    )
+    .await
+    .ok(200);
+    let order = s
+        .post("/demo/api/orders", "", json!({"sessionId": sid}))
+        .await
+        .ok(201)
+        .clone();
+    // Delivered by the worker to the demo's receiver, which verified each
+    // (bounded wait: the worker looks every 500 ms at most).
+    let want = [
+        "session.created",
+        "source.created",
+        "source.consumed",
+        "order.created",
+    ];
+    let mut got = vec![];
+    for _ in 0..300 {
+        let page = s
+            .get(&format!("/demo/api/events?sessionId={sid}"), "")
+            .await
+            .ok(200)
+            .clone();
+        got = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_owned())
+            .collect();
+        if want.iter().all(|w| got.iter().any(|g| g == w)) {
+            assert!(page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["verified"] == true));
+            assert!(page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["objectId"] == order["id"]));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(want.iter().all(|w| got.iter().any(|g| g == w)), "{got:?}");
+    // A forged delivery is refused; a bad query is coded.
+    let forged = s
+        .http
+        .post(format!("{}/demo/webhooks", s.url))
+        .header("PaySession-Signature", "t=1,v1=00")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 400);
+    s.get("/demo/api/events?sessionId=nope", "")
+        .await
+        .expect_error(400, "invalid_parameter");
+}

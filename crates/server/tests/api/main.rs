@@ -30,3 +30,5 @@ mod storage;
 mod timeouts;
 mod verdicts;
 mod wallets;
+mod webhook_delivery;
+mod webhooks;

@@ -11,12 +11,14 @@ mod money;
 mod orders;
 mod races;
 pub mod upgrade;
+mod webhooks;
 
 pub use conflicts::*;
 pub use events::*;
 pub use money::*;
 pub use orders::*;
 pub use races::*;
+pub use webhooks::*;
 
 use super::{Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, Store, Write};
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
@@ -53,7 +55,10 @@ macro_rules! suite {
             racing_order_updates_have_one_winner,
             an_order_update_records_its_events_and_refunds,
             a_credit_beyond_the_debits_rolls_the_write_back,
-            due_authorizations_are_the_open_ones_past_their_expiry
+            due_authorizations_are_the_open_ones_past_their_expiry,
+            an_event_gets_one_delivery_per_matching_endpoint,
+            a_lease_keeps_a_delivery_from_others_until_it_runs_out,
+            racing_claims_take_each_delivery_once
         );
     };
     (@cases $open:ident: $($case:ident),* $(,)?) => {

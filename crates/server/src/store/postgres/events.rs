@@ -8,8 +8,24 @@ use tokio_postgres::{Row, Transaction};
 
 const COLUMNS: &str = "SELECT seq, id, merchant_id, type, object_id, created, data FROM events";
 
-/// Inserts `e` (its id is fresh: an existing one is an error).
+/// Inserts `e` (its id is fresh: an existing one is an error), and its
+/// deliveries: one per live endpoint of the merchant taking its type
+/// (store/webhooks.rs).
 pub(super) async fn insert(tx: &Transaction<'_>, e: &EventRow) -> Result<(), Failure> {
+    insert_row(tx, e).await?;
+    let now = crate::store::webhooks::now_ms();
+    tx.execute(
+        "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, state, attempts, created, window_start, next_at)
+         SELECT 'whd_' || md5(random()::text || clock_timestamp()::text || w.id), $1, w.id, 'pending', 0, $2, $2, $2
+         FROM webhook_endpoints w WHERE w.merchant_id = $3 AND NOT w.deleted
+         AND (w.types = '*' OR strpos(w.types, ',' || $4 || ',') > 0)",
+        &[&e.id, &now, &e.merchant, &e.kind],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn insert_row(tx: &Transaction<'_>, e: &EventRow) -> Result<(), Failure> {
     tx.execute(
         "INSERT INTO events (id, merchant_id, type, object_id, created, data)
          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -26,6 +26,7 @@ mod events;
 mod schema;
 mod shared;
 mod tx;
+mod webhooks;
 
 pub use schema::{scratch_schema, test_database, SCHEMA_VERSION};
 

@@ -73,13 +73,31 @@ pub(super) const MIGRATIONS: &[&str] = &[
        WHERE authorization_expires IS NOT NULL;
      CREATE TABLE refunds (
        id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL);",
+    // 8: webhook endpoints, the deliveries of events to them (inserted in
+    // the event's transaction) and every attempt (SQLite's migration 7).
+    "CREATE TABLE webhook_endpoints (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL,
+       secret TEXT NOT NULL, old_secret TEXT, old_until BIGINT, created BIGINT NOT NULL,
+       deleted BOOLEAN NOT NULL DEFAULT FALSE);
+     CREATE INDEX webhook_endpoints_merchant ON webhook_endpoints(merchant_id, deleted);
+     CREATE TABLE webhook_deliveries (
+       id TEXT PRIMARY KEY, event_id TEXT NOT NULL, endpoint_id TEXT NOT NULL,
+       state TEXT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, created BIGINT NOT NULL,
+       window_start BIGINT NOT NULL, next_at BIGINT NOT NULL, lease_owner TEXT,
+       UNIQUE (event_id, endpoint_id));
+     CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_at);
+     CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created, id);
+     CREATE TABLE webhook_attempts (
+       delivery_id TEXT NOT NULL, n BIGINT NOT NULL, started BIGINT NOT NULL,
+       duration_ms BIGINT NOT NULL, status BIGINT, error TEXT, response TEXT NOT NULL,
+       PRIMARY KEY (delivery_id, n));",
 ];
 
 /// The migration after which `data` holds the store's own records.
 const OWN_RECORDS: usize = 5;
 
 /// The schema version this build writes (versions 1 and 2 are SQLite's 1
-/// and 2; versions 4 to 7 are SQLite's 3 to 6: version 3 is PostgreSQL's own).
+/// and 2; versions 4 to 8 are SQLite's 3 to 7: version 3 is PostgreSQL's own).
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 impl PgStore {

@@ -8,8 +8,24 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const COLUMNS: &str = "SELECT seq, id, merchant_id, type, object_id, created, data FROM events";
 
-/// Inserts `e` (its id is fresh: an existing one is an error).
+/// Inserts `e` (its id is fresh: an existing one is an error), and its
+/// deliveries: one per live endpoint of the merchant taking its type
+/// (store/webhooks.rs).
 pub(super) fn insert(c: &Connection, e: &EventRow) -> Result<(), StoreError> {
+    insert_row(c, e)?;
+    c.prepare_cached(
+        "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, state, attempts, created, window_start, next_at)
+         SELECT 'whd_' || lower(hex(randomblob(16))), ?1, w.id, 'pending', 0, ?2, ?2, ?2
+         FROM webhook_endpoints w WHERE w.merchant_id = ?3 AND NOT w.deleted
+         AND (w.types = '*' OR instr(w.types, ',' || ?4 || ',') > 0)",
+    )
+    .map_err(err)?
+    .execute(params![e.id, crate::store::webhooks::now_ms(), e.merchant, e.kind])
+    .map_err(err)
+    .map(drop)
+}
+
+fn insert_row(c: &Connection, e: &EventRow) -> Result<(), StoreError> {
     c.prepare_cached(
         "INSERT INTO events (id, merchant_id, type, object_id, created, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

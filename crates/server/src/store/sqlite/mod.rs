@@ -6,6 +6,7 @@
 mod events;
 mod schema;
 mod tx;
+mod webhooks;
 mod writer;
 
 pub use schema::{migrate, SCHEMA_VERSION};
@@ -251,7 +252,7 @@ impl Store for SqliteStore {
     }
 
     fn commit(&self, w: Write) -> Result<Commit, StoreError> {
-        self.writer.submit(Box::new(w))
+        self.writer.submit(writer::Job::Write(Box::new(w)))
     }
 
     fn idempotent(

@@ -77,6 +77,24 @@ pub(super) const MIGRATIONS: &[&str] = &[
        WHERE authorization_expires IS NOT NULL;
      CREATE TABLE refunds (
        id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, order_id TEXT NOT NULL);",
+    // 7: webhook endpoints, the deliveries of events to them (inserted in
+    // the event's transaction) and every attempt (store/webhooks.rs).
+    "CREATE TABLE webhook_endpoints (
+       id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, url TEXT NOT NULL, types TEXT NOT NULL,
+       secret TEXT NOT NULL, old_secret TEXT, old_until INTEGER, created INTEGER NOT NULL,
+       deleted BOOLEAN NOT NULL DEFAULT FALSE);
+     CREATE INDEX webhook_endpoints_merchant ON webhook_endpoints(merchant_id, deleted);
+     CREATE TABLE webhook_deliveries (
+       id TEXT PRIMARY KEY, event_id TEXT NOT NULL, endpoint_id TEXT NOT NULL,
+       state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,
+       window_start INTEGER NOT NULL, next_at INTEGER NOT NULL, lease_owner TEXT,
+       UNIQUE (event_id, endpoint_id));
+     CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_at);
+     CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created, id);
+     CREATE TABLE webhook_attempts (
+       delivery_id TEXT NOT NULL, n INTEGER NOT NULL, started INTEGER NOT NULL,
+       duration_ms INTEGER NOT NULL, status INTEGER, error TEXT, response TEXT NOT NULL,
+       PRIMARY KEY (delivery_id, n));",
 ];
 
 /// The migration after which `data` holds the store's own records.

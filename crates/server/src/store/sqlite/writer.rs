@@ -18,8 +18,18 @@ use super::err;
 /// Most writes folded into one transaction.
 const MAX_BATCH: usize = 128;
 
+/// Statements run on the write connection ([`Job::Exec`]).
+pub type Statements = Box<dyn FnOnce(&Connection) -> Result<(), StoreError> + Send>;
+
 /// One queued write.
-pub type Job = Box<Write>;
+pub enum Job {
+    /// A write of the protocol.
+    Write(Box<Write>),
+    /// Statements of their own (the webhook tables, store/webhooks.rs): run
+    /// in the batch's transaction, in a savepoint rolled back on `Err`. The
+    /// closure hands its own result back; the reply only says it ran.
+    Exec(Statements),
+}
 
 type Reply = SyncSender<Result<Commit, StoreError>>;
 
@@ -60,6 +70,26 @@ impl Writer {
         )
     }
 
+    /// Runs `f` on the write connection in the next batch's transaction and
+    /// blocks until that transaction committed: `f`'s answer, or the
+    /// commit's failure. An `Err` of `f` rolls back what `f` wrote.
+    pub fn exec<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = sync_channel(1);
+        let job = Job::Exec(Box::new(move |c: &Connection| match f(c) {
+            Ok(v) => {
+                let _ = tx.send(v);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }));
+        self.submit(job)?;
+        rx.recv()
+            .map_err(|_| StoreError::Failed("the database writer dropped an answer".into()))
+    }
+
     /// Queues `job` and blocks until the transaction holding it committed.
     pub fn submit(&self, job: Job) -> Result<Commit, StoreError> {
         let (reply, answer) = sync_channel(1);
@@ -82,49 +112,65 @@ fn run(mut conn: Connection, rx: Receiver<(Job, Reply)>, stats: &Stats) {
                 Err(_) => break,
             }
         }
-        let results = commit_batch(&mut conn, &batch);
-        stats
-            .writes
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        let n = batch.len() as u64;
+        let results = commit_batch(&mut conn, batch);
+        stats.writes.fetch_add(n, Ordering::Relaxed);
         stats.commits.fetch_add(1, Ordering::Relaxed);
-        for ((_, reply), r) in batch.into_iter().zip(results) {
+        for (reply, r) in results {
             let _ = reply.send(r);
         }
     }
 }
 
-fn commit_batch(conn: &mut Connection, batch: &[(Job, Reply)]) -> Vec<Result<Commit, StoreError>> {
-    let all_fail = |e: StoreError| {
-        batch
-            .iter()
-            .map(|_| Err(StoreError::Failed(e.to_string())))
-            .collect()
-    };
-    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => return all_fail(err(e)),
-    };
+type Answered = Vec<(Reply, Result<Commit, StoreError>)>;
+
+fn commit_batch(conn: &mut Connection, batch: Vec<(Job, Reply)>) -> Answered {
+    let mut replies = Vec::with_capacity(batch.len());
     let mut results = Vec::with_capacity(batch.len());
-    for (job, _) in batch {
-        let r = tx
-            .execute_batch("SAVEPOINT w")
-            .map_err(err)
-            .and_then(|_| apply(&tx, job));
-        let undo = !matches!(r, Ok(Commit::Done));
-        let end = if undo {
-            "ROLLBACK TO w; RELEASE w"
-        } else {
-            "RELEASE w"
-        };
-        if let Err(e) = tx.execute_batch(end) {
-            return all_fail(err(e));
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate);
+    let failed = match tx {
+        Err(e) => {
+            replies.extend(batch.into_iter().map(|(_, reply)| reply));
+            Some(err(e))
         }
-        results.push(r);
+        Ok(tx) => {
+            let mut failed = None;
+            for (job, reply) in batch {
+                replies.push(reply);
+                if failed.is_some() {
+                    continue;
+                }
+                let r = tx
+                    .execute_batch("SAVEPOINT w")
+                    .map_err(err)
+                    .and_then(|_| match job {
+                        Job::Write(w) => apply(&tx, &w),
+                        Job::Exec(f) => f(&tx).map(|()| Commit::Done),
+                    });
+                let undo = !matches!(r, Ok(Commit::Done));
+                let end = if undo {
+                    "ROLLBACK TO w; RELEASE w"
+                } else {
+                    "RELEASE w"
+                };
+                if let Err(e) = tx.execute_batch(end) {
+                    failed = Some(err(e));
+                }
+                results.push(r);
+            }
+            match failed {
+                Some(e) => Some(e),
+                None => tx.commit().err().map(err),
+            }
+        }
+    };
+    if let Some(e) = failed {
+        return replies
+            .into_iter()
+            .map(|r| (r, Err(StoreError::Failed(e.to_string()))))
+            .collect();
     }
-    match tx.commit() {
-        Ok(()) => results,
-        Err(e) => all_fail(err(e)),
-    }
+    replies.into_iter().zip(results).collect()
 }
 
 /// Applies one write through the protocol (whose SQLite statements never wait).
