@@ -15,6 +15,7 @@ pub mod fields;
 pub mod gift_card;
 pub mod http_url;
 pub mod iban;
+pub mod lifecycle;
 pub mod methods;
 pub mod money;
 pub mod owner;
