@@ -1,0 +1,210 @@
+//! Refunds of an order's payments and the asynchronous outcomes that settle
+//! them (and an asynchronous payment): the money rules of [`super`].
+
+use super::*;
+
+/// What may still be refunded of `p`.
+fn refundable(p: &Payment) -> u64 {
+    p.captured
+        .saturating_sub(p.refunded)
+        .saturating_sub(p.refund_pending)
+}
+
+/// A refund of `amount` (default: all that is refundable).
+pub fn refund(
+    rec: &mut OrderRec,
+    amount: Option<u64>,
+    reason: Option<String>,
+    now: i64,
+    fx: &mut Effects,
+) -> Result<Refund, AppError> {
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > REASON_MAX)
+    {
+        return Err(AppError::api(ApiError::validation(
+            ErrorCode::InvalidParameter,
+            "reason",
+            format!("At most {REASON_MAX} characters."),
+        )));
+    }
+    let o = &mut rec.order;
+    let total: u64 = o.payments.iter().map(refundable).sum();
+    if total == 0 {
+        if let st @ (PaymentState::Pending | PaymentState::Failed) = o.payment_state {
+            return Err(not_open(st));
+        }
+    }
+    let amount = amount.unwrap_or(total);
+    if amount > total || amount == 0 {
+        return Err(AppError::api(ApiError::bad_request(
+            ErrorCode::AmountExceedsRefundable,
+            Some("amount"),
+            format!("At most {total} may be refunded."),
+        )));
+    }
+    // Primary first, then the gift cards, the last attached first.
+    let mut order: Vec<usize> = (0..o.payments.len())
+        .filter(|&i| o.payments[i].kind != PaymentType::GiftCard)
+        .collect();
+    order.extend(
+        (0..o.payments.len())
+            .rev()
+            .filter(|&i| o.payments[i].kind == PaymentType::GiftCard),
+    );
+    let mut left = amount;
+    let mut parts = Vec::new();
+    for i in order {
+        let p = &o.payments[i];
+        let take = left.min(refundable(p));
+        if take == 0 {
+            continue;
+        }
+        left -= take;
+        parts.push(RefundPart {
+            source_id: p.source_id.clone(),
+            kind: p.kind,
+            amount: take,
+        });
+    }
+    let pending = parts.iter().any(|p| p.kind.is_asynchronous());
+    let r = Refund {
+        id: ids::new_id("re_"),
+        order_id: o.id.clone(),
+        amount,
+        currency: o.currency,
+        state: if pending {
+            RefundState::Pending
+        } else {
+            RefundState::Succeeded
+        },
+        reason,
+        parts,
+        created_time: rfc3339(now),
+        updated_time: rfc3339(now),
+    };
+    for part in &r.parts {
+        let p = o
+            .payments
+            .iter_mut()
+            .find(|p| p.source_id == part.source_id)
+            .ok_or_else(|| AppError::internal("a refund part without its payment"))?;
+        if pending {
+            p.refund_pending += part.amount;
+        } else {
+            p.refunded += part.amount;
+        }
+    }
+    fx.changes
+        .push((LifecycleEvent::RefundCreated, r.id.clone()));
+    if !pending {
+        credit_gift_parts(&r, fx);
+        fx.changes
+            .push((LifecycleEvent::RefundSucceeded, r.id.clone()));
+    }
+    fx.refunds_created.push(r.id.clone());
+    o.refunds.push(r.clone());
+    summarize(o);
+    Ok(r)
+}
+
+fn credit_gift_parts(r: &Refund, fx: &mut Effects) {
+    for part in r.parts.iter().filter(|p| p.kind == PaymentType::GiftCard) {
+        fx.gift.push(credit(&part.source_id, part.amount));
+    }
+}
+
+/// A pending refund completes: `succeeded` (the gift cards get their part)
+/// or `failed` (its amount is refundable again).
+pub fn settle_refund(
+    rec: &mut OrderRec,
+    refund_id: &str,
+    succeeded: bool,
+    now: i64,
+    fx: &mut Effects,
+) -> Result<Refund, AppError> {
+    let o = &mut rec.order;
+    let r = o
+        .refunds
+        .iter_mut()
+        .find(|r| r.id == refund_id)
+        .ok_or_else(|| AppError::not_found("refund"))?;
+    if r.state != RefundState::Pending {
+        return Err(refused(
+            ErrorCode::RefundStateInvalid,
+            format!("The refund is {} already.", r.state.as_str()),
+        ));
+    }
+    r.state = if succeeded {
+        RefundState::Succeeded
+    } else {
+        RefundState::Failed
+    };
+    r.updated_time = rfc3339(now);
+    let r = r.clone();
+    for part in &r.parts {
+        if let Some(p) = o
+            .payments
+            .iter_mut()
+            .find(|p| p.source_id == part.source_id)
+        {
+            p.refund_pending = p.refund_pending.saturating_sub(part.amount);
+            if succeeded {
+                p.refunded += part.amount;
+            }
+        }
+    }
+    if succeeded {
+        credit_gift_parts(&r, fx);
+    }
+    let change = if succeeded {
+        LifecycleEvent::RefundSucceeded
+    } else {
+        LifecycleEvent::RefundFailed
+    };
+    fx.changes.push((change, r.id.clone()));
+    summarize(o);
+    Ok(r)
+}
+
+/// An asynchronous payment's outcome: its money arrived (captured in full)
+/// or it failed (a returned debit).
+pub fn settle_payment(
+    rec: &mut OrderRec,
+    source_id: &str,
+    arrived: bool,
+    fx: &mut Effects,
+) -> Result<(), AppError> {
+    let before = rec.order.payment_state;
+    let p = rec
+        .order
+        .payments
+        .iter_mut()
+        .find(|p| p.source_id == source_id)
+        .ok_or_else(|| AppError::not_found("payment"))?;
+    if p.state != PaymentState::Pending {
+        return Err(AppError::api(ApiError::bad_request(
+            ErrorCode::SourceStateInvalid,
+            None,
+            format!(
+                "The payment is {}: only a pending payment's money arrives or fails.",
+                p.state.as_str()
+            ),
+        )));
+    }
+    if arrived {
+        p.captured = p.amount;
+        p.state = PaymentState::Captured;
+    } else {
+        p.state = PaymentState::Failed;
+    }
+    summarize(&mut rec.order);
+    let change = if arrived {
+        LifecycleEvent::PaymentCaptured
+    } else {
+        LifecycleEvent::PaymentFailed
+    };
+    fx.changes.push((change, rec.order.id.clone()));
+    paid_if(before, &rec.order, fx);
+    Ok(())
+}
