@@ -35,7 +35,6 @@ try {
   await site.close();
 }
 for (let i = 0; i < 50 && !existsSync(file); i++) await new Promise((res) => setTimeout(res, 100));
-writeFileSync(file + ".run.json", JSON.stringify(r));
 const ev = JSON.parse(readFileSync(file, "utf8")).traceEvents;
 const names = {};
 for (const e of ev) if (e.ph === "M" && e.name === "process_name") names[e.pid] = e.args.name;
