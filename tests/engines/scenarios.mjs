@@ -255,7 +255,8 @@ export const scenarios = [
         styleAttrs: root.querySelectorAll("[style]").length, sheets: root.adoptedStyleSheets.length, csp: window.__csp };
     }`);
     assert.notEqual(out.bg, "rgba(0, 0, 0, 0)");
-    assert.deepEqual({ ...out, bg: undefined }, { bg: undefined, styleEls: 0, styleAttrs: 0, sheets: 1, csp: [] });
+    // Two constructed sheets: the widget's shared one and its appearance's (the demo themes it).
+    assert.deepEqual({ ...out, bg: undefined }, { bg: undefined, styleEls: 0, styleAttrs: 0, sheets: 2, csp: [] });
   }],
 
   // Last: it leaves the demo account in the browser, and then takes it away.
