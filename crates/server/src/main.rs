@@ -67,7 +67,8 @@ async fn main() {
         .await
         .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", args.listen)));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
-    let (fields_listener, fields_url) = fields_origin(&args, addr).await;
+    let asked = paysession_server::config::asked_address(&args.listen, addr);
+    let (fields_listener, fields_url) = fields_origin(&args, asked).await;
     // The card frames call the API from the fields origin: allow it (CORS).
     if let Some(o) = fields_url
         .as_deref()

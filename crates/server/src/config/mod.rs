@@ -109,8 +109,22 @@ impl std::str::FromStr for FieldsListen {
     }
 }
 
+/// The API's address as asked for: the bound one, with the port of
+/// `--listen` (`ADDR:0` stays 0, so the fields origin beside it takes a free
+/// port too, never the bound port + 1 that another process may hold).
+pub fn asked_address(listen: &str, bound: std::net::SocketAddr) -> std::net::SocketAddr {
+    match listen
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse::<u16>().ok())
+    {
+        Some(port) => std::net::SocketAddr::new(bound.ip(), port),
+        None => bound,
+    }
+}
+
 impl FieldsListen {
-    /// The address to bind, given the API's bound address; `None` when off.
+    /// The address to bind, given the API's address as asked for
+    /// ([`asked_address`]); `None` when off.
     #[must_use]
     pub fn address(&self, api: std::net::SocketAddr) -> Option<String> {
         match self {

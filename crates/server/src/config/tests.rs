@@ -138,3 +138,18 @@ fn public_url_from_configuration_or_the_listener() {
         assert!(public_url(Some(bad), at("0.0.0.0:1")).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn the_fields_origin_beside_a_free_api_port_is_free_too() {
+    // `--listen 127.0.0.1:0` bound to 41234: the fields origin asks for a free
+    // port, not 41235 (three instances in one test run failed to start on it).
+    let bound: std::net::SocketAddr = "127.0.0.1:41234".parse().unwrap();
+    let beside = |listen: &str| FieldsListen::Beside.address(asked_address(listen, bound));
+    assert_eq!(beside("127.0.0.1:0").as_deref(), Some("127.0.0.1:0"));
+    assert_eq!(beside("localhost:0").as_deref(), Some("127.0.0.1:0"));
+    assert_eq!(
+        beside("127.0.0.1:41234").as_deref(),
+        Some("127.0.0.1:41235")
+    );
+    assert_eq!(beside("[::1]:0").as_deref(), Some("127.0.0.1:0"));
+}
