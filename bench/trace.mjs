@@ -38,7 +38,7 @@ export async function traceOnce(url) {
     let keystroke = null;
     if (num) {
       await num.evaluate(() => document.querySelector("input").addEventListener("input", () => { window.__in = performance.timeOrigin + performance.now(); }, { once: true }));
-      await page.evaluate(() => document.querySelector(".paysession-dropin")?.shadowRoot.querySelector("label[for=num]")?.click());
+      await page.evaluate(() => document.querySelector(".paysession-dropin")?.shadowRoot.querySelector("label[for=card]")?.click());
       await page.keyboard.type("4");
       const t = await num.waitForFunction(() => window.__in, null, { timeout: 5000 }).then((h) => h.jsonValue()).catch(() => null);
       if (t) keystroke = t - mount;

@@ -92,17 +92,17 @@ test("StrictMode: one SDK import, one PaySession, one drop-in; new callbacks wit
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 1 }), { api: API, sid: s.id });
   await waitCalls(page, "onReady", 1);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 1 });
-  // Mounted, unmounted and mounted again: one drop-in, its three card frames.
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  // Mounted, unmounted and mounted again: one drop-in, its card frame.
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect((await calls(page, "onReady"))[0].data.paymentMethodTypes).toContain("creditCard");
 
   // New callback props (v2): the same drop-in (its host keeps a mark), and the new ones are called.
   await page.evaluate(() => { document.querySelector(".paysession-dropin").dataset.mark = "first"; });
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 2 }), { api: API, sid: s.id });
   const pay = async (number) => {
-    await frameInput(page, "#num iframe").fill(number);
-    await frameInput(page, "#exp iframe").fill(`12/${year}`);
-    await frameInput(page, "#cvc iframe").fill("123");
+    await page.frameLocator("#card iframe").locator("#num").fill(number);
+    await page.frameLocator("#card iframe").locator("#exp").fill(`12/${year}`);
+    await page.frameLocator("#card iframe").locator("#cvc").fill("123");
     await page.locator("#name").fill("Ada Lovelace");
     await page.locator("#pay-creditCard").click();
   };
@@ -113,14 +113,14 @@ test("StrictMode: one SDK import, one PaySession, one drop-in; new callbacks wit
   await pay("4242 4242 4242 4242");
   await waitCalls(page, "onSuccess", 1);
   expect((await calls(page, "onSuccess")).map((c) => [c.v, c.data.source.state])).toEqual([[2, "chargeable"]]);
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: "first", frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: "first", frames: 1 }]);
   expect((await calls(page, "onReady")).length).toBe(1);
 
   // A new sessionId: the old drop-in goes, a new one comes (one, with its frames).
   const s2 = await createSession({ country: "NL" });
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 2 }), { api: API, sid: s2.id });
   await waitCalls(page, "onReady", 2);
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 1 });
 
   // Unmounting the React tree: no drop-in, no frame, the window's listeners as before.
@@ -140,14 +140,14 @@ test("one SDK import for two providers (a PaySession each); a provider given loa
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, providers: 2 }), { api: API, sid: a.id });
   await waitCalls(page, "onReady", 2);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 2 });
-  expect(await dropins(page)).toEqual(Array(2).fill({ inTest: true, marked: null, frames: 3 }));
+  expect(await dropins(page)).toEqual(Array(2).fill({ inTest: true, marked: null, frames: 1 }));
   await page.evaluate(() => harness.unmount());
   expect(await dropins(page)).toEqual([]);
 
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin-promise", api, sessionId: sid }), { api: API, sid: b.id });
   await waitCalls(page, "onReady", 3);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 3 });
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect(await page.evaluate(() => harness.seen)).toEqual({ numberElement: false, paySession: true });
   await page.evaluate(() => harness.unmount());
   expect(await page.locator("iframe").count()).toBe(0);
@@ -160,7 +160,7 @@ test("server-rendered markup hydrates without a mismatch, and the drop-in mounts
   const s = await createSession();
   await page.evaluate(({ api, sid }) => harness.hydrate({ scene: "dropin", api, sessionId: sid }), { api: API, sid: s.id });
   await waitCalls(page, "onReady", 1);
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect(await page.evaluate(() => document.querySelector(".paysession-dropin").parentElement === harness.serverDiv)).toBe(true);
   expect(await page.evaluate(() => harness.hydrationErrors)).toEqual([]);
   await page.evaluate(() => harness.unmount());

@@ -32,7 +32,7 @@ test("axe-core: no violations in the list, the card form with errors, and the mo
   await checkout(page);
   expect(await axe(page)).toEqual([]);
   await page.locator("#pay-creditCard").click();
-  await expect(page.locator("#num-e")).not.toBeEmpty();
+  await expect(page.locator("#card-e")).not.toBeEmpty();
   expect(await axe(page)).toEqual([]);
   await shot(page, "a11y-errors");
   await fillCard(page, "4917 6100 0000 0000");

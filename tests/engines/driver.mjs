@@ -56,8 +56,8 @@ export const attrIs = (d, sel, name, value) =>
 export const focused = (d, sel) =>
   until(d, `(sel, deep) => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return a === deep(sel); }`, sel, `${sel} focused`);
 
-/** Whether the iframe `sel` holds the focus and its input is the focused element. */
-export async function frameFocused(d, sel) {
+/** Whether the iframe `sel` holds the focus and its input (`#id`, if given) is the focused element. */
+export async function frameFocused(d, sel, id = null) {
   await focused(d, sel);
-  return d.frameRun(sel, `() => document.hasFocus() && document.activeElement && document.activeElement.tagName === "INPUT"`);
+  return d.frameRun(sel, `(id) => document.hasFocus() && !!document.activeElement && document.activeElement.tagName === "INPUT" && (!id || document.activeElement.id === id)`, id);
 }
