@@ -32,8 +32,10 @@ export function trackApi(page) {
 
 /** The drop-in's card frame (one document of the fields origin: number, expiry and code). */
 export const cardFrame = (page) => page.frameLocator("#card iframe");
-/** The input `id` (num, exp, cvc) of the drop-in's card frame. */
-export const secure = (page, id) => cardFrame(page).locator(`#${id}`);
+/** The input `id` (num, exp, cvc) of the drop-in's card frame, or the input of the frame in `#id` (scvc: a saved card's code). */
+export const secure = (page, id) => (["num", "exp", "cvc"].includes(id)
+  ? cardFrame(page).locator(`#${id}`)
+  : page.frameLocator(`#${id} iframe`).locator("input"));
 
 /** Types a card into the drop-in's form: number, expiry and code in their secure fields. */
 export async function fillDropinCard(page, number, name = "Ada") {
