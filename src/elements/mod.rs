@@ -657,12 +657,19 @@ impl PaySessionElement {
         let frame = doc
             .create_element("iframe")
             .map_err(|_| not_found().to_js())?;
+        // The card frame (one per drop-in) takes its script inline: one
+        // request, not two; Elements' frames share the cached script.
+        #[cfg(feature = "dropin")]
+        let inline = if s.kind == CARD { "&i=1" } else { "" };
+        #[cfg(not(feature = "dropin"))]
+        let inline = "";
         let src = [
-            &s.group.src,
+            s.group.src.as_str(),
             "?k=",
             &encode(&s.group.client.key),
             "&o=",
             &encode(&page),
+            inline,
             "#t=",
             s.kind,
             "&c=",
