@@ -121,7 +121,9 @@ pub async fn run(state: AppState) {
             }
         }
         // Sleep until the earliest due delivery, at most `poll` (a claim
-        // that found the due rows taken by another instance waits too).
+        // that found the due rows taken by another instance waits too), or
+        // until a write of this process commits (its deliveries are due
+        // now); polling finds the other instances' commits.
         let wait = match next {
             Some(at) if at > now => {
                 Duration::from_millis(u64::try_from(at - now).unwrap_or(0)).min(poll)
@@ -131,6 +133,7 @@ pub async fn run(state: AppState) {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = freed.notified() => {}
+            _ = state.webhook_wake.notified() => {}
         }
     }
 }

@@ -652,3 +652,39 @@ async fn signing_secrets_are_sealed_at_rest_and_clear_rows_are_sealed_at_start()
     let got = next(&mut rx).await;
     webhook::verify(&got.signature, &got.body, &second, now(), 300).unwrap();
 }
+
+/// A commit wakes this process's worker: with polling every minute, each
+/// event still arrives (within `next`'s 10 s bound), one after another.
+#[tokio::test]
+async fn a_commit_wakes_the_worker_without_waiting_for_its_poll() {
+    let s = start_tuned(
+        Arc::new(tempfile::tempdir().unwrap()),
+        two_merchants(),
+        None,
+        |s| {
+            s.webhooks = WebhookOptions {
+                poll_ms: 60_000,
+                ..fast(60_000)
+            }
+        },
+    )
+    .await;
+    let (url, mut rx) = receiver(|_| 200).await;
+    let ep = s
+        .post(
+            "/v1/webhook-endpoints",
+            SK,
+            json!({"url": url, "types": "session.created"}),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let secret = ep["secret"].as_str().unwrap().to_owned();
+    for _ in 0..3 {
+        let sid = id(&s.session(1000, "EUR", "NL").await);
+        let got = next(&mut rx).await;
+        webhook::verify(&got.signature, &got.body, &secret, now(), 300).unwrap();
+        let event: Value = serde_json::from_slice(&got.body).unwrap();
+        assert_eq!(event["objectId"], sid.as_str());
+    }
+}
