@@ -158,9 +158,100 @@ async function paid(data) {
     }
     show("step-done");
     $("done-title").focus();
+    follow(order);
   } catch (e) {
     log("error", "merchant backend", e);
     $("pay-status").textContent = errorText(e);
+  }
+}
+
+// After the order: its state as the shop's server hears it. The server
+// verifies the webhooks the session API sends it; this page asks it for the
+// checkout's events (GET /demo/api/events) until the order can move no more.
+// In test mode the shop's server drives the simulator for the page (the
+// funds arriving, a refund completing) and refunds: the secret key stays on
+// the server.
+const after = { order: null, events: [], timer: 0, polls: 0, polling: false, busy: false, asked: "" };
+const POLL_MS = 500;
+const POLLS = 1200; // ten minutes, then the page stops asking
+
+function orderState() {
+  const types = new Set(after.events.map((e) => e.type));
+  if (types.has("refund.succeeded")) return { text: "Refunded: the money is back with you.", final: true };
+  if (types.has("refund.failed")) return { text: "The refund failed." };
+  if (types.has("refund.created")) return { text: "Refund pending: the money is on its way back.", refunding: true };
+  if (types.has("payment.failed")) return { text: "Payment failed: the money never arrived.", final: true };
+  if (types.has("order.paid") || after.order.paymentState === "captured") return { text: "Paid.", paid: true };
+  if (after.order.paymentState === "pending") return { text: "Awaiting funds.", pending: true };
+  return { text: `Order ${after.order.paymentState.replace(/_/g, " ")}.` };
+}
+
+function renderAfter() {
+  const st = orderState();
+  if ($("order-state").textContent !== st.text) $("order-state").textContent = st.text;
+  const test = !!state.session.testMode;
+  $("after-test").hidden = !test || !(st.pending || st.paid || st.refunding);
+  $("simulate-funds").hidden = !st.pending;
+  $("refund").hidden = !st.paid;
+  $("simulate-refund").hidden = !st.refunding;
+  // Asked and answered: the buttons wait for the webhook that moves the order.
+  for (const b of ["simulate-funds", "refund", "simulate-refund"]) $(b).disabled = after.busy || after.asked === st.text;
+  const list = $("events");
+  if (list.childElementCount !== after.events.length) {
+    list.replaceChildren(...after.events.map((e) => {
+      const li = document.createElement("li");
+      const type = document.createElement("code");
+      type.textContent = e.type;
+      li.append(type, ` ${e.objectId}`);
+      return li;
+    }));
+  }
+  return st;
+}
+
+async function poll() {
+  after.polling = true;
+  after.timer = 0;
+  try {
+    const page = await api(`events?sessionId=${encodeURIComponent(state.session.sessionId)}`);
+    if (page.data.length !== after.events.length) log("result", "merchant: webhooks received", page);
+    after.events = page.data;
+  } catch (e) {
+    log("error", "merchant: webhooks received", e);
+  }
+  const st = renderAfter();
+  if (!st.final && ++after.polls < POLLS && !$("step-done").hidden) after.timer = setTimeout(poll, POLL_MS);
+  else after.polling = false;
+}
+
+function follow(order) {
+  clearTimeout(after.timer);
+  Object.assign(after, { order, events: [], polls: 0, asked: "" });
+  $("after").hidden = false;
+  $("after-error").textContent = "";
+  renderAfter();
+  poll();
+}
+
+// A merchant action on the order (`refunds`, or `simulate` in test mode);
+// what it changed arrives as webhooks.
+async function act(button, path, body, what) {
+  if (after.busy) return;
+  after.busy = true;
+  button.disabled = true;
+  $("after-error").textContent = "";
+  try {
+    const r = await api(path, { sessionId: state.session.sessionId, ...body });
+    log("result", `merchant: ${what}`, r);
+    after.asked = $("order-state").textContent;
+    after.polls = 0;
+    if (!after.polling) poll();
+  } catch (e) {
+    log("error", `merchant: ${what}`, e);
+    $("after-error").textContent = errorText(e);
+  } finally {
+    after.busy = false;
+    renderAfter();
   }
 }
 
@@ -270,6 +361,9 @@ async function start() {
   $("remember").addEventListener("change", () => localStorage.setItem("paysession-demo-account", $("remember").checked ? "1" : "0"));
   $("again").addEventListener("click", () => { sessionStorage.removeItem("paysession-demo"); location.assign(location.pathname); });
   $("clear-log").addEventListener("click", clearLog);
+  $("simulate-funds").addEventListener("click", (ev) => act(ev.currentTarget, "simulate", { outcome: "funds" }, "simulate the funds arriving"));
+  $("refund").addEventListener("click", (ev) => act(ev.currentTarget, "refunds", {}, "refund"));
+  $("simulate-refund").addEventListener("click", (ev) => act(ev.currentTarget, "simulate", { outcome: "refund" }, "simulate the refund completing"));
 
   // Coming back from a redirect payment (PayPal, Klarna, iDEAL): resume the drop-in,
   // which reads the source from the URL and fires onSuccess or onCancel.

@@ -83,18 +83,28 @@ async fn main() {
     if args.webhook_lease_ms <= args.webhook_timeout_ms {
         fail("--webhook-lease-ms must be more than --webhook-timeout-ms: a lease outlives its attempt");
     }
+    let mut state = AppState::new(config, db, vault);
     {
-        let (store, merchants) = (db.clone(), config.merchants.clone());
+        let (store, vault, merchants) = (
+            state.store.clone(),
+            state.vault.clone(),
+            state.config.merchants.clone(),
+        );
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let loopback_only = args.webhook_loopback_only;
         tokio::task::spawn_blocking(move || {
-            paysession_server::webhooks::configure(store.as_ref(), &merchants, now, loopback_only)
+            paysession_server::webhooks::configure(
+                store.as_ref(),
+                &vault,
+                &merchants,
+                now,
+                loopback_only,
+            )
         })
         .await
         .unwrap_or_else(|e| fail(e))
         .unwrap_or_else(|e| fail(e));
     }
-    let mut state = AppState::new(config, db, vault);
     state.webhooks = webhook_options(&args);
     state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
     state.authorization_ttl = Duration::from_secs(args.authorization_ttl);
