@@ -4,8 +4,15 @@
 // secret key, attaches sources and creates the order: the browser never
 // decides an amount.
 import "./shop.css";
-import { PaySession } from "paysession";
 import { log, clearLog } from "./devlog.js";
+
+// The SDK (its script and its WebAssembly) is a chunk of its own, loaded when a
+// payment step needs it: the cart page neither fetches nor instantiates it, so
+// its main thread draws the cart (a static import made the whole page wait for
+// the SDK's WebAssembly first). The checkout starts it beside the shop's own
+// request, and a pointer or the focus on the checkout button starts it sooner.
+let sdk = null;
+const loadSdk = () => (sdk ??= import(/* webpackChunkName: "sdk" */ "paysession").catch((e) => { sdk = null; throw e; }));
 
 const $ = (id) => document.getElementById(id);
 const state = { catalog: null, quantities: new Map(), market: null, session: null, dropin: null, payments: null };
@@ -170,6 +177,7 @@ async function checkout() {
   try {
     const body = { items: cartItems(), country: state.market.country, currency: state.market.currency, account: $("remember").checked };
     if ($("locale").value) body.locale = $("locale").value;
+    const loading = loadSdk();
     const s = await api("checkout", body);
     log("result", "merchant: create session", s);
     // The terms of sale checkbox is on; `?terms=off` switches it off (kept
@@ -177,6 +185,7 @@ async function checkout() {
     const terms = new URLSearchParams(location.search).get("terms") !== "off";
     state.session = { ...s, amountRemaining: s.amount, terms };
     sessionStorage.setItem("paysession-demo", JSON.stringify(state.session));
+    const { PaySession } = await loading;
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-pay");
     mountDropin();
@@ -202,10 +211,12 @@ async function account() {
   $("account").disabled = true;
   $("cart-error").textContent = "";
   try {
+    const loading = loadSdk();
     const s = await api("account", { country: state.market.country, currency: state.market.currency });
     log("result", "merchant: create account session", s);
     localStorage.setItem("paysession-demo-account", "1");
     $("remember").checked = true;
+    const { PaySession } = await loading;
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-account");
     $("account-status").textContent = "";
@@ -258,6 +269,7 @@ async function start() {
   state.quantities.set(state.catalog.products[0].sku, 1);
   renderCart();
   $("checkout").addEventListener("click", checkout);
+  for (const intent of ["pointerenter", "focus"]) $("checkout").addEventListener(intent, () => { loadSdk().catch(() => {}); }, { once: true });
   $("back").addEventListener("click", back);
   $("theme").addEventListener("change", () => {
     const a = appearance($("theme").value);
@@ -276,6 +288,7 @@ async function start() {
   const saved = sessionStorage.getItem("paysession-demo");
   if (saved && new URLSearchParams(location.search).has("sourceId")) {
     state.session = JSON.parse(saved);
+    const { PaySession } = await loadSdk();
     state.payments = new PaySession(state.session.publicKey, { apiBase: state.session.apiBase, locale: state.session.locale });
     show("step-pay");
     mountDropin();
