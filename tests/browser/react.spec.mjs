@@ -220,6 +220,7 @@ test("StrictMode Elements: one frame per field, options update in place, useCrea
 
 test("<DropIn appearance>: a new theme restyles the mounted drop-in in place (dropin.update, no remount), an equal one updates nothing, none restores the default, a refused one reaches onError; createDropin gets it at mount", async ({ page }) => {
   const problems = await openHarness(page);
+  const before = await windowListeners(page);
   const s = await createSession({ country: "NL" });
   const render = (appearance, sid = s.id) => page.evaluate(({ api, sid, appearance }) =>
     harness.render({ scene: "dropin", api, sessionId: sid, appearance }), { api: API, sid, appearance });
@@ -269,11 +270,14 @@ test("<DropIn appearance>: a new theme restyles the mounted drop-in in place (dr
   expect((await made()).dropinUpdates.length, "the look came with createDropin, not an update").toBe(updates);
   await page.evaluate(() => harness.unmount());
   expect(await dropins(page)).toEqual([]);
+  expect(await page.locator("iframe").count()).toBe(0);
+  expect(await windowListeners(page)).toEqual(before);
   expect(problems).toEqual([]);
 });
 
 test("card Elements: a new options.appearance goes to element.update in place, a removed one is reset to the default, a removed label makes a new element", async ({ page }) => {
   const problems = await openHarness(page);
+  const before = await windowListeners(page);
   const render = (o) => page.evaluate(({ api, fields, o }) => harness.render({ scene: "elements", api, fields, ...o }), { api: API, fields: FIELDS, o });
   await render({ show: false });
   await page.waitForFunction(() => harness.seen.paySession);
@@ -303,5 +307,6 @@ test("card Elements: a new options.appearance goes to element.update in place, a
   expect((await made()).elementUpdates.length).toBe(3);
   await page.evaluate(() => harness.unmount());
   await expect(page.locator("iframe")).toHaveCount(0);
+  expect(await windowListeners(page)).toEqual(before);
   expect(problems).toEqual([]);
 });
