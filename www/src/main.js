@@ -4,8 +4,15 @@
 // secret key, attaches sources and creates the order: the browser never
 // decides an amount.
 import "./shop.css";
-import { PaySession } from "paysession";
 import { log, clearLog } from "./devlog.js";
+
+// The SDK (its script and its WebAssembly) is a chunk of its own, loaded when a
+// payment step needs it: the cart page neither fetches nor instantiates it, so
+// its main thread draws the cart (a static import made the whole page wait for
+// the SDK's WebAssembly first). The checkout starts it beside the shop's own
+// request, and a pointer or the focus on the checkout button starts it sooner.
+let sdk = null;
+const loadSdk = () => (sdk ??= import(/* webpackChunkName: "sdk" */ "paysession").catch((e) => { sdk = null; throw e; }));
 
 const $ = (id) => document.getElementById(id);
 const state = { catalog: null, quantities: new Map(), market: null, session: null, dropin: null, payments: null };
@@ -261,6 +268,7 @@ async function checkout() {
   try {
     const body = { items: cartItems(), country: state.market.country, currency: state.market.currency, account: $("remember").checked };
     if ($("locale").value) body.locale = $("locale").value;
+    const loading = loadSdk();
     const s = await api("checkout", body);
     log("result", "merchant: create session", s);
     // The terms of sale checkbox is on; `?terms=off` switches it off (kept
@@ -268,6 +276,7 @@ async function checkout() {
     const terms = new URLSearchParams(location.search).get("terms") !== "off";
     state.session = { ...s, amountRemaining: s.amount, terms };
     sessionStorage.setItem("paysession-demo", JSON.stringify(state.session));
+    const { PaySession } = await loading;
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-pay");
     mountDropin();
@@ -293,10 +302,12 @@ async function account() {
   $("account").disabled = true;
   $("cart-error").textContent = "";
   try {
+    const loading = loadSdk();
     const s = await api("account", { country: state.market.country, currency: state.market.currency });
     log("result", "merchant: create account session", s);
     localStorage.setItem("paysession-demo-account", "1");
     $("remember").checked = true;
+    const { PaySession } = await loading;
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-account");
     $("account-status").textContent = "";
@@ -321,6 +332,20 @@ async function account() {
   }
 }
 
+const whenIdle = (f) => (typeof requestIdleCallback === "function" ? requestIdleCallback(f) : setTimeout(f, 0));
+
+/** Names each `<option>` (its value a language tag) in its own language, one per idle task. */
+function nameLanguages(options, i = 0) {
+  if (i >= options.length) return;
+  whenIdle(() => {
+    const o = options[i], tag = o.value;
+    let name = tag;
+    try { name = new Intl.DisplayNames([tag], { type: "language" }).of(tag) || tag; } catch { /* an old browser: the tag */ }
+    o.textContent = `${name} (${tag})`;
+    nameLanguages(options, i + 1);
+  });
+}
+
 async function start() {
   state.catalog = await api("catalog");
   const select = $("market");
@@ -331,16 +356,22 @@ async function start() {
     select.append(o);
   }
   state.market = state.catalog.markets[0];
-  // The drop-in's languages, each named in itself (Intl.DisplayNames).
+  // The drop-in's languages, each named in itself (Intl.DisplayNames). Naming one
+  // loads that language's locale data: the 36 of them took 130-300 ms of the main
+  // thread at once (more on a phone: Lighthouse's long task and most of its Total
+  // Blocking Time on this page). So the options come at once with their tags and get
+  // their names in idle time, one language per task; the select has a fixed width
+  // (shop.css), so no name moves the page.
   const lang = $("locale");
+  const unnamed = [];
   for (const tag of state.catalog.locales || []) {
     const o = document.createElement("option");
     o.value = tag;
-    let name = tag;
-    try { name = new Intl.DisplayNames([tag], { type: "language" }).of(tag) || tag; } catch { /* an old browser: the tag */ }
-    o.textContent = `${name} (${tag})`;
+    o.textContent = tag;
     lang.append(o);
+    unnamed.push(o);
   }
+  nameLanguages(unnamed);
   select.addEventListener("change", () => {
     const [country, currency] = select.value.split(":");
     state.market = { country, currency };
@@ -349,6 +380,7 @@ async function start() {
   state.quantities.set(state.catalog.products[0].sku, 1);
   renderCart();
   $("checkout").addEventListener("click", checkout);
+  for (const intent of ["pointerenter", "focus"]) $("checkout").addEventListener(intent, () => { loadSdk().catch(() => {}); }, { once: true });
   $("back").addEventListener("click", back);
   $("theme").addEventListener("change", () => {
     const a = appearance($("theme").value);
@@ -370,6 +402,7 @@ async function start() {
   const saved = sessionStorage.getItem("paysession-demo");
   if (saved && new URLSearchParams(location.search).has("sourceId")) {
     state.session = JSON.parse(saved);
+    const { PaySession } = await loadSdk();
     state.payments = new PaySession(state.session.publicKey, { apiBase: state.session.apiBase, locale: state.session.locale });
     show("step-pay");
     mountDropin();
