@@ -660,17 +660,16 @@ impl PaySessionElement {
         // The card frame (one per drop-in) takes its script inline: one
         // request, not two; Elements' frames share the cached script.
         #[cfg(feature = "dropin")]
-        let inline = if s.kind == CARD { "&i=1" } else { "" };
+        let hash = if s.kind == CARD { "&i=1#t=" } else { "#t=" };
         #[cfg(not(feature = "dropin"))]
-        let inline = "";
+        let hash = "#t=";
         let src = [
             s.group.src.as_str(),
             "?k=",
             &encode(&s.group.client.key),
             "&o=",
             &encode(&page),
-            inline,
-            "#t=",
+            hash,
             s.kind,
             "&c=",
             &s.channel,
