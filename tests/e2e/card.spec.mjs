@@ -41,7 +41,7 @@ test("validation messages under the card and the name, linked and announced", as
   for (const id of ["num", "exp", "cvc"]) await expect(secure(page, id)).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#name")).toHaveAttribute("aria-invalid", "true");
   await expect(secure(page, "num")).toBeFocused();
-  await expect(page.locator("[role=status][aria-live=polite]")).toHaveText("This field is required.");
+  await expect(page.locator(".paysession-dropin [role=status][aria-live=polite]")).toHaveText("This field is required.");
   // On blur: Luhn, expiry in the past, Amex needs four digits (checked in the fields' frames).
   await secure(page, "num").fill("4242 4242 4242 4241");
   await secure(page, "exp").focus();
