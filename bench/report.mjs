@@ -93,7 +93,7 @@ export function renderReport(r, errors = {}) {
   L.push(`| bytes, brotli -q 11 | ${sz("paysession", "brotli")} | ${sz("adyen", "brotli")} | ${sz("braintree", "brotli")} |`);
   if (s.paysessionFrame) {
     const f = s.paysessionFrame, p = s.paysession;
-    L.push(`| secure-field frame (fields origin: page + field.js, fetched once for the three card frames), brotli | ${kB(f.brotli)} kB (${f.files.map((x) => `${x.file} ${kB(x.brotli)}`).join(", ")}) | in the bundle above | – |`);
+    L.push(`| secure-field frame (fields origin: page + field.js, the drop-in's one card frame gets both as one page, field.js inline), brotli | ${kB(f.brotli)} kB (${f.files.map((x) => `${x.file} ${kB(x.brotli)}`).join(", ")}) | in the bundle above | – |`);
     if (p) L.push(`| bytes the shopper downloads for the drop-in with secure fields, brotli | ${kB(p.brotli + f.brotli)} kB | ${sz("adyen", "brotli")} | ${sz("braintree", "brotli")} |`);
   }
   const files = (v) => (s[v] ? s[v].files.map((f) => `${f.file.replace(/^[0-9a-f]{16,}\./, "<hash>.")} ${kB(f.brotli)}`).join(", ") : "–");
