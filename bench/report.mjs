@@ -10,6 +10,7 @@ import { CHROMIUM } from "./ready.mjs";
 const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(); } catch { return null; } };
 
 import { clsTarget } from "./cls.mjs";
+import { table as lighthouseTable, TARGET as LIGHTHOUSE_TARGET } from "./lighthouse.mjs";
 
 export function machine() {
   const cpuinfo = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
@@ -54,6 +55,11 @@ export function targets(r) {
   t.push({ name: "page with createSource + the three card Elements only (SDK + frame), brotli", target: "≤ 35 kB", figure: el == null ? "–" : `${kB(el)} kB`, ok: el == null ? null : el <= 35000 });
   t.push({ name: "createSource vs raw fetch (ratio of medians)", target: "≤ 1.05 ×", figure: cs ? `${cs.ratio.toFixed(3)} × (${f2(cs.sdk.median)} ms vs ${f2(cs.raw.median)} ms)` : "–", ok: cs ? cs.ratio <= 1.05 : null });
   if (r.cls !== undefined) t.push(clsTarget(r.cls));
+  const lh = r.lighthouse;
+  if (lh) {
+    const perf = Object.entries(lh).map(([form, x]) => [form, x.scores?.performance]);
+    t.push({ name: "Lighthouse performance of the demo's cart page (mobile, desktop)", target: `≥ ${LIGHTHOUSE_TARGET}`, figure: perf.map(([f, v]) => `${f} ${v == null ? "–" : v.toFixed(2)}`).join(", "), ok: perf.every(([, v]) => v != null && v >= LIGHTHOUSE_TARGET) });
+  }
   const srcRatio = ld?.createSource && ld?.healthz ? ld.createSource.rps / ld.healthz.rps : null;
   t.push({ name: "create-source throughput, durable commits", target: "≥ 25 % of GET /healthz", figure: srcRatio == null ? "–" : `${(srcRatio * 100).toFixed(1)} % (${ld.createSource.rps.toFixed(0)} vs ${ld.healthz.rps.toFixed(0)} req/s)`, ok: srcRatio == null ? null : srcRatio >= 0.25 });
   // "No growth": wasm linear memory must not grow; the JS heap may wobble by
@@ -168,6 +174,7 @@ export function renderReport(r, errors = {}) {
     L.push("");
   } else L.push("Not measured in this run.", "");
 
+  if (r.lighthouse) L.push("## Lighthouse on the demo's cart page", "", "bench/lighthouse.mjs against the release backend serving the demo (`--demo www/dist`); a score lost is listed under the table.", "", lighthouseTable(r.lighthouse), "");
   L.push("## Webhook delivery", "");
   const wh = r.webhooks;
   if (wh) {
