@@ -26,34 +26,12 @@ use tokio::sync::{Notify, Semaphore};
 /// The body of a delivery: the event as `GET /v1/events/{id}` answers it.
 pub type Payload = Event;
 
-/// What a signing secret is bound to when sealed: its endpoint (the current
-/// and the rotated-out secret alike, so a rotation moves the sealed value).
-fn secret_aad(endpoint_id: &str) -> String {
-    [endpoint_id, ":webhook-secret"].concat()
-}
-
-/// A signing secret as it is stored: sealed by the vault (AES-256-GCM, bound
-/// to the endpoint's id), as card data is; never in clear at rest.
-pub fn seal_secret(vault: &Vault, endpoint_id: &str, plain: &str) -> String {
-    vault.seal(plain, &secret_aad(endpoint_id))
-}
-
-/// The secret a stored value holds: opened by the vault (`None` under
-/// another key, or tampered with). A value still in clear (written by an
-/// older build, not yet sealed by [`seal_secrets`]) is itself.
-pub fn open_secret(vault: &Vault, endpoint_id: &str, stored: &str) -> Option<String> {
-    if crate::store::webhooks::is_clear(stored) {
-        return Some(stored.to_owned());
-    }
-    vault.open(stored, &secret_aad(endpoint_id))
-}
-
 /// Seals the signing secrets an older build stored in clear (the rows of
 /// SQLite schema 8 / PostgreSQL 9's migration; the store holds no key, so
 /// the server does it as it starts, before its routes and worker run).
 pub fn seal_secrets(store: &dyn Store, vault: &Vault) -> Result<usize, String> {
     store
-        .endpoints_seal(&|id, plain| seal_secret(vault, id, plain))
+        .endpoints_seal(&|id, plain| vault.seal_webhook_secret(id, plain))
         .map_err(|e| format!("sealing the webhook secrets: {e}"))
 }
 
@@ -220,7 +198,7 @@ async fn attempt(state: &AppState, client: &reqwest::Client, c: Claimed) {
     let secrets: Vec<String> = endpoint
         .signing_secrets(t)
         .into_iter()
-        .filter_map(|sealed| open_secret(&state.vault, &endpoint.id, sealed))
+        .filter_map(|sealed| state.vault.open_webhook_secret(&endpoint.id, sealed))
         .collect();
     let signature = webhook::header(
         &secrets.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -319,7 +297,7 @@ pub fn configure(
                 })?;
             let id = configured_id(&m.id, &url);
             let e = Endpoint {
-                secret: seal_secret(vault, &id, secret),
+                secret: vault.seal_webhook_secret(&id, secret),
                 id,
                 merchant: m.id.clone(),
                 url,

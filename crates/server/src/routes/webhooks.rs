@@ -10,7 +10,6 @@ use crate::store::webhooks::{
     Attempt, Delivery, DeliveryQuery, Endpoint, DELIVERY_PREFIX, ENDPOINT_PREFIX,
 };
 use crate::store::Store;
-use crate::webhooks::seal_secret;
 use crate::{
     auth::SecretKey, clock::rfc3339, error::AppError, extract::query_pairs, extract::JsonBody,
     AppState,
@@ -153,7 +152,7 @@ pub async fn create(
         let id = crate::ids::new_id(ENDPOINT_PREFIX);
         let secret = crate::ids::new_id(paysession_core::webhook::SECRET_PREFIX);
         let mut e = Endpoint {
-            secret: seal_secret(&s.vault, &id, &secret),
+            secret: s.vault.seal_webhook_secret(&id, &secret),
             id,
             merchant: key.merchant.id,
             url,
@@ -250,7 +249,7 @@ pub async fn rotate(
             .endpoint_rotate(
                 &e.id,
                 &e.merchant,
-                &seal_secret(&s.vault, &e.id, &secret),
+                &s.vault.seal_webhook_secret(&e.id, &secret),
                 until,
             )?
             .ok_or_else(|| AppError::not_found("webhook endpoint"))?;

@@ -48,7 +48,7 @@ pub struct Endpoint {
     /// Event types delivered; `["*"]` for all.
     pub types: Vec<String>,
     /// The signing secret (`whsec_…`) as stored: sealed by the vault
-    /// ([`crate::webhooks::seal_secret`]; the store never sees it in clear).
+    /// ([`crate::vault::Vault::seal_webhook_secret`]; the store never sees it in clear).
     pub secret: String,
     /// The secret before the last rotation (sealed as `secret` is), still
     /// signing until `old_until`.
