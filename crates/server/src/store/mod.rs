@@ -131,7 +131,7 @@ pub trait Store: webhooks::WebhookStore + Send + Sync + 'static {
     fn idempotent(
         &self,
         merchant: &str,
-        kind: &str,
+        kind: crate::config::KeyKind,
         key: &str,
     ) -> Result<Option<Idempotent>, StoreError>;
     /// Checks the database answers, and reports the engine's counters.

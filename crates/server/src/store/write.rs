@@ -1,6 +1,7 @@
 //! A [`Write`]: one transaction's worth of changes, its parts, and what it
 //! answers (the store contract: [`super`]).
 
+use crate::config::KeyKind;
 use crate::model::{CustomerRec, GiftCardKey, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{state::SourceState, Currency};
 
@@ -98,8 +99,9 @@ pub struct OrderUpdate {
 pub struct IdemRecord {
     /// Merchant id.
     pub merchant: String,
-    /// `pk` or `sk`: keys of the two kinds never share a record.
-    pub kind: &'static str,
+    /// The kind of key the request came with: keys of the two kinds never
+    /// share a record (stored as [`KeyKind::as_str`], `pk` or `sk`).
+    pub kind: KeyKind,
     /// The client's key.
     pub key: String,
     /// The response.

@@ -21,6 +21,7 @@ pub use races::*;
 pub use webhooks::*;
 
 use super::{Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, Store, Write};
+use crate::config::KeyKind;
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{country::Country, state::SourceState, wire, Amount, Currency};
 use std::sync::Arc;
@@ -163,7 +164,7 @@ pub fn done(s: &Arc<dyn Store>, w: Write) {
     assert_eq!(s.commit(write(w)).unwrap(), Commit::Done);
 }
 
-pub fn idem(key: &str, kind: &'static str, status: u16) -> IdemRecord {
+pub fn idem(key: &str, kind: KeyKind, status: u16) -> IdemRecord {
     IdemRecord {
         merchant: "m".into(),
         kind,
@@ -261,12 +262,12 @@ pub fn answers(s: &Arc<dyn Store>, w: Write, want: Commit) {
 #[track_caller]
 pub fn refused(s: &Arc<dyn Store>, key: &str, w: Write, conflict: Conflict) {
     let w = Write {
-        idempotency: Some(idem(key, "sk", 201)),
+        idempotency: Some(idem(key, KeyKind::Secret, 201)),
         ..w
     };
     answers(s, w, Commit::Conflict(conflict));
     assert!(
-        s.idempotent("m", "sk", key).unwrap().is_none(),
+        s.idempotent("m", KeyKind::Secret, key).unwrap().is_none(),
         "{key}: the refused write left its idempotency record"
     );
 }

@@ -2,6 +2,7 @@
 
 use super::schema::MIGRATIONS;
 use super::*;
+use crate::config::KeyKind;
 use std::sync::Arc;
 
 fn open() -> Option<SqliteStore> {
@@ -99,9 +100,15 @@ fn a_first_release_database_migrates_in_place() {
         .unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
-    let r = store.idempotent("m", "sk", "k1").unwrap().unwrap();
+    let r = store
+        .idempotent("m", KeyKind::Secret, "k1")
+        .unwrap()
+        .unwrap();
     assert_eq!((r.request_hash.as_str(), r.status), ("h", 201));
-    assert!(store.idempotent("m", "pk", "k1").unwrap().is_none());
+    assert!(store
+        .idempotent("m", KeyKind::Public, "k1")
+        .unwrap()
+        .is_none());
     let c = store.reader();
     let state: String = c
         .query_row("SELECT state FROM sources WHERE id = 'src_1'", [], |r| {
@@ -176,4 +183,40 @@ fn a_schema_3_database_migrates_to_own_records_and_every_row_reads_back() {
         ..Default::default()
     });
     assert_eq!(moved.unwrap(), Commit::Done);
+}
+
+/// `IdemRecord.kind` is a `KeyKind`; the row keeps `pk` / `sk` as before
+/// (what a database written by an earlier release holds, and reads back).
+#[test]
+fn key_kinds_are_stored_as_pk_and_sk() {
+    let store = SqliteStore::memory().unwrap();
+    for (key, kind) in [("kp", KeyKind::Public), ("ks", KeyKind::Secret)] {
+        let w = Write {
+            idempotency: Some(crate::store::conformance::idem(key, kind, 201)),
+            now: 10,
+            ..Default::default()
+        };
+        assert_eq!(store.commit(w).unwrap(), Commit::Done);
+    }
+    let c = store.reader();
+    let mut q = c
+        .prepare("SELECT key, key_kind FROM idempotency ORDER BY key")
+        .unwrap();
+    let rows: Vec<(String, String)> = q
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        rows,
+        [("kp".into(), "pk".into()), ("ks".into(), "sk".into())]
+    );
+    assert!(store
+        .idempotent("m", KeyKind::Public, "kp")
+        .unwrap()
+        .is_some());
+    assert!(store
+        .idempotent("m", KeyKind::Secret, "kp")
+        .unwrap()
+        .is_none());
 }
