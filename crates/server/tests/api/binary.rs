@@ -1,3 +1,4 @@
+use crate::common::listening;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -20,14 +21,8 @@ async fn the_binary_prints_its_address_and_logs_no_card_data() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    assert!(
-        line.starts_with("listening on http://127.0.0.1:"),
-        "{line:?}"
-    );
-    let url = line.trim().trim_start_matches("listening on ").to_owned();
+    let url = listening(&mut child);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert!(!url.ends_with(":0"));
 
     let http = reqwest::Client::builder()

@@ -2,7 +2,7 @@
 //! (docs/API.md §5.12). Raw TCP clients that stop half-way; every wall-clock
 //! check is a generous upper bound on something that must stop.
 
-use crate::common::{two_merchants, Resp, PK, SK};
+use crate::common::{listening, two_merchants, Resp, PK, SK};
 use paysession_server::{AppState, ServeOptions, SqliteStore, Vault};
 use serde_json::{json, Value};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -415,7 +415,7 @@ async fn shutdown_finishes_in_flight_requests_and_drops_the_rest_by_the_deadline
 /// The real binary, SIGTERMed with a half-open and an in-flight connection, exits by its deadline.
 #[test]
 fn the_binary_exits_on_sigterm_with_half_open_connections() {
-    use std::io::{BufRead, BufReader, Write};
+    use std::io::Write;
     use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
@@ -429,14 +429,8 @@ fn the_binary_exits_on_sigterm_with_half_open_connections() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .trim_start_matches("listening on http://")
-        .to_owned();
+    let url = listening(&mut child);
+    let addr = url.trim_start_matches("http://");
     let mut half = std::net::TcpStream::connect(&addr).unwrap();
     half.write_all(b"POST /v1/sessions HT").unwrap();
     let mut in_flight = std::net::TcpStream::connect(&addr).unwrap();
