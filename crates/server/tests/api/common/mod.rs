@@ -12,9 +12,11 @@ use serde_json::{json, Value};
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 mod binary;
+mod race;
 mod resp;
 
 pub use binary::{listening, migrate};
+pub use race::{form_answer, one_redirect_winner};
 pub use resp::Resp;
 
 pub const SK: &str = "sk_test_default";

@@ -48,6 +48,13 @@ fn card(number: &str, usage: Option<&str>, sid: &str) -> Value {
     v
 }
 
+/// A card source of `sid` made with the public key (`usage` may save it); its id.
+async fn source_with_usage(s: &Server, number: &str, usage: Option<&str>, sid: &str) -> String {
+    id(s.post("/v1/sources", PK, card(number, usage, sid))
+        .await
+        .ok(201))
+}
+
 async fn pay(s: &Server, sid: &str, src: &str) -> Value {
     s.attach(sid, src).await.ok(200);
     s.post("/v1/orders", SK, json!({"sessionId": sid}))
@@ -68,14 +75,7 @@ async fn methods(s: &Server, cus: &str) -> Vec<Value> {
 /// Saves 4242… (convenience) through an order; returns the method's id.
 async fn save_by_order(s: &Server, cus: &str) -> String {
     let sid = session_for(s, cus, "US").await;
-    let src = s
-        .post(
-            "/v1/sources",
-            PK,
-            card("4242424242424242", Some("convenience"), &sid),
-        )
-        .await;
-    let src = id(src.ok(201));
+    let src = source_with_usage(s, "4242424242424242", Some("convenience"), &sid).await;
     // Nothing is saved before the order completes.
     assert!(methods(s, cus).await.is_empty());
     pay(s, &sid, &src).await;

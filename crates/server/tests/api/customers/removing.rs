@@ -76,14 +76,8 @@ async fn a_finished_session_removes_no_saved_method() {
     let cus = customer(&s).await;
     // The session that saved the card, complete after its order.
     let done = session_for(&s, &cus, "US").await;
-    let src = s
-        .post(
-            "/v1/sources",
-            PK,
-            card("4242424242424242", Some("convenience"), &done),
-        )
-        .await;
-    pay(&s, &done, &id(src.ok(201))).await;
+    let src = source_with_usage(&s, "4242424242424242", Some("convenience"), &done).await;
+    pay(&s, &done, &src).await;
     assert_eq!(s.retrieve(&done).await["state"], "complete");
     let pm = id(&methods(&s, &cus).await[0]);
     // Another session of the customer, left to expire.

@@ -18,10 +18,7 @@ async fn a_card_with_usage_is_saved_once_when_the_order_completes() {
     let c = s.get(&format!("/v1/customers/{cus}"), SK).await;
     assert_eq!(c.ok(200)["paymentMethods"][0]["id"], pm.as_str());
     let sid = session_for(&s, &cus, "US").await;
-    let src = id(s
-        .post("/v1/sources", PK, card("5555555555554444", None, &sid))
-        .await
-        .ok(201));
+    let src = source_with_usage(&s, "5555555555554444", None, &sid).await;
     pay(&s, &sid, &src).await;
     assert_eq!(methods(&s, &cus).await.len(), 1);
     // The session's payment methods show the saved one to the browser.
@@ -51,14 +48,7 @@ async fn the_session_tokenize_operation_saves_without_paying_exactly_once() {
     let s = start().await;
     let cus = customer(&s).await;
     let sid = session_for(&s, &cus, "US").await;
-    let src = id(s
-        .post(
-            "/v1/sources",
-            PK,
-            card("5555555555554444", Some("subscription"), &sid),
-        )
-        .await
-        .ok(201));
+    let src = source_with_usage(&s, "5555555555554444", Some("subscription"), &sid).await;
     let path = format!("/v1/sessions/{sid}/payment-methods");
     let r = s.post(&path, PK, json!({"sourceId": src})).await;
     let m = r.ok(201);
@@ -73,10 +63,7 @@ async fn the_session_tokenize_operation_saves_without_paying_exactly_once() {
     // The session is still open (nothing was paid).
     assert_eq!(s.retrieve(&sid).await["state"], "requires_source");
     // A source without usage cannot be saved.
-    let plain = id(s
-        .post("/v1/sources", PK, card("4242424242424242", None, &sid))
-        .await
-        .ok(201));
+    let plain = source_with_usage(&s, "4242424242424242", None, &sid).await;
     s.post(&path, PK, json!({"sourceId": plain}))
         .await
         .expect_error(400, "invalid_parameter");
@@ -88,14 +75,7 @@ async fn racing_tokenize_requests_save_one_method() {
     let s = std::sync::Arc::new(start().await);
     let cus = customer(&s).await;
     let sid = session_for(&s, &cus, "US").await;
-    let src = id(s
-        .post(
-            "/v1/sources",
-            PK,
-            card("4242424242424242", Some("unscheduled"), &sid),
-        )
-        .await
-        .ok(201));
+    let src = source_with_usage(&s, "4242424242424242", Some("unscheduled"), &sid).await;
     let mut tasks = vec![];
     for _ in 0..8 {
         let (s, sid, src) = (s.clone(), sid.clone(), src.clone());

@@ -54,13 +54,7 @@ impl C {
             .send()
             .await
             .unwrap();
-        let status = r.status().as_u16();
-        let loc = r
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        (status, loc, r.text().await.unwrap())
+        form_answer(r).await
     }
 }
 
