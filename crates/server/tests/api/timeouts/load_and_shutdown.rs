@@ -120,9 +120,9 @@ fn the_binary_exits_on_sigterm_with_half_open_connections() {
         .unwrap();
     let url = listening(&mut child);
     let addr = url.trim_start_matches("http://");
-    let mut half = std::net::TcpStream::connect(&addr).unwrap();
+    let mut half = std::net::TcpStream::connect(addr).unwrap();
     half.write_all(b"POST /v1/sessions HT").unwrap();
-    let mut in_flight = std::net::TcpStream::connect(&addr).unwrap();
+    let mut in_flight = std::net::TcpStream::connect(addr).unwrap();
     in_flight
         .write_all(session_post(SESSION_BODY.len(), None).as_bytes())
         .unwrap();
