@@ -142,6 +142,38 @@ impl Cluster {
             .ok(201))
     }
 
+    /// A gift card source and a 4242… card source of `sid`, each attached;
+    /// `at`: the instances that create the gift card, attach it, create the
+    /// card and attach it. Their ids.
+    async fn gift_and_card(&self, sid: &str, gift: &str, at: [usize; 4]) -> (String, String) {
+        let g = id(self
+            .post(at[0], "/v1/sources", PK, json!({"type": "giftCard", "sessionId": sid, "giftCard": {"number": gift, "pin": "1234"}}))
+            .await
+            .ok(201));
+        self.post(
+            at[1],
+            &format!("/v1/sessions/{sid}/sources"),
+            SK,
+            json!({"sourceId": g}),
+        )
+        .await
+        .ok(200);
+        let card = id(self
+            .post(at[2], "/v1/sources", PK, json!({"type": "creditCard", "sessionId": sid,
+                "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}}))
+            .await
+            .ok(201));
+        self.post(
+            at[3],
+            &format!("/v1/sessions/{sid}/sources"),
+            SK,
+            json!({"sourceId": card}),
+        )
+        .await
+        .ok(200);
+        (g, card)
+    }
+
     async fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
         pg_rows(&self.db, sql).await
     }

@@ -13,31 +13,9 @@ async fn parallel_orders_on_three_instances_make_one_order_and_debit_once() {
     let c = std::sync::Arc::new(c);
     for round in 0..ROUNDS {
         let sid = c.session(round, 800, "orders").await;
-        let g = id(c
-            .post(round + 1, "/v1/sources", PK, json!({"type": "giftCard", "sessionId": sid, "giftCard": {"number": gift(round), "pin": "1234"}}))
-            .await
-            .ok(201));
-        c.post(
-            round + 2,
-            &format!("/v1/sessions/{sid}/sources"),
-            SK,
-            json!({"sourceId": g}),
-        )
-        .await
-        .ok(200);
-        let card = id(c
-            .post(round, "/v1/sources", PK, json!({"type": "creditCard", "sessionId": sid,
-                "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}}))
-            .await
-            .ok(201));
-        c.post(
-            round + 1,
-            &format!("/v1/sessions/{sid}/sources"),
-            SK,
-            json!({"sourceId": card}),
-        )
-        .await
-        .ok(200);
+        let (g, _card) = c
+            .gift_and_card(&sid, &gift(round), [round + 1, round + 2, round, round + 1])
+            .await;
         let futs = (0..9)
             .map(|i| {
                 let (c, sid) = (c.clone(), sid.clone());
@@ -149,31 +127,13 @@ async fn captures_and_refunds_on_three_instances_stay_within_the_order() {
             )
             .await
             .ok(201));
-        let g = id(c
-            .post(round + 1, "/v1/sources", PK, json!({"type": "giftCard", "sessionId": sid, "giftCard": {"number": gift(200 + round), "pin": "1234"}}))
-            .await
-            .ok(201));
-        c.post(
-            round,
-            &format!("/v1/sessions/{sid}/sources"),
-            SK,
-            json!({"sourceId": g}),
-        )
-        .await
-        .ok(200);
-        let card = id(c
-            .post(round + 2, "/v1/sources", PK, json!({"type": "creditCard", "sessionId": sid,
-                "creditCard": {"number": "4242424242424242", "expirationMonth": 12, "expirationYear": 2040, "cvv": "123"}}))
-            .await
-            .ok(201));
-        c.post(
-            round,
-            &format!("/v1/sessions/{sid}/sources"),
-            SK,
-            json!({"sourceId": card}),
-        )
-        .await
-        .ok(200);
+        let (g, _card) = c
+            .gift_and_card(
+                &sid,
+                &gift(200 + round),
+                [round + 1, round, round + 2, round],
+            )
+            .await;
         let o = id(c
             .post(round + 1, "/v1/orders", SK, json!({"sessionId": sid}))
             .await
