@@ -316,6 +316,33 @@ impl Server {
         .await
     }
 
+    /// A PayPal source of `session` (public key), returning to
+    /// `https://shop.example/r`, cancelling to `…/c`.
+    pub async fn paypal_source(&self, session: &str) -> Resp {
+        let urls =
+            json!({"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"});
+        self.post(
+            "/v1/sources",
+            PK,
+            json!({"type": "payPal", "sessionId": session, "payPal": urls}),
+        )
+        .await
+    }
+
+    /// `action` (`approve` or `cancel`) submitted on the hosted redirect page
+    /// of the redirect source `src` (with its client secret).
+    pub async fn redirect_submit(&self, src: &Value, action: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/hosted/redirect/{}", self.url, id(src)))
+            .form(&[
+                ("clientSecret", src["clientSecret"].as_str().unwrap()),
+                ("action", action),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn attach(&self, session: &str, source: &str) -> Resp {
         self.post(
             &format!("/v1/sessions/{session}/sources"),

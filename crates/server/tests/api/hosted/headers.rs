@@ -6,10 +6,7 @@ use super::*;
 async fn every_answer_says_nosniff() {
     let s = start().await;
     let sid = id(&s.session(1000, "EUR", "NL").await);
-    let src = s
-        .post("/v1/sources", PK, json!({"type": "payPal", "sessionId": sid,
-            "payPal": {"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"}}))
-        .await;
+    let src = s.paypal_source(&sid).await;
     let mut answers = vec![("json 201", src.status.as_u16(), src.headers.clone())];
     let redirect = src.body["redirect"]["redirectUrl"]
         .as_str()
@@ -69,12 +66,7 @@ async fn every_answer_says_nosniff() {
 async fn redirect_approval_and_legal_pages_cannot_be_framed() {
     let s = start().await;
     let sid = id(&s.session(1000, "EUR", "NL").await);
-    let src = s
-        .post("/v1/sources", PK, json!({"type": "payPal", "sessionId": sid,
-            "payPal": {"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"}}))
-        .await
-        .ok(201)
-        .clone();
+    let src = s.paypal_source(&sid).await.ok(201).clone();
     let approval = src["redirect"]["redirectUrl"].as_str().unwrap().to_owned();
     let mut urls = vec![approval.clone()];
     for doc in ["terms", "privacy", "cookies", "cancellation", "notice"] {
@@ -86,15 +78,7 @@ async fn redirect_approval_and_legal_pages_cannot_be_framed() {
         assert_eq!(h["x-frame-options"], "DENY", "{u}");
     }
     // The "already handled" page after approval too.
-    let res = form(
-        &s,
-        &format!("{}/hosted/redirect/{}", s.url, id(&src)),
-        &[
-            ("clientSecret", src["clientSecret"].as_str().unwrap()),
-            ("action", "approve"),
-        ],
-    )
-    .await;
+    let res = s.redirect_submit(&src, "approve").await;
     assert_eq!(res.status(), 303);
     let (h, html) = page(&s, &approval).await;
     assert!(html.contains("data-state=\"chargeable\""), "{html}");
