@@ -270,3 +270,43 @@ fn a_schema_4_database_migrates_to_own_records_and_every_row_reads_back() {
     assert_eq!(stored["sources"][0]["kind"], "giftCard", "{data}");
     assert!(stored.get("order").is_none(), "{data}");
 }
+
+/// `IdemRecord.kind` is a `KeyKind`; the row keeps `pk` / `sk` as before
+/// (what a database written by an earlier release holds, and reads back).
+#[test]
+fn key_kinds_are_stored_as_pk_and_sk() {
+    let Some(store) = open() else {
+        return;
+    };
+    for (key, kind) in [("kp", KeyKind::Public), ("ks", KeyKind::Secret)] {
+        let w = Write {
+            idempotency: Some(conformance::idem(key, kind, 201)),
+            now: 10,
+            ..Default::default()
+        };
+        assert_eq!(store.commit(w).unwrap(), Commit::Done);
+    }
+    let rows: Vec<(String, String)> = store
+        .run(|c| async move {
+            Ok(
+                c.query("SELECT key, key_kind FROM idempotency ORDER BY key", &[])
+                    .await?
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1)))
+                    .collect(),
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        rows,
+        [("kp".into(), "pk".into()), ("ks".into(), "sk".into())]
+    );
+    assert!(store
+        .idempotent("m", KeyKind::Public, "kp")
+        .unwrap()
+        .is_some());
+    assert!(store
+        .idempotent("m", KeyKind::Secret, "kp")
+        .unwrap()
+        .is_none());
+}
