@@ -162,6 +162,7 @@ pub enum Conflict {
 
 /// Outcome of [`Store::commit`].
 #[derive(Debug, PartialEq, Eq)]
+#[must_use = "a conflict means nothing was written"]
 pub enum Commit {
     /// Everything was written.
     Done,

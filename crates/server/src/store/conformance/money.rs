@@ -183,11 +183,11 @@ pub fn reads_see_every_acknowledged_write(s: Arc<dyn Store>) {
     let results = race(THREADS, move |i| {
         for j in 0..10 {
             let id = format!("s_{i}_{j}");
-            st.commit(write(Write {
+            let done = st.commit(write(Write {
                 insert_session: Some(session(&id)),
                 ..Default::default()
-            }))
-            .unwrap();
+            }));
+            assert_eq!(done.unwrap(), Commit::Done, "{id}");
             assert!(st.session(&id).unwrap().is_some(), "{id} read back at once");
         }
     });

@@ -18,12 +18,11 @@ fn concurrent_writes_share_commits_and_a_conflict_rolls_back_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db");
     let store = Arc::new(SqliteStore::open(&path).unwrap());
-    store
-        .commit(Write {
-            insert_session: Some(session("s0")),
-            ..Default::default()
-        })
-        .unwrap();
+    let done = store.commit(Write {
+        insert_session: Some(session("s0")),
+        ..Default::default()
+    });
+    assert_eq!(done.unwrap(), Commit::Done);
 
     // 32 threads: 16 insert new sessions, 16 update s0 from version 1.
     let threads: Vec<_> = (0..32)
@@ -134,12 +133,11 @@ fn a_first_release_database_migrates_in_place() {
 fn a_scratch_database_is_removed_on_drop() {
     let store = SqliteStore::memory().unwrap();
     let path = store.scratch.clone().unwrap();
-    store
-        .commit(Write {
-            insert_session: Some(session("x")),
-            ..Default::default()
-        })
-        .unwrap();
+    let done = store.commit(Write {
+        insert_session: Some(session("x")),
+        ..Default::default()
+    });
+    assert_eq!(done.unwrap(), Commit::Done);
     assert!(store.session("x").unwrap().is_some());
     assert!(path.exists());
     drop(store);
