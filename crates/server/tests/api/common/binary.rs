@@ -1,7 +1,21 @@
 //! The `paysession-server` binary as a child process.
 
 use std::io::{BufRead, BufReader};
-use std::process::Child;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// `paysession-server --listen 127.0.0.1:0 --database sqlite://DB`, stdout
+/// piped (for [`listening`]), without the configuration file and vault key
+/// of the environment.
+pub fn server_command(db: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_paysession-server"));
+    c.args(["--listen", "127.0.0.1:0", "--database"])
+        .arg(format!("sqlite://{}", db.display()))
+        .env_remove("PAYSESSION_CONFIG")
+        .env_remove("PAYSESSION_VAULT_KEY")
+        .stdout(Stdio::piped());
+    c
+}
 
 /// The URL a started `paysession-server` (stdout piped) listens on, from
 /// its first line `listening on http://ADDR`, which is asserted.

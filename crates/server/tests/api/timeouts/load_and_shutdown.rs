@@ -107,14 +107,9 @@ fn the_binary_exits_on_sigterm_with_half_open_connections() {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
-        .args(["--listen", "127.0.0.1:0", "--database"])
-        .arg(format!("sqlite://{}", dir.path().join("bin.db").display()))
+    let mut child = server_command(&dir.path().join("bin.db"))
         .args(["--header-timeout", "600", "--body-timeout", "600"])
         .args(["--idle-timeout", "600", "--shutdown-timeout", "1"])
-        .env_remove("PAYSESSION_CONFIG")
-        .env_remove("PAYSESSION_VAULT_KEY")
-        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();

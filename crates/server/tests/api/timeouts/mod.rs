@@ -2,7 +2,7 @@
 //! (docs/API.md §5.12). Raw TCP clients that stop half-way; every wall-clock
 //! check is a generous upper bound on something that must stop.
 
-use crate::common::{listening, two_merchants, Resp, PK, SK};
+use crate::common::{listening, server_command, two_merchants, Resp, PK, SK};
 use paysession_server::{AppState, ServeOptions, SqliteStore, Vault};
 use serde_json::{json, Value};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
