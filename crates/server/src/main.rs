@@ -47,8 +47,8 @@ async fn main() {
     if args.webhook_lease_ms <= args.webhook_timeout_ms {
         fail("--webhook-lease-ms must be more than --webhook-timeout-ms: a lease outlives its attempt");
     }
-    configure_webhooks(&db, &config, &args).await;
     let mut state = AppState::new(config, db, vault);
+    configure_webhooks(&state, &args).await;
     let behind_proxy = !args.trusted_proxy.is_empty();
     configure_state(&mut state, &args, fields_url.clone(), addr);
     say(&format!("listening on http://{addr}"));
@@ -149,8 +149,8 @@ fn allow_fields_origin(config: &mut Config, fields_url: Option<&str>) {
 }
 
 /// The merchants' configured webhook endpoints, into the store.
-async fn configure_webhooks(db: &Arc<dyn store::Store>, config: &Config, args: &Args) {
-    let (store, merchants) = (db.clone(), config.merchants.clone());
+async fn configure_webhooks(state: &AppState, args: &Args) {
+    let (store, merchants) = (state.store.clone(), state.config.merchants.clone());
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let loopback_only = args.webhook_loopback_only;
     blocking(move || {
