@@ -164,6 +164,25 @@ pub fn done(s: &Arc<dyn Store>, w: Write) {
     assert_eq!(s.commit(write(w)).unwrap(), Commit::Done);
 }
 
+/// Stores an idempotency record under `kp` with the public key and `ks` with
+/// the secret key, and checks each is found under its own kind only. The
+/// engine's own test then reads the raw rows: `key_kind` must stay `pk` / `sk`.
+pub fn both_key_kinds(s: &dyn Store) {
+    for (key, kind) in [("kp", KeyKind::Public), ("ks", KeyKind::Secret)] {
+        let w = write(Write {
+            idempotency: Some(idem(key, kind, 201)),
+            ..Default::default()
+        });
+        assert_eq!(s.commit(w).unwrap(), Commit::Done);
+    }
+    assert!(s.idempotent("m", KeyKind::Public, "kp").unwrap().is_some());
+    assert!(s.idempotent("m", KeyKind::Secret, "kp").unwrap().is_none());
+    assert!(s.idempotent("m", KeyKind::Secret, "ks").unwrap().is_some());
+}
+
+/// The stored `(key, key_kind)` of [`both_key_kinds`].
+pub const STORED_KEY_KINDS: [(&str, &str); 2] = [("kp", "pk"), ("ks", "sk")];
+
 pub fn idem(key: &str, kind: KeyKind, status: u16) -> IdemRecord {
     IdemRecord {
         merchant: "m".into(),
