@@ -10,6 +10,7 @@ import { CHROMIUM } from "./ready.mjs";
 const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(); } catch { return null; } };
 
 import { clsTarget } from "./cls.mjs";
+import { table as lighthouseTable, TARGET as LIGHTHOUSE_TARGET } from "./lighthouse.mjs";
 
 export function machine() {
   const cpuinfo = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
@@ -54,6 +55,11 @@ export function targets(r) {
   t.push({ name: "page with createSource + the three card Elements only (SDK + frame), brotli", target: "≤ 35 kB", figure: el == null ? "–" : `${kB(el)} kB`, ok: el == null ? null : el <= 35000 });
   t.push({ name: "createSource vs raw fetch (ratio of medians)", target: "≤ 1.05 ×", figure: cs ? `${cs.ratio.toFixed(3)} × (${f2(cs.sdk.median)} ms vs ${f2(cs.raw.median)} ms)` : "–", ok: cs ? cs.ratio <= 1.05 : null });
   if (r.cls !== undefined) t.push(clsTarget(r.cls));
+  const lh = r.lighthouse;
+  if (lh) {
+    const perf = Object.entries(lh).map(([form, x]) => [form, x.scores?.performance]);
+    t.push({ name: "Lighthouse performance of the demo's cart page (mobile, desktop)", target: `≥ ${LIGHTHOUSE_TARGET}`, figure: perf.map(([f, v]) => `${f} ${v == null ? "–" : v.toFixed(2)}`).join(", "), ok: perf.every(([, v]) => v != null && v >= LIGHTHOUSE_TARGET) });
+  }
   const srcRatio = ld?.createSource && ld?.healthz ? ld.createSource.rps / ld.healthz.rps : null;
   t.push({ name: "create-source throughput, durable commits", target: "≥ 25 % of GET /healthz", figure: srcRatio == null ? "–" : `${(srcRatio * 100).toFixed(1)} % (${ld.createSource.rps.toFixed(0)} vs ${ld.healthz.rps.toFixed(0)} req/s)`, ok: srcRatio == null ? null : srcRatio >= 0.25 });
   // "No growth": wasm linear memory must not grow; the JS heap may wobble by
@@ -93,7 +99,7 @@ export function renderReport(r, errors = {}) {
   L.push(`| bytes, brotli -q 11 | ${sz("paysession", "brotli")} | ${sz("adyen", "brotli")} | ${sz("braintree", "brotli")} |`);
   if (s.paysessionFrame) {
     const f = s.paysessionFrame, p = s.paysession;
-    L.push(`| secure-field frame (fields origin: page + field.js, fetched once for the three card frames), brotli | ${kB(f.brotli)} kB (${f.files.map((x) => `${x.file} ${kB(x.brotli)}`).join(", ")}) | in the bundle above | – |`);
+    L.push(`| secure-field frame (fields origin: page + field.js, the drop-in's one card frame gets both as one page, field.js inline), brotli | ${kB(f.brotli)} kB (${f.files.map((x) => `${x.file} ${kB(x.brotli)}`).join(", ")}) | in the bundle above | – |`);
     if (p) L.push(`| bytes the shopper downloads for the drop-in with secure fields, brotli | ${kB(p.brotli + f.brotli)} kB | ${sz("adyen", "brotli")} | ${sz("braintree", "brotli")} |`);
   }
   const files = (v) => (s[v] ? s[v].files.map((f) => `${f.file.replace(/^[0-9a-f]{16,}\./, "<hash>.")} ${kB(f.brotli)}`).join(", ") : "–");
@@ -168,12 +174,14 @@ export function renderReport(r, errors = {}) {
     L.push("");
   } else L.push("Not measured in this run.", "");
 
+  if (r.lighthouse) L.push("## Lighthouse on the demo's cart page", "", "bench/lighthouse.mjs against the release backend serving the demo (`--demo www/dist`); a score lost is listed under the table.", "", lighthouseTable(r.lighthouse), "");
   L.push("## Webhook delivery", "");
   const wh = r.webhooks;
   if (wh) {
-    L.push(`A receiver on 127.0.0.1 registered for \`session.created\` (bench/webhooks.mjs); ${num(wh.events)} sessions created by 8 clients as fast as they go; the server's default worker settings (it looks for due deliveries every 500 ms at most). *Lag*: from the create's answer (its commit acknowledged) to the event's arrival at the receiver.`, "");
-    L.push("| events | delivered | duplicates | delivered/s | created/s | lag median ms | lag p95 ms | lag max ms |", "|---|---|---|---|---|---|---|---|");
-    L.push(`| ${num(wh.events)} | ${num(wh.delivered)} | ${num(wh.duplicates)} | ${wh.deliveredPerSecond.toFixed(0)} | ${wh.createPerSecond.toFixed(0)} | ${wh.lagMs.median.toFixed(0)} | ${wh.lagMs.p95.toFixed(0)} | ${wh.lagMs.max.toFixed(0)} |`, "");
+    L.push(`A receiver on 127.0.0.1 registered for \`session.created\` (bench/webhooks.mjs); ${num(wh.events)} sessions created by 8 clients as fast as they go, then ${num(wh.lone ?? 0)} one at a time (each waiting for its event: *alone*); the server's default worker settings (a commit wakes the worker of its process; it also looks for due deliveries every 500 ms at most, for other instances' commits). *Lag*: from the create's answer (its commit acknowledged) to the event's arrival at the receiver.`, "");
+    L.push("| events | delivered | duplicates | delivered/s | created/s | lag median ms | lag p95 ms | lag max ms | alone: lag median ms | p95 | max |", "|---|---|---|---|---|---|---|---|---|---|---|");
+    const lone = wh.loneLagMs ? [wh.loneLagMs.median, wh.loneLagMs.p95, wh.loneLagMs.max].map((x) => x.toFixed(1)) : ["–", "–", "–"];
+    L.push(`| ${num(wh.events)} | ${num(wh.delivered)} | ${num(wh.duplicates)} | ${wh.deliveredPerSecond.toFixed(0)} | ${wh.createPerSecond.toFixed(0)} | ${wh.lagMs.median.toFixed(0)} | ${wh.lagMs.p95.toFixed(0)} | ${wh.lagMs.max.toFixed(0)} | ${lone.join(" | ")} |`, "");
   } else L.push("Not measured in this run.", "");
 
   L.push("## Store engines: SQLite and PostgreSQL with 1, 2 and 3 instances", "");

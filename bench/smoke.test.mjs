@@ -96,4 +96,5 @@ test("webhooks: delivery throughput and commit → delivery lag", () => {
   noError("webhooks");
   isNum(run.results.webhooks.deliveredPerSecond, "webhook deliveries per second");
   isNum(run.results.webhooks.lagMs.median, "webhook lag median");
+  isNum(run.results.webhooks.loneLagMs.median, "webhook lag median of an event alone");
 });

@@ -34,11 +34,12 @@ export async function traceOnce(url) {
       }));
     }
     // The first keystroke: focus the number field as a shopper's click on its label would, type one digit.
-    const num = frames.find((f) => f.url().includes("t=cardnumber"));
+    // (The card frame, t=card, holds the number as #num; before, the number was a frame of its own.)
+    const num = frames.find((f) => /t=card(number)?&/.test(f.url()));
     let keystroke = null;
     if (num) {
-      await num.evaluate(() => document.querySelector("input").addEventListener("input", () => { window.__in = performance.timeOrigin + performance.now(); }, { once: true }));
-      await page.evaluate(() => document.querySelector(".paysession-dropin")?.shadowRoot.querySelector("label[for=num]")?.click());
+      await num.evaluate(() => (document.querySelector("#num") || document.querySelector("input")).addEventListener("input", () => { window.__in = performance.timeOrigin + performance.now(); }, { once: true }));
+      await page.evaluate(() => document.querySelector(".paysession-dropin")?.shadowRoot.querySelector("label[for=card], label[for=num]")?.click());
       await page.keyboard.type("4");
       const t = await num.waitForFunction(() => window.__in, null, { timeout: 5000 }).then((h) => h.jsonValue()).catch(() => null);
       if (t) keystroke = t - mount;

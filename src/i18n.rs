@@ -68,6 +68,7 @@ method.ideal=iDEAL\n\
 method.sepaDebit=SEPA Direct Debit\n\
 method.wireTransfer=Bank transfer\n\
 method.giftCard=Gift card\n\
+field.card=Card details\n\
 field.cardholder=Name on card\n\
 field.iban=IBAN\n\
 field.accountHolder=Account holder\n\

@@ -48,7 +48,7 @@ pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
                 }
                 e.set_text_content(msg.as_deref());
             }
-            if let Some(b) = input(&m.root, "num-b").filter(|_| fid == "num") {
+            if let Some(b) = input(&m.root, "card-b").filter(|_| fid == "card") {
                 b.set_text_content(f.brand.as_ref().map(|x| x.0.as_str()));
                 let _ = match &f.brand {
                     Some(x) => b.set_attribute("data-brand", &x.1),

@@ -1,8 +1,9 @@
 //! The method list, one form per method, input formatting and validation
 //! (all rules from `paysession-core`), and the delegated event handler.
-//! The card's number, expiry and code are secure fields (`crate::elements`):
-//! frames of the fields origin in the form's containers; the form reads only
-//! their state (empty, complete, error code, brand).
+//! The card's number, expiry and code are one secure frame (`crate::elements`,
+//! kind `card`: one document of the fields origin, the three side by side) in
+//! the form's `card` container; the form reads only its state (each part's
+//! empty, complete, error code; the brand).
 
 use super::config::Config;
 use super::{Mounted, WeakState};
@@ -18,23 +19,23 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use web_sys::{Document, Element, ShadowRoot};
 
-/// The card's secure fields: container id, element type, label key, and the
-/// code of a value left incomplete.
-const CARD: [(&str, &str, &str, &str); 3] = [
-    (
-        "num",
-        "cardnumber",
-        "field.cardNumber",
-        "incomplete_card_number",
-    ),
-    (
-        "exp",
-        "cardexpiration",
-        "field.expiry",
-        "incomplete_expiration_date",
-    ),
-    ("cvc", "cardcvv", "field.cvv", "incomplete_security_code"),
+/// The card frame's parts in screen order: label key, and the code of a
+/// value left incomplete.
+const PARTS: [(&str, &str); 3] = [
+    ("field.cardNumber", "incomplete_card_number"),
+    ("field.expiry", "incomplete_expiration_date"),
+    ("field.cvv", "incomplete_security_code"),
 ];
+
+/// The card frame's parts' accessible names in `t`'s language (empty
+/// before the catalog is in).
+fn part_texts(t: Option<&Texts>) -> Vec<String> {
+    let mut out = Vec::with_capacity(PARTS.len());
+    for (key, _) in PARTS {
+        out.push(t.map(|t| t.t(key)).unwrap_or_default());
+    }
+    out
+}
 
 /// What a secure field's events go to (`events::field_event`; passed in, so
 /// this module does not depend on the handlers, which depend on it).
@@ -206,17 +207,10 @@ fn build_form(
     if m.card.is_empty() {
         card_frames(hook, m, config, Some(t));
     } else {
-        for (fid, e) in &m.card {
-            e.greet(t.t(label_key(fid)));
+        for (_, e) in &m.card {
+            e.greet(part_texts(Some(t)));
         }
     }
-}
-
-/// The label key of the card field `fid`.
-fn label_key(fid: &str) -> &'static str {
-    CARD.iter()
-        .find(|c| c.0 == fid)
-        .map_or("field.cardholder", |c| c.2)
 }
 
 /// A method's entry: its disclosure button (`b-…`, text added by `render`)
@@ -269,39 +263,29 @@ pub fn early_card(hook: Hook, m: &mut Mounted, config: &Config, t: Option<&Texts
     m.early = Some(ul);
 }
 
-/// The card form's secure fields: a frame of the fields origin in each container.
+/// The card form's secure frame (number, expiry and code) in its container.
 fn card_frames(hook: Hook, m: &mut Mounted, config: &Config, t: Option<&Texts>) {
-    let Some(group) = m.group.clone() else {
+    let (Some(group), Some(target)) = (m.group.clone(), input(&m.root, "card")) else {
         return;
     };
-    for (fid, kind, key, _) in CARD {
-        let Some(target) = input(&m.root, fid) else {
-            continue;
-        };
-        let w = m.state.clone();
-        let e = PaySessionElement::make(
-            &group,
-            kind,
-            t.map(|t| t.t(key)).unwrap_or_default(),
-            field_style(config, &target),
-            std::rc::Rc::new(move |ev| hook(&w, fid, ev)),
-        );
-        let _ = e.mount(target.into());
-        m.card.push((fid, e));
-    }
+    let w = m.state.clone();
+    let e = PaySessionElement::make_card(
+        &group,
+        part_texts(t),
+        field_style(config, &target),
+        std::rc::Rc::new(move |ev| hook(&w, "card", ev)),
+    );
+    let _ = e.mount(target.into());
+    m.card.push(("card", e));
 }
 
-/// The card form's fields: the secure fields' containers, the brand line,
+/// The card form's fields: the secure frame's container, the brand line,
 /// the name on card unless `name` is false (labels set by [`card_labels`]).
 fn card_fields(doc: &Document, f: &Element, name: bool) {
-    field(doc, f, "num", "", "", false);
+    field(doc, f, "card", "", "", false);
     let b = el(doc, "p", "b", "");
-    attrs(&b, &[("id", "num-b"), ("aria-live", "polite")]);
+    attrs(&b, &[("id", "card-b"), ("aria-live", "polite")]);
     add(f, &[&b]);
-    let row = el(doc, "div", "row", "");
-    field(doc, &row, "exp", "", "", false);
-    field(doc, &row, "cvc", "", "", false);
-    add(f, &[&row]);
     if name {
         field(doc, f, "name", "", "cc-name", false);
     }
@@ -309,9 +293,9 @@ fn card_fields(doc: &Document, f: &Element, name: bool) {
 
 /// The card form's labels in `t`'s language.
 fn card_labels(f: &Element, t: &Texts) {
-    for fid in ["num", "exp", "cvc", "name"] {
+    for (fid, key) in [("card", "field.card"), ("name", "field.cardholder")] {
         if let Ok(Some(l)) = f.query_selector(&["label[for=", fid, "]"].concat()) {
-            l.set_text_content(Some(&t.t(label_key(fid))));
+            l.set_text_content(Some(&t.t(key)));
         }
     }
 }
@@ -361,32 +345,29 @@ fn text_style(target: &Element) -> JsValue {
     o.into()
 }
 
-/// Checks the secure fields at submit: each one's message beside it; the
-/// first failing field and its message.
-pub fn check_card<'a>(m: &'a Mounted, t: &Texts) -> Option<(&'a PaySessionElement, String)> {
-    let mut first = None;
-    for (fid, e) in &m.card {
-        let f = e.state();
-        let code = if f.complete {
-            None
-        } else if f.empty {
-            Some("missing_parameter")
-        } else {
-            let left = CARD.iter().find(|c| c.0 == *fid).map_or("", |c| c.3);
-            Some(f.error.as_deref().unwrap_or(left))
+/// Checks the card frame at submit: the first failing part's message under
+/// it, the empty parts marked required inside it; the frame, that part and
+/// its message.
+pub fn check_card<'a>(m: &'a Mounted, t: &Texts) -> Option<(&'a PaySessionElement, usize, String)> {
+    let (fid, e) = m.card.first()?;
+    let f = e.state();
+    // Before its first change the frame has said nothing of its parts: all empty.
+    let parts = f.parts.unwrap_or([(true, false, None); 3]);
+    let bad = parts.iter().zip(PARTS).enumerate().find_map(|(i, (p, (_, left)))| {
+        let code = match p {
+            (_, true, _) => return None,
+            (true, _, _) => "missing_parameter",
+            (_, _, shown) => shown.map_or(left, |c| c.as_str()),
         };
-        let msg = code.map(|c| t.error(c));
-        if let Some(el) = input(&m.root, &id(fid, "-e")) {
-            el.set_text_content(msg.as_deref());
-        }
-        if let Some(msg) = msg.as_deref().filter(|_| f.empty) {
-            e.required(msg);
-        }
-        if let Some(msg) = msg {
-            first.get_or_insert((e, msg));
-        }
+        Some((i, t.error(code)))
+    });
+    if let Some(line) = input(&m.root, &id(fid, "-e")) {
+        line.set_text_content(bad.as_ref().map(|b| b.1.as_str()));
     }
-    first
+    if parts.iter().any(|p| p.0) {
+        e.required(&t.error("missing_parameter"));
+    }
+    bad.map(|(i, msg)| (e, i, msg))
 }
 
 /// Builds the form of `ty` the first time its method is expanded.

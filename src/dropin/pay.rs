@@ -91,9 +91,9 @@ fn form_ok(m: &Mounted, t: &Texts, ty: PaymentType) -> bool {
             first.get_or_insert((*f, msg));
         }
     }
-    if let Some((e, msg)) = bad_card {
+    if let Some((e, part, msg)) = bad_card {
         say(m, &msg);
-        e.focus();
+        e.focus_part(part);
         return false;
     }
     if let Some((f, msg)) = first {

@@ -31,6 +31,18 @@ use wasm_bindgen::JsCast;
 
 /// How long a frame may take to say hello before the element reports it.
 const LOAD_TIMEOUT_MS: f64 = 5_000.0;
+/// The drop-in's whole card in one frame (not a `createElement` type).
+pub(crate) const CARD: &str = "card";
+/// The error codes each kind of frame shows: number, expiry, code, and the
+/// card frame's (all six).
+const CODES: [ErrorCode; 6] = [
+    ErrorCode::IncompleteCardNumber,
+    ErrorCode::InvalidCardNumber,
+    ErrorCode::IncompleteExpirationDate,
+    ErrorCode::InvalidExpirationDate,
+    ErrorCode::IncompleteSecurityCode,
+    ErrorCode::InvalidSecurityCode,
+];
 /// The events an element fires.
 const EVENTS: [&str; 4] = ["ready", "change", "focus", "blur"];
 
@@ -161,7 +173,13 @@ struct St {
     /// The brand's display name (from the frame, for the drop-in).
     brand_name: Option<String>,
     error: Option<String>,
+    /// The drop-in's card frame: each part's empty, complete and shown
+    /// error, once it has said.
+    parts: Option<[Part; 3]>,
 }
+
+/// One part of the drop-in's card frame: empty, complete, the error shown.
+pub(crate) type Part = (bool, bool, Option<ErrorCode>);
 
 type Pending = (f64, Function, Timeout, Closure<dyn FnMut()>);
 
@@ -187,6 +205,9 @@ struct Inner {
     /// The frame's last message before its group knew the fields origin,
     /// with its origin (its `ready`, from its URL's config).
     early: Option<(String, JsValue)>,
+    /// The drop-in's card frame (kind `card`): each part's accessible name
+    /// (number, expiry, code).
+    texts: Vec<String>,
 }
 
 /// A Rust listener of an element's events (the drop-in's card form).
@@ -239,6 +260,7 @@ fn new_inner(group: &Rc<Group>, kind: &'static str, opts: Options, hook: Option<
         hook,
         in_url: None,
         early: None,
+        texts: Vec::new(),
     }))
 }
 
@@ -255,6 +277,17 @@ fn call_all(fires: Fires) {
 }
 
 fn label(s: &Inner) -> String {
+    #[cfg(feature = "dropin")]
+    if s.kind == CARD {
+        let mut names = String::new();
+        for (i, t) in s.texts.iter().enumerate() {
+            if i > 0 {
+                names.push_str(", ");
+            }
+            names.push_str(t);
+        }
+        return names;
+    }
     s.opts.label.clone().unwrap_or_else(|| {
         s.group.texts().t(match s.kind {
             "cardnumber" => "field.cardNumber",
@@ -334,29 +367,29 @@ impl Inner {
     fn config(&self) -> Object {
         let m = js::object();
         let t = self.group.texts();
-        js::set(&m, "l", &label(self).into());
         js::set(&m, "lg", &t.locale.as_str().into());
         js::set(&m, "dr", &(if t.rtl() { "rtl" } else { "ltr" }).into());
         let e = js::object();
         let codes = match self.kind {
-            "cardnumber" => [
-                ErrorCode::IncompleteCardNumber,
-                ErrorCode::InvalidCardNumber,
-            ],
-            "cardexpiration" => [
-                ErrorCode::IncompleteExpirationDate,
-                ErrorCode::InvalidExpirationDate,
-            ],
-            _ => [
-                ErrorCode::IncompleteSecurityCode,
-                ErrorCode::InvalidSecurityCode,
-            ],
+            "cardnumber" => CODES.get(..2),
+            "cardexpiration" => CODES.get(2..4),
+            CARD => CODES.get(..),
+            _ => CODES.get(4..),
         };
-        for c in codes {
+        for c in codes.unwrap_or_default() {
             js::set(&e, c.as_str(), &t.error(c.as_str()).into());
         }
         js::set(&m, "e", &e);
+        js::set(&m, "l", &label(self).into());
         js::set(&m, "p", &self.opts.placeholder.as_str().into());
+        #[cfg(feature = "dropin")]
+        if self.kind == CARD {
+            let ls = js_sys::Array::new();
+            for l in &self.texts {
+                ls.push(&l.into());
+            }
+            js::set(&m, "ls", &ls);
+        }
         js::set(&m, "s", &self.opts.style);
         if let Some(pm) = &self.opts.payment_method {
             js::set(&m, "pm", &pm.as_str().into());
@@ -492,9 +525,12 @@ fn handle(rc: &Shared, data: JsValue) {
             s.st.autofilled = js::get(&data, "a").is_truthy();
             s.st.brand = js::get(&data, "b").as_string().filter(|b| b.len() < 16);
             s.st.brand_name = js::get(&data, "n").as_string().filter(|b| b.len() < 32);
-            s.st.error = js::get(&data, "x")
-                .as_string()
-                .filter(|c| c.len() < 40 && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            s.st.error = error_code(js::get(&data, "x"));
+            #[cfg(feature = "dropin")]
+            {
+                let p = js::get(&data, "p");
+                s.st.parts = p.is_object().then(|| [part(&p, "0"), part(&p, "1"), part(&p, "2")]);
+            }
             s.classes(true);
             s.event(1, s.change_event())
         }
@@ -524,6 +560,21 @@ fn handle(rc: &Shared, data: JsValue) {
             .position(|x| *x == t)
             .unwrap_or(9));
     }
+}
+
+/// An error code from a frame: lower-case words joined by `_`.
+fn error_code(v: JsValue) -> Option<String> {
+    v.as_string()
+        .filter(|c| c.len() < 40 && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+}
+
+/// `[empty, complete, error?]` of the card frame's part `i` in `parts`.
+#[cfg(feature = "dropin")]
+fn part(parts: &JsValue, i: &str) -> Part {
+    let p = js::get(parts, i);
+    let code = js::get(&p, "2").as_string();
+    let code = CODES.iter().find(|c| Some(c.as_str()) == code.as_deref());
+    (js::get(&p, "0").is_truthy(), js::get(&p, "1").is_truthy(), code.copied())
 }
 
 /// Takes the pending tokenization `r` out (no index panics in the wasm).
@@ -606,13 +657,19 @@ impl PaySessionElement {
         let frame = doc
             .create_element("iframe")
             .map_err(|_| not_found().to_js())?;
+        // The card frame (one per drop-in) takes its script inline: one
+        // request, not two; Elements' frames share the cached script.
+        #[cfg(feature = "dropin")]
+        let hash = if s.kind == CARD { "&i=1#t=" } else { "#t=" };
+        #[cfg(not(feature = "dropin"))]
+        let hash = "#t=";
         let src = [
-            &s.group.src,
+            s.group.src.as_str(),
             "?k=",
             &encode(&s.group.client.key),
             "&o=",
             &encode(&page),
-            "#t=",
+            hash,
             s.kind,
             "&c=",
             &s.channel,
@@ -905,7 +962,7 @@ fn tokenize(rc: &Shared, group: &Group, tok: Tok) -> Option<Result<Promise, SdkE
     let weak = Rc::downgrade(rc);
     let mut s = rc.try_borrow_mut().ok()?;
     let saved = s.kind == "cardcvv" && s.opts.payment_method.is_some();
-    if (s.kind != "cardnumber" && !saved) || s.frame.is_none() {
+    if (s.kind != "cardnumber" && s.kind != CARD && !saved) || s.frame.is_none() {
         return None;
     }
     Some(send_tok(&mut s, weak, group, tok))
@@ -969,6 +1026,8 @@ pub(crate) struct FieldState {
     pub settled: bool,
     /// The brand's display name and wire name (number field).
     pub brand: Option<(String, String)>,
+    /// The card frame's parts (number, expiry, code), once it has said.
+    pub parts: Option<[Part; 3]>,
 }
 
 impl PaySessionElement {
@@ -991,6 +1050,35 @@ impl PaySessionElement {
         }
     }
 
+    /// The drop-in's card in one frame: `texts` are the number's, the
+    /// expiry's and the code's accessible names.
+    pub(crate) fn make_card(
+        group: &Rc<Group>,
+        texts: Vec<String>,
+        style: JsValue,
+        hook: Hook,
+    ) -> PaySessionElement {
+        let e = PaySessionElement::make(group, CARD, String::new(), style, hook);
+        if let Ok(mut s) = e.inner.try_borrow_mut() {
+            s.texts = texts;
+        }
+        e
+    }
+
+    /// Moves the keyboard focus into part `i` of the card frame.
+    pub(crate) fn focus_part(&self, i: usize) {
+        let Ok(s) = self.inner.try_borrow() else {
+            return;
+        };
+        if let Some(f) = &s.frame {
+            crate::view::call(f, "focus");
+        }
+        let m = js::object();
+        js::set(&m, "t", &"focus".into());
+        js::set(&m, "f", &(i as u32).into());
+        s.post(&m);
+    }
+
     /// The field's state as the page may know it.
     pub(crate) fn state(&self) -> FieldState {
         let s = self.inner.try_borrow();
@@ -1005,6 +1093,7 @@ impl PaySessionElement {
             brand: st
                 .ok()
                 .and_then(|x| Some((x.brand_name.clone()?, x.brand.clone()?))),
+            parts: st.ok().and_then(|x| x.parts),
         }
     }
 
@@ -1012,15 +1101,19 @@ impl PaySessionElement {
     /// once its group knows the fields origin: the config again to a frame
     /// already heard from, and the frame's message kept from before (its
     /// `ready`) taken now if it came from that origin.
-    pub(crate) fn greet(&self, label: String) {
+    pub(crate) fn greet(&self, texts: Vec<String>) {
         let early = {
             let Ok(mut s) = self.inner.try_borrow_mut() else {
                 return;
             };
-            if let Some(f) = &s.frame {
-                let _ = f.set_attribute("title", &label);
+            if s.kind == CARD {
+                s.texts = texts;
+            } else {
+                s.opts.label = texts.into_iter().next();
             }
-            s.opts.label = Some(label);
+            if let Some(f) = &s.frame {
+                let _ = f.set_attribute("title", &label(&s));
+            }
             if s.st.hello {
                 s.send_config();
             }

@@ -4,7 +4,7 @@
 // that could inject CSS, load a URL or select on a typed value refused with a
 // coded error. The page (elements.html) runs under a strict CSP
 // (`style-src 'self'`, no 'unsafe-inline'): a violation fails the test.
-import { expect, API, PK, createSession, leaks, sk } from "./fixtures.mjs";
+import { expect, API, PK, createSession, leaks, sk, secure, cardFrame } from "./fixtures.mjs";
 import { test, FIELDS, mountAll, frame } from "./elements-fixtures.mjs";
 
 const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
@@ -31,8 +31,9 @@ async function mountDropin(page, sid, config = {}) {
 /** The computed `prop` of the drop-in's part `sel` (in its shadow root). */
 const part = (page, sel, prop, pseudo = null) =>
   page.evaluate(({ sel, prop, pseudo }) => getComputedStyle(document.querySelector(".paysession-dropin").shadowRoot.querySelector(sel), pseudo)[prop], { sel, prop, pseudo });
-/** The computed `prop` of the input inside the frame in `#id`. */
-const inFrame = (page, id, prop) => page.frameLocator(`#${id} iframe`).locator("input").evaluate((e, p) => getComputedStyle(e)[p], prop);
+/** The computed `prop` of the input `id` (num, exp, cvc) inside the drop-in's card frame, or of the input in the frame in `#id` (scvc). */
+const inFrame = (page, id, prop) => (["num", "exp", "cvc"].includes(id) ? secure(page, id) : page.frameLocator(`#${id} iframe`).locator("input"))
+  .evaluate((e, p) => getComputedStyle(e)[p], prop);
 
 test("drop-in appearance: a theme, variables and rules style the widget and its frames; update() restyles in place; strict CSP holds", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });
@@ -52,20 +53,20 @@ test("drop-in appearance: a theme, variables and rules style the widget and its 
   // …and inside the secure fields' frames (text colour and size).
   await expect.poll(() => inFrame(page, "num", "color")).toBe("rgb(243, 244, 246)");
   expect(await inFrame(page, "num", "fontSize")).toBe("17px");
-  await page.frameLocator("#num iframe").locator("input").click();
+  await secure(page, "num").click();
   await expect.poll(() => inFrame(page, "num", "color")).toBe("rgb(250, 200, 0)");
   await page.keyboard.type("4242");
-  // A mark in each frame's window: a reloaded frame would lose it.
-  for (const id of ["num", "exp", "cvc"]) await page.frameLocator(`#${id} iframe`).locator("input").evaluate(() => { window.mark = 1; });
+  // A mark in the frame's window: a reloaded frame would lose it.
+  await cardFrame(page).locator("body").evaluate(() => { window.mark = 1; });
 
   await page.evaluate(() => dropin.update({ appearance: { theme: "flat", variables: { colorText: "rgb(10, 20, 30)" } } }));
   expect(await part(page, "li", "backgroundColor")).toBe("rgb(255, 255, 255)");
   expect(await part(page, "li", "borderTopLeftRadius")).toBe("0px");
   expect(await part(page, "label", "textTransform")).toBe("none");
   for (const id of ["num", "exp", "cvc"]) await expect.poll(() => inFrame(page, id, "color")).toBe("rgb(10, 20, 30)");
-  for (const id of ["num", "exp", "cvc"]) expect(await page.frameLocator(`#${id} iframe`).locator("input").evaluate(() => window.mark)).toBe(1);
+  expect(await cardFrame(page).locator("body").evaluate(() => window.mark)).toBe(1);
   // What was typed is still there (the frame was not reloaded).
-  await expect(page.frameLocator("#num iframe").locator("input")).toHaveValue("4242");
+  await expect(secure(page, "num")).toHaveValue("4242");
   // A bad update throws a coded error and changes nothing.
   const bad = await page.evaluate(() => { try { dropin.update({ appearance: { theme: "neon" } }); } catch (e) { return [e.code, e.errors[0].parameter]; } });
   expect(bad).toEqual(["invalid_parameter", "appearance.theme"]);
@@ -191,12 +192,12 @@ test("paymentMethodConfiguration: no cardholder name, no brand icon, the card's 
   expect(await inFrame(page, "num", "color")).toBe("rgb(1, 2, 3)");
   expect(await inFrame(page, "num", "letterSpacing")).toBe("1px");
   expect(await page.evaluate(() => document.querySelector(".paysession-dropin").shadowRoot.querySelectorAll("#name").length)).toBe(0);
-  const f = (id) => page.frameLocator(`#${id} iframe`).locator("input");
+  const f = (id) => secure(page, id);
   await f("num").click();
   await page.keyboard.type(number);
-  await expect(page.locator("#num-b")).toHaveText("Visa");
+  await expect(page.locator("#card-b")).toHaveText("Visa");
   // The brand's name stays (it is announced); its badge is not drawn.
-  expect(await part(page, "#num-b", "display", "::before")).toBe("none");
+  expect(await part(page, "#card-b", "display", "::before")).toBe("none");
   await f("exp").click();
   await page.keyboard.type(`12${year}`);
   await f("cvc").click();

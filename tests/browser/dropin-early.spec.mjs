@@ -1,11 +1,11 @@
 // Frames without the wait (issue 17, docs/DROPIN.md): the drop-in creates its
-// card's three secure-field frames at mount(), beside the payment-methods
+// card's secure frame (number, expiry and code in one document) at mount(), beside the payment-methods
 // request (through the API's /hosted/field redirect, before the answer names
 // the fields origin). These tests prove that those early frames are the ones
 // the form uses (no second set), that they are requested before the answer
 // is in, that onReady still means the number field takes a keystroke, and
 // that no frame is left behind by an unmount or a failed load.
-import { expect, API, PK, createSession } from "./fixtures.mjs";
+import { expect, API, PK, createSession, secure } from "./fixtures.mjs";
 import { test, FIELDS } from "./elements-fixtures.mjs";
 
 /** Counts the page's requests for frames: through the API and at the fields origin. */
@@ -28,7 +28,7 @@ const framesIn = (page) => page.evaluate(() => {
 test("the card frames are requested before the payment-methods answer is in, and they are the ones the form uses", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });
   const seen = frameRequests(page);
-  // Hold the payment-methods answer until the three frames have been asked
+  // Hold the payment-methods answer until the card frame has been asked
   // for: a drop-in that waits for the answer before making its frames never
   // gets it (and this test fails on its timeout).
   let release;
@@ -49,8 +49,8 @@ test("the card frames are requested before the payment-methods answer is in, and
     const early = [...root.querySelectorAll("iframe")];
     window.earlyCount = early.length;
   }), { api: API, pk: PK, sid: s.id });
-  await expect.poll(() => seen.api, { timeout: 10_000 }).toBe(3);
-  expect(await page.evaluate(() => window.earlyCount)).toBe(3);
+  await expect.poll(() => seen.api, { timeout: 10_000 }).toBe(1);
+  expect(await page.evaluate(() => window.earlyCount)).toBe(1);
   // Nothing of the card is usable before the answer: the list is laid out
   // (so its frames render) but transparent and inert, out of the
   // accessibility tree and the tab order.
@@ -62,14 +62,14 @@ test("the card frames are requested before the payment-methods answer is in, and
   await expect(page.getByRole("button", { name: /card/i })).toHaveCount(0);
   release();
   const r = await out;
-  expect(r).toEqual({ same: true, frames: 3 });
-  // One set: three through the API, three documents at the fields origin, no more.
-  expect(seen.api).toBe(3);
-  expect(seen.fields).toBe(3);
+  expect(r).toEqual({ same: true, frames: 1 });
+  // One frame: once through the API, one document at the fields origin, no more.
+  expect(seen.api).toBe(1);
+  expect(seen.fields).toBe(1);
   // Shown when the form renders.
   await expect(page.locator("#b-creditCard")).toBeVisible();
   expect(await page.evaluate(() => document.querySelector(".paysession-dropin").shadowRoot.querySelector("ul").inert)).toBe(false);
-  await expect(page.frameLocator("#num iframe").locator("input")).toBeVisible();
+  await expect(secure(page, "num")).toBeVisible();
 });
 
 test("a keystroke sent at onReady lands in the number field", async ({ elPage: page }) => {
@@ -77,13 +77,13 @@ test("a keystroke sent at onReady lands in the number field", async ({ elPage: p
   await page.evaluate(({ api, pk, sid }) => new Promise((resolve) => {
     new PaySession(pk, { apiBase: api }).createDropin({
       sessionId: sid,
-      // At onReady, at once: the shopper's click on the number's label
-      // focuses the field (inside its frame).
-      onReady: () => { document.querySelector(".paysession-dropin").shadowRoot.querySelector("label[for=num]").click(); resolve(); },
+      // At onReady, at once: the shopper's click on the card's label
+      // focuses the number (inside the card frame).
+      onReady: () => { document.querySelector(".paysession-dropin").shadowRoot.querySelector("label[for=card]").click(); resolve(); },
     }).mount("drop-in");
   }), { api: API, pk: PK, sid: s.id });
   await page.keyboard.type("4242");
-  await expect(page.frameLocator("#num iframe").locator("input")).toHaveValue("4242");
+  await expect(secure(page, "num")).toHaveValue("4242");
 });
 
 test("unmount before the answer, and a mount whose payment methods fail, leave no frame behind", async ({ elPage: page }) => {
@@ -96,7 +96,7 @@ test("unmount before the answer, and a mount whose payment methods fail, leave n
     d.unmount();
     return { made, left: document.querySelectorAll("iframe").length + document.getElementById("drop-in").childNodes.length };
   }, { api: API, pk: PK, sid: s.id });
-  expect(n).toEqual({ made: 3, left: 0 });
+  expect(n).toEqual({ made: 1, left: 0 });
   await expect.poll(() => page.frames().length).toBe(1);
   // A session that does not exist: onError, the error shown, no frame left.
   const err = await page.evaluate(({ api, pk }) => new Promise((resolve) => {
@@ -145,7 +145,7 @@ test("an answer naming another fields origin than the frames reached: their mess
   }), { api: API, pk: PK, sid: s.id });
   // The card was offered with its frames, which never became ready: the load timeout's coded error.
   expect(ready).toContain("creditCard");
-  await expect(page.locator("#num-e")).toHaveText(/could not reach/);
+  await expect(page.locator("#card-e")).toHaveText(/could not reach/);
 });
 
 test("each card frame takes its config from its URL: its first words to the page are its state and ready, not a request for the config", async ({ elPage: page }) => {
@@ -165,12 +165,12 @@ test("each card frame takes its config from its URL: its first words to the page
     });
     el.mount("card-number");
   }), { api: API, pk: PK, sid: s.id, fields: FIELDS });
-  // One standalone field and the drop-in's three.
+  // One standalone field and the drop-in's card frame.
   // (Before, each frame began with "hi" and waited for the page's "cfg".)
-  expect(firsts).toEqual(Array(4).fill(["change", "ready"]));
+  expect(firsts).toEqual(Array(2).fill(["change", "ready"]));
   // The config the URL carried is the one in force: labelled, in the page's
   // language, and a keystroke is taken.
-  const num = page.frameLocator("#num iframe").locator("input");
+  const num = secure(page, "num");
   await expect(num).toHaveAttribute("aria-label", "Card number");
   await num.pressSequentially("4111");
   await expect(num).toHaveValue("4111");
@@ -188,13 +188,13 @@ test("frames ready before the answer count as ready when it comes: no config is 
       new PaySession(pk, { apiBase: api }).createDropin({ sessionId: sid, onReady: resolve }).mount("drop-in");
     });
   }, { api: API, pk: PK, sid: s.id, fields: FIELDS });
-  // The three frames configured themselves from their URLs before the answer.
-  await expect.poll(() => page.evaluate(() => window.readies), { timeout: 10_000 }).toBe(3);
+  // The card frame configured itself from its URL before the answer.
+  await expect.poll(() => page.evaluate(() => window.readies), { timeout: 10_000 }).toBe(1);
   release();
   await page.evaluate(() => window.done);
-  await expect(page.frameLocator("#num iframe").locator("input")).toBeVisible();
+  await expect(secure(page, "num")).toBeVisible();
   // Before, the answer sent each frame its config again and each said ready twice.
-  expect(await page.evaluate(() => window.readies)).toBe(3);
+  expect(await page.evaluate(() => window.readies)).toBe(1);
 });
 
 test("nothing is posted to a frame still loading (no origin warning); a config changed meanwhile reaches it when it is ready", async ({ elPage: page }) => {
@@ -214,7 +214,7 @@ test("nothing is posted to a frame still loading (no origin warning); a config c
   release();
   await page.evaluate(() => window.done);
   // The URL said English (the catalog was not in at mount); the frame now speaks German.
-  const num = page.frameLocator("#num iframe").locator("input");
+  const num = secure(page, "num");
   await expect(num).toHaveAttribute("aria-label", "Kartennummer");
   // Before: "Failed to execute 'postMessage' on 'DOMWindow': The target origin provided … does not match the recipient window's origin" (5 in the run before the fix).
   expect(warnings).toEqual([]);

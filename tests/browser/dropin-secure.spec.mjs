@@ -1,10 +1,10 @@
 // The drop-in's card form on secure fields: the number, expiry and code are
-// frames of the fields origin (learned from the backend's payment-methods
+// one frame of the fields origin (learned from the backend's payment-methods
 // answer, no option), labels and errors stay in the drop-in, onReady fires
 // when the fields take input, and a skimmer on the shop's page sees neither
 // the number nor the code of a card paid through the drop-in (also with
 // 3-D Secure). The page (elements.html) adds only `frame-src` to its CSP.
-import { expect, API, PK, createSession, sk, leaks } from "./fixtures.mjs";
+import { expect, API, PK, createSession, sk, leaks, secure } from "./fixtures.mjs";
 import { test } from "./elements-fixtures.mjs";
 
 const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
@@ -30,11 +30,11 @@ async function mountDropin(page, sid, extra = {}) {
   }), { api: API, pk: PK, sid, extra });
 }
 
-/** Types a card into the drop-in's secure fields (each a frame of the fields origin). */
+/** Types a card into the drop-in's card frame (one frame of the fields origin), by keyboard. */
 async function typeCard(page, number, cvv, name = "Ada Lovelace") {
-  const f = (id) => page.frameLocator(`#${id} iframe`).locator("input");
-  // Clicking the label focuses the field's frame.
-  await page.locator("label[for=num]").click();
+  const f = (id) => secure(page, id);
+  // Clicking the label focuses the card frame's number.
+  await page.locator("label[for=card]").click();
   await expect(f("num")).toBeFocused();
   await page.keyboard.type(number);
   await page.keyboard.press("Tab");
@@ -48,33 +48,48 @@ async function typeCard(page, number, cvv, name = "Ada Lovelace") {
   await page.keyboard.type(name);
 }
 
-test("drop-in card form: secure fields from the backend's fields origin, localized titles, errors beside them", async ({ elPage: page }) => {
+test("drop-in card form: one secure frame from the backend's fields origin, localized names, errors under it", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });
   const ready = await mountDropin(page, s.id);
   expect(ready.types).toContain("creditCard");
-  expect(ready.frames).toBe(3);
-  expect(ready.titles).toEqual(["Card number", "Expiry date (MM/YY)", "Security code"]);
-  // Made at mount, before the answer named the fields origin: each frame is
+  // The card's number, expiry and code: one frame, one document.
+  expect(ready.frames).toBe(1);
+  expect(ready.titles).toEqual(["Card number, Expiry date (MM/YY), Security code"]);
+  const f = (id) => secure(page, id);
+  for (const [id, name, ac] of [["num", "Card number", "cc-number"], ["exp", "Expiry date (MM/YY)", "cc-exp"], ["cvc", "Security code", "cc-csc"]]) {
+    await expect(f(id)).toHaveAttribute("aria-label", name);
+    await expect(f(id)).toHaveAttribute("autocomplete", ac);
+  }
+  await expect(f("exp")).toHaveAttribute("placeholder", "MM/YY");
+  // Made at mount, before the answer named the fields origin: the frame is
   // asked of the API (`/hosted/field`), which redirects it to the fields
   // origin, where its document runs.
-  expect(ready.src).toEqual(Array(3).fill(API));
+  expect(ready.src).toEqual([API]);
   const at = page.frames().filter((f) => f.url().includes("/field?")).map((f) => new URL(f.url()).origin);
-  expect(at).toEqual(Array(3).fill(process.env.PAYSESSION_FIELDS));
+  expect(at).toEqual([process.env.PAYSESSION_FIELDS]);
   // No card input in the merchant's page (nor in the drop-in's shadow root).
   const inputs = await page.evaluate(() => [...document.querySelector(".paysession-dropin").shadowRoot.querySelectorAll("input")].map((i) => i.id));
   expect(inputs).toEqual(["name"]);
-  // An empty submit: each field's message beside it, the first field focused, announced.
+  // An empty submit: the message under the card and the name, each empty
+  // part marked required inside the frame, the first focused, announced.
   await page.locator("#pay-creditCard").click();
-  for (const id of ["num", "exp", "cvc", "name"]) await expect(page.locator(`#${id}-e`)).toHaveText("This field is required.");
-  await expect(page.frameLocator("#num iframe").locator("input")).toBeFocused();
+  for (const id of ["card", "name"]) await expect(page.locator(`#${id}-e`)).toHaveText("This field is required.");
+  for (const id of ["num", "exp", "cvc"]) {
+    await expect(f(id)).toHaveAttribute("aria-invalid", "true");
+    await expect(page.frameLocator("#card iframe").locator(`#${id}-e`)).toHaveText("This field is required.");
+  }
+  await expect(f("num")).toBeFocused();
   await expect(page.locator("[role=status]")).toHaveText("This field is required.");
   // A wrong number typed: its error in the drop-in and the live region; the brand beside it.
   await page.keyboard.type("4242424242424241");
-  await page.locator("label[for=exp]").click();
-  await expect(page.locator("#num-e")).toHaveText("This card number is not valid.");
+  await page.keyboard.press("Tab");
+  await expect(f("exp")).toBeFocused();
+  await expect(page.locator("#card-e")).toHaveText("This card number is not valid.");
   await expect(page.locator("[role=status]")).toHaveText("This card number is not valid.");
-  await expect(page.locator("#num-b")).toHaveText("Visa");
-  await expect(page.locator("#num")).toHaveClass(/PaySessionElement--invalid/);
+  await expect(page.locator("#card-b")).toHaveText("Visa");
+  await expect(page.locator("#card")).toHaveClass(/PaySessionElement--invalid/);
+  // Still required: the expiry, empty since the submit.
+  await expect(f("exp")).toHaveAttribute("aria-invalid", "true");
   expect(await page.evaluate(() => events)).toEqual([]);
 });
 
@@ -83,12 +98,12 @@ test("drop-in: decline then retry in place, Enter in a field pays", async ({ elP
   await mountDropin(page, s.id);
   // An empty submit first: field errors, nothing sent; the form stays usable.
   await page.locator("#pay-creditCard").click();
-  await expect(page.locator("#num-e")).toHaveText("This field is required.");
+  await expect(page.locator("#card-e")).toHaveText("This field is required.");
   await typeCard(page, "4000000000000002", "123");
   await page.locator("#pay-creditCard").click();
   await expect(page.locator("#fe-creditCard")).toHaveText(/declined/);
   await expect(page.locator("#pay-creditCard")).toBeEnabled();
-  const num = page.frameLocator("#num iframe").locator("input");
+  const num = secure(page, "num");
   await num.fill("");
   await num.click();
   await page.keyboard.type("5555555555554444");
@@ -154,21 +169,21 @@ test("fieldsBase names the fields origin; frames that do not load: onReady after
   // The frames never load: onReady still comes (after the load timeout), the field says why.
   expect(out.types).toContain("creditCard");
   expect(out.ms).toBeLessThan(15_000);
-  await expect(page.locator("#num-e")).toHaveText(/could not reach/);
+  await expect(page.locator("#card-e")).toHaveText(/could not reach/);
 });
 
 test("drop-in: an Amex needs a four-digit code (the code field follows the number's brand), then pays", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });
   await mountDropin(page, s.id);
-  const f = (id) => page.frameLocator(`#${id} iframe`).locator("input");
+  const f = (id) => secure(page, id);
   await f("num").fill("3782 822463 10005");
-  await expect(page.locator("#num-b")).toHaveText("American Express");
-  await expect(page.locator("#num-b")).toHaveAttribute("data-brand", "amex");
+  await expect(page.locator("#card-b")).toHaveText("American Express");
+  await expect(page.locator("#card-b")).toHaveAttribute("data-brand", "amex");
   await f("cvc").fill("123");
   await page.locator("#name").focus();
-  await expect(page.locator("#cvc-e")).toHaveText("The security code is incomplete.");
+  await expect(page.locator("#card-e")).toHaveText("The security code is incomplete.");
   await f("cvc").fill("1234");
-  await expect(page.locator("#cvc-e")).toHaveText("");
+  await expect(page.locator("#card-e")).toHaveText("");
   await f("exp").fill(`12/${year}`);
   await page.locator("#name").fill("Grace Hopper");
   await page.locator("#pay-creditCard").click();

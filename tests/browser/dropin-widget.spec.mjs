@@ -50,7 +50,7 @@ test("mount → onReady → unmount with the card's secure fields, 30 times: no 
     const after = { nodes: document.getElementsByTagName("*").length, mem: wasm.memory.buffer.byteLength };
     return { before, after, frames: [...new Set(frames)], left: host.childNodes.length };
   }, { api: API, pk: PK, sid: s.id });
-  expect(out.frames).toEqual([3]);
+  expect(out.frames).toEqual([1]);
   expect(out.after).toEqual(out.before);
   expect(out.left).toBe(0);
 });

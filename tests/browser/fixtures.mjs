@@ -30,8 +30,12 @@ export function trackApi(page) {
   return seen;
 }
 
-/** The input of the drop-in's secure field `id` (num, exp, cvc): a frame of the fields origin. */
-export const secure = (page, id) => page.frameLocator(`#${id} iframe`).locator("input");
+/** The drop-in's card frame (one document of the fields origin: number, expiry and code). */
+export const cardFrame = (page) => page.frameLocator("#card iframe");
+/** The input `id` (num, exp, cvc) of the drop-in's card frame, or the input of the frame in `#id` (scvc: a saved card's code). */
+export const secure = (page, id) => (["num", "exp", "cvc"].includes(id)
+  ? cardFrame(page).locator(`#${id}`)
+  : page.frameLocator(`#${id} iframe`).locator("input"));
 
 /** Types a card into the drop-in's form: number, expiry and code in their secure fields. */
 export async function fillDropinCard(page, number, name = "Ada") {

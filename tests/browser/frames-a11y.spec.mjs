@@ -1,10 +1,11 @@
 // Secure card fields, accessibility inside the frames (issue 18, item 8): in
-// the drop-in, each card field's input (number, expiry, code, and the saved
-// card's code) is `invalid` in Chromium's accessibility tree while its error
-// is shown, described by that error in the shopper's language (the same words
-// as the drop-in's error line beside it), and valid and undescribed again once
-// the value is right; each frame document's `lang` and `dir` follow the
-// drop-in's locale; axe-core inside the frames finds no violation.
+// the drop-in, each card input (number, expiry and code in the card frame, and
+// the saved card's code in its own) is `invalid` in Chromium's accessibility
+// tree while its error is shown, described by that error in the shopper's
+// language (the drop-in's error line under the card shows the first), and
+// valid and undescribed again once the value is right; each frame document's
+// `lang` and `dir` follow the drop-in's locale; axe-core inside the frames
+// finds no violation.
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect, API, PK, createSession, sk } from "./fixtures.mjs";
@@ -23,11 +24,17 @@ function mountDropin(page, sid, locale) {
   }), { api: API, pk: PK, sid, locale });
 }
 
-const input = (page, fid) => page.frameLocator(`#${fid} iframe`).locator("input");
+/** The card frame's parts (one document), in order; any other id is a frame of its own (the saved card's code). */
+const PARTS = ["num", "exp", "cvc"];
+const frameOf = (fid) => (PARTS.includes(fid) ? "#card iframe" : `#${fid} iframe`);
+const input = (page, fid) => page.frameLocator(frameOf(fid)).locator(PARTS.includes(fid) ? `#${fid}` : "input");
+/** The catalog keys of each part's name and of the error its invalid value below shows. */
+const NAME = { num: "field.cardNumber", exp: "field.expiry", cvc: "field.cvv" };
+const INVALID = { num: "error.invalid_card_number", exp: "error.invalid_expiration_date", cvc: "error.invalid_security_code" };
 
 /** The field `fid`'s input as Chromium's accessibility tree has it: {role, name, invalid, description}. */
 async function axInput(page, fid) {
-  const src = await page.locator(`#${fid} iframe`).getAttribute("src");
+  const src = await page.locator(frameOf(fid)).getAttribute("src");
   const channel = new URL(src).hash.match(/c=([^&]+)/)[1];
   const cdp = await page.context().newCDPSession(page);
   try {
@@ -37,7 +44,7 @@ async function axInput(page, fid) {
     walk(frameTree);
     const f = all.find((x) => (x.urlFragment || "").includes(`c=${channel}`));
     const { nodes } = await cdp.send("Accessibility.getFullAXTree", { frameId: f.id });
-    const box = nodes.find((n) => n.role && n.role.value === "textbox");
+    const box = nodes.filter((n) => n.role && n.role.value === "textbox")[Math.max(PARTS.indexOf(fid), 0)];
     const prop = (name) => (box.properties || []).find((p) => p.name === name);
     return {
       role: box.role.value,
@@ -85,6 +92,7 @@ async function typeInto(page, fid, text) {
 for (const [loc, lang] of [[undefined, "en-US"], ["de-DE", "de-DE"], ["he-IL", "he-IL"]]) {
   test(`drop-in${loc ? ` in ${loc}` : ""}: each card field's input is invalid and described by its error, in the frame's lang and dir; axe finds nothing`, async ({ elPage: page }) => {
     const cat = loc ? await catalog(loc) : null;
+    const words = cat || (await catalog("en-US"));
     const dir = cat && cat.dir === "rtl" ? "rtl" : "ltr";
     const s = await createSession({ country: "NL" });
     await mountDropin(page, s.id, loc);
@@ -93,24 +101,23 @@ for (const [loc, lang] of [[undefined, "en-US"], ["de-DE", "de-DE"], ["he-IL", "
     await expect(input(page, "num")).toBeVisible();
     const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
 
-    for (const fid of ["num", "exp", "cvc"]) {
-      // Each frame document speaks the drop-in's language, in its direction,
-      // its title the field's label.
-      const doc = await frameDoc(page, fid), title = await page.locator(`#${fid} iframe`).getAttribute("title");
-      expect.soft(doc).toEqual({ lang, dir, title });
-      expect(await axInput(page, fid)).toEqual({ role: "textbox", name: title, invalid: "false", description: "" });
+    // The card frame's document speaks the drop-in's language, in its
+    // direction, its title the frame's; each input is named by its label.
+    const doc = await frameDoc(page, "num"), title = await page.locator("#card iframe").getAttribute("title");
+    expect.soft(doc).toEqual({ lang, dir, title });
+    expect(title).toBe(PARTS.map((fid) => words[NAME[fid]]).join(", "));
+    for (const fid of PARTS) {
+      expect(await axInput(page, fid)).toEqual({ role: "textbox", name: words[NAME[fid]], invalid: "false", description: "" });
     }
     // Invalid values: a number failing the check digit, month 13, a letter in the code.
     await typeInto(page, "num", "4242424242424241");
     await typeInto(page, "exp", `13${year}`);
     await typeInto(page, "cvc", "1a");
-    for (const fid of ["num", "exp", "cvc"]) {
-      const line = page.locator(`#${fid}-e`);
-      await expect(line).not.toBeEmpty();
-      const text = await line.textContent();
-      if (cat) expect(Object.values(cat)).toContain(text);
-      // The frame's input says the same as the error line beside it.
-      await soft.poll(() => axInput(page, fid)).toMatchObject({ invalid: "true", description: text });
+    // The drop-in's line under the card: the first part's error.
+    await expect(page.locator("#card-e")).toHaveText(words[INVALID.num]);
+    for (const fid of PARTS) {
+      // Each input is invalid and described by its own error, in the page's words.
+      await soft.poll(() => axInput(page, fid)).toMatchObject({ invalid: "true", description: words[INVALID[fid]] });
     }
     const audit = await axeFrames(page);
     expect.soft(audit.violations).toEqual([]);
@@ -122,10 +129,10 @@ for (const [loc, lang] of [[undefined, "en-US"], ["de-DE", "de-DE"], ["he-IL", "
     await input(page, "num").fill("4242424242424242");
     await input(page, "exp").fill(`12/${year}`);
     await input(page, "cvc").fill("123");
-    for (const fid of ["num", "exp", "cvc"]) {
+    for (const fid of PARTS) {
       await expect.poll(() => axInput(page, fid)).toMatchObject({ invalid: "false", description: "" });
-      await expect(page.locator(`#${fid}-e`)).toBeEmpty();
     }
+    await expect(page.locator("#card-e")).toBeEmpty();
   });
 }
 
@@ -143,7 +150,7 @@ test("every locale: the number frame's lang, dir, and its error description in t
     const b = page.locator("#b-creditCard");
     if ((await b.getAttribute("aria-expanded")) !== "true") await b.click();
     await input(page, "num").fill("4242424242424241");
-    await expect(page.locator("#num-e")).toHaveText(cat["error.invalid_card_number"]);
+    await expect(page.locator("#card-e")).toHaveText(cat["error.invalid_card_number"]);
     const doc = await frameDoc(page, "num");
     const ax = await axInput(page, "num");
     got.push([loc, doc.lang, doc.dir, ax.invalid, ax.description]);
@@ -178,18 +185,19 @@ test("drop-in in de-DE, a saved card's code field: invalid and described in Germ
   await expect.poll(() => axInput(page, "scvc")).toMatchObject({ invalid: "false", description: "" });
 });
 
-test("drop-in: an empty submit marks each empty card field's input invalid inside its frame, described as required", async ({ elPage: page }) => {
+test("drop-in: an empty submit marks each empty card input invalid inside the card frame, described as required", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });
   await mountDropin(page, s.id);
   await page.locator("#pay-creditCard").click();
-  for (const fid of ["num", "exp", "cvc"]) {
-    await expect(page.locator(`#${fid}-e`)).toHaveText("This field is required.");
+  await expect(page.locator("#card-e")).toHaveText("This field is required.");
+  for (const fid of PARTS) {
     await expect(input(page, fid)).toHaveAttribute("aria-invalid", "true");
     const ax = await axInput(page, fid);
     soft(ax.invalid, `${fid} invalid`).toBe("true");
     soft(ax.description, `${fid} description`).toBe("This field is required.");
   }
-  // Typing clears it.
+  // Typing clears it, there only.
   await input(page, "exp").fill("1");
   await expect(input(page, "exp")).not.toHaveAttribute("aria-invalid", "true");
+  await expect(input(page, "cvc")).toHaveAttribute("aria-invalid", "true");
 });

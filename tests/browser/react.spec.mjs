@@ -41,7 +41,8 @@ test("type-checks: the declarations, the example and the type tests (what must n
   expect(out).toBe("");
   const dts = readFileSync("packages/react/dist/DropIn.d.ts", "utf8");
   for (const t of ["sessionId: string;", "onSuccess?(data: DropinSuccessData): void;", "onError?(data: DropinErrorData): void;",
-    "onReady?(data: DropinReadyData): void;", "onCancel?(data: DropinCancelData): void;", 'from "paysession"']) expect(dts).toContain(t);
+    "onReady?(data: DropinReadyData): void;", "onCancel?(data: DropinCancelData): void;", 'from "paysession"',
+    "appearance?: Appearance;", 'paymentMethodConfiguration?: DropinConfiguration["paymentMethodConfiguration"];']) expect(dts).toContain(t);
   expect(readFileSync("packages/react/dist/provider.d.ts", "utf8")).toContain("export declare function useCreateSource(): CreateSource;");
 });
 
@@ -92,17 +93,17 @@ test("StrictMode: one SDK import, one PaySession, one drop-in; new callbacks wit
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 1 }), { api: API, sid: s.id });
   await waitCalls(page, "onReady", 1);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 1 });
-  // Mounted, unmounted and mounted again: one drop-in, its three card frames.
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  // Mounted, unmounted and mounted again: one drop-in, its card frame.
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect((await calls(page, "onReady"))[0].data.paymentMethodTypes).toContain("creditCard");
 
   // New callback props (v2): the same drop-in (its host keeps a mark), and the new ones are called.
   await page.evaluate(() => { document.querySelector(".paysession-dropin").dataset.mark = "first"; });
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 2 }), { api: API, sid: s.id });
   const pay = async (number) => {
-    await frameInput(page, "#num iframe").fill(number);
-    await frameInput(page, "#exp iframe").fill(`12/${year}`);
-    await frameInput(page, "#cvc iframe").fill("123");
+    await page.frameLocator("#card iframe").locator("#num").fill(number);
+    await page.frameLocator("#card iframe").locator("#exp").fill(`12/${year}`);
+    await page.frameLocator("#card iframe").locator("#cvc").fill("123");
     await page.locator("#name").fill("Ada Lovelace");
     await page.locator("#pay-creditCard").click();
   };
@@ -113,14 +114,14 @@ test("StrictMode: one SDK import, one PaySession, one drop-in; new callbacks wit
   await pay("4242 4242 4242 4242");
   await waitCalls(page, "onSuccess", 1);
   expect((await calls(page, "onSuccess")).map((c) => [c.v, c.data.source.state])).toEqual([[2, "chargeable"]]);
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: "first", frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: "first", frames: 1 }]);
   expect((await calls(page, "onReady")).length).toBe(1);
 
   // A new sessionId: the old drop-in goes, a new one comes (one, with its frames).
   const s2 = await createSession({ country: "NL" });
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 2 }), { api: API, sid: s2.id });
   await waitCalls(page, "onReady", 2);
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 1 });
 
   // Unmounting the React tree: no drop-in, no frame, the window's listeners as before.
@@ -140,14 +141,14 @@ test("one SDK import for two providers (a PaySession each); a provider given loa
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, providers: 2 }), { api: API, sid: a.id });
   await waitCalls(page, "onReady", 2);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 2 });
-  expect(await dropins(page)).toEqual(Array(2).fill({ inTest: true, marked: null, frames: 3 }));
+  expect(await dropins(page)).toEqual(Array(2).fill({ inTest: true, marked: null, frames: 1 }));
   await page.evaluate(() => harness.unmount());
   expect(await dropins(page)).toEqual([]);
 
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin-promise", api, sessionId: sid }), { api: API, sid: b.id });
   await waitCalls(page, "onReady", 3);
   expect(await page.evaluate(() => harness.counts)).toEqual({ imports: 1, made: 3 });
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect(await page.evaluate(() => harness.seen)).toEqual({ numberElement: false, paySession: true });
   await page.evaluate(() => harness.unmount());
   expect(await page.locator("iframe").count()).toBe(0);
@@ -160,7 +161,7 @@ test("server-rendered markup hydrates without a mismatch, and the drop-in mounts
   const s = await createSession();
   await page.evaluate(({ api, sid }) => harness.hydrate({ scene: "dropin", api, sessionId: sid }), { api: API, sid: s.id });
   await waitCalls(page, "onReady", 1);
-  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 3 }]);
+  expect(await dropins(page)).toEqual([{ inTest: true, marked: null, frames: 1 }]);
   expect(await page.evaluate(() => document.querySelector(".paysession-dropin").parentElement === harness.serverDiv)).toBe(true);
   expect(await page.evaluate(() => harness.hydrationErrors)).toEqual([]);
   await page.evaluate(() => harness.unmount());
@@ -211,6 +212,99 @@ test("StrictMode Elements: one frame per field, options update in place, useCrea
     await waitCalls(page, "number.onReady", i + 2);
     await expect(page.locator("iframe")).toHaveCount(3);
   }
+  await page.evaluate(() => harness.unmount());
+  await expect(page.locator("iframe")).toHaveCount(0);
+  expect(await windowListeners(page)).toEqual(before);
+  expect(problems).toEqual([]);
+});
+
+test("<DropIn appearance>: a new theme restyles the mounted drop-in in place (dropin.update, no remount), an equal one updates nothing, none restores the default, a refused one reaches onError; createDropin gets it at mount", async ({ page }) => {
+  const problems = await openHarness(page);
+  const before = await windowListeners(page);
+  const s = await createSession({ country: "NL" });
+  const render = (appearance, sid = s.id) => page.evaluate(({ api, sid, appearance }) =>
+    harness.render({ scene: "dropin", api, sessionId: sid, appearance }), { api: API, sid, appearance });
+  // The drop-in's look, read on its host: a method row's background and the host's colour variable.
+  const look = () => page.evaluate(() => {
+    const h = document.querySelector(".paysession-dropin");
+    return { row: getComputedStyle(h.shadowRoot.querySelector("li")).backgroundColor,
+      bg: getComputedStyle(h).getPropertyValue("--ps-color-background").trim(), mark: h.dataset.mark || null };
+  });
+  const made = () => page.evaluate(() => harness.made);
+  await render(undefined);
+  await waitCalls(page, "onReady", 1);
+  const plain = await look();
+  const dropinsMade = (await made()).dropins;
+  await page.evaluate(() => { document.querySelector(".paysession-dropin").dataset.mark = "first"; });
+
+  await render({ theme: "dark" });
+  await expect.poll(look).toEqual({ row: "rgb(31, 41, 55)", bg: "#1f2937", mark: "first" });
+  await render({ theme: "flat", variables: { colorBackground: "#fafafa" } });
+  await expect.poll(look).toEqual({ row: "rgb(250, 250, 250)", bg: "#fafafa", mark: "first" });
+  // The same appearance in a new object: nothing to do.
+  await render({ theme: "flat", variables: { colorBackground: "#fafafa" } });
+  await render(undefined);
+  await expect.poll(look).toEqual({ ...plain, mark: "first" });
+  expect(await made()).toMatchObject({ dropins: dropinsMade, dropinUpdates: [
+    { appearance: { theme: "dark" } }, { appearance: { theme: "flat", variables: { colorBackground: "#fafafa" } } }, { appearance: {} }] });
+
+  // Refused by update: onError with the coded error, the look and the drop-in stay.
+  await render({ theme: "neon" });
+  await waitCalls(page, "onError", 1);
+  expect((await calls(page, "onError")).map((c) => c.data)).toEqual([
+    { paymentMethod: null, type: "validation_error", errors: [expect.objectContaining({ code: "invalid_parameter", parameter: "appearance.theme" })] }]);
+  expect(await look()).toEqual({ ...plain, mark: "first" });
+  expect((await calls(page, "onReady")).length).toBe(1);
+  expect((await made()).dropins).toBe(dropinsMade);
+
+  // Refused by createDropin (a new session with it): no drop-in; a valid one then mounts it, with that look.
+  const s2 = await createSession({ country: "NL" });
+  await render({ rules: { ".Tab": { backgroundColor: "url(https://evil.test/x)" } } }, s2.id);
+  await waitCalls(page, "onError", 2);
+  expect((await calls(page, "onError"))[1].data.errors[0]).toMatchObject({ code: "invalid_parameter", parameter: "appearance.rules..Tab.backgroundColor" });
+  expect(await dropins(page)).toEqual([]);
+  const updates = (await made()).dropinUpdates.length;
+  await render({ theme: "dark" }, s2.id);
+  await waitCalls(page, "onReady", 2);
+  expect(await look()).toEqual({ row: "rgb(31, 41, 55)", bg: "#1f2937", mark: null });
+  expect((await made()).dropinUpdates.length, "the look came with createDropin, not an update").toBe(updates);
+  await page.evaluate(() => harness.unmount());
+  expect(await dropins(page)).toEqual([]);
+  expect(await page.locator("iframe").count()).toBe(0);
+  expect(await windowListeners(page)).toEqual(before);
+  expect(problems).toEqual([]);
+});
+
+test("card Elements: a new options.appearance goes to element.update in place, a removed one is reset to the default, a removed label makes a new element", async ({ page }) => {
+  const problems = await openHarness(page);
+  const before = await windowListeners(page);
+  const render = (o) => page.evaluate(({ api, fields, o }) => harness.render({ scene: "elements", api, fields, ...o }), { api: API, fields: FIELDS, o });
+  await render({ show: false });
+  await page.waitForFunction(() => harness.seen.paySession);
+  await render({ numberAppearance: { theme: "dark" } });
+  await waitCalls(page, "number.onReady", 1);
+  await expect(page.locator("iframe")).toHaveCount(3);
+  const number = () => page.evaluate(() => { const f = document.querySelector("#n iframe"); return { mark: f.dataset.mark || null, title: f.title }; });
+  const made = () => page.evaluate(() => harness.made);
+  const elementsMade = (await made()).elements;
+  expect((await made()).elementUpdates, "StrictMode's second effect run updates nothing").toEqual([]);
+  await page.evaluate(() => { document.querySelector("#n iframe").dataset.mark = "first"; });
+
+  await render({ numberAppearance: { theme: "flat", variables: { colorText: "#111111" } } });
+  await render({ numberAppearance: { theme: "flat", variables: { colorText: "#111111" } } });
+  await render({});
+  await render({ numberLabel: "Numéro de carte" });
+  await expect.poll(number).toEqual({ mark: "first", title: "Numéro de carte" });
+  expect(await made()).toMatchObject({ elements: elementsMade, elementUpdates: [
+    { appearance: { theme: "flat", variables: { colorText: "#111111" } } }, { appearance: {} }, { label: "Numéro de carte" }] });
+  expect((await calls(page, "number.onReady")).length).toBe(1);
+
+  // update cannot take a label back to the built-in one: a new element (a new frame) does.
+  await render({});
+  await waitCalls(page, "number.onReady", 2);
+  await expect.poll(number).toEqual({ mark: null, title: "Card number" });
+  await expect(page.locator("iframe")).toHaveCount(3);
+  expect((await made()).elementUpdates.length).toBe(3);
   await page.evaluate(() => harness.unmount());
   await expect(page.locator("iframe")).toHaveCount(0);
   expect(await windowListeners(page)).toEqual(before);

@@ -16,7 +16,7 @@ test("terms of sale: the card is not charged until the shopper accepts the terms
   await fillCard(page, "4242424242424242");
   await page.locator("#pay-creditCard").click();
   await expect(page.locator("#terms-creditCard-e")).toHaveText("Accept the terms of sale to continue.");
-  await expect(page.locator("[role=status][aria-live=polite]")).toHaveText("Accept the terms of sale to continue.");
+  await expect(page.locator(".paysession-dropin [role=status][aria-live=polite]")).toHaveText("Accept the terms of sale to continue.");
   await expect(box).toBeFocused();
   await shot(page, "terms-required");
   // The checkbox, its error and the links: no axe-core violation, no CSP violation.

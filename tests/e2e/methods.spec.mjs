@@ -137,7 +137,7 @@ test("SEPA Direct Debit: IBAN checked, mandate shown", async ({ page }) => {
 test("locales: German texts and amounts, Arabic right to left", async ({ page }) => {
   await checkout(page, "DE:EUR");
   await expect(page.locator("#pay-creditCard")).toHaveText(/12,99\s€/);
-  await expect(page.locator("label[for=num]")).not.toHaveText("Card number");
+  await expect(page.locator("label[for=card]")).not.toHaveText("Card number");
   await shot(page, "locale-de");
   await checkout(page, "AE:AED");
   await expect(page.locator(".paysession-dropin")).toHaveAttribute("dir", "rtl");

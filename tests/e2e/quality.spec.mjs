@@ -32,7 +32,7 @@ test("axe-core: no violations in the list, the card form with errors, and the mo
   await checkout(page);
   expect(await axe(page)).toEqual([]);
   await page.locator("#pay-creditCard").click();
-  await expect(page.locator("#num-e")).not.toBeEmpty();
+  await expect(page.locator("#card-e")).not.toBeEmpty();
   expect(await axe(page)).toEqual([]);
   await shot(page, "a11y-errors");
   await fillCard(page, "4917 6100 0000 0000");
@@ -66,4 +66,24 @@ test("the demo as a shop ships it: a meta description, and no request for a miss
   expect(await page.locator('link[rel="icon"]').count()).toBe(1);
   const description = await page.locator('meta[name="description"]').getAttribute("content", { timeout: 1000 });
   expect(description.length).toBeGreaterThan(50);
+});
+
+test("the cart page runs only the shop: the SDK's script and WebAssembly load when the shopper heads for the checkout; the languages are named after the first paint", async ({ page }) => {
+  const sdk = [];
+  page.on("request", (r) => { const p = new URL(r.url()).pathname; if (/\.wasm$|\/sdk\.[0-9a-f]+\.js$/.test(p)) sdk.push(p.replace(/[0-9a-f]{8,}/, "…")); });
+  await page.goto("/?terms=off");
+  // The cart is drawn (the shop's catalog is in): nothing of the SDK asked for.
+  await expect(page.locator("main.layout")).not.toHaveAttribute("aria-busy", /.*/);
+  await expect(page.locator("#products li").first()).toBeVisible();
+  expect(sdk).toEqual([]);
+  // The checkout languages, named in themselves after the first paint (in idle time).
+  const hebrew = await page.evaluate(() => new Intl.DisplayNames(["he-IL"], { type: "language" }).of("he-IL"));
+  await expect(page.locator('#locale option[value="he-IL"]')).toHaveText(`${hebrew} (he-IL)`);
+  await expect(page.locator('#locale option[value="en-US"]')).toHaveText(/^American English \(en-US\)$|^English \(United States\) \(en-US\)$/);
+  // A pointer on the checkout button starts it; the checkout then mounts the drop-in.
+  await page.locator("#checkout").hover();
+  await expect.poll(() => sdk.length).toBeGreaterThan(0);
+  await page.locator("#checkout").click();
+  await expect(page.locator("button[aria-expanded]").first()).toBeVisible();
+  expect(sdk.sort()).toEqual(["/sdk.….js", "/….module.wasm"].sort());
 });

@@ -30,6 +30,16 @@ test("the React example pays with <DropIn>: one drop-in, onReady and onSuccess o
   await expect(page.locator("#drop-in button[aria-expanded]").first()).toBeVisible();
   await expect(page.locator(".paysession-dropin")).toHaveCount(1);
   await page.screenshot({ path: "artifacts/e2e/react-example-checkout.png", fullPage: true });
+  // The theme switch: <DropIn appearance> restyles the same drop-in (no remount, one onReady).
+  const row = () => page.locator(".paysession-dropin").evaluate((h) => getComputedStyle(h.shadowRoot.querySelector("li")).backgroundColor);
+  const light = await row();
+  await page.locator(".paysession-dropin").evaluate((h) => { h.dataset.mark = "first"; });
+  await page.locator("#theme").selectOption("dark");
+  await expect.poll(row).toBe("rgb(31, 41, 55)");
+  await page.screenshot({ path: "artifacts/e2e/react-example-dark.png", fullPage: true });
+  await page.locator("#theme").selectOption("default");
+  await expect.poll(row).toBe(light);
+  await expect(page.locator(".paysession-dropin")).toHaveAttribute("data-mark", "first");
   await fillCard(page, "4242 4242 4242 4242");
   await page.locator("#pay-creditCard").click();
   await expect(page.locator("#step-done")).toBeVisible();

@@ -6,7 +6,7 @@
 import { test, expect, checkout, fillCard, expectDone, callbacks, shot, secure } from "./shop.mjs";
 import { leaks } from "../browser/backend.mjs";
 
-const status = (page) => page.locator("[role=status][aria-live=polite]");
+const status = (page) => page.locator(".paysession-dropin [role=status][aria-live=polite]");
 
 test("a card saved at checkout pays the next checkout with only its security code", async ({ page }) => {
   await page.addInitScript({ path: "tests/browser/pages/skimmer.js" });

@@ -47,8 +47,10 @@ export async function checkout(page, market = "NL:EUR", { terms = false } = {}) 
   await expect(page.locator("button[aria-expanded]").first()).toBeVisible();
 }
 
-/** The input of the drop-in's secure field `id` (num, exp, cvc): a frame of the fields origin. */
-export const secure = (page, id) => page.frameLocator(`#${id} iframe`).locator("input");
+/** The input `id` (num, exp, cvc) of the drop-in's card frame (one document of the fields origin), or the input of the frame in `#id` (scvc: a saved card's code). */
+export const secure = (page, id) => (["num", "exp", "cvc"].includes(id)
+  ? page.frameLocator("#card iframe").locator(`#${id}`)
+  : page.frameLocator(`#${id} iframe`).locator("input"));
 
 /** Types a card into the drop-in's card form (number, expiry and code in their secure fields). */
 export async function fillCard(page, number, { exp = `12/${yy}`, cvc = "123", name = "Ada Lovelace" } = {}) {

@@ -66,8 +66,8 @@ test("test wallet: the drop-in's wallet button pays through the Payment Handler 
   await expect(page.locator("#pay-wallets")).toContainText("Oder anders bezahlen");
   expect(await page.locator("#pay-wallets").evaluate((f) => f.nextElementSibling?.tagName)).toBe("UL");
   // The wallet module came as a script of its own, after the shop's bundle
-  // (webpack names the SDK's wallet.js by its hash).
-  expect(scripts.filter((u) => !/^\/(shop\.|field\.([0-9a-f]{16}\.)?js$)/.test(u)).length, scripts.join()).toBe(1);
+  // and the SDK's chunk (webpack names the SDK's wallet.js by its hash).
+  expect(scripts.filter((u) => !/^\/(shop\.|sdk\.|field\.([0-9a-f]{16}\.)?js$)/.test(u)).length, scripts.join()).toBe(1);
   await shot(page, "wallet-button");
   await b.click();
   const w = await walletWindow(page);
@@ -109,7 +109,7 @@ test("test wallet: cancel in the wallet fires onCancel and the drop-in can pay a
   await w.evaluate("document.getElementById('cancel').click()");
   await w.close();
   await expect.poll(() => callbacks(page, "onCancel")).toBe(1);
-  await expect(page.locator("[role=status][aria-live=polite]")).toHaveText(/cancel/i);
+  await expect(page.locator(".paysession-dropin [role=status][aria-live=polite]")).toHaveText(/cancel/i);
   await expect(walletButton(page)).toBeEnabled();
   expect(await callbacks(page, "onError")).toBe(0);
   // Again, paying this time.

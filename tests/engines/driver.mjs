@@ -19,19 +19,40 @@ export const DEEP = `function deep(sel, root = document) {
   return null;
 }`;
 
-/** Waits (bounded, polling in the page) until `cond(arg, deep)` is truthy; returns its value. */
+/** Waits (bounded) until `cond(arg, deep)` (synchronous) is truthy; returns its value.
+ * A `cond` that throws is not met (its error is the last value the timeout reports).
+ * Polled in the page by one script; where the driver has `runSync` (WebKit), from here,
+ * one synchronous check per call: a script still running in the page when the page
+ * navigates away never answers in WebKitWebDriver (a click whose effect is a navigation
+ * a moment later, e.g. the drop-in's redirect to PayPal's approval page). */
 export async function until(d, cond, arg, what = cond, ms = 15_000) {
+  const fail = (last) => new Error(`timed out (${ms} ms): ${String(what).slice(0, 300)} — last: ${JSON.stringify(last)}`);
+  if (d.runSync) {
+    const check = `(arg) => {
+      const deep = ${DEEP};
+      const cond = ${cond};
+      try { return { v: cond(arg, deep) }; } catch (e) { return { err: "threw " + e }; }
+    }`;
+    let last;
+    for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 40))) {
+      const r = await d.runSync(check, arg).catch((e) => ({ err: `driver: ${e.message}` }));
+      if (r && r.v) return r.v;
+      last = r && "err" in r ? r.err : r && r.v;
+    }
+    throw fail(last);
+  }
   const src = `async (arg) => {
     const deep = ${DEEP};
     const cond = ${cond};
     let last;
     for (const end = Date.now() + ${ms}; Date.now() < end; await new Promise((r) => setTimeout(r, 40))) {
-      try { last = await cond(arg, deep); } catch (e) { last = "threw " + e; }
-      if (last) return last;
+      try { last = await cond(arg, deep); if (last) return { v: last }; } catch (e) { last = "threw " + e; }
     }
-    throw new Error("timed out (${ms} ms): " + ${JSON.stringify(String(what).slice(0, 300))} + " — last: " + JSON.stringify(last));
+    return { last };
   }`;
-  return d.run(src, arg);
+  const r = await d.run(src, arg);
+  if (r && r.v) return r.v;
+  throw fail(r && r.last);
 }
 
 /** The element's text (spaces normalised) once it matches `want` (a string or RegExp source). */
@@ -56,8 +77,15 @@ export const attrIs = (d, sel, name, value) =>
 export const focused = (d, sel) =>
   until(d, `(sel, deep) => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement; return a === deep(sel); }`, sel, `${sel} focused`);
 
-/** Whether the iframe `sel` holds the focus and its input is the focused element. */
-export async function frameFocused(d, sel) {
+/** Whether the iframe `sel` holds the focus and its input (`#id`, if given: a part of
+ * the card frame) is the focused element: the page's focus is on the frame, and the
+ * frame said its input took it (its `focus` message: the SDK's `PaySessionElement--focus`
+ * class on the mount target, the visible focus ring). Where switching into the frame
+ * does not itself move the focus (`d.switchMovesFocus`: WebKit's does), also checked
+ * inside the frame. */
+export async function frameFocused(d, sel, id = null) {
   await focused(d, sel);
-  return d.frameRun(sel, `() => document.hasFocus() && document.activeElement && document.activeElement.tagName === "INPUT"`);
+  await until(d, `(sel, deep) => { const t = deep(sel).closest(".PaySessionElement"); return !!t && t.classList.contains("PaySessionElement--focus"); }`, sel, `${sel}'s mount target has the focus class`);
+  if (d.switchMovesFocus) return true;
+  return d.frameRun(sel, `(id) => document.hasFocus() && !!document.activeElement && document.activeElement.tagName === "INPUT" && (!id || document.activeElement.id === id)`, id);
 }

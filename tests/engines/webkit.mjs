@@ -3,6 +3,16 @@
 // webkit2gtk-driver) over classic W3C WebDriver, on an Xvfb screen (its
 // --headless mode hangs here). One Xvfb, one driver, one session for a whole
 // run. Implements the small driver interface of tests/engines/driver.mjs.
+// What WebKitWebDriver does that a shopper's Safari does not, and how this
+// driver keeps it out of the results (each once skipped as "not yet passing"):
+// - Switching the browsing context (into a frame, back to the page) focuses it:
+//   a check read inside a frame moved the focus out of the card form, so keys
+//   went to the page and Tab to its first link. Keys are sent with the page as
+//   the context (WebKit routes them to the focused frame, as a keyboard's), and
+//   the focus is put back after each switch (inFrame).
+// - A script still running in the page when it navigates away never answers
+//   (not even the script timeout): the wait for PayPal's approval page hung.
+//   Waits poll one synchronous check per call (`runSync`, driver.mjs `until`).
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { existsSync, writeFileSync } from "node:fs";
@@ -92,26 +102,42 @@ export async function launch() {
         try { return await f(); } catch (e) { if (i === 2 || !/stale element/.test(e.message)) throw e; }
       }
     };
-    /** Runs `f` with the iframe `sel` as the current browsing context, then back to the page. */
-    const inFrame = async (sel, f) => {
-      await call("POST", `${s}/frame`, { id: { [ELEMENT]: await el(sel) } });
-      try { return await f(); } finally { await call("POST", `${s}/frame/parent`, {}); }
-    };
-    const toFocus = async (chars) => {
-      const f = await exec(`() => { let a = document.activeElement;
+    /** Runs `f` with the iframe `sel` as the current browsing context, then back to the page.
+     * WebKit's automation focuses the browsing context it switches to (the frame, then
+     * the page's document: the focus is no longer where the shopper left it), so after
+     * it the focus is put back: on the element focused in the page before (deepest,
+     * through shadow roots), or, with `intoFrame` (f clicked or typed into the frame, as
+     * a shopper does), on the frame, whose document keeps its focused input. (Focusing
+     * an iframe from the page this way leaves WebKit's `document.activeElement` on it
+     * after a later Tab moves the focus on into the next frame: check focus moves between
+     * frames without a switch, as `frameFocused` does.) */
+    const inFrame = async (sel, f, intoFrame = false) => {
+      await exec(`() => { let a = document.activeElement;
         while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-        return a && a.tagName === "IFRAME" ? a : null; }`);
-      if (!f) return keyActions(chars);
-      await call("POST", `${s}/frame`, { id: f });
-      try { await keyActions(chars); } finally { await call("POST", `${s}/frame/parent`, {}); }
+        window.__driverFocus = a; }`);
+      const frame = await el(sel);
+      await call("POST", `${s}/frame`, { id: { [ELEMENT]: frame } });
+      try { return await f(); } finally {
+        await call("POST", `${s}/frame/parent`, {});
+        await exec(`(frame) => { const a = frame || window.__driverFocus; delete window.__driverFocus;
+          if (!a || !a.isConnected || a === document.body) return;
+          // An iframe the page still names as focused (WebKit's activeElement after the
+          // switch) takes no focus() again: blurred first, so the focus re-enters its document.
+          if (a.tagName === "IFRAME") a.blur();
+          a.focus(); }`, intoFrame ? { [ELEMENT]: frame } : null);
+      }
     };
     const keyActions = (chars) => call("POST", `${s}/actions`, { actions: [{ type: "key", id: "keyboard",
       actions: [...chars].flatMap((k) => [{ type: "keyDown", value: k }, { type: "keyUp", value: k }]) }] });
     return {
       name: "webkit",
+      /** Switching the browsing context moves the focus (see inFrame). */
+      switchMovesFocus: true,
       version: session.capabilities.browserVersion,
       async goto(url) { await call("POST", `${s}/url`, { url }); },
       run,
+      /** `src(arg)` run synchronously (execute/sync): answered even if the page navigates next. */
+      runSync: exec,
       async click(sel) { await fresh(async () => call("POST", `${s}/element/${await el(sel)}/click`, {})); },
       async type(sel, text) { await fresh(async () => call("POST", `${s}/element/${await el(sel)}/value`, { text })); },
       async frameType(sel, text, inner = "input") {
@@ -129,13 +155,14 @@ export async function launch() {
             await call("POST", `${s}/element/${input[ELEMENT]}/click`, {});
             await keyActions([...text]);
           }
-        });
+        }, true);
       },
       async frameRun(sel, src, arg) { return inFrame(sel, () => run(src, arg)); },
-      // Keys go where the focus is: into the cross-origin frame that holds it
-      // (WebKitGTK's automation delivers them to the current browsing context).
-      async press(key) { await toFocus([KEYS[key] || key]); },
-      async keys(text) { await toFocus([...text]); },
+      // Keys go where the focus is, as a keyboard's do: sent with the page as the
+      // current browsing context, WebKit routes them to the focused frame (a switch
+      // into that frame to send them would move the focus: see inFrame).
+      async press(key) { await keyActions([KEYS[key] || key]); },
+      async keys(text) { await keyActions([...text]); },
       async clearCookies() { await call("DELETE", `${s}/cookie`); },
       async screenshot(path) { writeFileSync(path, Buffer.from(await call("GET", `${s}/screenshot`), "base64")); },
       errors: () => [],

@@ -4,8 +4,15 @@
 // secret key, attaches sources and creates the order: the browser never
 // decides an amount.
 import "./shop.css";
-import { PaySession } from "paysession";
 import { log, clearLog } from "./devlog.js";
+
+// The SDK (its script and its WebAssembly) is a chunk of its own, loaded when a
+// payment step needs it: the cart page neither fetches nor instantiates it, so
+// its main thread draws the cart (a static import made the whole page wait for
+// the SDK's WebAssembly first). The checkout starts it beside the shop's own
+// request, and a pointer or the focus on the checkout button starts it sooner.
+let sdk = null;
+const loadSdk = () => (sdk ??= import(/* webpackChunkName: "sdk" */ "paysession").catch((e) => { sdk = null; throw e; }));
 
 const $ = (id) => document.getElementById(id);
 const state = { catalog: null, quantities: new Map(), market: null, session: null, dropin: null, payments: null };
@@ -158,9 +165,100 @@ async function paid(data) {
     }
     show("step-done");
     $("done-title").focus();
+    follow(order);
   } catch (e) {
     log("error", "merchant backend", e);
     $("pay-status").textContent = errorText(e);
+  }
+}
+
+// After the order: its state as the shop's server hears it. The server
+// verifies the webhooks the session API sends it; this page asks it for the
+// checkout's events (GET /demo/api/events) until the order can move no more.
+// In test mode the shop's server drives the simulator for the page (the
+// funds arriving, a refund completing) and refunds: the secret key stays on
+// the server.
+const after = { order: null, events: [], timer: 0, polls: 0, polling: false, busy: false, asked: "" };
+const POLL_MS = 500;
+const POLLS = 1200; // ten minutes, then the page stops asking
+
+function orderState() {
+  const types = new Set(after.events.map((e) => e.type));
+  if (types.has("refund.succeeded")) return { text: "Refunded: the money is back with you.", final: true };
+  if (types.has("refund.failed")) return { text: "The refund failed." };
+  if (types.has("refund.created")) return { text: "Refund pending: the money is on its way back.", refunding: true };
+  if (types.has("payment.failed")) return { text: "Payment failed: the money never arrived.", final: true };
+  if (types.has("order.paid") || after.order.paymentState === "captured") return { text: "Paid.", paid: true };
+  if (after.order.paymentState === "pending") return { text: "Awaiting funds.", pending: true };
+  return { text: `Order ${after.order.paymentState.replace(/_/g, " ")}.` };
+}
+
+function renderAfter() {
+  const st = orderState();
+  if ($("order-state").textContent !== st.text) $("order-state").textContent = st.text;
+  const test = !!state.session.testMode;
+  $("after-test").hidden = !test || !(st.pending || st.paid || st.refunding);
+  $("simulate-funds").hidden = !st.pending;
+  $("refund").hidden = !st.paid;
+  $("simulate-refund").hidden = !st.refunding;
+  // Asked and answered: the buttons wait for the webhook that moves the order.
+  for (const b of ["simulate-funds", "refund", "simulate-refund"]) $(b).disabled = after.busy || after.asked === st.text;
+  const list = $("events");
+  if (list.childElementCount !== after.events.length) {
+    list.replaceChildren(...after.events.map((e) => {
+      const li = document.createElement("li");
+      const type = document.createElement("code");
+      type.textContent = e.type;
+      li.append(type, ` ${e.objectId}`);
+      return li;
+    }));
+  }
+  return st;
+}
+
+async function poll() {
+  after.polling = true;
+  after.timer = 0;
+  try {
+    const page = await api(`events?sessionId=${encodeURIComponent(state.session.sessionId)}`);
+    if (page.data.length !== after.events.length) log("result", "merchant: webhooks received", page);
+    after.events = page.data;
+  } catch (e) {
+    log("error", "merchant: webhooks received", e);
+  }
+  const st = renderAfter();
+  if (!st.final && ++after.polls < POLLS && !$("step-done").hidden) after.timer = setTimeout(poll, POLL_MS);
+  else after.polling = false;
+}
+
+function follow(order) {
+  clearTimeout(after.timer);
+  Object.assign(after, { order, events: [], polls: 0, asked: "" });
+  $("after").hidden = false;
+  $("after-error").textContent = "";
+  renderAfter();
+  poll();
+}
+
+// A merchant action on the order (`refunds`, or `simulate` in test mode);
+// what it changed arrives as webhooks.
+async function act(button, path, body, what) {
+  if (after.busy) return;
+  after.busy = true;
+  button.disabled = true;
+  $("after-error").textContent = "";
+  try {
+    const r = await api(path, { sessionId: state.session.sessionId, ...body });
+    log("result", `merchant: ${what}`, r);
+    after.asked = $("order-state").textContent;
+    after.polls = 0;
+    if (!after.polling) poll();
+  } catch (e) {
+    log("error", `merchant: ${what}`, e);
+    $("after-error").textContent = errorText(e);
+  } finally {
+    after.busy = false;
+    renderAfter();
   }
 }
 
@@ -170,6 +268,7 @@ async function checkout() {
   try {
     const body = { items: cartItems(), country: state.market.country, currency: state.market.currency, account: $("remember").checked };
     if ($("locale").value) body.locale = $("locale").value;
+    const loading = loadSdk();
     const s = await api("checkout", body);
     log("result", "merchant: create session", s);
     // The terms of sale checkbox is on; `?terms=off` switches it off (kept
@@ -177,6 +276,7 @@ async function checkout() {
     const terms = new URLSearchParams(location.search).get("terms") !== "off";
     state.session = { ...s, amountRemaining: s.amount, terms };
     sessionStorage.setItem("paysession-demo", JSON.stringify(state.session));
+    const { PaySession } = await loading;
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-pay");
     mountDropin();
@@ -202,10 +302,12 @@ async function account() {
   $("account").disabled = true;
   $("cart-error").textContent = "";
   try {
+    const loading = loadSdk();
     const s = await api("account", { country: state.market.country, currency: state.market.currency });
     log("result", "merchant: create account session", s);
     localStorage.setItem("paysession-demo-account", "1");
     $("remember").checked = true;
+    const { PaySession } = await loading;
     state.payments = new PaySession(s.publicKey, { apiBase: s.apiBase, locale: s.locale });
     show("step-account");
     $("account-status").textContent = "";
@@ -230,6 +332,20 @@ async function account() {
   }
 }
 
+const whenIdle = (f) => (typeof requestIdleCallback === "function" ? requestIdleCallback(f) : setTimeout(f, 0));
+
+/** Names each `<option>` (its value a language tag) in its own language, one per idle task. */
+function nameLanguages(options, i = 0) {
+  if (i >= options.length) return;
+  whenIdle(() => {
+    const o = options[i], tag = o.value;
+    let name = tag;
+    try { name = new Intl.DisplayNames([tag], { type: "language" }).of(tag) || tag; } catch { /* an old browser: the tag */ }
+    o.textContent = `${name} (${tag})`;
+    nameLanguages(options, i + 1);
+  });
+}
+
 async function start() {
   state.catalog = await api("catalog");
   const select = $("market");
@@ -240,16 +356,22 @@ async function start() {
     select.append(o);
   }
   state.market = state.catalog.markets[0];
-  // The drop-in's languages, each named in itself (Intl.DisplayNames).
+  // The drop-in's languages, each named in itself (Intl.DisplayNames). Naming one
+  // loads that language's locale data: the 36 of them took 130-300 ms of the main
+  // thread at once (more on a phone: Lighthouse's long task and most of its Total
+  // Blocking Time on this page). So the options come at once with their tags and get
+  // their names in idle time, one language per task; the select has a fixed width
+  // (shop.css), so no name moves the page.
   const lang = $("locale");
+  const unnamed = [];
   for (const tag of state.catalog.locales || []) {
     const o = document.createElement("option");
     o.value = tag;
-    let name = tag;
-    try { name = new Intl.DisplayNames([tag], { type: "language" }).of(tag) || tag; } catch { /* an old browser: the tag */ }
-    o.textContent = `${name} (${tag})`;
+    o.textContent = tag;
     lang.append(o);
+    unnamed.push(o);
   }
+  nameLanguages(unnamed);
   select.addEventListener("change", () => {
     const [country, currency] = select.value.split(":");
     state.market = { country, currency };
@@ -258,6 +380,7 @@ async function start() {
   state.quantities.set(state.catalog.products[0].sku, 1);
   renderCart();
   $("checkout").addEventListener("click", checkout);
+  for (const intent of ["pointerenter", "focus"]) $("checkout").addEventListener(intent, () => { loadSdk().catch(() => {}); }, { once: true });
   $("back").addEventListener("click", back);
   $("theme").addEventListener("change", () => {
     const a = appearance($("theme").value);
@@ -270,12 +393,16 @@ async function start() {
   $("remember").addEventListener("change", () => localStorage.setItem("paysession-demo-account", $("remember").checked ? "1" : "0"));
   $("again").addEventListener("click", () => { sessionStorage.removeItem("paysession-demo"); location.assign(location.pathname); });
   $("clear-log").addEventListener("click", clearLog);
+  $("simulate-funds").addEventListener("click", (ev) => act(ev.currentTarget, "simulate", { outcome: "funds" }, "simulate the funds arriving"));
+  $("refund").addEventListener("click", (ev) => act(ev.currentTarget, "refunds", {}, "refund"));
+  $("simulate-refund").addEventListener("click", (ev) => act(ev.currentTarget, "simulate", { outcome: "refund" }, "simulate the refund completing"));
 
   // Coming back from a redirect payment (PayPal, Klarna, iDEAL): resume the drop-in,
   // which reads the source from the URL and fires onSuccess or onCancel.
   const saved = sessionStorage.getItem("paysession-demo");
   if (saved && new URLSearchParams(location.search).has("sourceId")) {
     state.session = JSON.parse(saved);
+    const { PaySession } = await loadSdk();
     state.payments = new PaySession(state.session.publicKey, { apiBase: state.session.apiBase, locale: state.session.locale });
     show("step-pay");
     mountDropin();

@@ -1,7 +1,10 @@
 //! The fields origin: a second listener (`--fields-listen`) that serves only
 //! the secure card field's frame page (`/field`) and its script
 //! (`/field.<hash>.js`, immutable; `/field.js` for old pages),
-//! so card data is typed into an origin used for nothing else.
+//! so card data is typed into an origin used for nothing else. The drop-in's
+//! card frame asks `/field?…&i=1`: the same page with the script inline
+//! (allowed by its hash), one request instead of two for the one frame a
+//! drop-in shows; Elements' three frames share the cached script instead.
 //!
 //! `GET /field?k=<public key>&o=<page origin>#t=<type>&c=<channel>&g=<group>`:
 //! the page has its own strict CSP (`default-src 'none'`, this origin's script,
@@ -33,6 +36,9 @@ pub struct Fields {
     script: Arc<Precompressed>,
     /// The frame page, naming the script by its versioned URL.
     page: Arc<String>,
+    /// The frame page with the script inline (`i=1`), compressed once, and
+    /// the script's CSP source (`'sha256-…'`).
+    inline: Arc<(Precompressed, String)>,
 }
 
 /// The frame page: the script (at `src`) builds the one input.
@@ -43,6 +49,20 @@ fn page_html(src: &str) -> String {
         " defer></script><body></body></html>",
     ]
     .concat()
+}
+
+/// The frame page with `script` inline; the script's CSP hash source.
+fn inline_page(script: &str) -> (String, String) {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    let page = [
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Secure card field</title><body><script>",
+        script,
+        "</script></body></html>",
+    ]
+    .concat();
+    (page, ["'sha256-", &hash, "'"].concat())
 }
 
 /// The versioned URL of the script: `/field.<hash of its content>.js`.
@@ -63,11 +83,14 @@ pub fn fields_app(config: Arc<Config>, api_url: &str) -> Router {
         .replace("%API%", api_url.trim_end_matches('/'))
         .replace("/*DATA*/0", &data_json());
     let versioned = script_path(script.as_bytes());
+    let (inline_page, hash) = inline_page(&script);
+    let inline = Arc::new((Precompressed::new(inline_page), hash));
     let f = Fields {
         config,
         api_origin,
         script: Arc::new(Precompressed::new(script)),
         page: Arc::new(page_html(&versioned)),
+        inline,
     };
     Router::new()
         .route("/field", get(page))
@@ -90,9 +113,11 @@ fn nosniff() -> [(header::HeaderName, HeaderValue); 1] {
 struct PageQuery {
     k: Option<String>,
     o: Option<String>,
+    /// `1`: the script inline (the drop-in's card frame).
+    i: Option<String>,
 }
 
-async fn page(State(f): State<Fields>, Query(q): Query<PageQuery>) -> Response {
+async fn page(State(f): State<Fields>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
     let bad = |status, msg: &'static str| (status, nosniff(), msg).into_response();
     let (Some(key), Some(origin)) = (q.k, q.o) else {
         return bad(StatusCode::BAD_REQUEST, "k and o are required");
@@ -113,36 +138,46 @@ async fn page(State(f): State<Fields>, Query(q): Query<PageQuery>) -> Response {
             "origin not allowed for this merchant",
         );
     };
-    let csp = csp(&f.api_origin, &ancestors);
+    let inline = q.i.as_deref() == Some("1");
+    let script_src = if inline {
+        f.inline.1.as_str()
+    } else {
+        "'self'"
+    };
+    let csp = csp(&f.api_origin, &ancestors, script_src);
     let Ok(csp) = HeaderValue::from_str(&csp) else {
         return bad(StatusCode::BAD_REQUEST, "o must be an origin");
     };
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
-            (header::CONTENT_SECURITY_POLICY, csp),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        ],
-        f.page.as_str().to_owned(),
-    )
-        .into_response()
+    let h = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ),
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ];
+    if inline {
+        f.inline.0.response(&headers, h)
+    } else {
+        (h, f.page.as_str().to_owned()).into_response()
+    }
 }
 
-/// The frame page's policy.
-pub fn csp(api_origin: &str, ancestors: &str) -> String {
+/// The frame page's policy: scripts from `script_src` only (`'self'`, or the
+/// inline script's hash).
+pub fn csp(api_origin: &str, ancestors: &str, script_src: &str) -> String {
     [
-        "default-src 'none'; script-src 'self'; style-src 'none'; connect-src ",
+        "default-src 'none'; script-src ",
+        script_src,
+        "; style-src 'none'; connect-src ",
         api_origin,
         "; base-uri 'none'; form-action 'none'; frame-ancestors ",
         ancestors,

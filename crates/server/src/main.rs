@@ -150,11 +150,21 @@ fn allow_fields_origin(config: &mut Config, fields_url: Option<&str>) {
 
 /// The merchants' configured webhook endpoints, into the store.
 async fn configure_webhooks(state: &AppState, args: &Args) {
-    let (store, merchants) = (state.store.clone(), state.config.merchants.clone());
+    let (store, vault, merchants) = (
+        state.store.clone(),
+        state.vault.clone(),
+        state.config.merchants.clone(),
+    );
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let loopback_only = args.webhook_loopback_only;
     blocking(move || {
-        paysession_server::webhooks::configure(store.as_ref(), &merchants, now, loopback_only)
+        paysession_server::webhooks::configure(
+            store.as_ref(),
+            &vault,
+            &merchants,
+            now,
+            loopback_only,
+        )
     })
     .await;
 }

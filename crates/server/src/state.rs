@@ -49,6 +49,10 @@ pub struct AppState {
     pub ratelimit: Arc<RateLimiter>,
     /// How this instance delivers webhooks (crate::webhooks).
     pub webhooks: WebhookOptions,
+    /// Wakes this process's webhook worker when a write commits (its events'
+    /// deliveries are due at once); other instances' commits are found by
+    /// the worker's polling.
+    pub webhook_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ impl AppState {
             inflight: Default::default(),
             ratelimit: Default::default(),
             webhooks: WebhookOptions::default(),
+            webhook_wake: Default::default(),
         }
     }
 

@@ -17,7 +17,7 @@ use crate::routes::events::{view, Event};
 use crate::store::webhooks::Endpoint;
 use crate::store::webhooks::{next_after, now_ms, Attempt, Claimed, RESPONSE_HEAD};
 use crate::store::Store;
-use crate::AppState;
+use crate::{AppState, Vault};
 use paysession_core::webhook;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,6 +25,37 @@ use tokio::sync::{Notify, Semaphore};
 
 /// The body of a delivery: the event as `GET /v1/events/{id}` answers it.
 pub type Payload = Event;
+
+/// What a signing secret is bound to when sealed: its endpoint (the current
+/// and the rotated-out secret alike, so a rotation moves the sealed value).
+fn secret_aad(endpoint_id: &str) -> String {
+    [endpoint_id, ":webhook-secret"].concat()
+}
+
+/// A signing secret as it is stored: sealed by the vault (AES-256-GCM, bound
+/// to the endpoint's id), as card data is; never in clear at rest.
+pub fn seal_secret(vault: &Vault, endpoint_id: &str, plain: &str) -> String {
+    vault.seal(plain, &secret_aad(endpoint_id))
+}
+
+/// The secret a stored value holds: opened by the vault (`None` under
+/// another key, or tampered with). A value still in clear (written by an
+/// older build, not yet sealed by [`seal_secrets`]) is itself.
+pub fn open_secret(vault: &Vault, endpoint_id: &str, stored: &str) -> Option<String> {
+    if crate::store::webhooks::is_clear(stored) {
+        return Some(stored.to_owned());
+    }
+    vault.open(stored, &secret_aad(endpoint_id))
+}
+
+/// Seals the signing secrets an older build stored in clear (the rows of
+/// SQLite schema 8 / PostgreSQL 9's migration; the store holds no key, so
+/// the server does it as it starts, before its routes and worker run).
+pub fn seal_secrets(store: &dyn Store, vault: &Vault) -> Result<usize, String> {
+    store
+        .endpoints_seal(&|id, plain| seal_secret(vault, id, plain))
+        .map_err(|e| format!("sealing the webhook secrets: {e}"))
+}
 
 /// Runs the worker until the task is dropped (aborted with the server).
 pub async fn run(state: AppState) {
@@ -90,7 +121,9 @@ pub async fn run(state: AppState) {
             }
         }
         // Sleep until the earliest due delivery, at most `poll` (a claim
-        // that found the due rows taken by another instance waits too).
+        // that found the due rows taken by another instance waits too), or
+        // until a write of this process commits (its deliveries are due
+        // now); polling finds the other instances' commits.
         let wait = match next {
             Some(at) if at > now => {
                 Duration::from_millis(u64::try_from(at - now).unwrap_or(0)).min(poll)
@@ -100,6 +133,7 @@ pub async fn run(state: AppState) {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = freed.notified() => {}
+            _ = state.webhook_wake.notified() => {}
         }
     }
 }
@@ -183,11 +217,24 @@ async fn attempt(state: &AppState, client: &reqwest::Client, c: Claimed) {
         }
     };
     let t = now_ms() / 1000;
-    let signature = webhook::header(&endpoint.signing_secrets(t), t, &body);
+    let secrets: Vec<String> = endpoint
+        .signing_secrets(t)
+        .into_iter()
+        .filter_map(|sealed| open_secret(&state.vault, &endpoint.id, sealed))
+        .collect();
+    let signature = webhook::header(
+        &secrets.iter().map(String::as_str).collect::<Vec<_>>(),
+        t,
+        &body,
+    );
     let started = now_ms();
     let clock = Instant::now();
     let timeout = Duration::from_millis(u64::try_from(opts.timeout_ms.max(1)).unwrap_or(10_000));
-    let a = if opts.loopback_only && !crate::config::is_loopback_url(&endpoint.url) {
+    let a = if secrets.is_empty() {
+        // Sealed under another vault key: nothing this instance can sign with.
+        tracing::error!(endpoint = %endpoint.id, "webhook: the endpoint's secret does not open with this vault key");
+        failed("secret")
+    } else if opts.loopback_only && !crate::config::is_loopback_url(&endpoint.url) {
         failed("not_allowed")
     } else {
         post(client, &endpoint.url, &signature, &event_id, body, timeout).await
@@ -243,9 +290,10 @@ pub fn configured_id(merchant: &str, url: &str) -> String {
 }
 
 /// Writes the endpoints of the configuration file (`[[merchant.webhook]]`),
-/// at start. Their types must be event types.
+/// at start, their secrets sealed. Their types must be event types.
 pub fn configure(
     store: &dyn Store,
+    vault: &Vault,
     merchants: &[Merchant],
     now: i64,
     loopback_only: bool,
@@ -269,12 +317,13 @@ pub fn configure(
                         m.id
                     )
                 })?;
+            let id = configured_id(&m.id, &url);
             let e = Endpoint {
-                id: configured_id(&m.id, &url),
+                secret: seal_secret(vault, &id, secret),
+                id,
                 merchant: m.id.clone(),
                 url,
                 types,
-                secret: secret.clone(),
                 old_secret: None,
                 old_until: None,
                 created: now,

@@ -16,18 +16,40 @@ import {
   usePaySession,
   type PaySessionModule,
 } from "@paysession/react";
-import type { CreateSourceResult, ElementOptions, PaySessionOptions } from "paysession";
+import type { Appearance, CreateSourceResult, ElementOptions, ElementType, PaySession, PaySessionElement, PaySessionOptions } from "paysession";
 
 interface Call { name: string; v: number; data: unknown }
 
-// The SDK through a counting loader: how many times it is imported, how many PaySessions made.
+// The SDK through a counting loader: how many times it is imported, how many PaySessions made;
+// and, on each PaySession, the drop-ins and elements made and the `update`s they were given.
 const counts = { imports: 0, made: 0 };
+const made = { dropins: 0, dropinUpdates: [] as unknown[], elements: 0, elementUpdates: [] as unknown[] };
+const copy = (v: unknown) => JSON.parse(JSON.stringify(v ?? null));
+function spy(p: PaySession): PaySession {
+  const createDropin = p.createDropin.bind(p);
+  p.createDropin = (config) => {
+    const d = createDropin(config);
+    made.dropins++;
+    const update = d.update.bind(d);
+    d.update = (o) => { made.dropinUpdates.push(copy(o)); update(o); };
+    return d;
+  };
+  const createElement = p.createElement.bind(p) as (t: ElementType, o?: ElementOptions) => PaySessionElement;
+  (p as { createElement: typeof createElement }).createElement = (t, o) => {
+    const e = createElement(t, o);
+    made.elements++;
+    const update = e.update.bind(e);
+    e.update = (u) => { made.elementUpdates.push(copy(u)); update(u); };
+    return e;
+  };
+  return p;
+}
 const sdk = async (): Promise<PaySessionModule> => {
   counts.imports++;
   const m = await import("paysession");
   function CountingPaySession(publicKey: string, options?: PaySessionOptions | null) {
     counts.made++;
-    return new m.PaySession(publicKey, options);
+    return spy(new m.PaySession(publicKey, options));
   }
   return { default: m.default, PaySession: CountingPaySession as unknown as PaySessionModule["PaySession"] };
 };
@@ -44,6 +66,11 @@ interface Props {
   providers?: number;
   /** `false`: the provider alone (the drop-in or the fields mount in a later render). */
   show?: boolean;
+  /** The drop-in's `appearance` prop (a new object each render: it counts by value). */
+  appearance?: Appearance;
+  /** The card number field's `options.appearance` and `options.label`. */
+  numberAppearance?: ElementOptions["appearance"];
+  numberLabel?: string;
 }
 
 const calls: Call[] = [];
@@ -68,12 +95,17 @@ let promised: ReturnType<typeof loadPaySession> | null = null;
 function Scene(p: Props) {
   const v = p.v ?? 1;
   const options: PaySessionOptions = { apiBase: p.api, ...(p.fields && { fieldsBase: p.fields }) };
-  const el: ElementOptions = { placeholderText: p.placeholder ?? "1234 1234 1234 1234" };
+  const el: ElementOptions = {
+    placeholderText: p.placeholder ?? "1234 1234 1234 1234",
+    ...(p.numberAppearance && { appearance: copy(p.numberAppearance) }),
+    ...(p.numberLabel && { label: p.numberLabel }),
+  };
   const show = p.show ?? true;
   const dropin = p.sessionId && show ? (
     <DropIn
       className="under-test"
       sessionId={p.sessionId}
+      appearance={p.appearance && copy(p.appearance)}
       onReady={record("onReady", v)}
       onSuccess={record("onSuccess", v)}
       onError={record("onError", v)}
@@ -117,6 +149,7 @@ function Scene(p: Props) {
 let root: Root | null = null;
 const harness = {
   counts,
+  made,
   calls,
   seen,
   render(p: Props) {

@@ -34,8 +34,9 @@ function Probe() {
 const tree = (provider) =>
   h(PaySessionProvider, provider,
     h("form", { id: "checkout" },
-      h(DropIn, { sessionId: "ses_0123456789abcdef0123456789abcdef", id: "drop-in", className: "dropin", onSuccess() {} }),
-      h(CardNumberElement, { id: "card-number", className: "field", options: { placeholderText: "1234" }, onChange() {} }),
+      h(DropIn, { sessionId: "ses_0123456789abcdef0123456789abcdef", id: "drop-in", className: "dropin", onSuccess() {},
+        appearance: { theme: "dark" }, paymentMethodConfiguration: { creditCard: { showCardholderName: false } } }),
+      h(CardNumberElement, { id: "card-number", className: "field", options: { placeholderText: "1234", appearance: { theme: "flat" } }, onChange() {} }),
       h(CardExpirationElement, { id: "card-expiry" }),
       h(CardCvvElement, { id: "card-cvv" }),
       h(Compliance, { sessionId: "ses_0123456789abcdef0123456789abcdef", id: "legal" }),

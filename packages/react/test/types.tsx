@@ -23,12 +23,25 @@ export function Checkout({ sessionId }: { sessionId: string }) {
       <DropIn onReady={() => {}} />
       {/* @ts-expect-error onSuccess receives DropinSuccessData, not a number */}
       <DropIn sessionId={sessionId} onSuccess={(n: number) => n} />
+      <DropIn sessionId={sessionId} appearance={{ theme: "dark", variables: { colorPrimary: "#7c3aed", focusRing: "2px solid #93c5fd" },
+        rules: { ".Tab--selected": { borderColor: "#7c3aed" }, ".Button:hover": { opacity: "0.9" } } }}
+        paymentMethodConfiguration={{ enabledPaymentMethods: ["creditCard"], creditCard: { showCardholderName: false, showBrandIcons: true, style: { base: { color: "#111" } } },
+          sepaDebit: { style: { invalid: { color: "#b91c1c" } } } }} />
+      {/* @ts-expect-error a theme that does not exist */}
+      <DropIn sessionId={sessionId} appearance={{ theme: "neon" }} />
+      {/* @ts-expect-error a drop-in part that does not exist */}
+      <DropIn sessionId={sessionId} appearance={{ rules: { ".Frame": { color: "red" } } }} />
+      {/* @ts-expect-error a per-method key the drop-in does not have */}
+      <DropIn sessionId={sessionId} paymentMethodConfiguration={{ payPal: { style: {} } }} />
       {/* @ts-expect-error an unknown drop-in option */}
       <DropIn sessionId={sessionId} options={{ colour: "red" }} />
       <CardNumberElement options={{ style: { base: { fontSize: "16px" } }, placeholderText: "1234" }} onChange={(e) => e.complete} />
       {/* @ts-expect-error a style property outside the allow-list */}
       <CardNumberElement options={{ style: { base: { background: "red" } } }} />
       <CardCvvElement options={{ paymentMethodId: "pm_0123" }} />
+      <CardNumberElement options={{ appearance: { theme: "flat", rules: { ".Input:focus": { color: "#111" } } } }} />
+      {/* @ts-expect-error an element has the .Input rules only */}
+      <CardNumberElement options={{ appearance: { rules: { ".Label": { color: "#111" } } } }} />
       <button onClick={pay}>Pay</button>
     </>
   );

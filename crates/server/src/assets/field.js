@@ -1,5 +1,6 @@
-// One secure card field (cardnumber | cardexpiration | cardcvv), served only
-// by the fields origin and run inside an iframe of the merchant's page. The
+// One secure card field (cardnumber | cardexpiration | cardcvv), or the
+// drop-in's whole card (card: the three side by side in one document), served
+// only by the fields origin and run inside an iframe of the merchant's page. The
 // card stays in this origin: sibling fields of one mount group meet on a
 // BroadcastChannel of this origin named by the group id, the public key and
 // the page origin (G, K, O), and every message on it carries K and O again
@@ -7,7 +8,7 @@
 // page origin that knows the group id is on another channel, and O is
 // trustworthy because only the merchant's allowed origins (exactly O for a
 // "*" merchant) may embed this page (frame-ancestors, fields.rs).
-// The number field posts the card to the API, and only state (empty,
+// The number field (or the card frame) posts the card to the API, and only state (empty,
 // complete, brand, error code, focus) and the API's answer go to the page, by
 // postMessage to the page's exact origin.
 // A code field given a saved payment method ("pm", from the page's options)
@@ -23,23 +24,35 @@
   const API = "%API%", D = /*DATA*/0;
   const q = new URLSearchParams(location.search), h = new URLSearchParams(location.hash.slice(1));
   const O = q.get("o"), K = q.get("k"), T = h.get("t"), C = h.get("c"), G = h.get("g");
-  const AC = D.t[T];
-  if (!O || !K || !C || !G || !AC || parent === window) return;
-  const bus = new BroadcastChannel("ps " + JSON.stringify([G, K, O])), el = document.createElement("input"), er = document.createElement("div");
+  // "card": the drop-in's whole card in one frame (number, expiry and code
+  // side by side: one document, one script for the three).
+  const CARD = T === "card", TYPES = CARD ? ["cardnumber", "cardexpiration", "cardcvv"] : [T];
+  if (!O || !K || !C || !G || !TYPES.every((t) => D.t[t]) || parent === window) return;
+  const bus = CARD ? null : new BroadcastChannel("ps " + JSON.stringify([G, K, O]));
   // Group messages: each names K, O and its sender's channel c; ours() checks them.
-  const say = (m) => { m.k = K; m.o = O; m.c = C; bus.postMessage(m); };
+  const say = (m) => { if (bus) { m.k = K; m.o = O; m.c = C; bus.postMessage(m); } };
   const ours = (m) => m.k === K && m.o === O && typeof m.c === "string";
-  Object.assign(el, { autocomplete: AC, name: AC, inputMode: "numeric", spellcheck: false });
-  el.setAttribute("autocorrect", "off");
-  // The error shown, in the page's words (the "e" of cfg), as the input's description.
-  er.id = "e"; er.hidden = true;
-  el.setAttribute("aria-describedby", "e");
-  document.body.append(el, er);
+  // One part per input: its type, input, error description and whether it was left once.
+  const row = document.createElement("div");
+  const P = TYPES.map((t, i) => {
+    const el = document.createElement("input"), er = document.createElement("div"), id = CARD ? ["num", "exp", "cvc"][i] : "";
+    Object.assign(el, { autocomplete: D.t[t], name: D.t[t], inputMode: "numeric", spellcheck: false });
+    if (id) el.id = id;
+    el.setAttribute("autocorrect", "off");
+    // The error shown, in the page's words (the "e" of cfg), as the input's description.
+    er.id = id ? id + "-e" : "e"; er.hidden = true;
+    el.setAttribute("aria-describedby", er.id);
+    row.append(el, er);
+    return { t, el, er, touched: false, req: "" };
+  });
+  if (CARD) row.className = "r";
+  document.body.append(row);
   const sheet = new CSSStyleSheet();
   document.adoptedStyleSheets = [sheet];
-  const BASE = "html,body{margin:0;padding:0;background:transparent;overflow:hidden}input{display:block;box-sizing:border-box;width:100%;margin:0;padding:0;border:0;outline:0;background:transparent;font:inherit;color:inherit;line-height:1.4}";
+  const BASE = "html,body{margin:0;padding:0;background:transparent;overflow:hidden}input{display:block;box-sizing:border-box;width:100%;margin:0;padding:0;border:0;outline:0;background:transparent;font:inherit;color:inherit;line-height:1.4}" +
+    ".r{display:flex;gap:.5em}#num{flex:1 1 auto;min-width:0}#exp{flex:0 0 4.2em}#cvc{flex:0 0 2.6em}";
   sheet.replaceSync(BASE);
-  let brand = null, touched = false, PM = "", E = {};
+  let brand = null, PM = "", E = {};
   const send = (m) => { m.c = C; parent.postMessage(m, O); };
   const digits = (v) => v.replace(/\D/g, "");
 
@@ -54,7 +67,7 @@
     return s % 10 === 0;
   }
   // -> {e: empty, k: complete, b: brand, x: error code, i: definitely invalid (shown while typing)}
-  function number(v) {
+  function number(v, touched) {
     const d = digits(v), b = detect(d), [min, max] = b ? [b[1], b[2]] : [12, 19];
     const k = !!b && d.length >= min && d.length <= max && luhn(d);
     const i = /[^\d -]/.test(v) || d.length > max || (!b && d.length >= 6) || (d.length >= min && !luhn(d) && (d.length >= Math.min(max, 16) || touched));
@@ -74,17 +87,17 @@
     const i = /\D/.test(v) || d.length > (need || 4), k = !i && (need ? d.length === need : d.length >= 3);
     return { e: !v, k, x: k ? "" : (i ? "invalid" : "incomplete") + "_security_code", i, d };
   }
-  const check = (v) => (T === "cardnumber" ? number : T === "cardexpiration" ? expiry : cvv)(v);
+  const check = (p) => (p.t === "cardnumber" ? number : p.t === "cardexpiration" ? expiry : cvv)(p.el.value, p.touched);
 
-  function format() {
-    const v = el.value;
+  function format(p) {
+    const el = p.el, v = el.value;
     let out = v;
-    if (T === "cardnumber" && !/[^\d ]/.test(v)) {
+    if (p.t === "cardnumber" && !/[^\d ]/.test(v)) {
       const d = digits(v), b = detect(d), g = b ? b[4] : [4, 4, 4, 4, 3];
       out = ""; let at = 0;
       for (const n of g) { if (at >= d.length) break; out += (at ? " " : "") + d.slice(at, at + n); at += n; }
       out += d.slice(at);
-    } else if (T === "cardexpiration" && !/[^\d /]/.test(v)) {
+    } else if (p.t === "cardexpiration" && !/[^\d /]/.test(v)) {
       let d = digits(v); if (/^[2-9]/.test(d)) d = "0" + d;
       out = d.length > 2 ? d.slice(0, 2) + " / " + d.slice(2) : d;
     }
@@ -92,52 +105,72 @@
     // Keep the caret after the same digit: a filled-in value is never scrambled.
     const before = digits(v.slice(0, el.selectionStart ?? v.length)).length;
     el.value = out;
-    let p = 0; for (let n = 0; p < out.length && n < before; p++) if (/\d/.test(out[p])) n++;
-    if (document.activeElement === el) el.setSelectionRange(p, p);
+    let at = 0; for (let n = 0; at < out.length && n < before; at++) if (/\d/.test(out[at])) n++;
+    if (document.activeElement === el) el.setSelectionRange(at, at);
   }
 
+  // Each part's state on its input (classes, aria-invalid, description); one
+  // "change" to the page: the card's as a whole (empty, complete, brand, the
+  // first error shown, autofilled) and, for "card", each part's [e, k, x].
   let last = "";
   function emit(force) {
-    const s = check(el.value), shown = s.x && (s.i || touched) ? s.x : "";
-    if (T === "cardnumber" && s.b !== (brand && brand[0])) {
-      brand = s.b ? D.b.find((b) => b[0] === s.b) : null;
-      say({ b: brand && brand[0] });
-    }
-    el.className = [s.e && "empty", s.k && "complete", shown && "invalid"].filter(Boolean).join(" ");
-    if (shown) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
-    er.textContent = shown && Object.hasOwn(E, shown) ? String(E[shown]).slice(0, 300) : "";
-    const m = { t: "change", e: s.e, k: s.k, b: T === "cardnumber" ? s.b || undefined : undefined, n: T === "cardnumber" && brand ? brand[5] : undefined, x: shown || undefined, a: autofilled() };
+    const S = P.map((p) => {
+      const s = check(p), shown = s.x && (s.i || p.touched) ? s.x : "";
+      if (p.t === "cardnumber" && s.b !== (brand && brand[0])) {
+        brand = s.b ? D.b.find((b) => b[0] === s.b) : null;
+        say({ b: brand && brand[0] });
+      }
+      // Required by the page's submit and still empty: invalid, described by the page's words.
+      const req = s.e ? p.req : "";
+      p.el.className = [s.e && "empty", s.k && "complete", shown && "invalid"].filter(Boolean).join(" ");
+      if (shown || req) p.el.setAttribute("aria-invalid", "true"); else p.el.removeAttribute("aria-invalid");
+      p.er.textContent = shown && Object.hasOwn(E, shown) ? String(E[shown]).slice(0, 300) : req;
+      return Object.assign(s, { shown, a: autofilled(p.el) });
+    });
+    const num = TYPES[0] === "cardnumber";
+    const m = {
+      t: "change", e: S.every((s) => s.e), k: S.every((s) => s.k), b: num ? S[0].b || undefined : undefined,
+      n: num && brand ? brand[5] : undefined, x: S.map((s) => s.shown).find(Boolean), a: S.some((s) => s.a),
+      p: CARD ? S.map((s) => [s.e, s.k, s.shown || undefined]) : undefined,
+    };
     const key = JSON.stringify(m);
     if (force || key !== last) { last = key; send(m); }
-    return s;
+    return S;
   }
-  function autofilled() { try { return el.matches(":autofill"); } catch { return false; } }
+  function autofilled(el) { try { return el.matches(":autofill"); } catch { return false; } }
 
-  el.addEventListener("input", () => { format(); emit(); });
-  el.addEventListener("focus", () => send({ t: "focus" }));
-  // Enter submits the page's form (the drop-in's), as it would in a plain input.
-  el.addEventListener("keydown", (e) => { if (e.key === "Enter") send({ t: "enter" }); });
-  el.addEventListener("blur", () => { if (el.value) touched = true; emit(); send({ t: "blur" }); });
+  for (const p of P) {
+    const el = p.el;
+    el.addEventListener("input", () => { p.req = ""; format(p); emit(); });
+    // Enter submits the page's form (the drop-in's), as it would in a plain input.
+    el.addEventListener("keydown", (e) => { if (e.key === "Enter") send({ t: "enter" }); });
+    el.addEventListener("blur", () => { if (el.value) p.touched = true; emit(); });
+  }
+  // Focus into the frame and out of it (moving between a card's parts is neither).
+  addEventListener("focusin", (e) => { if (!P.some((p) => p.el === e.relatedTarget)) send({ t: "focus" }); });
+  addEventListener("focusout", (e) => { if (!P.some((p) => p.el === e.relatedTarget)) send({ t: "blur" }); });
 
   // The number frame knows its group's other frames by channel: each says
   // hello ("h": its type) when it loads and when asked ("w"), and goodbye ("x")
   // when it goes or becomes a saved card's code field.
-  const sib = new Map();
-  bus.onmessage = (e) => {
-    const m = e.data || {};
-    if (!ours(m)) return;
-    if (T === "cardnumber") {
-      if (m.h) sib.set(m.c, m.h); else if (m.x) sib.delete(m.c);
-      return;
-    }
-    if (PM) return;
-    if (m.w) say({ h: T });
-    if (m.b !== undefined && T === "cardcvv") { brand = m.b ? D.b.find((b) => b[0] === m.b) : null; if (el.value) emit(); }
-    if (m.v) { touched = true; emit(); }
-    if (m.q) say({ a: m.q, t: T, v: el.value });
-  };
-  say(T === "cardnumber" ? { w: 1 } : { h: T });
-  addEventListener("pagehide", () => T !== "cardnumber" && !PM && say({ x: 1 }));
+  const sib = new Map(), [F] = P;
+  if (bus) {
+    bus.onmessage = (e) => {
+      const m = e.data || {};
+      if (!ours(m)) return;
+      if (T === "cardnumber") {
+        if (m.h) sib.set(m.c, m.h); else if (m.x) sib.delete(m.c);
+        return;
+      }
+      if (PM) return;
+      if (m.w) say({ h: T });
+      if (m.b !== undefined && T === "cardcvv") { brand = m.b ? D.b.find((b) => b[0] === m.b) : null; if (F.el.value) emit(); }
+      if (m.v) { F.touched = true; emit(); }
+      if (m.q) say({ a: m.q, t: T, v: F.el.value });
+    };
+    say(T === "cardnumber" ? { w: 1 } : { h: T });
+    addEventListener("pagehide", () => T !== "cardnumber" && !PM && say({ x: 1 }));
+  }
 
   // Parentheses closed in order, quotes in pairs (core's `balanced`).
   function balanced(v) {
@@ -190,17 +223,20 @@
   // The page's deadline (ms) and retries; the answer or the error goes back as is
   // (the page words the messages).
   async function tokenize(r, sessionId, owner, deadline, retries, name, usage, terms) {
-    touched = true;
-    const n = emit(true);
+    for (const p of P) p.touched = true;
+    const S = emit(true), n = S[0];
     let bad, card;
     if (PM) {
       bad = !n.k && [n, "cvv"];
       card = { cvv: n.d };
     } else {
-      say({ v: 1 });
-      const got = await collect();
-      if (!got) return send({ t: "tok", r, st: 400, j: { type: "validation_error", errors: [{ code: "invalid_parameter", parameter: "element", message: "Two fields of one type in this PaySession hold different values: mount one of each type." }] } });
-      const x = expiry(got.cardexpiration || ""), v = cvv(got.cardcvv || "");
+      let x = S[1], v = S[2];
+      if (!CARD) {
+        say({ v: 1 });
+        const got = await collect();
+        if (!got) return send({ t: "tok", r, st: 400, j: { type: "validation_error", errors: [{ code: "invalid_parameter", parameter: "element", message: "Two fields of one type in this PaySession hold different values: mount one of each type." }] } });
+        x = expiry(got.cardexpiration || ""); v = cvv(got.cardcvv || "");
+      }
       bad = [[n, "number"], [x, "expirationYear"], [v, "cvv"]].find(([s]) => !s.k);
       card = { number: n.d, expirationMonth: x.m, expirationYear: x.y, cvv: v.d };
     }
@@ -236,17 +272,21 @@
   // writes the config it has into the URL, so the field takes input as its
   // script runs, without a round trip; later changes come as "cfg").
   function configure(m) {
-    const l = String(m.l || "").slice(0, 200), root = document.documentElement;
-    el.setAttribute("aria-label", l);
-    document.title = l;
-    el.placeholder = String(m.p || "").slice(0, 200);
+    const root = document.documentElement, text = (x) => String(x || "").slice(0, 200);
+    // "card": a label per part ("ls"), the placeholders a card shows (the
+    // expiry's format from its label, e.g. "Date d'expiration (MM/AA)");
+    // a field: its label and placeholder ("l", "p").
+    const L = CARD ? [].concat(m.ls || []) : [m.l];
+    const PH = CARD ? ["1234 1234 1234 1234", (/\(([^()]{1,12})\)\s*$/.exec(text(L[1])) || [0, "MM / YY"])[1], "CVC"] : [m.p];
+    P.forEach((p, i) => { p.el.setAttribute("aria-label", text(L[i])); p.el.placeholder = text(PH[i]); });
+    document.title = L.map(text).join(", ");
     // The page's locale: lang, dir, and the words of this field's error codes.
     if (/^[a-z]{2,3}(-[a-z0-9]{1,8}){0,4}$/i.test(m.lg)) root.lang = m.lg;
     root.dir = m.dr === "rtl" ? "rtl" : "ltr";
     E = m.e && typeof m.e === "object" ? m.e : {};
     if (T === "cardcvv" && /^pm_[0-9a-f]{32}$/.test(m.pm)) {
       if (!PM) say({ x: 1 });
-      if (m.pm !== PM) { el.value = ""; touched = false; }
+      if (m.pm !== PM) { F.el.value = ""; F.touched = false; }
       PM = m.pm; brand = D.b.find((b) => b[0] === m.b) || null;
     }
     css(m.s);
@@ -258,13 +298,14 @@
     const m = e.data;
     if (e.origin !== O || e.source !== parent || !m || m.c !== C) return;
     if (m.t === "cfg") configure(m);
-    else if (m.t === "focus") el.focus();
-    else if (m.t === "blur") el.blur();
-    else if (m.t === "clear") { el.value = ""; touched = false; emit(); }
-    // The page's submit found this field empty ("This field is required."):
+    // "f": the part to focus (a card's), else the first.
+    else if (m.t === "focus") (P[m.f] || F).el.focus();
+    else if (m.t === "blur") for (const p of P) p.el.blur();
+    else if (m.t === "clear") { for (const p of P) { p.el.value = ""; p.touched = false; p.req = ""; } emit(); }
+    // The page's submit found a field empty ("This field is required."):
     // invalid and described until the next change.
-    else if (m.t === "req" && !el.value) { el.setAttribute("aria-invalid", "true"); er.textContent = String(m.x || "").slice(0, 300); }
-    else if (m.t === "tok" && (T === "cardnumber" || PM)) tokenize(m.r, String(m.s), m.o, m.d, m.n, m.nm, m.u, m.ta);
+    else if (m.t === "req") { for (const p of P) if (!p.el.value) p.req = String(m.x || "").slice(0, 300); emit(); }
+    else if (m.t === "tok" && (T === "cardnumber" || CARD || PM)) tokenize(m.r, String(m.s), m.o, m.d, m.n, m.nm, m.u, m.ta);
   });
   let f = null;
   try { f = JSON.parse(h.get("f")); } catch { f = null; }

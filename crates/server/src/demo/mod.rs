@@ -21,6 +21,7 @@ use paysession_core::ErrorCode;
 use serde::Deserialize;
 use serde_json::json;
 
+mod after;
 mod client;
 mod cookie;
 mod page;
@@ -100,6 +101,8 @@ pub fn router(merchant: DemoMerchant) -> Router {
         .route("/demo/api/account", post(account))
         .route("/demo/api/sources", post(attach))
         .route("/demo/api/orders", post(order))
+        .route("/demo/api/refunds", post(after::refund))
+        .route("/demo/api/simulate", post(after::simulate))
         .route("/demo/api/events", get(webhooks::of_session))
         .route(webhooks::PATH, post(webhooks::receive))
         .with_state(merchant)
@@ -268,6 +271,7 @@ async fn session(
         "account": account,
         "publicKey": m.public_key,
         "apiBase": m.public_url,
+        "testMode": after::test_mode(m),
     }))
     .into_response();
     if let Some(id) = new_customer {

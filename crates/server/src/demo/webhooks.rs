@@ -112,7 +112,8 @@ pub async fn receive(State(m): State<DemoMerchant>, headers: HeaderMap, body: By
 }
 
 /// `GET /demo/api/events?sessionId=`: the verified events of a checkout
-/// (its session, and the sources and order that name it), oldest first.
+/// (its session, the sources and order that name it, and that order's
+/// refunds), oldest first.
 pub async fn of_session(State(m): State<DemoMerchant>, uri: Uri) -> Response {
     let q = match crate::extract::query_pairs(uri.query(), &["sessionId"]) {
         Ok(q) => q,
@@ -124,10 +125,23 @@ pub async fn of_session(State(m): State<DemoMerchant>, uri: Uri) -> Response {
     }
     let held = m.inbox.events.lock().unwrap_or_else(|e| e.into_inner());
     let sid = sid.as_str();
+    let of_session = |e: &Value| e["objectId"] == sid || e["data"]["object"]["sessionId"] == sid;
+    // The checkout's orders (their events name the session), whose refunds name them.
+    let orders: HashSet<&str> = held
+        .0
+        .iter()
+        .filter(|e| of_session(e) && e["type"].as_str().is_some_and(|t| t.starts_with("order.")))
+        .filter_map(|e| e["objectId"].as_str())
+        .collect();
     let data: Vec<Value> = held
         .0
         .iter()
-        .filter(|e| e["objectId"] == sid || e["data"]["object"]["sessionId"] == sid)
+        .filter(|e| {
+            of_session(e)
+                || e["data"]["object"]["orderId"]
+                    .as_str()
+                    .is_some_and(|o| orders.contains(o))
+        })
         .map(|e| {
             json!({"id": e["id"], "type": e["type"], "objectId": e["objectId"],
                    "createdTime": e["createdTime"], "verified": true})

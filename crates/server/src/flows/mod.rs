@@ -226,6 +226,9 @@ pub fn commit(
             if let Some(i) = idem {
                 i.mark_recorded();
             }
+            // Its events' deliveries are due now: this process's worker
+            // looks at once (a stored permit when it is busy).
+            s.webhook_wake.notify_one();
             Ok(None)
         }
         Commit::Conflict(Conflict::Idempotency) => Err(match idem {

@@ -62,7 +62,14 @@ async fn settle(
             || flows::orders::load_order(s, &m, &order_id),
             idem.as_ref(),
             StatusCode::OK,
-            |rec, _, fx| flows::orders::settle_payment(rec, &id, arrived, fx),
+            |rec, now, fx| {
+                flows::orders::settle_payment(rec, &id, arrived, fx)?;
+                if !arrived {
+                    // The source says so too: consumed → failed.
+                    flows::orders::returned_source(load_source(s, &m, &id)?, now, fx);
+                }
+                Ok(())
+            },
             |(), rec| rec.order.clone(),
         )
         .map(Json)
@@ -83,7 +90,8 @@ pub async fn funds(
 }
 
 /// `POST /v1/test/sources/{id}/return`: the money never arrives (a returned
-/// SEPA debit, a failed transfer): the payment fails (`payment.failed`).
+/// SEPA debit, a failed transfer): the payment fails (`payment.failed`) and
+/// its source moves from `consumed` to `failed` (`source.failed`).
 pub async fn returned(
     State(s): State<AppState>,
     key: SecretKey,

@@ -75,7 +75,7 @@ pub struct WebhookAttempt {
     /// The answer's HTTP status (absent: no answer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// Why there was no answer: `timeout`, `connect`, `io`, `not_allowed`.
+    /// Why there was no answer: `timeout`, `connect`, `io`, `not_allowed`, `secret` (sealed under another vault key).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The answer body's first 256 bytes (lossy UTF-8).

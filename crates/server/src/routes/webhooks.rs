@@ -10,6 +10,7 @@ use crate::store::webhooks::{
     Attempt, Delivery, DeliveryQuery, Endpoint, DELIVERY_PREFIX, ENDPOINT_PREFIX,
 };
 use crate::store::Store;
+use crate::webhooks::seal_secret;
 use crate::{
     auth::SecretKey, clock::rfc3339, error::AppError, extract::query_pairs, extract::JsonBody,
     AppState,
@@ -149,28 +150,30 @@ pub async fn create(
             .map(|t| t.split(',').map(|x| x.trim().to_owned()).collect()),
     )?;
     s.db(move |s| {
-        let merchant = key.merchant.id;
-        if s.store.endpoints(&merchant)?.len() >= MAX_ENDPOINTS {
+        let id = crate::ids::new_id(ENDPOINT_PREFIX);
+        let secret = crate::ids::new_id(paysession_core::webhook::SECRET_PREFIX);
+        let mut e = Endpoint {
+            secret: seal_secret(&s.vault, &id, &secret),
+            id,
+            merchant: key.merchant.id,
+            url,
+            types,
+            old_secret: None,
+            old_until: None,
+            created: now(s),
+            deleted: false,
+        };
+        // The cap is counted in the insert's own transaction: concurrent
+        // creates never pass it.
+        if !s.store.endpoint_create(&e, MAX_ENDPOINTS)? {
             return Err(invalid(
                 ErrorCode::InvalidParameter,
                 "url",
                 "A merchant has 16 webhook endpoints at most: delete one first.",
             ));
         }
-        let e = Endpoint {
-            id: crate::ids::new_id(ENDPOINT_PREFIX),
-            merchant,
-            url,
-            types,
-            secret: crate::ids::new_id(paysession_core::webhook::SECRET_PREFIX),
-            old_secret: None,
-            old_until: None,
-            created: now(s),
-            deleted: false,
-        };
-        if !s.store.endpoint_put(&e, false)? {
-            return Err(AppError::internal("a fresh endpoint id exists"));
-        }
+        // Shown this once, in clear; stored sealed.
+        e.secret = secret;
         Ok((StatusCode::CREATED, Json(view(&e, true, now(s)))))
     })
     .await
@@ -242,10 +245,17 @@ pub async fn rotate(
         let at = now(s);
         let until = at.saturating_add(i64::try_from(overlap).unwrap_or(0));
         let secret = crate::ids::new_id(paysession_core::webhook::SECRET_PREFIX);
-        let e = s
+        let mut e = s
             .store
-            .endpoint_rotate(&e.id, &e.merchant, &secret, until)?
+            .endpoint_rotate(
+                &e.id,
+                &e.merchant,
+                &seal_secret(&s.vault, &e.id, &secret),
+                until,
+            )?
             .ok_or_else(|| AppError::not_found("webhook endpoint"))?;
+        // Shown this once, in clear; stored sealed.
+        e.secret = secret;
         Ok(Json(view(&e, true, at)))
     })
     .await

@@ -173,6 +173,18 @@ pub async fn serve_with(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
+    // Signing secrets an older build stored in clear are sealed before
+    // anything reads or rotates them (docs/API.md §5.19).
+    let st = state.clone();
+    let sealed = tokio::task::spawn_blocking(move || {
+        crate::webhooks::seal_secrets(st.store.as_ref(), &st.vault)
+    })
+    .await
+    .map_err(io::Error::other)?
+    .map_err(io::Error::other)?;
+    if sealed > 0 {
+        tracing::info!(rows = sealed, "webhook secrets sealed at rest");
+    }
     // The webhook worker lives as long as the listener.
     let worker = tokio::spawn(crate::webhooks::run(state.clone()));
     let router = if state.demo_dir.is_some() {

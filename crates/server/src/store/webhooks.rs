@@ -47,9 +47,11 @@ pub struct Endpoint {
     pub url: String,
     /// Event types delivered; `["*"]` for all.
     pub types: Vec<String>,
-    /// The signing secret (`whsec_…`).
+    /// The signing secret (`whsec_…`) as stored: sealed by the vault
+    /// ([`crate::webhooks::seal_secret`]; the store never sees it in clear).
     pub secret: String,
-    /// The secret before the last rotation, still signing until `old_until`.
+    /// The secret before the last rotation (sealed as `secret` is), still
+    /// signing until `old_until`.
     pub old_secret: Option<String>,
     /// Unix seconds: the old secret stops signing.
     pub old_until: Option<i64>,
@@ -136,6 +138,33 @@ pub struct Attempt {
     pub response: String,
 }
 
+/// Whether a stored secret is still in clear (a `whsec_…` of a build before
+/// the secrets were sealed); a sealed one is hex.
+pub fn is_clear(stored: &str) -> bool {
+    stored.starts_with(paysession_core::webhook::SECRET_PREFIX)
+}
+
+/// The rows [`WebhookStore::endpoints_seal`] looks at (both engines).
+pub const CLEAR_ROWS: &str = "SELECT id, secret, old_secret FROM webhook_endpoints
+     WHERE substr(secret, 1, 6) = 'whsec_' OR substr(old_secret, 1, 6) = 'whsec_'";
+
+/// Each value of a row read by [`CLEAR_ROWS`], sealed where it was clear.
+pub fn sealed_row(
+    seal: &dyn Fn(&str, &str) -> String,
+    id: &str,
+    secret: &str,
+    old: Option<&str>,
+) -> (String, Option<String>) {
+    let one = |v: &str| {
+        if is_clear(v) {
+            seal(id, v)
+        } else {
+            v.to_owned()
+        }
+    };
+    (one(secret), old.map(one))
+}
+
 /// Bytes of an answer kept with its attempt.
 pub const RESPONSE_HEAD: usize = 256;
 
@@ -184,6 +213,17 @@ pub trait WebhookStore {
     /// endpoint of the same id and merchant is overwritten instead (the
     /// endpoints of the configuration file, written at every start).
     fn endpoint_put(&self, e: &Endpoint, replace: bool) -> Result<bool, StoreError>;
+    /// Inserts `e` if its merchant has fewer than `cap` live endpoints: the
+    /// count and the insert are one transaction (SQLite: the single writer;
+    /// PostgreSQL: a transaction lock per merchant), so concurrent creates
+    /// never pass the cap. `false` when the merchant is at the cap.
+    fn endpoint_create(&self, e: &Endpoint, cap: usize) -> Result<bool, StoreError>;
+    /// Seals the signing secrets still stored in clear (`whsec_…`, as a
+    /// build before SQLite schema 8 and PostgreSQL 9 wrote them): `seal(id, plain)`
+    /// is what is stored instead. Each row is a compare-and-swap on the values
+    /// read, so instances starting together seal it once. Answers how many
+    /// rows were sealed.
+    fn endpoints_seal(&self, seal: &dyn Fn(&str, &str) -> String) -> Result<usize, StoreError>;
     /// An endpoint by id (deleted ones too).
     fn endpoint(&self, id: &str) -> Result<Option<Endpoint>, StoreError>;
     /// A merchant's live endpoints, oldest first.

@@ -233,6 +233,30 @@ async fn field_js_has_a_versioned_immutable_url_and_goes_out_precompressed() {
     assert_eq!(header(&h, CACHE_CONTROL), "public, max-age=300");
     assert_eq!(fetch(&s, &format!("{url}/field.js"), "").await.2, script);
     drop(old);
+    // The drop-in's card frame (`i=1`): the same script inline, allowed by its
+    // hash and by nothing else, the page precompressed like the script.
+    let inline_url = format!("{page_url}&i=1");
+    let (h, _) = negotiates(&s, &inline_url).await;
+    assert_eq!(header(&h, CACHE_CONTROL), "no-cache");
+    let csp = header(&h, "content-security-policy").to_owned();
+    let page = String::from_utf8(fetch(&s, &inline_url, "").await.2).unwrap();
+    assert!(!page.contains("<script src"), "{page}");
+    let inline = page
+        .split("<script>")
+        .nth(1)
+        .and_then(|r| r.split("</script>").next())
+        .unwrap();
+    assert_eq!(inline.as_bytes(), &script[..]);
+    use base64::Engine;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&script));
+    assert!(
+        csp.starts_with(&format!(
+            "default-src 'none'; script-src 'sha256-{hash}'; style-src 'none';"
+        )),
+        "{csp}"
+    );
+    // Nothing in the script could end its element early.
+    assert!(!inline.to_ascii_lowercase().contains("</script"));
     let _ = tx.send(());
     let _ = task.await;
     s.stop().await;

@@ -371,3 +371,127 @@ async fn the_demo_merchant_receives_its_webhooks_verified() {
         .await
         .expect_error(400, "invalid_parameter");
 }
+
+/// The verified events the demo received for checkout `sid`, once they hold
+/// every type of `want` (bounded: 300 looks, the worker looks every 500 ms at most).
+async fn demo_events(s: &Server, sid: &str, want: &[&str]) -> Vec<String> {
+    let mut got = vec![];
+    for _ in 0..300 {
+        let page = s
+            .get(&format!("/demo/api/events?sessionId={sid}"), "")
+            .await
+            .ok(200)
+            .clone();
+        got = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_owned())
+            .collect();
+        if want.iter().all(|w| got.iter().any(|g| g == w)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    got
+}
+
+#[tokio::test]
+async fn the_demo_moves_a_wire_order_to_paid_and_refunds_it_by_webhook() {
+    let (s, _www) = demo().await;
+    let catalog = s.get("/demo/api/catalog", "").await.ok(200).clone();
+    let sku = catalog["products"][0]["sku"].as_str().unwrap().to_owned();
+    let co = checkout(&s, &sku, 1, "DE").await;
+    assert_eq!(co["testMode"], true, "{co}");
+    let sid = co["sessionId"].as_str().unwrap().to_owned();
+    // Before an order: nothing to refund or simulate.
+    s.post("/demo/api/refunds", "", json!({"sessionId": sid}))
+        .await
+        .expect_error(404, "resource_not_found");
+    let pk = co["publicKey"].as_str().unwrap();
+    let src = id(s
+        .post(
+            "/v1/sources",
+            pk,
+            json!({"type": "wireTransfer", "sessionId": sid}),
+        )
+        .await
+        .ok(201));
+    s.post(
+        "/demo/api/sources",
+        "",
+        json!({"sessionId": sid, "sourceId": src}),
+    )
+    .await
+    .ok(200);
+    let order = s
+        .post("/demo/api/orders", "", json!({"sessionId": sid}))
+        .await
+        .ok(201)
+        .clone();
+    assert_eq!(order["paymentState"], "pending", "{order}");
+    // The money has not arrived: no refund, no refund to complete.
+    s.post("/demo/api/refunds", "", json!({"sessionId": sid}))
+        .await
+        .expect_error(400, "payment_pending");
+    s.post(
+        "/demo/api/simulate",
+        "",
+        json!({"sessionId": sid, "outcome": "refund"}),
+    )
+    .await
+    .expect_error(400, "refund_state_invalid");
+    s.post(
+        "/demo/api/simulate",
+        "",
+        json!({"sessionId": sid, "outcome": "nope"}),
+    )
+    .await
+    .expect_error(400, "invalid_parameter");
+    // The funds arrive: the order is paid, and the shop hears it by webhook.
+    let paid = s
+        .post(
+            "/demo/api/simulate",
+            "",
+            json!({"sessionId": sid, "outcome": "funds"}),
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(paid["paymentState"], "captured", "{paid}");
+    let got = demo_events(&s, &sid, &["payment.captured", "order.paid"]).await;
+    assert!(got.iter().any(|t| t == "order.paid"), "{got:?}");
+    // Twice is nothing more to pay.
+    s.post(
+        "/demo/api/simulate",
+        "",
+        json!({"sessionId": sid, "outcome": "funds"}),
+    )
+    .await
+    .expect_error(400, "source_state_invalid");
+    // A refund of a wire transfer is pending until the money is back.
+    let re = s
+        .post("/demo/api/refunds", "", json!({"sessionId": sid}))
+        .await
+        .ok(201)
+        .clone();
+    assert_eq!(re["state"], "pending", "{re}");
+    assert_eq!(re["amount"], order["amount"], "{re}");
+    // A second click refunds nothing more.
+    s.post("/demo/api/refunds", "", json!({"sessionId": sid}))
+        .await
+        .expect_error(400, "amount_exceeds_refundable");
+    let done = s
+        .post(
+            "/demo/api/simulate",
+            "",
+            json!({"sessionId": sid, "outcome": "refund"}),
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(done["amountRefunded"], order["amount"], "{done}");
+    assert_eq!(done["refunds"].as_array().unwrap().len(), 1, "{done}");
+    let got = demo_events(&s, &sid, &["refund.created", "refund.succeeded"]).await;
+    assert!(got.iter().any(|t| t == "refund.succeeded"), "{got:?}");
+}

@@ -7,8 +7,10 @@
 //! - on SQLite, the server process is SIGKILLed during deliveries (once
 //!   while an attempt is in flight at the receiver) and restarted on the
 //!   same database, three times;
-//! - on PostgreSQL, three instances share the database and one is
-//!   SIGKILLed under load, never restarted: the others take over its leases;
+//! - on PostgreSQL, three instances share the database and the one whose
+//!   attempt the receiver is holding (found by its socket in /proc) is
+//!   SIGKILLed in that attempt, never restarted: the others take over its
+//!   leases, and the attempts it cut are counted (`cut`, asserted > 0);
 //!
 //! and every event committed (all of `GET /v1/events`) must have been
 //! received with a valid signature and answered 2xx at least once, every
@@ -63,8 +65,10 @@ struct Seen {
     in_flight: HashSet<String>,
     /// Attempts that arrived while another of the same event was in flight.
     overlaps: usize,
-    /// Whether an attempt is hanging now (the SQLite harness kills then).
-    hanging: usize,
+    /// The client ports of the attempts held at the receiver now (not
+    /// answered before the server's timeout): the harnesses kill then, the
+    /// PostgreSQL one the instance whose socket it is.
+    hanging: HashSet<u16>,
 }
 
 type Shared = Arc<Mutex<Seen>>;
@@ -133,6 +137,7 @@ async fn until_closed(c: &mut TcpStream, max: Duration) {
 
 /// One connection: one request, answered as `roll` (0..100) says.
 async fn serve(mut c: TcpStream, seen: Shared, roll: u32) {
+    let peer = c.peer_addr().map(|a| a.port()).unwrap_or_default();
     let Some((head, body)) = read_request(&mut c).await else {
         return;
     };
@@ -177,9 +182,9 @@ async fn serve(mut c: TcpStream, seen: Shared, roll: u32) {
             true
         }
         "timeout" => {
-            lock(&seen).hanging += 1;
+            lock(&seen).hanging.insert(peer);
             until_closed(&mut c, Duration::from_millis(TIMEOUT_MS * 10)).await;
-            lock(&seen).hanging -= 1;
+            lock(&seen).hanging.remove(&peer);
             false
         }
         "reset" => {
@@ -310,7 +315,7 @@ async fn all_pages(http: &reqwest::Client, base: &str, path: &str) -> Vec<Value>
 
 /// Waits (bounded) until every event committed has been acknowledged by the
 /// receiver and every delivery is `succeeded`; then checks and prints.
-async fn settle_and_check(label: &str, base: &str, seen: &Shared) {
+async fn settle_and_check(label: &str, base: &str, seen: &Shared) -> i64 {
     let http = http();
     let endpoints: Value = http
         .get(format!("{base}/v1/webhook-endpoints"))
@@ -391,6 +396,44 @@ async fn settle_and_check(label: &str, base: &str, seen: &Shared) {
     );
     assert_eq!(s.bad_signatures, 0, "{label}: every request signed");
     assert_eq!(s.overlaps, 0, "{label}: no event attempted twice at once");
+    cut
+}
+
+/// The port of `url` (`http://127.0.0.1:PORT/…`).
+fn port_of_url(url: &str) -> u16 {
+    url::Url::parse(url).unwrap().port().unwrap()
+}
+
+/// The inode of the TCP socket from local port `local` to remote port
+/// `remote` (/proc/net/tcp: `local_address rem_address … inode`).
+fn socket_inode(local: u16, remote: u16) -> Option<String> {
+    let port = |a: &str| {
+        a.rsplit(':')
+            .next()
+            .and_then(|h| u16::from_str_radix(h, 16).ok())
+    };
+    ["/proc/net/tcp", "/proc/net/tcp6"].iter().find_map(|f| {
+        let text = std::fs::read_to_string(f).ok()?;
+        text.lines().skip(1).find_map(|line| {
+            let c: Vec<&str> = line.split_whitespace().collect();
+            (c.len() > 9 && port(c[1]) == Some(local) && port(c[2]) == Some(remote))
+                .then(|| c[9].to_owned())
+        })
+    })
+}
+
+/// Which of `procs` holds the connection from local port `client` to the
+/// receiver on port `receiver` (the socket among its descriptors), while it
+/// is open: that instance's attempt is in flight.
+fn holder(procs: &[Child], client: u16, receiver: u16) -> Option<usize> {
+    let want = format!("socket:[{}]", socket_inode(client, receiver)?);
+    procs.iter().position(|p| {
+        std::fs::read_dir(format!("/proc/{}/fd", p.id()))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l.as_os_str() == want.as_str()))
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -419,7 +462,7 @@ async fn webhooks_survive_a_chaotic_receiver_and_sigkills_on_sqlite() {
         // bounded), else at once.
         if cycle == 0 {
             for _ in 0..400 {
-                if lock(&seen).hanging > 0 {
+                if !lock(&seen).hanging.is_empty() {
                     break;
                 }
                 checkout(&http, &base, i).await;
@@ -459,20 +502,39 @@ async fn webhooks_from_three_instances_on_postgres_one_killed() {
         urls.push(url);
     }
     let http = http();
+    let rport = port_of_url(&receiver);
+    let mut alive: Vec<usize> = (0..3).collect();
     for i in 0..60 {
-        checkout(&http, &urls[i % 3], i).await;
+        checkout(&http, &urls[alive[i % alive.len()]], i).await;
         if i == 30 {
-            // Instance 0 dies with its claims (once an attempt hangs at the
-            // receiver, bounded); the others take them over.
-            for j in 0..200 {
-                if lock(&seen).hanging > 0 {
+            // The instance whose attempt the receiver is holding (it does not
+            // answer before the server's timeout) dies in that attempt, with
+            // its other claims: the others must take its leases over. Waited
+            // for (bounded), never slept for.
+            let mut victim = None;
+            for j in 0..400 {
+                let held: Vec<u16> = lock(&seen).hanging.iter().copied().collect();
+                victim = held.iter().find_map(|&p| holder(&procs.0, p, rport));
+                if victim.is_some() {
                     break;
                 }
-                checkout(&http, &urls[0], 100 + j).await;
+                checkout(&http, &urls[j % 3], 100 + j).await;
             }
-            procs.0[0].kill().unwrap();
-            procs.0[0].wait().unwrap();
+            let k = victim.expect("an attempt held at the receiver within 400 checkouts");
+            procs.0[k].kill().unwrap(); // SIGKILL, its socket still open a moment ago
+            procs.0[k].wait().unwrap();
+            alive.retain(|&a| a != k);
+            eprintln!("webhook harness (PostgreSQL): instance {k} SIGKILLed during an attempt");
         }
     }
-    settle_and_check("PostgreSQL, 3 instances, 1 SIGKILLed", &urls[1], &seen).await;
+    let cut = settle_and_check(
+        "PostgreSQL, 3 instances, 1 SIGKILLed",
+        &urls[alive[0]],
+        &seen,
+    )
+    .await;
+    assert!(
+        cut > 0,
+        "the killed instance's attempt in flight was taken over: cut {cut}"
+    );
 }

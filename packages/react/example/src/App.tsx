@@ -104,6 +104,8 @@ function Shop({ settings, log }: { settings: Settings; log: Log }) {
   const [error, setError] = useState("");
   const [round, setRound] = useState(0); // a new drop-in after a gift card left something to pay
   const [tab, setTab] = useState<"dropin" | "card">("dropin");
+  // The drop-in's theme: a new `appearance` restyles the mounted drop-in in place (dropin.update).
+  const [theme, setTheme] = useState<Theme>("default");
   const { error: sdkError } = usePaySessionState();
 
   useEffect(() => {
@@ -200,12 +202,20 @@ function Shop({ settings, log }: { settings: Settings; log: Log }) {
         <button role="tab" type="button" aria-selected={tab === "card"} onClick={() => setTab("card")}>Card fields</button>
       </div>
       {sdkError ? <p className="error" role="alert">{errorText(sdkError)}</p> : null}
+      {tab === "dropin" && (
+        <label className="theme">Theme{" "}
+          <select id="theme" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+            {THEMES.map((t) => <option key={t} value={t}>{t}</option>)}
+          </select>
+        </label>
+      )}
       {tab === "dropin" ? (
         <DropIn
           key={round}
           id="drop-in"
           sessionId={session.sessionId}
           options={{ button: { type: "payNow" }, redirect: { returnUrl: here, cancelUrl: here } }}
+          appearance={{ theme }}
           onReady={(d) => log("onReady", d)}
           onSuccess={(d) => { log("onSuccess", { source: d.source.id, state: d.source.state }); void paid(d.source); }}
           onError={(d) => { log("onError", d); setStatus(d.errors[0]?.message ?? "The payment failed."); }}
@@ -220,6 +230,9 @@ function Shop({ settings, log }: { settings: Settings; log: Log }) {
     </div>
   );
 }
+
+const THEMES = ["default", "dark", "flat"] as const;
+type Theme = (typeof THEMES)[number];
 
 const fieldStyle: ElementOptions["style"] = {
   base: { fontSize: "16px", color: "#1d2330", "::placeholder": { color: "#8a93a6" } },

@@ -45,6 +45,7 @@ pub fn modify_order<T, R: serde::Serialize>(
         let id = rec.order.id.clone();
         let mut w = Write {
             gift: fx.gift,
+            sources: fx.sources,
             order_updates: vec![OrderUpdate {
                 rec,
                 expected,
@@ -60,6 +61,8 @@ pub fn modify_order<T, R: serde::Serialize>(
         match commit(s, w, idem)? {
             None => return result,
             Some(Conflict::Order(o)) if o == id => continue,
+            // A source moved meanwhile: decide again on what it is now.
+            Some(Conflict::Source(_)) => continue,
             Some(c) => {
                 return Err(AppError::internal(format!("order write refused: {c:?}")));
             }

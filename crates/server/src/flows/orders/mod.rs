@@ -25,7 +25,7 @@ use crate::{
     idempotency::IdemCtx,
     ids,
     model::{OrderRec, SourceRec},
-    store::{Conflict, GiftOp, OrderUpdate, Write},
+    store::{Conflict, GiftOp, OrderUpdate, SourceWrite, Write},
     AppState,
 };
 use axum::http::StatusCode;
@@ -38,7 +38,7 @@ use paysession_core::{
 mod commit;
 mod refunds;
 pub use commit::{current, ensure_test_key, load_order, modify_order, sweep};
-pub use refunds::{refund, settle_payment, settle_refund};
+pub use refunds::{refund, returned_source, settle_payment, settle_refund};
 
 /// The longest refund `reason`, in characters.
 pub const REASON_MAX: usize = 500;
@@ -55,11 +55,16 @@ pub struct Effects {
     pub gift: Vec<GiftOp>,
     /// Refunds created.
     pub refunds_created: Vec<String>,
+    /// Sources moved (each by compare-and-swap on its state, with its event).
+    pub sources: Vec<SourceWrite>,
 }
 
 impl Effects {
     fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.gift.is_empty() && self.refunds_created.is_empty()
+        self.changes.is_empty()
+            && self.gift.is_empty()
+            && self.refunds_created.is_empty()
+            && self.sources.is_empty()
     }
 }
 

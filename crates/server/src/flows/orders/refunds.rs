@@ -2,6 +2,7 @@
 //! them (and an asynchronous payment): the money rules of [`super`].
 
 use super::*;
+use paysession_core::state::SourceState;
 
 /// What may still be refunded of `p`.
 fn refundable(p: &Payment) -> u64 {
@@ -229,4 +230,20 @@ pub fn settle_payment(
     fx.changes.push((change, rec.order.id.clone()));
     paid_if(before, &rec.order, fx);
     Ok(())
+}
+
+/// A returned debit's (or a transfer that never came's) source, as the
+/// failed payment leaves it: `consumed` → `failed` (`source.failed`), in the
+/// order's transaction, so the source says its money never arrived.
+/// `src` is the source as read; nothing when it is not `consumed`.
+pub fn returned_source(mut src: SourceRec, now: i64, fx: &mut Effects) {
+    if src.source.state != SourceState::Consumed {
+        return;
+    }
+    src.source.state = SourceState::Failed;
+    src.source.updated_time = rfc3339(now);
+    fx.sources.push(SourceWrite::Transition {
+        rec: src,
+        from: SourceState::Consumed,
+    });
 }

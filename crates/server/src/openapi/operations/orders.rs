@@ -49,7 +49,7 @@ pub(super) fn test_mode() -> Vec<Op> {
             .errors(&[400, 403, 404])
             .ok(200, "Order", "The order."),
         Op::new(Post, "/v1/test/sources/{id}/return", "testReturn", "test mode", "Test mode: the money never arrives (a returned SEPA debit)", Secret)
-            .describe("The source's pending payment fails (`payment.failed`). Test secret key only.")
+            .describe("The source's pending payment fails (`payment.failed`) and the source moves from `consumed` to `failed` (`source.failed`), in one transaction. Test secret key only.")
             .idempotent()
             .errors(&[400, 403, 404])
             .ok(200, "Order", "The order."),

@@ -59,7 +59,9 @@ macro_rules! suite {
             due_authorizations_are_the_open_ones_past_their_expiry,
             an_event_gets_one_delivery_per_matching_endpoint,
             a_lease_keeps_a_delivery_from_others_until_it_runs_out,
-            racing_claims_take_each_delivery_once
+            racing_claims_take_each_delivery_once,
+            racing_creates_never_pass_the_endpoint_cap,
+            clear_secrets_are_sealed_once
         );
     };
     (@cases $open:ident: $($case:ident),* $(,)?) => {

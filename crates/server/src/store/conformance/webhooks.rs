@@ -208,3 +208,59 @@ pub fn racing_claims_take_each_delivery_once(s: Arc<dyn Store>) {
         "every due delivery claimed (24 × 3 ≥ 40)"
     );
 }
+
+/// `endpoint_create` counts and inserts in one transaction: racing creates
+/// never pass the cap; deleted endpoints do not count; another merchant's
+/// count is its own.
+pub fn racing_creates_never_pass_the_endpoint_cap(s: Arc<dyn Store>) {
+    const CAP: usize = 4;
+    for round in 0..10 {
+        let m = format!("m{round}");
+        assert!(s
+            .endpoint_create(&endpoint(&format!("we_{round}_gone"), &m, &["*"]), CAP)
+            .unwrap());
+        assert!(s.endpoint_delete(&format!("we_{round}_gone"), &m).unwrap());
+        let st = s.clone();
+        let mm = m.clone();
+        let won = race(THREADS, move |i| {
+            st.endpoint_create(&endpoint(&format!("we_{mm}_{i}"), &mm, &["*"]), CAP)
+                .unwrap()
+        })
+        .into_iter()
+        .filter(|w| *w)
+        .count();
+        assert_eq!(won, CAP, "round {round}");
+        assert_eq!(s.endpoints(&m).unwrap().len(), CAP, "round {round}");
+    }
+    assert!(s
+        .endpoint_create(&endpoint("we_elsewhere", "other", &["*"]), CAP)
+        .unwrap());
+}
+
+/// `endpoints_seal` rewrites the secrets still in clear, once, and leaves
+/// the sealed ones as they are.
+pub fn clear_secrets_are_sealed_once(s: Arc<dyn Store>) {
+    let mut rotated = endpoint("we_rotated", "m", &["*"]);
+    rotated.secret = "whsec_conformance_new_0123456789abc".into();
+    s.endpoint_put(&endpoint("we_clear", "m", &["*"]), false)
+        .unwrap();
+    s.endpoint_put(&rotated, false).unwrap();
+    s.endpoint_rotate("we_rotated", "m", "whsec_conformance_newest_0123456789", 9)
+        .unwrap()
+        .unwrap();
+    let mut sealed = endpoint("we_sealed", "m", &["*"]);
+    sealed.secret = "00ff".repeat(20);
+    s.endpoint_put(&sealed, false).unwrap();
+    let seal = |id: &str, plain: &str| format!("{}{id}", plain.len());
+    assert_eq!(s.endpoints_seal(&seal).unwrap(), 2);
+    let get = |id: &str| s.endpoint(id).unwrap().unwrap();
+    assert_eq!(get("we_clear").secret, "34we_clear");
+    assert_eq!(get("we_rotated").secret, "35we_rotated");
+    assert_eq!(
+        get("we_rotated").old_secret.as_deref(),
+        Some("35we_rotated")
+    );
+    assert_eq!(get("we_sealed").secret, "00ff".repeat(20));
+    // Nothing left in clear: a second pass writes nothing.
+    assert_eq!(s.endpoints_seal(&seal).unwrap(), 0);
+}

@@ -91,13 +91,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
        delivery_id TEXT NOT NULL, n BIGINT NOT NULL, started BIGINT NOT NULL,
        duration_ms BIGINT NOT NULL, status BIGINT, error TEXT, response TEXT NOT NULL,
        PRIMARY KEY (delivery_id, n));",
+    // 9: webhook signing secrets sealed at rest (SQLite's migration 8: no
+    // table changes; the rows are sealed as the server starts).
+    "",
 ];
 
 /// The migration after which `data` holds the store's own records.
 const OWN_RECORDS: usize = 5;
 
 /// The schema version this build writes (versions 1 and 2 are SQLite's 1
-/// and 2; versions 4 to 8 are SQLite's 3 to 7: version 3 is PostgreSQL's own).
+/// and 2; versions 4 to 9 are SQLite's 3 to 8: version 3 is PostgreSQL's own).
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 impl PgStore {

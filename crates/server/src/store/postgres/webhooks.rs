@@ -5,7 +5,8 @@
 use super::PgStore;
 use crate::store::events::EventRow;
 use crate::store::webhooks::{
-    state, Attempt, Claimed, Delivery, DeliveryQuery, Endpoint, Next, WebhookStore,
+    sealed_row, state, Attempt, Claimed, Delivery, DeliveryQuery, Endpoint, Next, WebhookStore,
+    CLEAR_ROWS,
 };
 use crate::store::StoreError;
 use tokio_postgres::Row;
@@ -65,6 +66,70 @@ impl WebhookStore for PgStore {
                     )
                     .await?;
                 Ok(n == 1)
+            }
+        })
+    }
+
+    fn endpoint_create(&self, e: &Endpoint, cap: usize) -> Result<bool, StoreError> {
+        let types = e.types_column();
+        let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+        self.run(|mut c| {
+            let types = &types;
+            async move {
+                let tx = c.transaction().await?;
+                // One creator per merchant at a time (READ COMMITTED alone
+                // lets two transactions count the same 15): the count and the
+                // insert under a transaction lock of the merchant's.
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('paysession_webhook_endpoints:' || $1))",
+                    &[&e.merchant],
+                )
+                .await?;
+                let n = tx
+                    .execute(
+                        "INSERT INTO webhook_endpoints (id, merchant_id, url, types, secret, created)
+                         SELECT $1, $2, $3, $4, $5, $6
+                         WHERE (SELECT COUNT(*) FROM webhook_endpoints
+                                WHERE merchant_id = $2 AND NOT deleted) < $7
+                         ON CONFLICT DO NOTHING",
+                        &[&e.id, &e.merchant, &e.url, types, &e.secret, &e.created, &cap],
+                    )
+                    .await?;
+                tx.commit().await?;
+                Ok(n == 1)
+            }
+        })
+    }
+
+    fn endpoints_seal(&self, seal: &dyn Fn(&str, &str) -> String) -> Result<usize, StoreError> {
+        let rows: Vec<(String, String, Option<String>)> = self.run(|c| async move {
+            Ok(c.query(CLEAR_ROWS, &[])
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect())
+        })?;
+        let swaps: Vec<_> = rows
+            .into_iter()
+            .map(|(id, secret, old)| {
+                let (new, new_old) = sealed_row(seal, &id, &secret, old.as_deref());
+                (id, secret, old, new, new_old)
+            })
+            .collect();
+        self.run(|c| {
+            let swaps = &swaps;
+            async move {
+                let mut n = 0;
+                for (id, secret, old, new, new_old) in swaps {
+                    n += c
+                        .execute(
+                            "UPDATE webhook_endpoints SET secret = $4, old_secret = $5
+                             WHERE id = $1 AND secret = $2 AND old_secret IS NOT DISTINCT FROM $3",
+                            &[id, secret, old, new, new_old],
+                        )
+                        .await?;
+                }
+                Ok(usize::try_from(n).unwrap_or(usize::MAX))
             }
         })
     }

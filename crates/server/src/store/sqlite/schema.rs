@@ -95,6 +95,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
        delivery_id TEXT NOT NULL, n INTEGER NOT NULL, started INTEGER NOT NULL,
        duration_ms INTEGER NOT NULL, status INTEGER, error TEXT, response TEXT NOT NULL,
        PRIMARY KEY (delivery_id, n));",
+    // 8: webhook signing secrets sealed at rest by the vault (AES-256-GCM,
+    // bound to the endpoint's id). No table changes: the version says the
+    // `secret` and `old_secret` columns hold sealed values, so a build before
+    // it refuses the database (it would sign with the sealed text). The
+    // store holds no key: the rows an older build wrote in clear are sealed
+    // by `webhooks::seal_secrets` as the server starts, before its worker
+    // and routes run (`WebhookStore::endpoints_seal`, a compare-and-swap
+    // per row).
+    "",
 ];
 
 /// The migration after which `data` holds the store's own records.

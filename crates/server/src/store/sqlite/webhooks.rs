@@ -5,7 +5,8 @@
 
 use super::{err, SqliteStore};
 use crate::store::webhooks::{
-    state, Attempt, Claimed, Delivery, DeliveryQuery, Endpoint, Next, WebhookStore,
+    sealed_row, state, Attempt, Claimed, Delivery, DeliveryQuery, Endpoint, Next, WebhookStore,
+    CLEAR_ROWS,
 };
 use crate::store::StoreError;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -126,6 +127,65 @@ impl WebhookStore for SqliteStore {
                 ])
                 .map_err(err)?;
             Ok(n == 1)
+        })
+    }
+
+    fn endpoint_create(&self, e: &Endpoint, cap: usize) -> Result<bool, StoreError> {
+        let e = e.clone();
+        let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+        // On the single writer: the count and the insert in one transaction.
+        self.writer.exec(move |c| {
+            let n = c
+                .prepare_cached(
+                    "INSERT INTO webhook_endpoints (id, merchant_id, url, types, secret, created)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                     WHERE (SELECT COUNT(*) FROM webhook_endpoints
+                            WHERE merchant_id = ?2 AND NOT deleted) < ?7
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(err)?
+                .execute(params![
+                    e.id,
+                    e.merchant,
+                    e.url,
+                    e.types_column(),
+                    e.secret,
+                    e.created,
+                    cap
+                ])
+                .map_err(err)?;
+            Ok(n == 1)
+        })
+    }
+
+    fn endpoints_seal(&self, seal: &dyn Fn(&str, &str) -> String) -> Result<usize, StoreError> {
+        let rows: Vec<(String, String, Option<String>)> = {
+            let c = self.reader();
+            let mut st = c.prepare(CLEAR_ROWS).map_err(err)?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(err)?;
+            rows.collect::<Result<_, _>>().map_err(err)?
+        };
+        let swaps: Vec<_> = rows
+            .into_iter()
+            .map(|(id, secret, old)| {
+                let (new, new_old) = sealed_row(seal, &id, &secret, old.as_deref());
+                (id, secret, old, new, new_old)
+            })
+            .collect();
+        self.writer.exec(move |c| {
+            let mut n = 0;
+            for (id, secret, old, new, new_old) in &swaps {
+                n += c
+                    .execute(
+                        "UPDATE webhook_endpoints SET secret = ?4, old_secret = ?5
+                         WHERE id = ?1 AND secret = ?2 AND old_secret IS ?3",
+                        params![id, secret, old, new, new_old],
+                    )
+                    .map_err(err)?;
+            }
+            Ok(n)
         })
     }
 

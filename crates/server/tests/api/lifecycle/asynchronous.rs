@@ -111,7 +111,30 @@ async fn a_returned_sepa_debit_fails_the_order() {
         events_of(&s, &id(&o)).await,
         ["order.created", "payment.failed"]
     );
-    // A settled one is captured.
+    // Its source says so: failed, no longer consumed, with its event, as
+    // the merchant's secret key and the shopper's client secret read it.
+    let source = s
+        .get(&format!("/v1/sources/{src}"), SK)
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(source["state"], "failed", "{source}");
+    let secret = source["clientSecret"].as_str().unwrap();
+    let shopper = s
+        .get(&format!("/v1/sources/{src}?clientSecret={secret}"), PK)
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(shopper["state"], "failed", "{shopper}");
+    assert_eq!(
+        events_of(&s, &src).await,
+        ["source.created", "source.consumed", "source.failed"]
+    );
+    // Returned twice: refused, the source unchanged.
+    s.post(&format!("/v1/test/sources/{src}/return"), SK, json!({}))
+        .await
+        .expect_error(400, "source_state_invalid");
+    // A settled one is captured, its source consumed.
     let (o, src) = async_order(&s, "sepaDebit").await;
     let v = s
         .post(&format!("/v1/test/sources/{src}/funds"), SK, json!({}))
@@ -120,6 +143,12 @@ async fn a_returned_sepa_debit_fails_the_order() {
         .clone();
     assert_eq!(v["paymentState"], "captured");
     assert_eq!(id(&v), id(&o));
+    let source = s
+        .get(&format!("/v1/sources/{src}"), SK)
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(source["state"], "consumed", "{source}");
     s.stop().await;
 }
 
