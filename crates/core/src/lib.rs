@@ -11,7 +11,6 @@ pub mod card;
 pub mod country;
 pub mod email;
 pub mod error;
-pub mod fields;
 pub mod gift_card;
 pub mod http_url;
 pub mod iban;
@@ -20,6 +19,7 @@ pub mod methods;
 pub mod money;
 pub mod owner;
 pub mod secret;
+pub mod secure_field;
 pub mod state;
 #[cfg(feature = "webhook")]
 pub mod webhook;
@@ -28,3 +28,7 @@ pub mod wire;
 pub use error::{ApiError, ErrorCode, ErrorDetail, ErrorType};
 pub use money::{Amount, Currency};
 pub use secret::Secret;
+/// The old name of [`secure_field`], kept until the SDK (`src/`) and the
+/// server's fields origin (`crates/server/src/fields.rs`), which are being
+/// rewritten, name it `secure_field`; nothing in core uses it.
+pub use secure_field as fields;

@@ -139,7 +139,11 @@ async fn page(State(f): State<Fields>, Query(q): Query<PageQuery>, headers: Head
         );
     };
     let inline = q.i.as_deref() == Some("1");
-    let script_src = if inline { f.inline.1.as_str() } else { "'self'" };
+    let script_src = if inline {
+        f.inline.1.as_str()
+    } else {
+        "'self'"
+    };
     let csp = csp(&f.api_origin, &ancestors, script_src);
     let Ok(csp) = HeaderValue::from_str(&csp) else {
         return bad(StatusCode::BAD_REQUEST, "o must be an origin");

@@ -16,12 +16,7 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
+    init_tracing();
     let args = Args::parse();
     let shutdown = shutdown_signal();
     // Connections need file descriptors: take all the hard limit allows.
@@ -29,38 +24,17 @@ async fn main() {
         tracing::warn!(error = %e, "cannot read the open-file limit; assuming 1024");
         1024
     });
-    let config = match &args.config {
-        Some(p) => std::fs::read_to_string(p)
-            .map_err(|e| format!("{}: {e}", p.display()))
-            .and_then(|t| Config::from_toml(&t))
-            .unwrap_or_else(|e| fail(e)),
-        None => Config::default(),
-    };
+    let config = read_config(&args);
     // Off the async threads: an engine may wait on a runtime of its own.
     let (url, pool) = (args.database.clone(), args.db_pool as usize);
-    let (db, file) = tokio::task::spawn_blocking(move || store::open_url(&url, pool))
-        .await
-        .unwrap_or_else(|e| fail(e))
-        .unwrap_or_else(|e| fail(e));
+    let (db, file) = blocking(move || store::open_url(&url, pool)).await;
     if let Some(Command::Migrate) = args.command {
         let store = db.clone();
-        let h = tokio::task::spawn_blocking(move || store.health())
-            .await
-            .unwrap_or_else(|e| fail(e))
-            .unwrap_or_else(|e| fail(e));
+        let h = blocking(move || store.health()).await;
         println!("{} schema at version {}", h.engine, h.schema_version);
         return;
     }
-    let key_file = file.as_ref().map(|f| {
-        let mut k = f.clone().into_os_string();
-        k.push(".key");
-        PathBuf::from(k)
-    });
-    let env_key = std::env::var("PAYSESSION_VAULT_KEY").ok();
-    if db.shared() && env_key.is_none() {
-        fail("PAYSESSION_VAULT_KEY (64 hex digits) is required with PostgreSQL: every instance must seal and fingerprint card data with the same key");
-    }
-    let vault = Vault::load(env_key.as_deref(), key_file.as_deref()).unwrap_or_else(|e| fail(e));
+    let vault = open_vault(db.as_ref(), file);
     let fields_config = std::sync::Arc::new(config.clone());
     let mut config = config;
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -69,73 +43,15 @@ async fn main() {
     let addr = listener.local_addr().unwrap_or_else(|e| fail(e));
     let asked = paysession_server::config::asked_address(&args.listen, addr);
     let (fields_listener, fields_url) = fields_origin(&args, asked).await;
-    // The card frames call the API from the fields origin: allow it (CORS).
-    if let Some(o) = fields_url
-        .as_deref()
-        .and_then(paysession_server::fields::origin_of)
-    {
-        for m in &mut config.merchants {
-            if !m.allowed_origins.iter().any(|x| x == "*") {
-                m.allowed_origins.push(o.clone());
-            }
-        }
-    }
+    allow_fields_origin(&mut config, fields_url.as_deref());
     if args.webhook_lease_ms <= args.webhook_timeout_ms {
         fail("--webhook-lease-ms must be more than --webhook-timeout-ms: a lease outlives its attempt");
     }
     let mut state = AppState::new(config, db, vault);
-    {
-        let (store, vault, merchants) = (
-            state.store.clone(),
-            state.vault.clone(),
-            state.config.merchants.clone(),
-        );
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let loopback_only = args.webhook_loopback_only;
-        tokio::task::spawn_blocking(move || {
-            paysession_server::webhooks::configure(
-                store.as_ref(),
-                &vault,
-                &merchants,
-                now,
-                loopback_only,
-            )
-        })
-        .await
-        .unwrap_or_else(|e| fail(e))
-        .unwrap_or_else(|e| fail(e));
-    }
-    state.webhooks = webhook_options(&args);
-    state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
-    state.authorization_ttl = Duration::from_secs(args.authorization_ttl);
-    state.demo_dir = args.demo.clone();
-    state.fields_url = fields_url.clone();
+    configure_webhooks(&state, &args).await;
     let behind_proxy = !args.trusted_proxy.is_empty();
-    let limiter = RateLimiter::new(RateLimits {
-        public_key: args.rate_limit_public.0,
-        demo_checkout: args.rate_limit_demo_checkout.0,
-        trusted_proxies: args.trusted_proxy.clone(),
-        ..RateLimits::default()
-    });
-    // Instances that share a database share their rate-limit buckets too.
-    state.ratelimit = Arc::new(if state.store.shared() {
-        limiter.shared_in(state.store.clone())
-    } else {
-        limiter
-    });
-
-    let (public_url, warning) =
-        paysession_server::config::public_url(args.public_url.as_deref(), addr)
-            .unwrap_or_else(|e| fail(e));
-    if let Some(w) = warning {
-        tracing::warn!("{w}");
-    }
-    state.public_url = public_url;
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on http://{addr}");
-        let _ = out.flush();
-    }
+    configure_state(&mut state, &args, fields_url.clone(), addr);
+    say(&format!("listening on http://{addr}"));
     let listeners = if fields_listener.is_some() { 2 } else { 1 };
     let opts = serve_options(&args, fd_limit, listeners, behind_proxy);
     tracing::info!(
@@ -145,18 +61,12 @@ async fn main() {
         "connection caps"
     );
     if let Some(l) = fields_listener {
+        let app = paysession_server::fields::fields_app(fields_config, &state.public_url);
+        say(&format!(
+            "fields on {}",
+            fields_url.as_deref().unwrap_or_default()
+        ));
         let fields_stop = shutdown();
-        let api_url = state.public_url.clone();
-        let app = paysession_server::fields::fields_app(fields_config, &api_url);
-        {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(
-                out,
-                "fields on {}",
-                fields_url.as_deref().unwrap_or_default()
-            );
-            let _ = out.flush();
-        }
         tokio::spawn(async move {
             if let Err(e) = paysession_server::serve_router(l, app, opts, fields_stop).await {
                 fail(e);
@@ -172,6 +82,125 @@ async fn main() {
     if let Err(e) = paysession_server::serve_with(listener, state, opts, shutdown()).await {
         fail(e);
     }
+}
+
+/// Logs to stderr, at `RUST_LOG`'s level (default `info`).
+fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+}
+
+/// `f` off the async threads; its failure (or its task's) ends the process.
+async fn blocking<T: Send + 'static, E: std::fmt::Display + Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> T {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| fail(e))
+        .unwrap_or_else(|e| fail(e))
+}
+
+/// A line on stdout, flushed (what the tests and scripts wait for).
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// `--config FILE`, or the built-in test merchant.
+fn read_config(args: &Args) -> Config {
+    match &args.config {
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| format!("{}: {e}", p.display()))
+            .and_then(|t| Config::from_toml(&t))
+            .unwrap_or_else(|e| fail(e)),
+        None => Config::default(),
+    }
+}
+
+/// The vault: its key from `PAYSESSION_VAULT_KEY` (required with a shared
+/// database), else from the file beside the SQLite database.
+fn open_vault(db: &dyn store::Store, file: Option<PathBuf>) -> Vault {
+    let key_file = file.as_ref().map(|f| {
+        let mut k = f.clone().into_os_string();
+        k.push(".key");
+        PathBuf::from(k)
+    });
+    let env_key = std::env::var("PAYSESSION_VAULT_KEY").ok();
+    if db.shared() && env_key.is_none() {
+        fail("PAYSESSION_VAULT_KEY (64 hex digits) is required with PostgreSQL: every instance must seal and fingerprint card data with the same key");
+    }
+    Vault::load(env_key.as_deref(), key_file.as_deref()).unwrap_or_else(|e| fail(e))
+}
+
+/// The card frames call the API from the fields origin: allow it (CORS).
+fn allow_fields_origin(config: &mut Config, fields_url: Option<&str>) {
+    if let Some(o) = fields_url.and_then(paysession_server::fields::origin_of) {
+        for m in &mut config.merchants {
+            if !m.allowed_origins.iter().any(|x| x == "*") {
+                m.allowed_origins.push(o.clone());
+            }
+        }
+    }
+}
+
+/// The merchants' configured webhook endpoints, into the store.
+async fn configure_webhooks(state: &AppState, args: &Args) {
+    let (store, vault, merchants) = (
+        state.store.clone(),
+        state.vault.clone(),
+        state.config.merchants.clone(),
+    );
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let loopback_only = args.webhook_loopback_only;
+    blocking(move || {
+        paysession_server::webhooks::configure(
+            store.as_ref(),
+            &vault,
+            &merchants,
+            now,
+            loopback_only,
+        )
+    })
+    .await;
+}
+
+/// The state's options from the command line: webhooks, lifetimes, the demo,
+/// the fields origin, the rate limits and the public URL.
+fn configure_state(
+    state: &mut AppState,
+    args: &Args,
+    fields_url: Option<String>,
+    addr: std::net::SocketAddr,
+) {
+    state.webhooks = webhook_options(args);
+    state.session_ttl = Duration::from_secs(args.session_ttl.max(1));
+    state.authorization_ttl = Duration::from_secs(args.authorization_ttl);
+    state.demo_dir = args.demo.clone();
+    state.fields_url = fields_url;
+    let limiter = RateLimiter::new(RateLimits {
+        public_key: args.rate_limit_public.0,
+        demo_checkout: args.rate_limit_demo_checkout.0,
+        trusted_proxies: args.trusted_proxy.clone(),
+        ..RateLimits::default()
+    });
+    // Instances that share a database share their rate-limit buckets too.
+    state.ratelimit = Arc::new(if state.store.shared() {
+        limiter.shared_in(state.store.clone())
+    } else {
+        limiter
+    });
+    let (public_url, warning) =
+        paysession_server::config::public_url(args.public_url.as_deref(), addr)
+            .unwrap_or_else(|e| fail(e));
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+    }
+    state.public_url = public_url;
 }
 
 /// The authorization expiry sweep, every `every` until `stop`: every

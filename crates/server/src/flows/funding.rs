@@ -158,70 +158,14 @@ pub fn order(
         idem,
         StatusCode::CREATED,
         |rec, now| {
-            if rec.state(now) != SessionState::RequiresConfirmation {
-                return Err(AppError::api(ApiError::order_submit_failed()));
-            }
-            if rec.require_terms && rec.terms_acceptance.is_none() {
-                return Err(AppError::api(ApiError::bad_request(
-                    ErrorCode::TermsNotAccepted,
-                    Some("sessionId"),
-                    "This session requires the shopper's acceptance of the terms of sale.",
-                )));
-            }
+            check_orderable(rec, now)?;
             let order_id = ids::order();
             let contributions = rec.contributions();
             let mut change = Change::session(Ok(()));
             for c in &contributions {
-                let mut src = load_source(s, merchant, &c.id)?;
-                let from = src.source.state;
-                if !from.is_attachable() {
-                    return Err(AppError::api(ApiError::order_submit_failed()));
-                }
-                if src.gift_card.is_some() {
-                    change
-                        .gift
-                        .push(gift_card::settle(&c.id, c.amount.get(), &order_id));
-                }
-                // Paying with a saved method: it must still be live at commit.
-                if let Some(pm) = super::customers::check_paying_method(s, &src)? {
-                    change.pm_checks.push(pm);
-                }
-                // A card source with `usage` is saved to the session's customer.
-                if let Some(customer) = rec.customer_id.clone() {
-                    if let Some((m, rest)) = super::customers::saved_from(s, &src, &customer, now)?
-                    {
-                        change.payment_methods.push(PmWrite::Insert(m));
-                        src = rest;
-                    }
-                }
-                src.source.state = SourceState::Consumed;
-                src.source.updated_time = rfc3339(now);
-                change
-                    .sources
-                    .push(SourceWrite::Transition { rec: src, from });
+                consume(s, merchant, rec, c, &order_id, now, &mut change)?;
             }
-            let mut order = OrderRec {
-                merchant_id: merchant.to_owned(),
-                order: Order {
-                    id: order_id,
-                    session_id: rec.id.clone(),
-                    state: "complete".into(),
-                    amount: rec.amount,
-                    currency: rec.currency,
-                    sources: contributions,
-                    created_time: rfc3339(now),
-                    version: 0,
-                    capture: rec.capture,
-                    payment_state: Default::default(),
-                    amount_captured: 0,
-                    amount_refunded: 0,
-                    authorization_expires_at: None,
-                    payments: vec![],
-                    captures: vec![],
-                    refunds: vec![],
-                },
-                authorization_expires: None,
-            };
+            let mut order = new_order(merchant, rec, order_id, contributions, now);
             let ttl = s.authorization_ttl.as_secs() as i64;
             super::orders::open(&mut order, rec.capture, now, ttl);
             let order_view = order.order.clone();
@@ -235,4 +179,93 @@ pub fn order(
         },
         |o, _, _| o,
     )
+}
+
+/// A session makes an order only when it is funded (`requires_confirmation`)
+/// and, if it requires them, its terms are accepted.
+fn check_orderable(rec: &SessionRec, now: i64) -> Result<(), AppError> {
+    if rec.state(now) != SessionState::RequiresConfirmation {
+        return Err(AppError::api(ApiError::order_submit_failed()));
+    }
+    if rec.require_terms && rec.terms_acceptance.is_none() {
+        return Err(AppError::api(ApiError::bad_request(
+            ErrorCode::TermsNotAccepted,
+            Some("sessionId"),
+            "This session requires the shopper's acceptance of the terms of sale.",
+        )));
+    }
+    Ok(())
+}
+
+/// One contributing source into the order's `change`: still attachable, its
+/// gift card's hold settled, its saved method checked live, its card saved
+/// for the session's customer if asked (`usage`), and moved to `consumed`.
+fn consume<T>(
+    s: &AppState,
+    merchant: &str,
+    rec: &SessionRec,
+    c: &wire::AttachedSource,
+    order_id: &str,
+    now: i64,
+    change: &mut Change<T>,
+) -> Result<(), AppError> {
+    let mut src = load_source(s, merchant, &c.id)?;
+    let from = src.source.state;
+    if !from.is_attachable() {
+        return Err(AppError::api(ApiError::order_submit_failed()));
+    }
+    if src.gift_card.is_some() {
+        change
+            .gift
+            .push(gift_card::settle(&c.id, c.amount.get(), order_id));
+    }
+    // Paying with a saved method: it must still be live at commit.
+    if let Some(pm) = super::customers::check_paying_method(s, &src)? {
+        change.pm_checks.push(pm);
+    }
+    // A card source with `usage` is saved to the session's customer.
+    if let Some(customer) = rec.customer_id.clone() {
+        if let Some((m, rest)) = super::customers::saved_from(s, &src, &customer, now)? {
+            change.payment_methods.push(PmWrite::Insert(m));
+            src = rest;
+        }
+    }
+    src.source.state = SourceState::Consumed;
+    src.source.updated_time = rfc3339(now);
+    change
+        .sources
+        .push(SourceWrite::Transition { rec: src, from });
+    Ok(())
+}
+
+/// The new order of `rec`, before it opens (its payments).
+fn new_order(
+    merchant: &str,
+    rec: &SessionRec,
+    order_id: String,
+    contributions: Vec<wire::AttachedSource>,
+    now: i64,
+) -> OrderRec {
+    OrderRec {
+        merchant_id: merchant.to_owned(),
+        order: Order {
+            id: order_id,
+            session_id: rec.id.clone(),
+            state: "complete".into(),
+            amount: rec.amount,
+            currency: rec.currency,
+            sources: contributions,
+            created_time: rfc3339(now),
+            version: 0,
+            capture: rec.capture,
+            payment_state: Default::default(),
+            amount_captured: 0,
+            amount_refunded: 0,
+            authorization_expires_at: None,
+            payments: vec![],
+            captures: vec![],
+            refunds: vec![],
+        },
+        authorization_expires: None,
+    }
 }

@@ -80,7 +80,7 @@ pub async fn check(parts: &Parts, s: &AppState) -> Result<(), Response> {
 async fn lookup(s: &AppState, ctx: &IdemCtx) -> Result<Option<Response>, AppError> {
     let c = ctx.clone();
     let found = s
-        .db(move |s| Ok(s.store.idempotent(&c.merchant, c.kind.as_str(), &c.key)?))
+        .db(move |s| Ok(s.store.idempotent(&c.merchant, c.kind, &c.key)?))
         .await?;
     Ok(match found {
         Some(prev) if prev.request_hash == ctx.hash => Some(replay(prev)),

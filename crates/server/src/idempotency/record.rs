@@ -49,7 +49,7 @@ impl IdemCtx {
     pub(super) fn record(&self, status: u16, body: Vec<u8>) -> IdemRecord {
         IdemRecord {
             merchant: self.merchant.clone(),
-            kind: self.kind.as_str(),
+            kind: self.kind,
             key: self.key.clone(),
             response: Idempotent {
                 request_hash: self.hash.clone(),

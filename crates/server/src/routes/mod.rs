@@ -34,8 +34,14 @@ pub fn router(state: AppState) -> Router {
 /// The API's routes, without a fallback for unknown paths (the demo serves
 /// its files there) and before the state is given.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/sessions", post(sessions::create))
+    let r = Router::new();
+    let r = page_routes(notification_routes(order_routes(payment_routes(r))));
+    r.method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Sessions, customers and their saved methods, payment methods, sources.
+fn payment_routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/v1/sessions", post(sessions::create))
         .route(
             "/v1/sessions/{id}",
             get(sessions::retrieve).patch(sessions::update),
@@ -69,7 +75,11 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/sources", post(sources::create))
         .route("/v1/sources/{id}", get(sources::retrieve))
         .route("/v1/sources/{id}/authenticate", post(sources::authenticate))
-        .route("/v1/orders", post(orders::create))
+}
+
+/// Orders and test mode.
+fn order_routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/v1/orders", post(orders::create))
         .route("/v1/orders/{id}", get(orders::retrieve))
         .route("/v1/orders/{id}/captures", post(orders::capture))
         .route("/v1/orders/{id}/cancel", post(orders::cancel))
@@ -85,7 +95,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/v1/test/refunds/{id}/fail", post(testmode::refund_fail))
         .route("/v1/test/authorizations/sweep", post(testmode::sweep))
-        .route("/v1/events", get(events::list))
+}
+
+/// Events and webhook endpoints.
+fn notification_routes(r: Router<AppState>) -> Router<AppState> {
+    r.route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
         .route(
             "/v1/webhook-endpoints",
@@ -104,32 +118,35 @@ pub fn routes() -> Router<AppState> {
             "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver",
             post(webhooks::redeliver),
         )
-        .route(
-            "/hosted/challenge/{id}",
-            get(hosted::challenge_page).post(hosted::challenge_submit),
-        )
-        .route(
-            "/hosted/redirect/{id}",
-            get(hosted::redirect_page).post(hosted::redirect_submit),
-        )
-        .route("/hosted/assets/hosted.js", get(hosted::script))
-        .route("/hosted/assets/hosted.css", get(hosted::style))
-        .route("/hosted/assets/icons/{name}", get(hosted::icon))
-        .route("/hosted/legal/{doc}", get(hosted::legal))
-        .route("/hosted/field", get(hosted::field))
-        .route("/hosted/wallet/pay", get(wallet::method))
-        .route("/hosted/wallet/manifest.json", get(wallet::method_manifest))
-        .route("/hosted/wallet/app.json", get(wallet::app_manifest))
-        .route("/hosted/wallet/icon.png", get(wallet::icon))
-        .route("/hosted/wallet/sw.js", get(wallet::service_worker))
-        .route("/hosted/wallet/window", get(wallet::window))
-        .route("/hosted/wallet/window.js", get(wallet::window_script))
-        .route("/hosted/wallet/tokens", post(wallet::tokens))
-        .route("/v1/locales/{locale}", get(crate::locales::catalog))
-        .route(crate::openapi::PATH, get(crate::openapi::serve))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Hosted pages, the test wallet, texts, this API's document, health.
+fn page_routes(r: Router<AppState>) -> Router<AppState> {
+    r.route(
+        "/hosted/challenge/{id}",
+        get(hosted::challenge_page).post(hosted::challenge_submit),
+    )
+    .route(
+        "/hosted/redirect/{id}",
+        get(hosted::redirect_page).post(hosted::redirect_submit),
+    )
+    .route("/hosted/assets/hosted.js", get(hosted::script))
+    .route("/hosted/assets/hosted.css", get(hosted::style))
+    .route("/hosted/assets/icons/{name}", get(hosted::icon))
+    .route("/hosted/legal/{doc}", get(hosted::legal))
+    .route("/hosted/field", get(hosted::field))
+    .route("/hosted/wallet/pay", get(wallet::method))
+    .route("/hosted/wallet/manifest.json", get(wallet::method_manifest))
+    .route("/hosted/wallet/app.json", get(wallet::app_manifest))
+    .route("/hosted/wallet/icon.png", get(wallet::icon))
+    .route("/hosted/wallet/sw.js", get(wallet::service_worker))
+    .route("/hosted/wallet/window", get(wallet::window))
+    .route("/hosted/wallet/window.js", get(wallet::window_script))
+    .route("/hosted/wallet/tokens", post(wallet::tokens))
+    .route("/v1/locales/{locale}", get(crate::locales::catalog))
+    .route(crate::openapi::PATH, get(crate::openapi::serve))
+    .route("/healthz", get(|| async { "ok" }))
+    .route("/readyz", get(ready))
 }
 
 /// `404 route_not_found`.

@@ -60,255 +60,28 @@
 
 #[cfg(test)]
 pub mod conformance;
+mod error;
 pub mod events;
+mod health;
 pub mod postgres;
 mod protocol;
 mod records;
 mod rows;
 pub mod sqlite;
 pub mod webhooks;
+mod write;
+
+pub use error::StoreError;
+pub use health::{StoreHealth, READY_WITHIN};
+pub use write::{
+    Commit, Conflict, GiftOp, IdemRecord, Idempotent, OrderUpdate, PmWrite, SourceWrite, Write,
+};
 
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
-use paysession_core::{state::SourceState, Currency};
-
-/// A storage failure. Not found is `Ok(None)` and a refused condition is
-/// [`Commit::Conflict`]; what remains is one of these (logged, never shown).
-#[derive(Debug)]
-pub enum StoreError {
-    /// The database could not be reached or kept failing transiently after
-    /// the engine's own retries: answered `503 network_unavailable`, which the
-    /// client retries (with its idempotency key).
-    Unavailable(String),
-    /// Anything else (a bug, corrupt data): answered as the generic 500.
-    Failed(String),
-}
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreError::Unavailable(e) => write!(f, "database unavailable: {e}"),
-            StoreError::Failed(e) => f.write_str(e),
-        }
-    }
-}
-
-impl From<serde_json::Error> for StoreError {
-    fn from(e: serde_json::Error) -> Self {
-        StoreError::Failed(format!("a record to store: {e}"))
-    }
-}
-
-impl From<StoreError> for crate::AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Unavailable(_) => crate::AppError::unavailable(e),
-            StoreError::Failed(_) => crate::AppError::internal(e),
-        }
-    }
-}
-
-/// How long `GET /readyz` waits for the database before answering `503`
-/// (a load balancer's probe usually gives up after 2 to 5 s).
-pub const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// What an engine reports of itself (`GET /readyz`).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct StoreHealth {
-    /// `sqlite` or `postgres`.
-    pub engine: &'static str,
-    /// The schema version the database is at.
-    pub schema_version: usize,
-    /// Connections the pool may open (SQLite: read connections).
-    pub pool_size: u64,
-    /// Connections in use now.
-    pub pool_in_use: u64,
-    /// Checkouts that found no idle connection and waited (a pool too small
-    /// for the load shows here).
-    pub pool_waits: u64,
-    /// Operations retried after a transient failure.
-    pub retries: u64,
-    /// Writes answered (SQLite's group commit).
-    pub writes: u64,
-    /// Transactions committed for them (SQLite's group commit).
-    pub commits: u64,
-}
-
-/// A source to create, or to move out of the state it was read in.
-#[derive(Debug)]
-pub enum SourceWrite {
-    /// A new source (its id must not exist).
-    Insert(SourceRec),
-    /// The source as it becomes, if its stored state is still `from`.
-    Transition {
-        /// The new record.
-        rec: SourceRec,
-        /// The state the decision was made on.
-        from: SourceState,
-    },
-}
-
-/// A change to a saved payment method.
-#[derive(Debug)]
-pub enum PmWrite {
-    /// A new method; refused if its id exists or a method was saved from its
-    /// `source_id` already.
-    Insert(PaymentMethodRec),
-    /// The method as deleted (`deleted`, no number), if it is still live.
-    Delete(PaymentMethodRec),
-}
+use paysession_core::Currency;
 
 /// A gift card's identity (defined beside the records that name it).
 pub use crate::model::GiftCardKey;
-
-/// A change to gift-card money.
-#[derive(Debug)]
-pub enum GiftOp {
-    /// Holds `amount` for `source_id` (attached to `session_id`) until
-    /// `expires`, if that much is available. The card's record is created on
-    /// first use with `initial` in `currency`; a card in another currency is a
-    /// conflict.
-    Hold {
-        /// The card.
-        card: GiftCardKey,
-        /// Its currency (fixed at first use).
-        currency: Currency,
-        /// Balance given to a card seen for the first time.
-        initial: u64,
-        /// The source the hold is for (one hold per source).
-        source_id: String,
-        /// The session it funds.
-        session_id: String,
-        /// Minor units.
-        amount: u64,
-        /// Unix seconds.
-        expires: i64,
-    },
-    /// Drops the hold of `source_id`, if any.
-    Release {
-        /// The source.
-        source_id: String,
-    },
-    /// Gives `amount` back to the card of `source_id` (a void, an expiry, a
-    /// refund): its debits shrink by `amount`, which they must cover.
-    Credit {
-        /// The card.
-        card: GiftCardKey,
-        /// The source the money came from.
-        source_id: String,
-        /// Minor units.
-        amount: u64,
-    },
-    /// Debits `amount` from the live hold of `source_id` (which must cover it)
-    /// and drops the hold.
-    Capture {
-        /// The source.
-        source_id: String,
-        /// Minor units to debit.
-        amount: u64,
-        /// The order the debit pays.
-        order_id: String,
-    },
-}
-
-/// An order written by compare-and-swap on its version (captures, cancel,
-/// refunds, asynchronous outcomes: flows/orders.rs).
-#[derive(Debug)]
-pub struct OrderUpdate {
-    /// The order as it becomes (its `order.version` is `expected + 1`).
-    pub rec: OrderRec,
-    /// The version the decision was made on.
-    pub expected: u64,
-    /// What changed, for the events: each with the id of its object (the
-    /// order, or one of its refunds).
-    pub changes: Vec<(paysession_core::state::LifecycleEvent, String)>,
-    /// Refunds this change creates (indexed by id, unique).
-    pub refunds_created: Vec<String>,
-}
-
-/// An idempotency record to store with a write.
-#[derive(Clone, Debug)]
-pub struct IdemRecord {
-    /// Merchant id.
-    pub merchant: String,
-    /// `pk` or `sk`: keys of the two kinds never share a record.
-    pub kind: &'static str,
-    /// The client's key.
-    pub key: String,
-    /// The response.
-    pub response: Idempotent,
-}
-
-/// One transaction's worth of changes (see the module's contract).
-#[derive(Default, Debug)]
-pub struct Write {
-    /// A new session.
-    pub insert_session: Option<SessionRec>,
-    /// An updated session and the version it was read at.
-    pub update_session: Option<(SessionRec, u64)>,
-    /// A session whose version must still be this (no write).
-    pub session_check: Option<(String, u64)>,
-    /// Sources to insert or move.
-    pub sources: Vec<SourceWrite>,
-    /// Sources whose state must still be this (no write).
-    pub source_checks: Vec<(String, SourceState)>,
-    /// Orders to insert.
-    pub orders: Vec<OrderRec>,
-    /// Orders to update, each by compare-and-swap on its version.
-    pub order_updates: Vec<OrderUpdate>,
-    /// Gift-card holds, releases and debits.
-    pub gift: Vec<GiftOp>,
-    /// New customers.
-    pub customers: Vec<CustomerRec>,
-    /// Saved payment methods to insert or delete.
-    pub payment_methods: Vec<PmWrite>,
-    /// Saved payment methods that must still be live (no write).
-    pub pm_checks: Vec<String>,
-    /// The answer to store under an idempotency key.
-    pub idempotency: Option<IdemRecord>,
-    /// Now, unix seconds (which holds are live).
-    pub now: i64,
-}
-
-/// Which condition refused a write.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Conflict {
-    /// The session's version moved on (or the session is gone, or a session
-    /// to insert has the id of one that exists).
-    Session,
-    /// This source's state moved on (or it exists already / is gone).
-    Source(String),
-    /// This source's gift card lacks the amount, has another currency, or its hold is gone.
-    Balance(String),
-    /// A record for the idempotency key exists already.
-    Idempotency,
-    /// This saved payment method is gone (deleted, or already saved from its source).
-    PaymentMethod(String),
-    /// An order with this id exists already (an insert), or its version
-    /// moved on (an update), or a refund it creates has an id that exists.
-    Order(String),
-    /// A customer with this id exists already.
-    Customer(String),
-}
-
-/// Outcome of [`Store::commit`].
-#[derive(Debug, PartialEq, Eq)]
-pub enum Commit {
-    /// Everything was written.
-    Done,
-    /// A condition failed; nothing was written.
-    Conflict(Conflict),
-}
-
-/// A stored idempotent response.
-#[derive(Clone, Debug)]
-pub struct Idempotent {
-    /// Keyed HMAC of method, path and body.
-    pub request_hash: String,
-    /// HTTP status.
-    pub status: u16,
-    /// Body bytes.
-    pub body: Vec<u8>,
-}
 
 /// What a gift card has: its currency and what is available now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -358,7 +131,7 @@ pub trait Store: webhooks::WebhookStore + Send + Sync + 'static {
     fn idempotent(
         &self,
         merchant: &str,
-        kind: &str,
+        kind: crate::config::KeyKind,
         key: &str,
     ) -> Result<Option<Idempotent>, StoreError>;
     /// Checks the database answers, and reports the engine's counters.

@@ -1,3 +1,4 @@
+use crate::common::{listening, server_command};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -8,26 +9,15 @@ async fn the_binary_prints_its_address_and_logs_no_card_data() {
     let www = dir.path().join("www");
     std::fs::create_dir(&www).unwrap();
     std::fs::write(www.join("index.html"), "<h1>demo shop</h1>").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
-        .args(["--listen", "127.0.0.1:0", "--database"])
-        .arg(format!("sqlite://{}", dir.path().join("bin.db").display()))
+    let mut child = server_command(&dir.path().join("bin.db"))
         .arg("--demo")
         .arg(&www)
         .env("RUST_LOG", "info")
-        .env_remove("PAYSESSION_CONFIG")
-        .env_remove("PAYSESSION_VAULT_KEY")
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    assert!(
-        line.starts_with("listening on http://127.0.0.1:"),
-        "{line:?}"
-    );
-    let url = line.trim().trim_start_matches("listening on ").to_owned();
+    let url = listening(&mut child);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert!(!url.ends_with(":0"));
 
     let http = reqwest::Client::builder()
@@ -125,16 +115,11 @@ fn start(
     tempfile::TempDir,
 ) {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
-        .args(["--listen", "127.0.0.1:0", "--database"])
-        .arg(format!("sqlite://{}", dir.path().join("f.db").display()))
+    let mut child = server_command(&dir.path().join("f.db"))
         .args(args)
         .env("RUST_LOG", "warn")
-        .env_remove("PAYSESSION_CONFIG")
-        .env_remove("PAYSESSION_VAULT_KEY")
         .env_remove("PAYSESSION_FIELDS_LISTEN")
         .env_remove("PAYSESSION_FIELDS_URL")
-        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();

@@ -250,7 +250,9 @@ async fn field_js_has_a_versioned_immutable_url_and_goes_out_precompressed() {
     use base64::Engine;
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&script));
     assert!(
-        csp.starts_with(&format!("default-src 'none'; script-src 'sha256-{hash}'; style-src 'none';")),
+        csp.starts_with(&format!(
+            "default-src 'none'; script-src 'sha256-{hash}'; style-src 'none';"
+        )),
         "{csp}"
     );
     // Nothing in the script could end its element early.

@@ -34,27 +34,8 @@ fn pair(kind: &str, id: &str) -> (String, String) {
 /// A PayPal source approved on its hosted page, attached, and the order.
 async fn checkout(s: &Server) -> (String, String, String) {
     let sid = id(&s.session(1000, "EUR", "NL").await);
-    let urls =
-        json!({"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"});
-    let src = s
-        .post(
-            "/v1/sources",
-            PK,
-            json!({"type": "payPal", "sessionId": sid, "payPal": urls}),
-        )
-        .await
-        .ok(201)
-        .clone();
-    let approved = s
-        .http
-        .post(format!("{}/hosted/redirect/{}", s.url, id(&src)))
-        .form(&[
-            ("clientSecret", src["clientSecret"].as_str().unwrap()),
-            ("action", "approve"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let src = s.paypal_source(&sid).await.ok(201).clone();
+    let approved = s.redirect_submit(&src, "approve").await;
     assert_eq!(approved.status(), 303);
     s.attach(&sid, &id(&src)).await.ok(200);
     let order = s.post("/v1/orders", SK, json!({"sessionId": sid})).await;
@@ -264,27 +245,8 @@ async fn a_failed_challenge_and_a_cancelled_redirect_are_source_events() {
         .unwrap();
     assert_eq!(failed.status(), 200);
     let sid = id(&s.session(1000, "EUR", "NL").await);
-    let urls =
-        json!({"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"});
-    let paypal = s
-        .post(
-            "/v1/sources",
-            PK,
-            json!({"type": "payPal", "sessionId": sid, "payPal": urls}),
-        )
-        .await
-        .ok(201)
-        .clone();
-    let cancelled = s
-        .http
-        .post(format!("{}/hosted/redirect/{}", s.url, id(&paypal)))
-        .form(&[
-            ("clientSecret", paypal["clientSecret"].as_str().unwrap()),
-            ("action", "cancel"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let paypal = s.paypal_source(&sid).await.ok(201).clone();
+    let cancelled = s.redirect_submit(&paypal, "cancel").await;
     assert_eq!(cancelled.status(), 303);
     let f = page(&s, "type=source.failed").await;
     assert_eq!(kinds(&f), [pair("source.failed", &id(&card))]);

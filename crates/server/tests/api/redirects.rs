@@ -24,16 +24,7 @@ async fn start_config(toml: &str) -> Server {
 
 /// Approves (or cancels) a redirect source on its hosted page: the `Location`.
 async fn submit(s: &Server, src: &Value, action: &str) -> Vec<u8> {
-    let res = s
-        .http
-        .post(format!("{}/hosted/redirect/{}", s.url, id(src)))
-        .form(&[
-            ("clientSecret", src["clientSecret"].as_str().unwrap()),
-            ("action", action),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = s.redirect_submit(src, action).await;
     assert_eq!(res.status(), 303);
     res.headers()["location"].as_bytes().to_vec()
 }

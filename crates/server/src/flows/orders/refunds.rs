@@ -19,55 +19,10 @@ pub fn refund(
     now: i64,
     fx: &mut Effects,
 ) -> Result<Refund, AppError> {
-    if reason
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > REASON_MAX)
-    {
-        return Err(AppError::api(ApiError::validation(
-            ErrorCode::InvalidParameter,
-            "reason",
-            format!("At most {REASON_MAX} characters."),
-        )));
-    }
+    check_reason(reason.as_deref())?;
     let o = &mut rec.order;
-    let total: u64 = o.payments.iter().map(refundable).sum();
-    if total == 0 {
-        if let st @ (PaymentState::Pending | PaymentState::Failed) = o.payment_state {
-            return Err(not_open(st));
-        }
-    }
-    let amount = amount.unwrap_or(total);
-    if amount > total || amount == 0 {
-        return Err(AppError::api(ApiError::bad_request(
-            ErrorCode::AmountExceedsRefundable,
-            Some("amount"),
-            format!("At most {total} may be refunded."),
-        )));
-    }
-    // Primary first, then the gift cards, the last attached first.
-    let mut order: Vec<usize> = (0..o.payments.len())
-        .filter(|&i| o.payments[i].kind != PaymentType::GiftCard)
-        .collect();
-    order.extend(
-        (0..o.payments.len())
-            .rev()
-            .filter(|&i| o.payments[i].kind == PaymentType::GiftCard),
-    );
-    let mut left = amount;
-    let mut parts = Vec::new();
-    for i in order {
-        let p = &o.payments[i];
-        let take = left.min(refundable(p));
-        if take == 0 {
-            continue;
-        }
-        left -= take;
-        parts.push(RefundPart {
-            source_id: p.source_id.clone(),
-            kind: p.kind,
-            amount: take,
-        });
-    }
+    let amount = refund_amount(o, amount)?;
+    let parts = split(&o.payments, amount);
     let pending = parts.iter().any(|p| p.kind.is_asynchronous());
     let r = Refund {
         id: ids::new_id("re_"),
@@ -84,18 +39,7 @@ pub fn refund(
         created_time: rfc3339(now),
         updated_time: rfc3339(now),
     };
-    for part in &r.parts {
-        let p = o
-            .payments
-            .iter_mut()
-            .find(|p| p.source_id == part.source_id)
-            .ok_or_else(|| AppError::internal("a refund part without its payment"))?;
-        if pending {
-            p.refund_pending += part.amount;
-        } else {
-            p.refunded += part.amount;
-        }
-    }
+    book(&mut o.payments, &r, pending)?;
     fx.changes
         .push((LifecycleEvent::RefundCreated, r.id.clone()));
     if !pending {
@@ -107,6 +51,84 @@ pub fn refund(
     o.refunds.push(r.clone());
     summarize(o);
     Ok(r)
+}
+
+/// A refund's `reason`: at most `REASON_MAX` characters.
+fn check_reason(reason: Option<&str>) -> Result<(), AppError> {
+    if reason.is_some_and(|r| r.chars().count() > REASON_MAX) {
+        return Err(AppError::api(ApiError::validation(
+            ErrorCode::InvalidParameter,
+            "reason",
+            format!("At most {REASON_MAX} characters."),
+        )));
+    }
+    Ok(())
+}
+
+/// The amount to refund: `amount`, or all that is refundable; never more,
+/// never 0. An order with nothing refundable because its payment is pending or
+/// failed says so.
+fn refund_amount(o: &Order, amount: Option<u64>) -> Result<u64, AppError> {
+    let total: u64 = o.payments.iter().map(refundable).sum();
+    if total == 0 {
+        if let st @ (PaymentState::Pending | PaymentState::Failed) = o.payment_state {
+            return Err(not_open(st));
+        }
+    }
+    let amount = amount.unwrap_or(total);
+    if amount > total || amount == 0 {
+        return Err(AppError::api(ApiError::bad_request(
+            ErrorCode::AmountExceedsRefundable,
+            Some("amount"),
+            format!("At most {total} may be refunded."),
+        )));
+    }
+    Ok(amount)
+}
+
+/// `amount` over the payments: the primary first, then the gift cards, the
+/// last attached first, each at most what it still may refund.
+fn split(payments: &[Payment], amount: u64) -> Vec<RefundPart> {
+    let mut order: Vec<usize> = (0..payments.len())
+        .filter(|&i| payments[i].kind != PaymentType::GiftCard)
+        .collect();
+    order.extend(
+        (0..payments.len())
+            .rev()
+            .filter(|&i| payments[i].kind == PaymentType::GiftCard),
+    );
+    let mut left = amount;
+    let mut parts = Vec::new();
+    for i in order {
+        let p = &payments[i];
+        let take = left.min(refundable(p));
+        if take == 0 {
+            continue;
+        }
+        left -= take;
+        parts.push(RefundPart {
+            source_id: p.source_id.clone(),
+            kind: p.kind,
+            amount: take,
+        });
+    }
+    parts
+}
+
+/// Each part of `r` on its payment: pending, or refunded at once.
+fn book(payments: &mut [Payment], r: &Refund, pending: bool) -> Result<(), AppError> {
+    for part in &r.parts {
+        let p = payments
+            .iter_mut()
+            .find(|p| p.source_id == part.source_id)
+            .ok_or_else(|| AppError::internal("a refund part without its payment"))?;
+        if pending {
+            p.refund_pending += part.amount;
+        } else {
+            p.refunded += part.amount;
+        }
+    }
+    Ok(())
 }
 
 fn credit_gift_parts(r: &Refund, fx: &mut Effects) {

@@ -4,6 +4,7 @@
 //! conditions like the others.
 
 use super::{card, customer, done, hold, idem, method, order, refused, session, source, write};
+use crate::config::KeyKind;
 use crate::store::{Commit, Conflict, GiftOp, PmWrite, SourceWrite, Store, Write};
 use paysession_core::state::SourceState;
 use std::sync::Arc;
@@ -280,7 +281,7 @@ pub fn the_first_refused_step_names_the_conflict(s: Arc<dyn Store>) {
             orders: vec![order("ord_1", "s0")],
             customers: vec![customer("cus_1")],
             payment_methods: vec![PmWrite::Insert(method("pm_1", "src_1"))],
-            idempotency: Some(idem("used", "sk", 200)),
+            idempotency: Some(idem("used", KeyKind::Secret, 200)),
             ..Default::default()
         },
     );
@@ -305,7 +306,7 @@ fn refusals_of_the_session_and_sources() -> Vec<(Write, Conflict)> {
     vec![
         (
             Write {
-                idempotency: Some(idem("used", "sk", 201)),
+                idempotency: Some(idem("used", KeyKind::Secret, 201)),
                 session_check: Some(("s0".into(), 9)),
                 ..Default::default()
             },

@@ -2,6 +2,7 @@
 //! transaction; none for a refused one, however it was refused or raced.
 
 use super::{customer, done, idem, method, order, race, session, source, winners, write};
+use crate::config::KeyKind;
 use crate::store::events::{EventQuery, StoredEvent};
 use crate::store::{Commit, Conflict, PmWrite, SourceWrite, Store, Write};
 use paysession_core::state::SourceState;
@@ -109,7 +110,7 @@ pub fn a_refused_write_records_no_event(s: Arc<dyn Store>) {
         &s,
         Write {
             insert_session: Some(session("s0")),
-            idempotency: Some(idem("k", "sk", 201)),
+            idempotency: Some(idem("k", KeyKind::Secret, 201)),
             ..Default::default()
         },
     );
@@ -118,7 +119,7 @@ pub fn a_refused_write_records_no_event(s: Arc<dyn Store>) {
         // The same idempotency key again (what a concurrent retry does).
         Write {
             insert_session: Some(session("s1")),
-            idempotency: Some(idem("k", "sk", 201)),
+            idempotency: Some(idem("k", KeyKind::Secret, 201)),
             ..Default::default()
         },
         // A session already there, with a new source in the same write.

@@ -21,6 +21,7 @@ pub use races::*;
 pub use webhooks::*;
 
 use super::{Commit, Conflict, GiftCardKey, GiftOp, IdemRecord, Idempotent, Store, Write};
+use crate::config::KeyKind;
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use paysession_core::{country::Country, state::SourceState, wire, Amount, Currency};
 use std::sync::Arc;
@@ -165,7 +166,26 @@ pub fn done(s: &Arc<dyn Store>, w: Write) {
     assert_eq!(s.commit(write(w)).unwrap(), Commit::Done);
 }
 
-pub fn idem(key: &str, kind: &'static str, status: u16) -> IdemRecord {
+/// Stores an idempotency record under `kp` with the public key and `ks` with
+/// the secret key, and checks each is found under its own kind only. The
+/// engine's own test then reads the raw rows: `key_kind` must stay `pk` / `sk`.
+pub fn both_key_kinds(s: &dyn Store) {
+    for (key, kind) in [("kp", KeyKind::Public), ("ks", KeyKind::Secret)] {
+        let w = write(Write {
+            idempotency: Some(idem(key, kind, 201)),
+            ..Default::default()
+        });
+        assert_eq!(s.commit(w).unwrap(), Commit::Done);
+    }
+    assert!(s.idempotent("m", KeyKind::Public, "kp").unwrap().is_some());
+    assert!(s.idempotent("m", KeyKind::Secret, "kp").unwrap().is_none());
+    assert!(s.idempotent("m", KeyKind::Secret, "ks").unwrap().is_some());
+}
+
+/// The stored `(key, key_kind)` of [`both_key_kinds`].
+pub const STORED_KEY_KINDS: [(&str, &str); 2] = [("kp", "pk"), ("ks", "sk")];
+
+pub fn idem(key: &str, kind: KeyKind, status: u16) -> IdemRecord {
     IdemRecord {
         merchant: "m".into(),
         kind,
@@ -263,12 +283,12 @@ pub fn answers(s: &Arc<dyn Store>, w: Write, want: Commit) {
 #[track_caller]
 pub fn refused(s: &Arc<dyn Store>, key: &str, w: Write, conflict: Conflict) {
     let w = Write {
-        idempotency: Some(idem(key, "sk", 201)),
+        idempotency: Some(idem(key, KeyKind::Secret, 201)),
         ..w
     };
     answers(s, w, Commit::Conflict(conflict));
     assert!(
-        s.idempotent("m", "sk", key).unwrap().is_none(),
+        s.idempotent("m", KeyKind::Secret, key).unwrap().is_none(),
         "{key}: the refused write left its idempotency record"
     );
 }

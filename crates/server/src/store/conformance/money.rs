@@ -3,6 +3,7 @@
 use super::{
     card, customer, done, eur, hold, idem, method, race, session, source, winners, write, THREADS,
 };
+use crate::config::KeyKind;
 use crate::store::{Commit, Conflict, GiftCardKey, GiftOp, PmWrite, SourceWrite, Store, Write};
 use paysession_core::{state::SourceState, Currency};
 use std::sync::Arc;
@@ -134,14 +135,14 @@ pub fn a_refused_condition_rolls_back_the_whole_write(s: Arc<dyn Store>) {
         .commit(write(Write {
             insert_session: Some(session("s1")),
             update_session: Some((moved, 7)),
-            idempotency: Some(idem("k", "sk", 200)),
+            idempotency: Some(idem("k", KeyKind::Secret, 200)),
             gift: vec![hold("src_x", 10, eur())],
             ..Default::default()
         }))
         .unwrap();
     assert_eq!(r, Commit::Conflict(Conflict::Session));
     assert!(s.session("s1").unwrap().is_none());
-    assert!(s.idempotent("m", "sk", "k").unwrap().is_none());
+    assert!(s.idempotent("m", KeyKind::Secret, "k").unwrap().is_none());
     assert!(s
         .gift_balance(&card(), 10)
         .unwrap()
@@ -160,14 +161,14 @@ pub fn a_refused_condition_rolls_back_the_whole_write(s: Arc<dyn Store>) {
     done(
         &s,
         Write {
-            idempotency: Some(idem("k", "sk", 200)),
+            idempotency: Some(idem("k", KeyKind::Secret, 200)),
             ..Default::default()
         },
     );
     let r = s
         .commit(write(Write {
             insert_session: Some(session("s3")),
-            idempotency: Some(idem("k", "sk", 201)),
+            idempotency: Some(idem("k", KeyKind::Secret, 201)),
             ..Default::default()
         }))
         .unwrap();
@@ -182,11 +183,11 @@ pub fn reads_see_every_acknowledged_write(s: Arc<dyn Store>) {
     let results = race(THREADS, move |i| {
         for j in 0..10 {
             let id = format!("s_{i}_{j}");
-            st.commit(write(Write {
+            let done = st.commit(write(Write {
                 insert_session: Some(session(&id)),
                 ..Default::default()
-            }))
-            .unwrap();
+            }));
+            assert_eq!(done.unwrap(), Commit::Done, "{id}");
             assert!(st.session(&id).unwrap().is_some(), "{id} read back at once");
         }
     });

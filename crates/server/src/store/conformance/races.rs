@@ -1,6 +1,7 @@
 //! Compare-and-swap and idempotency under races (contract rules 2, 3 and 5).
 
 use super::{done, idem, race, session, source, winners, write, THREADS};
+use crate::config::KeyKind;
 use crate::store::{Commit, Conflict, SourceWrite, Store, Write};
 use paysession_core::state::SourceState;
 use std::sync::Arc;
@@ -93,7 +94,7 @@ pub fn one_idempotency_key_makes_one_write(s: Arc<dyn Store>) {
     let results = race(THREADS, move |i| {
         st.commit(write(Write {
             insert_session: Some(session(&format!("s{i}"))),
-            idempotency: Some(idem("key-1", "sk", 200 + i as u16)),
+            idempotency: Some(idem("key-1", KeyKind::Secret, 200 + i as u16)),
             ..Default::default()
         }))
         .unwrap()
@@ -109,15 +110,24 @@ pub fn one_idempotency_key_makes_one_write(s: Arc<dyn Store>) {
             i == winners[0]
         );
     }
-    let rec = s.idempotent("m", "sk", "key-1").unwrap().unwrap();
+    let rec = s
+        .idempotent("m", KeyKind::Secret, "key-1")
+        .unwrap()
+        .unwrap();
     assert_eq!(rec.status, 200 + winners[0] as u16);
     assert_eq!(rec.body, rec.status.to_string().into_bytes());
-    assert!(s.idempotent("m", "pk", "key-1").unwrap().is_none());
-    assert!(s.idempotent("other", "sk", "key-1").unwrap().is_none());
+    assert!(s
+        .idempotent("m", KeyKind::Public, "key-1")
+        .unwrap()
+        .is_none());
+    assert!(s
+        .idempotent("other", KeyKind::Secret, "key-1")
+        .unwrap()
+        .is_none());
     done(
         &s,
         Write {
-            idempotency: Some(idem("key-1", "pk", 201)),
+            idempotency: Some(idem("key-1", KeyKind::Public, 201)),
             ..Default::default()
         },
     );

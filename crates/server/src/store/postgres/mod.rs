@@ -32,6 +32,7 @@ pub use schema::{scratch_schema, test_database, SCHEMA_VERSION};
 
 use super::rows::{gift_balance, Record};
 use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, StoreHealth, Write};
+use crate::config::KeyKind;
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use std::future::Future;
@@ -329,9 +330,10 @@ impl Store for PgStore {
     fn idempotent(
         &self,
         merchant: &str,
-        kind: &str,
+        kind: KeyKind,
         key: &str,
     ) -> Result<Option<Idempotent>, StoreError> {
+        let kind = kind.as_str();
         self.run(|c| async move {
             let st = c
                 .prepare_cached(

@@ -2,6 +2,7 @@
 
 use super::schema::MIGRATIONS;
 use super::*;
+use crate::config::KeyKind;
 use crate::store::conformance;
 use crate::store::SourceWrite;
 
@@ -43,12 +44,18 @@ fn a_first_release_schema_migrates_in_place_and_a_newer_one_is_refused() {
         MIGRATIONS[0]
     ));
     let store = PgStore::open(&url, 2).unwrap();
-    let r = store.idempotent("m", "sk", "k1").unwrap().unwrap();
+    let r = store
+        .idempotent("m", KeyKind::Secret, "k1")
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (r.request_hash.as_str(), r.status, r.body.as_slice()),
         ("h", 201, &b"{}"[..])
     );
-    assert!(store.idempotent("m", "pk", "k1").unwrap().is_none());
+    assert!(store
+        .idempotent("m", KeyKind::Public, "k1")
+        .unwrap()
+        .is_none());
     let state: String = store
         .run(|c| async move {
             Ok(
@@ -88,7 +95,7 @@ fn writes_go_on_while_their_connections_are_killed() {
                     insert_session: Some(conformance::session(&id)),
                     idempotency: Some(crate::store::IdemRecord {
                         merchant: "m".into(),
-                        kind: "sk",
+                        kind: KeyKind::Secret,
                         key: id.clone(),
                         response: Idempotent {
                             request_hash: "h".into(),
@@ -108,7 +115,13 @@ fn writes_go_on_while_their_connections_are_killed() {
     for (id, r) in results.into_iter().flatten() {
         assert!(matches!(r, Ok(Commit::Done)), "{id}: {r:?}");
         assert!(store.session(&id).unwrap().is_some(), "{id}");
-        assert!(store.idempotent("m", "sk", &id).unwrap().is_some(), "{id}");
+        assert!(
+            store
+                .idempotent("m", KeyKind::Secret, &id)
+                .unwrap()
+                .is_some(),
+            "{id}"
+        );
     }
     let h = store.health().unwrap();
     eprintln!(
@@ -256,4 +269,27 @@ fn a_schema_4_database_migrates_to_own_records_and_every_row_reads_back() {
     let stored: serde_json::Value = serde_json::from_str(&data).unwrap();
     assert_eq!(stored["sources"][0]["kind"], "giftCard", "{data}");
     assert!(stored.get("order").is_none(), "{data}");
+}
+
+/// `IdemRecord.kind` is a `KeyKind`; the row keeps `pk` / `sk` as before
+/// (what a database written by an earlier release holds, and reads back).
+#[test]
+fn key_kinds_are_stored_as_pk_and_sk() {
+    let Some(store) = open() else {
+        return;
+    };
+    conformance::both_key_kinds(&store);
+    let rows: Vec<(String, String)> = store
+        .run(|c| async move {
+            Ok(
+                c.query("SELECT key, key_kind FROM idempotency ORDER BY key", &[])
+                    .await?
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1)))
+                    .collect(),
+            )
+        })
+        .unwrap();
+    let stored = conformance::STORED_KEY_KINDS.map(|(k, v)| (k.into(), v.into()));
+    assert_eq!(rows, stored);
 }

@@ -37,7 +37,7 @@ impl Tx for Transaction<'_> {
             self,
             "INSERT INTO idempotency (merchant_id, key_kind, key, request_hash, status, body, created)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            &[&r.merchant, &r.kind, &r.key, &r.response.request_hash, &i32::from(r.response.status), &r.response.body, &now],
+            &[&r.merchant, &r.kind.as_str(), &r.key, &r.response.request_hash, &i32::from(r.response.status), &r.response.body, &now],
         )
         .await
     }

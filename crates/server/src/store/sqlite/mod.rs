@@ -13,6 +13,7 @@ pub use schema::{migrate, SCHEMA_VERSION};
 
 use super::rows::{gift_balance, Record};
 use super::{Commit, GiftBalance, GiftCardKey, Idempotent, Store, StoreError, Write};
+use crate::config::KeyKind;
 use crate::model::{CustomerRec, OrderRec, PaymentMethodRec, SessionRec, SourceRec};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -258,9 +259,10 @@ impl Store for SqliteStore {
     fn idempotent(
         &self,
         merchant: &str,
-        kind: &str,
+        kind: KeyKind,
         key: &str,
     ) -> Result<Option<Idempotent>, StoreError> {
+        let kind = kind.as_str();
         let c = self.reader();
         c.query_row(
             "SELECT request_hash, status, body FROM idempotency WHERE merchant_id = ?1 AND key_kind = ?2 AND key = ?3",

@@ -2,6 +2,7 @@
 
 use super::schema::MIGRATIONS;
 use super::*;
+use crate::config::KeyKind;
 use std::sync::Arc;
 
 fn open() -> Option<SqliteStore> {
@@ -17,12 +18,11 @@ fn concurrent_writes_share_commits_and_a_conflict_rolls_back_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db");
     let store = Arc::new(SqliteStore::open(&path).unwrap());
-    store
-        .commit(Write {
-            insert_session: Some(session("s0")),
-            ..Default::default()
-        })
-        .unwrap();
+    let done = store.commit(Write {
+        insert_session: Some(session("s0")),
+        ..Default::default()
+    });
+    assert_eq!(done.unwrap(), Commit::Done);
 
     // 32 threads: 16 insert new sessions, 16 update s0 from version 1.
     let threads: Vec<_> = (0..32)
@@ -99,9 +99,15 @@ fn a_first_release_database_migrates_in_place() {
         .unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
-    let r = store.idempotent("m", "sk", "k1").unwrap().unwrap();
+    let r = store
+        .idempotent("m", KeyKind::Secret, "k1")
+        .unwrap()
+        .unwrap();
     assert_eq!((r.request_hash.as_str(), r.status), ("h", 201));
-    assert!(store.idempotent("m", "pk", "k1").unwrap().is_none());
+    assert!(store
+        .idempotent("m", KeyKind::Public, "k1")
+        .unwrap()
+        .is_none());
     let c = store.reader();
     let state: String = c
         .query_row("SELECT state FROM sources WHERE id = 'src_1'", [], |r| {
@@ -127,12 +133,11 @@ fn a_first_release_database_migrates_in_place() {
 fn a_scratch_database_is_removed_on_drop() {
     let store = SqliteStore::memory().unwrap();
     let path = store.scratch.clone().unwrap();
-    store
-        .commit(Write {
-            insert_session: Some(session("x")),
-            ..Default::default()
-        })
-        .unwrap();
+    let done = store.commit(Write {
+        insert_session: Some(session("x")),
+        ..Default::default()
+    });
+    assert_eq!(done.unwrap(), Commit::Done);
     assert!(store.session("x").unwrap().is_some());
     assert!(path.exists());
     drop(store);
@@ -176,4 +181,23 @@ fn a_schema_3_database_migrates_to_own_records_and_every_row_reads_back() {
         ..Default::default()
     });
     assert_eq!(moved.unwrap(), Commit::Done);
+}
+
+/// `IdemRecord.kind` is a `KeyKind`; the row keeps `pk` / `sk` as before
+/// (what a database written by an earlier release holds, and reads back).
+#[test]
+fn key_kinds_are_stored_as_pk_and_sk() {
+    use crate::store::conformance::{both_key_kinds, STORED_KEY_KINDS};
+    let store = SqliteStore::memory().unwrap();
+    both_key_kinds(&store);
+    let c = store.reader();
+    let mut q = c
+        .prepare("SELECT key, key_kind FROM idempotency ORDER BY key")
+        .unwrap();
+    let rows: Vec<(String, String)> = q
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows, STORED_KEY_KINDS.map(|(k, v)| (k.into(), v.into())));
 }

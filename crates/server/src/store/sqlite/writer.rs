@@ -85,7 +85,8 @@ impl Writer {
             }
             Err(e) => Err(e),
         }));
-        self.submit(job)?;
+        // An `Exec` job states no conditions: it commits or fails, never conflicts.
+        let _: Commit = self.submit(job)?;
         rx.recv()
             .map_err(|_| StoreError::Failed("the database writer dropped an answer".into()))
     }

@@ -7,9 +7,17 @@
 
 use paysession_server::store::postgres::{scratch_schema, PgStore};
 use paysession_server::{config::Config, AppState, ManualClock, SqliteStore, Store, Vault};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 use std::{path::PathBuf, sync::Arc, time::Duration};
+
+mod binary;
+mod race;
+mod resp;
+
+pub use binary::{listening, migrate, server_command};
+pub use race::{form_answer, one_redirect_winner};
+pub use resp::Resp;
 
 pub const SK: &str = "sk_test_default";
 pub const PK: &str = "pk_test_default";
@@ -162,61 +170,6 @@ pub async fn pg_rows(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
     out
 }
 
-pub struct Resp {
-    pub status: StatusCode,
-    pub headers: reqwest::header::HeaderMap,
-    pub body: Value,
-    pub text: String,
-}
-
-impl Resp {
-    /// Status, headers, text and (when it is JSON) body of an answer.
-    pub async fn read(resp: reqwest::Response) -> Resp {
-        Self::read_as(None, resp).await
-    }
-
-    /// [`Resp::read`] of the answer to a `method` request, checked against the
-    /// OpenAPI document ([`crate::openapi_check`]).
-    pub async fn read_as(method: Option<&Method>, resp: reqwest::Response) -> Resp {
-        let url = resp.url().clone();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        crate::openapi_check::response(method, &url, status.as_u16(), &headers, &text);
-        Resp {
-            status,
-            headers,
-            body,
-            text,
-        }
-    }
-
-    pub fn code(&self) -> &str {
-        self.body["errors"][0]["code"].as_str().unwrap_or("")
-    }
-    pub fn param(&self) -> &str {
-        self.body["errors"][0]["parameter"].as_str().unwrap_or("")
-    }
-    #[track_caller]
-    pub fn expect_error(&self, status: u16, code: &str) -> &Self {
-        assert_eq!(self.status.as_u16(), status, "{}", self.text);
-        assert_eq!(self.code(), code, "{}", self.text);
-        assert!(self.body["type"].is_string(), "{}", self.text);
-        assert!(
-            self.body["errors"][0]["message"].is_string(),
-            "{}",
-            self.text
-        );
-        self
-    }
-    #[track_caller]
-    pub fn ok(&self, status: u16) -> &Value {
-        assert_eq!(self.status.as_u16(), status, "{}", self.text);
-        &self.body
-    }
-}
-
 impl Server {
     /// The stored JSON of a session, read from the database itself.
     pub async fn stored_session(&self, id: &str) -> String {
@@ -363,6 +316,33 @@ impl Server {
         .await
     }
 
+    /// A PayPal source of `session` (public key), returning to
+    /// `https://shop.example/r`, cancelling to `…/c`.
+    pub async fn paypal_source(&self, session: &str) -> Resp {
+        let urls =
+            json!({"returnUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c"});
+        self.post(
+            "/v1/sources",
+            PK,
+            json!({"type": "payPal", "sessionId": session, "payPal": urls}),
+        )
+        .await
+    }
+
+    /// `action` (`approve` or `cancel`) submitted on the hosted redirect page
+    /// of the redirect source `src` (with its client secret).
+    pub async fn redirect_submit(&self, src: &Value, action: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/hosted/redirect/{}", self.url, id(src)))
+            .form(&[
+                ("clientSecret", src["clientSecret"].as_str().unwrap()),
+                ("action", action),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn attach(&self, session: &str, source: &str) -> Resp {
         self.post(
             &format!("/v1/sessions/{session}/sources"),
@@ -382,20 +362,4 @@ impl Server {
 
 pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
-}
-
-/// Runs `paysession-server migrate --database DB`; asserts it succeeded and
-/// printed `ENGINE schema at version N`, and returns that line.
-#[track_caller]
-pub fn migrate(db: &str) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paysession-server"))
-        .args(["migrate", "--database", db])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }

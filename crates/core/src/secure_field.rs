@@ -1,4 +1,4 @@
-//! Secure card fields (Elements): the element types and what a page may
+//! A secure card field (Elements): the element types and what a page may
 //! style inside a field's frame. The SDK checks a page's options against
 //! these lists; the server hands the same lists to the frame's script.
 
