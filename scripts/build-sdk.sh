@@ -10,14 +10,14 @@
 # then --merge-similar-functions and -Oz again: -0.1 kB)
 # (never Debian's /usr/bin/wasm-opt), and prints the brotli -q 11 size of
 # wasm + JS glue (the drop-in's CSS is inside the wasm) of each download against its budget
-# (docs/DROPIN.md "Size"): the full SDK with the drop-in 81,300 B (+0.5 kB: the card
+# (docs/DROPIN.md "Size"): the full SDK with the drop-in 81,400 B (+0.6 kB: the card
 # frame's parts, issue 17), the Elements build 50,100 B, the lazy wallet.js 1,200 B.
 # Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
 # then it fails. `npm test` builds with --strict; `npm start` and `npm run build` warn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUDGET=${PAYSESSION_SIZE_BUDGET:-81300}
+BUDGET=${PAYSESSION_SIZE_BUDGET:-81400}
 ELEMENTS_BUDGET=50100
 WALLET_BUDGET=1200
 STRICT=${PAYSESSION_SIZE_STRICT:-0}

@@ -520,17 +520,7 @@ fn handle(rc: &Shared, data: JsValue) {
             }
         }
         "change" => {
-            s.st.empty = js::get(&data, "e").is_truthy();
-            s.st.complete = js::get(&data, "k").is_truthy();
-            s.st.autofilled = js::get(&data, "a").is_truthy();
-            s.st.brand = js::get(&data, "b").as_string().filter(|b| b.len() < 16);
-            s.st.brand_name = js::get(&data, "n").as_string().filter(|b| b.len() < 32);
-            s.st.error = error_code(js::get(&data, "x"));
-            #[cfg(feature = "dropin")]
-            {
-                let p = js::get(&data, "p");
-                s.st.parts = p.is_object().then(|| [part(&p, "0"), part(&p, "1"), part(&p, "2")]);
-            }
+            s.st.take_change(&data);
             s.classes(true);
             s.event(1, s.change_event())
         }
@@ -562,10 +552,23 @@ fn handle(rc: &Shared, data: JsValue) {
     }
 }
 
-/// An error code from a frame: lower-case words joined by `_`.
-fn error_code(v: JsValue) -> Option<String> {
-    v.as_string()
-        .filter(|c| c.len() < 40 && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+impl St {
+    /// The state a frame's `change` says (each value checked).
+    fn take_change(&mut self, data: &JsValue) {
+        self.empty = js::get(data, "e").is_truthy();
+        self.complete = js::get(data, "k").is_truthy();
+        self.autofilled = js::get(data, "a").is_truthy();
+        self.brand = js::get(data, "b").as_string().filter(|b| b.len() < 16);
+        self.brand_name = js::get(data, "n").as_string().filter(|b| b.len() < 32);
+        self.error = js::get(data, "x")
+            .as_string()
+            .filter(|c| c.len() < 40 && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        #[cfg(feature = "dropin")]
+        {
+            let p = js::get(data, "p");
+            self.parts = p.is_object().then(|| [part(&p, "0"), part(&p, "1"), part(&p, "2")]);
+        }
+    }
 }
 
 /// `[empty, complete, error?]` of the card frame's part `i` in `parts`.
