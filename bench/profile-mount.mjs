@@ -1,5 +1,9 @@
-// One cold load of a bench page with V8's CPU profiler on: where the page's
-// main thread spends mount() → onReady (self time by function, top 30).
+// Cold loads of a bench page with V8's CPU profiler on: where the page's
+// main thread spends mount() → onReady (self time by function, top 30,
+// averaged over the loads). The window is placed from the profile's start
+// (taken just before the navigation) by the page's own navigation → mount
+// and → ready times, so it sits early by the few ms between the profiler's
+// start and the navigation's: read it as "about mount → ready".
 //   PAYSESSION_FIELDS_HOST=localhost bash scripts/with-server.sh node bench/profile-mount.mjs [--variant paysession]
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
