@@ -238,3 +238,68 @@ test("a saved card's code field follows the appearance and paymentMethodConfigur
   await expect.poll(() => inFrame(page, "scvc", "color")).toBe("rgb(17, 24, 39)");
   expect(await inFrame(page, "scvc", "letterSpacing")).toBe("2px");
 });
+
+test("each part's state rule applies in its state: .Input:hover/:focus/--invalid, .Label--invalid, .Tab:hover/:focus, .Button:hover/:focus/:disabled; .Input:disabled and ::placeholder are in the sheet", async ({ elPage: page }) => {
+  const s = await createSession({ country: "NL" });
+  const c = (n) => `rgb(${n}, ${n}, ${n})`;
+  await mountDropin(page, s.id, {
+    appearance: {
+      rules: {
+        ".Input:hover": { borderColor: c(11) }, ".Input:focus": { borderColor: c(12) }, ".Input::placeholder": { color: c(13) },
+        ".Input--invalid": { borderColor: c(14) }, ".Input:disabled": { color: c(15) }, ".Label--invalid": { color: c(16) },
+        ".Tab:hover": { color: c(17) }, ".Tab:focus": { outline: `3px solid ${c(18)}` },
+        ".Button:hover": { color: c(19) }, ".Button:focus": { outline: `3px solid ${c(20)}` }, ".Button:disabled": { color: c(21) },
+      },
+    },
+  });
+  // Out of every state first: nothing of the rules shows.
+  await page.mouse.move(0, 0);
+  expect(await part(page, "#name", "borderTopColor")).not.toBe(c(11));
+  expect(await part(page, "#pay-creditCard", "color")).not.toBe(c(19));
+  // Hover.
+  await page.locator("#name").hover();
+  expect(await part(page, "#name", "borderTopColor")).toBe(c(11));
+  await page.locator("#b-payPal").hover();
+  expect(await part(page, "#b-payPal", "color")).toBe(c(17));
+  await page.locator("#pay-creditCard").hover();
+  expect(await part(page, "#pay-creditCard", "color")).toBe(c(19));
+  await page.mouse.move(0, 0);
+  // Focus (the tab's and the button's are :focus-visible: reached by the keyboard).
+  await page.locator("#name").focus();
+  expect(await part(page, "#name", "borderTopColor")).toBe(c(12));
+  const active = () => page.evaluate(() => document.querySelector(".paysession-dropin").shadowRoot.activeElement?.id);
+  for (let i = 0; i < 6 && (await active()) !== "pay-creditCard"; i++) await page.keyboard.press("Tab");
+  expect(await active()).toBe("pay-creditCard");
+  expect(await part(page, "#pay-creditCard", "outlineColor")).toBe(c(20));
+  await page.locator("#b-payPal").focus();
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Tab");
+  expect(await part(page, "#b-payPal", "outlineColor")).toBe(c(18));
+  // Invalid: an empty submit marks the name and its label.
+  await page.locator("#pay-creditCard").click();
+  await expect(page.locator("#name")).toHaveAttribute("aria-invalid", "true");
+  await page.mouse.move(0, 0);
+  await page.locator("#b-creditCard").focus();
+  expect(await part(page, "#name", "borderTopColor")).toBe(c(14));
+  expect(await part(page, "label[for=name]", "color")).toBe(c(16));
+  // Disabled: the pay button while a payment is on its way (the source request held).
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route("**/v1/sources", async (route) => { await held; await route.continue(); });
+  const y = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
+  await secure(page, "num").fill("4242 4242 4242 4242");
+  await secure(page, "exp").fill(`12/${y}`);
+  await secure(page, "cvc").fill("123");
+  await page.locator("#name").fill("Ada");
+  await page.locator("#pay-creditCard").click();
+  await expect(page.locator("#pay-creditCard")).toBeDisabled();
+  expect(await part(page, "#pay-creditCard", "color")).toBe(c(21));
+  release();
+  await page.waitForFunction(() => events.length > 0);
+  // No text input of the drop-in is ever disabled, and getComputedStyle does not
+  // read ::placeholder: those two rules are checked in the sheet, on the inputs' selectors.
+  const sheet = await page.evaluate(() => [...document.querySelector(".paysession-dropin").shadowRoot.adoptedStyleSheets].map((s) => [...s.cssRules].map((r) => r.cssText).join("\n")).join("\n"));
+  expect(sheet).toContain(`input[type="text"]:disabled { color: ${c(15)}; }`);
+  expect(sheet).toContain(`input[type="text"]::placeholder { color: ${c(13)}; }`);
+  expect(await page.evaluate(() => window.csp)).toEqual([]);
+});
