@@ -31,9 +31,8 @@ async function mountDropin(page, sid, config = {}) {
 /** The computed `prop` of the drop-in's part `sel` (in its shadow root). */
 const part = (page, sel, prop, pseudo = null) =>
   page.evaluate(({ sel, prop, pseudo }) => getComputedStyle(document.querySelector(".paysession-dropin").shadowRoot.querySelector(sel), pseudo)[prop], { sel, prop, pseudo });
-/** The computed `prop` of the input `id` (num, exp, cvc) inside the drop-in's card frame, or of the input in the frame in `#id` (scvc). */
-const inFrame = (page, id, prop) => (["num", "exp", "cvc"].includes(id) ? secure(page, id) : page.frameLocator(`#${id} iframe`).locator("input"))
-  .evaluate((e, p) => getComputedStyle(e)[p], prop);
+/** The computed `prop` of the drop-in's secure input `id` (num, exp, cvc in the card frame; scvc). */
+const inFrame = (page, id, prop) => secure(page, id).evaluate((e, p) => getComputedStyle(e)[p], prop);
 
 test("drop-in appearance: a theme, variables and rules style the widget and its frames; update() restyles in place; strict CSP holds", async ({ elPage: page }) => {
   const s = await createSession({ country: "NL" });

@@ -3,6 +3,7 @@
 import { test as base, expect } from "@playwright/test";
 
 import { API } from "./backend.mjs";
+import { secure } from "./card-frame.mjs";
 export { API, PK, createSession, merchantSession, card, sk, leaks, mountElements } from "./backend.mjs";
 
 export const test = base.extend({
@@ -30,12 +31,7 @@ export function trackApi(page) {
   return seen;
 }
 
-/** The drop-in's card frame (one document of the fields origin: number, expiry and code). */
-export const cardFrame = (page) => page.frameLocator("#card iframe");
-/** The input `id` (num, exp, cvc) of the drop-in's card frame, or the input of the frame in `#id` (scvc: a saved card's code). */
-export const secure = (page, id) => (["num", "exp", "cvc"].includes(id)
-  ? cardFrame(page).locator(`#${id}`)
-  : page.frameLocator(`#${id} iframe`).locator("input"));
+export { cardFrame, secure } from "./card-frame.mjs";
 
 /** Types a card into the drop-in's form: number, expiry and code in their secure fields. */
 export async function fillDropinCard(page, number, name = "Ada") {

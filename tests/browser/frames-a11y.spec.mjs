@@ -9,6 +9,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect, API, PK, createSession, sk } from "./fixtures.mjs";
+import { PARTS, frameOf, secure as input } from "./card-frame.mjs";
 import { test } from "./elements-fixtures.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -24,10 +25,6 @@ function mountDropin(page, sid, locale) {
   }), { api: API, pk: PK, sid, locale });
 }
 
-/** The card frame's parts (one document), in order; any other id is a frame of its own (the saved card's code). */
-const PARTS = ["num", "exp", "cvc"];
-const frameOf = (fid) => (PARTS.includes(fid) ? "#card iframe" : `#${fid} iframe`);
-const input = (page, fid) => page.frameLocator(frameOf(fid)).locator(PARTS.includes(fid) ? `#${fid}` : "input");
 /** The catalog keys of each part's name and of the error its invalid value below shows. */
 const NAME = { num: "field.cardNumber", exp: "field.expiry", cvc: "field.cvv" };
 const INVALID = { num: "error.invalid_card_number", exp: "error.invalid_expiration_date", cvc: "error.invalid_security_code" };

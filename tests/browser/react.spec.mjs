@@ -9,6 +9,7 @@ import { test, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { API, createSession } from "./fixtures.mjs";
+import { secure } from "./card-frame.mjs";
 
 const FIELDS = process.env.PAYSESSION_FIELDS;
 const HARNESS = "/packages/react/test/dist/harness.html";
@@ -101,9 +102,9 @@ test("StrictMode: one SDK import, one PaySession, one drop-in; new callbacks wit
   await page.evaluate(() => { document.querySelector(".paysession-dropin").dataset.mark = "first"; });
   await page.evaluate(({ api, sid }) => harness.render({ scene: "dropin", api, sessionId: sid, v: 2 }), { api: API, sid: s.id });
   const pay = async (number) => {
-    await page.frameLocator("#card iframe").locator("#num").fill(number);
-    await page.frameLocator("#card iframe").locator("#exp").fill(`12/${year}`);
-    await page.frameLocator("#card iframe").locator("#cvc").fill("123");
+    await secure(page, "num").fill(number);
+    await secure(page, "exp").fill(`12/${year}`);
+    await secure(page, "cvc").fill("123");
     await page.locator("#name").fill("Ada Lovelace");
     await page.locator("#pay-creditCard").click();
   };

@@ -3,6 +3,7 @@
 import { test as base, expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { secure } from "../browser/card-frame.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -47,10 +48,7 @@ export async function checkout(page, market = "NL:EUR", { terms = false } = {}) 
   await expect(page.locator("button[aria-expanded]").first()).toBeVisible();
 }
 
-/** The input `id` (num, exp, cvc) of the drop-in's card frame (one document of the fields origin), or the input of the frame in `#id` (scvc: a saved card's code). */
-export const secure = (page, id) => (["num", "exp", "cvc"].includes(id)
-  ? page.frameLocator("#card iframe").locator(`#${id}`)
-  : page.frameLocator(`#${id} iframe`).locator("input"));
+export { secure } from "../browser/card-frame.mjs";
 
 /** Types a card into the drop-in's card form (number, expiry and code in their secure fields). */
 export async function fillCard(page, number, { exp = `12/${yy}`, cvc = "123", name = "Ada Lovelace" } = {}) {

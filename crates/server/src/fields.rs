@@ -44,12 +44,17 @@ pub struct Fields {
 /// The frame page: the script (at `src`) builds the one input.
 fn page_html(src: &str) -> String {
     [
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Secure card field</title><script src=",
+        PAGE_HEAD,
+        "<script src=",
         src,
         " defer></script><body></body></html>",
     ]
     .concat()
 }
+
+/// The frame page's head, the same for both of its forms.
+const PAGE_HEAD: &str =
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Secure card field</title>";
 
 /// The frame page with `script` inline; the script's CSP hash source.
 fn inline_page(script: &str) -> (String, String) {
@@ -57,7 +62,8 @@ fn inline_page(script: &str) -> (String, String) {
     use sha2::{Digest, Sha256};
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
     let page = [
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Secure card field</title><body><script>",
+        PAGE_HEAD,
+        "<body><script>",
         script,
         "</script></body></html>",
     ]
