@@ -21,13 +21,15 @@ export const DEEP = `function deep(sel, root = document) {
 
 /** Waits (bounded) until `cond(arg, deep)` (synchronous) is truthy; returns its value.
  * A `cond` that throws is not met (its error is the last value the timeout reports).
- * Polled in the page by one script; where the driver has `runSync` (WebKit), from here,
- * one synchronous check per call: a script still running in the page when the page
- * navigates away never answers in WebKitWebDriver (a click whose effect is a navigation
- * a moment later, e.g. the drop-in's redirect to PayPal's approval page). */
-export async function until(d, cond, arg, what = cond, ms = 15_000) {
+ * Polled in the page by one script; from here, one synchronous check per call
+ * (`runSync`), always in WebKit (`d.syncWaits`) and in a wait that spans a navigation
+ * (`navigates`) in Firefox: a script still running in the page when the page
+ * navigates away never answers in WebKitWebDriver, and once did not in Firefox's
+ * BiDi (a click whose effect is a navigation a moment later, e.g. the drop-in's
+ * redirect to PayPal's approval page). */
+export async function until(d, cond, arg, what = cond, ms = 15_000, navigates = false) {
   const fail = (last) => new Error(`timed out (${ms} ms): ${String(what).slice(0, 300)} — last: ${JSON.stringify(last)}`);
-  if (d.runSync) {
+  if (d.runSync && (d.syncWaits || navigates)) {
     const check = `(arg) => {
       const deep = ${DEEP};
       const cond = ${cond};
@@ -66,8 +68,8 @@ export async function textIs(d, sel, want) {
 }
 
 /** Waits for `sel` to exist and be shown. */
-export const visible = (d, sel) =>
-  until(d, `(sel, deep) => { const e = deep(sel); return !!(e && e.getClientRects().length && getComputedStyle(e).visibility !== "hidden"); }`, sel, `${sel} visible`);
+export const visible = (d, sel, navigates = false) =>
+  until(d, `(sel, deep) => { const e = deep(sel); return !!(e && e.getClientRects().length && getComputedStyle(e).visibility !== "hidden"); }`, sel, `${sel} visible`, 15_000, navigates);
 
 /** Waits for `sel`'s attribute `name` to equal `value`. */
 export const attrIs = (d, sel, name, value) =>

@@ -50,6 +50,15 @@ export async function launch() {
       }
     },
     async run(src, arg) { return page.evaluate(`(${src})(${JSON.stringify(arg ?? null)})`); },
+    /** `src(arg)` run synchronously, one check per call (driver.mjs `until`): an async
+     * poll still running in the page when a click navigates it away once never
+     * answered (a `script.evaluate` timeout of 180 s, the PayPal scenario at load 11).
+     * A call that gets no answer in 5 s fails, and the wait asks again. */
+    async runSync(src, arg) {
+      let timer;
+      const late = new Promise((_, no) => { timer = setTimeout(() => no(new Error("no answer in 5 s")), 5_000); });
+      try { return await Promise.race([this.run(src, arg), late]); } finally { clearTimeout(timer); }
+    },
     async click(sel) { await (await el(sel)).click(); },
     async type(sel, text) { await (await el(sel)).type(text); },
     async frameType(sel, text, inner = "input") {

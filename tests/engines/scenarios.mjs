@@ -158,10 +158,10 @@ export const scenarios = [
     await d.click("#b-payPal");
     await attrIs(d, "#b-payPal", "aria-expanded", "true");
     await d.click("#pay-payPal");
-    await until(d, `() => location.pathname.startsWith("/hosted/redirect/") && [...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Approve")`, null, "the approval page");
+    await until(d, `() => location.pathname.startsWith("/hosted/redirect/") && [...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Approve")`, null, "the approval page", 15_000, true);
     await d.run(`() => document.querySelector("button.approve").focus()`);
     await d.press("Enter");
-    await until(d, `() => location.pathname === "/" && window.__csp === undefined && !!document.getElementById("step-done")`, null, "back at the shop");
+    await until(d, `() => location.pathname === "/" && window.__csp === undefined && !!document.getElementById("step-done")`, null, "back at the shop", 15_000, true);
     // A new page of the shop: its CSP violations from here on.
     await d.run(`() => { window.__csp = []; document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective), true); }`);
     await expectDone(d);
@@ -282,7 +282,7 @@ export const scenarios = [
     assert.equal(await callbacks(d, "onSuccess"), 1);
     await d.click("#again");
     // A new page of the shop (location.assign): its cart, shown once the catalog is in.
-    await visible(d, "#remember");
+    await visible(d, "#remember", true);
     await d.click("#remember");
     await d.clearCookies();
   }],

@@ -138,6 +138,7 @@ export async function launch() {
       run,
       /** `src(arg)` run synchronously (execute/sync): answered even if the page navigates next. */
       runSync: exec,
+      syncWaits: true,
       async click(sel) { await fresh(async () => call("POST", `${s}/element/${await el(sel)}/click`, {})); },
       async type(sel, text) { await fresh(async () => call("POST", `${s}/element/${await el(sel)}/value`, { text })); },
       async frameType(sel, text, inner = "input") {
