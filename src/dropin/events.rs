@@ -5,6 +5,7 @@
 
 use super::forms::{self, format, id, input, type_of, validate};
 use super::{challenge, fire, pay, saved, Shared, WeakState};
+use crate::elements::Event as FieldEvent;
 use crate::view::{hide, value};
 use paysession_core::state::PaymentType;
 use wasm_bindgen::JsCast;
@@ -12,9 +13,9 @@ use web_sys::{Element, Event};
 
 /// An event of the secure field `fid`: its error and the brand beside it,
 /// the error announced; Enter pays; `onReady` once every field can take input.
-pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
+pub fn field_event(weak: &WeakState, fid: &'static str, ev: FieldEvent) {
     let Some(st) = weak.upgrade() else { return };
-    if ev == 4 {
+    if ev == FieldEvent::Enter {
         if fid == "scvc" {
             saved::submit(&st);
         } else {
@@ -40,7 +41,7 @@ pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
         else {
             return;
         };
-        if ev == 1 {
+        if ev == FieldEvent::Change {
             let msg = f.error.as_deref().map(|c| t.error(c));
             if let Some(e) = input(&m.root, &id(fid, "-e")) {
                 if msg.is_some() && e.text_content() != msg {

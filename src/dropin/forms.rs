@@ -7,7 +7,7 @@
 
 use super::config::Config;
 use super::{Mounted, WeakState};
-use crate::elements::PaySessionElement;
+use crate::elements::{Event, PaySessionElement};
 use crate::i18n::Texts;
 use crate::js;
 use crate::view::{add, attrs, el, hide, link, set_value, value};
@@ -39,7 +39,7 @@ fn part_texts(t: Option<&Texts>) -> Vec<String> {
 
 /// What a secure field's events go to (`events::field_event`; passed in, so
 /// this module does not depend on the handlers, which depend on it).
-pub type Hook = fn(&WeakState, &'static str, usize);
+pub type Hook = fn(&WeakState, &'static str, Event);
 
 /// What renders the saved methods before the method list (`saved::render`;
 /// passed in, as [`Hook`], since `saved` depends on this module).
