@@ -2,7 +2,7 @@
 //! challenge page, its messages (exact origin), its close, and the verify
 //! that follows. Every outcome fires exactly one callback (docs/DROPIN.md).
 
-use super::forms::{id, input};
+use super::inputs::{id, input};
 use super::outcomes::{cancel, current, fail, form_key, set_busy, state_of, succeed};
 use super::{fire, spawn, Fire, Mounted, Shared, State, WeakState};
 use crate::api;

@@ -9,10 +9,14 @@
 //! - Callbacks fire outside any borrow of the state, at most once per
 //!   outcome; a throwing callback is logged, never propagated.
 
+mod card;
 mod challenge;
 mod config;
 mod events;
-mod forms;
+mod form;
+mod inputs;
+mod list;
+mod manage;
 mod outcomes;
 mod pay;
 mod resume;
@@ -97,8 +101,8 @@ struct State {
     /// to the garbage collector; `unmount` breaks the cycle.
     alive: Option<Shared>,
     /// The manage flow's step once a card source is chargeable
-    /// (`saved::tokenize`; held here so `pay` does not depend on `saved`,
-    /// which depends on it).
+    /// (`manage::tokenize`; held here so `outcomes` does not depend on
+    /// `manage`, which depends on it).
     save_card: fn(&mut State, u32, &JsValue) -> Fire,
 }
 
@@ -197,7 +201,7 @@ impl Dropin {
             resumed: false,
             selected: None,
             alive: None,
-            save_card: saved::tokenize,
+            save_card: manage::tokenize,
         };
         let state = Rc::new(RefCell::new(state));
         spawn(fetch_methods(Rc::downgrade(&state)));
@@ -373,7 +377,7 @@ impl Dropin {
                 let t = s.texts.clone();
                 let st = &mut *s;
                 if let Some(m) = st.mounted.as_mut() {
-                    forms::early_card(events::field_event, m, &st.config, t.as_ref());
+                    list::early_card(events::field_event, m, &st.config, t.as_ref());
                 }
             }
             s.generation = s.generation.wrapping_add(1);
@@ -425,13 +429,13 @@ impl Dropin {
         if let Some(m) = s.mounted.as_ref() {
             style::adopt(&m.root, &css);
             for (fid, e) in &m.card {
-                if let Some(t) = forms::input(&m.root, fid) {
-                    e.restyle(forms::field_style(&s.config, &t));
+                if let Some(t) = inputs::input(&m.root, fid) {
+                    e.restyle(card::field_style(&s.config, &t));
                 }
             }
             if let Some(e) = &m.saved_cvv {
-                if let Some(t) = forms::input(&m.root, "scvc") {
-                    e.restyle(forms::field_style(&s.config, &t));
+                if let Some(t) = inputs::input(&m.root, "scvc") {
+                    e.restyle(card::field_style(&s.config, &t));
                 }
             }
         }
@@ -548,9 +552,13 @@ fn render_now(s: &mut State) -> (Fire, Fire, bool) {
         (s.config.on_error.clone(), data)
     });
     m.phase = Phase::Shown;
-    forms::render(
+    list::render(
         events::field_event,
-        saved::render,
+        if s.config.manage {
+            manage::render
+        } else {
+            saved::render
+        },
         m,
         &s.config,
         &texts,

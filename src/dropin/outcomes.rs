@@ -2,7 +2,7 @@
 //! transfer's instructions; the form's busy state and the status line they
 //! share with the submit, the challenge and the resume.
 
-use super::forms::{self, id, input};
+use super::inputs::{id, input, validate};
 use super::{Fire, Mounted, Phase, State};
 use crate::error::SdkError;
 use crate::i18n::Texts;
@@ -54,7 +54,7 @@ pub(super) fn terms_accepted(m: &Mounted, t: &Texts, form: &str) -> Option<JsVal
     let Some(c) = input(&m.root, &terms_id) else {
         return Some(JsValue::UNDEFINED);
     };
-    if let Some(msg) = forms::validate(&m.root, t, &terms_id) {
+    if let Some(msg) = validate(&m.root, t, &terms_id) {
         say(m, &msg);
         call(&c, "focus");
         return None;

@@ -2,12 +2,12 @@
 //! (one card frame or a saved card's code), reads their state, relabels,
 //! restyles and pays with them.
 
+use super::frame::{label, new_inner};
 use super::group::Group;
+use super::messages::handle;
 use super::options::Options;
 use super::state::FieldState;
 use super::tokenize::{tokenize, Tok};
-use super::frame::{label, new_inner};
-use super::messages::handle;
 use super::{Hook, PaySessionElement, CARD};
 use crate::error::SdkError;
 use crate::js;

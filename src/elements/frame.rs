@@ -2,7 +2,9 @@
 //! URL or posted to it, the messages posted to it, the state classes on
 //! the mount target, and unmounting.
 
-use super::{fail, group::Group, options::Options, state::St, Event, Fires, Hook, Inner, Shared, CARD, CODES};
+use super::{
+    fail, group::Group, options::Options, state::St, Event, Fires, Hook, Inner, Shared, CARD, CODES,
+};
 use crate::js;
 use crate::source;
 use js_sys::{Function, Object};
@@ -12,7 +14,12 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-pub(super) fn new_inner(group: &Rc<Group>, kind: &'static str, opts: Options, hook: Option<Hook>) -> Shared {
+pub(super) fn new_inner(
+    group: &Rc<Group>,
+    kind: &'static str,
+    opts: Options,
+    hook: Option<Hook>,
+) -> Shared {
     Rc::new(RefCell::new(Inner {
         kind,
         group: group.clone(),

@@ -91,7 +91,11 @@ pub(super) fn handle(rc: &Shared, data: JsValue) {
             s.st.focus = t == "focus";
             s.classes(true);
             s.event(
-                if s.st.focus { Event::Focus } else { Event::Blur },
+                if s.st.focus {
+                    Event::Focus
+                } else {
+                    Event::Blur
+                },
                 s.base_event().into(),
             )
         }

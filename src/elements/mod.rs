@@ -178,7 +178,6 @@ pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<Js
     Ok(js)
 }
 
-
 /// One secure card field.
 #[wasm_bindgen]
 pub struct PaySessionElement {
@@ -190,7 +189,6 @@ fn call_all(fires: Fires) {
         let _ = f.call1(&JsValue::UNDEFINED, &data);
     }
 }
-
 
 pub(crate) fn not_found() -> SdkError {
     SdkError::new(
@@ -364,4 +362,3 @@ fn focus(inner: &Shared) {
     }
     s.post_kind("focus");
 }
-

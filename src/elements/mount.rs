@@ -2,9 +2,9 @@
 //! attributes, the listeners (the frame's messages, clicks on the target's
 //! labels) and the timer that reports a frame that never says hello.
 
+use super::frame::label;
 use super::frame::style_set;
 use super::messages::on_message;
-use super::frame::label;
 use super::{call_all, focus, Event, Inner, CARD, LOAD_TIMEOUT_MS};
 use crate::http::{encode, Timeout};
 use crate::js;

@@ -40,7 +40,9 @@ impl St {
         #[cfg(feature = "dropin")]
         {
             let p = js::get(data, "p");
-            self.parts = p.is_object().then(|| [part(&p, "0"), part(&p, "1"), part(&p, "2")]);
+            self.parts = p
+                .is_object()
+                .then(|| [part(&p, "0"), part(&p, "1"), part(&p, "2")]);
         }
     }
 }
@@ -51,7 +53,11 @@ fn part(parts: &JsValue, i: &str) -> Part {
     let p = js::get(parts, i);
     let code = js::get(&p, "2").as_string();
     let code = CODES.iter().find(|c| Some(c.as_str()) == code.as_deref());
-    (js::get(&p, "0").is_truthy(), js::get(&p, "1").is_truthy(), code.copied())
+    (
+        js::get(&p, "0").is_truthy(),
+        js::get(&p, "1").is_truthy(),
+        code.copied(),
+    )
 }
 
 /// What the drop-in reads of one of its fields.
