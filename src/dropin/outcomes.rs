@@ -3,7 +3,7 @@
 //! share with the submit, the challenge and the resume.
 
 use super::inputs::{id, input, validate};
-use super::{Fire, Mounted, Phase, State};
+use super::{Fire, Methods, Mounted, Phase, State};
 use crate::error::SdkError;
 use crate::i18n::Texts;
 use crate::js;
@@ -112,7 +112,7 @@ pub(super) fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue
         | PaymentType::ApplePay
         | PaymentType::GooglePay => {}
     }
-    s.methods = None; // the session changed: a later mount asks again
+    s.methods = Methods::Unasked; // the session changed: a later mount asks again
     let d = js::object();
     js::set(&d, "source", source);
     js::set(&d, "readyForStorage", &(save && reusable).into());
