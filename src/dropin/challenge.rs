@@ -195,6 +195,7 @@ fn message(weak: &WeakState, ev: Event) {
     });
 }
 
+#[must_use = "fire it once the state is released"]
 fn verified(s: &mut State, gen: u32, ty: PaymentType, r: Result<JsValue, SdkError>) -> Fire {
     let status = r
         .as_ref()

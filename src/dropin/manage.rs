@@ -125,6 +125,7 @@ pub fn remove(st: &Shared, b: &Element) {
 
 /// The manage flow's card source is chargeable: save it to the customer
 /// (no payment), then list it and fire `onSuccess({paymentMethod, source})`.
+#[must_use = "fire it once the state is released"]
 pub fn tokenize(s: &mut State, gen: u32, source: &JsValue) -> Fire {
     let weak = s.alive.as_ref().map(Rc::downgrade)?;
     let client = s.client.clone();
@@ -144,6 +145,7 @@ pub fn tokenize(s: &mut State, gen: u32, source: &JsValue) -> Fire {
     None
 }
 
+#[must_use = "fire it once the state is released"]
 fn saved(s: &mut State, gen: u32, r: Result<JsValue, SdkError>, source: &JsValue) -> Fire {
     let pm = match r {
         Ok(pm) => pm,

@@ -85,6 +85,7 @@ pub(super) fn set_busy(m: &mut Mounted, ty: PaymentType, busy: bool) {
 }
 
 /// A chargeable source: `onSuccess` (in the manage flow the card is saved instead).
+#[must_use = "fire it once the state is released"]
 pub(super) fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     if s.config.manage {
         let save = s.save_card;
@@ -159,6 +160,7 @@ pub(super) fn wire(m: &Mounted, t: &Texts, source: &JsValue, amount: &str) {
     say(m, &t.t1("wire.intro", "{amount}", amount));
 }
 
+#[must_use = "fire it once the state is released"]
 pub(super) fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkError) -> Fire {
     let cb = s.config.on_error.clone();
     let (m, t) = current(s, gen)?;
@@ -184,6 +186,7 @@ pub(super) fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkErro
     Some((cb, error_data(pm, &e)))
 }
 
+#[must_use = "fire it once the state is released"]
 pub(super) fn cancel(s: &mut State, gen: u32, ty: PaymentType) -> Fire {
     let cb = s.config.on_cancel.clone();
     let (m, t) = current(s, gen)?;
@@ -192,6 +195,7 @@ pub(super) fn cancel(s: &mut State, gen: u32, ty: PaymentType) -> Fire {
     Some((cb, method_data(ty)))
 }
 
+#[must_use = "fire it once the state is released"]
 pub(super) fn redirect(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     let manual = js::get(
         &js::get(&s.config.options, "redirect"),

@@ -68,6 +68,7 @@ fn offered(config: &Config, fields: bool, pm: &JsValue) -> (Vec<(PaymentType, Js
 
 /// Renders the methods: (`onError` when the card is offered but has no
 /// fields origin, `onReady` or `onError` of the load, whether to resume).
+#[must_use = "fire it once the state is released"]
 fn render_now(s: &mut State) -> (Fire, Fire, bool) {
     let (Some(texts), Some(m)) = (s.texts.clone(), s.mounted.as_mut()) else {
         return (None, None, false);
@@ -148,6 +149,7 @@ fn fields_origin(client: &Client, m: &mut Mounted, texts: &Texts, pm: &JsValue) 
 /// `onReady` (its first time) once the list is shown and the open card
 /// form's fields can take input; else its data is held until they can.
 #[inline(always)]
+#[must_use = "fire it once the state is released"]
 fn ready(
     fired: &mut bool,
     config: &Config,

@@ -18,6 +18,7 @@ use wasm_bindgen::JsValue;
 impl PaySessionElement {
     /// A field of the drop-in's card form: `label` is its accessible name,
     /// `style` the drop-in's text style, `hook` hears its events.
+    #[must_use = "the element is the handle of its frame"]
     pub(crate) fn make(
         group: &Rc<Group>,
         kind: &'static str,
@@ -37,6 +38,7 @@ impl PaySessionElement {
 
     /// The drop-in's card in one frame: `texts` are the number's, the
     /// expiry's and the code's accessible names.
+    #[must_use = "the element is the handle of its frame"]
     pub(crate) fn make_card(
         group: &Rc<Group>,
         texts: Vec<String>,
@@ -74,7 +76,7 @@ impl PaySessionElement {
             error: st.ok().and_then(|x| x.error.clone()),
             settled: s
                 .as_ref()
-                .is_ok_and(|s| s.st.ready || (!s.st.hello && s.load.is_none())),
+                .is_ok_and(|s| s.st.ready() || (!s.st.hello() && s.load.is_none())),
             brand: st
                 .ok()
                 .and_then(|x| Some((x.brand_name.clone()?, x.brand.clone()?))),
@@ -99,7 +101,7 @@ impl PaySessionElement {
             if let Some(f) = &s.frame {
                 let _ = f.set_attribute("title", &label(&s));
             }
-            if s.st.hello {
+            if s.st.hello() {
                 s.send_config();
             }
             let origin = s.group.origin.get().cloned();
@@ -130,7 +132,7 @@ impl PaySessionElement {
     pub(crate) fn restyle(&self, style: JsValue) {
         if let Ok(mut s) = self.inner.try_borrow_mut() {
             s.opts.style = style;
-            if s.st.hello {
+            if s.st.hello() {
                 s.send_config();
             }
         }
@@ -141,7 +143,7 @@ impl PaySessionElement {
         if let Ok(mut s) = self.inner.try_borrow_mut() {
             s.opts.payment_method = Some(pm);
             s.opts.brand = Some(brand);
-            if s.st.hello {
+            if s.st.hello() {
                 s.send_config();
             }
         }

@@ -63,6 +63,7 @@ pub(super) fn label(s: &Inner) -> String {
 }
 
 impl Inner {
+    #[must_use = "call them once the element is released"]
     pub(super) fn event(&self, name: Event, data: JsValue) -> Fires {
         self.handlers
             .iter()
@@ -193,6 +194,7 @@ impl Inner {
     }
 
     /// Takes the frame out; pending tokenizations resolve as failed.
+    #[must_use = "the pending tokenizations resolve when these are called"]
     pub(super) fn unmount(&mut self) -> Vec<(Function, JsValue)> {
         self.classes(false);
         if let Some(f) = self.frame.take() {

@@ -75,6 +75,7 @@ impl Group {
 
     /// The fields origin at `base` (the answer's `fieldsUrl`, checked), for a
     /// group made [`Group::via_api`]; `false` if the group already has another.
+    #[must_use = "false: the group has another fields origin"]
     pub fn learn(&self, base: &str) -> bool {
         let o = origin_of(base);
         self.origin.get_or_init(|| o.clone()) == &o

@@ -4,6 +4,7 @@
 
 use super::frame::style_set;
 use super::group::Group;
+use super::state::Heard;
 use super::tokenize::take_pending;
 use super::{call_all, Event, Inner, Shared};
 use crate::error::SdkError;
@@ -50,7 +51,9 @@ pub(super) fn handle(rc: &Shared, data: JsValue) {
     let t = js::get(&data, "t").as_string().unwrap_or_default();
     let fires = match t.as_str() {
         "hi" => {
-            s.st.hello = true;
+            if s.st.heard == Heard::Nothing {
+                s.st.heard = Heard::Hello;
+            }
             s.load = None;
             s.in_url = None;
             s.send_config();
@@ -63,8 +66,8 @@ pub(super) fn handle(rc: &Shared, data: JsValue) {
             {
                 style_set(frame, "height", &[&js::itoa(h as u64), "px"].concat());
             }
-            let first = !s.st.ready;
-            s.st.ready = true;
+            let first = !s.st.ready();
+            s.st.heard = Heard::Ready;
             // A config changed since the URL was written (the catalog came
             // in, a saved card was chosen) reaches the frame now.
             if let Some(sent) = s.in_url.take() {
@@ -73,8 +76,7 @@ pub(super) fn handle(rc: &Shared, data: JsValue) {
                 }
             }
             // A frame that said `hi` before its group knew the fields origin
-            // answers the config sent once it does.
-            s.st.hello = true;
+            // answers the config sent once it does (`Ready` counts as hello).
             s.load = None;
             if first {
                 s.event(Event::Ready, s.base_event().into())

@@ -147,7 +147,7 @@ fn load_texts(group: &Rc<Group>) {
                     if let Some(f) = &s.frame {
                         let _ = f.set_attribute("title", &label(&s));
                     }
-                    if s.st.hello {
+                    if s.st.hello() {
                         s.send_config();
                     }
                 }
@@ -302,7 +302,7 @@ impl PaySessionElement {
         if let Some(f) = &s.frame {
             let _ = f.set_attribute("title", &label(&s));
         }
-        if s.st.hello {
+        if s.st.hello() {
             s.send_config();
         }
         Ok(())

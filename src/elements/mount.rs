@@ -114,7 +114,7 @@ fn load_failed(w: &WeakInner) {
     let Ok(mut s) = rc.try_borrow_mut() else {
         return;
     };
-    if s.st.hello || s.frame.is_none() {
+    if s.st.hello() || s.frame.is_none() {
         return;
     }
     s.load = None;

@@ -6,10 +6,22 @@ use crate::js;
 use paysession_core::ErrorCode;
 use wasm_bindgen::JsValue;
 
+/// How far the frame of this mount has come: one enum, not two flags.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Heard {
+    /// Nothing yet (loading, failed to load, or not mounted).
+    #[default]
+    Nothing,
+    /// Its hello: the config was sent.
+    Hello,
+    /// Its `ready`: it takes input.
+    Ready,
+}
+
+/// The frame's state: how far it has come, and what it said of its field.
 #[derive(Default)]
 pub(super) struct St {
-    pub(super) hello: bool,
-    pub(super) ready: bool,
+    pub(super) heard: Heard,
     pub(super) empty: bool,
     pub(super) complete: bool,
     pub(super) focus: bool,
@@ -27,6 +39,16 @@ pub(super) struct St {
 pub(crate) type Part = (bool, bool, Option<ErrorCode>);
 
 impl St {
+    /// The frame has said hello (or ready): it takes a config.
+    pub(super) fn hello(&self) -> bool {
+        self.heard != Heard::Nothing
+    }
+
+    /// The frame has said `ready`: it takes input.
+    pub(super) fn ready(&self) -> bool {
+        self.heard == Heard::Ready
+    }
+
     /// The state a frame's `change` says (each value checked).
     pub(super) fn take_change(&mut self, data: &JsValue) {
         self.empty = js::get(data, "e").is_truthy();

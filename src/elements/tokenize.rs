@@ -5,7 +5,7 @@
 use super::group::Group;
 use super::{fail, Inner, Pending, Shared, CARD};
 use crate::error::SdkError;
-use crate::fields::{check_id, check_owner, OWNER};
+use crate::args::{check_id, check_owner, OWNER};
 use crate::http::Timeout;
 use crate::js;
 use crate::schema::{self, opt, req, Kind};
@@ -100,6 +100,7 @@ pub(super) struct Tok {
 
 /// Asks the number frame `rc` to create the source; `None` if it is not a
 /// mounted number field.
+#[must_use = "the promise resolves with the source"]
 pub(super) fn tokenize(rc: &Shared, group: &Group, tok: Tok) -> Option<Result<Promise, SdkError>> {
     let weak = Rc::downgrade(rc);
     let mut s = rc.try_borrow_mut().ok()?;
@@ -116,7 +117,7 @@ fn send_tok(
     group: &Group,
     tok: Tok,
 ) -> Result<Promise, SdkError> {
-    if !s.st.ready {
+    if !s.st.ready() {
         return Err(SdkError::network());
     }
     s.next += 1.0;
