@@ -24,7 +24,9 @@ pub(super) async fn index(State(s): State<crate::AppState>) -> Response {
     };
     let html = page_policy(
         &html,
-        s.fields_url.as_deref().and_then(crate::fields_origin::origin_of),
+        s.fields_url
+            .as_deref()
+            .and_then(crate::fields_origin::origin_of),
         crate::fields_origin::origin_of(&s.public_url),
     );
     let csp = match meta_csp(&html) {
