@@ -297,6 +297,31 @@ impl Server {
         self.send(Method::DELETE, path, Some(key), None, &[]).await
     }
 
+    /// The text of the page at `path` (a GET without a key).
+    pub async fn text(&self, path: &str) -> String {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Hands source `src` to the demo merchant's checkout `sid`
+    /// (`POST /demo/api/sources`): the session it answers.
+    pub async fn demo_source(&self, sid: &str, src: &str) -> Value {
+        self.post(
+            "/demo/api/sources",
+            "",
+            json!({"sessionId": sid, "sourceId": src}),
+        )
+        .await
+        .ok(200)
+        .clone()
+    }
+
     pub async fn session(&self, amount: u64, currency: &str, country: &str) -> Value {
         self.post(
             "/v1/sessions",
