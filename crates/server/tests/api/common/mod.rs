@@ -15,7 +15,7 @@ mod binary;
 mod race;
 mod resp;
 
-pub use binary::{listening, migrate, server_command};
+pub use binary::{content_length, instance, listening, migrate, server_command};
 pub use race::{form_answer, one_redirect_winner};
 pub use resp::Resp;
 
