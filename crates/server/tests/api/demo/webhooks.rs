@@ -61,7 +61,7 @@ async fn the_demo_moves_a_wire_order_to_paid_and_refunds_it_by_webhook() {
     assert_eq!(co["testMode"], true, "{co}");
     let sid = co["sessionId"].as_str().unwrap().to_owned();
     // Before an order: nothing to refund or simulate.
-    s.post("/demo/api/refunds", "", json!({"sessionId": sid}))
+    refund(&s, &sid)
         .await
         .expect_error(404, "resource_not_found");
     let pk = co["publicKey"].as_str().unwrap();
@@ -81,67 +81,49 @@ async fn the_demo_moves_a_wire_order_to_paid_and_refunds_it_by_webhook() {
         .clone();
     assert_eq!(order["paymentState"], "pending", "{order}");
     // The money has not arrived: no refund, no refund to complete.
-    s.post("/demo/api/refunds", "", json!({"sessionId": sid}))
+    refund(&s, &sid).await.expect_error(400, "payment_pending");
+    simulate(&s, &sid, "refund")
         .await
-        .expect_error(400, "payment_pending");
-    s.post(
-        "/demo/api/simulate",
-        "",
-        json!({"sessionId": sid, "outcome": "refund"}),
-    )
-    .await
-    .expect_error(400, "refund_state_invalid");
-    s.post(
-        "/demo/api/simulate",
-        "",
-        json!({"sessionId": sid, "outcome": "nope"}),
-    )
-    .await
-    .expect_error(400, "invalid_parameter");
+        .expect_error(400, "refund_state_invalid");
+    simulate(&s, &sid, "nope")
+        .await
+        .expect_error(400, "invalid_parameter");
     // The funds arrive: the order is paid, and the shop hears it by webhook.
-    let paid = s
-        .post(
-            "/demo/api/simulate",
-            "",
-            json!({"sessionId": sid, "outcome": "funds"}),
-        )
-        .await
-        .ok(200)
-        .clone();
+    let paid = simulate(&s, &sid, "funds").await.ok(200).clone();
     assert_eq!(paid["paymentState"], "captured", "{paid}");
     let got = types(&demo_events(&s, &sid, &["payment.captured", "order.paid"]).await);
     assert!(got.iter().any(|t| t == "order.paid"), "{got:?}");
     // Twice is nothing more to pay.
-    s.post(
-        "/demo/api/simulate",
-        "",
-        json!({"sessionId": sid, "outcome": "funds"}),
-    )
-    .await
-    .expect_error(400, "source_state_invalid");
-    // A refund of a wire transfer is pending until the money is back.
-    let re = s
-        .post("/demo/api/refunds", "", json!({"sessionId": sid}))
+    simulate(&s, &sid, "funds")
         .await
-        .ok(201)
-        .clone();
+        .expect_error(400, "source_state_invalid");
+    // A refund of a wire transfer is pending until the money is back.
+    let re = refund(&s, &sid).await.ok(201).clone();
     assert_eq!(re["state"], "pending", "{re}");
     assert_eq!(re["amount"], order["amount"], "{re}");
     // A second click refunds nothing more.
-    s.post("/demo/api/refunds", "", json!({"sessionId": sid}))
+    refund(&s, &sid)
         .await
         .expect_error(400, "amount_exceeds_refundable");
-    let done = s
-        .post(
-            "/demo/api/simulate",
-            "",
-            json!({"sessionId": sid, "outcome": "refund"}),
-        )
-        .await
-        .ok(200)
-        .clone();
+    let done = simulate(&s, &sid, "refund").await.ok(200).clone();
     assert_eq!(done["amountRefunded"], order["amount"], "{done}");
     assert_eq!(done["refunds"].as_array().unwrap().len(), 1, "{done}");
     let got = types(&demo_events(&s, &sid, &["refund.created", "refund.succeeded"]).await);
     assert!(got.iter().any(|t| t == "refund.succeeded"), "{got:?}");
+}
+
+/// `POST /demo/api/simulate` of `outcome` (`funds`, `refund`) for checkout `sid`.
+async fn simulate(s: &Server, sid: &str, outcome: &str) -> Resp {
+    s.post(
+        "/demo/api/simulate",
+        "",
+        json!({"sessionId": sid, "outcome": outcome}),
+    )
+    .await
+}
+
+/// `POST /demo/api/refunds` for checkout `sid`.
+async fn refund(s: &Server, sid: &str) -> Resp {
+    s.post("/demo/api/refunds", "", json!({"sessionId": sid}))
+        .await
 }

@@ -87,8 +87,7 @@ async fn failed_attempts_are_retried_until_2xx_and_recorded() {
     let s = start_fast(60_000).await;
     // 500, 503, then 200.
     let (url, mut rx) = receiver(|n| [500, 503, 200][n.min(2)]).await;
-    let ep = id(&s
-        .post("/v1/webhook-endpoints", SK, json!({"url": url}))
+    let ep = id(&create_endpoint(&s, json!({"url": url}))
         .await
         .ok(201)
         .clone());
@@ -120,8 +119,7 @@ async fn a_delivery_fails_after_its_window_and_is_redelivered_by_hand() {
     let healthy = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let h = healthy.clone();
     let (url, mut rx) = receiver(move |_| if h.load(Ordering::SeqCst) { 204 } else { 500 }).await;
-    let ep = id(&s
-        .post("/v1/webhook-endpoints", SK, json!({"url": url}))
+    let ep = id(&create_endpoint(&s, json!({"url": url}))
         .await
         .ok(201)
         .clone());

@@ -9,12 +9,7 @@ use std::sync::Arc;
 #[tokio::test]
 async fn webhook_endpoints_are_managed_with_the_secret_key_and_bad_input_is_coded() {
     let s = start_fast(60_000).await;
-    let created = s
-        .post(
-            "/v1/webhook-endpoints",
-            SK,
-            json!({"url": "http://127.0.0.1:9/paysession"}),
-        )
+    let created = create_endpoint(&s, json!({"url": "http://127.0.0.1:9/paysession"}))
         .await
         .ok(201)
         .clone();
@@ -48,38 +43,25 @@ async fn webhook_endpoints_are_managed_with_the_secret_key_and_bad_input_is_code
         "not a url",
         "https://hooks.example/x#frag",
     ] {
-        let r = s
-            .post("/v1/webhook-endpoints", SK, json!({"url": url}))
-            .await;
+        let r = create_endpoint(&s, json!({"url": url})).await;
         r.expect_error(400, "invalid_url");
         assert_eq!(r.param(), "url");
     }
-    s.post(
-        "/v1/webhook-endpoints",
-        SK,
+    create_endpoint(
+        &s,
         json!({"url": format!("http://localhost:9/{}", "a".repeat(2100))}),
     )
     .await
     .expect_error(400, "invalid_url");
     for types in ["", "order.shipped", "*,order.created", "session.created,,"] {
-        let r = s
-            .post(
-                "/v1/webhook-endpoints",
-                SK,
-                json!({"url": "http://localhost:9/", "types": types}),
-            )
-            .await;
+        let r = create_endpoint(&s, json!({"url": "http://localhost:9/", "types": types})).await;
         r.expect_error(400, "invalid_parameter");
         assert_eq!(r.param(), "types");
     }
-    s.post(
-        "/v1/webhook-endpoints",
-        SK,
-        json!({"url": "http://localhost:9/", "colour": 1}),
-    )
-    .await
-    .expect_error(400, "unknown_parameter");
-    s.post("/v1/webhook-endpoints", SK, json!({}))
+    create_endpoint(&s, json!({"url": "http://localhost:9/", "colour": 1}))
+        .await
+        .expect_error(400, "unknown_parameter");
+    create_endpoint(&s, json!({}))
         .await
         .expect_error(400, "missing_parameter");
     s.post(
@@ -106,21 +88,13 @@ async fn webhook_endpoints_are_managed_with_the_secret_key_and_bad_input_is_code
         .expect_error(404, "resource_not_found");
     // At most 16.
     for _ in 1..16 {
-        s.post(
-            "/v1/webhook-endpoints",
-            SK,
-            json!({"url": "http://localhost:9/"}),
-        )
-        .await
-        .ok(201);
+        create_endpoint(&s, json!({"url": "http://localhost:9/"}))
+            .await
+            .ok(201);
     }
-    s.post(
-        "/v1/webhook-endpoints",
-        SK,
-        json!({"url": "http://localhost:9/"}),
-    )
-    .await
-    .expect_error(400, "invalid_parameter");
+    create_endpoint(&s, json!({"url": "http://localhost:9/"}))
+        .await
+        .expect_error(400, "invalid_parameter");
     // Deleted: gone.
     let del = s.delete(&format!("/v1/webhook-endpoints/{eid}"), SK).await;
     assert_eq!(del.ok(200)["deleted"], true);
@@ -151,24 +125,15 @@ async fn the_endpoint_cap_holds_under_concurrent_creates() {
                 .ok(200);
         }
         for _ in live.len()..13 {
-            s.post(
-                "/v1/webhook-endpoints",
-                SK,
-                json!({"url": "http://localhost:9/"}),
-            )
-            .await
-            .ok(201);
+            create_endpoint(&s, json!({"url": "http://localhost:9/"}))
+                .await
+                .ok(201);
         }
         let tasks: Vec<_> = (0..AT_ONCE)
             .map(|_| {
                 let s = s.clone();
                 tokio::spawn(async move {
-                    s.post(
-                        "/v1/webhook-endpoints",
-                        SK,
-                        json!({"url": "http://localhost:9/"}),
-                    )
-                    .await
+                    create_endpoint(&s, json!({"url": "http://localhost:9/"})).await
                 })
             })
             .collect();

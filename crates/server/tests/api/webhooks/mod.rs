@@ -133,14 +133,15 @@ pub async fn delivery_in(s: &Server, endpoint: &str, event: &str, state: &str) -
 /// An endpoint of the default merchant for `session.created` at `url`: the
 /// created object (with its `secret`).
 pub async fn session_endpoint(s: &Server, url: &str) -> Value {
-    s.post(
-        "/v1/webhook-endpoints",
-        SK,
-        json!({"url": url, "types": "session.created"}),
-    )
-    .await
-    .ok(201)
-    .clone()
+    create_endpoint(s, json!({"url": url, "types": "session.created"}))
+        .await
+        .ok(201)
+        .clone()
+}
+
+/// `POST /v1/webhook-endpoints` of `body` with the secret key.
+pub async fn create_endpoint(s: &Server, body: Value) -> Resp {
+    s.post("/v1/webhook-endpoints", SK, body).await
 }
 
 /// `got` is signed with `secret` (core's scheme, 5 minutes of tolerance).
