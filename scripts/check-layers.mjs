@@ -29,7 +29,7 @@ export const LAYERS = {
     ['demo', ['demo']],
     // HTTP: the API's assembly (app.rs), handlers, hosted pages, the test wallet's endpoints, the OpenAPI document,
     // the secure fields' origin, middleware (keys, idempotency, rate limit), extractors.
-    ['http', ['app.rs', 'routes', 'hosted', 'wallet.rs', 'openapi', 'fields.rs', 'auth.rs',
+    ['http', ['app.rs', 'routes', 'hosted', 'wallet.rs', 'openapi', 'fields_origin.rs', 'auth.rs',
               'idempotency', 'extract.rs', 'delivery.rs', 'webhooks.rs']],
     // Domain: the flows, one module per payment method, the processor, the texts.
     ['domain', ['flows', 'methods', 'idempotency/record.rs', 'processor.rs', 'locales.rs']],

@@ -4,7 +4,7 @@
 //! (the binding turns that into a rejected promise).
 
 use crate::error::{bad_code, SdkError};
-use crate::fields::{self, check_card, check_id, check_owner};
+use crate::args::{self, check_card, check_id, check_owner};
 use crate::http::{encode, Client, Method};
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
@@ -187,9 +187,9 @@ pub async fn retrieve_session(client: &Client, id: JsValue) -> Result<JsValue, S
 }
 
 pub(crate) const UPDATE: &[Field] = &[
-    opt("owner", Kind::Obj(fields::OWNER)),
-    opt("shipping", Kind::Obj(fields::OWNER)),
-    opt("card", Kind::Obj(fields::CARD)),
+    opt("owner", Kind::Obj(args::OWNER)),
+    opt("shipping", Kind::Obj(args::OWNER)),
+    opt("card", Kind::Obj(args::CARD)),
 ];
 pub(crate) const UPDATE_OPTIONS: &[Field] = &[opt("version", Kind::Int(0, 1 << 53))];
 

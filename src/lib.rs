@@ -16,12 +16,12 @@
 
 mod api;
 mod appearance;
+mod args;
 mod browser_info;
 #[cfg(feature = "dropin")]
 mod dropin;
 mod elements;
 mod error;
-mod fields;
 mod http;
 mod i18n;
 mod js;

@@ -161,7 +161,7 @@ fn same<T: for<'de> Deserialize<'de>>(what: &str, sdk: &[Field], by_rule: &[&str
 
 #[test]
 fn shapes_argument_tables_match_core() {
-    use crate::fields as f;
+    use crate::args as f;
     same::<wire::Address>("Address", f::ADDRESS, &[]);
     same::<wire::Owner>("Owner", f::OWNER, &[]);
     same::<wire::CardInput>("CardInput", f::CARD, &[]);
@@ -207,10 +207,10 @@ fn shapes_limits_are_cores() {
         _ => 0,
     };
     for (name, max) in owner::OWNER_FIELDS {
-        assert_eq!(limit(crate::fields::OWNER, name), *max, "owner.{name}");
+        assert_eq!(limit(crate::args::OWNER, name), *max, "owner.{name}");
     }
     for (name, max) in owner::ADDRESS_FIELDS {
-        assert_eq!(limit(crate::fields::ADDRESS, name), *max, "address.{name}");
+        assert_eq!(limit(crate::args::ADDRESS, name), *max, "address.{name}");
     }
 }
 
@@ -294,14 +294,14 @@ fn shapes_typescript_matches_core() {
         "source::STATES"
     );
     // Input shapes: names and optionality as the SDK's tables read them.
-    assert_eq!(ts_interface("Owner"), sdk_shape(crate::fields::OWNER));
-    assert_eq!(ts_interface("Address"), sdk_shape(crate::fields::ADDRESS));
+    assert_eq!(ts_interface("Owner"), sdk_shape(crate::args::OWNER));
+    assert_eq!(ts_interface("Address"), sdk_shape(crate::args::ADDRESS));
     assert_eq!(
         ts_interface("RedirectInput"),
-        sdk_shape(crate::fields::REDIRECT)
+        sdk_shape(crate::args::REDIRECT)
     );
     // A card for a source needs all but the name (core's card rule).
-    let card: BTreeSet<String> = sdk_shape(crate::fields::CARD)
+    let card: BTreeSet<String> = sdk_shape(crate::args::CARD)
         .into_iter()
         .map(|f| {
             if f == "name?" {

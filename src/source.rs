@@ -4,7 +4,7 @@
 //! input and network failures all resolve, with `state: "failed"` and `error`.
 
 use crate::error::SdkError;
-use crate::fields::{self, check_card, check_id, check_owner, check_redirect};
+use crate::args::{self, check_card, check_id, check_owner, check_redirect};
 use crate::http::{Client, Method};
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
@@ -29,7 +29,7 @@ pub(crate) const TERMS: &[Field] = &[req("version", Kind::Str(32))];
 pub(crate) const COMMON: [Field; 7] = [
     req("type", Kind::Str(32)),
     req("sessionId", Kind::Str(128)),
-    opt("owner", Kind::Obj(fields::OWNER)),
+    opt("owner", Kind::Obj(args::OWNER)),
     opt("version", Kind::Int(0, 1 << 53)),
     // Card sources: save the card (`convenience`, `subscription`,
     // `unscheduled`), or pay a saved one (`pm_…`) with `creditCard: {cvv}`.
@@ -42,15 +42,15 @@ pub(crate) const COMMON: [Field; 7] = [
 pub(crate) fn type_field(t: PaymentType) -> Field {
     use PaymentType as P;
     let (name, shape, required) = match t {
-        P::CreditCard => ("creditCard", fields::CARD, false),
-        P::PayPal => ("payPal", fields::REDIRECT, true),
-        P::KlarnaCredit => ("klarnaCredit", fields::REDIRECT, true),
-        P::Ideal => ("ideal", fields::REDIRECT, true),
-        P::SepaDebit => ("sepaDebit", fields::SEPA, true),
-        P::WireTransfer => ("wireTransfer", fields::NONE, false),
-        P::GiftCard => ("giftCard", fields::GIFT_CARD, true),
-        P::ApplePay => ("applePay", fields::WALLET, true),
-        P::GooglePay => ("googlePay", fields::WALLET, true),
+        P::CreditCard => ("creditCard", args::CARD, false),
+        P::PayPal => ("payPal", args::REDIRECT, true),
+        P::KlarnaCredit => ("klarnaCredit", args::REDIRECT, true),
+        P::Ideal => ("ideal", args::REDIRECT, true),
+        P::SepaDebit => ("sepaDebit", args::SEPA, true),
+        P::WireTransfer => ("wireTransfer", args::NONE, false),
+        P::GiftCard => ("giftCard", args::GIFT_CARD, true),
+        P::ApplePay => ("applePay", args::WALLET, true),
+        P::GooglePay => ("googlePay", args::WALLET, true),
     };
     Field {
         name,

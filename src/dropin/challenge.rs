@@ -2,7 +2,7 @@
 //! challenge page, its messages (exact origin), its close, and the verify
 //! that follows. Every outcome fires exactly one callback (docs/DROPIN.md).
 
-use super::forms::{id, input};
+use super::inputs::{id, input};
 use super::outcomes::{cancel, current, fail, form_key, set_busy, state_of, succeed};
 use super::{fire, spawn, Fire, Mounted, Shared, State, WeakState};
 use crate::api;
@@ -195,6 +195,7 @@ fn message(weak: &WeakState, ev: Event) {
     });
 }
 
+#[must_use = "fire it once the state is released"]
 fn verified(s: &mut State, gen: u32, ty: PaymentType, r: Result<JsValue, SdkError>) -> Fire {
     let status = r
         .as_ref()

@@ -14,7 +14,7 @@
 
 use crate::appearance::{kebab, keys, Appearance};
 use crate::error::SdkError;
-use crate::fields::check_id;
+use crate::args::check_id;
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
 use js_sys::{Array, Function};
@@ -33,9 +33,9 @@ const REDIRECT: &[Field] = &[
 /// `options.consents`: the merchant's name and its documents' URLs.
 const CONSENTS: &[Field] = &[
     req("companyName", Kind::Str(128)),
-    opt("eula", crate::fields::URL),
-    opt("termsOfUse", crate::fields::URL),
-    opt("termsOfService", crate::fields::URL),
+    opt("eula", crate::args::URL),
+    opt("termsOfUse", crate::args::URL),
+    opt("termsOfService", crate::args::URL),
 ];
 const OPTIONS: &[Field] = &[
     opt("flow", S),
@@ -240,8 +240,8 @@ impl Config {
             })?),
         };
         // Redirect URLs are checked here, not first when a shopper pays.
-        crate::fields::check_redirect(&js::get(&options, "redirect"), "options.redirect")?;
-        crate::fields::check_urls(
+        crate::args::check_redirect(&js::get(&options, "redirect"), "options.redirect")?;
+        crate::args::check_urls(
             &js::get(&options, "consents"),
             "options.consents",
             &["eula", "termsOfUse", "termsOfService"],

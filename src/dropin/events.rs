@@ -3,8 +3,10 @@
 //! events. They call into `forms` (rendering, validation) and `pay`; neither
 //! of those depends on this module.
 
-use super::forms::{self, format, id, input, type_of, validate};
-use super::{challenge, fire, pay, saved, Shared, WeakState};
+use super::inputs::{format, id, input, type_of, validate};
+use super::list;
+use super::{challenge, fire, manage, pay, saved, Shared, WeakState};
+use crate::elements::Event as FieldEvent;
 use crate::view::{hide, value};
 use paysession_core::state::PaymentType;
 use wasm_bindgen::JsCast;
@@ -12,9 +14,9 @@ use web_sys::{Element, Event};
 
 /// An event of the secure field `fid`: its error and the brand beside it,
 /// the error announced; Enter pays; `onReady` once every field can take input.
-pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
+pub fn field_event(weak: &WeakState, fid: &'static str, ev: FieldEvent) {
     let Some(st) = weak.upgrade() else { return };
-    if ev == 4 {
+    if ev == FieldEvent::Enter {
         if fid == "scvc" {
             saved::submit(&st);
         } else {
@@ -40,7 +42,7 @@ pub fn field_event(weak: &WeakState, fid: &'static str, ev: usize) {
         else {
             return;
         };
-        if ev == 1 {
+        if ev == FieldEvent::Change {
             let msg = f.error.as_deref().map(|c| t.error(c));
             if let Some(e) = input(&m.root, &id(fid, "-e")) {
                 if msg.is_some() && e.text_content() != msg {
@@ -79,7 +81,7 @@ pub fn on_event(weak: &WeakState, ev: Event) {
             } else if let Some(b) = target.closest("button.m").ok().flatten() {
                 toggle(&st, &b);
             } else if let Some(b) = target.closest("button.rm").ok().flatten() {
-                saved::remove(&st, &b);
+                manage::remove(&st, &b);
             } else if target.closest(".x").ok().flatten().is_some() {
                 challenge::close_modal(&st);
             }
@@ -140,7 +142,7 @@ fn toggle(st: &Shared, b: &Element) {
         if let (Some(other), Some(panel)) = (li.first_element_child(), li.last_element_child()) {
             let on = open && other.is_same_node(Some(b));
             if on {
-                forms::ensure_form(field_event, s, ty, &panel);
+                list::ensure_form(field_event, s, ty, &panel);
             }
             let _ = other.set_attribute("aria-expanded", if on { "true" } else { "false" });
             hide(&panel, !on);

@@ -9,12 +9,19 @@
 //! - Callbacks fire outside any borrow of the state, at most once per
 //!   outcome; a throwing callback is logged, never propagated.
 
+mod card;
 mod challenge;
 mod config;
+mod create;
 mod events;
-mod forms;
+mod form;
+mod inputs;
+mod list;
+mod manage;
+mod mount;
 mod outcomes;
 mod pay;
+mod render;
 mod resume;
 mod saved;
 mod style;
@@ -22,18 +29,19 @@ mod wallet;
 
 use crate::error::SdkError;
 use crate::http::Client;
-use crate::i18n::{self, Texts};
+use crate::i18n::Texts;
 use crate::js;
 use crate::listener::EventListener;
-use crate::view::{add, attrs, el};
 use config::Config;
-use js_sys::{Array, Function};
+use create::fetch_methods;
+use js_sys::Function;
 use paysession_core::state::PaymentType;
 use paysession_core::{ErrorCode, ErrorType};
+use render::show;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, ShadowRoot};
 
 type Shared = Rc<RefCell<State>>;
 type WeakState = Weak<RefCell<State>>;
@@ -83,9 +91,8 @@ struct State {
     held: Held,
     /// `None` while the catalog of a non-English locale loads.
     texts: Option<Texts>,
-    /// The payment-methods answer, once it is in.
-    methods: Option<Result<JsValue, SdkError>>,
-    fetching: bool,
+    /// The payment-methods request: asked, not asked, or answered.
+    methods: Methods,
     mounted: Option<Mounted>,
     /// Bumped by every mount and unmount; a payment for an older one is dropped.
     generation: u32,
@@ -97,9 +104,20 @@ struct State {
     /// to the garbage collector; `unmount` breaks the cycle.
     alive: Option<Shared>,
     /// The manage flow's step once a card source is chargeable
-    /// (`saved::tokenize`; held here so `pay` does not depend on `saved`,
-    /// which depends on it).
+    /// (`manage::tokenize`; held here so `outcomes` does not depend on
+    /// `manage`, which depends on it).
     save_card: fn(&mut State, u32, &JsValue) -> Fire,
+}
+
+/// Where the payment-methods request is: one enum, not an answer beside a flag.
+pub(crate) enum Methods {
+    /// Asked; the answer is on its way.
+    Asking,
+    /// Not asked: a failed answer was shown, or a payment changed the
+    /// session; the next mount asks again.
+    Unasked,
+    /// The answer (the methods, or why they could not be loaded).
+    Answer(Result<JsValue, SdkError>),
 }
 
 /// The phase of one mount.
@@ -169,69 +187,6 @@ impl Drop for Mounted {
     }
 }
 
-impl Dropin {
-    /// Checks the configuration, starts loading the payment methods and
-    /// returns the JS wrapper, which owns the checked config object.
-    pub fn create(client: Rc<Client>, config: &JsValue) -> Result<JsValue, SdkError> {
-        let (config, cfg) = Config::parse(config)?;
-        let held = match WeakRef::new(&cfg) {
-            Ok(w) => Held::Weak(w),
-            Err(_) => Held::Strong(cfg.clone()),
-        };
-        let locale = client.locale.clone();
-        let english = i18n::built_in(&locale);
-        let texts = english.then(|| Texts {
-            locale: locale.clone(),
-            catalog: JsValue::UNDEFINED,
-        });
-        let state = State {
-            client,
-            config,
-            held,
-            texts,
-            methods: None,
-            fetching: true,
-            mounted: None,
-            generation: 0,
-            ready_fired: false,
-            resumed: false,
-            selected: None,
-            alive: None,
-            save_card: saved::tokenize,
-        };
-        let state = Rc::new(RefCell::new(state));
-        spawn(fetch_methods(Rc::downgrade(&state)));
-        if !english {
-            let weak = Rc::downgrade(&state);
-            let client = state.borrow().client.clone();
-            i18n::load(
-                &client,
-                Box::new(move |catalog| {
-                    let Some(st) = weak.upgrade() else { return };
-                    if let Ok(mut s) = st.try_borrow_mut() {
-                        let locale = s.client.locale.clone();
-                        s.texts = Some(Texts { locale, catalog });
-                    }
-                    show(&st);
-                }),
-            );
-        }
-        // Queued after the requests: runs once they are on the wire.
-        spawn(async move { i18n::warm_up(&locale) });
-        let wrapper = JsValue::from(Dropin { state });
-        let desc = js::object();
-        js::set(&desc, "value", &cfg);
-        if let Some(o) = wrapper.dyn_ref::<js_sys::Object>() {
-            js_sys::Object::define_property(
-                o,
-                &js_sys::Symbol::for_("paysession.config").into(),
-                &desc,
-            );
-        }
-        Ok(wrapper)
-    }
-}
-
 /// Runs a future to completion on the microtask queue.
 /// Not generic: one promise wrapper for every drop-in task.
 fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
@@ -244,24 +199,6 @@ fn spawn_boxed(f: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
         f.await;
         Ok(JsValue::UNDEFINED)
     }));
-}
-
-async fn fetch_methods(weak: WeakState) {
-    let Some((client, id)) = weak.upgrade().map(|s| {
-        let s = s.borrow();
-        (s.client.clone(), s.config.session_id.clone())
-    }) else {
-        return;
-    };
-    let answer = client
-        .get(&["/v1/sessions/", &id, "/payment-methods"].concat())
-        .await;
-    let Some(st) = weak.upgrade() else { return };
-    if let Ok(mut s) = st.try_borrow_mut() {
-        s.methods = Some(answer);
-        s.fetching = false;
-    }
-    show(&st);
 }
 
 fn not_found() -> SdkError {
@@ -313,73 +250,22 @@ impl Dropin {
             s.mounted = None;
             let cfg = s.held.get();
             s.config.acquire(&cfg);
-            let host = el(&doc, "div", "paysession-dropin", "");
-            let init = ShadowRootInit::new(ShadowRootMode::Open);
-            let root = host.attach_shadow(&init).map_err(|_| not_found().to_js())?;
-            style::adopt(&root, &s.config.css());
-            let texts = s.texts.clone().unwrap_or(Texts {
-                locale: "en-US".into(),
-                catalog: JsValue::UNDEFINED,
-            });
-            let body = el(&doc, "div", "", "");
-            attrs(
-                &body,
-                &[
-                    ("role", "group"),
-                    ("aria-label", &texts.t("paymentMethods")),
-                    ("aria-busy", "true"),
-                ],
-            );
-            let status = el(&doc, "p", "n", &texts.t("loading"));
-            attrs(&status, &[("role", "status"), ("aria-live", "polite")]);
-            add(&body, &[&status]);
-            let _ = root.append_child(&body);
-            target
-                .append_child(&host)
-                .map_err(|_| not_found().to_js())?;
             let weak = Rc::downgrade(&self.state);
-            let listeners = ["click", "input", "focusout", "submit"]
-                .into_iter()
-                .map(|k| {
-                    let w = weak.clone();
-                    EventListener::new(&root, k, move |ev: Event| events::on_event(&w, ev))
-                })
-                .collect();
-            s.mounted = Some(Mounted {
-                host,
-                root,
-                body,
-                status,
-                listeners,
-                phase: Phase::Loading,
-                amount: 0.0,
-                currency: String::new(),
-                methods: JsValue::UNDEFINED,
-                modal: None,
-                state: weak.clone(),
-                group: Some(Rc::new(match &s.client.fields_base {
-                    Some(b) => crate::elements::Group::with_base(&s.client, b.clone()),
-                    None => crate::elements::Group::via_api(&s.client),
-                })),
-                card: Vec::new(),
-                saved_cvv: None,
-                paying_saved: false,
-                ready: None,
-                early: None,
-            });
+            let m = mount::widget(&s, &doc, &target, weak.clone()).map_err(|e| e.to_js())?;
+            s.mounted = Some(m);
             // The card's frames start now, beside the payment-methods request,
             // when its form may be the one open at first (it usually is).
             if s.config.allows(PaymentType::CreditCard) && s.config.expand_first() {
                 let t = s.texts.clone();
                 let st = &mut *s;
                 if let Some(m) = st.mounted.as_mut() {
-                    forms::early_card(events::field_event, m, &st.config, t.as_ref());
+                    list::early_card(events::field_event, m, &st.config, t.as_ref());
                 }
             }
             s.generation = s.generation.wrapping_add(1);
             s.alive = Some(self.state.clone());
-            if s.methods.is_none() && !s.fetching {
-                s.fetching = true;
+            if matches!(s.methods, Methods::Unasked) {
+                s.methods = Methods::Asking;
                 spawn(fetch_methods(weak));
             }
         }
@@ -425,13 +311,13 @@ impl Dropin {
         if let Some(m) = s.mounted.as_ref() {
             style::adopt(&m.root, &css);
             for (fid, e) in &m.card {
-                if let Some(t) = forms::input(&m.root, fid) {
-                    e.restyle(forms::field_style(&s.config, &t));
+                if let Some(t) = inputs::input(&m.root, fid) {
+                    e.restyle(card::field_style(&s.config, &t));
                 }
             }
             if let Some(e) = &m.saved_cvv {
-                if let Some(t) = forms::input(&m.root, "scvc") {
-                    e.restyle(forms::field_style(&s.config, &t));
+                if let Some(t) = inputs::input(&m.root, "scvc") {
+                    e.restyle(card::field_style(&s.config, &t));
                 }
             }
         }
@@ -447,142 +333,4 @@ impl Dropin {
             .and_then(|s| s.selected)
             .map(|t| t.as_str().into())
     }
-}
-
-/// Renders the methods into the current mount once everything is in, then
-/// fires `onReady` (first time) or `onError`, and resumes a redirect.
-fn show(st: &Shared) {
-    let (missing, cb, resume) = match st.try_borrow_mut() {
-        Ok(mut s) => render_now(&mut s),
-        Err(_) => return,
-    };
-    fire(missing);
-    fire(cb);
-    if resume {
-        resume::resume(st);
-    }
-}
-
-/// The message of the drop-in's `payment_method_unavailable` for a card
-/// the backend offers without a fields origin.
-const NO_FIELDS_ORIGIN: &str = "The card is not offered: the backend names no fields origin (fieldsUrl) and no fieldsBase option was given. Start paysession-server with its fields origin (on by default) or pass fieldsBase.";
-
-/// The payment methods could not be loaded: the early frames go, the
-/// status says why.
-fn failed(m: &mut Mounted, texts: &Texts, e: &SdkError) {
-    m.phase = Phase::Failed;
-    // No form will hold the early frames: they go.
-    if let Some(ul) = m.early.take() {
-        ul.remove();
-    }
-    m.card.clear();
-    m.status.set_text_content(Some(&texts.error(e.code())));
-    let _ = m.status.set_attribute("role", "alert");
-    let _ = m.body.set_attribute("aria-busy", "false");
-}
-
-/// The methods of the answer `pm` to show, and whether the card was left
-/// out for want of a fields origin (`fields`: one is known). A type the
-/// configuration refuses, or that this SDK does not know (a newer backend),
-/// is not shown.
-fn offered(config: &Config, fields: bool, pm: &JsValue) -> (Vec<(PaymentType, JsValue)>, bool) {
-    let list: Array = js::get(pm, "paymentMethods").dyn_into().unwrap_or_default();
-    let mut no_fields = false;
-    let methods = list
-        .iter()
-        .filter_map(|x| {
-            let t = PaymentType::parse(&js::get(&x, "type").as_string()?)?;
-            let wanted = config.allows(t) && (!config.manage || t == PaymentType::CreditCard);
-            let takeable = t != PaymentType::CreditCard || fields;
-            no_fields |= wanted && !takeable;
-            (wanted && takeable).then_some((t, x))
-        })
-        .collect();
-    (methods, no_fields)
-}
-
-/// Renders the methods: (`onError` when the card is offered but has no
-/// fields origin, `onReady` or `onError` of the load, whether to resume).
-fn render_now(s: &mut State) -> (Fire, Fire, bool) {
-    let (Some(texts), Some(m)) = (s.texts.clone(), s.mounted.as_mut()) else {
-        return (None, None, false);
-    };
-    if m.phase != Phase::Loading {
-        return (None, None, false);
-    }
-    let pm = match &s.methods {
-        None => return (None, None, false),
-        Some(Ok(pm)) => pm.clone(),
-        Some(Err(e)) => {
-            let e = e.clone();
-            s.methods = None; // a later mount asks again
-            failed(m, &texts, &e);
-            let data = outcomes::error_data(JsValue::NULL, &e);
-            return (None, Some((s.config.on_error.clone(), data)), false);
-        }
-    };
-    // The fields origin: the `fieldsBase` option, else the backend's
-    // `fieldsUrl`, which the frames made at mount (through the API's
-    // redirect) must be on.
-    let known = s.client.fields_base.is_some()
-        || js::get(&pm, "fieldsUrl")
-            .as_string()
-            .and_then(|u| crate::options::check_base(&u, "fieldsUrl").ok())
-            .zip(m.group.as_ref())
-            .is_some_and(|(u, g)| g.learn(&u));
-    if !known {
-        m.group = None;
-    }
-    if let Some(g) = &m.group {
-        g.use_catalog(texts.catalog.clone());
-    }
-    let (methods, no_fields) = offered(&s.config, m.group.is_some(), &pm);
-    // The card offered but not takeable: `onError` says why.
-    let missing = no_fields.then(|| {
-        let e = SdkError::validation(
-            ErrorCode::PaymentMethodUnavailable,
-            "fieldsBase",
-            NO_FIELDS_ORIGIN,
-        );
-        let data = outcomes::error_data(PaymentType::CreditCard.as_str().into(), &e);
-        (s.config.on_error.clone(), data)
-    });
-    m.phase = Phase::Shown;
-    forms::render(
-        events::field_event,
-        saved::render,
-        m,
-        &s.config,
-        &texts,
-        &pm,
-        &methods,
-    );
-    if !s.config.manage {
-        wallet::offer(m, &s.config, &texts, &pm);
-    }
-    // The widget's own language and direction, whatever the page's.
-    let _ = m
-        .host
-        .set_attribute("dir", if texts.rtl() { "rtl" } else { "ltr" });
-    let _ = m.host.set_attribute("lang", &texts.locale);
-    let types: Array = methods
-        .iter()
-        .map(|(t, _)| JsValue::from(t.as_str()))
-        .collect();
-    let data = js::object();
-    js::set(&data, "paymentMethodTypes", &types);
-    // onReady once the list is shown and the open card form's fields can take input.
-    let mut cb = None;
-    if !s.ready_fired {
-        // The frames made at mount may all be ready already.
-        if m.fields_settled() {
-            s.ready_fired = true;
-            cb = Some((s.config.on_ready.clone(), data.into()));
-        } else {
-            m.ready = Some(data.into());
-        }
-    }
-    let resume = !s.resumed && resume::pending_return().is_some();
-    s.resumed |= resume;
-    (missing, cb, resume)
 }

@@ -2,8 +2,8 @@
 //! transfer's instructions; the form's busy state and the status line they
 //! share with the submit, the challenge and the resume.
 
-use super::forms::{self, id, input};
-use super::{Fire, Mounted, Phase, State};
+use super::inputs::{id, input, validate};
+use super::{Fire, Methods, Mounted, Phase, State};
 use crate::error::SdkError;
 use crate::i18n::Texts;
 use crate::js;
@@ -54,7 +54,7 @@ pub(super) fn terms_accepted(m: &Mounted, t: &Texts, form: &str) -> Option<JsVal
     let Some(c) = input(&m.root, &terms_id) else {
         return Some(JsValue::UNDEFINED);
     };
-    if let Some(msg) = forms::validate(&m.root, t, &terms_id) {
+    if let Some(msg) = validate(&m.root, t, &terms_id) {
         say(m, &msg);
         call(&c, "focus");
         return None;
@@ -85,6 +85,7 @@ pub(super) fn set_busy(m: &mut Mounted, ty: PaymentType, busy: bool) {
 }
 
 /// A chargeable source: `onSuccess` (in the manage flow the card is saved instead).
+#[must_use = "fire it once the state is released"]
 pub(super) fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     if s.config.manage {
         let save = s.save_card;
@@ -112,7 +113,7 @@ pub(super) fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue
         | PaymentType::ApplePay
         | PaymentType::GooglePay => {}
     }
-    s.methods = None; // the session changed: a later mount asks again
+    s.methods = Methods::Unasked; // the session changed: a later mount asks again
     let d = js::object();
     js::set(&d, "source", source);
     js::set(&d, "readyForStorage", &(save && reusable).into());
@@ -159,6 +160,7 @@ pub(super) fn wire(m: &Mounted, t: &Texts, source: &JsValue, amount: &str) {
     say(m, &t.t1("wire.intro", "{amount}", amount));
 }
 
+#[must_use = "fire it once the state is released"]
 pub(super) fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkError) -> Fire {
     let cb = s.config.on_error.clone();
     let (m, t) = current(s, gen)?;
@@ -184,6 +186,7 @@ pub(super) fn fail(s: &mut State, gen: u32, ty: Option<PaymentType>, e: &SdkErro
     Some((cb, error_data(pm, &e)))
 }
 
+#[must_use = "fire it once the state is released"]
 pub(super) fn cancel(s: &mut State, gen: u32, ty: PaymentType) -> Fire {
     let cb = s.config.on_cancel.clone();
     let (m, t) = current(s, gen)?;
@@ -192,6 +195,7 @@ pub(super) fn cancel(s: &mut State, gen: u32, ty: PaymentType) -> Fire {
     Some((cb, method_data(ty)))
 }
 
+#[must_use = "fire it once the state is released"]
 pub(super) fn redirect(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
     let manual = js::get(
         &js::get(&s.config.options, "redirect"),

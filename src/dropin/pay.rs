@@ -3,7 +3,8 @@
 //! [`super::challenge`]). Every outcome fires exactly one callback; the
 //! state is released before it fires.
 
-use super::forms::{self, digits, id, input};
+use super::card::check_card;
+use super::inputs::{digits, fields_of, id, input, validate};
 use super::outcomes::{
     cancel, current, fail, redirect, say, set_busy, state_of, succeed, terms_accepted,
 };
@@ -81,13 +82,13 @@ pub fn submit(st: &Shared, ty: PaymentType) {
 #[inline(always)] // called once: as one function with the submit (-0.1 kB)
 fn form_ok(m: &Mounted, t: &Texts, ty: PaymentType) -> bool {
     let bad_card = if ty == PaymentType::CreditCard {
-        forms::check_card(m, t)
+        check_card(m, t)
     } else {
         None
     };
     let mut first = None;
-    for f in forms::fields_of(ty) {
-        if let Some(msg) = forms::validate(&m.root, t, f) {
+    for f in fields_of(ty) {
+        if let Some(msg) = validate(&m.root, t, f) {
             first.get_or_insert((*f, msg));
         }
     }

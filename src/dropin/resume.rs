@@ -123,6 +123,7 @@ pub fn resume(st: &Shared) {
     });
 }
 
+#[must_use = "fire it once the state is released"]
 fn unbusy(s: &mut State, gen: u32) -> Fire {
     let (m, _) = current(s, gen)?;
     m.phase = Phase::Shown;

@@ -1,22 +1,20 @@
 //! Saved payment methods (`savedPaymentMethods` of a session with a
-//! customer). Checkout: the saved cards first, as a radio list; the selected
+//! customer) at checkout: the saved cards first, as a radio list; the selected
 //! one pays with a fresh security code typed into a secure field of the
 //! fields origin (the page never sees it), through the same outcome path as
 //! a new card (3-D Secure modal, `onSuccess`). "Use a new payment method"
-//! shows the other methods. `flow: "managePaymentMethods"`: the saved
-//! methods with a Remove button each, and "Add a payment method": the card
-//! form, whose source (with `usage`) is saved without paying.
+//! shows the other methods. The manage flow is `manage.rs`.
 
-use super::forms::{self, id, input, Hook};
+use super::card::{field_style, Hook};
+use super::form::{disclosures, field, pay_button, pay_label};
+use super::inputs::input;
 use super::outcomes::{self, current, say, set_busy};
 use super::pay;
-use super::{fire, spawn, Fire, Mounted, Phase, Shared, State};
+use super::{spawn, Mounted, Phase, Shared};
 use crate::elements::PaySessionElement;
-use crate::error::SdkError;
-use crate::http::Method;
 use crate::i18n::Texts;
 use crate::js;
-use crate::view::{add, attrs, call, el, hide};
+use crate::view::{add, attrs, el, hide};
 use js_sys::Array;
 use paysession_core::card::Brand;
 use paysession_core::state::PaymentType;
@@ -25,7 +23,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
 
 /// `{brand} ending in {last4}`.
-fn card_label(t: &Texts, pm: &JsValue) -> String {
+pub(super) fn card_label(t: &Texts, pm: &JsValue) -> String {
     let c = js::get(pm, "creditCard");
     let b = js::get(&c, "brand").as_string().unwrap_or_default();
     let name = Brand::ALL
@@ -39,7 +37,7 @@ fn card_label(t: &Texts, pm: &JsValue) -> String {
 }
 
 /// `Expires MM/YYYY` or `Expired`, and whether it has expired.
-fn expiry(t: &Texts, pm: &JsValue) -> (String, bool) {
+pub(super) fn expiry(t: &Texts, pm: &JsValue) -> (String, bool) {
     let c = js::get(pm, "creditCard");
     let m = js::get(&c, "expirationMonth").as_f64().unwrap_or(0.0) as u64;
     let y = js::get(&c, "expirationYear").as_f64().unwrap_or(0.0) as u64;
@@ -53,11 +51,14 @@ fn expiry(t: &Texts, pm: &JsValue) -> (String, bool) {
     (t.t1("saved.expires", "{date}", &date), false)
 }
 
-fn list_of(m: &Mounted) -> Option<Array> {
+/// The answer's saved methods.
+pub(super) fn list_of(m: &Mounted) -> Option<Array> {
     js::get(&m.methods, "savedPaymentMethods").dyn_into().ok()
 }
 
-/// Renders the saved methods before the method list `ul`.
+/// Renders the saved cards before the method list `ul` (checkout): a form
+/// of radios, the selected card's code field, the pay button, and "Use a
+/// new payment method", which shows the list.
 pub fn render(
     hook: Hook,
     m: &mut Mounted,
@@ -68,10 +69,6 @@ pub fn render(
     let (Some(doc), Some(list)) = (m.host.owner_document(), list_of(m)) else {
         return;
     };
-    if config.manage {
-        manage(&doc, m, t, &list, ul);
-        return;
-    }
     let usable = list.iter().any(|pm| !expiry(t, &pm).1);
     let Some(group) = m
         .group
@@ -82,8 +79,38 @@ pub fn render(
     };
     let f = el(&doc, "form", "", "");
     attrs(&f, &[("novalidate", ""), ("id", "f-saved")]);
-    let fs = el(&doc, "fieldset", "", "");
-    add(&fs, &[&el(&doc, "legend", "", &t.t("saved.title"))]);
+    let (fs, first) = radios(&doc, t, &list);
+    add(&f, &[&fs]);
+    field(&doc, &f, "scvc", &t.t("field.cvv"), "", false);
+    add(&f, &[&el(&doc, "p", "n", &t.t("saved.cvvHint"))]);
+    // The same consents and required terms checkbox as a new card's form.
+    let compliance = js::get(&m.methods, "compliance");
+    disclosures(&doc, t, &f, "saved", &config.options, &compliance);
+    let amount = t.money(m.amount, &m.currency);
+    pay_button(&doc, &f, "saved", &pay_label(t, &config.options, &amount));
+    let other = el(&doc, "button", "m", &t.t("saved.useNew"));
+    attrs(
+        &other,
+        &[
+            ("type", "button"),
+            ("id", "usenew"),
+            ("aria-expanded", "false"),
+            ("aria-controls", "ml"),
+        ],
+    );
+    attrs(ul, &[("id", "ml")]);
+    hide(ul, true);
+    let _ = m.body.insert_before(&f, Some(ul));
+    let _ = m.body.insert_before(&other, Some(ul));
+    code_field(hook, m, config, t, &group, first);
+}
+
+/// The saved cards' radios in their fieldset: an expired one disabled, the
+/// first usable one checked (its id and brand returned).
+#[inline(always)]
+fn radios(doc: &Document, t: &Texts, list: &Array) -> (Element, Option<(String, String)>) {
+    let fs = el(doc, "fieldset", "", "");
+    add(&fs, &[&el(doc, "legend", "", &t.t("saved.title"))]);
     let mut first: Option<(String, String)> = None;
     for (i, pm) in list.iter().enumerate() {
         let pid = js::get(&pm, "id").as_string().unwrap_or_default();
@@ -91,8 +118,8 @@ pub fn render(
             .as_string()
             .unwrap_or_default();
         let (exp, expired) = expiry(t, &pm);
-        let d = el(&doc, "div", "ok", "");
-        let r = el(&doc, "input", "", "");
+        let d = el(doc, "div", "ok", "");
+        let r = el(doc, "input", "", "");
         let rid = ["spm-", &js::itoa(i as u64)].concat();
         attrs(
             &r,
@@ -110,59 +137,34 @@ pub fn render(
             attrs(&r, &[("checked", "")]);
             first = Some((pid, brand));
         }
-        let l = el(&doc, "label", "", &card_label(t, &pm));
+        let l = el(doc, "label", "", &card_label(t, &pm));
         attrs(&l, &[("for", &rid)]);
-        add(&l, &[&el(&doc, "span", "n", &[" — ", &exp].concat())]);
+        add(&l, &[&el(doc, "span", "n", &[" — ", &exp].concat())]);
         add(&d, &[&r, &l]);
         add(&fs, &[&d]);
     }
-    add(&f, &[&fs]);
-    forms::field(&doc, &f, "scvc", &t.t("field.cvv"), "", false);
-    add(&f, &[&el(&doc, "p", "n", &t.t("saved.cvvHint"))]);
-    // The same consents and required terms checkbox as a new card's form.
-    let compliance = js::get(&m.methods, "compliance");
-    forms::disclosures(&doc, t, &f, "saved", &config.options, &compliance);
-    let fe = el(&doc, "p", "e", "");
-    attrs(&fe, &[("id", "fe-saved")]);
-    let amount = t.money(m.amount, &m.currency);
-    let b = el(
-        &doc,
-        "button",
-        "pay",
-        &forms::pay_label(t, &config.options, &amount),
-    );
-    attrs(
-        &b,
-        &[
-            ("type", "submit"),
-            ("id", "pay-saved"),
-            ("aria-describedby", "fe-saved"),
-        ],
-    );
-    add(&f, &[&fe, &b]);
-    let other = el(&doc, "button", "m", &t.t("saved.useNew"));
-    attrs(
-        &other,
-        &[
-            ("type", "button"),
-            ("id", "usenew"),
-            ("aria-expanded", "false"),
-            ("aria-controls", "ml"),
-        ],
-    );
-    attrs(ul, &[("id", "ml")]);
-    hide(ul, true);
-    let _ = m.body.insert_before(&f, Some(ul));
-    let _ = m.body.insert_before(&other, Some(ul));
+    (fs, first)
+}
+
+/// The secure code field in `scvc`, paying with the card `first` (id, brand).
+#[inline(always)]
+fn code_field(
+    hook: Hook,
+    m: &mut Mounted,
+    config: &super::config::Config,
+    t: &Texts,
+    group: &Rc<crate::elements::Group>,
+    first: Option<(String, String)>,
+) {
     let Some(target) = input(&m.root, "scvc") else {
         return;
     };
     let w = m.state.clone();
     let e = PaySessionElement::make(
-        &group,
+        group,
         "cardcvv",
         t.t("field.cvv"),
-        forms::field_style(config, &target),
+        field_style(config, &target),
         Rc::new(move |ev| hook(&w, "scvc", ev)),
     );
     if let Some((pid, brand)) = first {
@@ -170,47 +172,6 @@ pub fn render(
     }
     let _ = e.mount(target.into());
     m.saved_cvv = Some(e);
-}
-
-/// The manage flow's list: each method with its Remove button.
-fn manage(doc: &Document, m: &Mounted, t: &Texts, list: &Array, ul: &Element) {
-    let h = el(doc, "h2", "", &t.t("manage.title"));
-    let sl = el(doc, "ul", "", "");
-    attrs(&sl, &[("id", "sl"), ("aria-label", &t.t("saved.title"))]);
-    for pm in list.iter() {
-        add(&sl, &[&manage_item(doc, t, &pm)]);
-    }
-    let none = el(doc, "p", "n", &t.t("saved.none"));
-    attrs(&none, &[("id", "snone")]);
-    hide(&none, list.length() > 0);
-    for x in [&h, &sl, &none] {
-        let _ = m.body.insert_before(x, Some(ul));
-    }
-}
-
-fn manage_item(doc: &Document, t: &Texts, pm: &JsValue) -> Element {
-    let pid = js::get(pm, "id").as_string().unwrap_or_default();
-    let label = card_label(t, pm);
-    let li = el(doc, "li", "sv", "");
-    attrs(&li, &[("id", &id("sv-", &pid))]);
-    let b = el(doc, "button", "rm", &t.t("saved.remove"));
-    attrs(
-        &b,
-        &[
-            ("type", "button"),
-            ("data-pm", &pid),
-            ("aria-label", &t.t1("saved.removeLabel", "{card}", &label)),
-        ],
-    );
-    add(
-        &li,
-        &[
-            &el(doc, "span", "", &label),
-            &el(doc, "span", "n", &[" — ", &expiry(t, pm).0].concat()),
-            &b,
-        ],
-    );
-    li
 }
 
 /// A radio of the saved list was chosen: the code field pays with it.
@@ -298,110 +259,4 @@ pub fn submit(st: &Shared) {
         };
         pay::outcome(&weak, gen, PaymentType::CreditCard, r);
     });
-}
-
-/// A Remove button: deletes the method through the session, then takes it
-/// off the list and announces it.
-pub fn remove(st: &Shared, b: &Element) {
-    let Some(pid) = b.get_attribute("data-pm") else {
-        return;
-    };
-    let (client, gen, path) = {
-        let Ok(s) = st.try_borrow() else { return };
-        if s.mounted.as_ref().map(|m| m.phase) != Some(Phase::Shown) {
-            return;
-        }
-        let path = [
-            "/v1/sessions/",
-            &s.config.session_id,
-            "/payment-methods/",
-            &crate::http::encode(&pid),
-        ]
-        .concat();
-        (s.client.clone(), s.generation, path)
-    };
-    let _ = b.set_attribute("disabled", "");
-    let weak = Rc::downgrade(st);
-    let b = b.clone();
-    spawn(async move {
-        let r = client.send(Method::Delete, &path, None).await;
-        let Some(st) = weak.upgrade() else { return };
-        let cb = match st.try_borrow_mut() {
-            Ok(mut s) => match r {
-                Ok(_) => {
-                    if let Some((m, t)) = current(&mut s, gen) {
-                        if let Some(li) = input(&m.root, &id("sv-", &pid)) {
-                            li.remove();
-                        }
-                        let empty =
-                            input(&m.root, "sl").is_some_and(|l| l.first_element_child().is_none());
-                        if let Some(n) = input(&m.root, "snone") {
-                            hide(&n, !empty);
-                        }
-                        // The focus goes on to the next Remove button, or to Add.
-                        let next = m.root.query_selector("button.rm, button.m").ok().flatten();
-                        if let Some(n) = next {
-                            call(&n, "focus");
-                        }
-                        say(m, &t.t("saved.removed"));
-                    }
-                    None
-                }
-                Err(e) => {
-                    let _ = b.remove_attribute("disabled");
-                    outcomes::fail(&mut s, gen, None, &e)
-                }
-            },
-            Err(_) => None,
-        };
-        fire(cb);
-    });
-}
-
-/// The manage flow's card source is chargeable: save it to the customer
-/// (no payment), then list it and fire `onSuccess({paymentMethod, source})`.
-pub fn tokenize(s: &mut State, gen: u32, source: &JsValue) -> Fire {
-    let weak = s.alive.as_ref().map(Rc::downgrade)?;
-    let client = s.client.clone();
-    let path = ["/v1/sessions/", &s.config.session_id, "/payment-methods"].concat();
-    let body = js::object();
-    js::set(&body, "sourceId", &js::get(source, "id"));
-    let source = source.clone();
-    spawn(async move {
-        let r = client.send(Method::Post, &path, Some(&body.into())).await;
-        let Some(st) = weak.upgrade() else { return };
-        let cb = match st.try_borrow_mut() {
-            Ok(mut s) => saved(&mut s, gen, r, &source),
-            Err(_) => None,
-        };
-        fire(cb);
-    });
-    None
-}
-
-fn saved(s: &mut State, gen: u32, r: Result<JsValue, SdkError>, source: &JsValue) -> Fire {
-    let pm = match r {
-        Ok(pm) => pm,
-        Err(e) => return outcomes::fail(s, gen, Some(PaymentType::CreditCard), &e),
-    };
-    let cb = s.config.on_success.clone();
-    let (m, t) = current(s, gen)?;
-    set_busy(m, PaymentType::CreditCard, false);
-    if let (Some(doc), Some(sl)) = (m.host.owner_document(), input(&m.root, "sl")) {
-        add(&sl, &[&manage_item(&doc, &t, &pm)]);
-    }
-    if let Some(n) = input(&m.root, "snone") {
-        hide(&n, true);
-    }
-    for (_, e) in &m.card {
-        e.clear();
-    }
-    if let Some(n) = input(&m.root, "name") {
-        crate::view::set_value(&n, "");
-    }
-    say(m, &t.t("saved.added"));
-    let d = js::object();
-    js::set(&d, "paymentMethod", &pm);
-    js::set(&d, "source", source);
-    Some((cb, d.into()))
 }

@@ -14,6 +14,7 @@ extern "C" {
 }
 
 /// A pending `setTimeout`, cancelled when dropped.
+#[must_use = "dropping the timer cancels it"]
 pub struct Timeout {
     id: JsValue,
 }

@@ -29,6 +29,6 @@ pub use error::{ApiError, ErrorCode, ErrorDetail, ErrorType};
 pub use money::{Amount, Currency};
 pub use secret::Secret;
 /// The old name of [`secure_field`], kept until the SDK (`src/`) and the
-/// server's fields origin (`crates/server/src/fields.rs`), which are being
+/// server's fields origin (`crates/server/src/fields_origin.rs`), which are being
 /// rewritten, name it `secure_field`; nothing in core uses it.
 pub use secure_field as fields;

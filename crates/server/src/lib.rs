@@ -13,7 +13,7 @@ pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod extract;
-pub mod fields;
+pub mod fields_origin;
 pub mod flows;
 pub mod hosted;
 pub mod idempotency;

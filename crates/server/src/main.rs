@@ -61,7 +61,7 @@ async fn main() {
         "connection caps"
     );
     if let Some(l) = fields_listener {
-        let app = paysession_server::fields::fields_app(fields_config, &state.public_url);
+        let app = paysession_server::fields_origin::fields_app(fields_config, &state.public_url);
         say(&format!(
             "fields on {}",
             fields_url.as_deref().unwrap_or_default()
@@ -139,7 +139,7 @@ fn open_vault(db: &dyn store::Store, file: Option<PathBuf>) -> Vault {
 
 /// The card frames call the API from the fields origin: allow it (CORS).
 fn allow_fields_origin(config: &mut Config, fields_url: Option<&str>) {
-    if let Some(o) = fields_url.and_then(paysession_server::fields::origin_of) {
+    if let Some(o) = fields_url.and_then(paysession_server::fields_origin::origin_of) {
         for m in &mut config.merchants {
             if !m.allowed_origins.iter().any(|x| x == "*") {
                 m.allowed_origins.push(o.clone());

@@ -24,8 +24,10 @@ pub(super) async fn index(State(s): State<crate::AppState>) -> Response {
     };
     let html = page_policy(
         &html,
-        s.fields_url.as_deref().and_then(crate::fields::origin_of),
-        crate::fields::origin_of(&s.public_url),
+        s.fields_url
+            .as_deref()
+            .and_then(crate::fields_origin::origin_of),
+        crate::fields_origin::origin_of(&s.public_url),
     );
     let csp = match meta_csp(&html) {
         Some(p) => [p.trim().trim_end_matches(';'), "; frame-ancestors 'none'"].concat(),

@@ -189,7 +189,7 @@ async fn the_demo_files_go_out_precompressed_with_their_caching() {
 #[tokio::test]
 async fn field_js_has_a_versioned_immutable_url_and_goes_out_precompressed() {
     let config = std::sync::Arc::new(paysession_server::Config::default());
-    let app = paysession_server::fields::fields_app(config, "http://127.0.0.1:9");
+    let app = paysession_server::fields_origin::fields_app(config, "http://127.0.0.1:9");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

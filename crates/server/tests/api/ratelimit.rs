@@ -253,13 +253,7 @@ async fn demo_checkout_is_limited_per_address() {
     // the sessions handed out can still be paid.
     let sid = first["sessionId"].as_str().unwrap().to_owned();
     let src = id(s.card_source(&sid, "4242424242424242").await.ok(201));
-    s.post(
-        "/demo/api/sources",
-        "",
-        json!({"sessionId": sid, "sourceId": src}),
-    )
-    .await
-    .ok(200);
+    s.demo_source(&sid, &src).await;
     s.post("/demo/api/orders", "", json!({"sessionId": sid}))
         .await
         .ok(201);

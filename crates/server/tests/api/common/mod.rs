@@ -15,7 +15,7 @@ mod binary;
 mod race;
 mod resp;
 
-pub use binary::{listening, migrate, server_command};
+pub use binary::{content_length, instance, listening, migrate, server_command};
 pub use race::{form_answer, one_redirect_winner};
 pub use resp::Resp;
 
@@ -295,6 +295,31 @@ impl Server {
     }
     pub async fn delete(&self, path: &str, key: &str) -> Resp {
         self.send(Method::DELETE, path, Some(key), None, &[]).await
+    }
+
+    /// The text of the page at `path` (a GET without a key).
+    pub async fn text(&self, path: &str) -> String {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// Hands source `src` to the demo merchant's checkout `sid`
+    /// (`POST /demo/api/sources`): the session it answers.
+    pub async fn demo_source(&self, sid: &str, src: &str) -> Value {
+        self.post(
+            "/demo/api/sources",
+            "",
+            json!({"sessionId": sid, "sourceId": src}),
+        )
+        .await
+        .ok(200)
+        .clone()
     }
 
     pub async fn session(&self, amount: u64, currency: &str, country: &str) -> Value {

@@ -99,15 +99,7 @@ async fn the_any_origin_merchant_frames_for_the_asked_origin_and_posts_to_it_alo
 #[tokio::test]
 async fn hosted_js_posts_only_to_the_named_origins() {
     let s = start().await;
-    let js = s
-        .http
-        .get(format!("{}/hosted/assets/hosted.js", s.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let js = s.text("/hosted/assets/hosted.js").await;
     assert!(js.contains("data-post-to"), "{js}");
     // Every postMessage names a target origin taken from the page, none is "*".
     assert!(!js.contains("\"*\"") && !js.contains("'*'"), "{js}");

@@ -6,7 +6,7 @@
 
 use crate::common::*;
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 mod money;
@@ -14,7 +14,6 @@ mod processes;
 mod writes;
 
 const ROUNDS: usize = 15;
-const VAULT_KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
 struct Cluster {
     urls: Vec<String>,
@@ -53,7 +52,7 @@ async fn cluster_with(n: usize, flags: &[&str]) -> Option<Cluster> {
     let mut children = vec![];
     let mut urls = vec![];
     for _ in 0..n {
-        let (child, url) = instance(&db, &config, flags);
+        let (child, url) = cluster_instance(&db, &config, flags);
         children.push(Some(child));
         urls.push(url);
     }
@@ -71,28 +70,13 @@ async fn cluster_with(n: usize, flags: &[&str]) -> Option<Cluster> {
     })
 }
 
-fn instance(db: &str, config: &std::path::Path, flags: &[&str]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paysession-server"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--database",
-            db,
-            "--db-pool",
-            "8",
-        ])
-        .args(["--rate-limit-demo-checkout", "off"])
-        .args(flags)
-        .arg("--config")
-        .arg(config)
-        .env("PAYSESSION_VAULT_KEY", VAULT_KEY)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = listening(&mut child);
-    (child, url)
+/// An instance of the cluster: the demo checkout's rate limit off, then `flags`.
+fn cluster_instance(db: &str, config: &std::path::Path, flags: &[&str]) -> (Child, String) {
+    instance(
+        db,
+        config,
+        &[&["--rate-limit-demo-checkout", "off"], flags].concat(),
+    )
 }
 
 impl Cluster {

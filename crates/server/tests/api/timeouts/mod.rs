@@ -2,7 +2,7 @@
 //! (docs/API.md §5.12). Raw TCP clients that stop half-way; every wall-clock
 //! check is a generous upper bound on something that must stop.
 
-use crate::common::{listening, server_command, two_merchants, Resp, PK, SK};
+use crate::common::{content_length, listening, server_command, two_merchants, Resp, PK, SK};
 use paysession_server::{AppState, ServeOptions, SqliteStore, Vault};
 use serde_json::{json, Value};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -143,14 +143,7 @@ async fn read_response(c: &mut TcpStream) -> (String, String) {
     loop {
         if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&data[..end]).to_string();
-            let len: usize = head
-                .lines()
-                .find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.eq_ignore_ascii_case("content-length")
-                        .then(|| v.trim().parse().ok())?
-                })
-                .expect("an answer with a Content-Length");
+            let len = content_length(&head).expect("an answer with a Content-Length");
             if data.len() >= end + 4 + len {
                 let body = String::from_utf8_lossy(&data[end + 4..end + 4 + len]).to_string();
                 return (head, body);
