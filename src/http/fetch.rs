@@ -26,20 +26,10 @@ pub enum Outcome {
     Timeout,
 }
 
-/// One request on the wire: its `fetch` promise, and the controller and
-/// timer that abort it at its deadline.
-#[must_use = "an attempt's answer is read by `finish`"]
-pub struct Attempt {
-    promise: Promise,
-    signal: web_sys::AbortSignal,
-    _timer: Option<Timeout>,
-}
-
-/// Sends one request now (the `fetch` call happens before this returns);
-/// it is aborted after `ms` milliseconds. `Err` if it could not be sent.
-pub fn begin(url: &str, init: &Object, ms: f64) -> Result<Attempt, Outcome> {
+/// Sends one request; aborts it after `ms` milliseconds.
+pub async fn attempt(url: &str, init: &Object, ms: f64) -> Outcome {
     let Ok(controller) = AbortController::new() else {
-        return Err(Outcome::Fail(SdkError::network()));
+        return Outcome::Fail(SdkError::network());
     };
     let signal = controller.signal();
     js::set(init, "signal", &signal);
@@ -47,49 +37,24 @@ pub fn begin(url: &str, init: &Object, ms: f64) -> Result<Attempt, Outcome> {
     let _timer = abort
         .dyn_ref::<Function>()
         .map(|f| Timeout::new(&f.bind0(&controller), ms));
-    match fetch(url, init) {
-        Ok(promise) => Ok(Attempt {
-            promise,
-            signal,
-            _timer,
-        }),
-        Err(_) => Err(Outcome::Fail(SdkError::network())),
-    }
-}
-
-impl Attempt {
-    /// The attempt's outcome, once its answer (or its failure) is in.
-    pub async fn finish(self) -> Outcome {
-        let Attempt {
-            promise,
-            signal,
-            _timer,
-        } = self;
-        let lost = |signal: &web_sys::AbortSignal| {
-            if signal.aborted() {
-                Outcome::Timeout
-            } else {
-                Outcome::Retry(SdkError::network(), None)
-            }
-        };
-        let resp: Response = match JsFuture::from(promise).await {
-            Ok(r) => match r.dyn_into() {
-                Ok(r) => r,
-                Err(_) => return Outcome::Fail(SdkError::invalid_response()),
-            },
-            Err(_) => return lost(&signal),
-        };
-        read(resp, &signal, _timer, lost).await
-    }
-}
-
-/// The answer's status and JSON body as an outcome; `_timer` is cleared once the body is in.
-async fn read(
-    resp: Response,
-    signal: &web_sys::AbortSignal,
-    _timer: Option<Timeout>,
-    lost: impl Fn(&web_sys::AbortSignal) -> Outcome,
-) -> Outcome {
+    let lost = |signal: &web_sys::AbortSignal| {
+        if signal.aborted() {
+            Outcome::Timeout
+        } else {
+            Outcome::Retry(SdkError::network(), None)
+        }
+    };
+    let promise = match fetch(url, init) {
+        Ok(p) => p,
+        Err(_) => return Outcome::Fail(SdkError::network()),
+    };
+    let resp: Response = match JsFuture::from(promise).await {
+        Ok(r) => match r.dyn_into() {
+            Ok(r) => r,
+            Err(_) => return Outcome::Fail(SdkError::invalid_response()),
+        },
+        Err(_) => return lost(&signal),
+    };
     let status = resp.status();
     let retryable = status >= 500 || status == 429;
     // `Retry-After` only matters when the SDK will retry.
@@ -107,7 +72,7 @@ async fn read(
         Ok(p) => match JsFuture::from(p).await {
             Ok(v) => Some(v),
             Err(e) if js::get(&e, "name").as_string().as_deref() == Some("SyntaxError") => None,
-            Err(_) => return lost(signal),
+            Err(_) => return lost(&signal),
         },
         Err(_) => return Outcome::Retry(SdkError::network(), None),
     };

@@ -68,36 +68,6 @@ impl Client {
         path: &str,
         body: Option<&JsValue>,
     ) -> Result<JsValue, SdkError> {
-        self.start(method, path, body).await
-    }
-
-    /// `GET path`.
-    pub async fn get(&self, path: &str) -> Result<JsValue, SdkError> {
-        self.send(Method::Get, path, None).await
-    }
-
-    /// [`send`](Self::send), with its first attempt on the wire before this
-    /// returns: a request made where it is asked for (`createDropin`), not
-    /// in the microtask after the caller's script (after `mount()` there).
-    pub fn start(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&JsValue>,
-    ) -> impl std::future::Future<Output = Result<JsValue, SdkError>> + 'static {
-        let call = self.prepare(method, path, body);
-        let first = call.as_ref().ok().map(|c| c.begin());
-        let retries = self.max_retries;
-        async move { call?.run(first, retries).await }
-    }
-
-    /// The request's URL, headers and body, and its deadline.
-    fn prepare(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&JsValue>,
-    ) -> Result<Call, SdkError> {
         let headers = js::object();
         js::set(&headers, "Accept", &"application/json".into());
         js::set(&headers, "Accept-Language", &self.locale.as_str().into());
@@ -129,66 +99,35 @@ impl Client {
             // One key for every attempt of this call.
             js::set(&headers, "Idempotency-Key", &backoff::uuid_v4().into());
         }
-        Ok(Call {
-            method,
-            url,
-            headers,
-            body,
-            deadline: js_sys::Date::now() + self.timeout_ms,
-        })
-    }
-}
-
-/// One call's request, sent again as it is on a retry.
-struct Call {
-    method: Method,
-    url: String,
-    headers: Object,
-    body: Option<js_sys::JsString>,
-    deadline: f64,
-}
-
-impl Call {
-    /// One attempt, on the wire now.
-    fn begin(&self) -> Result<fetch::Attempt, Outcome> {
-        let left = self.deadline - js_sys::Date::now();
-        if left <= 0.0 {
-            return Err(Outcome::Timeout);
-        }
-        let init = new_init(self.method, &self.headers, self.body.as_ref());
-        fetch::begin(&self.url, &init, left)
-    }
-
-    /// The attempts until an answer, a final error, the retries spent or
-    /// the deadline; `first` is the first attempt, begun already.
-    async fn run(
-        self,
-        first: Option<Result<fetch::Attempt, Outcome>>,
-        max_retries: u32,
-    ) -> Result<JsValue, SdkError> {
-        let mut next = first;
+        let deadline = js_sys::Date::now() + self.timeout_ms;
         let mut attempt = 0u32;
         loop {
-            let outcome = match next.take().unwrap_or_else(|| self.begin()) {
-                Ok(a) => a.finish().await,
-                Err(o) => o,
-            };
-            let (err, retry_after) = match outcome {
+            let left = deadline - js_sys::Date::now();
+            if left <= 0.0 {
+                return Err(SdkError::timeout());
+            }
+            let init = new_init(method, &headers, body.as_ref());
+            let (err, retry_after) = match fetch::attempt(&url, &init, left).await {
                 Outcome::Ok(v) => return Ok(v),
                 Outcome::Fail(e) => return Err(e),
                 Outcome::Timeout => return Err(SdkError::timeout()),
                 Outcome::Retry(e, ra) => (e, ra),
             };
-            if attempt >= max_retries {
+            if attempt >= self.max_retries {
                 return Err(err);
             }
             let wait = backoff::delay_ms(attempt, retry_after);
-            if js_sys::Date::now() + wait >= self.deadline {
+            if js_sys::Date::now() + wait >= deadline {
                 return Err(err);
             }
             sleep(wait).await;
             attempt += 1;
         }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Result<JsValue, SdkError> {
+        self.send(Method::Get, path, None).await
     }
 }
 
