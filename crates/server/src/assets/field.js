@@ -7,7 +7,7 @@
 // and is dropped when they differ: a frame of another merchant or another
 // page origin that knows the group id is on another channel, and O is
 // trustworthy because only the merchant's allowed origins (exactly O for a
-// "*" merchant) may embed this page (frame-ancestors, fields.rs).
+// "*" merchant) may embed this page (frame-ancestors, fields_origin.rs).
 // The number field (or the card frame) posts the card to the API, and only state (empty,
 // complete, brand, error code, focus) and the API's answer go to the page, by
 // postMessage to the page's exact origin.
