@@ -4,7 +4,7 @@
 // that could inject CSS, load a URL or select on a typed value refused with a
 // coded error. The page (elements.html) runs under a strict CSP
 // (`style-src 'self'`, no 'unsafe-inline'): a violation fails the test.
-import { expect, API, PK, createSession, leaks, sk, secure, cardFrame } from "./fixtures.mjs";
+import { expect, API, PK, createSession, leaks, secure, cardFrame, savedCard } from "./fixtures.mjs";
 import { test, FIELDS, mountAll, frame } from "./elements-fixtures.mjs";
 
 const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
@@ -219,15 +219,7 @@ test("paymentMethodConfiguration: no cardholder name, no brand icon, the card's 
 });
 
 test("a saved card's code field follows the appearance and paymentMethodConfiguration.style, and update() restyles it in place", async ({ elPage: page }) => {
-  const cus = (await sk("POST", "/v1/customers", {})).json.id;
-  const s0 = await createSession({ customerId: cus });
-  const src = await fetch(`${API}/v1/sources`, {
-    method: "POST", headers: { authorization: `Bearer ${PK}`, "content-type": "application/json" },
-    body: JSON.stringify({ type: "creditCard", sessionId: s0.id, usage: "convenience",
-      creditCard: { number: "4242424242424242", expirationMonth: 12, expirationYear: 2040, cvv: "123" } }),
-  }).then((r) => r.json());
-  expect((await sk("POST", `/v1/sessions/${s0.id}/sources`, { sourceId: src.id })).status).toBe(200);
-  expect((await sk("POST", "/v1/orders", { sessionId: s0.id })).status).toBe(201);
+  const { cus } = await savedCard();
   const s = await createSession({ customerId: cus });
   await mountDropin(page, s.id, { appearance: { theme: "dark" }, paymentMethodConfiguration: { style: { base: { letterSpacing: "2px" } } } });
   await expect(page.frameLocator("#scvc iframe").locator("input")).toBeVisible();

@@ -33,6 +33,27 @@ export async function sk(method, path, body) {
   return { status: res.status, json: await res.json() };
 }
 
+/** A customer with 4242… saved (convenience) through a paid order: its id and
+ * the saved method's. The set-up of every saved-card test. */
+export async function savedCard() {
+  const cus = (await sk("POST", "/v1/customers", {})).json.id;
+  const s = await createSession({ customerId: cus });
+  const res = await fetch(`${API}/v1/sources`, {
+    method: "POST", headers: { authorization: `Bearer ${PK}`, "content-type": "application/json" },
+    body: JSON.stringify({ type: "creditCard", sessionId: s.id, usage: "convenience",
+      creditCard: { number: "4242424242424242", expirationMonth: 12, expirationYear: 2040, cvv: "123" } }),
+  });
+  const src = await res.json();
+  if (res.status !== 201) throw new Error(`saved card's source: ${res.status} ${JSON.stringify(src)}`);
+  for (const [path, body, want] of [[`/v1/sessions/${s.id}/sources`, { sourceId: src.id }, 200], ["/v1/orders", { sessionId: s.id }, 201]]) {
+    const r = await sk("POST", path, body);
+    if (r.status !== want) throw new Error(`saved card: POST ${path}: ${r.status} ${JSON.stringify(r.json)}`);
+  }
+  const list = (await sk("GET", `/v1/customers/${cus}/payment-methods`)).json.data;
+  if (list?.length !== 1) throw new Error(`saved card: ${JSON.stringify(list)}`);
+  return { cus, pm: list[0].id };
+}
+
 /** A card that expires next year. */
 export function card(number, cvv = "123") {
   return { number, expirationMonth: 12, expirationYear: new Date().getFullYear() + 1, cvv };

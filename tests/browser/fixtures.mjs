@@ -4,7 +4,7 @@ import { test as base, expect } from "@playwright/test";
 
 import { API } from "./backend.mjs";
 import { secure } from "./card-frame.mjs";
-export { API, PK, createSession, merchantSession, card, sk, leaks, mountElements } from "./backend.mjs";
+export { API, PK, createSession, merchantSession, card, sk, leaks, mountElements, savedCard } from "./backend.mjs";
 
 export const test = base.extend({
   sdkPage: async ({ page }, use) => {

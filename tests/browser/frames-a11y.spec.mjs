@@ -8,7 +8,7 @@
 // finds no violation.
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { expect, API, PK, createSession, sk } from "./fixtures.mjs";
+import { expect, API, PK, createSession, savedCard } from "./fixtures.mjs";
 import { PARTS, frameOf, secure as input } from "./card-frame.mjs";
 import { test } from "./elements-fixtures.mjs";
 
@@ -158,15 +158,7 @@ test("every locale: the number frame's lang, dir, and its error description in t
 
 test("drop-in in de-DE, a saved card's code field: invalid and described in German; axe finds nothing", async ({ elPage: page }) => {
   const cat = await catalog("de-DE");
-  const cus = (await sk("POST", "/v1/customers", {})).json.id;
-  const s0 = await createSession({ customerId: cus });
-  const src = await fetch(`${API}/v1/sources`, {
-    method: "POST", headers: { authorization: `Bearer ${PK}`, "content-type": "application/json" },
-    body: JSON.stringify({ type: "creditCard", sessionId: s0.id, usage: "convenience",
-      creditCard: { number: "4242424242424242", expirationMonth: 12, expirationYear: 2040, cvv: "123" } }),
-  }).then((r) => r.json());
-  expect((await sk("POST", `/v1/sessions/${s0.id}/sources`, { sourceId: src.id })).status).toBe(200);
-  expect((await sk("POST", "/v1/orders", { sessionId: s0.id })).status).toBe(201);
+  const { cus } = await savedCard();
   const s = await createSession({ customerId: cus });
   await mountDropin(page, s.id, "de-DE");
   await expect(input(page, "scvc")).toBeVisible();

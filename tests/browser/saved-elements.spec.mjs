@@ -2,25 +2,9 @@
 // `createElement("cardcvv", {paymentMethodId})`. The code field stands alone
 // (it takes no part in its group's new card), the frame creates the source
 // from the fields origin, and a skimmer on the page sees no code.
-import { expect, API, PK, createSession, sk } from "./fixtures.mjs";
+import { expect, API, PK, createSession, sk, savedCard } from "./fixtures.mjs";
 import { test, FIELDS, mountAll, frame, typeCard } from "./elements-fixtures.mjs";
 
-
-/** A customer with 4242… saved (convenience) through an order; its id and the method's. */
-async function savedCard() {
-  const cus = (await sk("POST", "/v1/customers", {})).json.id;
-  const s = await createSession({ customerId: cus });
-  const src = await fetch(`${API}/v1/sources`, {
-    method: "POST", headers: { authorization: `Bearer ${PK}`, "content-type": "application/json" },
-    body: JSON.stringify({ type: "creditCard", sessionId: s.id, usage: "convenience",
-      creditCard: { number: "4242424242424242", expirationMonth: 12, expirationYear: 2040, cvv: "123" } }),
-  }).then((r) => r.json());
-  expect((await sk("POST", `/v1/sessions/${s.id}/sources`, { sourceId: src.id })).status).toBe(200);
-  expect((await sk("POST", "/v1/orders", { sessionId: s.id })).status).toBe(201);
-  const list = (await sk("GET", `/v1/customers/${cus}/payment-methods`)).json.data;
-  expect(list.length).toBe(1);
-  return { cus, pm: list[0].id };
-}
 
 test("a cardcvv element with paymentMethodId pays the saved card; the page never holds the code", async ({ elPage: page }) => {
   const { cus, pm } = await savedCard();

@@ -73,24 +73,16 @@ async fn customers_belong_to_their_merchant_and_to_the_secret_key() {
 async fn customer_creation_honours_the_idempotency_key() {
     let s = start().await;
     let h = [("Idempotency-Key", "cus-1")];
-    let a = s
-        .send(
+    let create = || {
+        s.send(
             reqwest::Method::POST,
             "/v1/customers",
             Some(SK),
             Some(json!({"email": "a@example.com"})),
             &h,
         )
-        .await;
-    let b = s
-        .send(
-            reqwest::Method::POST,
-            "/v1/customers",
-            Some(SK),
-            Some(json!({"email": "a@example.com"})),
-            &h,
-        )
-        .await;
+    };
+    let (a, b) = (create().await, create().await);
     assert_eq!(a.ok(201)["id"], b.ok(201)["id"]);
     assert_eq!(b.headers.get("idempotent-replayed").unwrap(), "true");
     s.stop().await;
