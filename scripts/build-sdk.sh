@@ -48,7 +48,7 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 # "Size"): with `-Cpanic=immediate-abort` a panic is the `unreachable` trap
 # it already was under `panic = "abort"` (the SDK sets no panic hook), minus
 # std's panic and formatting machinery that only the message needed; and
-# std's `optimize_for_size`. −3.5 kB brotli on the drop-in module, −3.0 kB on
+# std's `optimize_for_size`. −3.5 kB brotli on the drop-in module, −2.9 kB on
 # the Elements build. These are unstable flags of the pinned stable rustc,
 # enabled for this build only (`RUSTC_BOOTSTRAP=1`, std's sources from the
 # `rust-src` component that scripts/setup.sh adds); a toolchain update that
