@@ -28,6 +28,16 @@ pub async fn first_sku(s: &Server) -> String {
     catalog["products"][0]["sku"].as_str().unwrap().to_owned()
 }
 
+/// The demo's order for checkout `sid`, paid by source `src` (handed to the
+/// demo first, as the shop's page does).
+pub async fn demo_order(s: &Server, sid: &str, src: &str) -> Value {
+    s.demo_source(sid, src).await;
+    s.post("/demo/api/orders", "", json!({"sessionId": sid}))
+        .await
+        .ok(201)
+        .clone()
+}
+
 /// The events the demo received (and checked) for checkout `sid`, once
 /// their types hold every type of `want` (bounded: 300 looks, the worker
 /// looks every 500 ms at most); the last page's otherwise.

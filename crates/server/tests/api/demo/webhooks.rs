@@ -19,12 +19,7 @@ async fn the_demo_merchant_receives_its_webhooks_verified() {
         .unwrap()
         .ends_with("/demo/webhooks"));
     let src = id(s.card_source(&sid, "4242424242424242").await.ok(201));
-    s.demo_source(&sid, &src).await;
-    let order = s
-        .post("/demo/api/orders", "", json!({"sessionId": sid}))
-        .await
-        .ok(201)
-        .clone();
+    let order = demo_order(&s, &sid, &src).await;
     // Delivered by the worker to the demo's receiver, which verified each
     // (bounded wait: the worker looks every 500 ms at most).
     let want = [
@@ -73,12 +68,7 @@ async fn the_demo_moves_a_wire_order_to_paid_and_refunds_it_by_webhook() {
         )
         .await
         .ok(201));
-    s.demo_source(&sid, &src).await;
-    let order = s
-        .post("/demo/api/orders", "", json!({"sessionId": sid}))
-        .await
-        .ok(201)
-        .clone();
+    let order = demo_order(&s, &sid, &src).await;
     assert_eq!(order["paymentState"], "pending", "{order}");
     // The money has not arrived: no refund, no refund to complete.
     refund(&s, &sid).await.expect_error(400, "payment_pending");
