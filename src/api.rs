@@ -3,8 +3,8 @@
 //! Each resolves with the backend's object or fails with an [`SdkError`]
 //! (the binding turns that into a rejected promise).
 
-use crate::error::{bad_code, SdkError};
 use crate::args::{self, check_card, check_id, check_owner};
+use crate::error::{bad_code, SdkError};
 use crate::http::{encode, Client, Method};
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};

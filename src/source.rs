@@ -3,8 +3,8 @@
 //! `{state, source?, error?}`. It never rejects: payment outcomes, invalid
 //! input and network failures all resolve, with `state: "failed"` and `error`.
 
-use crate::error::SdkError;
 use crate::args::{self, check_card, check_id, check_owner, check_redirect};
+use crate::error::SdkError;
 use crate::http::{Client, Method};
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};

@@ -13,8 +13,8 @@
 //! (`applePay`, `googlePay`; the test wallet is `googlePay`).
 
 use crate::appearance::{kebab, keys, Appearance};
-use crate::error::SdkError;
 use crate::args::check_id;
+use crate::error::SdkError;
 use crate::js;
 use crate::schema::{self, opt, req, Field, Kind};
 use js_sys::{Array, Function};

@@ -4,8 +4,8 @@
 
 use super::group::Group;
 use super::{fail, Inner, Pending, Shared, CARD};
-use crate::error::SdkError;
 use crate::args::{check_id, check_owner, OWNER};
+use crate::error::SdkError;
 use crate::http::Timeout;
 use crate::js;
 use crate::schema::{self, opt, req, Kind};

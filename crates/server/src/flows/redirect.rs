@@ -10,7 +10,7 @@ use crate::{
     store::{Conflict, SourceWrite, Write},
     AppState,
 };
-use paysession_core::{state::SourceState, ApiError, ErrorCode};
+use paysession_core::{state::SourceState, wire::RedirectView, ApiError, ErrorCode};
 
 fn already_handled() -> AppError {
     AppError::api(ApiError::bad_request(
@@ -20,8 +20,21 @@ fn already_handled() -> AppError {
     ))
 }
 
-/// Approves or cancels `rec` (read in `pending_redirect`); the source as written.
-pub fn answer(s: &AppState, mut rec: SourceRec, approve: bool) -> Result<SourceRec, AppError> {
+/// Approves or cancels `rec` (read in `pending_redirect`): the source as
+/// written and the redirect it answered. A source without a redirect (a card)
+/// is refused with the same code, unchanged.
+pub fn answer(
+    s: &AppState,
+    mut rec: SourceRec,
+    approve: bool,
+) -> Result<(SourceRec, RedirectView), AppError> {
+    let Some(redirect) = rec.source.redirect.clone() else {
+        return Err(AppError::api(ApiError::bad_request(
+            ErrorCode::SourceStateInvalid,
+            None,
+            "This payment has no redirect to approve or cancel.",
+        )));
+    };
     if rec.source.state != SourceState::PendingRedirect {
         return Err(already_handled());
     }
@@ -42,7 +55,7 @@ pub fn answer(s: &AppState, mut rec: SourceRec, approve: bool) -> Result<SourceR
         ..Write::default()
     };
     match commit(s, w, None)? {
-        None => Ok(rec),
+        None => Ok((rec, redirect)),
         Some(Conflict::Source(_)) => Err(already_handled()),
         Some(c) => Err(AppError::internal(format!(
             "redirect answer refused: {c:?}"

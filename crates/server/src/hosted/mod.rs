@@ -351,10 +351,7 @@ pub async fn redirect_submit(
                 ))
             }
         };
-        let Some(redirect) = rec.source.redirect.clone() else {
-            return Err(AppError::internal("redirect source without redirect"));
-        };
-        let rec = crate::flows::redirect::answer(s, rec, approve)?;
+        let (rec, redirect) = crate::flows::redirect::answer(s, rec, approve)?;
         let target = append_query(
             if approve {
                 &redirect.return_url

@@ -111,7 +111,7 @@ async fn redirect(
     let m = key.merchant.id;
     s.db(move |s| {
         let rec = load_source(s, &m, &id)?;
-        flows::redirect::answer(s, rec, approve).map(|r| Json(r.source))
+        flows::redirect::answer(s, rec, approve).map(|(r, _)| Json(r.source))
     })
     .await
 }

@@ -84,3 +84,40 @@ async fn redirect_page_approve_and_cancel_follow_the_303() {
     assert_eq!(s.retrieve(&sid).await["state"], "requires_confirmation");
     s.stop().await;
 }
+
+/// A source that never had a redirect (a card) answered on the redirect form
+/// (schemathesis' stateful phase found it a 500): a coded 400, the source
+/// unchanged.
+#[tokio::test]
+async fn the_redirect_form_refuses_a_source_without_a_redirect() {
+    let s = start().await;
+    let sid = id(&s.session(1000, "EUR", "DE").await);
+    let card = s
+        .card_source(&sid, "4242424242424242")
+        .await
+        .ok(201)
+        .clone();
+    for action in ["cancel", "approve"] {
+        let res = s.redirect_submit(&card, action).await;
+        assert_eq!(res.status(), 400, "{action}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["errors"][0]["code"], "source_state_invalid", "{body}");
+    }
+    // The test-mode approval goes through the same flow.
+    s.post(
+        &format!("/v1/test/sources/{}/approve", id(&card)),
+        SK,
+        json!({}),
+    )
+    .await
+    .expect_error(400, "source_state_invalid");
+    let secret = card["clientSecret"].as_str().unwrap();
+    let got = s
+        .get(
+            &format!("/v1/sources/{}?clientSecret={secret}", id(&card)),
+            PK,
+        )
+        .await;
+    assert_eq!(got.ok(200)["state"], card["state"]);
+    s.stop().await;
+}
