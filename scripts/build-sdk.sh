@@ -10,15 +10,17 @@
 # then --merge-similar-functions and -Oz again: -0.1 kB)
 # (never Debian's /usr/bin/wasm-opt), and prints the brotli -q 11 size of
 # wasm + JS glue (the drop-in's CSS is inside the wasm) of each download against its budget
-# (docs/DROPIN.md "Size"): the full SDK with the drop-in 77,800 B (std rebuilt,
-# issue 17), the Elements build 47,150 B, the lazy wallet.js 1,200 B.
+# (docs/DROPIN.md "Size"): the SDK with the drop-in's checkout 77,100 B (std
+# rebuilt, the manage flow out: issue 17), the Elements build 47,150 B, the
+# lazy manage module 77,850 B and wallet.js 1,200 B.
 # Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
 # then it fails. `npm test` builds with --strict; `npm start` and `npm run build` warn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUDGET=${PAYSESSION_SIZE_BUDGET:-77800}
+BUDGET=${PAYSESSION_SIZE_BUDGET:-77100}
 ELEMENTS_BUDGET=47150
+MANAGE_BUDGET=77850
 WALLET_BUDGET=1200
 STRICT=${PAYSESSION_SIZE_STRICT:-0}
 for a in "$@"; do
@@ -58,21 +60,43 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 SDK_TARGET=$TARGET_DIR/sdk-wasm
 STD_FLAGS="-Zunstable-options -Cpanic=immediate-abort"
 
-# Two modules of the one crate (docs/DROPIN.md "Size"):
-#   paysession           the full SDK: drop-in, Elements, createSource, helpers
+# Three modules of the one crate (docs/DROPIN.md "Size"):
+#   paysession           the SDK with the drop-in's checkout: drop-in, Elements,
+#                        createSource, helpers
+#   paysession-manage    the same with the drop-in's manage flow (the `manage`
+#                        feature): the checkout's module loads it only for
+#                        `flow: "managePaymentMethods"` (src/dropin/lazy.rs), as
+#                        one self-contained web module in both packages
 #   paysession-elements  without the drop-in (cargo --no-default-features): a
 #                        page that uses only createSource and the card Elements
 #                        imports it and never downloads the drop-in
 # After wasm-opt, scripts/minify-imports.mjs renames the hashed wasm-bindgen
 # import names to short ones in the wasm and the glue alike (-2.7 KB brotli).
+# The no-bundler build ships as is: minify its JS glue (a bundler does this
+# for pkg/). Export names and import.meta.url are kept.
+# Its snippets (the drop-in's one-line loaders of wallet.js and of the manage
+# module, src/dropin/wallet.rs and lazy.rs) are bundled into it: no extra
+# request before init, and no two builds' snippets (one directory name, other
+# contents) in one package; their `../../` (from snippets/<crate>/) then
+# resolves from the glue itself, `./`.
+bundle_web() {
+  sed -i "s#'\.\./\.\./\(wallet\.js\|paysession-manage\.js\|paysession-manage_bg\.wasm\)'#'./\1'#g" "$1"/snippets/*/*.js 2>/dev/null || true
+  "$ROOT/node_modules/.bin/esbuild" --bundle --minify --format=esm --log-level=warning \
+    "$1/$2.js" --outfile="$1/$2.min.js"
+  mv "$1/$2.min.js" "$1/$2.js"
+  rm -rf "$1/snippets"
+}
 rm -rf pkg.tmp pkg-web.tmp
-for mod in paysession:--features=dropin paysession-elements:--no-default-features; do
-  name=${mod%%:*}; features=${mod#*:}
+for mod in "paysession|--no-default-features --features=dropin|bundler:pkg web:pkg-web" \
+    "paysession-manage|--features=dropin,manage|web:pkg-web" \
+    "paysession-elements|--no-default-features|bundler:pkg web:pkg-web"; do
+  IFS='|' read -r name features targets <<<"$mod"
+  # shellcheck disable=SC2086 # $features is two words on purpose
   RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$STD_FLAGS" \
-    cargo build --release --target wasm32-unknown-unknown -p paysession "$features" \
+    cargo build --release --target wasm32-unknown-unknown -p paysession $features \
       -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir "$SDK_TARGET"
   WASM=$SDK_TARGET/wasm32-unknown-unknown/release/paysession.wasm
-  for t in bundler:pkg web:pkg-web; do
+  for t in $targets; do
     target=${t%%:*}; out=${t##*:}
     one=$out.tmp/$name
     "$WASM_BINDGEN" --target "$target" --out-dir "$one" --out-name "$name" "$WASM"
@@ -81,23 +105,14 @@ for mod in paysession:--features=dropin paysession-elements:--no-default-feature
       "$one/${name}_bg.wasm" -o "$one/${name}_bg.opt.wasm"
     mv "$one/${name}_bg.opt.wasm" "$one/${name}_bg.wasm"
     node scripts/minify-imports.mjs "$one" "$name"
+    [ "$target" = web ] && bundle_web "$one" "$name"
     cp -r "$one"/. "$out.tmp/"; rm -rf "$one"
   done
 done
 for out in pkg pkg-web; do rm -rf "$out"; mv "$out.tmp" "$out"; done
 
-# The no-bundler build ships as is: minify its JS glue (a bundler does this
-# for pkg/). Export names and import.meta.url are kept.
-# Its snippets (the drop-in's one-line wallet loader, src/dropin/wallet.rs) are
-# bundled into it: no extra request before init; their `../../wallet.js`
-# (from snippets/<crate>/) then resolves from the glue itself, `./wallet.js`.
-sed -i "s#'../../wallet.js'#'./wallet.js'#" pkg-web/snippets/*/*.js 2>/dev/null || true
-for name in paysession paysession-elements; do
-  "$ROOT/node_modules/.bin/esbuild" --bundle --minify --format=esm --log-level=warning \
-    "pkg-web/$name.js" --outfile="pkg-web/$name.min.js"
-  mv "pkg-web/$name.min.js" "pkg-web/$name.js"
-done
-rm -rf pkg-web/snippets
+# The npm package's checkout module loads the same self-contained manage module.
+cp pkg-web/paysession-manage.js pkg-web/paysession-manage_bg.wasm pkg/
 # The wallet buttons' module (src/wallet.js): not part of the main download,
 # the drop-in imports it only when a session offers a wallet.
 for out in pkg pkg-web; do
@@ -123,7 +138,7 @@ cat > pkg/package.json <<JSON
   },
   "files": ["paysession_bg.wasm", "paysession.js", "paysession_bg.js", "paysession.d.ts", "paysession_bg.wasm.d.ts",
     "paysession-elements_bg.wasm", "paysession-elements.js", "paysession-elements_bg.js", "paysession-elements.d.ts", "paysession-elements_bg.wasm.d.ts",
-    "snippets/", "wallet.js"],
+    "paysession-manage.js", "paysession-manage_bg.wasm", "snippets/", "wallet.js"],
   "sideEffects": ["./paysession.js", "./paysession-elements.js", "./snippets/*"]
 }
 JSON
@@ -146,6 +161,7 @@ echo "sizes (brotli -q 11):"
 web=$(report pkg-web paysession_bg.wasm paysession.js)
 report pkg paysession_bg.wasm paysession.js paysession_bg.js >/dev/null
 elements=$(report pkg-web paysession-elements_bg.wasm paysession-elements.js)
+manage=$(report pkg-web paysession-manage_bg.wasm paysession-manage.js)
 printf 'wasm alone: %d B raw, %d B brotli\n' "$(size pkg-web/paysession_bg.wasm)" "$(br pkg-web/paysession_bg.wasm)"
 printf 'lazy wallet.js (only when a wallet is offered): %d B raw, %d B brotli\n' "$(size pkg-web/wallet.js)" "$(br pkg-web/wallet.js)"
 # One budget per download (brotli bytes): the SDK with the drop-in, the
@@ -161,6 +177,7 @@ check() {
 }
 check "paysession (drop-in)" "$web" "$BUDGET"
 check "paysession-elements" "$elements" "$ELEMENTS_BUDGET"
+check "paysession-manage (the manage flow only)" "$manage" "$MANAGE_BUDGET"
 check "wallet.js" "$wallet" "$WALLET_BUDGET"
 if [ "$over" = 1 ]; then
   [ "$STRICT" = 1 ] && exit 1

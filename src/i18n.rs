@@ -105,15 +105,7 @@ saved.card={brand} ending in {last4}\n\
 saved.expires=Expires {date}\n\
 saved.expired=Expired\n\
 saved.useNew=Use a new payment method\n\
-saved.remove=Remove\n\
-saved.removeLabel=Remove {card}\n\
-saved.removed=Payment method removed.\n\
-saved.added=Payment method saved.\n\
-saved.none=You have no saved payment methods.\n\
 saved.cvvHint=Enter the security code of this card to pay.\n\
-manage.title=Manage payment methods\n\
-manage.add=Add a payment method\n\
-button.savePaymentMethod=Save payment method\n\
 save.usage.convenience=We save your card so you can pay faster next time. You can remove it at any time.\n\
 save.usage.subscription=We save your card and charge it for your subscription as agreed. You can cancel at any time.\n\
 save.usage.unscheduled=We save your card and may charge it later for amounts you have agreed to.\n\
@@ -123,7 +115,25 @@ wallet.simulated=Pay with Test Wallet\n\
 wallet.or=Or pay another way\n"
     };
 }
-#[cfg(feature = "dropin")]
+// `en_manage!`: the manage flow's own texts, only in the module that has it
+// (`paysession-manage`; the checkout's module loads it for that flow).
+#[cfg(feature = "manage")]
+macro_rules! en_manage {
+    () => {
+        "\
+saved.remove=Remove\n\
+saved.removeLabel=Remove {card}\n\
+saved.removed=Payment method removed.\n\
+saved.added=Payment method saved.\n\
+saved.none=You have no saved payment methods.\n\
+manage.title=Manage payment methods\n\
+manage.add=Add a payment method\n\
+button.savePaymentMethod=Save payment method\n"
+    };
+}
+#[cfg(feature = "manage")]
+const EN: &str = concat!(en_base!(), en_dropin!(), en_manage!());
+#[cfg(all(feature = "dropin", not(feature = "manage")))]
 const EN: &str = concat!(en_base!(), en_dropin!());
 #[cfg(not(feature = "dropin"))]
 const EN: &str = en_base!();

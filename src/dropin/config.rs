@@ -107,7 +107,10 @@ pub struct Config {
     pub enabled: Option<Vec<PaymentType>>,
     /// Never these types.
     pub disabled: Vec<PaymentType>,
-    /// `flow: "managePaymentMethods"`: the customer's saved methods, remove and add.
+    /// `flow: "managePaymentMethods"` asked: the customer's saved methods,
+    /// remove and add (in this module only with the `manage` feature:
+    /// [`Config::managing`]; otherwise `createDropin` hands it to the
+    /// manage module).
     pub manage: bool,
     /// `usage`: what a card saved by this drop-in may be used for.
     pub usage: Option<Usage>,
@@ -279,6 +282,12 @@ impl Config {
         Ok((config, c.into()))
     }
 
+    /// The manage flow is this drop-in's: never in a build without it, so
+    /// its branches and texts leave the checkout's module.
+    pub fn managing(&self) -> bool {
+        cfg!(feature = "manage") && self.manage
+    }
+
     /// Takes the options and callbacks from the checked config object `c`.
     pub fn acquire(&mut self, c: &JsValue) {
         let func = |k: &str| js::get(c, k).dyn_into::<Function>().ok();
@@ -307,7 +316,7 @@ impl Config {
     pub fn expand_first(&self) -> bool {
         crate::js::get(&self.options, "expandFirstPaymentMethod")
             .as_bool()
-            .unwrap_or(!self.manage)
+            .unwrap_or(!self.managing())
     }
 
     /// Whether the configuration lets `t` be shown.

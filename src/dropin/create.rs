@@ -4,7 +4,7 @@
 
 use super::config::Config;
 use super::render::show;
-use super::{manage, spawn, Dropin, Held, Methods, State, WeakRef, WeakState};
+use super::{spawn, Dropin, Held, Methods, State, WeakRef, WeakState};
 use crate::error::SdkError;
 use crate::http::Client;
 use crate::i18n::{self, Texts};
@@ -18,6 +18,10 @@ impl Dropin {
     /// returns the JS wrapper, which owns the checked config object.
     pub fn create(client: Rc<Client>, config: &JsValue) -> Result<JsValue, SdkError> {
         let (config, cfg) = Config::parse(config)?;
+        #[cfg(not(feature = "manage"))]
+        if config.manage {
+            return Ok(super::lazy::create(&client, &cfg));
+        }
         let held = match WeakRef::new(&cfg) {
             Ok(w) => Held::Weak(w),
             Err(_) => Held::Strong(cfg.clone()),
@@ -40,7 +44,8 @@ impl Dropin {
             resumed: false,
             selected: None,
             alive: None,
-            save_card: manage::tokenize,
+            #[cfg(feature = "manage")]
+            save_card: super::manage::tokenize,
         };
         let state = Rc::new(RefCell::new(state));
         spawn(fetch_methods(Rc::downgrade(&state)));

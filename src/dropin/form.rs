@@ -113,7 +113,7 @@ pub(super) fn form(
     // then lists its saved methods).
     let customer = js::get(methods, "savedPaymentMethods").is_object();
     let save = js::get(opts, "showSavePaymentAgreement").as_bool() == Some(true)
-        && !config.manage
+        && !config.managing()
         && (config.usage.is_none() || customer);
     let compliance = &js::get(methods, "compliance");
     let usage = config.usage.map(|u| ["save.usage.", u.as_str()].concat());
@@ -158,7 +158,7 @@ fn method_inputs(
                 card_fields(doc, f, config.show_name);
             }
             card_labels(f, t);
-            if config.manage {
+            if config.managing() {
                 note(t.t(usage.unwrap_or("save.usage.convenience")));
                 t.t("button.savePaymentMethod")
             } else {

@@ -69,7 +69,7 @@ pub fn render(
     if let Some((panel, ty, pmm)) = first {
         build_form(hook, m, config, t, &panel, ty, pmm);
     }
-    if !config.manage && js::get(opts, "showComplianceSection").as_bool() != Some(false) {
+    if !config.managing() && js::get(opts, "showComplianceSection").as_bool() != Some(false) {
         crate::view::legal(&doc, t, &m.body, &js::get(pm, "compliance"));
     }
     m.status.set_text_content(None);
@@ -116,7 +116,7 @@ impl List<'_> {
                 &b,
                 &[("aria-expanded", if open { "true" } else { "false" })],
             );
-            let text = if config.manage {
+            let text = if config.managing() {
                 t.t("manage.add")
             } else {
                 t.t(&id("method.", name))

@@ -16,7 +16,10 @@ mod create;
 mod events;
 mod form;
 mod inputs;
+#[cfg(not(feature = "manage"))]
+mod lazy;
 mod list;
+#[cfg(feature = "manage")]
 mod manage;
 mod mount;
 mod outcomes;
@@ -106,6 +109,7 @@ struct State {
     /// The manage flow's step once a card source is chargeable
     /// (`manage::tokenize`; held here so `outcomes` does not depend on
     /// `manage`, which depends on it).
+    #[cfg(feature = "manage")]
     save_card: fn(&mut State, u32, &JsValue) -> Fire,
 }
 
@@ -185,6 +189,20 @@ impl Drop for Mounted {
         self.listeners.clear();
         self.host.remove();
     }
+}
+
+/// `update`'s options checked: the appearance to apply, if any.
+fn checked_update(options: &JsValue) -> Result<Option<crate::appearance::Appearance>, SdkError> {
+    const UPDATE: &[crate::schema::Field] = &[crate::schema::opt(
+        "appearance",
+        crate::schema::Kind::Obj(crate::appearance::FIELDS),
+    )];
+    let c = crate::schema::clean(options, UPDATE, "", "options")?;
+    let a = js::get(&c, "appearance");
+    if a.is_undefined() {
+        return Ok(None);
+    }
+    crate::appearance::parse(&a, "appearance", true).map(Some)
 }
 
 /// Runs a future to completion on the microtask queue.
@@ -293,16 +311,9 @@ impl Dropin {
         &self,
         #[wasm_bindgen(unchecked_param_type = "{ appearance?: Appearance }")] options: JsValue,
     ) -> Result<(), JsValue> {
-        const UPDATE: &[crate::schema::Field] = &[crate::schema::opt(
-            "appearance",
-            crate::schema::Kind::Obj(crate::appearance::FIELDS),
-        )];
-        let c = crate::schema::clean(&options, UPDATE, "", "options").map_err(|e| e.to_js())?;
-        let a = js::get(&c, "appearance");
-        if a.is_undefined() {
+        let Some(look) = checked_update(&options).map_err(|e| e.to_js())? else {
             return Ok(());
-        }
-        let look = crate::appearance::parse(&a, "appearance", true).map_err(|e| e.to_js())?;
+        };
         let Ok(mut s) = self.state.try_borrow_mut() else {
             return Ok(());
         };

@@ -87,7 +87,8 @@ pub(super) fn set_busy(m: &mut Mounted, ty: PaymentType, busy: bool) {
 /// A chargeable source: `onSuccess` (in the manage flow the card is saved instead).
 #[must_use = "fire it once the state is released"]
 pub(super) fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue) -> Fire {
-    if s.config.manage {
+    #[cfg(feature = "manage")]
+    if s.config.managing() {
         let save = s.save_card;
         return save(s, gen, source);
     }

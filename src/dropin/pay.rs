@@ -31,7 +31,7 @@ pub fn submit(st: &Shared, ty: PaymentType) {
         let gen = s.generation;
         let session = s.config.session_id.clone();
         let redirect = js::get(&s.config.options, "redirect");
-        let (cfg_usage, manage) = (s.config.usage, s.config.manage);
+        let (cfg_usage, manage) = (s.config.usage, s.config.managing());
         let Some((m, t)) = current(s, gen) else {
             return;
         };

@@ -3,7 +3,7 @@
 //! `onReady` or `onError`, and the resumption of a redirect.
 
 use super::config::Config;
-use super::{events, fire, list, manage, outcomes, resume, saved, wallet};
+use super::{events, fire, list, outcomes, resume, saved, wallet};
 use super::{Fire, Methods, Mounted, Phase, Shared, State};
 use crate::error::SdkError;
 use crate::http::Client;
@@ -57,7 +57,7 @@ fn offered(config: &Config, fields: bool, pm: &JsValue) -> (Vec<(PaymentType, Js
         .iter()
         .filter_map(|x| {
             let t = PaymentType::parse(&js::get(&x, "type").as_string()?)?;
-            let wanted = config.allows(t) && (!config.manage || t == PaymentType::CreditCard);
+            let wanted = config.allows(t) && (!config.managing() || t == PaymentType::CreditCard);
             let takeable = t != PaymentType::CreditCard || fields;
             no_fields |= wanted && !takeable;
             (wanted && takeable).then_some((t, x))
@@ -102,10 +102,10 @@ fn render_now(s: &mut State) -> (Fire, Fire, bool) {
     m.phase = Phase::Shown;
     list::render(
         events::field_event,
-        if s.config.manage {
-            manage::render
-        } else {
-            saved::render
+        match s.config.managing() {
+            #[cfg(feature = "manage")]
+            true => super::manage::render,
+            _ => saved::render,
         },
         m,
         &s.config,
@@ -113,7 +113,7 @@ fn render_now(s: &mut State) -> (Fire, Fire, bool) {
         &pm,
         &methods,
     );
-    if !s.config.manage {
+    if !s.config.managing() {
         wallet::offer(m, &s.config, &texts, &pm);
     }
     // The widget's own language and direction, whatever the page's.

@@ -46,9 +46,10 @@ fn placeholders(s: &str) -> Vec<&str> {
 }
 
 /// The `key=text` lines of the SDK's built-in English: `en_base!` (every
-/// build) and `en_dropin!` (the drop-in's build only).
+/// build), `en_dropin!` (the drop-in's builds) and `en_manage!` (the manage
+/// module's only).
 fn built_in() -> Vec<(String, String)> {
-    [consts("en_base"), consts("en_dropin")].concat()
+    [consts("en_base"), consts("en_dropin"), consts("en_manage")].concat()
 }
 
 /// The `key=text` lines of one `macro_rules! NAME` of src/i18n.rs.
@@ -176,6 +177,9 @@ fn every_key_named_in_the_sdk_source_is_built_in() {
     // The Elements build carries only `EN`: a key named outside src/dropin,
     // and every error's words (looked up by code), must be there.
     let base: BTreeSet<String> = consts("en_base").into_iter().map(|(k, _)| k).collect();
+    // Only the manage flow's code (and its branches of the form and the
+    // list, behind `Config::managing`) may name a key of `en_manage!`.
+    let manage: BTreeSet<String> = consts("en_manage").into_iter().map(|(k, _)| k).collect();
     for k in built.iter().filter(|k| k.starts_with("error.")) {
         assert!(
             base.contains(k),
@@ -207,6 +211,14 @@ fn every_key_named_in_the_sdk_source_is_built_in() {
                 assert!(
                     dropin || base.contains(lit),
                     "{} names {lit:?}, which is not in en_base! (the Elements build has no en_dropin!)",
+                    p.display()
+                );
+                assert!(
+                    p.ends_with("dropin/manage.rs")
+                        || p.ends_with("dropin/form.rs")
+                        || p.ends_with("dropin/list.rs")
+                        || !manage.contains(lit),
+                    "{} names {lit:?}, which is in en_manage! (the checkout's module has no en_manage!)",
                     p.display()
                 );
             }

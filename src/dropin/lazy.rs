@@ -1,0 +1,118 @@
+//! The manage flow in a module of its own (issue 17: what only some
+//! shoppers use is loaded only for them). This build (the checkout's,
+//! without the `manage` feature) answers `createDropin` with `flow:
+//! "managePaymentMethods"` by a stand-in: it loads `paysession-manage.js`
+//! beside the SDK (`pkg/`, `pkg-web/`: the same crate with the `manage`
+//! feature, a self-contained web module), makes the drop-in there with the
+//! same key, options and checked configuration, and passes every call on.
+//! Arguments are checked here first, so a bad target or appearance throws the
+//! same coded error at once. If the module cannot be loaded the target shows
+//! why (`role="alert"`) and `onError` gets `network_unavailable`.
+
+use super::{outcomes, resolve};
+use crate::error::SdkError;
+use crate::http::Client;
+use crate::i18n::Texts;
+use crate::js;
+use paysession_core::{ErrorCode, ErrorType};
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+// `ld(key, options, config, error, text)`: starts the import at once (beside
+// nothing else: this flow has no payment-methods request of its own here) and
+// returns the stand-in {m: mount, u: unmount, p: update, s: selected}. Both
+// URLs are `new URL(…, import.meta.url)`, which bundlers emit as assets.
+#[wasm_bindgen(inline_js = "export function ld(k,o,c,e,w){\
+let d,t,a,f=0,n;\
+const r=()=>{if(!t)return;n=document.createElement('p');n.setAttribute('role','alert');n.textContent=w;t.append(n);\
+const h=c.onError;if(h)try{h(e)}catch(x){console.error(x)}};\
+import(/* webpackIgnore: true */new URL('../../paysession-manage.js',import.meta.url).href)\
+.then(m=>m.default({module_or_path:new URL('../../paysession-manage_bg.wasm',import.meta.url)})\
+.then(()=>{d=new m.PaySession(k,o).createDropin(c);if(a)d.update(a);if(t)d.mount(t)}))\
+.catch(x=>{console.error(x);if(!d){f=1;r()}});\
+return{m(x){if(n)n.remove();n=0;t=x;if(d)d.mount(x);else if(f)r()},\
+u(){if(n)n.remove();n=t=0;if(d)d.unmount()},\
+p(v){a=v;if(d)d.update(v)},\
+s(){return d?d.selectedPaymentMethod:void 0}}}")]
+extern "C" {
+    type StandIn;
+    #[wasm_bindgen(js_name = ld)]
+    fn load(
+        key: &JsValue,
+        options: &JsValue,
+        config: &JsValue,
+        error: &JsValue,
+        text: &str,
+    ) -> StandIn;
+    #[wasm_bindgen(method, js_name = m)]
+    fn mount(this: &StandIn, target: &Element);
+    #[wasm_bindgen(method, js_name = u)]
+    fn unmount(this: &StandIn);
+    #[wasm_bindgen(method, js_name = p)]
+    fn update(this: &StandIn, options: &JsValue);
+    #[wasm_bindgen(method, js_name = s)]
+    fn selected(this: &StandIn) -> Option<String>;
+}
+
+/// The manage flow's drop-in while (and after) its module loads: the same
+/// methods as `Dropin`, each passed on.
+#[wasm_bindgen(skip_typescript)]
+pub struct ManageDropin {
+    inner: StandIn,
+}
+
+/// The stand-in for the checked configuration `config`, the module's import
+/// begun; its `PaySession` gets the options `client` was made from.
+pub fn create(client: &Client, config: &JsValue) -> JsValue {
+    let o = js::object();
+    js::set(&o, "apiBase", &client.base.as_str().into());
+    js::set(&o, "locale", &client.locale.as_str().into());
+    js::set(&o, "timeoutMs", &client.timeout_ms.into());
+    js::set(&o, "maxRetries", &client.max_retries.into());
+    if let Some(f) = &client.fields_base {
+        js::set(&o, "fieldsBase", &f.as_str().into());
+    }
+    // Its words in the built-in English: the locale's catalog is the module's to load.
+    let texts = Texts {
+        locale: client.locale.clone(),
+        catalog: JsValue::UNDEFINED,
+    };
+    let e = SdkError::new(
+        ErrorType::NetworkError,
+        ErrorCode::NetworkUnavailable,
+        None,
+        "The drop-in's manage module (paysession-manage.js) could not be loaded.",
+    );
+    let data = outcomes::error_data(JsValue::NULL, &e);
+    let key = JsValue::from(client.key.as_str());
+    let inner = load(&key, &o, config, &data, &texts.error(e.code()));
+    ManageDropin { inner }.into()
+}
+
+#[wasm_bindgen]
+impl ManageDropin {
+    /// As `Dropin.mount`: throws `mount_target_not_found` at once.
+    pub fn mount(&self, target: JsValue) -> Result<(), JsValue> {
+        let el = resolve(&target).map_err(|e| e.to_js())?;
+        self.inner.mount(&el);
+        Ok(())
+    }
+
+    /// As `Dropin.unmount`.
+    pub fn unmount(&self) {
+        self.inner.unmount();
+    }
+
+    /// As `Dropin.update`: a bad appearance throws here, and nothing is passed on.
+    pub fn update(&self, options: JsValue) -> Result<(), JsValue> {
+        super::checked_update(&options).map_err(|e| e.to_js())?;
+        self.inner.update(&options);
+        Ok(())
+    }
+
+    /// As `Dropin.selectedPaymentMethod`.
+    #[wasm_bindgen(getter, js_name = selectedPaymentMethod)]
+    pub fn selected_payment_method(&self) -> Option<String> {
+        self.inner.selected()
+    }
+}
