@@ -20,7 +20,8 @@ impl Dropin {
         let (config, cfg) = Config::parse(config)?;
         #[cfg(not(feature = "manage"))]
         if config.manage {
-            return Ok(super::lazy::create(&client, &cfg));
+            let inner = super::Inner::Lazy(super::lazy::create(&client, &cfg));
+            return Ok(Dropin { inner }.into());
         }
         let held = match WeakRef::new(&cfg) {
             Ok(w) => Held::Weak(w),
@@ -66,7 +67,9 @@ impl Dropin {
         }
         // Queued after the requests: runs once they are on the wire.
         spawn(async move { i18n::warm_up(&locale) });
-        let wrapper = JsValue::from(Dropin { state });
+        let wrapper = JsValue::from(Dropin {
+            inner: super::Inner::Own(state),
+        });
         let desc = js::object();
         js::set(&desc, "value", &cfg);
         if let Some(o) = wrapper.dyn_ref::<js_sys::Object>() {

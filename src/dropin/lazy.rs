@@ -5,11 +5,11 @@
 //! beside the SDK (`pkg/`, `pkg-web/`: the same crate with the `manage`
 //! feature, a self-contained web module), makes the drop-in there with the
 //! same key, options and checked configuration, and passes every call on.
-//! Arguments are checked here first, so a bad target or appearance throws the
-//! same coded error at once. If the module cannot be loaded the target shows
+//! `Dropin` checks the arguments first, so a bad target or appearance throws
+//! the same coded error at once. If the module cannot be loaded the target shows
 //! why (`role="alert"`) and `onError` gets `network_unavailable`.
 
-use super::{outcomes, resolve};
+use super::outcomes;
 use crate::error::SdkError;
 use crate::http::Client;
 use crate::i18n::Texts;
@@ -35,7 +35,8 @@ u(){if(n)n.remove();n=t=0;if(d)d.unmount()},\
 p(v){a=v;if(d)d.update(v)},\
 s(){return d?d.selectedPaymentMethod:void 0}}}")]
 extern "C" {
-    type StandIn;
+    /// The manage flow's drop-in while (and after) its module loads.
+    pub type StandIn;
     #[wasm_bindgen(js_name = ld)]
     fn load(
         key: &JsValue,
@@ -45,25 +46,18 @@ extern "C" {
         text: &str,
     ) -> StandIn;
     #[wasm_bindgen(method, js_name = m)]
-    fn mount(this: &StandIn, target: &Element);
+    pub fn mount(this: &StandIn, target: &Element);
     #[wasm_bindgen(method, js_name = u)]
-    fn unmount(this: &StandIn);
+    pub fn unmount(this: &StandIn);
     #[wasm_bindgen(method, js_name = p)]
-    fn update(this: &StandIn, options: &JsValue);
+    pub fn update(this: &StandIn, options: &JsValue);
     #[wasm_bindgen(method, js_name = s)]
-    fn selected(this: &StandIn) -> Option<String>;
-}
-
-/// The manage flow's drop-in while (and after) its module loads: the same
-/// methods as `Dropin`, each passed on.
-#[wasm_bindgen(skip_typescript)]
-pub struct ManageDropin {
-    inner: StandIn,
+    pub fn selected(this: &StandIn) -> Option<String>;
 }
 
 /// The stand-in for the checked configuration `config`, the module's import
 /// begun; its `PaySession` gets the options `client` was made from.
-pub fn create(client: &Client, config: &JsValue) -> JsValue {
+pub fn create(client: &Client, config: &JsValue) -> StandIn {
     let o = js::object();
     js::set(&o, "apiBase", &client.base.as_str().into());
     js::set(&o, "locale", &client.locale.as_str().into());
@@ -85,34 +79,5 @@ pub fn create(client: &Client, config: &JsValue) -> JsValue {
     );
     let data = outcomes::error_data(JsValue::NULL, &e);
     let key = JsValue::from(client.key.as_str());
-    let inner = load(&key, &o, config, &data, &texts.error(e.code()));
-    ManageDropin { inner }.into()
-}
-
-#[wasm_bindgen]
-impl ManageDropin {
-    /// As `Dropin.mount`: throws `mount_target_not_found` at once.
-    pub fn mount(&self, target: JsValue) -> Result<(), JsValue> {
-        let el = resolve(&target).map_err(|e| e.to_js())?;
-        self.inner.mount(&el);
-        Ok(())
-    }
-
-    /// As `Dropin.unmount`.
-    pub fn unmount(&self) {
-        self.inner.unmount();
-    }
-
-    /// As `Dropin.update`: a bad appearance throws here, and nothing is passed on.
-    pub fn update(&self, options: JsValue) -> Result<(), JsValue> {
-        super::checked_update(&options).map_err(|e| e.to_js())?;
-        self.inner.update(&options);
-        Ok(())
-    }
-
-    /// As `Dropin.selectedPaymentMethod`.
-    #[wasm_bindgen(getter, js_name = selectedPaymentMethod)]
-    pub fn selected_payment_method(&self) -> Option<String> {
-        self.inner.selected()
-    }
+    load(&key, &o, config, &data, &texts.error(e.code()))
 }

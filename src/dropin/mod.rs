@@ -9,6 +9,9 @@
 //! - Callbacks fire outside any borrow of the state, at most once per
 //!   outcome; a throwing callback is logged, never propagated.
 
+// `match self.inner` has one arm in the build with the manage flow (no stand-in).
+#![cfg_attr(feature = "manage", allow(clippy::infallible_destructuring_match))]
+
 mod card;
 mod challenge;
 mod config;
@@ -59,7 +62,15 @@ type WeakState = Weak<RefCell<State>>;
 /// `FinalizationRegistry` then frees the Rust state.
 #[wasm_bindgen]
 pub struct Dropin {
-    state: Shared,
+    inner: Inner,
+}
+
+/// The drop-in itself, or (the manage flow in a build without it) the
+/// stand-in that passes each call on to the manage module's (`lazy.rs`).
+enum Inner {
+    Own(Shared),
+    #[cfg(not(feature = "manage"))]
+    Lazy(lazy::StandIn),
 }
 
 #[wasm_bindgen]
@@ -260,15 +271,23 @@ impl Dropin {
         #[wasm_bindgen(unchecked_param_type = "string | HTMLElement")] target: JsValue,
     ) -> Result<(), JsValue> {
         let target = resolve(&target).map_err(|e| e.to_js())?;
+        let state = match &self.inner {
+            Inner::Own(s) => s,
+            #[cfg(not(feature = "manage"))]
+            Inner::Lazy(l) => {
+                l.mount(&target);
+                return Ok(());
+            }
+        };
         let doc = target.owner_document().ok_or_else(|| not_found().to_js())?;
         {
-            let Ok(mut s) = self.state.try_borrow_mut() else {
+            let Ok(mut s) = state.try_borrow_mut() else {
                 return Ok(());
             };
             s.mounted = None;
             let cfg = s.held.get();
             s.config.acquire(&cfg);
-            let weak = Rc::downgrade(&self.state);
+            let weak = Rc::downgrade(state);
             let m = mount::widget(&s, &doc, &target, weak.clone()).map_err(|e| e.to_js())?;
             s.mounted = Some(m);
             // The card's frames start now, beside the payment-methods request,
@@ -281,19 +300,24 @@ impl Dropin {
                 }
             }
             s.generation = s.generation.wrapping_add(1);
-            s.alive = Some(self.state.clone());
+            s.alive = Some(state.clone());
             if matches!(s.methods, Methods::Unasked) {
                 s.methods = Methods::Asking;
                 spawn(fetch_methods(weak));
             }
         }
-        show(&self.state);
+        show(state);
         Ok(())
     }
 
     /// Removes the drop-in's elements and listeners. Safe to call at any time.
     pub fn unmount(&self) {
-        let old = match self.state.try_borrow_mut() {
+        let state = match &self.inner {
+            Inner::Own(s) => s,
+            #[cfg(not(feature = "manage"))]
+            Inner::Lazy(l) => return l.unmount(),
+        };
+        let old = match state.try_borrow_mut() {
             Ok(mut s) => {
                 s.generation = s.generation.wrapping_add(1);
                 s.config.release();
@@ -311,10 +335,19 @@ impl Dropin {
         &self,
         #[wasm_bindgen(unchecked_param_type = "{ appearance?: Appearance }")] options: JsValue,
     ) -> Result<(), JsValue> {
-        let Some(look) = checked_update(&options).map_err(|e| e.to_js())? else {
+        let look = checked_update(&options).map_err(|e| e.to_js())?;
+        let state = match &self.inner {
+            Inner::Own(s) => s,
+            #[cfg(not(feature = "manage"))]
+            Inner::Lazy(l) => {
+                l.update(&options);
+                return Ok(());
+            }
+        };
+        let Some(look) = look else {
             return Ok(());
         };
-        let Ok(mut s) = self.state.try_borrow_mut() else {
+        let Ok(mut s) = state.try_borrow_mut() else {
             return Ok(());
         };
         s.config.look = look;
@@ -338,7 +371,12 @@ impl Dropin {
     /// The payment type the shopper picked, if any.
     #[wasm_bindgen(getter, js_name = selectedPaymentMethod)]
     pub fn selected_payment_method(&self) -> Option<String> {
-        self.state
+        let state = match &self.inner {
+            Inner::Own(s) => s,
+            #[cfg(not(feature = "manage"))]
+            Inner::Lazy(l) => return l.selected(),
+        };
+        state
             .try_borrow()
             .ok()
             .and_then(|s| s.selected)
