@@ -102,8 +102,11 @@ export function renderReport(r, errors = {}) {
     L.push(`| secure-field frame (fields origin: page + field.js, the drop-in's one card frame gets both as one page, field.js inline), brotli | ${kB(f.brotli)} kB (${f.files.map((x) => `${x.file} ${kB(x.brotli)}`).join(", ")}) | in the bundle above | – |`);
     if (p) L.push(`| bytes the shopper downloads for the drop-in with secure fields, brotli | ${kB(p.brotli + f.brotli)} kB | ${sz("adyen", "brotli")} | ${sz("braintree", "brotli")} |`);
   }
-  const files = (v) => (s[v] ? s[v].files.map((f) => `${f.file.replace(/^[0-9a-f]{16,}\./, "<hash>.")} ${kB(f.brotli)}`).join(", ") : "–");
+  const hashless = (f) => f.replace(/^[0-9a-f]{16,}\./, "<hash>.").replace(/\.[0-9a-f]{16,}\./, ".<hash>.");
+  const files = (v) => (s[v] ? s[v].files.map((f) => `${hashless(f.file)} ${kB(f.brotli)}`).join(", ") : "–");
   L.push(`| files (brotli kB) | ${files("paysession")} | ${files("adyen")} | ${files("braintree")} |`);
+  const lazy = s.paysession?.lazy;
+  if (lazy) L.push(`| not in a checkout's download: the drop-in's manage flow, loaded only when a page asks for it (brotli kB) | ${kB(lazy.brotli)} kB (${lazy.files.map((f) => `${hashless(f.file)} ${kB(f.brotli)}`).join(", ")}) | – | – |`);
   const notTimed = "not timed: its drop-in fetches a client token config and hosted fields from Braintree's gateway and CDN over the internet, so a loopback load cannot reach onReady";
   L.push(`| navigation start → onReady, ms: median (min–max) | ${range(rd.paysession?.navToReady)} | ${range(rd.adyen?.navToReady)} | ${notTimed} |`);
   L.push(`| mount() → onReady, ms: median (min–max) | ${range(rd.paysession?.mountToReady)} | ${range(rd.adyen?.mountToReady)} | not timed (as above) |`);

@@ -87,7 +87,10 @@ export async function runAll(o, log = console.log) {
     // and script are downloads of their own (once: the three frames share the
     // cached script), served by the backend, not by the page's bundle.
     if (process.env.PAYSESSION_FIELDS) s.paysessionFrame = await measureFrame(process.env.PAYSESSION_FIELDS);
-    for (const [v, r] of Object.entries(s)) log(`sizes ${v}: ${r.raw} B raw, ${r.gzip} B gzip -9, ${r.brotli} B brotli -q 11 (${r.files.map((f) => f.file).join(", ")})`);
+    for (const [v, r] of Object.entries(s)) {
+      log(`sizes ${v}: ${r.raw} B raw, ${r.gzip} B gzip -9, ${r.brotli} B brotli -q 11 (${r.files.map((f) => f.file).join(", ")})`);
+      if (r.lazy) log(`sizes ${v}, loaded only for the manage flow: ${r.lazy.brotli} B brotli -q 11 (${r.lazy.files.map((f) => f.file).join(", ")})`);
+    }
     if (!s.paysession || !s.adyen) throw new Error("bench/out lacks a built variant");
     return s;
   });

@@ -1,5 +1,5 @@
 // Bytes shipped to a shopper: raw, gzip -9 and brotli -q 11 of every JS, CSS
-// and wasm file webpack emitted for each variant. `measureSizes()` returns the
+// and wasm file webpack emitted for each variant (the manage module apart). `measureSizes()` returns the
 // figures; run directly (`node sizes.mjs`) it prints a table and writes JSON.
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
@@ -9,9 +9,17 @@ import { fileURLToPath } from "node:url";
 export const OUT = fileURLToPath(new URL("./out/", import.meta.url));
 const kinds = new Set([".js", ".css", ".wasm"]);
 
+// Emitted beside a variant but fetched only for the drop-in's manage flow (an
+// account page's, never a checkout's): measured apart, as `lazy`.
+const LAZY = /^paysession-manage[._]/;
+
 function measure(dir) {
   const files = readdirSync(dir).filter((f) => kinds.has(extname(f)) && statSync(join(dir, f)).isFile()).sort();
-  return measureBuffers(files.map((f) => [f, readFileSync(join(dir, f))]));
+  const read = (f) => [f, readFileSync(join(dir, f))];
+  const sum = measureBuffers(files.filter((f) => !LAZY.test(f)).map(read));
+  const lazy = files.filter((f) => LAZY.test(f));
+  if (lazy.length) sum.lazy = measureBuffers(lazy.map(read));
+  return sum;
 }
 
 /** The secure-field frame as the fields origin serves it: its page and its script. */

@@ -23,7 +23,10 @@ module.exports = Object.entries(entries).map(([name, entry]) => ({
   mode: "production",
   context: __dirname,
   entry: { [name]: entry },
-  output: { path: path.resolve(__dirname, "out", name), filename: "[name].js", clean: true },
+  // Assets named by `new URL(…, import.meta.url)` (wallet.js, the manage
+  // module) keep their name before the hash: sizes.mjs tells the lazy ones apart.
+  output: { path: path.resolve(__dirname, "out", name), filename: "[name].js", clean: true,
+    assetModuleFilename: "[name].[contenthash:16][ext]" },
   resolve: {
     alias: {
       "paysession/elements$": path.join(PKG, "paysession-elements.js"),
