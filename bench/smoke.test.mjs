@@ -24,6 +24,10 @@ test("webpack builds the variants", () => noError("build"));
 test("sizes: raw, gzip and brotli of each variant", () => {
   noError("sizes");
   for (const v of ["paysession", "paysession-elements", "adyen", "braintree"]) for (const k of ["raw", "gzip", "brotli"]) isNum(run.results.sizes[v]?.[k], `${v} ${k}`);
+  // The manage module webpack emits beside the drop-in is not a checkout's download.
+  const p = run.results.sizes.paysession;
+  assert.deepEqual(p.files.filter((f) => f.file.startsWith("paysession-manage")), []);
+  assert.deepEqual(p.lazy?.files.map((f) => f.file.replace(/\.[0-9a-f]{16}\./, ".")).sort(), ["paysession-manage.js", "paysession-manage_bg.wasm"]);
 });
 
 test("time to ready: navigation and mount to onReady", () => {
