@@ -265,7 +265,7 @@ export const scenarios = [
   }],
 
   // Last: it leaves the demo account in the browser, and then takes it away.
-  ["drop-in: a card saved at checkout pays the next checkout with only its security code", async (d) => {
+  ["drop-in: a card saved at checkout pays the next checkout with only its security code; the account page lists it (the manage module)", async (d) => {
     await checkout(d, "NL:EUR", { account: true });
     await fillCard(d, "4242424242424242");
     await d.click("#save-creditCard");
@@ -283,6 +283,12 @@ export const scenarios = [
     await d.click("#again");
     // A new page of the shop (location.assign): its cart, shown once the catalog is in.
     await visible(d, "#remember", true);
+    // The account page: the drop-in's manage flow, its module imported only now.
+    await d.click("#account");
+    await visible(d, "#step-account");
+    await textIs(d, "#sl li", /^Visa .*4242/); // in the account's language (de-DE here)
+    await d.click("#account-back");
+    await visible(d, "#remember");
     await d.click("#remember");
     await d.clearCookies();
   }],
