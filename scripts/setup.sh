@@ -91,9 +91,12 @@ fi
 wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
 wb_version=${wb_version:-0.2.130}
 if [ "$("$ROOT/.tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-  say "installing wasm-bindgen-cli $wb_version into .tools (a few minutes, once)"
+  say "installing wasm-bindgen-cli $wb_version into .tools (two minutes, once)"
   # No --locked: its lockfile names a crate version the registry here lacks.
-  cargo install -q wasm-bindgen-cli --version "$wb_version" --root "$ROOT/.tools"
+  # --debug: compiled in 140 s instead of 347 s on two cores (a fresh clone's
+  # npm test installs it); it writes byte-identical output, in 0.6 s per
+  # module instead of 0.1 (scripts/build-sdk.sh runs it five times).
+  cargo install -q --debug wasm-bindgen-cli --version "$wb_version" --root "$ROOT/.tools"
 fi
 
 # npm packages (binaryen's wasm-opt, esbuild, webpack, Playwright's test runner,
