@@ -148,6 +148,14 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// The built-in English alone (no catalog), for `locale`'s `Intl` formatting.
+    pub fn built_in(locale: String) -> Texts {
+        Texts {
+            locale,
+            catalog: JsValue::UNDEFINED,
+        }
+    }
+
     /// The text for `key`: the catalog's, else en-US's, else the key.
     pub fn t(&self, key: &str) -> String {
         if let Some(s) = js::get(&self.catalog, key).as_string() {

@@ -29,10 +29,7 @@ impl Dropin {
         };
         let locale = client.locale.clone();
         let english = i18n::built_in(&locale);
-        let texts = english.then(|| Texts {
-            locale: locale.clone(),
-            catalog: JsValue::UNDEFINED,
-        });
+        let texts = english.then(|| Texts::built_in(locale.clone()));
         let state = State {
             client,
             config,

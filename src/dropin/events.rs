@@ -81,9 +81,7 @@ pub fn on_event(weak: &WeakState, ev: Event) {
             } else if let Some(b) = target.closest("button.m").ok().flatten() {
                 toggle(&st, &b);
             } else if let Some(b) = manage_remove(&target) {
-                #[cfg(feature = "manage")]
-                super::manage::remove(&st, &b);
-                let _ = b;
+                remove(&st, &b);
             } else if target.closest(".x").ok().flatten().is_some() {
                 challenge::close_modal(&st);
             }
@@ -153,6 +151,12 @@ fn toggle(st: &Shared, b: &Element) {
     }
     s.selected = Some(ty);
 }
+
+#[cfg(feature = "manage")]
+use super::manage::remove;
+/// Never called: without the manage flow there is no Remove button.
+#[cfg(not(feature = "manage"))]
+fn remove(_: &Shared, _: &Element) {}
 
 /// The manage flow's Remove button clicked, if that is what `target` is
 /// (never in the checkout's build: its manage flow is another module's).

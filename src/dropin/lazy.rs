@@ -67,10 +67,7 @@ pub fn create(client: &Client, config: &JsValue) -> StandIn {
         js::set(&o, "fieldsBase", &f.as_str().into());
     }
     // Its words in the built-in English: the locale's catalog is the module's to load.
-    let texts = Texts {
-        locale: client.locale.clone(),
-        catalog: JsValue::UNDEFINED,
-    };
+    let texts = Texts::built_in(client.locale.clone());
     let e = SdkError::new(
         ErrorType::NetworkError,
         ErrorCode::NetworkUnavailable,

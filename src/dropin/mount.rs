@@ -23,10 +23,10 @@ pub(super) fn widget(
     let init = ShadowRootInit::new(ShadowRootMode::Open);
     let root = host.attach_shadow(&init).map_err(|_| not_found())?;
     style::adopt(&root, &s.config.css());
-    let texts = s.texts.clone().unwrap_or(Texts {
-        locale: "en-US".into(),
-        catalog: JsValue::UNDEFINED,
-    });
+    let texts = s
+        .texts
+        .clone()
+        .unwrap_or_else(|| Texts::built_in("en-US".into()));
     let body = el(doc, "div", "", "");
     attrs(
         &body,
