@@ -4,7 +4,7 @@
 
 use super::config::Config;
 use super::render::show;
-use super::{spawn, Dropin, Held, Methods, State, WeakRef, WeakState};
+use super::{spawn, Dropin, Held, Methods, State, WeakState};
 use crate::error::SdkError;
 use crate::http::Client;
 use crate::i18n::{self, Texts};
@@ -20,13 +20,13 @@ impl Dropin {
         let (config, cfg) = Config::parse(config)?;
         #[cfg(not(feature = "manage"))]
         if config.manage {
-            let inner = super::Inner::Lazy(super::lazy::create(&client, &cfg));
-            return Ok(Dropin { inner }.into());
+            // The stand-in holds the config (and so the page's callbacks):
+            // the wrapper owns it, Rust holds it weakly, as below.
+            let stand_in = JsValue::from(super::lazy::create(&client, &cfg));
+            let inner = super::Inner::Lazy(Held::weakly(&stand_in));
+            return Ok(owning(Dropin { inner }.into(), &stand_in));
         }
-        let held = match WeakRef::new(&cfg) {
-            Ok(w) => Held::Weak(w),
-            Err(_) => Held::Strong(cfg.clone()),
-        };
+        let held = Held::weakly(&cfg);
         let locale = client.locale.clone();
         let english = i18n::built_in(&locale);
         let texts = english.then(|| Texts::built_in(locale.clone()));
@@ -67,17 +67,23 @@ impl Dropin {
         let wrapper = JsValue::from(Dropin {
             inner: super::Inner::Own(state),
         });
-        let desc = js::object();
-        js::set(&desc, "value", &cfg);
-        if let Some(o) = wrapper.dyn_ref::<js_sys::Object>() {
-            js_sys::Object::define_property(
-                o,
-                &js_sys::Symbol::for_("paysession.config").into(),
-                &desc,
-            );
-        }
-        Ok(wrapper)
+        Ok(owning(wrapper, &cfg))
     }
+}
+
+/// `wrapper` with `value` as its hidden property: what Rust holds only
+/// weakly ([`Held::weakly`]) lives as long as the page's drop-in.
+fn owning(wrapper: JsValue, value: &JsValue) -> JsValue {
+    let desc = js::object();
+    js::set(&desc, "value", value);
+    if let Some(o) = wrapper.dyn_ref::<js_sys::Object>() {
+        js_sys::Object::define_property(
+            o,
+            &js_sys::Symbol::for_("paysession.config").into(),
+            &desc,
+        );
+    }
+    wrapper
 }
 
 pub(super) async fn fetch_methods(weak: WeakState) {

@@ -78,3 +78,10 @@ pub fn create(client: &Client, config: &JsValue) -> StandIn {
     let key = JsValue::from(client.key.as_str());
     load(&key, &o, config, &data, &texts.error(e.code()))
 }
+
+/// `f` of the stand-in `held` holds (the page's drop-in owns it, so it is
+/// there while the page can call; `None` otherwise).
+pub(super) fn with<T>(held: &super::Held, f: impl FnOnce(&StandIn) -> T) -> Option<T> {
+    let v = held.get();
+    (!v.is_undefined()).then(|| f(v.unchecked_ref()))
+}

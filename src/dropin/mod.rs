@@ -59,7 +59,8 @@ type WeakState = Weak<RefCell<State>>;
 /// a strong reference while mounted. A page's callback that captures the
 /// drop-in (`onReady: () => d.unmount()`) thus forms a cycle wholly inside the
 /// JS heap once unmounted, which the GC collects; wasm-bindgen's
-/// `FinalizationRegistry` then frees the Rust state.
+/// `FinalizationRegistry` then frees the Rust state. The manage flow's
+/// stand-in, which holds the config, is held the same way.
 #[wasm_bindgen]
 pub struct Dropin {
     inner: Inner,
@@ -70,7 +71,7 @@ pub struct Dropin {
 enum Inner {
     Own(Shared),
     #[cfg(not(feature = "manage"))]
-    Lazy(lazy::StandIn),
+    Lazy(Held),
 }
 
 #[wasm_bindgen]
@@ -90,6 +91,14 @@ enum Held {
 }
 
 impl Held {
+    /// `v` held weakly where the browser can.
+    fn weakly(v: &JsValue) -> Held {
+        match WeakRef::new(v) {
+            Ok(w) => Held::Weak(w),
+            Err(_) => Held::Strong(v.clone()),
+        }
+    }
+
     fn get(&self) -> JsValue {
         match self {
             Held::Weak(w) => w.deref(),
@@ -275,7 +284,7 @@ impl Dropin {
             Inner::Own(s) => s,
             #[cfg(not(feature = "manage"))]
             Inner::Lazy(l) => {
-                l.mount(&target);
+                lazy::with(l, |l| l.mount(&target));
                 return Ok(());
             }
         };
@@ -315,7 +324,7 @@ impl Dropin {
         let state = match &self.inner {
             Inner::Own(s) => s,
             #[cfg(not(feature = "manage"))]
-            Inner::Lazy(l) => return l.unmount(),
+            Inner::Lazy(l) => return lazy::with(l, |l| l.unmount()).unwrap_or(()),
         };
         let old = match state.try_borrow_mut() {
             Ok(mut s) => {
@@ -340,7 +349,7 @@ impl Dropin {
             Inner::Own(s) => s,
             #[cfg(not(feature = "manage"))]
             Inner::Lazy(l) => {
-                l.update(&options);
+                lazy::with(l, |l| l.update(&options));
                 return Ok(());
             }
         };
@@ -374,7 +383,7 @@ impl Dropin {
         let state = match &self.inner {
             Inner::Own(s) => s,
             #[cfg(not(feature = "manage"))]
-            Inner::Lazy(l) => return l.selected(),
+            Inner::Lazy(l) => return lazy::with(l, |l| l.selected()).flatten(),
         };
         state
             .try_borrow()

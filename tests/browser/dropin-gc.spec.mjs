@@ -3,7 +3,7 @@
 // closing over the drop-in (`onReady: () => d.unmount()`), leave no live
 // drop-in and no wasm memory growth after a forced GC. Chromium runs with
 // `--js-flags=--expose-gc` (this file's own browser) so the page can call gc().
-import { test, expect, API, PK, createSession, fillDropinCard } from "./fixtures.mjs";
+import { test, expect, API, PK, createSession, fillDropinCard, savedCard } from "./fixtures.mjs";
 import config from "../../playwright.config.mjs";
 
 const launch = config.use.launchOptions;
@@ -109,6 +109,41 @@ test("50 drop-ins with their card's secure fields loaded, callbacks capturing th
   expect(out.live).toBeLessThanOrEqual(2);
   expect(out.grew).toBe(0);
   expect(out.frames).toBe(0);
+});
+
+// The manage flow's drop-in is a stand-in for the one its own module makes
+// (src/dropin/lazy.rs): the stand-in holds the page's configuration, whose
+// callbacks capture the page's drop-in. Rust holds the stand-in only weakly,
+// the page's drop-in strongly, so the cycle lies wholly in the JS heap.
+test("50 manage-flow drop-ins whose callbacks capture them are collected after unmount", async ({ sdkPage }) => {
+  test.setTimeout(120_000);
+  const { cus } = await savedCard();
+  const s = await createSession({ customerId: cus });
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    const host = document.getElementById("drop-in");
+    let created = 0, collected = 0, readies = 0;
+    const registry = new FinalizationRegistry(() => { collected++; });
+    const cycle = () => new Promise((resolve, reject) => {
+      const d = p.createDropin({
+        sessionId: sid,
+        options: { flow: "managePaymentMethods", usage: "convenience" },
+        onReady: () => { readies++; d.unmount(); resolve(); },
+        onError: (e) => reject(new Error(`onError ${JSON.stringify(e)} ${d}`)),
+        onSuccess: () => console.log(d),
+      });
+      registry.register(d, null);
+      created++;
+      d.mount(host);
+    });
+    const collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); } };
+    for (let i = 0; i < 50; i++) await cycle();
+    await collect();
+    return { live: created - collected, readies, shown: host.querySelectorAll(".paysession-dropin").length };
+  }, { api: API, pk: PK, sid: s.id });
+  expect(out.readies).toBe(50);
+  expect(out.shown).toBe(0);
+  expect(out.live).toBeLessThanOrEqual(2);
 });
 
 test("mount after unmount fires the same callbacks again (each once per outcome)", async ({ sdkPage }) => {
