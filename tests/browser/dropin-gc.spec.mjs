@@ -14,44 +14,53 @@ test.use({
   },
 });
 
-test("1,000 drop-ins whose callbacks capture them are all collected after unmount", async ({ sdkPage }) => {
-  test.setTimeout(120_000);
-  const s = await createSession({ country: "NL" });
-  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+/** Puts the cycle in the page: `cycles(p, n, config)` runs n createDropin
+ * (`config` + callbacks that all close over the drop-in, as a storefront's
+ * would) → mount in #drop-in → onReady → unmount cycles, one after another,
+ * counting in `window.gcCount` the drop-ins made, collected and ready;
+ * `collect()` forces GC (three rounds, with a pause for finalizers). */
+async function withCycles(page) {
+  await page.evaluate(() => {
     if (typeof gc !== "function") throw new Error("no gc(): Chromium needs --js-flags=--expose-gc");
-    const p = new PaySession(pk, { apiBase: api });
-    const host = document.getElementById("drop-in");
-    let created = 0, collected = 0, readies = 0;
-    const registry = new FinalizationRegistry(() => { collected++; });
-    const cycle = () => new Promise((resolve, reject) => {
+    const count = (window.gcCount = { created: 0, collected: 0, readies: 0 });
+    const registry = new FinalizationRegistry(() => { count.collected++; });
+    const one = (p, config) => new Promise((resolve, reject) => {
       const d = p.createDropin({
-        sessionId: sid,
-        // The card form collapsed (its secure fields' frames would load each time;
-        // the next test covers drop-ins with their frames).
-        options: { expandFirstPaymentMethod: false },
-        // Every callback closes over the drop-in, as a storefront's would.
-        onReady: () => { readies++; d.unmount(); resolve(); },
+        ...config,
+        onReady: () => { count.readies++; d.unmount(); resolve(); },
         onSuccess: () => console.log(d),
         onError: (e) => reject(new Error(`onError ${JSON.stringify(e)} ${d}`)),
         onCancel: () => console.log(d),
       });
       registry.register(d, null);
-      created++;
-      d.mount(host);
+      count.created++;
+      d.mount(document.getElementById("drop-in"));
     });
-    const collect = async () => {
-      for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); }
-    };
+    window.cycles = async (p, n, config) => { for (let i = 0; i < n; i++) await one(p, config); };
+    window.collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); } };
+  });
+}
+
+test("1,000 drop-ins whose callbacks capture them are all collected after unmount", async ({ sdkPage }) => {
+  test.setTimeout(120_000);
+  const s = await createSession({ country: "NL" });
+  await withCycles(sdkPage);
+  const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const p = new PaySession(pk, { apiBase: api });
+    const host = document.getElementById("drop-in");
+    // The card form collapsed (its secure fields' frames would load each time;
+    // the next test covers drop-ins with their frames).
+    const config = { sessionId: sid, options: { expandFirstPaymentMethod: false } };
     const reading = () => ({
-      live: created - collected,
+      live: gcCount.created - gcCount.collected,
       mem: wasm.memory.buffer.byteLength,
       heap: performance.memory.usedJSHeapSize,
       nodes: document.getElementsByTagName("*").length,
     });
-    for (let i = 0; i < 100; i++) await cycle(); // warm-up: the allocator reaches its working size
+    await cycles(p, 100, config); // warm-up: the allocator reaches its working size
     await collect();
     const before = reading();
-    for (let i = 0; i < 1000; i++) await cycle();
+    await cycles(p, 1000, config);
     // The session offers the test wallet: each drop-in's wallet module asks
     // canMakePayment(), which may take up to its 4 s cap (src/wallet.js) and
     // keeps its request meanwhile. Measured without this wait: +448 KB held by
@@ -68,7 +77,7 @@ test("1,000 drop-ins whose callbacks capture them are all collected after unmoun
     });
     await collect();
     const mounted = host.querySelectorAll(".paysession-dropin").length;
-    return { before, after, created, readies, again, mounted };
+    return { before, after, created: gcCount.created, readies: gcCount.readies, again, mounted };
   }, { api: API, pk: PK, sid: s.id });
   console.log(
     `gc check: live drop-ins ${out.before.live} → ${out.after.live} of ${out.created}, ` +
@@ -87,24 +96,15 @@ test("1,000 drop-ins whose callbacks capture them are all collected after unmoun
 test("50 drop-ins with their card's secure fields loaded, callbacks capturing them, are collected after unmount", async ({ sdkPage }) => {
   test.setTimeout(120_000);
   const s = await createSession({ country: "NL" });
+  await withCycles(sdkPage);
   const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
     const p = new PaySession(pk, { apiBase: api });
-    const host = document.getElementById("drop-in");
-    let created = 0, collected = 0;
-    const registry = new FinalizationRegistry(() => { collected++; });
-    const cycle = () => new Promise((resolve) => {
-      const d = p.createDropin({ sessionId: sid, onReady: () => { d.unmount(); resolve(); }, onError: () => console.log(d) });
-      registry.register(d, null);
-      created++;
-      d.mount(host);
-    });
-    const collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); } };
-    for (let i = 0; i < 10; i++) await cycle();
+    await cycles(p, 10, { sessionId: sid });
     await collect();
     const mem = wasm.memory.buffer.byteLength;
-    for (let i = 0; i < 50; i++) await cycle();
+    await cycles(p, 50, { sessionId: sid });
     await collect();
-    return { live: created - collected, grew: wasm.memory.buffer.byteLength - mem, frames: document.querySelectorAll("iframe").length };
+    return { live: gcCount.created - gcCount.collected, grew: wasm.memory.buffer.byteLength - mem, frames: document.querySelectorAll("iframe").length };
   }, { api: API, pk: PK, sid: s.id });
   expect(out.live).toBeLessThanOrEqual(2);
   expect(out.grew).toBe(0);
@@ -119,27 +119,12 @@ test("50 manage-flow drop-ins whose callbacks capture them are collected after u
   test.setTimeout(120_000);
   const { cus } = await savedCard();
   const s = await createSession({ customerId: cus });
+  await withCycles(sdkPage);
   const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
     const p = new PaySession(pk, { apiBase: api });
-    const host = document.getElementById("drop-in");
-    let created = 0, collected = 0, readies = 0;
-    const registry = new FinalizationRegistry(() => { collected++; });
-    const cycle = () => new Promise((resolve, reject) => {
-      const d = p.createDropin({
-        sessionId: sid,
-        options: { flow: "managePaymentMethods", usage: "convenience" },
-        onReady: () => { readies++; d.unmount(); resolve(); },
-        onError: (e) => reject(new Error(`onError ${JSON.stringify(e)} ${d}`)),
-        onSuccess: () => console.log(d),
-      });
-      registry.register(d, null);
-      created++;
-      d.mount(host);
-    });
-    const collect = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 50)); } };
-    for (let i = 0; i < 50; i++) await cycle();
+    await cycles(p, 50, { sessionId: sid, options: { flow: "managePaymentMethods", usage: "convenience" } });
     await collect();
-    return { live: created - collected, readies, shown: host.querySelectorAll(".paysession-dropin").length };
+    return { live: gcCount.created - gcCount.collected, readies: gcCount.readies, shown: document.querySelectorAll(".paysession-dropin").length };
   }, { api: API, pk: PK, sid: s.id });
   expect(out.readies).toBe(50);
   expect(out.shown).toBe(0);
