@@ -127,8 +127,15 @@ for p in "${pids[@]}"; do
 done
 for out in pkg pkg-web; do rm -rf "$out"; mv "$out.tmp" "$out"; done
 
-# The npm package's checkout module loads the same self-contained manage module.
-cp pkg-web/paysession-manage.js pkg-web/paysession-manage_bg.wasm pkg/
+# The npm package's checkout module loads the same self-contained manage module;
+# an account page that shows only that flow imports it directly
+# (`paysession/manage`, with its types): one download instead of two.
+# esbuild drops the loaders' `webpackIgnore` comments; put them back in the
+# package's copy, so that a bundler emits wallet.js as an asset (its `new
+# URL`) and leaves the browser to import it, as in the checkout's module.
+cp pkg-web/paysession-manage.js pkg-web/paysession-manage_bg.wasm pkg-web/paysession-manage.d.ts pkg/
+sed -i 's#import(new URL(#import(/* webpackIgnore: true */new URL(#g' pkg/paysession-manage.js
+grep -q 'webpackIgnore' pkg/paysession-manage.js || { echo "build-sdk: no wallet loader found in pkg/paysession-manage.js" >&2; exit 1; }
 # The wallet buttons' module (src/wallet.js): not part of the main download,
 # the drop-in imports it only when a session offers a wallet.
 for out in pkg pkg-web; do
@@ -150,12 +157,13 @@ cat > pkg/package.json <<JSON
   "types": "paysession.d.ts",
   "exports": {
     ".": { "types": "./paysession.d.ts", "default": "./paysession.js" },
-    "./elements": { "types": "./paysession-elements.d.ts", "default": "./paysession-elements.js" }
+    "./elements": { "types": "./paysession-elements.d.ts", "default": "./paysession-elements.js" },
+    "./manage": { "types": "./paysession-manage.d.ts", "default": "./paysession-manage.js" }
   },
   "files": ["paysession_bg.wasm", "paysession.js", "paysession_bg.js", "paysession.d.ts", "paysession_bg.wasm.d.ts",
     "paysession-elements_bg.wasm", "paysession-elements.js", "paysession-elements_bg.js", "paysession-elements.d.ts", "paysession-elements_bg.wasm.d.ts",
-    "paysession-manage.js", "paysession-manage_bg.wasm", "snippets/", "wallet.js"],
-  "sideEffects": ["./paysession.js", "./paysession-elements.js", "./snippets/*"]
+    "paysession-manage.js", "paysession-manage_bg.wasm", "paysession-manage.d.ts", "snippets/", "wallet.js"],
+  "sideEffects": ["./paysession.js", "./paysession-elements.js", "./paysession-manage.js", "./snippets/*"]
 }
 JSON
 

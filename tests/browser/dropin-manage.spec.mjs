@@ -97,3 +97,23 @@ test("a manage module that cannot load: the target says why, onError gets networ
   await expect(alert).toHaveCount(1);
   expect(await page.evaluate(() => events.filter((e) => e[1] === "error").length)).toBe(2);
 });
+
+// An account page that shows only the manage flow imports its module
+// directly (`paysession/manage`; here pkg-web/paysession-manage.js): one
+// download, not the checkout's module and then the manage module.
+test("an account page that imports the manage module alone downloads nothing of the checkout's module", async ({ page }) => {
+  const { cus } = await savedCard();
+  const s = await createSession({ customerId: cus });
+  const fetched = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto("/tests/browser/pages/account.html");
+  await page.waitForFunction(() => window.sdkReady || window.sdkError, null, { timeout: 15_000 });
+  expect(await page.evaluate(() => window.sdkError ?? null)).toBeNull();
+  await manage(page, s.id);
+  await page.waitForFunction(() => events.length > 0);
+  expect(await page.evaluate(() => events.map((e) => e.slice(0, 2)))).toEqual([["m", "ready"]]);
+  await expect(page.getByRole("heading", { name: "Manage payment methods" })).toBeVisible();
+  await expect(page.locator("#sl li")).toContainText("Visa ending in 4242");
+  const sdkFiles = fetched.filter((p) => p.startsWith("/pkg-web/")).sort();
+  expect(sdkFiles).toEqual(["/pkg-web/paysession-manage.js", "/pkg-web/paysession-manage_bg.wasm"]);
+});

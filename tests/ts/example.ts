@@ -7,6 +7,8 @@ import init, {
   type Source,
   type DropinConfiguration,
 } from "../../pkg-web/paysession.js";
+// An account page's module: the manage flow alone (`paysession/manage`).
+import initManage, { PaySession as ManagePaySession } from "../../pkg-web/paysession-manage.js";
 
 export async function checkout(sessionId: string): Promise<string> {
   await init();
@@ -105,3 +107,15 @@ void new PaySession("pk_x").createDropin({ sessionId: "s", appearance: { theme: 
 void new PaySession("pk_x").createElement("cardnumber", { appearance: { rules: { ".Label": { color: "red" } } } });
 // @ts-expect-error: consents need the company's name
 void new PaySession("pk_x").createDropin({ sessionId: "s", options: { consents: { eula: "https://a.example" } } });
+
+// An account page: the manage flow's module alone (`paysession/manage`).
+export async function account(sessionId: string): Promise<void> {
+  await initManage();
+  const payments = new ManagePaySession("pk_test_default", { apiBase: "http://127.0.0.1:8080" });
+  const d = payments.createDropin({
+    sessionId,
+    options: { flow: "managePaymentMethods", usage: "convenience" },
+    onSuccess: (s) => console.log(s.paymentMethod?.id),
+  });
+  d.mount("drop-in");
+}

@@ -1,5 +1,7 @@
-// Loads the no-bundler build and exposes it, with helpers, to the tests.
-import init, * as sdk from "/pkg-web/paysession.js";
+// Loads the no-bundler build and exposes it, with helpers, to the tests:
+// the checkout's module, or with `boot.js?m=paysession-manage` (account.html)
+// the module of the manage flow alone.
+const name = new URL(import.meta.url).searchParams.get("m") === "paysession-manage" ? "paysession-manage" : "paysession";
 
 /** A plain copy of an SDK error (Error objects do not survive page.evaluate). */
 window.errPlain = (e) => ({
@@ -14,7 +16,8 @@ window.errPlain = (e) => ({
 window.resultPlain = (r) => ({ ...r, error: r.error ? window.errPlain(r.error) : undefined });
 
 try {
-  window.wasm = await init();
+  const sdk = await import(`/pkg-web/${name}.js`);
+  window.wasm = await sdk.default();
   window.sdk = sdk;
   window.PaySession = sdk.PaySession;
   window.sdkReady = true;
