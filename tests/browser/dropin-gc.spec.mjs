@@ -115,17 +115,24 @@ test("50 drop-ins with their card's secure fields loaded, callbacks capturing th
 // (src/dropin/lazy.rs): the stand-in holds the page's configuration, whose
 // callbacks capture the page's drop-in. Rust holds the stand-in only weakly,
 // the page's drop-in strongly, so the cycle lies wholly in the JS heap.
-test("50 manage-flow drop-ins whose callbacks capture them are collected after unmount", async ({ sdkPage }) => {
+test("50 manage-flow drop-ins whose callbacks capture them are collected after unmount; a mounted one nothing references still works", async ({ sdkPage }) => {
   test.setTimeout(120_000);
   const { cus } = await savedCard();
   const s = await createSession({ customerId: cus });
   await withCycles(sdkPage);
   const out = await sdkPage.evaluate(async ({ api, pk, sid }) => {
     const p = new PaySession(pk, { apiBase: api });
-    await cycles(p, 50, { sessionId: sid, options: { flow: "managePaymentMethods", usage: "convenience" } });
+    const options = { flow: "managePaymentMethods", usage: "convenience" };
+    await cycles(p, 50, { sessionId: sid, options });
     await collect();
-    return { live: gcCount.created - gcCount.collected, readies: gcCount.readies, shown: document.querySelectorAll(".paysession-dropin").length };
+    const out = { live: gcCount.created - gcCount.collected, readies: gcCount.readies, shown: document.querySelectorAll(".paysession-dropin").length };
+    // A mounted one the page keeps no reference to survives GC and still works.
+    await new Promise((resolve) => p.createDropin({ sessionId: sid, options, onReady: resolve }).mount("drop-in"));
+    await collect();
+    return out;
   }, { api: API, pk: PK, sid: s.id });
+  await sdkPage.getByRole("button", { name: "Remove Visa ending in 4242" }).click();
+  await expect(sdkPage.locator(".paysession-dropin [role=status]")).toHaveText("Payment method removed.");
   expect(out.readies).toBe(50);
   expect(out.shown).toBe(0);
   expect(out.live).toBeLessThanOrEqual(2);
