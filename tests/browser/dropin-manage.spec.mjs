@@ -106,7 +106,7 @@ test("an account page that imports the manage module alone downloads nothing of 
   const s = await createSession({ customerId: cus });
   const fetched = [];
   page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
-  await page.goto("/tests/browser/pages/account.html");
+  await page.goto("/tests/browser/pages/index.html?m=paysession-manage");
   await page.waitForFunction(() => window.sdkReady || window.sdkError, null, { timeout: 15_000 });
   expect(await page.evaluate(() => window.sdkError ?? null)).toBeNull();
   await manage(page, s.id);

@@ -1,7 +1,7 @@
 // Loads the no-bundler build and exposes it, with helpers, to the tests:
-// the checkout's module, or with `boot.js?m=paysession-manage` (account.html)
-// the module of the manage flow alone.
-const name = new URL(import.meta.url).searchParams.get("m") === "paysession-manage" ? "paysession-manage" : "paysession";
+// the checkout's module, or on `index.html?m=paysession-manage` (an account
+// page) the module of the manage flow alone.
+const name = new URLSearchParams(location.search).get("m") === "paysession-manage" ? "paysession-manage" : "paysession";
 
 /** A plain copy of an SDK error (Error objects do not survive page.evaluate). */
 window.errPlain = (e) => ({
