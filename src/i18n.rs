@@ -8,7 +8,8 @@
 
 use crate::js;
 use js_sys::{Array, Intl, Object};
-use paysession_core::money::Currency;
+use paysession_core::money::{Currency, MAX_AMOUNT};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 // The built-in English, in two parts: `en_base!` in every build (what
@@ -214,11 +215,31 @@ impl Texts {
         js::get(&self.catalog, "dir").as_string().as_deref() == Some("rtl")
     }
 
-    /// `amount` minor units of `currency` for this locale (`€10.00`).
-    pub fn money(&self, amount: f64, currency: &str) -> String {
+    /// `amount` minor units of `currency` for this locale (`€10.00`): with
+    /// `format`, the payment-methods answer's `amountFormat`, when it is this
+    /// locale's and currency's (no ICU: its start costs a page 20-40 ms of its
+    /// main thread while the card frame starts); else `Intl.NumberFormat`.
+    pub fn money(&self, amount: f64, currency: &str, format: &JsValue) -> String {
         let exp = Currency::parse(currency).map(|c| c.exponent()).unwrap_or(2);
+        let ours = js::get(format, "currency").as_string().as_deref() == Some(currency)
+            && js::get(format, "locale").as_string().as_deref() == Some(&self.locale)
+            && amount.fract() == 0.0
+            && (0.0..=MAX_AMOUNT as f64).contains(&amount);
+        if let Some(s) = ours
+            .then(|| format_amount(format, amount, exp).ok()?.as_string())
+            .flatten()
+        {
+            return s;
+        }
         format_currency(&self.locale, currency, amount / 10f64.powi(exp as i32))
     }
+}
+
+#[wasm_bindgen(module = "/src/amount.js")]
+extern "C" {
+    /// `amount` minor units with an answer's `amountFormat` (throws on a malformed one).
+    #[wasm_bindgen(catch, js_name = formatAmount)]
+    fn format_amount(format: &JsValue, amount: f64, exp: u8) -> Result<JsValue, JsValue>;
 }
 
 fn format_currency(locale: &str, currency: &str, major: f64) -> String {
@@ -231,14 +252,6 @@ fn format_currency(locale: &str, currency: &str, major: f64) -> String {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default()
-}
-
-/// The first `Intl.NumberFormat` of a page costs 15-25 ms of ICU set-up in
-/// Chromium; every later one, any locale or currency, about 0.1 ms. Called
-/// while the payment-methods request is in flight, it takes that cost off
-/// mount → onReady (on a real network, entirely).
-pub fn warm_up(locale: &str) {
-    let _ = format_currency(locale, "EUR", 0.0);
 }
 
 /// The tag `Intl` takes for a shop's or platform's `locale`: a POSIX name's

@@ -6,7 +6,8 @@
 // creates the source; no card data passes through this page.
 //
 // mount(fieldset, cfg, texts):
-//   cfg   {applePay?, googlePay?, testWallet?, sessionInformation} of the answer, sessionId
+//   cfg   {applePay?, googlePay?, testWallet?, sessionInformation} of the answer, sessionId,
+//         exponent (the currency's, core's)
 //   texts {applePay, googlePay, simulated, or}
 // The answer goes back as a `submit` event of the fieldset with `data-type`
 // and `data-token` (empty: the shopper cancelled, an AbortError or the test
@@ -16,17 +17,11 @@
 const APPLE = "https://apple.com/apple-pay";
 const GOOGLE = "https://google.com/pay";
 
-function digits(currency) {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
-  } catch (_) {
-    return 2;
-  }
-}
-
-function details(info, label) {
-  const d = digits(info.currency);
-  const value = (Number(info.amount) / 10 ** d).toFixed(d);
+// The total in the currency's major unit with core's ISO 4217 exponent
+// (`exponent`, from the drop-in): not Intl's display digits, which are 0 for
+// HUF, IDR and COP (a HUF 123.45 order would read 12,345), and no ICU started.
+function details(info, label, exponent) {
+  const value = (Number(info.amount) / 10 ** exponent).toFixed(exponent);
   return { total: { label, amount: { currency: info.currency, value } } };
 }
 
@@ -89,7 +84,7 @@ export async function mount(fs, cfg, texts) {
   if (typeof PaymentRequest !== "function") return;
   const info = cfg.sessionInformation || {};
   const doc = fs.ownerDocument;
-  const d = details(info, cfg.googlePay ? cfg.googlePay.merchantName : "Total");
+  const d = details(info, cfg.googlePay ? cfg.googlePay.merchantName : "Total", cfg.exponent);
   const list = wallets(cfg);
   const ok = await Promise.all(list.map((w) => can(w[2], d)));
   // Unmounted meanwhile: nothing to show, nothing to keep.

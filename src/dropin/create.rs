@@ -62,8 +62,6 @@ impl Dropin {
                 }),
             );
         }
-        // Queued after the requests: runs once they are on the wire.
-        spawn(async move { i18n::warm_up(&locale) });
         let wrapper = JsValue::from(Dropin {
             inner: super::Inner::Own(state),
         });

@@ -102,6 +102,7 @@ pub(super) fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue
     let amount = t.money(
         js::get(source, "amount").as_f64().unwrap_or(0.0),
         &m.currency,
+        &js::get(&m.methods, "amountFormat"),
     );
     match ty {
         PaymentType::WireTransfer => wire(m, &t, source, &amount),

@@ -59,6 +59,8 @@ pub fn offer(m: &Mounted, config: &Config, t: &Texts, pm: &JsValue) {
         &js::get(pm, "sessionInformation"),
     );
     js::set(&cfg, "sessionId", &config.session_id.as_str().into());
+    let exponent = paysession_core::Currency::parse(&m.currency).map_or(2, |c| c.exponent());
+    js::set(&cfg, "exponent", &exponent.into());
     let texts = js::object();
     for k in ["applePay", "googlePay", "simulated", "or"] {
         js::set(&texts, k, &t.t(&["wallet.", k].concat()).into());

@@ -6,6 +6,9 @@ use crate::error::AppError;
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use paysession_core::{wire::AmountFormat, Currency};
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// The catalogs, compiled in. The first catalog of a language is its default
 /// (`pt` → pt-BR, `es` → es-ES, `zh` → zh-CN, `en` → en-US).
@@ -135,6 +138,59 @@ pub fn find(locale: &str) -> Option<&'static str> {
         .iter()
         .find(|(t, _)| *t == tag)
         .map(|(_, text)| *text)
+}
+
+/// How the catalogs' locales write amounts: written from ICU by
+/// scripts/gen-amount-formats.mjs (its `--check` runs in the tests).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AmountTable {
+    /// Per currency (CLDR's; the same in every locale).
+    fraction_digits: HashMap<String, u8>,
+    locales: HashMap<String, LocaleNumbers>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LocaleNumbers {
+    decimal: String,
+    group: String,
+    primary_group_size: u8,
+    secondary_group_size: u8,
+    minimum_grouping_digits: u8,
+    digits: String,
+    /// Per currency: the text before and after the number.
+    affixes: HashMap<String, (String, String)>,
+}
+
+static AMOUNTS: LazyLock<Option<AmountTable>> =
+    LazyLock::new(|| serde_json::from_str(include_str!("locales/amount-formats.json")).ok());
+
+/// How the locale an `Accept-Language` header names first writes amounts of
+/// `currency`: only for a catalog's exact tag (`de-AT` is not written as
+/// `de-DE`: the page's `Intl` knows it, the table does not).
+pub fn amount_format(accept_language: &str, currency: Currency) -> Option<AmountFormat> {
+    let first = accept_language.split([',', ';']).next().unwrap_or("").trim();
+    let tag = CATALOGS
+        .iter()
+        .map(|(tag, _)| *tag)
+        .find(|tag| tag.eq_ignore_ascii_case(&first.replace('_', "-")))?;
+    let table = AMOUNTS.as_ref()?;
+    let n = table.locales.get(tag)?;
+    let (prefix, suffix) = n.affixes.get(currency.as_str())?.clone();
+    Some(AmountFormat {
+        locale: tag.into(),
+        currency,
+        prefix,
+        suffix,
+        decimal: n.decimal.clone(),
+        group: n.group.clone(),
+        fraction_digits: *table.fraction_digits.get(currency.as_str())?,
+        primary_group_size: n.primary_group_size,
+        secondary_group_size: n.secondary_group_size,
+        minimum_grouping_digits: n.minimum_grouping_digits,
+        digits: n.digits.clone(),
+    })
 }
 
 /// The handler.

@@ -273,3 +273,36 @@ fn lookup_exact_then_rules_then_language() {
     assert!(find("ar-EG").unwrap().contains("\"rtl\""));
     assert!(find("zh-HK").unwrap().contains("卡號"));
 }
+
+/// Every catalog's locale has an amount format for every currency core knows
+/// (tests/browser/amounts.spec.mjs checks the SDK's writing with them against
+/// every sample ICU wrote, and that the table is what ICU writes).
+#[test]
+fn amount_formats_cover_every_catalog_and_currency() {
+    for (tag, _) in CATALOGS {
+        for code in Currency::all() {
+            let c = Currency::parse(code).unwrap();
+            let f = amount_format(tag, c).unwrap_or_else(|| panic!("{tag} {code}: no format"));
+            assert_eq!((f.locale.as_str(), f.currency), (*tag, c));
+            assert!(f.fraction_digits <= 3 && f.primary_group_size <= 3, "{tag} {code}");
+            assert_eq!(f.digits.chars().count(), 10, "{tag} {code}");
+            assert!(!f.decimal.is_empty(), "{tag} {code}");
+        }
+    }
+}
+
+/// `Accept-Language`'s first tag, a catalog's exactly (any case, `_`): nothing else.
+#[test]
+fn amount_format_lookup() {
+    let eur = Currency::parse("EUR").unwrap();
+    let de = amount_format("de-DE", eur).unwrap();
+    assert_eq!((de.decimal.as_str(), de.group.as_str(), de.suffix.as_str()), (",", ".", "\u{a0}€"));
+    assert_eq!(amount_format("de_de;q=0.9, en", eur).unwrap().locale, "de-DE");
+    assert_eq!(amount_format("fr-FR,de-DE", eur).unwrap().locale, "fr-FR");
+    for other in ["de-AT", "de", "", "*", "en-US-x-private"] {
+        assert!(amount_format(other, eur).is_none(), "{other}");
+    }
+    let huf = Currency::parse("HUF").unwrap();
+    // HUF's exponent is 2; Intl shows none.
+    assert_eq!(amount_format("hu-HU", huf).unwrap().fraction_digits, 0);
+}

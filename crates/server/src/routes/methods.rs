@@ -5,7 +5,7 @@ use super::{base_url, load_session, now};
 use crate::{auth::AnyKey, config::Merchant, error::AppError, extract::query_pairs, AppState};
 use axum::{
     extract::{Path, State},
-    http::Uri,
+    http::{HeaderMap, Uri},
     Json,
 };
 use paysession_core::{
@@ -24,7 +24,9 @@ pub async fn for_session(
     State(s): State<AppState>,
     key: AnyKey,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<PaymentMethods>, AppError> {
+    let language = accept_language(&headers);
     let base = base_url(&s);
     let fields = s.fields_url.clone();
     s.db(move |s| {
@@ -44,6 +46,7 @@ pub async fn for_session(
             Amount(rec.remaining()),
         );
         pm.fields_url = fields;
+        pm.amount_format = crate::locales::amount_format(&language, rec.currency);
         pm.compliance.require_terms_acceptance =
             rec.require_terms && rec.terms_acceptance.is_none();
         if let Some(c) = &rec.customer_id {
@@ -60,6 +63,7 @@ pub async fn lookup(
     State(s): State<AppState>,
     key: AnyKey,
     uri: Uri,
+    headers: HeaderMap,
 ) -> Result<Json<PaymentMethods>, AppError> {
     let q = query_pairs(uri.query(), &["currency", "country", "amount"])?;
     let need = |k: &str| {
@@ -88,7 +92,17 @@ pub async fn lookup(
         amount.unwrap_or(Amount(0)),
     );
     pm.fields_url = s.fields_url.clone();
+    pm.amount_format = crate::locales::amount_format(&accept_language(&headers), currency);
     Ok(Json(pm))
+}
+
+/// The request's `Accept-Language` (the SDK sends its locale), or nothing.
+fn accept_language(headers: &HeaderMap) -> String {
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// The answer for a checkout of `country`, `currency`, `rules_amount`.
@@ -163,5 +177,6 @@ pub fn build(
         },
         fields_url: None,
         saved_payment_methods: None,
+        amount_format: None,
     }
 }
