@@ -73,13 +73,13 @@ export const stats = (xs) => {
  * Loads each variant `loads` times, interleaved, each in a fresh profile.
  * `url(variant)` returns the page URL for one load (it may create a session).
  */
-export async function measureReady(variants, loads, url) {
+export async function measureReady(variants, loads, url, extraArgs = []) {
   const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], mountStart: [], apiMs: [], beforeApi: [], afterApi: [], errors: [] }]));
   for (let i = 0; i < loads; i++) {
     for (const v of variants) {
       let b = null;
       try {
-        b = await launch();
+        b = await launch(extraArgs);
         const page = b.page;
         await page.goto(await url(v));
         const r = await page.waitForFunction(() => window.__bench, null, { timeout: 20000 }).then((h) => h.jsonValue());

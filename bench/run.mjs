@@ -25,6 +25,8 @@ import { measureCheckout, withDemoServer, clsTarget } from "./cls.mjs";
 import { audit as lighthouseAudit, table as lighthouseTable, TARGET as LIGHTHOUSE_TARGET } from "./lighthouse.mjs";
 
 const BENCH = fileURLToPath(new URL(".", import.meta.url));
+/** Chromium's flag for Android's process model: cross-site frames in the page's process. */
+export const SHARED_PROCESS = ["--disable-site-isolation-trials"];
 
 export function parseArgs(argv) {
   // The backend: --api, else PAYSESSION_API (set by scripts/with-server.sh).
@@ -108,6 +110,18 @@ export async function runAll(o, log = console.log) {
       const r = await measureReady(timed, o.loads, pageUrl);
       for (const [v, x] of Object.entries(r)) {
         log(`ready ${v}: nav→ready median ${ms(x.navToReady?.median)} ms (${ms(x.navToReady?.min)}–${ms(x.navToReady?.max)}), mount→ready median ${ms(x.mountToReady?.median)} ms (${ms(x.mountToReady?.min)}–${ms(x.mountToReady?.max)}), nav→mount() ${ms(x.mountStart?.median)} ms, before API ${ms(x.beforeApi?.median)} ms, API fetch ${ms(x.apiMs?.median)} ms, after API ${ms(x.afterApi?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 3).join(" | ")}` : ""}`);
+        if (!x.navToReady || x.errors.length) throw new Error(`${v}: ${x.errors.length} failed loads: ${x.errors[0]}`);
+      }
+      return r;
+    });
+
+    // The card frame in the page's renderer process, as Chrome on Android
+    // (site isolation only for some sites) and WebKit run a cross-site frame:
+    // the frame then shares the page's main thread.
+    await section("readyShared", async () => {
+      const r = await measureReady(["paysession", "adyen"], Math.max(1, Math.round(o.loads / 2)), pageUrl, SHARED_PROCESS);
+      for (const [v, x] of Object.entries(r)) {
+        log(`ready (frame in the page's process) ${v}: nav→ready median ${ms(x.navToReady?.median)} ms, mount→ready median ${ms(x.mountToReady?.median)} ms, n=${x.navToReady?.n ?? 0}${x.errors.length ? `, errors: ${x.errors.slice(0, 2).join(" | ")}` : ""}`);
         if (!x.navToReady || x.errors.length) throw new Error(`${v}: ${x.errors.length} failed loads: ${x.errors[0]}`);
       }
       return r;

@@ -38,6 +38,11 @@ test("time to ready: navigation and mount to onReady", () => {
   }
 });
 
+test("time to ready with the card frame in the page's process", () => {
+  noError("readyShared");
+  for (const v of ["paysession", "adyen"]) isNum(run.results.readyShared[v].mountToReady?.median, `shared-process ${v} mount→ready`);
+});
+
 test("time to ready in Firefox ESR", () => {
   noError("readyFirefox");
   for (const v of ["paysession", "paysession-elements", "adyen"]) isNum(run.results.readyFirefox[v].navToReady?.median, `Firefox ${v} nav→ready`);
