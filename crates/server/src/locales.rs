@@ -171,10 +171,11 @@ static AMOUNTS: LazyLock<Option<AmountTable>> =
 /// `de-DE`: the page's `Intl` knows it, the table does not).
 pub fn amount_format(accept_language: &str, currency: Currency) -> Option<AmountFormat> {
     let first = accept_language.split([',', ';']).next().unwrap_or("").trim();
+    let first = first.replace('_', "-");
     let tag = CATALOGS
         .iter()
         .map(|(tag, _)| *tag)
-        .find(|tag| tag.eq_ignore_ascii_case(&first.replace('_', "-")))?;
+        .find(|tag| tag.eq_ignore_ascii_case(&first))?;
     let table = AMOUNTS.as_ref()?;
     let n = table.locales.get(tag)?;
     let (prefix, suffix) = n.affixes.get(currency.as_str())?.clone();

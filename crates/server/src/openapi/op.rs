@@ -128,6 +128,11 @@ impl Op {
         self.param(ParameterIn::Query, name, required, schema, d)
     }
 
+    /// An optional request header the answer depends on.
+    pub(super) fn request_header(self, name: &str, schema: RefOr<Schema>, d: &str) -> Op {
+        self.param(ParameterIn::Header, name, false, schema, d)
+    }
+
     /// A JSON body of core's type `schema` (and the errors reading a body may give).
     pub(super) fn body(mut self, schema: &str) -> Op {
         self.b = self.b.request_body(Some(

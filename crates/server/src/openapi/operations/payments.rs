@@ -41,6 +41,7 @@ pub(super) fn sessions() -> Vec<Op> {
             .ok(200, "Session", "The session as written (browser view)."),
         Op::new(Get, "/v1/sessions/{id}/payment-methods", "sessionPaymentMethods", "payment methods", "Payment methods for a session", Any)
             .describe("`400 session_expired` for an expired session.")
+            .request_header("Accept-Language", string().into(), "The locale `amountFormat` is for: its first tag, when it is exactly one of the catalogs' (`GET /v1/locales/{locale}`); the SDK sends its `locale`.")
             .errors(&[400, 404])
             .ok(200, "PaymentMethods", "The methods offered for the amount still to be funded."),
         Op::new(Get, "/v1/sessions/{id}/compliance", "retrieveComplianceDetails", "payment methods", "Compliance details for a session", Any)
@@ -53,6 +54,7 @@ pub(super) fn sessions() -> Vec<Op> {
             .query("currency", true, schema_ref("Currency"), "ISO 4217.")
             .query("country", true, schema_ref("Country"), "ISO 3166-1 alpha-2.")
             .query("amount", false, ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).minimum(Some(1)).maximum(Some(paysession_core::money::MAX_AMOUNT as f64)).into(), "Minor units, > 0.")
+            .request_header("Accept-Language", string().into(), "The locale `amountFormat` is for: its first tag, when it is exactly one of the catalogs' (`GET /v1/locales/{locale}`); the SDK sends its `locale`.")
             .errors(&[400])
             .ok(200, "PaymentMethods", "The methods offered."),
         Op::new(Post, "/v1/sessions/{id}/sources", "attachSource", "sessions", "Attach a source to a session", Secret)
