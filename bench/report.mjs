@@ -118,25 +118,21 @@ export function renderReport(r, errors = {}) {
   L.push(`| loads (fresh profile each, interleaved) | ${rd.paysession?.navToReady?.n ?? "–"} | ${rd.adyen?.navToReady?.n ?? "–"} | – |`);
   L.push("");
 
-  const sh = r.readyShared;
-  if (sh) {
-    L.push("## Time to ready with the card frame in the page's process", "", "The same pages in Chromium started with `--disable-site-isolation-trials`: a cross-site frame then runs in the page's renderer process, on its main thread, as in Chrome on Android (which isolates only some sites) and in WebKit. A fresh profile per load, variants interleaved.", "");
+  // Time to ready in another browser set-up: one table per variant, the ratios against Adyen.
+  const readyTable = (x, title, intro, where) => {
+    if (!x) return;
+    L.push(`## ${title}`, "", intro, "");
     L.push("| variant | navigation start → ready, ms: median (min–max) | mount() → ready, ms: median (min–max) | loads |", "|---|---|---|---|");
-    for (const [v, x] of Object.entries(sh)) L.push(`| ${v} | ${range(x.navToReady)} | ${range(x.mountToReady)} | ${x.navToReady?.n ?? 0} |`);
-    const sr = sh.paysession?.navToReady && sh.adyen?.navToReady ? sh.paysession.navToReady.median / sh.adyen.navToReady.median : null;
-    const sm = sh.paysession?.mountToReady && sh.adyen?.mountToReady ? sh.paysession.mountToReady.median / sh.adyen.mountToReady.median : null;
-    L.push("", `paysession's drop-in against Adyen's, the frame in the page's process: navigation → ready ${sr == null ? "–" : `${sr.toFixed(3)} ×`}, mount() → ready ${sm == null ? "–" : `${sm.toFixed(3)} ×`}.`, "");
-  }
-
-  const ff = r.readyFirefox;
-  if (ff) {
-    L.push("## Time to ready in Firefox ESR", "", "The same pages and harness in Firefox ESR (Debian's `firefox-esr`, headless, WebDriver BiDi through puppeteer-core), a fresh profile per load, variants interleaved.", "");
-    L.push("| variant | navigation start → ready, ms: median (min–max) | mount() → ready, ms: median (min–max) | loads |", "|---|---|---|---|");
-    for (const [v, x] of Object.entries(ff)) L.push(`| ${v} | ${range(x.navToReady)} | ${range(x.mountToReady)} | ${x.navToReady?.n ?? 0} |`);
-    const fr2 = ff.paysession?.navToReady && ff.adyen?.navToReady ? ff.paysession.navToReady.median / ff.adyen.navToReady.median : null;
-    const fm2 = ff.paysession?.mountToReady && ff.adyen?.mountToReady ? ff.paysession.mountToReady.median / ff.adyen.mountToReady.median : null;
-    L.push("", `paysession's drop-in against Adyen's in Firefox: navigation → ready ${fr2 == null ? "–" : `${fr2.toFixed(3)} ×`}, mount() → ready ${fm2 == null ? "–" : `${fm2.toFixed(3)} ×`}.`, "");
-  }
+    for (const [v, y] of Object.entries(x)) L.push(`| ${v} | ${range(y.navToReady)} | ${range(y.mountToReady)} | ${y.navToReady?.n ?? 0} |`);
+    const ratio = (k) => (x.paysession?.[k] && x.adyen?.[k] ? `${(x.paysession[k].median / x.adyen[k].median).toFixed(3)} ×` : "–");
+    L.push("", `paysession's drop-in against Adyen's ${where}: navigation → ready ${ratio("navToReady")}, mount() → ready ${ratio("mountToReady")}.`, "");
+  };
+  readyTable(r.readyShared, "Time to ready with the card frame in the page's process",
+    "The same pages in Chromium started with `--disable-site-isolation-trials`: a cross-site frame then runs in the page's renderer process, on its main thread, as in Chrome on Android (which isolates only some sites) and in WebKit. A fresh profile per load, variants interleaved.",
+    "with the frame in the page's process");
+  readyTable(r.readyFirefox, "Time to ready in Firefox ESR",
+    "The same pages and harness in Firefox ESR (Debian's `firefox-esr`, headless, WebDriver BiDi through puppeteer-core), a fresh profile per load, variants interleaved.",
+    "in Firefox");
 
   L.push("## Elements only, and where the drop-in's mount → ready goes", "");
   const pe = s["paysession-elements"], fr = s.paysessionFrame?.brotli || 0;
