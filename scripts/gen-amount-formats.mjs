@@ -7,7 +7,8 @@
 //                                                and its samples (for the tests)
 //   node scripts/gen-amount-formats.mjs --check  fails when either file is not what it writes
 //
-// The locales are the catalogs' (crates/server/locales/*.json), the currencies
+// The locales are the catalogs' (crates/server/locales/*.json) and their
+// languages alone, the currencies
 // and their exponents core's list (crates/core/src/money.rs): one place each.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,6 +29,13 @@ export function currencies() {
 
 export function locales() {
   return readdirSync(LOCALES).filter((f) => /^[a-z]{2}(-[A-Z]{2})?\.json$/.test(f)).map((f) => f.slice(0, -5)).sort();
+}
+
+/** The table's tags: the catalogs', and each of their languages alone (`de`,
+ * `pt`: a shop's `locale` is often just the language), each written as ICU
+ * writes that very tag (`pt` is Brazil's, as ICU has it). */
+export function tags() {
+  return [...new Set([...locales(), ...locales().map((l) => l.split("-")[0])])].sort();
 }
 
 const joinParts = (ps) => ps.map((p) => p.value).join("");
@@ -75,7 +83,7 @@ export function formatOf(locale, currency) {
 export function generate() {
   const LOCALE_KEYS = ["decimal", "group", "primaryGroupSize", "secondaryGroupSize", "minimumGroupingDigits", "digits"];
   const table = { icu: process.versions.icu, fractionDigits: {}, locales: {} }, samples = {};
-  for (const l of locales()) {
+  for (const l of tags()) {
     const entry = {}; samples[l] = {};
     for (const [c, exp] of currencies()) {
       const f = formatOf(l, c);

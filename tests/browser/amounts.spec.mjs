@@ -87,6 +87,7 @@ const CASES = [
   ["fa-IR", { currency: "USD", country: "US", amount: 123456 }], // Persian digits
   ["ja-JP", { currency: "JPY", country: "JP", amount: 123456 }],
   ["hu-HU", { currency: "HUF", country: "HU", amount: 123450 }], // no fraction shown: rounded
+  ["fr", { currency: "EUR", country: "FR", amount: 123456 }], // a language alone, as shops often pass it
 ];
 
 for (const [locale, s] of CASES) {

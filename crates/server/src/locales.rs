@@ -167,20 +167,20 @@ static AMOUNTS: LazyLock<Option<AmountTable>> =
     LazyLock::new(|| serde_json::from_str(include_str!("locales/amount-formats.json")).ok());
 
 /// How the locale an `Accept-Language` header names first writes amounts of
-/// `currency`: only for a catalog's exact tag (`de-AT` is not written as
-/// `de-DE`: the page's `Intl` knows it, the table does not).
+/// `currency`: only for a tag of the table, a catalog's or its language alone
+/// (`de-DE`, `de`; `de-AT` is not written as `de-DE`: the page's `Intl` knows
+/// it, the table does not).
 pub fn amount_format(accept_language: &str, currency: Currency) -> Option<AmountFormat> {
     let first = accept_language.split([',', ';']).next().unwrap_or("").trim();
     let first = first.replace('_', "-");
-    let tag = CATALOGS
-        .iter()
-        .map(|(tag, _)| *tag)
-        .find(|tag| tag.eq_ignore_ascii_case(&first))?;
     let table = AMOUNTS.as_ref()?;
-    let n = table.locales.get(tag)?;
+    let (tag, n) = table
+        .locales
+        .iter()
+        .find(|(tag, _)| tag.eq_ignore_ascii_case(&first))?;
     let (prefix, suffix) = n.affixes.get(currency.as_str())?.clone();
     Some(AmountFormat {
-        locale: tag.into(),
+        locale: tag.clone(),
         currency,
         prefix,
         suffix,
