@@ -171,7 +171,11 @@ static AMOUNTS: LazyLock<Option<AmountTable>> =
 /// (`de-DE`, `de`; `de-AT` is not written as `de-DE`: the page's `Intl` knows
 /// it, the table does not).
 pub fn amount_format(accept_language: &str, currency: Currency) -> Option<AmountFormat> {
-    let first = accept_language.split([',', ';']).next().unwrap_or("").trim();
+    let first = accept_language
+        .split([',', ';'])
+        .next()
+        .unwrap_or("")
+        .trim();
     let first = first.replace('_', "-");
     let table = AMOUNTS.as_ref()?;
     let (tag, n) = table

@@ -284,7 +284,10 @@ fn amount_formats_cover_every_catalog_and_currency() {
             let c = Currency::parse(code).unwrap();
             let f = amount_format(tag, c).unwrap_or_else(|| panic!("{tag} {code}: no format"));
             assert_eq!((f.locale.as_str(), f.currency), (*tag, c));
-            assert!(f.fraction_digits <= 3 && f.primary_group_size <= 3, "{tag} {code}");
+            assert!(
+                f.fraction_digits <= 3 && f.primary_group_size <= 3,
+                "{tag} {code}"
+            );
             assert_eq!(f.digits.chars().count(), 10, "{tag} {code}");
             assert!(!f.decimal.is_empty(), "{tag} {code}");
         }
@@ -296,8 +299,14 @@ fn amount_formats_cover_every_catalog_and_currency() {
 fn amount_format_lookup() {
     let eur = Currency::parse("EUR").unwrap();
     let de = amount_format("de-DE", eur).unwrap();
-    assert_eq!((de.decimal.as_str(), de.group.as_str(), de.suffix.as_str()), (",", ".", "\u{a0}€"));
-    assert_eq!(amount_format("de_de;q=0.9, en", eur).unwrap().locale, "de-DE");
+    assert_eq!(
+        (de.decimal.as_str(), de.group.as_str(), de.suffix.as_str()),
+        (",", ".", "\u{a0}€")
+    );
+    assert_eq!(
+        amount_format("de_de;q=0.9, en", eur).unwrap().locale,
+        "de-DE"
+    );
     assert_eq!(amount_format("fr-FR,de-DE", eur).unwrap().locale, "fr-FR");
     // A language alone is the table's own entry, as ICU writes that tag.
     let pt = amount_format("pt", eur).unwrap();
