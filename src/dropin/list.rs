@@ -171,7 +171,7 @@ fn build_form(
         return;
     };
     let doc = &doc;
-    let amount = t.money(m.amount, &m.currency, &js::get(&m.methods, "amountFormat"));
+    let amount = m.money(t, m.amount);
     let early = panel.first_element_child();
     let f = form(doc, t, ty, pmm, config, &amount, &m.methods, early.clone());
     if early.is_none() {

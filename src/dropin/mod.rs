@@ -190,6 +190,13 @@ struct Mounted {
 }
 
 impl Mounted {
+    /// `amount` minor units of the answer's currency, as `t`'s locale writes
+    /// them (with the answer's `amountFormat` when it has one).
+    #[inline(always)]
+    fn money(&self, t: &crate::i18n::Texts, amount: f64) -> String {
+        t.money(amount, &self.currency, &js::get(&self.methods, "amountFormat"))
+    }
+
     /// Whether the shown secure fields (the open card form's, the saved
     /// card's code) take input, or have failed to load: `onReady` waits for it.
     fn fields_settled(&self) -> bool {

@@ -99,11 +99,7 @@ pub(super) fn succeed(s: &mut State, gen: u32, ty: PaymentType, source: &JsValue
     let save = !m.paying_saved
         && input(&m.root, &id("save-", ty.as_str()))
             .is_some_and(|c| js::get(&c, "checked").as_bool() == Some(true));
-    let amount = t.money(
-        js::get(source, "amount").as_f64().unwrap_or(0.0),
-        &m.currency,
-        &js::get(&m.methods, "amountFormat"),
-    );
+    let amount = m.money(&t, js::get(source, "amount").as_f64().unwrap_or(0.0));
     match ty {
         PaymentType::WireTransfer => wire(m, &t, source, &amount),
         PaymentType::GiftCard => say(m, &t.t1("giftCardApplied", "{amount}", &amount)),

@@ -86,7 +86,7 @@ pub fn render(
     // The same consents and required terms checkbox as a new card's form.
     let compliance = js::get(&m.methods, "compliance");
     disclosures(&doc, t, &f, "saved", &config.options, &compliance);
-    let amount = t.money(m.amount, &m.currency, &js::get(&m.methods, "amountFormat"));
+    let amount = m.money(t, m.amount);
     pay_button(&doc, &f, "saved", &pay_label(t, &config.options, &amount));
     let other = el(&doc, "button", "m", &t.t("saved.useNew"));
     attrs(
