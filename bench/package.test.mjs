@@ -1,6 +1,6 @@
 // The npm package (pkg/) as a storefront's bundler sees it: webpack 5 bundles
-// each entry point a page may import — `paysession`, `paysession/elements`
-// and `paysession/manage` (an account page's) — without an error or a
+// each entry point a page may import — `paysession`, `paysession/elements`,
+// `paysession/card` and `paysession/manage` (an account page's) — without an error or a
 // warning, and emits what they load later (the wasm, wallet.js) as assets.
 // The package's exports map is what resolves the names.
 import { test } from "node:test";
@@ -17,6 +17,7 @@ const PKG = resolve(import.meta.dirname, "..", "pkg");
 for (const [name, code] of [
   ["paysession", `import { PaySession } from "paysession"; window.P = PaySession;`],
   ["paysession/elements", `import { PaySession } from "paysession/elements"; window.P = PaySession;`],
+  ["paysession/card", `import { PaySession } from "paysession/card"; window.P = PaySession;`],
   ["paysession/manage", `import init, { PaySession } from "paysession/manage"; await init(); window.P = PaySession;`],
 ]) {
   test(`webpack bundles ${name} without a warning`, async () => {
@@ -35,7 +36,7 @@ for (const [name, code] of [
       assert.deepEqual(warnings.map((w) => w.message), []);
       const emitted = assets.map((a) => a.name);
       assert.ok(emitted.some((a) => a.endsWith(".wasm")), `no wasm emitted: ${emitted}`);
-      if (name !== "paysession/elements") assert.ok(assets.some((a) => a.info?.sourceFilename?.endsWith("wallet.js")), `wallet.js not emitted: ${emitted}`);
+      if (!["paysession/elements", "paysession/card"].includes(name)) assert.ok(assets.some((a) => a.info?.sourceFilename?.endsWith("wallet.js")), `wallet.js not emitted: ${emitted}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -49,7 +49,7 @@ function measureBuffers(entries) {
 }
 
 /** {variant: {raw, gzip, brotli, files: [{file, raw, gzip, brotli}]}} for the variants built in out/. */
-export function measureSizes(variants = ["paysession", "paysession-elements", "adyen", "braintree"], out = OUT) {
+export function measureSizes(variants = ["paysession", "paysession-elements", "paysession-card", "adyen", "braintree"], out = OUT) {
   const results = {};
   for (const name of variants) {
     const dir = join(out, name);

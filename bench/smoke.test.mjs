@@ -23,7 +23,7 @@ test("webpack builds the variants", () => noError("build"));
 
 test("sizes: raw, gzip and brotli of each variant", () => {
   noError("sizes");
-  for (const v of ["paysession", "paysession-elements", "adyen", "braintree"]) for (const k of ["raw", "gzip", "brotli"]) isNum(run.results.sizes[v]?.[k], `${v} ${k}`);
+  for (const v of ["paysession", "paysession-elements", "paysession-card", "adyen", "braintree"]) for (const k of ["raw", "gzip", "brotli"]) isNum(run.results.sizes[v]?.[k], `${v} ${k}`);
   // The manage module webpack emits beside the drop-in is not a checkout's download.
   const p = run.results.sizes.paysession;
   assert.deepEqual(p.files.filter((f) => f.file.startsWith("paysession-manage")), []);
@@ -32,7 +32,7 @@ test("sizes: raw, gzip and brotli of each variant", () => {
 
 test("time to ready: navigation and mount to onReady", () => {
   noError("ready");
-  for (const v of ["paysession", "paysession-elements", "adyen"]) {
+  for (const v of ["paysession", "paysession-card", "adyen"]) {
     isNum(run.results.ready[v].navToReady?.median, `${v} nav→ready`);
     isNum(run.results.ready[v].mountToReady?.median, `${v} mount→ready`);
   }
@@ -45,7 +45,7 @@ test("time to ready with the card frame in the page's process", () => {
 
 test("time to ready in Firefox ESR", () => {
   noError("readyFirefox");
-  for (const v of ["paysession", "paysession-elements", "adyen"]) isNum(run.results.readyFirefox[v].navToReady?.median, `Firefox ${v} nav→ready`);
+  for (const v of ["paysession", "paysession-card", "adyen"]) isNum(run.results.readyFirefox[v].navToReady?.median, `Firefox ${v} nav→ready`);
 });
 
 test("where the drop-in's mount → ready goes, and the first keystroke", () => {

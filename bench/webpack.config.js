@@ -13,6 +13,8 @@ const entries = {
   paysession: "./peers/paysession.js",
   // The same SDK's Elements build: createSource and the card fields, no drop-in.
   "paysession-elements": "./peers/paysession-elements.js",
+  // The card build: the three card Elements and createSource(cardElement) only.
+  "paysession-card": "./peers/paysession-card.js",
   // Not a shipped variant: our SDK plus hooks for the createSource and memory
   // measurements (it reaches the module's linear memory). Not counted in sizes.
   lab: "./lab/lab.js",
@@ -30,6 +32,7 @@ module.exports = Object.entries(entries).map(([name, entry]) => ({
   resolve: {
     alias: {
       "paysession/elements$": path.join(PKG, "paysession-elements.js"),
+      "paysession/card$": path.join(PKG, "paysession-card.js"),
       paysession$: path.join(PKG, "paysession.js"),
       // The lab page imports the module's own exports (its `memory`).
       "paysession/paysession_bg.wasm$": path.join(PKG, "paysession_bg.wasm"),

@@ -12,7 +12,7 @@
 # wasm + JS glue (the drop-in's CSS is inside the wasm) of each download against its budget
 # (docs/DROPIN.md "Size"): the SDK with the drop-in's checkout 77,250 B (std
 # rebuilt, the manage flow out, amounts without ICU: issue 17), the Elements build 47,150 B, the
-# lazy manage module 78,300 B and wallet.js 1,200 B.
+# card build 36,800 B (issue 17), the lazy manage module 78,400 B and wallet.js 1,200 B.
 # Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
 # then it fails. `npm test` builds with --strict; `npm start` and `npm run build` warn.
 set -euo pipefail
@@ -20,7 +20,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUDGET=${PAYSESSION_SIZE_BUDGET:-77250}
 ELEMENTS_BUDGET=47150
-MANAGE_BUDGET=78300
+CARD_BUDGET=36800
+MANAGE_BUDGET=78400
 WALLET_BUDGET=1200
 STRICT=${PAYSESSION_SIZE_STRICT:-0}
 for a in "$@"; do
@@ -60,16 +61,20 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 SDK_TARGET=$TARGET_DIR/sdk-wasm
 STD_FLAGS="-Zunstable-options -Cpanic=immediate-abort"
 
-# Three modules of the one crate (docs/DROPIN.md "Size"):
+# Four modules of the one crate (docs/DROPIN.md "Size"):
 #   paysession           the SDK with the drop-in's checkout: drop-in, Elements,
 #                        createSource, helpers
 #   paysession-manage    the same with the drop-in's manage flow (the `manage`
 #                        feature): the checkout's module loads it only for
 #                        `flow: "managePaymentMethods"` (src/dropin/lazy.rs), as
 #                        one self-contained web module in both packages
-#   paysession-elements  without the drop-in (cargo --no-default-features): a
-#                        page that uses only createSource and the card Elements
-#                        imports it and never downloads the drop-in
+#   paysession-elements  without the drop-in (the `api` feature alone): a page
+#                        that takes payments with its own forms (createSource
+#                        for every type, the card Elements, the session helpers,
+#                        the compliance element) never downloads the drop-in
+#   paysession-card      no feature: `new PaySession`, the three card Elements
+#                        and createSource(cardElement, data), nothing else: a
+#                        page that takes only cards with its own form
 # After wasm-opt, scripts/minify-imports.mjs renames the hashed wasm-bindgen
 # import names to short ones in the wasm and the glue alike (-2.7 KB brotli).
 # The no-bundler build ships as is: minify its JS glue (a bundler does this
@@ -108,7 +113,8 @@ mkdir -p pkg.tmp pkg-web.tmp "$SDK_TARGET/modules"
 pids=()
 for mod in "paysession|--no-default-features --features=dropin|bundler:pkg web:pkg-web" \
     "paysession-manage|--features=dropin,manage|web:pkg-web" \
-    "paysession-elements|--no-default-features|bundler:pkg web:pkg-web"; do
+    "paysession-elements|--no-default-features --features=api|bundler:pkg web:pkg-web" \
+    "paysession-card|--no-default-features|bundler:pkg web:pkg-web"; do
   IFS='|' read -r name features targets <<<"$mod"
   # shellcheck disable=SC2086 # $features is two words on purpose
   RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$STD_FLAGS" \
@@ -158,12 +164,14 @@ cat > pkg/package.json <<JSON
   "exports": {
     ".": { "types": "./paysession.d.ts", "default": "./paysession.js" },
     "./elements": { "types": "./paysession-elements.d.ts", "default": "./paysession-elements.js" },
+    "./card": { "types": "./paysession-card.d.ts", "default": "./paysession-card.js" },
     "./manage": { "types": "./paysession-manage.d.ts", "default": "./paysession-manage.js" }
   },
   "files": ["paysession_bg.wasm", "paysession.js", "paysession_bg.js", "paysession.d.ts", "paysession_bg.wasm.d.ts",
     "paysession-elements_bg.wasm", "paysession-elements.js", "paysession-elements_bg.js", "paysession-elements.d.ts", "paysession-elements_bg.wasm.d.ts",
+    "paysession-card_bg.wasm", "paysession-card.js", "paysession-card_bg.js", "paysession-card.d.ts", "paysession-card_bg.wasm.d.ts",
     "paysession-manage.js", "paysession-manage_bg.wasm", "paysession-manage.d.ts", "snippets/", "wallet.js"],
-  "sideEffects": ["./paysession.js", "./paysession-elements.js", "./paysession-manage.js", "./snippets/*"]
+  "sideEffects": ["./paysession.js", "./paysession-elements.js", "./paysession-card.js", "./paysession-manage.js", "./snippets/*"]
 }
 JSON
 
@@ -185,11 +193,13 @@ echo "sizes (brotli -q 11):"
 web=$(report pkg-web paysession_bg.wasm paysession.js)
 report pkg paysession_bg.wasm paysession.js paysession_bg.js >/dev/null
 elements=$(report pkg-web paysession-elements_bg.wasm paysession-elements.js)
+card=$(report pkg-web paysession-card_bg.wasm paysession-card.js)
 manage=$(report pkg-web paysession-manage_bg.wasm paysession-manage.js)
 printf 'wasm alone: %d B raw, %d B brotli\n' "$(size pkg-web/paysession_bg.wasm)" "$(br pkg-web/paysession_bg.wasm)"
 printf 'lazy wallet.js (only when a wallet is offered): %d B raw, %d B brotli\n' "$(size pkg-web/wallet.js)" "$(br pkg-web/wallet.js)"
 # One budget per download (brotli bytes): the SDK with the drop-in, the
-# Elements build, the wallet module. PAYSESSION_SIZE_BUDGET overrides the first.
+# Elements build, the card build, the manage module, the wallet module.
+# PAYSESSION_SIZE_BUDGET overrides the first.
 wallet=$(br pkg-web/wallet.js)
 over=0
 check() {
@@ -201,6 +211,7 @@ check() {
 }
 check "paysession (drop-in)" "$web" "$BUDGET"
 check "paysession-elements" "$elements" "$ELEMENTS_BUDGET"
+check "paysession-card (the card Elements only)" "$card" "$CARD_BUDGET"
 check "paysession-manage (the manage flow only)" "$manage" "$MANAGE_BUDGET"
 check "wallet.js" "$wallet" "$WALLET_BUDGET"
 if [ "$over" = 1 ]; then

@@ -77,12 +77,27 @@ impl PaySession {
         if let Some(data) = data {
             return crate::elements::create_source(self.fields.as_ref(), &payload, &data.into());
         }
-        let client = self.client.clone();
-        promise(Box::pin(async move {
-            Ok(source::create(&client, payload).await)
-        }))
+        #[cfg(feature = "api")]
+        {
+            let client = self.client.clone();
+            promise(Box::pin(async move {
+                Ok(source::create(&client, payload).await)
+            }))
+        }
+        // The card build takes only its card fields: a payload is refused
+        // with a coded error, never sent on.
+        #[cfg(not(feature = "api"))]
+        {
+            let _ = payload;
+            Promise::resolve(&source::result(Err(SdkError::invalid(
+                "payload",
+                "must be a card element of this PaySession: paysession/card creates sources \
+                 from its card fields only (import paysession/elements for other payment types).",
+            ))))
+        }
     }
 
+    #[cfg(feature = "api")]
     /// The payment methods for a session (`{sessionId}`) or a market
     /// (`{currency, country, amount?}`).
     #[wasm_bindgen(js_name = retrieveAvailablePaymentMethods, unchecked_return_type = "Promise<PaymentMethodsResult>")]
@@ -96,6 +111,7 @@ impl PaySession {
         }))
     }
 
+    #[cfg(feature = "api")]
     /// The session's compliance details (`{sessionId, locale?}`): seller of
     /// record, legal documents, save-card agreements, terms version.
     #[wasm_bindgen(js_name = retrieveComplianceDetails, unchecked_return_type = "Promise<ComplianceDetails>")]
@@ -107,6 +123,7 @@ impl PaySession {
         promise(Box::pin(api::compliance(self.client.clone(), q)))
     }
 
+    #[cfg(feature = "api")]
     /// Reads a source with its client secret.
     #[wasm_bindgen(js_name = retrieveSource, unchecked_return_type = "Promise<Source>")]
     pub fn retrieve_source(
@@ -121,6 +138,7 @@ impl PaySession {
         }))
     }
 
+    #[cfg(feature = "api")]
     /// Completes (or reports) a source's 3-D Secure authentication.
     #[wasm_bindgen(js_name = authenticateSource, unchecked_return_type = "Promise<AuthenticateSourceResult>")]
     pub fn authenticate_source(
@@ -133,6 +151,7 @@ impl PaySession {
         ))
     }
 
+    #[cfg(feature = "api")]
     /// The session's browser-side fields, masked.
     #[wasm_bindgen(js_name = retrieveSession, unchecked_return_type = "Promise<SessionFields>")]
     pub fn retrieve_session(
@@ -145,6 +164,7 @@ impl PaySession {
         }))
     }
 
+    #[cfg(feature = "api")]
     /// Adds or overwrites the session's browser-side fields; with `{version}`
     /// a stale session rejects with `session_version_mismatch`.
     #[wasm_bindgen(js_name = updateSession, unchecked_return_type = "Promise<SessionFields>")]
@@ -172,6 +192,7 @@ impl PaySession {
         options: Option<ElementOptions>,
     ) -> Result<JsValue, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        #[cfg(feature = "api")]
         if kind.as_string().as_deref() == Some("compliance") {
             return crate::elements::compliance::create(self.client.clone(), &options)
                 .map_err(|e| e.to_js());

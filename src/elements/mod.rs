@@ -9,6 +9,7 @@
 //! only when its `origin` is the fields origin, its `source` is this
 //! element's own frame window and it carries this mount's channel id.
 
+#[cfg(feature = "api")]
 pub(crate) mod compliance;
 #[cfg(feature = "dropin")]
 mod dropin;

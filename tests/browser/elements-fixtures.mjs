@@ -7,11 +7,13 @@ export const FIELDS = process.env.PAYSESSION_FIELDS;
 const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
 
 export const test = base.extend({
-  elPage: async ({ page }, use) => {
+  // The SDK build the page loads (tests/browser/pages/boot.js `?m=`): the checkout's module by default.
+  elModule: ["paysession", { option: true }],
+  elPage: async ({ page, elModule }, use) => {
     if (!FIELDS) throw new Error("PAYSESSION_FIELDS is not set (run through scripts/with-server.sh)");
     const problems = [];
     page.on("pageerror", (e) => problems.push(String(e)));
-    await page.goto("/tests/browser/pages/elements.html");
+    await page.goto(`/tests/browser/pages/elements.html?m=${elModule}`);
     await page.waitForFunction(() => window.sdkReady || window.sdkError, null, { timeout: 15_000 });
     page.problems = problems;
     await use(page);

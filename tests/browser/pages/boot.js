@@ -1,7 +1,10 @@
 // Loads the no-bundler build and exposes it, with helpers, to the tests:
-// the checkout's module, or on `index.html?m=paysession-manage` (an account
-// page) the module of the manage flow alone.
-const name = new URLSearchParams(location.search).get("m") === "paysession-manage" ? "paysession-manage" : "paysession";
+// the checkout's module, or with `?m=` another of the four builds: the
+// manage flow's alone (an account page), the Elements build or the card
+// build (a shop's own form).
+const MODULES = ["paysession", "paysession-manage", "paysession-elements", "paysession-card"];
+const asked = new URLSearchParams(location.search).get("m");
+const name = MODULES.includes(asked) ? asked : "paysession";
 
 /** A plain copy of an SDK error (Error objects do not survive page.evaluate). */
 window.errPlain = (e) => ({
@@ -19,6 +22,7 @@ try {
   const sdk = await import(`/pkg-web/${name}.js`);
   window.wasm = await sdk.default();
   window.sdk = sdk;
+  window.sdkModule = name;
   window.PaySession = sdk.PaySession;
   window.sdkReady = true;
 } catch (e) {

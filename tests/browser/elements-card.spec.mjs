@@ -1,0 +1,80 @@
+// The card build (`paysession/card`, pkg-web/paysession-card.js): the three
+// secure card fields and createSource(cardElement, data), nothing else. What
+// it leaves out is refused with a coded error or absent, never ignored; the
+// Elements build keeps all of it.
+import { expect, API, PK, createSession } from "./fixtures.mjs";
+import { test, FIELDS, mountAll, typeCard } from "./elements-fixtures.mjs";
+
+test.use({ elModule: "paysession-card" });
+
+test.describe("the card build", () => {
+  test("mounts the three fields and tokenizes a typed card; the page gets brand and last four only", async ({ elPage: page }) => {
+    expect(await page.evaluate(() => window.sdkModule)).toBe("paysession-card");
+    await mountAll(page);
+    await typeCard(page);
+    const s = await createSession();
+    const r = await page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardnumber, {
+      sessionId: sid, type: "creditCard", owner: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
+    })), s.id);
+    expect(r.error).toBeUndefined();
+    expect(r.state).toBe("chargeable");
+    expect(r.source.creditCard).toMatchObject({ brand: "visa", lastFourDigits: "4242" });
+    expect(JSON.stringify(r)).not.toContain("4242424242424242");
+  });
+
+  test("a payload without an element resolves failed with a coded error and sends nothing", async ({ elPage: page }) => {
+    const s = await createSession();
+    const sent = [];
+    page.on("request", (q) => { if (q.url().includes("/v1/sources")) sent.push(q.url()); });
+    const r = await page.evaluate(async ({ api, pk, fields, sid }) => {
+      const p = new PaySession(pk, { apiBase: api, fieldsBase: fields });
+      return resultPlain(await p.createSource({ type: "sepaDebit", sessionId: sid, sepaDebit: { iban: "DE89370400440532013000" } }));
+    }, { api: API, pk: PK, fields: FIELDS, sid: s.id });
+    expect(r.state).toBe("failed");
+    expect(r.error).toMatchObject({ type: "validation_error", code: "invalid_parameter" });
+    expect(r.error.errors[0].parameter).toBe("payload");
+    expect(r.error.message).toContain("paysession/elements");
+    expect(sent).toEqual([]);
+  });
+
+  test("no compliance element and no session helpers: a coded error, or no such method", async ({ elPage: page }) => {
+    const out = await page.evaluate(({ api, pk, fields }) => {
+      const p = new PaySession(pk, { apiBase: api, fieldsBase: fields });
+      let compliance = null;
+      try { p.createElement("compliance", { sessionId: "ses_x" }); } catch (e) { compliance = [e.code, e.errors[0].parameter]; }
+      const methods = ["createSource", "createElement", "retrieveAvailablePaymentMethods", "retrieveComplianceDetails",
+        "retrieveSource", "authenticateSource", "retrieveSession", "updateSession", "createDropin"];
+      return { compliance, has: methods.filter((m) => typeof p[m] === "function"), classes: Object.keys(window.sdk).filter((k) => /^[A-Z]/.test(k)).sort() };
+    }, { api: API, pk: PK, fields: FIELDS });
+    expect(out).toEqual({
+      compliance: ["invalid_parameter", "type"],
+      has: ["createSource", "createElement"],
+      classes: ["PaySession", "PaySessionElement"],
+    });
+  });
+});
+
+test.describe("the Elements build", () => {
+  test.use({ elModule: "paysession-elements" });
+
+  test("keeps createSource for every type, the session helpers and the compliance element", async ({ elPage: page }) => {
+    const out = await page.evaluate(({ api, pk, fields }) => {
+      const p = new PaySession(pk, { apiBase: api, fieldsBase: fields });
+      const methods = ["createSource", "createElement", "retrieveAvailablePaymentMethods", "retrieveComplianceDetails",
+        "retrieveSource", "authenticateSource", "retrieveSession", "updateSession", "createDropin"];
+      return { module: window.sdkModule, has: methods.filter((m) => typeof p[m] === "function"), classes: Object.keys(window.sdk).filter((k) => /^[A-Z]/.test(k)).sort() };
+    }, { api: API, pk: PK, fields: FIELDS });
+    expect(out).toEqual({
+      module: "paysession-elements",
+      has: ["createSource", "createElement", "retrieveAvailablePaymentMethods", "retrieveComplianceDetails",
+        "retrieveSource", "authenticateSource", "retrieveSession", "updateSession"],
+      classes: ["ComplianceElement", "PaySession", "PaySessionElement"],
+    });
+    // A payload goes to the backend as before: a wrong gift card PIN is the backend's answer.
+    const s = await createSession();
+    const r = await page.evaluate(async ({ api, pk, sid }) => resultPlain(await new PaySession(pk, { apiBase: api })
+      .createSource({ type: "giftCard", sessionId: sid, giftCard: { number: "6000000000000001", pin: "9999" } })), { api: API, pk: PK, sid: s.id });
+    expect(r.state).toBe("failed");
+    expect(r.error.code).toBe("invalid_gift_card");
+  });
+});
