@@ -3,6 +3,21 @@
 
 use wasm_bindgen::prelude::*;
 
+/// What `createSource` takes first: a payload of any type where the build has
+/// them (`api`), else only a card element (the card build).
+#[cfg(feature = "api")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SOURCE_INPUT: &'static str = r#"
+/** What `createSource` takes first: a payload of any payment type, or a card number element (with `data`). */
+export type SourceInput = CreateSourcePayload | PaySessionElement;
+"#;
+#[cfg(not(feature = "api"))]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SOURCE_INPUT: &'static str = r#"
+/** What `createSource` takes first: in the card build (`paysession/card`), only a card number element (with `data`). */
+export type SourceInput = PaySessionElement;
+"#;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** Options of `new PaySession(publicKey, options)`. */

@@ -16,7 +16,8 @@ test("tests/ts/example.ts type-checks against pkg-web/paysession.d.ts", () => {
 test("the declarations name the contract's types, not any", async () => {
   const { readFileSync } = await import("node:fs");
   const dts = readFileSync("pkg-web/paysession.d.ts", "utf8");
-  for (const t of ["createSource(payload: CreateSourcePayload | PaySessionElement, data?: ElementSourceData | null): Promise<CreateSourceResult>",
+  for (const t of ["createSource(payload: SourceInput, data?: ElementSourceData | null): Promise<CreateSourceResult>",
+    "export type SourceInput = CreateSourcePayload | PaySessionElement;",
     "createElement(type: ElementType, options?: ElementOptions | null): PaySessionElement",
     "retrieveAvailablePaymentMethods(query: PaymentMethodsQuery): Promise<PaymentMethodsResult>",
     "retrieveSource(id: string, clientSecret: string): Promise<Source>",
@@ -25,4 +26,14 @@ test("the declarations name the contract's types, not any", async () => {
   }
   const classPart = dts.slice(dts.indexOf("export class PaySession"));
   expect(classPart.slice(0, classPart.indexOf("\n}"))).not.toMatch(/: any\b/);
+});
+
+test("the card build declares only what it has", async () => {
+  const { readFileSync } = await import("node:fs");
+  const dts = readFileSync("pkg-web/paysession-card.d.ts", "utf8");
+  expect(dts).toContain("export type SourceInput = PaySessionElement;");
+  expect(dts).toContain("createSource(payload: SourceInput, data?: ElementSourceData | null): Promise<CreateSourceResult>");
+  for (const absent of ["retrieveAvailablePaymentMethods(", "retrieveSession(", "updateSession(", "createDropin(", "export class ComplianceElement"]) {
+    expect(dts).not.toContain(absent);
+  }
 });
