@@ -70,8 +70,7 @@ impl PaySession {
     #[wasm_bindgen(js_name = createSource, unchecked_return_type = "Promise<CreateSourceResult>")]
     pub fn create_source(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "SourceInput")]
-        payload: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SourceInput")] payload: JsValue,
         data: Option<ElementSourceData>,
     ) -> Promise {
         if let Some(data) = data {

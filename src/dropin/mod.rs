@@ -194,7 +194,11 @@ impl Mounted {
     /// them (with the answer's `amountFormat` when it has one).
     #[inline(always)]
     fn money(&self, t: &crate::i18n::Texts, amount: f64) -> String {
-        t.money(amount, &self.currency, &js::get(&self.methods, "amountFormat"))
+        t.money(
+            amount,
+            &self.currency,
+            &js::get(&self.methods, "amountFormat"),
+        )
     }
 
     /// Whether the shown secure fields (the open card form's, the saved

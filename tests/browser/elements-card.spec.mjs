@@ -52,6 +52,24 @@ test.describe("the card build", () => {
       classes: ["PaySession", "PaySessionElement"],
     });
   });
+
+  test("a catalog that fails or never answers leaves the fields English, with no error on the page", async ({ elPage: page }) => {
+    // he-IL's catalog refused; fr-FR's held until the PaySession's deadline (300 ms) aborts it.
+    await page.route("**/v1/locales/he-IL*", (r) => r.abort());
+    await page.route("**/v1/locales/fr-FR*", () => {});
+    const failed = [];
+    page.on("requestfailed", (r) => { if (r.url().includes("/v1/locales/")) failed.push(new URL(r.url()).pathname); });
+    for (const [locale, type, id] of [["he-IL", "cardnumber", "card-number"], ["fr-FR", "cardcvv", "card-cvv"]]) {
+      const title = await page.evaluate(async ({ api, pk, fields, locale, type, id }) => {
+        const p = new PaySession(pk, { apiBase: api, fieldsBase: fields, locale, timeoutMs: 300 });
+        const e = p.createElement(type);
+        await new Promise((ok) => { e.on("ready", ok); e.mount(id); });
+        return document.querySelector(`#${id} iframe`).title;
+      }, { api: API, pk: PK, fields: FIELDS, locale, type, id });
+      await expect.poll(() => failed).toContain(`/v1/locales/${locale}`);
+      expect(title).toBe(type === "cardnumber" ? "Card number" : "Security code");
+    }
+  });
 });
 
 test.describe("the Elements build", () => {

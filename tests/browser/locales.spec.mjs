@@ -106,45 +106,52 @@ for (const loc of LOCALES) {
   });
 }
 
-elTest("a standalone Element's frame, field and error messages follow the page's locale, its catalog fetched once", async ({ elPage }) => {
-  const requests = [];
-  elPage.on("request", (r) => { if (r.url().includes("/v1/locales/")) requests.push(new URL(r.url()).pathname); });
-  const he = await catalog("he-IL");
-  const titles = await elPage.evaluate(async ({ api, pk, fields, en }) => {
-    window.events = [];
-    const p = new PaySession(pk, { apiBase: api, fieldsBase: fields, locale: "he-IL" });
-    const ready = [];
-    for (const [t, id] of [["cardnumber", "card-number"], ["cardexpiration", "card-expiry"], ["cardcvv", "card-cvv"]]) {
-      const e = p.createElement(t);
-      e.on("change", (ev) => events.push(ev));
-      ready.push(new Promise((ok) => e.on("ready", ok)));
-      e.mount(id);
-    }
-    await Promise.all(ready);
-    // The catalog may land after the frames said hello: then the frames are renamed.
-    for (let i = 0; i < 100 && document.querySelector("#card-number iframe").title === en; i++) await new Promise((r) => setTimeout(r, 20));
-    return [...document.querySelectorAll("#card-number iframe, #card-expiry iframe, #card-cvv iframe")].map((f) => f.title);
-  }, { api: API, pk: PK, fields: FIELDS, en: "Card number" });
-  expect(titles).toEqual([he["field.cardNumber"], he["field.expiry"], he["field.cvv"]]);
-  await expect(frame(elPage, "card-number")).toHaveAttribute("aria-label", he["field.cardNumber"]);
-  await expect(frame(elPage, "card-cvv")).toHaveAttribute("aria-label", he["field.cvv"]);
-  await frame(elPage, "card-number").fill("4242424242424241");
-  await frame(elPage, "card-number").press("Tab");
-  await elPage.waitForFunction(() => events.some((e) => e.error));
-  const err = await elPage.evaluate(() => events.filter((e) => e.error).pop().error);
-  expect(err).toEqual({ code: "invalid_card_number", message: he["error.invalid_card_number"] });
-  expect(requests).toEqual(["/v1/locales/he-IL"]);
-});
+// The checkout's module asks for the catalog through its HTTP client, the
+// card build (paysession/card) with a plain fetch of its own (src/catalog.js).
+for (const elModule of ["paysession", "paysession-card"]) {
+  elTest.describe(`Elements' texts (${elModule})`, () => {
+    elTest.use({ elModule });
+    elTest("a standalone Element's frame, field and error messages follow the page's locale, its catalog fetched once", async ({ elPage }) => {
+      const requests = [];
+      elPage.on("request", (r) => { if (r.url().includes("/v1/locales/")) requests.push(new URL(r.url()).pathname); });
+      const he = await catalog("he-IL");
+      const titles = await elPage.evaluate(async ({ api, pk, fields, en }) => {
+        window.events = [];
+        const p = new PaySession(pk, { apiBase: api, fieldsBase: fields, locale: "he-IL" });
+        const ready = [];
+        for (const [t, id] of [["cardnumber", "card-number"], ["cardexpiration", "card-expiry"], ["cardcvv", "card-cvv"]]) {
+          const e = p.createElement(t);
+          e.on("change", (ev) => events.push(ev));
+          ready.push(new Promise((ok) => e.on("ready", ok)));
+          e.mount(id);
+        }
+        await Promise.all(ready);
+        // The catalog may land after the frames said hello: then the frames are renamed.
+        for (let i = 0; i < 100 && document.querySelector("#card-number iframe").title === en; i++) await new Promise((r) => setTimeout(r, 20));
+        return [...document.querySelectorAll("#card-number iframe, #card-expiry iframe, #card-cvv iframe")].map((f) => f.title);
+      }, { api: API, pk: PK, fields: FIELDS, en: "Card number" });
+      expect(titles).toEqual([he["field.cardNumber"], he["field.expiry"], he["field.cvv"]]);
+      await expect(frame(elPage, "card-number")).toHaveAttribute("aria-label", he["field.cardNumber"]);
+      await expect(frame(elPage, "card-cvv")).toHaveAttribute("aria-label", he["field.cvv"]);
+      await frame(elPage, "card-number").fill("4242424242424241");
+      await frame(elPage, "card-number").press("Tab");
+      await elPage.waitForFunction(() => events.some((e) => e.error));
+      const err = await elPage.evaluate(() => events.filter((e) => e.error).pop().error);
+      expect(err).toEqual({ code: "invalid_card_number", message: he["error.invalid_card_number"] });
+      expect(requests).toEqual(["/v1/locales/he-IL"]);
+    });
 
-elTest("English Elements fetch no catalog", async ({ elPage }) => {
-  const requests = [];
-  elPage.on("request", (r) => { if (r.url().includes("/v1/locales/")) requests.push(r.url()); });
-  const title = await elPage.evaluate(async ({ api, pk, fields }) => {
-    const p = new PaySession(pk, { apiBase: api, fieldsBase: fields, locale: "en-GB" });
-    const e = p.createElement("cardnumber");
-    await new Promise((r) => { e.on("ready", r); e.mount("card-number"); });
-    return document.querySelector("#card-number iframe").title;
-  }, { api: API, pk: PK, fields: FIELDS });
-  expect(title).toBe("Card number");
-  expect(requests).toEqual([]);
-});
+    elTest("English Elements fetch no catalog", async ({ elPage }) => {
+      const requests = [];
+      elPage.on("request", (r) => { if (r.url().includes("/v1/locales/")) requests.push(r.url()); });
+      const title = await elPage.evaluate(async ({ api, pk, fields }) => {
+        const p = new PaySession(pk, { apiBase: api, fieldsBase: fields, locale: "en-GB" });
+        const e = p.createElement("cardnumber");
+        await new Promise((r) => { e.on("ready", r); e.mount("card-number"); });
+        return document.querySelector("#card-number iframe").title;
+      }, { api: API, pk: PK, fields: FIELDS });
+      expect(title).toBe("Card number");
+      expect(requests).toEqual([]);
+    });
+  });
+}
