@@ -79,15 +79,16 @@ pub fn script_path(script: &[u8]) -> String {
 /// The router of the fields origin: `/field`, `/field.js`, and 404 for the rest.
 pub fn fields_app(config: Arc<Config>, api_url: &str) -> Router {
     let api_origin = origin_of(api_url).unwrap_or_default();
-    // Whole-line comments are for readers of the source, not a download.
-    let script: String = include_str!("assets/field.js")
+    // assets/field.js minified (scripts/gen-field-min.mjs; a test checks it
+    // is current), less its one comment line.
+    let script: String = include_str!("assets/field.min.js")
         .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .map(|l| [l.trim(), "\n"].concat())
-        .collect();
+        .filter(|l| !l.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let script = script
         .replace("%API%", api_url.trim_end_matches('/'))
-        .replace("/*DATA*/0", &data_json());
+        .replace("__PAYSESSION_DATA__", &data_json());
     let versioned = script_path(script.as_bytes());
     let (inline_page, hash) = inline_page(&script);
     let inline = Arc::new((Precompressed::new(inline_page), hash));

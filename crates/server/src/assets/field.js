@@ -21,7 +21,7 @@
 // server from paysession-core, so every rule has one definition.
 "use strict";
 (() => {
-  const API = "%API%", D = /*DATA*/0;
+  const API = "%API%", D = __PAYSESSION_DATA__;
   const q = new URLSearchParams(location.search), h = new URLSearchParams(location.hash.slice(1));
   const O = q.get("o"), K = q.get("k"), T = h.get("t"), C = h.get("c"), G = h.get("g");
   // "card": the drop-in's whole card in one frame (number, expiry and code
