@@ -307,23 +307,28 @@ extern "C" {
 
 /// `GET /v1/locales/{client.locale}`, then `done` with the catalog (a plain
 /// object of strings) or `undefined`: the drop-in's and the standalone fields'
-/// one fetch, bounded by `timeoutMs`. Through the HTTP client (retries) where
+/// one fetch, bounded by `timeoutMs`, which the browser's cache may answer
+/// (the catalog is public, `max-age` of a day). Through the HTTP client (retries) where
 /// the build has it for its other calls; the card build (`paysession/card`)
 /// makes no other request from the page, and the client (deadline timer,
 /// retries, error mapping, Rust's futures) would be 4.6 kB brotli of its
-/// 32 kB: it asks with a plain `fetch` (`src/catalog.js`, no retry, the
-/// answer cached by the browser for a day). A lost catalog leaves the texts
-/// English either way.
+/// 32 kB: it asks with a plain `fetch` (`src/catalog.js`, no retry). A lost
+/// catalog leaves the texts English either way.
 pub fn load(client: &crate::http::Client, done: Box<dyn FnOnce(JsValue)>) {
     let path = ["/v1/locales/", &crate::http::encode(&client.locale)].concat();
     #[cfg(feature = "api")]
     {
         let client = client.clone();
         let _ = crate::error::promise(Box::pin(async move {
-            done(match client.get(&path).await {
-                Ok(v) if v.dyn_ref::<Object>().is_some() => v,
-                _ => JsValue::UNDEFINED,
-            });
+            done(
+                match client
+                    .send(crate::http::Method::GetCacheable, &path, None)
+                    .await
+                {
+                    Ok(v) if v.dyn_ref::<Object>().is_some() => v,
+                    _ => JsValue::UNDEFINED,
+                },
+            );
             Ok(JsValue::UNDEFINED)
         }));
     }

@@ -24,6 +24,9 @@ pub use timer::{sleep, Timeout};
 pub enum Method {
     /// Read.
     Get,
+    /// Read a public answer the backend lets the browser cache (a locale's
+    /// catalog: `max-age` of a day): the browser's cache may answer.
+    GetCacheable,
     /// Create (idempotent with its key).
     Post,
     /// Update session fields (idempotent with its key).
@@ -33,9 +36,13 @@ pub enum Method {
 }
 
 impl Method {
+    fn is_read(self) -> bool {
+        matches!(self, Method::Get | Method::GetCacheable)
+    }
+
     fn as_str(self) -> &'static str {
         match self {
-            Method::Get => "GET",
+            Method::Get | Method::GetCacheable => "GET",
             Method::Post => "POST",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
@@ -61,7 +68,9 @@ pub struct Client {
 }
 
 impl Client {
-    /// Sends `body` (JSON) to `path` and returns the answer's JSON object.
+    /// Sends `body` (JSON) to `path` and returns the answer's JSON object;
+    /// never from the browser's cache (`no-store`) but for
+    /// [`Method::GetCacheable`].
     pub async fn send(
         &self,
         method: Method,
@@ -74,7 +83,7 @@ impl Client {
         // A read sends the public key in the URL and only CORS-safelisted
         // headers: a "simple request", no preflight round trip before it.
         // Writes carry it in the Authorization header.
-        let url = if method == Method::Get {
+        let url = if method.is_read() {
             let sep = if path.contains('?') { "&key=" } else { "?key=" };
             [self.base.as_str(), path, sep, &encode(&self.key)].concat()
         } else {
@@ -95,7 +104,7 @@ impl Client {
         if body.is_some() {
             js::set(&headers, "Content-Type", &"application/json".into());
         }
-        if method != Method::Get {
+        if !method.is_read() {
             // One key for every attempt of this call.
             js::set(&headers, "Idempotency-Key", &backoff::uuid_v4().into());
         }
@@ -137,7 +146,12 @@ fn new_init(method: Method, headers: &Object, body: Option<&js_sys::JsString>) -
     js::set(&init, "headers", headers);
     js::set(&init, "mode", &"cors".into());
     js::set(&init, "credentials", &"omit".into());
-    js::set(&init, "cache", &"no-store".into());
+    let cache = if method == Method::GetCacheable {
+        "default"
+    } else {
+        "no-store"
+    };
+    js::set(&init, "cache", &cache.into());
     if let Some(b) = body {
         js::set(&init, "body", b);
     }

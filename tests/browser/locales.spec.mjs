@@ -106,6 +106,30 @@ for (const loc of LOCALES) {
   });
 }
 
+test("the drop-in's catalog may come from the browser's cache (public, a day): a second drop-in does not ask the network", async ({ sdkPage }) => {
+  // Chromium's own account of each response (network, disk or memory cache).
+  const cdp = await sdkPage.context().newCDPSession(sdkPage);
+  await cdp.send("Network.enable");
+  const from = new Map(); // requestId → "network" | "disk" | "memory"
+  cdp.on("Network.requestWillBeSent", (e) => { if (e.request.url.includes("/v1/locales/de-DE")) from.set(e.requestId, null); });
+  cdp.on("Network.requestServedFromCache", (e) => { if (from.has(e.requestId)) from.set(e.requestId, "memory"); });
+  cdp.on("Network.responseReceived", (e) => {
+    if (from.has(e.requestId) && from.get(e.requestId) !== "memory") from.set(e.requestId, e.response.fromDiskCache ? "disk" : "network");
+  });
+  const seen = () => [...from.values()].filter(Boolean);
+  for (let i = 0; i < 2; i++) {
+    const s = await createSession({ country: "DE" });
+    await sdkPage.evaluate(({ api, pk, sid }) => new Promise((ok, fail) => {
+      window.dropin?.unmount();
+      const d = (window.dropin = new PaySession(pk, { apiBase: api, locale: "de-DE" }).createDropin({ sessionId: sid, onReady: ok, onError: fail }));
+      d.mount("drop-in");
+    }), { api: API, pk: PK, sid: s.id });
+  }
+  await expect.poll(() => seen().length).toBe(2);
+  expect(seen()[0]).toBe("network");
+  expect(seen()[1], JSON.stringify(seen())).not.toBe("network");
+});
+
 // The checkout's module asks for the catalog through its HTTP client, the
 // card build (paysession/card) with a plain fetch of its own (src/catalog.js).
 for (const elModule of ["paysession", "paysession-card"]) {
