@@ -83,11 +83,14 @@ impl PaySession {
                 Ok(source::create(&client, payload).await)
             }))
         }
-        // The card build takes only its card fields: a payload is refused
-        // with a coded error, never sent on.
+        // The card build takes only its card fields: an element without
+        // `data` is told so (`data` is required), a payload is refused with
+        // a coded error, never sent on.
         #[cfg(not(feature = "api"))]
         {
-            let _ = payload;
+            if let Some(g) = self.fields.as_ref().filter(|g| g.made_it(&payload)) {
+                return crate::elements::create_source(Some(g), &payload, &JsValue::UNDEFINED);
+            }
             Promise::resolve(&source::result(Err(SdkError::invalid(
                 "payload",
                 "must be a card element of this PaySession: paysession/card creates sources \

@@ -8,13 +8,13 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "api")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SOURCE_INPUT: &'static str = r#"
-/** What `createSource` takes first: a payload of any payment type, or a card number element (with `data`). */
+/** What `createSource` takes first: a payload of any payment type, or a card element (the number, or a saved card's code) with `data`. */
 export type SourceInput = CreateSourcePayload | PaySessionElement;
 "#;
 #[cfg(not(feature = "api"))]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SOURCE_INPUT: &'static str = r#"
-/** What `createSource` takes first: in the card build (`paysession/card`), only a card number element (with `data`). */
+/** What `createSource` takes first: in the card build (`paysession/card`), only a card element (the number, or a saved card's code), with `data`. */
 export type SourceInput = PaySessionElement;
 "#;
 

@@ -81,6 +81,15 @@ impl Group {
         self.origin.get_or_init(|| o.clone()) == &o
     }
 
+    /// Whether `element` is one this group made (`createElement`'s object):
+    /// the card build's `createSource` without `data`.
+    #[cfg(not(feature = "api"))]
+    pub fn made_it(&self, element: &JsValue) -> bool {
+        self.made
+            .try_borrow()
+            .is_ok_and(|m| m.iter().any(|(js, _)| js_sys::Object::is(js, element)))
+    }
+
     /// This group's frames speak `catalog` (the drop-in's, once fetched).
     pub fn use_catalog(&self, catalog: JsValue) {
         self.asked.set(true);

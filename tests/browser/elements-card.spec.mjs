@@ -34,6 +34,11 @@ test.describe("the card build", () => {
     expect(r.error).toMatchObject({ type: "validation_error", code: "invalid_parameter" });
     expect(r.error.errors[0].parameter).toBe("payload");
     expect(r.error.message).toContain("paysession/elements");
+    // An element without its data: told that data is missing.
+    await mountAll(page);
+    const noData = await page.evaluate(async () => resultPlain(await window.payments.createSource(window.els.cardnumber)));
+    expect(noData.state).toBe("failed");
+    expect([noData.error.code, noData.error.errors[0].parameter]).toEqual(["missing_parameter", "data"]);
     expect(sent).toEqual([]);
   });
 
