@@ -324,3 +324,14 @@ impl Config {
         self.enabled.as_ref().is_none_or(|e| e.contains(&t)) && !self.disabled.contains(&t)
     }
 }
+
+/// `update`'s options checked: the appearance to apply, if any.
+pub(super) fn checked_update(options: &JsValue) -> Result<Option<Appearance>, SdkError> {
+    const UPDATE: &[Field] = &[opt("appearance", Kind::Obj(crate::appearance::FIELDS))];
+    let c = schema::clean(options, UPDATE, "", "options")?;
+    let a = js::get(&c, "appearance");
+    if a.is_undefined() {
+        return Ok(None);
+    }
+    crate::appearance::parse(&a, "appearance", true).map(Some)
+}

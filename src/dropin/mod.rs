@@ -193,12 +193,9 @@ impl Mounted {
     /// `amount` minor units of the answer's currency, as `t`'s locale writes
     /// them (with the answer's `amountFormat` when it has one).
     #[inline(always)]
-    fn money(&self, t: &crate::i18n::Texts, amount: f64) -> String {
-        t.money(
-            amount,
-            &self.currency,
-            &js::get(&self.methods, "amountFormat"),
-        )
+    fn money(&self, t: &Texts, amount: f64) -> String {
+        let format = js::get(&self.methods, "amountFormat");
+        t.money(amount, &self.currency, &format)
     }
 
     /// Whether the shown secure fields (the open card form's, the saved
@@ -220,20 +217,6 @@ impl Drop for Mounted {
         self.listeners.clear();
         self.host.remove();
     }
-}
-
-/// `update`'s options checked: the appearance to apply, if any.
-fn checked_update(options: &JsValue) -> Result<Option<crate::appearance::Appearance>, SdkError> {
-    const UPDATE: &[crate::schema::Field] = &[crate::schema::opt(
-        "appearance",
-        crate::schema::Kind::Obj(crate::appearance::FIELDS),
-    )];
-    let c = crate::schema::clean(options, UPDATE, "", "options")?;
-    let a = js::get(&c, "appearance");
-    if a.is_undefined() {
-        return Ok(None);
-    }
-    crate::appearance::parse(&a, "appearance", true).map(Some)
 }
 
 /// Runs a future to completion on the microtask queue.
@@ -355,7 +338,7 @@ impl Dropin {
         &self,
         #[wasm_bindgen(unchecked_param_type = "{ appearance?: Appearance }")] options: JsValue,
     ) -> Result<(), JsValue> {
-        let look = checked_update(&options).map_err(|e| e.to_js())?;
+        let look = config::checked_update(&options).map_err(|e| e.to_js())?;
         let state = match &self.inner {
             Inner::Own(s) => s,
             #[cfg(not(feature = "manage"))]

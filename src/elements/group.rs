@@ -81,13 +81,21 @@ impl Group {
         self.origin.get_or_init(|| o.clone()) == &o
     }
 
-    /// Whether `element` is one this group made (`createElement`'s object):
-    /// the card build's `createSource` without `data`.
+    /// The element behind `element` if this group made it (`createElement`'s
+    /// object), alive or not.
+    pub(super) fn find(&self, element: &JsValue) -> Option<Weak<RefCell<Inner>>> {
+        let made = self.made.try_borrow().ok()?;
+        let (_, w) = made
+            .iter()
+            .find(|(js, _)| js_sys::Object::is(js, element))?;
+        Some(w.clone())
+    }
+
+    /// Whether this group made `element`: the card build's `createSource`
+    /// without `data`.
     #[cfg(not(feature = "api"))]
     pub fn made_it(&self, element: &JsValue) -> bool {
-        self.made
-            .try_borrow()
-            .is_ok_and(|m| m.iter().any(|(js, _)| js_sys::Object::is(js, element)))
+        self.find(element).is_some()
     }
 
     /// This group's frames speak `catalog` (the drop-in's, once fetched).

@@ -10,7 +10,7 @@ use crate::http::Timeout;
 use crate::js;
 use crate::schema::{self, opt, req, Kind};
 use crate::source;
-use js_sys::{Function, Object, Promise};
+use js_sys::{Function, Promise};
 use paysession_core::ErrorCode;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -69,12 +69,8 @@ fn start(
     };
     let group = group.ok_or_else(not_ours)?;
     let rc = group
-        .made
-        .try_borrow()
-        .map_err(|_| not_ours())?
-        .iter()
-        .find(|(js, _)| Object::is(js, element))
-        .and_then(|(_, w)| w.upgrade())
+        .find(element)
+        .and_then(|w| w.upgrade())
         .ok_or_else(not_ours)?;
     let tok = Tok {
         session,

@@ -3,19 +3,14 @@
 // it leaves out is refused with a coded error or absent, never ignored; the
 // Elements build keeps all of it.
 import { expect, API, PK, createSession } from "./fixtures.mjs";
-import { test, FIELDS, mountAll, typeCard } from "./elements-fixtures.mjs";
+import { test, FIELDS, mountAll, tokenizeTypedCard } from "./elements-fixtures.mjs";
 
 test.use({ elModule: "paysession-card" });
 
 test.describe("the card build", () => {
   test("mounts the three fields and tokenizes a typed card; the page gets brand and last four only", async ({ elPage: page }) => {
     expect(await page.evaluate(() => window.sdkModule)).toBe("paysession-card");
-    await mountAll(page);
-    await typeCard(page);
-    const s = await createSession();
-    const r = await page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardnumber, {
-      sessionId: sid, type: "creditCard", owner: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
-    })), s.id);
+    const r = await tokenizeTypedCard(page);
     expect(r.error).toBeUndefined();
     expect(r.state).toBe("chargeable");
     expect(r.source.creditCard).toMatchObject({ brand: "visa", lastFourDigits: "4242" });

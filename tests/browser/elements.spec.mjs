@@ -3,7 +3,7 @@
 // origin from this page and from the API). Methods, events, message checks,
 // the frame's headers, and a frame that does not load.
 import { expect, API, PK, createSession } from "./fixtures.mjs";
-import { test, FIELDS, mountAll, frame, typeCard } from "./elements-fixtures.mjs";
+import { test, FIELDS, mountAll, frame, tokenizeTypedCard } from "./elements-fixtures.mjs";
 
 const lastChange = (page, type) =>
   page.evaluate((t) => window.events.filter((e) => e.name === "change" && e.elementType === t).at(-1), type);
@@ -154,12 +154,7 @@ test.describe("Elements", () => {
   });
 
   test("createSource(element) tokenizes inside the frames; the page gets brand and last four only", async ({ elPage: page }) => {
-    await mountAll(page);
-    await typeCard(page);
-    const s = await createSession();
-    const r = await page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardnumber, {
-      sessionId: sid, type: "creditCard", owner: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
-    })), s.id);
+    const r = await tokenizeTypedCard(page);
     expect(r.error).toBeUndefined();
     expect(r.state).toBe("chargeable");
     expect(r.source.creditCard).toMatchObject({ brand: "visa", lastFourDigits: "4242", expirationMonth: 12 });
