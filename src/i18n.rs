@@ -12,23 +12,21 @@ use paysession_core::money::{Currency, MAX_AMOUNT};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-// The built-in English, in two parts: `en_base!` in every build (what
-// Elements and the compliance element show: the card fields' labels, the
-// compliance texts, every error's words, `terms_not_accepted`'s among them);
-// `en_dropin!` with the drop-in only (its own texts: a page of the Elements
-// build never shows them, so its module does not carry them). One `key=text`
-// per line; crates/server/src/locales/tests.rs checks both against en-US.json.
+// The built-in English, in parts by build: `en_base!` in every build (what
+// the card build shows: the card fields' labels and the words of every error
+// its fields and `createSource` with them can give, `terms_not_accepted`'s
+// among them); `en_api!` from the Elements build on (the compliance element's
+// texts, the words of the other payment types' errors); `en_dropin!` with the
+// drop-in only (its own texts: a page of the Elements build never shows them,
+// so its module does not carry them). One `key=text` per line;
+// crates/server/src/locales/tests.rs checks them against en-US.json and
+// which part a key the source names must be in.
 macro_rules! en_base {
     () => {
         "\
 field.cardNumber=Card number\n\
 field.expiry=Expiry date (MM/YY)\n\
 field.cvv=Security code\n\
-compliance.seller={seller} is the seller of record for this order.\n\
-compliance.terms=Terms of sale\n\
-compliance.privacy=Privacy policy\n\
-compliance.cancellation=Cancellation rights\n\
-compliance.legal=Legal notice\n\
 terms.required=Accept the terms of sale to continue.\n\
 error.missing_parameter=This field is required.\n\
 error.invalid_parameter=This value is not valid.\n\
@@ -38,10 +36,6 @@ error.invalid_expiration_date=This expiry date is not valid or has passed.\n\
 error.incomplete_expiration_date=The expiry date is incomplete.\n\
 error.invalid_security_code=This security code is not valid.\n\
 error.incomplete_security_code=The security code is incomplete.\n\
-error.invalid_iban=This IBAN is not valid.\n\
-error.invalid_gift_card=This gift card number or PIN is not valid.\n\
-error.invalid_wallet_token=The wallet could not pay. Try again or choose another method.\n\
-error.wallet_token_used=This wallet payment was already used. Try again.\n\
 error.card_declined=Your card was declined. Try another card or method.\n\
 error.insufficient_funds=The card has insufficient funds. Try another card or method.\n\
 error.authentication_failed=The payment could not be verified. Try again or use another card.\n\
@@ -54,6 +48,21 @@ error.payment_method_removed=This saved payment method is no longer available. C
 error.network_unavailable=We could not reach the payment service. Check your connection and try again.\n\
 error.request_timeout=The payment service took too long to answer. Try again.\n\
 error.generic=Something went wrong. Please try again.\n"
+    };
+}
+#[cfg(feature = "api")]
+macro_rules! en_api {
+    () => {
+        "\
+compliance.seller={seller} is the seller of record for this order.\n\
+compliance.terms=Terms of sale\n\
+compliance.privacy=Privacy policy\n\
+compliance.cancellation=Cancellation rights\n\
+compliance.legal=Legal notice\n\
+error.invalid_iban=This IBAN is not valid.\n\
+error.invalid_gift_card=This gift card number or PIN is not valid.\n\
+error.invalid_wallet_token=The wallet could not pay. Try again or choose another method.\n\
+error.wallet_token_used=This wallet payment was already used. Try again.\n"
     };
 }
 #[cfg(feature = "dropin")]
@@ -133,10 +142,12 @@ button.savePaymentMethod=Save payment method\n"
     };
 }
 #[cfg(feature = "manage")]
-const EN: &str = concat!(en_base!(), en_dropin!(), en_manage!());
+const EN: &str = concat!(en_base!(), en_api!(), en_dropin!(), en_manage!());
 #[cfg(all(feature = "dropin", not(feature = "manage")))]
-const EN: &str = concat!(en_base!(), en_dropin!());
-#[cfg(not(feature = "dropin"))]
+const EN: &str = concat!(en_base!(), en_api!(), en_dropin!());
+#[cfg(all(feature = "api", not(feature = "dropin")))]
+const EN: &str = concat!(en_base!(), en_api!());
+#[cfg(not(feature = "api"))]
 const EN: &str = en_base!();
 
 /// The texts of one locale.
@@ -162,8 +173,16 @@ impl Texts {
         if let Some(s) = js::get(&self.catalog, key).as_string() {
             return s;
         }
-        EN.lines()
-            .find_map(|l| l.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+        // "\n" + key + "=" in "\n" + EN, up to the next line's "\n" (a plain
+        // scan: no `CharSearcher`).
+        let line = [key, "="].concat();
+        let at = if EN.starts_with(&line) {
+            Some(0)
+        } else {
+            find(EN, &["\n", &line].concat()).map(|i| i + 1)
+        };
+        at.and_then(|i| EN.get(i + line.len()..))
+            .and_then(|r| r.get(..r.bytes().position(|b| b == b'\n')?))
             .unwrap_or(key)
             .into()
     }

@@ -38,6 +38,10 @@ pub struct Options {
     pub style: JsValue,
     /// `style` as given (checked), and `appearance`: [`Options::style`] is made of both.
     pub(crate) own: JsValue,
+    /// Not in the card build (`paysession/card`), which takes `style` and
+    /// `classes` only, as Stripe's card Elements do: the appearance's checks
+    /// are 1.3 kB brotli of a module whose target is 35 kB with its frame.
+    #[cfg(feature = "api")]
     pub(crate) look: Option<crate::appearance::Appearance>,
     /// Placeholder inside the field.
     pub placeholder: String,
@@ -55,6 +59,7 @@ impl Default for Options {
             classes: CLASS_DEFAULTS.map(String::from),
             style: JsValue::UNDEFINED,
             own: JsValue::UNDEFINED,
+            #[cfg(feature = "api")]
             look: None,
             placeholder: String::new(),
             label: None,
@@ -98,7 +103,17 @@ pub fn apply(into: &mut Options, options: &JsValue, kind: &str) -> Result<(), Sd
                 }
             }
             "style" => into.own = style(&v)?.into(),
+            #[cfg(feature = "api")]
             "appearance" => into.look = Some(crate::appearance::parse(&v, "appearance", false)?),
+            // Refused, never ignored: the page's look would silently differ.
+            #[cfg(not(feature = "api"))]
+            "appearance" => {
+                return Err(SdkError::invalid(
+                    "appearance",
+                    "is not in paysession/card: style its fields with style and classes, \
+                     or import paysession/elements for appearance.",
+                ))
+            }
             "placeholderText" => into.placeholder = text(&v, "placeholderText", 100)?,
             "label" => into.label = Some(text(&v, "label", 100)?),
             "paymentMethodId" => {
@@ -121,10 +136,14 @@ pub fn apply(into: &mut Options, options: &JsValue, kind: &str) -> Result<(), Sd
             _ => return Err(unknown(&["options.", &k].concat())),
         }
     }
-    into.style = match &into.look {
+    #[cfg(feature = "api")]
+    let style = match &into.look {
         Some(a) => crate::appearance::frame_style(a, &into.own),
         None => into.own.clone(),
     };
+    #[cfg(not(feature = "api"))]
+    let style = into.own.clone();
+    into.style = style;
     Ok(())
 }
 

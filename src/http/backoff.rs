@@ -46,7 +46,42 @@ pub fn uuid_v4() -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
-    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    id.hyphenated().encode_lower(&mut buf).to_owned()
+    format_uuid_v4(bytes)
+}
+
+/// Sixteen random bytes as a UUID v4 (RFC 9562 §5.4: version 4, variant
+/// `10`), hyphenated lower case; a dozen lines instead of the `uuid` crate's
+/// formatter (−0.1 kB brotli).
+fn format_uuid_v4(mut bytes: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut s = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_uuid_v4;
+
+    #[test]
+    fn sets_version_and_variant_and_keeps_the_rest() {
+        let b: [u8; 16] = std::array::from_fn(|i| i as u8);
+        assert_eq!(format_uuid_v4(b), "00010203-0405-4607-8809-0a0b0c0d0e0f");
+        assert_eq!(
+            format_uuid_v4([0xff; 16]),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
+        assert_eq!(
+            format_uuid_v4([0; 16]),
+            "00000000-0000-4000-8000-000000000000"
+        );
+    }
 }

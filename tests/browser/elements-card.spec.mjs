@@ -53,6 +53,41 @@ test.describe("the card build", () => {
     });
   });
 
+  test("appearance is refused with a coded error naming the Elements build; style and classes still apply", async ({ elPage: page }) => {
+    const out = await page.evaluate(({ api, pk, fields }) => {
+      const p = new PaySession(pk, { apiBase: api, fieldsBase: fields });
+      const err = (f) => { try { f(); return null; } catch (e) { return [e.code, e.errors[0].parameter, e.message]; } };
+      const styled = p.createElement("cardnumber", { style: { base: { color: "#123456" } }, classes: { base: "mine" } });
+      return {
+        create: err(() => p.createElement("cardexpiration", { appearance: { theme: "dark" } })),
+        update: err(() => styled.update({ appearance: { variables: { colorText: "#000" } } })),
+        restyle: err(() => styled.update({ style: { base: { color: "#654321" } } })),
+      };
+    }, { api: API, pk: PK, fields: FIELDS });
+    for (const e of [out.create, out.update]) {
+      expect(e.slice(0, 2)).toEqual(["invalid_parameter", "appearance"]);
+      expect(e[2]).toContain("paysession/elements");
+    }
+    expect(out.restyle).toBeNull();
+  });
+
+  test("the owner's e-mail and country are the backend's to refuse: the same code and parameter as the Elements build's own check", async ({ elPage: page }) => {
+    const posts = [];
+    page.on("request", (q) => { if (q.url().endsWith("/v1/sources") && q.method() === "POST") posts.push(q.url()); });
+    const email = await tokenizeTypedCard(page, { firstName: "Ada", email: "ada@" });
+    expect(email.state).toBe("failed");
+    expect([email.error.code, email.error.errors[0].parameter]).toEqual(["invalid_email", "owner.email"]);
+    // The fields still hold the card: a second source with a country that is not one.
+    const s = await createSession();
+    const country = await page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardnumber, {
+      sessionId: sid, type: "creditCard", owner: { address: { country: "XX" } },
+    })), s.id);
+    expect(country.state).toBe("failed");
+    expect([country.error.code, country.error.errors[0].parameter]).toEqual(["invalid_country", "owner.address.country"]);
+    // Both answers came from the backend.
+    expect(posts.length).toBe(2);
+  });
+
   test("a catalog that fails or never answers leaves the fields English, with no error on the page", async ({ elPage: page }) => {
     // he-IL's catalog refused; fr-FR's held until the PaySession's deadline (300 ms) aborts it.
     await page.route("**/v1/locales/he-IL*", (r) => r.abort());
@@ -94,5 +129,13 @@ test.describe("the Elements build", () => {
       .createSource({ type: "giftCard", sessionId: sid, giftCard: { number: "6000000000000001", pin: "9999" } })), { api: API, pk: PK, sid: s.id });
     expect(r.state).toBe("failed");
     expect(r.error.code).toBe("invalid_gift_card");
+  });
+
+  test("checks the owner's e-mail itself: the card build's code and parameter, nothing sent", async ({ elPage: page }) => {
+    const posts = [];
+    page.on("request", (q) => { if (q.url().endsWith("/v1/sources") && q.method() === "POST") posts.push(q.url()); });
+    const r = await tokenizeTypedCard(page, { firstName: "Ada", email: "ada@" });
+    expect([r.state, r.error.code, r.error.errors[0].parameter]).toEqual(["failed", "invalid_email", "owner.email"]);
+    expect(posts).toEqual([]);
   });
 });

@@ -41,11 +41,11 @@ export async function typeCard(page, number = "4242424242424242", expiry = `12${
 
 /** Mounts the three fields, types a card and creates a source from it with
  * an owner, on a new session: the createSource result, made plain. */
-export async function tokenizeTypedCard(page) {
+export async function tokenizeTypedCard(page, owner = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" }) {
   await mountAll(page);
   await typeCard(page);
   const s = await createSession();
-  return page.evaluate(async (sid) => resultPlain(await window.payments.createSource(window.els.cardnumber, {
-    sessionId: sid, type: "creditCard", owner: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" },
-  })), s.id);
+  return page.evaluate(async ({ sid, owner }) => resultPlain(await window.payments.createSource(window.els.cardnumber, {
+    sessionId: sid, type: "creditCard", owner,
+  })), { sid: s.id, owner });
 }

@@ -47,7 +47,7 @@ test("the frame page: strict CSP, frame-ancestors of the page's origin only, nos
   expect(js.headers.get("x-content-type-options")).toBe("nosniff");
   // The script is field.js minified (scripts/gen-field-min.mjs), its placeholders filled in.
   const text = await js.text();
-  expect(text).toContain(`"${API.replace(/\/$/, "")}"`);
+  expect(text).toContain(`"${API.replace(/\/$/, "")}/v1/sources"`);
   for (const p of ["%API%", "__PAYSESSION_DATA__", "// "]) expect(text).not.toContain(p);
   // The fields origin serves nothing else, and not for a secret key or a non-origin.
   expect((await fetch(`${FIELDS}/v1/sources`)).status).toBe(404);
@@ -126,7 +126,7 @@ test("skimmer: a 3-D Secure card through Elements, challenge passed and order cr
   expect(record).not.toMatch(new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`));
 });
 
-test("the frames' script is assets/field.js minified by the pinned esbuild (scripts/gen-field-min.mjs --check)", async () => {
+test("the frames' scripts are assets/field.js minified by the pinned terser (scripts/gen-field-min.mjs --check)", async () => {
   const { execFileSync } = await import("node:child_process");
   execFileSync("node", ["scripts/gen-field-min.mjs", "--check"], { stdio: "pipe" });
 });

@@ -9,8 +9,28 @@ const ALL: &str = "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQB
 /// The EEA (EU + IS, LI, NO) and the UK: card payments here need SCA.
 const SCA: &str = "ATBEBGCYCZDEDKEEESFIFRGRHRHUIEISITLILTLULVMTNLNOPLPTROSESISKGB";
 
-fn contains(table: &str, code: &str) -> bool {
-    code.len() == 2 && table.as_bytes().chunks(2).any(|c| c == code.as_bytes())
+/// A table of codes as a bitmap, built at compile time: bit `b` of row `a`
+/// is set when the code `AB` is in it (`A`..`Z` as 0..25). 104 bytes in the
+/// SDK's module instead of the table's 500 letters.
+const fn bitmap(table: &str) -> [u32; 26] {
+    let t = table.as_bytes();
+    let mut rows = [0u32; 26];
+    let mut i = 0;
+    while i + 1 < t.len() {
+        rows[(t[i] - b'A') as usize] |= 1 << (t[i + 1] - b'A');
+        i += 2;
+    }
+    rows
+}
+
+const ALL_BITS: [u32; 26] = bitmap(ALL);
+const SCA_BITS: [u32; 26] = bitmap(SCA);
+
+fn contains(rows: &[u32; 26], code: &str) -> bool {
+    match *code.as_bytes() {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => rows[usize::from(a - b'A')] >> (b - b'A') & 1 == 1,
+        _ => false,
+    }
 }
 
 /// A valid, upper-case ISO 3166-1 alpha-2 country.
@@ -20,7 +40,7 @@ pub struct Country([u8; 2]);
 impl Country {
     /// Parses an upper-case alpha-2 code.
     pub fn parse(s: &str) -> Option<Country> {
-        if contains(ALL, s) {
+        if contains(&ALL_BITS, s) {
             let b = s.as_bytes();
             Some(Country([b[0], b[1]]))
         } else {
@@ -33,7 +53,7 @@ impl Country {
     }
     /// In the EEA or the UK, where PSD2 strong customer authentication applies.
     pub fn requires_sca(&self) -> bool {
-        contains(SCA, self.as_str())
+        contains(&SCA_BITS, self.as_str())
     }
 }
 
@@ -83,6 +103,24 @@ mod tests {
         assert!(Country::parse("D").is_none());
         assert_eq!(ALL.len() % 2, 0);
         assert_eq!(ALL.len() / 2, 249);
+    }
+
+    #[test]
+    fn the_bitmaps_hold_exactly_their_tables() {
+        // Every two-byte string of A..Z (and a few around it): in the
+        // bitmap iff it is a pair of the table.
+        let pairs = |t: &'static str| t.as_bytes().chunks(2).collect::<Vec<_>>();
+        for (table, bits) in [(ALL, &ALL_BITS), (SCA, &SCA_BITS)] {
+            let listed = pairs(table);
+            for a in b'@'..=b'[' {
+                for b in b'@'..=b'[' {
+                    let code = [a, b];
+                    let s = core::str::from_utf8(&code).unwrap();
+                    assert_eq!(contains(bits, s), listed.contains(&&code[..]), "{s}");
+                }
+            }
+            assert!(!contains(bits, "") && !contains(bits, "DEU") && !contains(bits, "d"));
+        }
     }
 
     #[test]

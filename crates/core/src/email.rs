@@ -40,6 +40,10 @@ pub fn is_valid_email(e: &str) -> bool {
     at && (1..=64).contains(&local) && dots > 0 && prev != b'.' && e.len() <= MAX_LEN
 }
 
+/// What an address [`is_valid_email`] refuses is told (the SDK builds its
+/// error from this and `invalid_email` without core's `ApiError`).
+pub const MESSAGE: &str = "Enter a valid e-mail address.";
+
 /// [`is_valid_email`] as a coded error: `invalid_email` naming `email`
 /// (callers [`ApiError::nest`] it under `owner`, `shipping`, …).
 pub fn check_email(e: &str) -> Result<(), ApiError> {
@@ -49,7 +53,7 @@ pub fn check_email(e: &str) -> Result<(), ApiError> {
         Err(ApiError::validation(
             ErrorCode::InvalidEmail,
             "email",
-            "Enter a valid e-mail address.",
+            MESSAGE,
         ))
     }
 }

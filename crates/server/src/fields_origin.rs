@@ -2,8 +2,9 @@
 //! the secure card field's frame page (`/field`) and its script
 //! (`/field.<hash>.js`, immutable; `/field.js` for old pages),
 //! so card data is typed into an origin used for nothing else. The drop-in's
-//! card frame asks `/field?…&i=1`: the same page with the script inline
-//! (allowed by its hash), one request instead of two for the one frame a
+//! card frame asks `/field?…&i=1`: the same page with the card frame's script
+//! inline (allowed by its hash; built from the same field.js without the
+//! Elements' sibling code), one request instead of two for the one frame a
 //! drop-in shows; Elements' three frames share the cached script instead.
 //!
 //! `GET /field?k=<public key>&o=<page origin>#t=<type>&c=<channel>&g=<group>`:
@@ -56,7 +57,7 @@ fn page_html(src: &str) -> String {
 const PAGE_HEAD: &str =
     "<!doctype html><html lang=en><meta charset=utf-8><title>Secure card field</title>";
 
-/// The frame page with `script` inline; the script's CSP hash source.
+/// The frame page with `script` (the card frame's) inline; the script's CSP hash source.
 fn inline_page(script: &str) -> (String, String) {
     use base64::Engine;
     use sha2::{Digest, Sha256};
@@ -79,18 +80,21 @@ pub fn script_path(script: &[u8]) -> String {
 /// The router of the fields origin: `/field`, `/field.js`, and 404 for the rest.
 pub fn fields_app(config: Arc<Config>, api_url: &str) -> Router {
     let api_origin = origin_of(api_url).unwrap_or_default();
-    // assets/field.js minified (scripts/gen-field-min.mjs; a test checks it
-    // is current), less its one comment line.
-    let script: String = include_str!("assets/field.min.js")
-        .lines()
-        .filter(|l| !l.starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let script = script
-        .replace("%API%", api_url.trim_end_matches('/'))
-        .replace("__PAYSESSION_DATA__", &data_json());
+    // assets/field.js minified twice (scripts/gen-field-min.mjs; a test
+    // checks both are current): an Element's field, and the drop-in's card
+    // frame (inline in the `i=1` page); each less its one comment line.
+    let fill = |min: &str| -> String {
+        min.lines()
+            .filter(|l| !l.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("%API%", api_url.trim_end_matches('/'))
+            .replace("__PAYSESSION_DATA__", &data_json())
+    };
+    let script = fill(include_str!("assets/field.min.js"));
+    let card_script = fill(include_str!("assets/field.card.min.js"));
     let versioned = script_path(script.as_bytes());
-    let (inline_page, hash) = inline_page(&script);
+    let (inline_page, hash) = inline_page(&card_script);
     let inline = Arc::new((Precompressed::new(inline_page), hash));
     let f = Fields {
         config,

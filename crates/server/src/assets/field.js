@@ -25,12 +25,16 @@
   const q = new URLSearchParams(location.search), h = new URLSearchParams(location.hash.slice(1));
   const O = q.get("o"), K = q.get("k"), T = h.get("t"), C = h.get("c"), G = h.get("g");
   // "card": the drop-in's whole card in one frame (number, expiry and code
-  // side by side: one document, one script for the three).
-  const CARD = T === "card", TYPES = CARD ? ["cardnumber", "cardexpiration", "cardcvv"] : [T];
-  if (!O || !K || !C || !G || !TYPES.every((t) => D.t[t]) || parent === window) return;
+  // side by side: one document, one script for the three). CARD is not a
+  // variable of this file: scripts/gen-field-min.mjs builds two scripts from
+  // it, CARD true (the drop-in's card frame, inline in the page it asks with
+  // i=1) and CARD false (an Element's field, /field.<hash>.js), each without
+  // the other's code. A frame of the other kind does not start.
+  const TYPES = CARD ? ["cardnumber", "cardexpiration", "cardcvv"] : [T];
+  if (CARD !== (T === "card") || !O || !K || !C || !G || !TYPES.every((t) => D.t[t]) || parent === window) return;
   const bus = CARD ? null : new BroadcastChannel("ps " + JSON.stringify([G, K, O]));
   // Group messages: each names K, O and its sender's channel c; ours() checks them.
-  const say = (m) => { if (bus) { m.k = K; m.o = O; m.c = C; bus.postMessage(m); } };
+  const say = (m) => { if (!CARD) { m.k = K; m.o = O; m.c = C; bus.postMessage(m); } };
   const ours = (m) => m.k === K && m.o === O && typeof m.c === "string";
   // One part per input: its type, input, error description and whether it was left once.
   const row = document.createElement("div");
@@ -154,7 +158,7 @@
   // hello ("h": its type) when it loads and when asked ("w"), and goodbye ("x")
   // when it goes or becomes a saved card's code field.
   const sib = new Map(), [F] = P;
-  if (bus) {
+  if (!CARD) {
     bus.onmessage = (e) => {
       const m = e.data || {};
       if (!ours(m)) return;

@@ -46,10 +46,16 @@ fn placeholders(s: &str) -> Vec<&str> {
 }
 
 /// The `key=text` lines of the SDK's built-in English: `en_base!` (every
-/// build), `en_dropin!` (the drop-in's builds) and `en_manage!` (the manage
-/// module's only).
+/// build), `en_api!` (the Elements build on), `en_dropin!` (the drop-in's
+/// builds) and `en_manage!` (the manage module's only).
 fn built_in() -> Vec<(String, String)> {
-    [consts("en_base"), consts("en_dropin"), consts("en_manage")].concat()
+    [
+        consts("en_base"),
+        consts("en_api"),
+        consts("en_dropin"),
+        consts("en_manage"),
+    ]
+    .concat()
 }
 
 /// The `key=text` lines of one `macro_rules! NAME` of src/i18n.rs.
@@ -174,18 +180,50 @@ fn the_sdk_built_in_english_is_en_us() {
 #[test]
 fn every_key_named_in_the_sdk_source_is_built_in() {
     let built: BTreeSet<String> = built_in().into_iter().map(|(k, _)| k).collect();
-    // The Elements build carries only `EN`: a key named outside src/dropin,
-    // and every error's words (looked up by code), must be there.
+    // The card build carries only `en_base!`, the Elements build `en_api!`
+    // too: a key named outside src/dropin, and every error's words (looked
+    // up by code), must be in one of them; in `en_base!` unless named only by
+    // the compliance element and its view (src/view.rs: the card build never
+    // calls it, so its module does not link it).
     let base: BTreeSet<String> = consts("en_base").into_iter().map(|(k, _)| k).collect();
+    let api: BTreeSet<String> = consts("en_api").into_iter().map(|(k, _)| k).collect();
     // Only the manage flow's code (and its branches of the form and the
     // list, behind `Config::managing`) may name a key of `en_manage!`.
     let manage: BTreeSet<String> = consts("en_manage").into_iter().map(|(k, _)| k).collect();
     for k in built.iter().filter(|k| k.starts_with("error.")) {
         assert!(
-            base.contains(k),
+            base.contains(k) || api.contains(k),
             "{k} is in en_dropin!: the Elements build lacks it"
         );
     }
+    // The card fields' own codes (and every code a source's creation with
+    // them can answer) are worded in the card build.
+    for code in [
+        "missing_parameter",
+        "invalid_card_number",
+        "incomplete_card_number",
+        "invalid_expiration_date",
+        "incomplete_expiration_date",
+        "invalid_security_code",
+        "incomplete_security_code",
+        "card_declined",
+        "session_expired",
+        "session_complete",
+        "payment_method_removed",
+        "network_unavailable",
+        "request_timeout",
+        "generic",
+    ] {
+        let k = ["error.", code].concat();
+        assert!(
+            base.contains(&k),
+            "{k} is not in en_base!: the card build lacks it"
+        );
+    }
+    assert!(
+        base.contains("terms.required"),
+        "terms_not_accepted's words"
+    );
     let en = en();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src");
     let mut files = vec![root];
@@ -209,8 +247,16 @@ fn every_key_named_in_the_sdk_source_is_built_in() {
                 );
                 let dropin = p.components().any(|c| c.as_os_str() == "dropin");
                 assert!(
-                    dropin || base.contains(lit),
-                    "{} names {lit:?}, which is not in en_base! (the Elements build has no en_dropin!)",
+                    dropin || base.contains(lit) || api.contains(lit),
+                    "{} names {lit:?}, which is not in en_base! or en_api! (the Elements build has no en_dropin!)",
+                    p.display()
+                );
+                assert!(
+                    dropin
+                        || p.ends_with("elements/compliance.rs")
+                        || p.ends_with("src/view.rs")
+                        || base.contains(lit),
+                    "{} names {lit:?}, which is not in en_base! (the card build has no en_api!)",
                     p.display()
                 );
                 assert!(
