@@ -10,12 +10,33 @@ use wasm_bindgen::prelude::*;
 const TS_SOURCE_INPUT: &'static str = r#"
 /** What `createSource` takes first: a payload of any payment type, or a card element (the number, or a saved card's code) with `data`. */
 export type SourceInput = CreateSourcePayload | PaySessionElement;
+/** An element's `appearance`: its variables and `.Input` rules, inside the field's frame. */
+export type ElementAppearance = { theme?: Appearance["theme"]; variables?: AppearanceVariables; rules?: { [K in AppearanceInputRule]?: AppearanceRule } };
 "#;
 #[cfg(not(feature = "api"))]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SOURCE_INPUT: &'static str = r#"
 /** What `createSource` takes first: in the card build (`paysession/card`), only a card element (the number, or a saved card's code), with `data`. */
 export type SourceInput = PaySessionElement;
+/** Not in the card build: its fields take `style` and `classes` (`appearance` is `invalid_parameter`; `paysession/elements` has it). */
+export type ElementAppearance = never;
+"#;
+
+/// The compliance element, from the Elements build on (the card build has
+/// no `ComplianceElement` to name).
+#[cfg(feature = "api")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_COMPLIANCE: &'static str = r#"
+/** `createElement("compliance", options)` and its `update`. */
+export interface ComplianceElementOptions {
+  /** Required at `createElement`. */
+  sessionId?: string;
+  /** BCP 47; default the PaySession's locale. */
+  locale?: string;
+}
+export interface PaySession {
+  createElement(type: "compliance", options: ComplianceElementOptions & { sessionId: string }): ComplianceElement;
+}
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -77,8 +98,8 @@ export interface ElementOptions {
   classes?: { base?: string; complete?: string; empty?: string; focus?: string; invalid?: string; autofilled?: string };
   /** Applied inside the field's frame (over the appearance's, per state). */
   style?: ElementStyle;
-  /** Its variables and `.Input` rules, inside the field's frame. */
-  appearance?: { theme?: Appearance["theme"]; variables?: AppearanceVariables; rules?: { [K in AppearanceInputRule]?: AppearanceRule } };
+  /** Its variables and `.Input` rules, inside the field's frame (not in the card build). */
+  appearance?: ElementAppearance;
   placeholderText?: string;
   /** The field's accessible name (the iframe's `title`); default the localized "Card number", … */
   label?: string;
@@ -100,17 +121,6 @@ export interface ElementSourceData {
   type: "creditCard";
   owner?: Owner;
   termsAcceptance?: { version: string };
-}
-
-/** `createElement("compliance", options)` and its `update`. */
-export interface ComplianceElementOptions {
-  /** Required at `createElement`. */
-  sessionId?: string;
-  /** BCP 47; default the PaySession's locale. */
-  locale?: string;
-}
-export interface PaySession {
-  createElement(type: "compliance", options: ComplianceElementOptions & { sessionId: string }): ComplianceElement;
 }
 
 export type PaymentType = "creditCard" | "payPal" | "klarnaCredit" | "ideal" | "sepaDebit" | "wireTransfer" | "giftCard" | "applePay" | "googlePay";

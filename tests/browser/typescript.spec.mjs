@@ -36,4 +36,26 @@ test("the card build declares only what it has", async () => {
   for (const absent of ["retrieveAvailablePaymentMethods(", "retrieveSession(", "updateSession(", "createDropin(", "export class ComplianceElement"]) {
     expect(dts).not.toContain(absent);
   }
+  // An element's appearance, refused by the card build, does not type-check
+  // there; style does; the Elements build takes both.
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { join, resolve } = await import("node:path");
+  const dir = mkdtempSync(join(resolve(".tmp"), "ts-card-"));
+  const check = (module, options) => {
+    writeFileSync(join(dir, "a.ts"), `import { PaySession } from ${JSON.stringify(resolve("pkg-web", module))};
+new PaySession("pk_test_x", { fieldsBase: "https://f.example" }).createElement("cardnumber", ${options});\n`);
+    // tests/ts's compiler options, on this one file.
+    const { compilerOptions } = JSON.parse(readFileSync("tests/ts/tsconfig.json", "utf8"));
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["a.ts"] }));
+    try {
+      execFileSync("npx", ["tsc", "-p", dir], { encoding: "utf8", stdio: "pipe" });
+      return "";
+    } catch (e) { return `${e.stdout}${e.stderr}`; }
+  };
+  try {
+    const style = '{ style: { base: { color: "#123" } }, classes: { base: "mine" } }', look = '{ appearance: { theme: "dark" } }';
+    expect(check("paysession-card.js", style)).toBe("");
+    expect(check("paysession-card.js", look)).toMatch(/error TS\d+:.*appearance|not assignable to type 'undefined'/s);
+    expect(check("paysession-elements.js", look)).toBe("");
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
