@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { measureSizes, measureFrame, OUT } from "./sizes.mjs";
+import { measureSizes, measureFrame, measureCardFrame, OUT } from "./sizes.mjs";
 import { serve } from "./serve.mjs";
 import { writePage, HARNESS, measureReady } from "./ready.mjs";
 import { writeLabPage, measureCreateSource, measureMemory } from "./lab.mjs";
@@ -85,10 +85,14 @@ export async function runAll(o, log = console.log) {
 
   await section("sizes", async () => {
     const s = measureSizes();
-    // The drop-in's card fields are frames of the fields origin: their page
-    // and script are downloads of their own (once: the three frames share the
-    // cached script), served by the backend, not by the page's bundle.
-    if (process.env.PAYSESSION_FIELDS) s.paysessionFrame = await measureFrame(process.env.PAYSESSION_FIELDS);
+    // The card fields are frames of the fields origin, downloads of their
+    // own served by the backend, not by the page's bundle: an Elements page's
+    // three frames load the page and one shared, cached script; the drop-in's
+    // one card frame loads one page with its own script inline (i=1).
+    if (process.env.PAYSESSION_FIELDS) {
+      s.paysessionFrame = await measureFrame(process.env.PAYSESSION_FIELDS);
+      s.paysessionCardFrame = await measureCardFrame(process.env.PAYSESSION_FIELDS);
+    }
     for (const [v, r] of Object.entries(s)) {
       log(`sizes ${v}: ${r.raw} B raw, ${r.gzip} B gzip -9, ${r.brotli} B brotli -q 11 (${r.files.map((f) => f.file).join(", ")})`);
       if (r.lazy) log(`sizes ${v}, loaded only for the manage flow: ${r.lazy.brotli} B brotli -q 11 (${r.lazy.files.map((f) => f.file).join(", ")})`);

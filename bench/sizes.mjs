@@ -35,6 +35,13 @@ export async function measureFrame(fieldsBase) {
   return measureBuffers([["field (page)", page], [script.replace(/^\//, ""), await get(script)]]);
 }
 
+/** The drop-in's one card frame: the page it asks with `i=1`, its own script inline. */
+export async function measureCardFrame(fieldsBase) {
+  const res = await fetch(`${fieldsBase}/field?k=pk_test_default&o=${encodeURIComponent("http://127.0.0.1")}&i=1`);
+  if (!res.ok) throw new Error(`GET /field?…&i=1: ${res.status}`);
+  return measureBuffers([["field?i=1 (page, script inline)", Buffer.from(await res.arrayBuffer())]]);
+}
+
 function measureBuffers(entries) {
   const sum = { raw: 0, gzip: 0, brotli: 0, files: [] };
   for (const [f, buf] of entries) {

@@ -28,6 +28,14 @@ test("sizes: raw, gzip and brotli of each variant", () => {
   const p = run.results.sizes.paysession;
   assert.deepEqual(p.files.filter((f) => f.file.startsWith("paysession-manage")), []);
   assert.deepEqual(p.lazy?.files.map((f) => f.file.replace(/\.[0-9a-f]{16}\./, ".")).sort(), ["paysession-manage.js", "paysession-manage_bg.wasm"]);
+  // The frames, measured apart: an Elements page's (page + shared script)
+  // and the drop-in's card frame (one page, its script inline).
+  if (process.env.PAYSESSION_FIELDS) {
+    const { paysessionFrame: f, paysessionCardFrame: c } = run.results.sizes;
+    isNum(f?.brotli, "the fields' frame");
+    isNum(c?.brotli, "the drop-in's card frame");
+    assert.deepEqual(c.files.map((x) => x.file), ["field?i=1 (page, script inline)"]);
+  }
 });
 
 test("time to ready: navigation and mount to onReady", () => {
