@@ -81,7 +81,24 @@ fi
 script_layer "layer check" scripts/check-layers.mjs node scripts/check-layers.mjs
 script_layer "install check" scripts/check-install.mjs node scripts/check-install.mjs
 layer "native cargo tests" cargo test --workspace
-layer "server tests on PostgreSQL" env PAYSESSION_TEST_ENGINE=postgres cargo test -p paysession-server --test api
+# The server's integration suite again, on PostgreSQL: the very test binary
+# the layer before built, run as cargo runs it (from its package's folder).
+# `cargo test -p paysession-server --test api` resolved features apart from
+# the workspace's and built every crate a second time (110 s on two cores).
+server_api_on_pg() {
+  local exe
+  exe=$(cargo test --workspace --no-run --message-format=json 2>/dev/null | node -e '
+    let out = "";
+    require("readline").createInterface({ input: process.stdin }).on("line", (l) => {
+      try {
+        const m = JSON.parse(l);
+        if (m.reason === "compiler-artifact" && m.executable && m.target.name === "api" && /paysession-server/.test(m.package_id)) out = m.executable;
+      } catch {}
+    }).on("close", () => console.log(out));')
+  [ -x "$exe" ] || { echo "test: no test binary of paysession-server's api suite (cargo test --workspace --no-run)"; return 1; }
+  (cd crates/server && PAYSESSION_TEST_ENGINE=postgres "$exe")
+}
+layer "server tests on PostgreSQL" server_api_on_pg
 script_layer "SDK size budget" scripts/build-sdk.sh bash scripts/build-sdk.sh --strict
 for l in browser e2e bench-smoke; do
   script_layer "$l tests" "scripts/test-$l.sh" bash scripts/with-server.sh bash "scripts/test-$l.sh"

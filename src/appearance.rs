@@ -124,7 +124,7 @@ const PART_RULES: [(&str, &str); 17] = [
 
 /// A checked appearance: each variable's value (`""`: unset) and each
 /// rule's declarations (index into the rule table, property, value).
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Appearance {
     /// (index into [`VARS`], value); a later one wins (in CSS too).
     vars: Vec<(usize, String)>,

@@ -287,13 +287,14 @@ impl PaySessionElement {
         if s.destroyed {
             return Err(destroyed());
         }
-        let mut next = std::mem::take(&mut s.opts);
-        let r = options::apply(&mut next, &options, s.kind);
+        // The options as they become if every key given is good, applied
+        // to a copy: a refused update changes nothing (the options taken out
+        // and the Default put back had a refused update reset them all, and
+        // a good one compare new classes with the defaults, never removing
+        // the page's old ones from the target).
+        let mut next = s.opts.clone();
+        options::apply(&mut next, &options, s.kind).map_err(|e| e.to_js())?;
         let old = std::mem::replace(&mut s.opts, next);
-        if let Err(e) = r {
-            s.opts = old;
-            return Err(e.to_js());
-        }
         if old.classes != s.opts.classes {
             let new = std::mem::replace(&mut s.opts, old);
             s.classes(false);

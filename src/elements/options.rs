@@ -31,6 +31,7 @@ const CLASS_DEFAULTS: [&str; 6] = [
 ];
 
 /// The checked options of one element.
+#[derive(Clone)]
 pub struct Options {
     /// Class names on the mount target for base and each state.
     pub classes: [String; 6],

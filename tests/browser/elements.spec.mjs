@@ -94,6 +94,20 @@ test.describe("Elements", () => {
     await expect.poll(() => frame(page, "card-number").evaluate((e) => getComputedStyle(e).color)).toBe("rgb(1, 2, 3)");
     await expect(page.locator("#card-number")).toHaveClass(/my-field/);
     await expect(page.locator("#card-number")).not.toHaveClass(/(^| )PaySessionElement( |$)/);
+    // A refused update() changes nothing; a later one changes only what it names.
+    const refused = await page.evaluate(() => {
+      try { window.els.cardnumber.update({ placeholderText: "x", style: { base: { background: "red" } } }); return null; } catch (e) { return [e.code, e.errors[0].parameter]; }
+    });
+    expect(refused).toEqual(["unknown_parameter", "style.base.background"]);
+    await page.evaluate(() => window.els.cardnumber.update({ placeholderText: "4242 4242 4242 4242" }));
+    await expect(frame(page, "card-number")).toHaveAttribute("placeholder", "4242 4242 4242 4242");
+    await expect(page.locator("#card-number")).toHaveClass(/my-field/);
+    await expect(page.locator("#card-number")).not.toHaveClass(/(^| )PaySessionElement( |$)/);
+    await expect.poll(() => frame(page, "card-number").evaluate((e) => getComputedStyle(e).color)).toBe("rgb(1, 2, 3)");
+    // New classes replace the page's old ones on the target.
+    await page.evaluate(() => window.els.cardnumber.update({ classes: { base: "other-field" } }));
+    await expect(page.locator("#card-number")).toHaveClass(/other-field/);
+    await expect(page.locator("#card-number")).not.toHaveClass(/my-field/);
 
     await page.evaluate(() => window.els.cardnumber.destroy());
     expect(await page.locator("#card-number iframe").count()).toBe(0);
