@@ -18,8 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${CRASH_PROFILE:-debug}
 case $profile in
-  release) cargo build -q --release -p paysession-server ;;
-  debug) cargo build -q -p paysession-server ;;
+  release|debug) bash scripts/build-server.sh "$profile" ;;
   *) echo "test-crash: CRASH_PROFILE must be debug or release" >&2; exit 2 ;;
 esac
 bin=${CARGO_TARGET_DIR:-target}/$profile/paysession-server

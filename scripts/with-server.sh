@@ -8,8 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${PAYSESSION_PROFILE:-debug}
-flag=(); [ "$profile" = release ] && flag=(--release)
-cargo build -q "${flag[@]}" -p paysession-server
+bash scripts/build-server.sh "$profile"
 bin=${CARGO_TARGET_DIR:-target}/$profile/paysession-server
 
 # Rate limits (docs/API.md §5.12): the tests and the benchmark send many
