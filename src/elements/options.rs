@@ -41,7 +41,7 @@ pub struct Options {
     pub(crate) own: JsValue,
     /// Not in the card build (`paysession/card`), which takes `style` and
     /// `classes` only, as Stripe's card Elements do: the appearance's checks
-    /// are 1.3 kB brotli of a module whose target is 35 kB with its frame.
+    /// are 1.7 kB brotli of a module whose target is 35 kB with its frame.
     #[cfg(feature = "api")]
     pub(crate) look: Option<crate::appearance::Appearance>,
     /// Placeholder inside the field.
