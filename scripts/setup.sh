@@ -90,13 +90,24 @@ fi
 # The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
 wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
 wb_version=${wb_version:-0.2.130}
-if [ "$("$ROOT/.tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
-  say "installing wasm-bindgen-cli $wb_version into .tools (two minutes, once)"
-  # No --locked: its lockfile names a crate version the registry here lacks.
-  # --debug: compiled in 140 s instead of 347 s on two cores (a fresh clone's
-  # npm test installs it); it writes byte-identical output, in 0.6 s per
-  # module instead of 0.1 (scripts/build-sdk.sh runs it five times).
-  cargo install -q --debug wasm-bindgen-cli --version "$wb_version" --root "$ROOT/.tools"
+# Compiled once per machine and version into the user's cache (as cargo keeps
+# its registry in ~/.cargo: a second clone on the machine, CI's among them,
+# links it instead of compiling it again), then linked as .tools/bin/wasm-bindgen.
+# PAYSESSION_TOOLS_CACHE moves that cache.
+wb_have() { [ "$("$1" --version 2>/dev/null | awk '{print $2}')" = "$wb_version" ]; }
+if ! wb_have "$ROOT/.tools/bin/wasm-bindgen"; then
+  wb_root=${PAYSESSION_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/paysession}/wasm-bindgen-cli-$wb_version
+  if ! wb_have "$wb_root/bin/wasm-bindgen"; then
+    say "installing wasm-bindgen-cli $wb_version into $wb_root (two minutes, once per machine)"
+    # No --locked: its lockfile names a crate version the registry here lacks.
+    # --debug: compiled in 140 s instead of 347 s on two cores; it writes
+    # byte-identical output, in 0.6 s per module instead of 0.1
+    # (scripts/build-sdk.sh runs it five times).
+    cargo install -q --debug wasm-bindgen-cli --version "$wb_version" --root "$wb_root"
+  fi
+  mkdir -p "$ROOT/.tools/bin"
+  ln -sfn "$wb_root/bin/wasm-bindgen" "$ROOT/.tools/bin/wasm-bindgen"
+  wb_have "$ROOT/.tools/bin/wasm-bindgen" || { echo "setup: $ROOT/.tools/bin/wasm-bindgen is not wasm-bindgen $wb_version" >&2; exit 1; }
 fi
 
 # npm packages (binaryen's wasm-opt, esbuild, webpack, Playwright's test runner,
