@@ -31,7 +31,7 @@ export function trackApi(page) {
   return seen;
 }
 
-export { cardFrame, secure } from "./card-frame.mjs";
+export { cardFrame, secure, axInput, frameDoc } from "./card-frame.mjs";
 
 /** Types a card into the drop-in's form: number, expiry and code in their secure fields. */
 export async function fillDropinCard(page, number, name = "Ada") {

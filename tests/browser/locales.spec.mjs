@@ -4,8 +4,12 @@
 // button, link, error line) at a phone's width. One screenshot per locale in
 // artifacts/locales/<locale>.png. Also: a standalone Element's frame is named
 // in the page's locale (its catalog fetched once, only when a field is made).
+// And in every locale, the card frame's document has the locale's `lang` and
+// `dir`, and its number input, given an invalid number, is invalid in
+// Chromium's accessibility tree and described by the locale's error
+// (issue 18's frames' accessibility; frames-a11y.spec.mjs has the rest).
 import { readdirSync, mkdirSync } from "node:fs";
-import { test, expect, API, PK, createSession } from "./fixtures.mjs";
+import { test, expect, API, PK, createSession, secure, axInput, frameDoc } from "./fixtures.mjs";
 import { test as elTest, FIELDS, frame } from "./elements-fixtures.mjs";
 
 const LOCALES = readdirSync(new URL("../../crates/server/locales/", import.meta.url))
@@ -103,6 +107,13 @@ for (const loc of LOCALES) {
 
     await host.screenshot({ path: `artifacts/locales/${loc}.png` });
     expect(problems, `texts clipped in ${loc}`).toEqual([]);
+
+    // The card frame speaks the locale: its document's lang and dir, and an
+    // invalid number's error on its input in the accessibility tree.
+    await secure(sdkPage, "num").fill("4242424242424241");
+    await expect(sdkPage.locator("#card-e")).toHaveText(cat["error.invalid_card_number"]);
+    expect(await frameDoc(sdkPage, "num")).toMatchObject({ lang: loc, dir: cat.dir === "rtl" ? "rtl" : "ltr" });
+    await expect.poll(() => axInput(sdkPage, "num")).toMatchObject({ invalid: "true", description: cat["error.invalid_card_number"] });
   });
 }
 
