@@ -30,7 +30,6 @@ function mountDropin(page, sid, locale) {
 const NAME = { num: "field.cardNumber", exp: "field.expiry", cvc: "field.cvv" };
 const INVALID = { num: "error.invalid_card_number", exp: "error.invalid_expiration_date", cvc: "error.invalid_security_code" };
 
-
 /**
  * axe-core over the page and into the field frames (axe loaded in each, run
  * from the top as axe audits frames: page-level rules such as "one main
