@@ -85,7 +85,8 @@ fn writes_go_on_while_their_connections_are_killed() {
     );
     let store = std::sync::Arc::new(PgStore::open(&url, 4).unwrap());
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let killer = kill_again_and_again(&admin, &app, stop.clone());
+    let done = std::sync::Arc::new(AtomicU64::new(0));
+    let killer = kill_again_and_again(&admin, &app, stop.clone(), done.clone());
     let st = store.clone();
     let results = conformance::race(8, move |t| {
         (0..40)
@@ -106,6 +107,7 @@ fn writes_go_on_while_their_connections_are_killed() {
                     now: 10,
                     ..Default::default()
                 });
+                done.fetch_add(1, Ordering::SeqCst);
                 (id, r)
             })
             .collect::<Vec<_>>()
@@ -200,11 +202,17 @@ fn shared_rate_buckets_hold_across_connections() {
 }
 
 /// Another connection terminates every connection named `app`, again and
-/// again, until `stop`; the thread answers how many it killed.
+/// again, until `stop`; the thread answers how many it killed. It kills again
+/// only once a write has finished since its last kill (`done` counts them):
+/// on a loaded machine a fresh connection and a write can take longer than
+/// the 15 ms between kills, and a killer on a clock alone then starved every
+/// write until the store's retries ran out (seen with nextest beside the
+/// multi-instance tests), which tests the machine, not the store.
 fn kill_again_and_again(
     admin: &str,
     app: &str,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    done: std::sync::Arc<AtomicU64>,
 ) -> std::thread::JoinHandle<u64> {
     let (admin, app) = (admin.to_owned(), app.to_owned());
     std::thread::spawn(move || {
@@ -215,8 +223,14 @@ fn kill_again_and_again(
         rt.block_on(async move {
             let (c, conn) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
             tokio::spawn(conn);
-            let mut killed = 0u64;
+            let (mut killed, mut seen) = (0u64, u64::MAX);
             while !stop.load(Ordering::SeqCst) {
+                let now = done.load(Ordering::SeqCst);
+                if now == seen {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    continue;
+                }
+                seen = now;
                 let rows = c
                     .query(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
