@@ -49,12 +49,30 @@ test("5xx and 429 are retried with backoff; 4xx is not", async ({ sdkPage }) => 
     if (times.length === 2) return route.fulfill({ status: 429, contentType: "application/json", body: "{}" });
     return route.continue();
   });
-  const pm = await sdkPage.evaluate(async ({ api, pk, sid }) =>
-    new PaySession(pk, { apiBase: api }).retrieveAvailablePaymentMethods({ sessionId: sid }), { api: API, pk: PK, sid: s.id });
+  // The waits the SDK asks of setTimeout (its retry timers; the call's
+  // deadline is the one timer of timeoutMs): the backoff as the SDK paces it,
+  // apart from how long Playwright's routing takes on a loaded machine (the
+  // gaps between the requests once measured 844 then 461 ms here).
+  const { pm, waits } = await sdkPage.evaluate(async ({ api, pk, sid }) => {
+    const waits = [], st = window.setTimeout;
+    window.setTimeout = (f, ms, ...a) => { waits.push(ms); return st(f, ms, ...a); };
+    try {
+      const pm = await new PaySession(pk, { apiBase: api, timeoutMs: 20000 }).retrieveAvailablePaymentMethods({ sessionId: sid });
+      return { pm, waits };
+    } finally { window.setTimeout = st; }
+  }, { api: API, pk: PK, sid: s.id });
   expect(pm.paymentMethods.length).toBeGreaterThan(0);
   expect(times.length).toBe(3);
-  expect(times[1] - times[0]).toBeGreaterThanOrEqual(100);
-  expect(times[2] - times[1]).toBeGreaterThan(times[1] - times[0] - 150);
+  const backoff = waits.filter((ms) => ms < 10000);
+  // Equal jitter: retry 1 waits 125–250 ms, retry 2 (the 429, no Retry-After) 250–500 ms.
+  expect(backoff, JSON.stringify(waits)).toHaveLength(2);
+  expect(backoff[0]).toBeGreaterThanOrEqual(125);
+  expect(backoff[0]).toBeLessThanOrEqual(250);
+  expect(backoff[1]).toBeGreaterThanOrEqual(250);
+  expect(backoff[1]).toBeLessThanOrEqual(500);
+  // And the requests really were that far apart (load only lengthens a gap).
+  expect(times[1] - times[0]).toBeGreaterThanOrEqual(backoff[0] - 5);
+  expect(times[2] - times[1]).toBeGreaterThanOrEqual(backoff[1] - 5);
 
   let calls = 0;
   await sdkPage.route(`${API}/v1/sessions/ses_404/fields?*`, (route) => { calls++; return route.continue(); });
