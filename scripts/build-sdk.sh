@@ -102,7 +102,8 @@ pipeline() {
   shift 2
   rm -f "$raw" "$opt"
   for t in "$@"; do
-    target=${t%%:*} out=${t##*:} one=${t##*:}.tmp/$name
+    target=${t%%:*} out=${t##*:}
+    one=$out.tmp/$name
     "$WASM_BINDGEN" --target "$target" --out-dir "$one" --out-name "$name" "$wasm"
     if [ -f "$opt" ] && cmp -s "$raw" "$one/${name}_bg.wasm"; then
       cp "$opt" "$one/${name}_bg.wasm"

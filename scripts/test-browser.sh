@@ -26,7 +26,7 @@ mkdir -p artifacts .tmp
 export TMPDIR=${TMPDIR_PLAYWRIGHT:-$PWD/.tmp}
 echo "test-browser: backend $PAYSESSION_API"
 # Two workers, in CI too (the config's default there is one): the browser
-# layer is the suite's longest (its 217 tests took 9.0 min of Playwright with
+# layer is the suite's longest (its tests, 217 then, took 9.0 min of Playwright with
 # one worker and 8.5 with two in a fresh clone's `CI=true npm test`: they are
 # CPU-bound on two cores), and they have run two at a time in every local
 # run since the first.
