@@ -179,39 +179,6 @@ pub(crate) type Call =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, SdkError>>>>;
 
 /// A promise that resolves with the value or rejects with the error object.
-/// `f` is polled once now, inside the page's call: the request it makes
-/// (`createSource`'s POST, a helper's GET) starts before the call returns,
-/// not at the next microtask; the rest runs on the microtask queue
-/// ([`later`]). Nothing the SDK calls these with fires a page callback
-/// before its first `await`.
-pub(crate) fn promise(mut f: Call) -> js_sys::Promise {
-    use std::task::Poll;
-    match poll_now(&mut f) {
-        Poll::Ready(Ok(v)) => js_sys::Promise::resolve(&v),
-        Poll::Ready(Err(e)) => js_sys::Promise::reject(&e.to_js()),
-        Poll::Pending => later(f),
-    }
-}
-
-/// A promise of `f`, first polled on the microtask queue (the drop-in's
-/// tasks, which fire page callbacks: never inside the page's own call).
-pub(crate) fn later(f: Call) -> js_sys::Promise {
+pub(crate) fn promise(f: Call) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(Box::pin(async move { f.await.map_err(|e| e.to_js()) }))
-}
-
-/// Polls `f` once, now, with a waker that does nothing. Every future the SDK
-/// awaits ends in a `JsFuture` (fetch, timers), which keeps the waker of its
-/// latest poll: the executor's next poll of `f` replaces this one before
-/// anything can wake it.
-pub(crate) fn poll_now(f: &mut Call) -> std::task::Poll<Result<JsValue, SdkError>> {
-    use std::task::{RawWaker, RawWakerVTable, Waker};
-    const NOTHING: RawWakerVTable = RawWakerVTable::new(
-        |_| RawWaker::new(std::ptr::null(), &NOTHING),
-        |_| {},
-        |_| {},
-        |_| {},
-    );
-    // SAFETY: no function of the table reads the (null) data pointer.
-    let waker = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &NOTHING)) };
-    f.as_mut().poll(&mut std::task::Context::from_waker(&waker))
 }

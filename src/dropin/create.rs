@@ -4,7 +4,7 @@
 
 use super::config::Config;
 use super::render::show;
-use super::{spawn_now, Dropin, Held, Methods, State, WeakState};
+use super::{spawn, Dropin, Held, Methods, State, WeakState};
 use crate::error::SdkError;
 use crate::http::Client;
 use crate::i18n::{self, Texts};
@@ -46,7 +46,7 @@ impl Dropin {
             save_card: super::manage::tokenize,
         };
         let state = Rc::new(RefCell::new(state));
-        spawn_now(fetch_methods(Rc::downgrade(&state)));
+        spawn(fetch_methods(Rc::downgrade(&state)));
         if !english {
             let weak = Rc::downgrade(&state);
             let client = state.borrow().client.clone();

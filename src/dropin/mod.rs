@@ -222,26 +222,15 @@ impl Drop for Mounted {
 /// Runs a future to completion on the microtask queue.
 /// Not generic: one promise wrapper for every drop-in task.
 fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
-    spawn_boxed(Box::pin(f), false)
-}
-
-/// Like [`spawn`], but polled once now: `createDropin`'s payment-methods
-/// request starts inside `createDropin`, before `mount` builds the widget
-/// and its card frame (it used to start after `mount` returned: 30 ms
-/// later in the bench's trace). Its first poll fires no page callback.
-fn spawn_now(f: impl std::future::Future<Output = ()> + 'static) {
-    spawn_boxed(Box::pin(f), true)
+    spawn_boxed(Box::pin(f))
 }
 
 #[inline(never)]
-fn spawn_boxed(f: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>, now: bool) {
-    let mut f: crate::error::Call = Box::pin(async move {
+fn spawn_boxed(f: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
+    let _ = crate::error::promise(Box::pin(async move {
         f.await;
         Ok(JsValue::UNDEFINED)
-    });
-    if !now || crate::error::poll_now(&mut f).is_pending() {
-        let _ = crate::error::later(f);
-    }
+    }));
 }
 
 fn not_found() -> SdkError {

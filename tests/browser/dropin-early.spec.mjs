@@ -219,31 +219,3 @@ test("nothing is posted to a frame still loading (no origin warning); a config c
   // Before: "Failed to execute 'postMessage' on 'DOMWindow': The target origin provided … does not match the recipient window's origin" (5 in the run before the fix).
   expect(warnings).toEqual([]);
 });
-
-test("the payment-methods request starts inside createDropin, and createSource's request inside createSource", async ({ elPage: page }) => {
-  const s = await createSession({ country: "NL" });
-  // fetch wrapped to note each call; the SDK looks `fetch` up per call.
-  const got = await page.evaluate(async ({ api, pk, sid }) => {
-    const calls = [];
-    const real = window.fetch;
-    window.fetch = (url, init) => { calls.push(String(url).replace(/\?.*/, "")); return real(url, init); };
-    try {
-      const payments = new PaySession(pk, { apiBase: api });
-      const d = payments.createDropin({ sessionId: sid });
-      // Before mount() and before any microtask: the request is on its way
-      // (it used to start after the page's own code had returned, so a
-      // mount() in between made the answer wait for the whole widget).
-      const atCreate = [...calls];
-      const p = payments.createSource({ type: "creditCard", sessionId: sid, creditCard: { number: "4242424242424242", expirationMonth: 12, expirationYear: 2034, cvv: "123" } });
-      const atSource = [...calls];
-      const r = await p;
-      d.mount("drop-in");
-      return { atCreate, atSource, state: r.state };
-    } finally {
-      window.fetch = real;
-    }
-  }, { api: API, pk: PK, sid: s.id });
-  expect(got.atCreate).toEqual([`${API}/v1/sessions/${s.id}/payment-methods`]);
-  expect(got.atSource).toEqual([`${API}/v1/sessions/${s.id}/payment-methods`, `${API}/v1/sources`]);
-  expect(got.state).toBe("chargeable");
-});
