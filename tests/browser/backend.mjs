@@ -61,8 +61,8 @@ export function card(number, cvv = "123") {
 
 /** What a skimmer's record holds of the card `number` or the code `cvv`: raw,
  * grouped, with dashes, or its digits run together; the code as a number of
- * its own (single keystrokes and ids, long letter-and-digit runs that may hold
- * any three digits by chance, left out). Empty when nothing leaked. */
+ * its own (single keystrokes and ids — UUIDs, long letter-and-digit runs —
+ * that may hold any three digits by chance, left out). Empty when nothing leaked. */
 export function leaks(record, number, cvv) {
   const text = record.join("\n");
   const hits = [];
@@ -71,6 +71,9 @@ export function leaks(record, number, cvv) {
   if (text.replace(/[\s-]/g, "").includes(number)) hits.push("digits");
   const plain = text
     .replace(/"(key|code)":"\d"/g, "")
+    // UUIDs (a frame's channel, an idempotency key): random hex whose
+    // four-digit groups can read "b737" by chance.
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>")
     .replace(/[0-9a-z_]{12,}/gi, (run) => (/[a-z]/i.test(run) ? "<id>" : run));
   const m = new RegExp(`(^|[^0-9])${cvv}([^0-9]|$)`).exec(plain);
   if (m) hits.push(`cvv in …${plain.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
