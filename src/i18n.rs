@@ -142,11 +142,11 @@ button.savePaymentMethod=Save payment method\n"
     };
 }
 #[cfg(feature = "manage")]
-const EN: &str = concat!(en_base!(), en_api!(), en_dropin!(), en_manage!());
+pub(crate) const EN: &str = concat!(en_base!(), en_api!(), en_dropin!(), en_manage!());
 #[cfg(all(feature = "dropin", not(feature = "manage")))]
-const EN: &str = concat!(en_base!(), en_api!(), en_dropin!());
+pub(crate) const EN: &str = concat!(en_base!(), en_api!(), en_dropin!());
 #[cfg(all(feature = "api", not(feature = "dropin")))]
-const EN: &str = concat!(en_base!(), en_api!());
+pub(crate) const EN: &str = concat!(en_base!(), en_api!());
 #[cfg(not(feature = "api"))]
 const EN: &str = en_base!();
 
@@ -179,7 +179,7 @@ impl Texts {
         let at = if EN.starts_with(&line) {
             Some(0)
         } else {
-            find(EN, &["\n", &line].concat()).map(|i| i + 1)
+            crate::scan::find(EN, &["\n", &line].concat()).map(|i| i + 1)
         };
         at.and_then(|i| EN.get(i + line.len()..))
             .and_then(|r| r.get(..r.bytes().position(|b| b == b'\n')?))
@@ -295,25 +295,10 @@ pub fn intl_tag(l: &str) -> String {
 /// `s` with (the first) `name` replaced by `value`.
 fn fill(s: String, name: &str, value: &str) -> String {
     let n = name.len();
-    match find(&s, name).and_then(|i| Some((s.get(..i)?, s.get(i + n..)?))) {
+    match crate::scan::find(&s, name).and_then(|i| Some((s.get(..i)?, s.get(i + n..)?))) {
         Some((a, b)) => [a, value, b].concat(),
         None => s,
     }
-}
-
-/// The byte offset of `needle` in `hay` (a plain scan: no `StrSearcher`, no
-/// panic path). The first bytes are compared before the rest: the frame's
-/// `ready` looks up every error's words, and comparing `"\nkey="` at every
-/// byte of the built-in English was 2 ms of the page's main thread in a
-/// profile of the bench's drop-in, most of it in `memcmp`.
-pub fn find(hay: &str, needle: &str) -> Option<usize> {
-    let n = needle.as_bytes();
-    if n.is_empty() {
-        return Some(0);
-    }
-    hay.as_bytes()
-        .windows(n.len())
-        .position(|w| w.first() == n.first() && w == n)
 }
 
 /// Whether `locale` is the built-in English.
@@ -363,40 +348,4 @@ pub fn load(client: &crate::http::Client, done: Box<dyn FnOnce(JsValue)>) {
         client.timeout_ms,
         wasm_bindgen::closure::Closure::once_into_js(done),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::find;
-
-    #[test]
-    fn find_agrees_with_str_find() {
-        let hay = "\nfield.cardNumber=Card number\nerror.incomplete_card_number=Your card number is incomplete.\nkey=é€x\naaab";
-        let needles = [
-            "",
-            "\n",
-            "\nkey=",
-            "\nerror.incomplete_card_number=",
-            "é€",
-            "€x",
-            "aab",
-            "aaab",
-            "b",
-            "\nmissing=",
-            "aaaab",
-            "number=",
-            "\nfield.cardNumber=Card number\nerror.",
-        ];
-        for n in needles {
-            assert_eq!(find(hay, n), hay.find(n), "{n:?}");
-        }
-        assert_eq!(find("", "a"), None);
-        assert_eq!(find("", ""), Some(0));
-        assert_eq!(find("ab", "abc"), None);
-        // The built-in English: every key's line is found where str::find finds it.
-        for line in super::EN.lines().take(200) {
-            let key = ["\n", line.split('=').next().unwrap_or(""), "="].concat();
-            assert_eq!(find(super::EN, &key), super::EN.find(&key), "{key:?}");
-        }
-    }
 }

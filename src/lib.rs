@@ -28,6 +28,7 @@ mod i18n;
 mod js;
 mod listener;
 mod options;
+mod scan;
 mod schema;
 mod session;
 #[cfg(test)]

@@ -32,13 +32,6 @@ impl Drop for Modal {
     }
 }
 
-/// `http://host:port` of the API base.
-fn origin(base: &str) -> &str {
-    let start = crate::i18n::find(base, "://").map_or(0, |i| i + 3);
-    let end = base.bytes().skip(start).position(|b| b == b'/');
-    end.and_then(|i| base.get(..start + i)).unwrap_or(base)
-}
-
 /// Opens the challenge page in a modal dialog.
 pub(super) fn challenge(
     s: &mut State,
@@ -157,7 +150,7 @@ fn message(weak: &WeakState, ev: Event) {
         };
         let s = &mut *s;
         let from = js::get(&ev, "origin").as_string().unwrap_or_default();
-        if from != origin(&s.client.base) {
+        if from != crate::scan::origin(&s.client.base) {
             return;
         }
         let Some(modal) = s.mounted.as_mut().and_then(|m| m.modal.as_mut()) else {

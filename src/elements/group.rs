@@ -27,19 +27,6 @@ pub struct Group {
     pub(super) asked: std::cell::Cell<bool>,
 }
 
-/// `scheme://host[:port]` of a checked base URL: up to the first `/` after `://`.
-fn origin_of(base: &str) -> String {
-    let start = crate::i18n::find(base, "://").map_or(0, |i| i + 3);
-    let end = base
-        .as_bytes()
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .position(|&c| c == b'/')
-        .map_or(base.len(), |i| start + i);
-    base.get(..end).unwrap_or(base).to_owned()
-}
-
 impl Group {
     /// A group for `client`, or `None` when no `fieldsBase` was given.
     pub fn new(client: &crate::http::Client) -> Option<Group> {
@@ -49,7 +36,7 @@ impl Group {
     /// A group on the fields origin at `base` (`scheme://host[:port]`, checked).
     pub fn with_base(client: &crate::http::Client, base: String) -> Group {
         let g = Group::make(client, [&base, "/field"].concat());
-        let _ = g.origin.set(origin_of(&base));
+        let _ = g.origin.set(crate::scan::origin(&base).to_owned());
         g
     }
 
@@ -77,7 +64,7 @@ impl Group {
     /// group made [`Group::via_api`]; `false` if the group already has another.
     #[must_use = "false: the group has another fields origin"]
     pub fn learn(&self, base: &str) -> bool {
-        let o = origin_of(base);
+        let o = crate::scan::origin(base).to_owned();
         self.origin.get_or_init(|| o.clone()) == &o
     }
 
