@@ -142,11 +142,11 @@ button.savePaymentMethod=Save payment method\n"
     };
 }
 #[cfg(feature = "manage")]
-pub(crate) const EN: &str = concat!(en_base!(), en_api!(), en_dropin!(), en_manage!());
+const EN: &str = concat!(en_base!(), en_api!(), en_dropin!(), en_manage!());
 #[cfg(all(feature = "dropin", not(feature = "manage")))]
-pub(crate) const EN: &str = concat!(en_base!(), en_api!(), en_dropin!());
+const EN: &str = concat!(en_base!(), en_api!(), en_dropin!());
 #[cfg(all(feature = "api", not(feature = "dropin")))]
-pub(crate) const EN: &str = concat!(en_base!(), en_api!());
+const EN: &str = concat!(en_base!(), en_api!());
 #[cfg(not(feature = "api"))]
 const EN: &str = en_base!();
 
@@ -348,4 +348,19 @@ pub fn load(client: &crate::http::Client, done: Box<dyn FnOnce(JsValue)>) {
         client.timeout_ms,
         wasm_bindgen::closure::Closure::once_into_js(done),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_key_of_the_built_in_english_is_found_where_str_find_finds_it() {
+        for line in super::EN.lines().take(200) {
+            let key = ["\n", line.split('=').next().unwrap_or(""), "="].concat();
+            assert_eq!(
+                crate::scan::find(super::EN, &key),
+                super::EN.find(&key),
+                "{key:?}"
+            );
+        }
+    }
 }

@@ -32,7 +32,6 @@ pub fn origin(base: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{find, origin};
-    use crate::i18n::EN;
 
     #[test]
     fn find_agrees_with_str_find() {
@@ -58,11 +57,6 @@ mod tests {
         assert_eq!(find("", "a"), None);
         assert_eq!(find("", ""), Some(0));
         assert_eq!(find("ab", "abc"), None);
-        // The built-in English: every key's line is found where str::find finds it.
-        for line in EN.lines().take(200) {
-            let key = ["\n", line.split('=').next().unwrap_or(""), "="].concat();
-            assert_eq!(find(EN, &key), EN.find(&key), "{key:?}");
-        }
     }
 
     #[test]
