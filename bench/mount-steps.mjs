@@ -30,8 +30,11 @@ const hooks = () => {
     const host = m in Node.prototype ? Node.prototype : Element.prototype;
     const o = host[m];
     host[m] = function (...a) {
+      const frame = this.isConnected && nodes(a).some(frameIn);
+      if (frame) note("card frame being put in the page");
       const r = o.apply(this, a);
-      if (this.isConnected && nodes(a).some(frameIn)) note("card frame in the page");
+      if (frame) note("card frame in the page");
+      if (nodes(a).some((n) => n && n.classList && n.classList.contains("paysession-dropin"))) note("the drop-in's host in the page");
       return r;
     };
   }
@@ -39,6 +42,10 @@ const hooks = () => {
   Element.prototype.attachShadow = function (...a) { note("shadow root"); return as.apply(this, a); };
   const rs = CSSStyleSheet.prototype.replaceSync;
   CSSStyleSheet.prototype.replaceSync = function (...a) { const r = rs.apply(this, a); note("stylesheet parsed"); return r; };
+  const gcs = window.getComputedStyle;
+  window.getComputedStyle = function (...a) { note("computed style asked"); const r = gcs.apply(this, a); void r.color; note("computed style read"); return r; };
+  const ce = Document.prototype.createElement;
+  Document.prototype.createElement = function (n, ...a) { if (String(n).toLowerCase() === "iframe") note("card frame created"); return ce.call(this, n, ...a); };
   const mk = performance.mark.bind(performance);
   performance.mark = (n, o) => { if (n === "bench:mount") note("t0 (before new PaySession)"); return mk(n, o); };
 };

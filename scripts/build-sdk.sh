@@ -115,6 +115,7 @@ pipeline() {
       cp "$opt" "$one/${name}_bg.wasm"
     fi
     node scripts/minify-imports.mjs "$one" "$name"
+    node scripts/fast-strings.mjs "$one" "$name"
     if [ "$target" = web ]; then bundle_web "$one" "$name"; fi
     cp -r "$one"/. "$out.tmp/"; rm -rf "$one"
   done

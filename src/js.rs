@@ -1,20 +1,37 @@
 //! Small, panic-free helpers over `Reflect` for reading what JavaScript passes in.
 //! Every accessor that could run user code (getters, proxies) is caught.
 
-use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::Object;
+use wasm_bindgen::prelude::*;
+
+// `Reflect.get` and `Reflect.set` with the key passed as a string: one call
+// into JavaScript each, where `Reflect::get(obj, &JsValue::from_str(key))`
+// made two (the key's string, then the call) and held the key in the
+// externref table between them.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
+    fn reflect_set(obj: &JsValue, key: &str, value: &JsValue) -> Result<bool, JsValue>;
+}
 
 /// `obj[key]`, or `undefined` when reading throws or `obj` is not an object.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     if !obj.is_object() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    reflect_get(obj, key).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `obj[key]` of an object, or the error its getter threw.
+pub fn try_get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    reflect_get(obj, key)
 }
 
 /// `obj[key] = value` on an object the SDK made (cannot fail meaningfully).
 pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+    let _ = reflect_set(obj, key, value);
 }
 
 /// A fresh `{}`.

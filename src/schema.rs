@@ -136,8 +136,7 @@ pub fn clean(value: &JsValue, fields: &[Field], at: &str, what: &str) -> Result<
         let p = path(at, f.name);
         // Own properties only: nothing inherited (a polluted prototype) is read.
         let v = if own.iter().any(|k| k == f.name) {
-            Reflect::get(value, &JsValue::from_str(f.name))
-                .map_err(|_| SdkError::invalid(&p, "cannot be read."))?
+            js::try_get(value, f.name).map_err(|_| SdkError::invalid(&p, "cannot be read."))?
         } else {
             JsValue::UNDEFINED
         };
