@@ -1,17 +1,42 @@
-//! One HTTP attempt with `fetch`, bounded by an `AbortController` timer.
+//! One HTTP attempt: `src/http/attempt.js` sends it (headers, `fetch`, the
+//! deadline, the JSON answer) in one call; this side reads what came back.
 
-use super::timer::Timeout;
 use crate::error::SdkError;
 use crate::js;
-use js_sys::{Function, Object, Promise};
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Response};
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/http/attempt.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = attempt)]
+    #[allow(clippy::too_many_arguments)]
+    fn attempt_js(
+        url: &str,
+        method: u32,
+        cacheable: bool,
+        locale: &str,
+        bearer: &str,
+        idempotency_key: &str,
+        body: &JsValue,
+        ms: f64,
+    ) -> Promise;
+}
+
+/// What one attempt sends besides its URL.
+pub struct Request<'a> {
+    /// `attempt.js`'s index of the method: GET, POST, PATCH, DELETE.
+    pub method: u32,
+    /// The browser's cache may answer (a locale's catalog).
+    pub cacheable: bool,
+    /// `Accept-Language`.
+    pub locale: &'a str,
+    /// `Authorization` (writes), or empty.
+    pub bearer: &'a str,
+    /// `Idempotency-Key` (writes), or empty.
+    pub key: &'a str,
+    /// The JSON text, or `undefined`.
+    pub body: &'a JsValue,
 }
 
 /// How one attempt ended.
@@ -27,57 +52,42 @@ pub enum Outcome {
 }
 
 /// Sends one request; aborts it after `ms` milliseconds.
-pub async fn attempt(url: &str, init: &Object, ms: f64) -> Outcome {
-    let Ok(controller) = AbortController::new() else {
-        return Outcome::Fail(SdkError::network());
-    };
-    let signal = controller.signal();
-    js::set(init, "signal", &signal);
-    let abort = js::get(&controller, "abort");
-    let _timer = abort
-        .dyn_ref::<Function>()
-        .map(|f| Timeout::new(&f.bind0(&controller), ms));
-    let lost = |signal: &web_sys::AbortSignal| {
-        if signal.aborted() {
-            Outcome::Timeout
-        } else {
-            Outcome::Retry(SdkError::network(), None)
-        }
-    };
-    let promise = match fetch(url, init) {
-        Ok(p) => p,
+pub async fn attempt(url: &str, r: &Request<'_>, ms: f64) -> Outcome {
+    let p = attempt_js(
+        url,
+        r.method,
+        r.cacheable,
+        r.locale,
+        r.bearer,
+        r.key,
+        r.body,
+        ms,
+    );
+    let got: Array = match JsFuture::from(p).await {
+        Ok(v) => v.into(),
         Err(_) => return Outcome::Fail(SdkError::network()),
     };
-    let resp: Response = match JsFuture::from(promise).await {
-        Ok(r) => match r.dyn_into() {
-            Ok(r) => r,
-            Err(_) => return Outcome::Fail(SdkError::invalid_response()),
-        },
-        Err(_) => return lost(&signal),
-    };
-    let status = resp.status();
+    let status = got.get(0).as_f64().unwrap_or(0.0);
+    if status == -1.0 {
+        return Outcome::Timeout;
+    }
+    if status == -2.0 {
+        return Outcome::Fail(SdkError::network());
+    }
+    if !(100.0..=599.0).contains(&status) {
+        return Outcome::Retry(SdkError::network(), None);
+    }
+    let status = status as u16;
     let retryable = status >= 500 || status == 429;
     // `Retry-After` only matters when the SDK will retry.
     let retry_after = if retryable {
-        resp.headers()
-            .get("Retry-After")
-            .ok()
-            .flatten()
+        got.get(2)
+            .as_string()
             .and_then(|v| super::backoff::parse_retry_after(&v, js_sys::Date::now()))
     } else {
         None
     };
-    // `json()`: one native parse, no string copied through wasm memory.
-    let body = match resp.json() {
-        Ok(p) => match JsFuture::from(p).await {
-            Ok(v) => Some(v),
-            Err(e) if js::get(&e, "name").as_string().as_deref() == Some("SyntaxError") => None,
-            Err(_) => return lost(&signal),
-        },
-        Err(_) => return Outcome::Retry(SdkError::network(), None),
-    };
-    drop(_timer); // answered: clear the deadline timer now
-    let body = body.filter(js::is_record);
+    let body = Some(got.get(1)).filter(js::is_record);
     match (status, body) {
         (200..=299, Some(b)) => Outcome::Ok(b),
         (400..=599, b) => {

@@ -11,9 +11,7 @@ mod fetch;
 mod timer;
 
 use crate::error::SdkError;
-use crate::js;
 use fetch::Outcome;
-use js_sys::Object;
 use wasm_bindgen::JsValue;
 
 pub use backoff::uuid_v4;
@@ -40,12 +38,13 @@ impl Method {
         matches!(self, Method::Get | Method::GetCacheable)
     }
 
-    fn as_str(self) -> &'static str {
+    /// Its place in `attempt.js`'s list: GET, POST, PATCH, DELETE.
+    fn index(self) -> u32 {
         match self {
-            Method::Get | Method::GetCacheable => "GET",
-            Method::Post => "POST",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
+            Method::Get | Method::GetCacheable => 0,
+            Method::Post => 1,
+            Method::Patch => 2,
+            Method::Delete => 3,
         }
     }
 }
@@ -77,37 +76,32 @@ impl Client {
         path: &str,
         body: Option<&JsValue>,
     ) -> Result<JsValue, SdkError> {
-        let headers = js::object();
-        js::set(&headers, "Accept", &"application/json".into());
-        js::set(&headers, "Accept-Language", &self.locale.as_str().into());
         // A read sends the public key in the URL and only CORS-safelisted
         // headers: a "simple request", no preflight round trip before it.
         // Writes carry it in the Authorization header.
-        let url = if method.is_read() {
+        let (url, bearer, key) = if method.is_read() {
             let sep = if path.contains('?') { "&key=" } else { "?key=" };
-            [self.base.as_str(), path, sep, &encode(&self.key)].concat()
+            let url = [self.base.as_str(), path, sep, &encode(&self.key)].concat();
+            (url, String::new(), String::new())
         } else {
-            js::set(
-                &headers,
-                "Authorization",
-                &["Bearer ", &self.key].concat().into(),
-            );
-            [self.base.as_str(), path].concat()
-        };
-        let body = match body {
-            Some(b) => Some(
-                js_sys::JSON::stringify(b)
-                    .map_err(|_| SdkError::invalid("payload", "cannot be sent as JSON."))?,
-            ),
-            None => None,
-        };
-        if body.is_some() {
-            js::set(&headers, "Content-Type", &"application/json".into());
-        }
-        if !method.is_read() {
             // One key for every attempt of this call.
-            js::set(&headers, "Idempotency-Key", &backoff::uuid_v4().into());
-        }
+            let url = [self.base.as_str(), path].concat();
+            (url, ["Bearer ", &self.key].concat(), backoff::uuid_v4())
+        };
+        let body: JsValue = match body {
+            Some(b) => js_sys::JSON::stringify(b)
+                .map_err(|_| SdkError::invalid("payload", "cannot be sent as JSON."))?
+                .into(),
+            None => JsValue::UNDEFINED,
+        };
+        let request = fetch::Request {
+            method: method.index(),
+            cacheable: method == Method::GetCacheable,
+            locale: &self.locale,
+            bearer: &bearer,
+            key: &key,
+            body: &body,
+        };
         let deadline = js_sys::Date::now() + self.timeout_ms;
         let mut attempt = 0u32;
         loop {
@@ -115,8 +109,7 @@ impl Client {
             if left <= 0.0 {
                 return Err(SdkError::timeout());
             }
-            let init = new_init(method, &headers, body.as_ref());
-            let (err, retry_after) = match fetch::attempt(&url, &init, left).await {
+            let (err, retry_after) = match fetch::attempt(&url, &request, left).await {
                 Outcome::Ok(v) => return Ok(v),
                 Outcome::Fail(e) => return Err(e),
                 Outcome::Timeout => return Err(SdkError::timeout()),
@@ -138,24 +131,6 @@ impl Client {
     pub async fn get(&self, path: &str) -> Result<JsValue, SdkError> {
         self.send(Method::Get, path, None).await
     }
-}
-
-fn new_init(method: Method, headers: &Object, body: Option<&js_sys::JsString>) -> Object {
-    let init = js::object();
-    js::set(&init, "method", &method.as_str().into());
-    js::set(&init, "headers", headers);
-    js::set(&init, "mode", &"cors".into());
-    js::set(&init, "credentials", &"omit".into());
-    let cache = if method == Method::GetCacheable {
-        "default"
-    } else {
-        "no-store"
-    };
-    js::set(&init, "cache", &cache.into());
-    if let Some(b) = body {
-        js::set(&init, "body", b);
-    }
-    init
 }
 
 /// `encodeURIComponent` for a path segment or query value.
