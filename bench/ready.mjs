@@ -66,7 +66,7 @@ window.addEventListener("load", async () => {
 export const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  return { n: s.length, median, min: s[0], max: s[s.length - 1] };
+  return { n: s.length, median, mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), min: s[0], max: s[s.length - 1] };
 };
 
 /**

@@ -167,7 +167,10 @@ export function renderReport(r, errors = {}) {
     L.push(`| **ratio of medians** | **${cs.ratio.toFixed(3)}** | | |`, "");
     if (cs.phases) {
       const p = cs.phases;
-      L.push(`Where an SDK call's time goes (medians over ${p.before.n} more calls with \`fetch\` wrapped to timestamp it): ${f2(p.before.median)} ms before \`fetch\` is called (validation, browserInfo, JSON, headers), ${f2(p.network.median)} ms until the answer's headers arrive, ${f2(p.after.median)} ms after (body, JSON parse, result); the raw fetch, timed the same way: ${f2(p.rawNetwork.median)} ms until the headers, ${f2(p.rawAfter.median)} ms in \`res.json()\`.`, "");
+      // Means where the run has them: the page's clock moves in 0.1 ms steps
+      // with jitter, which a median of sub-millisecond spans rounds to a step.
+      const m = (x) => f2(x.mean ?? x.median);
+      L.push(`Where an SDK call's time goes (${p.before.mean != null ? "means" : "medians"} over ${p.before.n} more calls with \`fetch\` wrapped to timestamp it): ${m(p.before)} ms before \`fetch\` is called (validation, browserInfo, JSON, headers), ${m(p.network)} ms until the answer's headers arrive, ${m(p.after)} ms after (body, JSON parse, result); the raw fetch, timed the same way: ${m(p.rawNetwork)} ms until the headers, ${m(p.rawAfter)} ms in \`res.json()\`.`, "");
     }
   } else L.push("Not measured in this run.", "");
 

@@ -157,7 +157,7 @@ export async function runAll(o, log = console.log) {
     await section("createSource", async () => {
       const r = await measureCreateSource(lab, { apiBase: o.api, sessionId: await createSession(o.api), iterations: o.iterations });
       const p = r.phases;
-      log(`createSource phases (median ms): before fetch ${p.before.median.toFixed(2)}, network ${p.network.median.toFixed(2)}, after ${p.after.median.toFixed(2)}; raw fetch: network ${p.rawNetwork.median.toFixed(2)}, res.json() ${p.rawAfter.median.toFixed(2)}`);
+      log(`createSource phases (mean ms; the clock's steps are 0.1 ms): before fetch ${p.before.mean.toFixed(3)}, network ${p.network.mean.toFixed(3)}, after ${p.after.mean.toFixed(3)}; raw fetch: network ${p.rawNetwork.mean.toFixed(3)}, res.json() ${p.rawAfter.mean.toFixed(3)}`);
       log(`createSource: SDK median ${r.sdk.median.toFixed(2)} ms (${r.sdk.min.toFixed(2)}–${r.sdk.max.toFixed(2)}), raw fetch median ${r.raw.median.toFixed(2)} ms (${r.raw.min.toFixed(2)}–${r.raw.max.toFixed(2)}), ratio ${r.ratio.toFixed(3)}, ${r.iterations} pairs`);
       return r;
     });
