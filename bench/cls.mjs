@@ -14,10 +14,11 @@
 // larger as `cls`, and which elements moved.
 //
 // `withDemoServer(bin, fn)` runs `fn(demoUrl)` against a demo server of its
-// own (the bench's server has no --demo), building www/dist when missing.
+// own (the bench's server has no --demo), building www/dist when missing or
+// older than pkg/ or the demo's sources (`demoStale`).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch } from "./ready.mjs";
 
@@ -145,9 +146,27 @@ export function clsTarget(r) {
   };
 }
 
+/**
+ * www/dist is missing, or older than what it is built from (the SDK in pkg/,
+ * the demo's sources, the webpack config): a bench of an older SDK's demo
+ * measured the CLS and Lighthouse rows of a build that was not the one named.
+ */
+export function demoStale(root = ROOT) {
+  const built = `${root}/www/dist/index.html`;
+  if (!existsSync(built)) return true;
+  const at = statSync(built).mtimeMs;
+  const newer = (p) => {
+    if (!existsSync(p)) return false;
+    const st = statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs > at;
+    return readdirSync(p).some((f) => newer(join(p, f)));
+  };
+  return ["pkg", "www/src", "www/index.html", "webpack.config.js"].some((p) => newer(`${root}/${p}`));
+}
+
 /** Runs `fn(demoUrl)` with `bin --demo www/dist` on loopback ports of its own, then stops it. */
 export async function withDemoServer(bin, fn) {
-  if (!existsSync(`${ROOT}/www/dist/index.html`)) {
+  if (demoStale()) {
     const r = spawnSync("bash", ["scripts/build-demo.sh"], { cwd: ROOT, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`build-demo failed: ${(r.stderr || r.stdout).slice(-2000)}`);
   }

@@ -14,6 +14,6 @@ if [ ! -f pkg/paysession_bg.wasm ]; then
 fi
 started=$(date +%s)
 status=0
-node --test --test-reporter=tap bench/smoke.test.mjs bench/package.test.mjs || status=$?
+node --test --test-reporter=tap bench/smoke.test.mjs bench/package.test.mjs bench/cls.test.mjs || status=$?
 echo "bench-smoke: $(( $(date +%s) - started )) s"
 exit $status
