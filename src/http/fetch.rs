@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen(module = "/src/http/attempt.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = attempt)]
+    #[wasm_bindgen(catch, js_name = attempt)]
     #[allow(clippy::too_many_arguments)]
     fn attempt_js(
         url: &str,
@@ -20,7 +20,7 @@ extern "C" {
         idempotency_key: &str,
         body: &JsValue,
         ms: f64,
-    ) -> Promise;
+    ) -> Result<Promise, JsValue>;
 }
 
 /// What one attempt sends besides its URL.
@@ -53,7 +53,8 @@ pub enum Outcome {
 
 /// Sends one request; aborts it after `ms` milliseconds.
 pub async fn attempt(url: &str, r: &Request<'_>, ms: f64) -> Outcome {
-    let p = attempt_js(
+    // A browser without `AbortController` or `setTimeout` throws here.
+    let Ok(p) = attempt_js(
         url,
         r.method,
         r.cacheable,
@@ -62,7 +63,9 @@ pub async fn attempt(url: &str, r: &Request<'_>, ms: f64) -> Outcome {
         r.key,
         r.body,
         ms,
-    );
+    ) else {
+        return Outcome::Fail(SdkError::network());
+    };
     let got: Array = match JsFuture::from(p).await {
         Ok(v) => v.into(),
         Err(_) => return Outcome::Fail(SdkError::network()),

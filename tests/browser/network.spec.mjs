@@ -103,6 +103,23 @@ test("createSource resolves failed on a network failure (never rejects, never ha
   expect(r.error).toMatchObject({ type: "network_error", code: "network_unavailable" });
 });
 
+test("a browser without AbortController: createSource resolves failed with network_unavailable, the module still answers", async ({ sdkPage }) => {
+  const r = await sdkPage.evaluate(async ({ api, pk }) => {
+    const ps = new PaySession(pk, { apiBase: api, maxRetries: 0 });
+    const saved = window.AbortController;
+    window.AbortController = undefined;
+    let first;
+    try { first = resultPlain(await ps.createSource({ sessionId: "ses_x", type: "wireTransfer", wireTransfer: {} })); }
+    finally { window.AbortController = saved; }
+    // The module was not left in a broken state by the failed call.
+    const again = resultPlain(await ps.createSource({ type: "nope" }));
+    return { first, again };
+  }, { api: API, pk: PK });
+  expect(r.first.state).toBe("failed");
+  expect(r.first.error).toMatchObject({ type: "network_error", code: "network_unavailable" });
+  expect(r.again.error).toMatchObject({ code: "unknown_payment_type" });
+});
+
 test("a request that never answers times out with request_timeout", async ({ sdkPage }) => {
   await sdkPage.route(`${API}/v1/sessions/ses_slow/fields?*`, () => { /* never answered */ });
   const t0 = Date.now();
