@@ -156,5 +156,4 @@ window.labMemory = async function labMemory({ apiBase, sessionId, cycles, captur
 // For ad-hoc probes (heap inspection from the DevTools protocol).
 window.__ps = { PaySession };
 window.__mem = () => wasm.memory;
-window.labPayments = payments;
 window.labReady = true;
