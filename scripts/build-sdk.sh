@@ -12,8 +12,10 @@
 # wasm + JS glue (the drop-in's CSS is inside the wasm) of each download against its budget
 # (docs/DROPIN.md "Size"): the SDK with the drop-in's checkout 76,450 B (std
 # rebuilt, the manage flow out, amounts without ICU, one call per HTTP attempt,
-# the closures' exports renamed: issue 17), the Elements build 46,550 B, the
-# card build 28,800 B (issue 17), the lazy manage module 77,520 B and wallet.js 1,200 B.
+# the closures' exports renamed: issue 17), the drop-in build 69,600 B (the Elements, the compliance element and the
+# session helpers out),
+# the Elements build 46,550 B, the card build 28,800 B (issue 17), the lazy
+# manage module 77,520 B and wallet.js 1,200 B.
 # Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
 # then it fails. `npm test` builds with --strict; `npm start` and `npm run build` warn.
 set -euo pipefail
@@ -22,6 +24,7 @@ ROOT=$PWD
 BUDGET=${PAYSESSION_SIZE_BUDGET:-76450}
 ELEMENTS_BUDGET=46550
 CARD_BUDGET=28800
+DROPIN_BUDGET=69600
 MANAGE_BUDGET=77520
 WALLET_BUDGET=1200
 STRICT=${PAYSESSION_SIZE_STRICT:-0}
@@ -62,18 +65,23 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 SDK_TARGET=$TARGET_DIR/sdk-wasm
 STD_FLAGS="-Zunstable-options -Cpanic=immediate-abort"
 
-# Four modules of the one crate (docs/DROPIN.md "Size"):
+# Five modules of the one crate (docs/DROPIN.md "Size"; Cargo.toml's features):
 #   paysession           the SDK with the drop-in's checkout: drop-in, Elements,
-#                        createSource, helpers
+#                        createSource, helpers (`dropin` and `elements`)
+#   paysession-dropin    the drop-in alone (`dropin`): new PaySession,
+#                        createDropin, createSource(payload) and
+#                        retrieveAvailablePaymentMethods; no Elements, no
+#                        compliance element, no session helpers: a checkout
+#                        page that shows the drop-in downloads nothing else
 #   paysession-manage    the same with the drop-in's manage flow (the `manage`
 #                        feature): the checkout's module loads it only for
 #                        `flow: "managePaymentMethods"` (src/dropin/lazy.rs), as
 #                        one self-contained web module in both packages
-#   paysession-elements  without the drop-in (the `api` feature alone): a page
+#   paysession-elements  without the drop-in (`api` and `elements`): a page
 #                        that takes payments with its own forms (createSource
 #                        for every type, the card Elements, the session helpers,
 #                        the compliance element) never downloads the drop-in
-#   paysession-card      no feature: `new PaySession`, the three card Elements
+#   paysession-card      `elements` alone: `new PaySession`, the three card Elements
 #                        and createSource(cardElement, data), nothing else: a
 #                        page that takes only cards with its own form
 # After wasm-opt, scripts/minify-imports.mjs renames the hashed wasm-bindgen
@@ -127,10 +135,11 @@ pipeline() {
 rm -rf pkg.tmp pkg-web.tmp "$SDK_TARGET/modules"
 mkdir -p pkg.tmp pkg-web.tmp "$SDK_TARGET/modules"
 pids=()
-for mod in "paysession|--no-default-features --features=dropin|bundler:pkg web:pkg-web" \
+for mod in "paysession|--no-default-features --features=dropin,elements|bundler:pkg web:pkg-web" \
+    "paysession-dropin|--no-default-features --features=dropin|bundler:pkg web:pkg-web" \
     "paysession-manage|--features=dropin,manage|web:pkg-web" \
-    "paysession-elements|--no-default-features --features=api|bundler:pkg web:pkg-web" \
-    "paysession-card|--no-default-features|bundler:pkg web:pkg-web"; do
+    "paysession-elements|--no-default-features --features=api,elements|bundler:pkg web:pkg-web" \
+    "paysession-card|--no-default-features --features=elements|bundler:pkg web:pkg-web"; do
   IFS='|' read -r name features targets <<<"$mod"
   # shellcheck disable=SC2086 # $features is two words on purpose
   RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$STD_FLAGS" \
@@ -178,15 +187,17 @@ cat > pkg/package.json <<JSON
   "types": "paysession.d.ts",
   "exports": {
     ".": { "types": "./paysession.d.ts", "default": "./paysession.js" },
+    "./dropin": { "types": "./paysession-dropin.d.ts", "default": "./paysession-dropin.js" },
     "./elements": { "types": "./paysession-elements.d.ts", "default": "./paysession-elements.js" },
     "./card": { "types": "./paysession-card.d.ts", "default": "./paysession-card.js" },
     "./manage": { "types": "./paysession-manage.d.ts", "default": "./paysession-manage.js" }
   },
   "files": ["paysession_bg.wasm", "paysession.js", "paysession_bg.js", "paysession.d.ts", "paysession_bg.wasm.d.ts",
+    "paysession-dropin_bg.wasm", "paysession-dropin.js", "paysession-dropin_bg.js", "paysession-dropin.d.ts", "paysession-dropin_bg.wasm.d.ts",
     "paysession-elements_bg.wasm", "paysession-elements.js", "paysession-elements_bg.js", "paysession-elements.d.ts", "paysession-elements_bg.wasm.d.ts",
     "paysession-card_bg.wasm", "paysession-card.js", "paysession-card_bg.js", "paysession-card.d.ts", "paysession-card_bg.wasm.d.ts",
     "paysession-manage.js", "paysession-manage_bg.wasm", "paysession-manage.d.ts", "snippets/", "wallet.js"],
-  "sideEffects": ["./paysession.js", "./paysession-elements.js", "./paysession-card.js", "./paysession-manage.js", "./snippets/*"]
+  "sideEffects": ["./paysession.js", "./paysession-dropin.js", "./paysession-elements.js", "./paysession-card.js", "./paysession-manage.js", "./snippets/*"]
 }
 JSON
 
@@ -207,13 +218,14 @@ report() {
 echo "sizes (brotli -q 11):"
 web=$(report pkg-web paysession_bg.wasm paysession.js)
 report pkg paysession_bg.wasm paysession.js paysession_bg.js >/dev/null
+dropin=$(report pkg-web paysession-dropin_bg.wasm paysession-dropin.js)
 elements=$(report pkg-web paysession-elements_bg.wasm paysession-elements.js)
 card=$(report pkg-web paysession-card_bg.wasm paysession-card.js)
 manage=$(report pkg-web paysession-manage_bg.wasm paysession-manage.js)
 printf 'wasm alone: %d B raw, %d B brotli\n' "$(size pkg-web/paysession_bg.wasm)" "$(br pkg-web/paysession_bg.wasm)"
 printf 'lazy wallet.js (only when a wallet is offered): %d B raw, %d B brotli\n' "$(size pkg-web/wallet.js)" "$(br pkg-web/wallet.js)"
 # One budget per download (brotli bytes): the SDK with the drop-in, the
-# Elements build, the card build, the manage module, the wallet module.
+# drop-in build, the Elements build, the card build, the manage module, the wallet module.
 # PAYSESSION_SIZE_BUDGET overrides the first.
 wallet=$(br pkg-web/wallet.js)
 over=0
@@ -225,6 +237,7 @@ check() {
   fi
 }
 check "paysession (drop-in)" "$web" "$BUDGET"
+check "paysession-dropin (the drop-in only)" "$dropin" "$DROPIN_BUDGET"
 check "paysession-elements" "$elements" "$ELEMENTS_BUDGET"
 check "paysession-card (the card Elements only)" "$card" "$CARD_BUDGET"
 check "paysession-manage (the manage flow only)" "$manage" "$MANAGE_BUDGET"

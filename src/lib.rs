@@ -12,8 +12,12 @@
 //! `PaySessionError` with a code and the parameter's name.
 #![deny(missing_docs)]
 // The Elements and card builds (no `dropin` feature) leave the drop-in's
-// helpers unused; the card build (no `api`) the other payment types' too.
-#![cfg_attr(not(feature = "dropin"), allow(dead_code, unused_imports))]
+// helpers unused; the card build (no `api`) the other payment types' too;
+// the drop-in build (no `elements`) the page's own elements'.
+#![cfg_attr(
+    not(all(feature = "dropin", feature = "elements")),
+    allow(dead_code, unused_imports)
+)]
 
 mod api;
 mod appearance;

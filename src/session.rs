@@ -30,8 +30,13 @@ extern "C" {
     /// `ElementOptions` in TypeScript.
     #[wasm_bindgen(typescript_type = "ElementOptions")]
     pub type ElementOptions;
-    /// `ElementSourceData` in TypeScript.
+    /// `ElementSourceData` in TypeScript: `createSource`'s second argument.
+    #[cfg(feature = "elements")]
     #[wasm_bindgen(typescript_type = "ElementSourceData")]
+    pub type ElementSourceData;
+    /// No second argument in the drop-in build (it has no elements).
+    #[cfg(not(feature = "elements"))]
+    #[wasm_bindgen(typescript_type = "never")]
     pub type ElementSourceData;
 }
 
@@ -74,7 +79,19 @@ impl PaySession {
         data: Option<ElementSourceData>,
     ) -> Promise {
         if let Some(data) = data {
+            #[cfg(feature = "elements")]
             return crate::elements::create_source(self.fields.as_ref(), &payload, &data.into());
+            // The drop-in build has no elements to take a card from: a
+            // second argument is refused, not ignored.
+            #[cfg(not(feature = "elements"))]
+            {
+                let _ = data;
+                return Promise::resolve(&source::result(Err(SdkError::invalid(
+                    "payload",
+                    "paysession/dropin creates sources from payloads only: an element and its data \
+                     need the card fields of paysession or paysession/elements.",
+                ))));
+            }
         }
         #[cfg(feature = "api")]
         {
@@ -113,7 +130,7 @@ impl PaySession {
         }))
     }
 
-    #[cfg(feature = "api")]
+    #[cfg(all(feature = "api", feature = "elements"))]
     /// The session's compliance details (`{sessionId, locale?}`): seller of
     /// record, legal documents, save-card agreements, terms version.
     #[wasm_bindgen(js_name = retrieveComplianceDetails, unchecked_return_type = "Promise<ComplianceDetails>")]
@@ -125,7 +142,7 @@ impl PaySession {
         promise(Box::pin(api::compliance(self.client.clone(), q)))
     }
 
-    #[cfg(feature = "api")]
+    #[cfg(all(feature = "api", feature = "elements"))]
     /// Reads a source with its client secret.
     #[wasm_bindgen(js_name = retrieveSource, unchecked_return_type = "Promise<Source>")]
     pub fn retrieve_source(
@@ -140,7 +157,7 @@ impl PaySession {
         }))
     }
 
-    #[cfg(feature = "api")]
+    #[cfg(all(feature = "api", feature = "elements"))]
     /// Completes (or reports) a source's 3-D Secure authentication.
     #[wasm_bindgen(js_name = authenticateSource, unchecked_return_type = "Promise<AuthenticateSourceResult>")]
     pub fn authenticate_source(
@@ -153,7 +170,7 @@ impl PaySession {
         ))
     }
 
-    #[cfg(feature = "api")]
+    #[cfg(all(feature = "api", feature = "elements"))]
     /// The session's browser-side fields, masked.
     #[wasm_bindgen(js_name = retrieveSession, unchecked_return_type = "Promise<SessionFields>")]
     pub fn retrieve_session(
@@ -166,7 +183,7 @@ impl PaySession {
         }))
     }
 
-    #[cfg(feature = "api")]
+    #[cfg(all(feature = "api", feature = "elements"))]
     /// Adds or overwrites the session's browser-side fields; with `{version}`
     /// a stale session rejects with `session_version_mismatch`.
     #[wasm_bindgen(js_name = updateSession, unchecked_return_type = "Promise<SessionFields>")]
@@ -183,6 +200,7 @@ impl PaySession {
         }))
     }
 
+    #[cfg(feature = "elements")]
     /// `createElement("cardnumber" | "cardexpiration" | "cardcvv", options)`:
     /// a secure card field (throws a `PaySessionError` for a bad argument or
     /// when the session has no `fieldsBase`); `createElement("compliance",

@@ -4,13 +4,22 @@
 use wasm_bindgen::prelude::*;
 
 /// What `createSource` takes first: a payload of any type where the build has
-/// them (`api`), else only a card element (the card build).
-#[cfg(feature = "api")]
+/// them (`api`), or a card element where it has them (`elements`); the card
+/// build only the element, the drop-in build only the payload.
+#[cfg(all(feature = "api", feature = "elements"))]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SOURCE_INPUT: &'static str = r#"
 /** What `createSource` takes first: a payload of any payment type, or a card element (the number, or a saved card's code) with `data`. */
 export type SourceInput = CreateSourcePayload | PaySessionElement;
 /** An element's `appearance`: its variables and `.Input` rules, inside the field's frame. */
+export type ElementAppearance = { theme?: Appearance["theme"]; variables?: AppearanceVariables; rules?: { [K in AppearanceInputRule]?: AppearanceRule } };
+"#;
+#[cfg(all(feature = "api", not(feature = "elements")))]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SOURCE_INPUT: &'static str = r#"
+/** What `createSource` takes: in the drop-in build (`paysession/dropin`), a payload of any payment type (no elements: `paysession` or `paysession/elements` have them). */
+export type SourceInput = CreateSourcePayload;
+/** An element's `appearance` (elements are not in the drop-in build). */
 export type ElementAppearance = { theme?: Appearance["theme"]; variables?: AppearanceVariables; rules?: { [K in AppearanceInputRule]?: AppearanceRule } };
 "#;
 #[cfg(not(feature = "api"))]
@@ -22,9 +31,9 @@ export type SourceInput = PaySessionElement;
 export type ElementAppearance = never;
 "#;
 
-/// The compliance element, from the Elements build on (the card build has
-/// no `ComplianceElement` to name).
-#[cfg(feature = "api")]
+/// The compliance element, in the Elements build and the checkout's (the
+/// card and drop-in builds have no `ComplianceElement` to name).
+#[cfg(all(feature = "api", feature = "elements"))]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_COMPLIANCE: &'static str = r#"
 /** `createElement("compliance", options)` and its `update`. */

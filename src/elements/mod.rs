@@ -9,7 +9,7 @@
 //! only when its `origin` is the fields origin, its `source` is this
 //! element's own frame window and it carries this mount's channel id.
 
-#[cfg(feature = "api")]
+#[cfg(all(feature = "api", feature = "elements"))]
 pub(crate) mod compliance;
 #[cfg(feature = "dropin")]
 mod dropin;
@@ -34,6 +34,7 @@ use paysession_core::{ErrorCode, ErrorType};
 use state::St;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+#[cfg(feature = "elements")]
 pub use tokenize::create_source;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -158,6 +159,7 @@ fn load_texts(group: &Rc<Group>) {
 }
 
 /// `createElement(type, options)`.
+#[cfg(feature = "elements")]
 pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<JsValue, SdkError> {
     let k = kind.as_string().unwrap_or_default();
     let Some(&(kind, _)) = ELEMENT_TYPES.iter().find(|(t, _)| *t == k) else {
@@ -179,8 +181,9 @@ pub fn create(group: &Rc<Group>, kind: &JsValue, options: &JsValue) -> Result<Js
     Ok(js)
 }
 
-/// One secure card field.
-#[wasm_bindgen]
+/// One secure card field (a JavaScript class with `elements`; the
+/// drop-in holds its card fields from Rust).
+#[cfg_attr(feature = "elements", wasm_bindgen)]
 pub struct PaySessionElement {
     inner: Shared,
 }
@@ -209,19 +212,9 @@ fn destroyed() -> JsValue {
     .to_js()
 }
 
-#[wasm_bindgen]
 impl PaySessionElement {
-    /// The element type (`cardnumber`, `cardexpiration`, `cardcvv`).
-    #[wasm_bindgen(getter, js_name = elementType)]
-    pub fn element_type(&self) -> String {
-        self.inner.try_borrow().map_or("", |s| s.kind).into()
-    }
-
     /// Puts the field's frame into `target` (an element id or an element).
-    pub fn mount(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string | HTMLElement")] target: JsValue,
-    ) -> Result<(), JsValue> {
+    pub(crate) fn mount(&self, target: JsValue) -> Result<(), JsValue> {
         if self.inner.try_borrow().map_or(true, |s| s.destroyed) {
             return Err(destroyed());
         }
@@ -251,7 +244,7 @@ impl PaySessionElement {
     }
 
     /// Takes the frame out of the page (`mount` can put it back).
-    pub fn unmount(&self) {
+    pub(crate) fn unmount(&self) {
         let fires = match self.inner.try_borrow_mut() {
             Ok(mut s) => s.unmount(),
             Err(_) => Vec::new(),
@@ -260,7 +253,7 @@ impl PaySessionElement {
     }
 
     /// Unmounts and forgets the element and its handlers.
-    pub fn destroy(&self) {
+    pub(crate) fn destroy(&self) {
         let fires = {
             let Ok(mut s) = self.inner.try_borrow_mut() else {
                 return;
@@ -274,6 +267,44 @@ impl PaySessionElement {
             s.unmount()
         };
         call_all(fires);
+    }
+
+    /// Moves the keyboard focus into the field.
+    pub(crate) fn focus(&self) {
+        focus(&self.inner);
+    }
+}
+
+/// The element's JavaScript methods (the `elements` builds); the drop-in
+/// builds its card fields from Rust and calls the methods above.
+#[cfg(feature = "elements")]
+#[wasm_bindgen]
+impl PaySessionElement {
+    /// The element type (`cardnumber`, `cardexpiration`, `cardcvv`).
+    #[wasm_bindgen(getter, js_name = elementType)]
+    pub fn element_type(&self) -> String {
+        self.inner.try_borrow().map_or("", |s| s.kind).into()
+    }
+
+    /// Puts the field's frame into `target` (an element id or an element).
+    #[wasm_bindgen(js_name = mount)]
+    pub fn mount_js(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | HTMLElement")] target: JsValue,
+    ) -> Result<(), JsValue> {
+        self.mount(target)
+    }
+
+    /// Takes the frame out of the page (`mount` can put it back).
+    #[wasm_bindgen(js_name = unmount)]
+    pub fn unmount_js(&self) {
+        self.unmount();
+    }
+
+    /// Unmounts and forgets the element and its handlers.
+    #[wasm_bindgen(js_name = destroy)]
+    pub fn destroy_js(&self) {
+        self.destroy();
     }
 
     /// Changes `classes`, `style`, `placeholderText` or `label`.
@@ -311,8 +342,9 @@ impl PaySessionElement {
     }
 
     /// Moves the keyboard focus into the field.
-    pub fn focus(&self) {
-        focus(&self.inner);
+    #[wasm_bindgen(js_name = focus)]
+    pub fn focus_js(&self) {
+        self.focus();
     }
 
     /// Takes the focus out of the field.

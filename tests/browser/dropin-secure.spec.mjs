@@ -7,6 +7,11 @@
 import { expect, API, PK, createSession, sk, leaks, secure } from "./fixtures.mjs";
 import { test } from "./elements-fixtures.mjs";
 
+// The drop-in build (`paysession/dropin`), the one a checkout page that shows
+// the drop-in imports; the other drop-in specs run on the checkout's module,
+// whose drop-in is the same code.
+test.use({ elModule: "paysession-dropin" });
+
 const year = String((new Date().getFullYear() + 2) % 100).padStart(2, "0");
 
 /** Mounts a drop-in for `sid`; events in window.events; resolves at onReady. */

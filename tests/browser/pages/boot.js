@@ -1,8 +1,8 @@
 // Loads the no-bundler build and exposes it, with helpers, to the tests:
-// the checkout's module, or with `?m=` another of the four builds: the
-// manage flow's alone (an account page), the Elements build or the card
-// build (a shop's own form).
-const MODULES = ["paysession", "paysession-manage", "paysession-elements", "paysession-card"];
+// the checkout's module, or with `?m=` another of the five builds: the
+// drop-in's alone (a checkout page), the manage flow's alone (an account
+// page), the Elements build or the card build (a shop's own form).
+const MODULES = ["paysession", "paysession-dropin", "paysession-manage", "paysession-elements", "paysession-card"];
 const asked = new URLSearchParams(location.search).get("m");
 const name = MODULES.includes(asked) ? asked : "paysession";
 
