@@ -8,7 +8,9 @@ module.exports = (_env, argv) => ({
   mode: argv.mode || "production",
   entry: { shop: "./www/src/main.js" },
   output: { path: path.resolve(__dirname, "www/dist"), filename: "[name].[contenthash:8].js", clean: true },
-  resolve: { alias: { paysession: path.resolve(__dirname, "pkg") } },
+  // `paysession/dropin` (the drop-in build, what the shop uses) as the
+  // package's exports map names it.
+  resolve: { alias: { "paysession/dropin$": path.resolve(__dirname, "pkg/paysession-dropin.js"), paysession: path.resolve(__dirname, "pkg") } },
   experiments: { asyncWebAssembly: true },
   module: { rules: [{ test: /\.css$/, use: [MiniCssExtractPlugin.loader, "css-loader"] }] },
   plugins: [

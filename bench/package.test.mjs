@@ -1,5 +1,5 @@
 // The npm package (pkg/) as a storefront's bundler sees it: webpack 5 bundles
-// each entry point a page may import — `paysession`, `paysession/elements`,
+// each entry point a page may import — `paysession`, `paysession/dropin`, `paysession/elements`,
 // `paysession/card` and `paysession/manage` (an account page's) — without an error or a
 // warning, and emits what they load later (the wasm, wallet.js) as assets.
 // The package's exports map is what resolves the names.
@@ -16,6 +16,7 @@ const PKG = resolve(import.meta.dirname, "..", "pkg");
 
 for (const [name, code] of [
   ["paysession", `import { PaySession } from "paysession"; window.P = PaySession;`],
+  ["paysession/dropin", `import { PaySession } from "paysession/dropin"; window.P = PaySession;`],
   ["paysession/elements", `import { PaySession } from "paysession/elements"; window.P = PaySession;`],
   ["paysession/card", `import { PaySession } from "paysession/card"; window.P = PaySession;`],
   ["paysession/manage", `import init, { PaySession } from "paysession/manage"; await init(); window.P = PaySession;`],

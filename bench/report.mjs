@@ -96,7 +96,7 @@ export function renderReport(r, errors = {}) {
   L.push("");
 
   L.push("## Side by side", "");
-  L.push("| figure | paysession (SDK + drop-in) | Adyen Web 6.45.2 Drop-in + Card | Braintree Web Drop-in 1.48.0 |", "|---|---|---|---|");
+  L.push("| figure | paysession (`paysession/dropin`: SDK + drop-in) | Adyen Web 6.45.2 Drop-in + Card | Braintree Web Drop-in 1.48.0 |", "|---|---|---|---|");
   const sz = (v, k) => (s[v] ? `${kB(s[v][k])} kB` : "–");
   L.push(`| bytes, raw (JS + CSS + wasm) | ${sz("paysession", "raw")} | ${sz("adyen", "raw")} | ${sz("braintree", "raw")} |`);
   L.push(`| bytes, gzip -9 | ${sz("paysession", "gzip")} | ${sz("adyen", "gzip")} | ${sz("braintree", "gzip")} |`);

@@ -10,6 +10,7 @@ const PKG = process.env.PAYSESSION_PKG || path.resolve(__dirname, "..", "pkg");
 const entries = {
   adyen: "./peers/adyen.js",
   braintree: "./peers/braintree.js",
+  // The drop-in build (`paysession/dropin`): the checkout page of the README.
   paysession: "./peers/paysession.js",
   // The same SDK's Elements build: createSource and the card fields, no drop-in.
   "paysession-elements": "./peers/paysession-elements.js",
@@ -31,6 +32,7 @@ module.exports = Object.entries(entries).map(([name, entry]) => ({
     assetModuleFilename: "[name].[contenthash:16][ext]" },
   resolve: {
     alias: {
+      "paysession/dropin$": path.join(PKG, "paysession-dropin.js"),
       "paysession/elements$": path.join(PKG, "paysession-elements.js"),
       "paysession/card$": path.join(PKG, "paysession-card.js"),
       paysession$: path.join(PKG, "paysession.js"),

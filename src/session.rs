@@ -68,10 +68,16 @@ impl PaySession {
         })
     }
 
-    /// Creates a payment source for a session: `createSource(payload)`, or
-    /// `createSource(cardNumberElement, {sessionId, type: "creditCard", owner?})`
-    /// to tokenize the card typed into secure fields. Always resolves with
-    /// `{state, source?, error?}`; never rejects.
+    /// Creates a payment source for a session: `createSource(payload)`.
+    #[cfg_attr(
+        feature = "elements",
+        doc = " Or `createSource(cardNumberElement, {sessionId, type: 'creditCard', owner?})`"
+    )]
+    #[cfg_attr(
+        feature = "elements",
+        doc = " to tokenize the card typed into secure fields."
+    )]
+    /// Always resolves with `{state, source?, error?}`; never rejects.
     #[wasm_bindgen(js_name = createSource, unchecked_return_type = "Promise<CreateSourceResult>")]
     pub fn create_source(
         &self,
@@ -105,9 +111,13 @@ impl PaySession {
         // a coded error, never sent on.
         #[cfg(not(feature = "api"))]
         {
+            #[cfg(feature = "elements")]
             if let Some(g) = self.fields.as_ref().filter(|g| g.made_it(&payload)) {
                 return crate::elements::create_source(Some(g), &payload, &JsValue::UNDEFINED);
             }
+            // Without `api` or `elements` there is nothing to make a source from.
+            #[cfg(not(feature = "elements"))]
+            let _ = payload;
             Promise::resolve(&source::result(Err(SdkError::invalid(
                 "payload",
                 "must be a card element of this PaySession: paysession/card creates sources \

@@ -66,6 +66,20 @@ test("the declarations name the contract's types, not any", () => {
   expect(classPart.slice(0, classPart.indexOf("\n}"))).not.toMatch(/: any\b/);
 });
 
+test("the drop-in build declares only what it has", () => {
+  const dts = readFileSync("pkg-web/paysession-dropin.d.ts", "utf8");
+  for (const t of ["export type SourceInput = CreateSourcePayload;",
+    "createSource(payload: SourceInput, data?: never | null): Promise<CreateSourceResult>",
+    "retrieveAvailablePaymentMethods(query: PaymentMethodsQuery): Promise<PaymentMethodsResult>",
+    "createDropin(config: DropinConfiguration): Dropin"]) {
+    expect(dts).toContain(t);
+  }
+  for (const absent of ["createElement(", "retrieveSource(", "retrieveSession(", "updateSession(", "authenticateSource(",
+    "retrieveComplianceDetails(", "export class ComplianceElement", "export class PaySessionElement"]) {
+    expect(dts).not.toContain(absent);
+  }
+});
+
 test("the card build declares only what it has", () => {
   const dts = readFileSync("pkg-web/paysession-card.d.ts", "utf8");
   expect(dts).toContain("export type SourceInput = PaySessionElement;");

@@ -11,8 +11,9 @@ import { log, clearLog } from "./devlog.js";
 // its main thread draws the cart (a static import made the whole page wait for
 // the SDK's WebAssembly first). The checkout starts it beside the shop's own
 // request, and a pointer or the focus on the checkout button starts it sooner.
+// The shop shows the drop-in and nothing else of the SDK: its drop-in build.
 let sdk = null;
-const loadSdk = () => (sdk ??= import(/* webpackChunkName: "sdk" */ "paysession").catch((e) => { sdk = null; throw e; }));
+const loadSdk = () => (sdk ??= import(/* webpackChunkName: "sdk" */ "paysession/dropin").catch((e) => { sdk = null; throw e; }));
 
 const $ = (id) => document.getElementById(id);
 const state = { catalog: null, quantities: new Map(), market: null, session: null, dropin: null, payments: null };
