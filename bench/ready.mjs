@@ -57,7 +57,10 @@ window.addEventListener("load", async () => {
     const apiStart = fetches.length ? Math.min(...fetches.map((e) => e.startTime)) : navToReady;
     const apiMs = fetches.length ? Math.max(...fetches.map((e) => e.responseEnd)) - apiStart : 0;
     // mount() → first API request (set-up), the requests, last answer → onReady (render).
-    window.__bench = { mountToReady, navToReady, mountStart, apiMs, beforeApi: apiStart - mountStart, afterApi: mountToReady - (apiStart - mountStart) - apiMs };
+    // The page's own files fetched by onReady (its bundle, wasm, styles): what sizes.mjs
+    // counts as the variant's download must be among them, what it counts as lazy not.
+    const files = [...new Set(performance.getEntriesByType("resource").filter((e) => e.name.startsWith(location.origin)).map((e) => new URL(e.name).pathname.split("/").pop()))];
+    window.__bench = { mountToReady, navToReady, mountStart, apiMs, beforeApi: apiStart - mountStart, afterApi: mountToReady - (apiStart - mountStart) - apiMs, files };
   } catch (e) {
     window.__bench = { error: String(e && (e.message || e.code) || e) };
   }
@@ -74,7 +77,7 @@ export const stats = (xs) => {
  * `url(variant)` returns the page URL for one load (it may create a session).
  */
 export async function measureReady(variants, loads, url, extraArgs = []) {
-  const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], mountStart: [], apiMs: [], beforeApi: [], afterApi: [], errors: [] }]));
+  const samples = Object.fromEntries(variants.map((v) => [v, { navToReady: [], mountToReady: [], mountStart: [], apiMs: [], beforeApi: [], afterApi: [], errors: [], files: new Set() }]));
   for (let i = 0; i < loads; i++) {
     for (const v of variants) {
       let b = null;
@@ -84,7 +87,10 @@ export async function measureReady(variants, loads, url, extraArgs = []) {
         await page.goto(await url(v));
         const r = await page.waitForFunction(() => window.__bench, null, { timeout: 20000 }).then((h) => h.jsonValue());
         if (r.error) samples[v].errors.push(r.error);
-        else for (const k of ["navToReady", "mountToReady", "mountStart", "apiMs", "beforeApi", "afterApi"]) samples[v][k].push(r[k]);
+        else {
+          for (const k of ["navToReady", "mountToReady", "mountStart", "apiMs", "beforeApi", "afterApi"]) samples[v][k].push(r[k]);
+          for (const f of r.files || []) samples[v].files.add(f);
+        }
       } catch (e) {
         samples[v].errors.push(String(e.message || e).split("\n")[0]);
       } finally {
@@ -100,5 +106,7 @@ export async function measureReady(variants, loads, url, extraArgs = []) {
     beforeApi: s.beforeApi.length ? stats(s.beforeApi) : null,
     afterApi: s.afterApi.length ? stats(s.afterApi) : null,
     errors: s.errors,
+    // Every file of the page's origin that some load fetched by onReady.
+    files: [...s.files].sort(),
   }]));
 }

@@ -111,7 +111,7 @@ export function renderReport(r, errors = {}) {
   const files = (v) => (s[v] ? s[v].files.map((f) => `${hashless(f.file)} ${kB(f.brotli)}`).join(", ") : "–");
   L.push(`| files (brotli kB) | ${files("paysession")} | ${files("adyen")} | ${files("braintree")} |`);
   const lazy = s.paysession?.lazy;
-  if (lazy) L.push(`| not in a checkout's download: the drop-in's manage flow, loaded only when a page asks for it (brotli kB) | ${kB(lazy.brotli)} kB (${lazy.files.map((f) => `${hashless(f.file)} ${kB(f.brotli)}`).join(", ")}) | – | – |`);
+  if (lazy) L.push(`| not in a checkout's download: the drop-in's manage flow and its wallet buttons, loaded only when a page asks for the flow or a session offers a wallet (brotli kB) | ${kB(lazy.brotli)} kB (${lazy.files.map((f) => `${hashless(f.file)} ${kB(f.brotli)}`).join(", ")}) | – | – |`);
   const notTimed = "not timed: its drop-in fetches a client token config and hosted fields from Braintree's gateway and CDN over the internet, so a loopback load cannot reach onReady";
   L.push(`| navigation start → onReady, ms: median (min–max) | ${range(rd.paysession?.navToReady)} | ${range(rd.adyen?.navToReady)} | ${notTimed} |`);
   L.push(`| mount() → onReady, ms: median (min–max) | ${range(rd.paysession?.mountToReady)} | ${range(rd.adyen?.mountToReady)} | not timed (as above) |`);

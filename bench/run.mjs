@@ -95,7 +95,7 @@ export async function runAll(o, log = console.log) {
     }
     for (const [v, r] of Object.entries(s)) {
       log(`sizes ${v}: ${r.raw} B raw, ${r.gzip} B gzip -9, ${r.brotli} B brotli -q 11 (${r.files.map((f) => f.file).join(", ")})`);
-      if (r.lazy) log(`sizes ${v}, loaded only for the manage flow: ${r.lazy.brotli} B brotli -q 11 (${r.lazy.files.map((f) => f.file).join(", ")})`);
+      if (r.lazy) log(`sizes ${v}, loaded only for the manage flow or a wallet: ${r.lazy.brotli} B brotli -q 11 (${r.lazy.files.map((f) => f.file).join(", ")})`);
     }
     if (!s.paysession || !s.adyen) throw new Error("bench/out lacks a built variant");
     return s;

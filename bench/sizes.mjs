@@ -1,5 +1,5 @@
 // Bytes shipped to a shopper: raw, gzip -9 and brotli -q 11 of every JS, CSS
-// and wasm file webpack emitted for each variant (the manage module apart). `measureSizes()` returns the
+// and wasm file webpack emitted for each variant (the manage module and wallet.js apart). `measureSizes()` returns the
 // figures; run directly (`node sizes.mjs`) it prints a table and writes JSON.
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
@@ -10,8 +10,11 @@ export const OUT = fileURLToPath(new URL("./out/", import.meta.url));
 const kinds = new Set([".js", ".css", ".wasm"]);
 
 // Emitted beside a variant but fetched only for the drop-in's manage flow (an
-// account page's, never a checkout's): measured apart, as `lazy`.
-const LAZY = /^paysession-manage[._]/;
+// account page's, never a checkout's) or for a session that offers a wallet
+// the merchant enabled (wallet.js, the wallet buttons; the bench's sessions
+// offer none): measured apart, as `lazy`. The smoke test holds both rules to
+// the files the timed pages fetch by onReady (bench/ready.mjs).
+const LAZY = /^(paysession-manage|wallet)[._]/;
 
 function measure(dir) {
   const files = readdirSync(dir).filter((f) => kinds.has(extname(f)) && statSync(join(dir, f)).isFile()).sort();

@@ -24,10 +24,10 @@ test("webpack builds the variants", () => noError("build"));
 test("sizes: raw, gzip and brotli of each variant", () => {
   noError("sizes");
   for (const v of ["paysession", "paysession-elements", "paysession-card", "adyen", "braintree"]) for (const k of ["raw", "gzip", "brotli"]) isNum(run.results.sizes[v]?.[k], `${v} ${k}`);
-  // The manage module webpack emits beside the drop-in is not a checkout's download.
+  // The manage module and wallet.js, which webpack emits beside the drop-in, are not a checkout's download.
   const p = run.results.sizes.paysession;
-  assert.deepEqual(p.files.filter((f) => f.file.startsWith("paysession-manage")), []);
-  assert.deepEqual(p.lazy?.files.map((f) => f.file.replace(/\.[0-9a-f]{16}\./, ".")).sort(), ["paysession-manage.js", "paysession-manage_bg.wasm"]);
+  assert.deepEqual(p.files.filter((f) => /^(paysession-manage|wallet)/.test(f.file)), []);
+  assert.deepEqual(p.lazy?.files.map((f) => f.file.replace(/\.[0-9a-f]{16}\./, ".")).sort(), ["paysession-manage.js", "paysession-manage_bg.wasm", "wallet.js"]);
   // The frames, measured apart: an Elements page's (page + shared script)
   // and the drop-in's card frame (one page, its script inline).
   if (process.env.PAYSESSION_FIELDS) {
@@ -43,6 +43,17 @@ test("time to ready: navigation and mount to onReady", () => {
   for (const v of ["paysession", "paysession-card", "adyen"]) {
     isNum(run.results.ready[v].navToReady?.median, `${v} nav→ready`);
     isNum(run.results.ready[v].mountToReady?.median, `${v} mount→ready`);
+  }
+});
+
+test("the bytes counted are the files the timed pages fetch by onReady, the lazy ones not", () => {
+  noError("ready");
+  noError("sizes");
+  for (const v of ["paysession", "paysession-card", "adyen"]) {
+    const fetched = run.results.ready[v].files;
+    const sizes = run.results.sizes[v];
+    assert.deepEqual(sizes.files.map((f) => f.file).filter((f) => !fetched.includes(f)), [], `${v}: counted but not fetched (fetched: ${fetched})`);
+    assert.deepEqual((sizes.lazy?.files || []).map((f) => f.file).filter((f) => fetched.includes(f)), [], `${v}: counted as lazy but fetched`);
   }
 });
 
