@@ -11,15 +11,18 @@ use wasm_bindgen::prelude::*;
 const TS_SOURCE_INPUT: &'static str = r#"
 /** What `createSource` takes first: a payload of any payment type, or a card element (the number, or a saved card's code) with `data`. */
 export type SourceInput = CreateSourcePayload | PaySessionElement;
-/** An element's `appearance`: its variables and `.Input` rules, inside the field's frame. */
-export type ElementAppearance = { theme?: Appearance["theme"]; variables?: AppearanceVariables; rules?: { [K in AppearanceInputRule]?: AppearanceRule } };
 "#;
 #[cfg(all(feature = "api", not(feature = "elements")))]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SOURCE_INPUT: &'static str = r#"
 /** What `createSource` takes: in the drop-in build (`paysession/dropin`), a payload of any payment type (no elements: `paysession` or `paysession/elements` have them). */
 export type SourceInput = CreateSourcePayload;
-/** An element's `appearance` (elements are not in the drop-in build). */
+"#;
+/// An element's `appearance` where the build takes one (`api`).
+#[cfg(feature = "api")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ELEMENT_APPEARANCE: &'static str = r#"
+/** An element's `appearance`: its variables and `.Input` rules, inside the field's frame. */
 export type ElementAppearance = { theme?: Appearance["theme"]; variables?: AppearanceVariables; rules?: { [K in AppearanceInputRule]?: AppearanceRule } };
 "#;
 #[cfg(not(feature = "api"))]
