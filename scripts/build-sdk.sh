@@ -12,8 +12,8 @@
 # wasm + JS glue (the drop-in's CSS is inside the wasm) of each download against its budget
 # (docs/DROPIN.md "Size"): the SDK with the drop-in's checkout 76,450 B (std
 # rebuilt, the manage flow out, amounts without ICU, one call per HTTP attempt,
-# the closures' exports renamed: issue 17), the drop-in build 69,600 B (the Elements, the compliance element and the
-# session helpers out),
+# the closures' exports renamed: issue 17), the drop-in build 69,600 B (the
+# page's own Elements, the compliance element and the session helpers out),
 # the Elements build 46,550 B, the card build 28,800 B (issue 17), the lazy
 # manage module 77,520 B and wallet.js 1,200 B.
 # Over budget it warns and succeeds, unless given --strict (or PAYSESSION_SIZE_STRICT=1):
@@ -73,7 +73,7 @@ STD_FLAGS="-Zunstable-options -Cpanic=immediate-abort"
 #                        retrieveAvailablePaymentMethods; no Elements, no
 #                        compliance element, no session helpers: a checkout
 #                        page that shows the drop-in downloads nothing else
-#   paysession-manage    the same with the drop-in's manage flow (the `manage`
+#   paysession-manage    the checkout's with the drop-in's manage flow (`manage`
 #                        feature): the checkout's module loads it only for
 #                        `flow: "managePaymentMethods"` (src/dropin/lazy.rs), as
 #                        one self-contained web module in both packages
